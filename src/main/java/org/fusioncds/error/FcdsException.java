@@ -3,8 +3,8 @@ package org.fusioncds.error;
 /**
  * The one exception type of fusion-cds. Every instance carries a numeric code from the ranges of
  * DESIGN.md (1xxx cdshooks, 2xxx dicom, 3xxx fhir, 4xxx assemble, 5xxx inference, 6xxx report, 7xxx
- * security and audit, 8xxx sandbox and CLI, 9xxx configuration); the message reads {@code FCDS-NNNN:
- * what happened — the offending value}. A code, once used, keeps its meaning.
+ * security and audit, 8xxx sandbox and CLI, 9xxx configuration); the message reads {@code
+ * FCDS-NNNN: what happened — the offending value}. A code, once used, keeps its meaning.
  */
 public class FcdsException extends RuntimeException {
 
