@@ -1,0 +1,63 @@
+package org.fusioncds.cli;
+
+import java.io.PrintWriter;
+import org.fusioncds.error.FcdsException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The top-level command. Every failure ends with exit code 2 and one line on stderr that starts
+ * with its {@code FCDS-} code; nothing is printed on stdout then.
+ */
+@Command(
+    name = "fusion-cds",
+    mixinStandardHelpOptions = true,
+    version = "fusion-cds 0.1.0",
+    description = "Multimodal fusion clinical decision support over FHIR and DICOMweb.",
+    subcommands = {DicomCommand.class})
+public final class FusionCdsCommand implements Runnable {
+
+  /** Exit code for input the command could not process. */
+  public static final int EXIT_FAILURE = 2;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        new CommandLine(this), "FCDS-8001: a command is required — none given");
+  }
+
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new FusionCdsCommand());
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          commandLine.getErr().println(oneLine(ex));
+          return EXIT_FAILURE;
+        });
+    cli.setParameterExceptionHandler(
+        (ex, args1) -> {
+          PrintWriter err = ex.getCommandLine().getErr();
+          String msg = ex.getMessage();
+          err.println(msg.startsWith("FCDS-") ? msg : "FCDS-8001: invalid command line — " + msg);
+          return EXIT_FAILURE;
+        });
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      System.err.println("FCDS-8003: out of memory — the input is too large for this heap");
+      return EXIT_FAILURE;
+    }
+  }
+
+  private static String oneLine(Throwable ex) {
+    if (ex instanceof FcdsException f) {
+      return f.getMessage().replace('\n', ' ');
+    }
+    if (ex instanceof OutOfMemoryError) {
+      return "FCDS-8003: out of memory — the input is too large for this heap";
+    }
+    if (ex instanceof StackOverflowError) {
+      return "FCDS-8004: input nested too deeply — stack overflow";
+    }
+    return "FCDS-8002: unexpected error — " + ex.getClass().getName() + ": " + ex.getMessage();
+  }
+}

@@ -1,0 +1,39 @@
+package org.fusioncds.dicom;
+
+/**
+ * A value left where it lies in its source: {@code length} bytes at {@code offset}, read only when
+ * asked for. {@code swapUnit} &gt; 1 when the source is big endian and the bytes must be swapped in
+ * units of that size to become little endian.
+ */
+public record BulkData(ByteSource source, long offset, long length, int swapUnit) {
+
+  /** Reads the whole value into memory, in little-endian order; refuses values over 2 GiB. */
+  public byte[] bytes() {
+    return bytes(0, length);
+  }
+
+  /** Reads {@code len} bytes from {@code from} within the value, in little-endian order. */
+  public byte[] bytes(long from, long len) {
+    if (len > Integer.MAX_VALUE - 16) {
+      throw new DicomException(2011, "bulk value too large to hold in memory — " + len + " bytes");
+    }
+    if (from < 0 || from + len > length) {
+      throw new DicomException(
+          2018,
+          "range "
+              + from
+              + "+"
+              + len
+              + " lies outside the value of "
+              + length
+              + " bytes at offset "
+              + offset);
+    }
+    byte[] b = new byte[(int) len];
+    source.readFully(offset + from, b, 0, b.length);
+    if (swapUnit > 1) {
+      ByteOrderSwap.swap(b, swapUnit);
+    }
+    return b;
+  }
+}

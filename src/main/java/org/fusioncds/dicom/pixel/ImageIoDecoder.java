@@ -1,0 +1,117 @@
+package org.fusioncds.dicom.pixel;
+
+import com.github.jaiimageio.jpeg2000.impl.J2KImageReader;
+import com.github.jaiimageio.jpeg2000.impl.J2KImageReaderSpi;
+import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.spi.IIORegistry;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.fusioncds.dicom.DicomException;
+
+/**
+ * JPEG (baseline, lossless process 14) through TwelveMonkeys' reader and JPEG 2000 through
+ * jai-imageio's, both pure Java from Maven Central. Raw rasters are read (no colour conversion by
+ * the codec), so values are the stored ones. Readers are not thread-safe: a new one per frame.
+ */
+final class ImageIoDecoder {
+
+  static {
+    // a shaded jar may lose META-INF/services; register explicitly (idempotent)
+    IIORegistry.getDefaultInstance().registerServiceProvider(new JPEGImageReaderSpi());
+  }
+
+  private ImageIoDecoder() {}
+
+  static int[] decodeJpeg(byte[] codestream, ImageDescription d) {
+    ImageReader reader = twelveMonkeysReader();
+    try {
+      return read(reader, codestream, d, "JPEG");
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  static int[] decodeJpeg2000(byte[] codestream, ImageDescription d) {
+    if (!endsWithEoc(codestream)) {
+      throw new DicomException(
+          2122, "JPEG 2000 codestream of " + codestream.length + " bytes does not end with EOC");
+    }
+    J2KImageReader reader = new J2KImageReader(new J2KImageReaderSpi());
+    try {
+      return read(reader, codestream, d, "JPEG 2000");
+    } catch (ThreadDeath e) {
+      // jai-imageio 1.4.0 signals a truncated codestream by throwing ThreadDeath
+      throw new DicomException(2122, "JPEG 2000 codestream is truncated or corrupt", e);
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  private static ImageReader twelveMonkeysReader() {
+    Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName("jpeg");
+    while (it.hasNext()) {
+      ImageReader r = it.next();
+      if (r.getOriginatingProvider() instanceof JPEGImageReaderSpi) {
+        return r;
+      }
+    }
+    throw new DicomException(9101, "TwelveMonkeys JPEG reader is not registered with ImageIO");
+  }
+
+  private static int[] read(
+      ImageReader reader, byte[] codestream, ImageDescription d, String what) {
+    Raster raster;
+    try (MemoryCacheImageInputStream in =
+        new MemoryCacheImageInputStream(new ByteArrayInputStream(codestream))) {
+      reader.setInput(in, true, true);
+      raster = reader.readRaster(0, null);
+    } catch (DicomException e) {
+      throw e;
+    } catch (Exception | LinkageError | AssertionError e) {
+      throw new DicomException(
+          2120,
+          what
+              + " codestream cannot be decoded — "
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    if (raster.getWidth() != d.columns()
+        || raster.getHeight() != d.rows()
+        || raster.getNumBands() != d.samplesPerPixel()) {
+      throw new DicomException(
+          2121,
+          String.format(
+              "%s codestream is %dx%d with %d components, the data set says %dx%d with %d",
+              what,
+              raster.getWidth(),
+              raster.getHeight(),
+              raster.getNumBands(),
+              d.columns(),
+              d.rows(),
+              d.samplesPerPixel()));
+    }
+    int[] samples = raster.getPixels(0, 0, d.columns(), d.rows(), (int[]) null);
+    if (raster.getDataBuffer().getDataType() == DataBuffer.TYPE_SHORT) {
+      for (int i = 0; i < samples.length; i++) {
+        samples[i] &= 0xFFFF; // signed data comes back sign-extended from 16 bits: keep the pattern
+      }
+    }
+    return samples;
+  }
+
+  private static boolean endsWithEoc(byte[] b) {
+    for (int i = b.length - 2; i >= Math.max(0, b.length - 16); i--) {
+      if ((b[i] & 0xFF) == 0xFF && (b[i + 1] & 0xFF) == 0xD9) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

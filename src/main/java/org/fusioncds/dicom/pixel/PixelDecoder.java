@@ -1,0 +1,108 @@
+package org.fusioncds.dicom.pixel;
+
+import org.fusioncds.dicom.BulkData;
+import org.fusioncds.dicom.Dataset;
+import org.fusioncds.dicom.DicomException;
+import org.fusioncds.dicom.DicomFile;
+import org.fusioncds.dicom.DicomLimits;
+import org.fusioncds.dicom.Element;
+import org.fusioncds.dicom.Fragments;
+import org.fusioncds.dicom.Tag;
+import org.fusioncds.dicom.TransferSyntax;
+
+/**
+ * Decodes one frame of Pixel Data (7FE0,0010) to stored values, whatever the transfer syntax:
+ * native (PS3.5 8.1: 1/8/16/32 bits, planar configuration, bits stored and high bit, signed), RLE
+ * (Annex G), JPEG baseline and lossless (4.50, 4.57, 4.70), JPEG 2000 (4.90, 4.91). Only the
+ * requested frame's bytes are read from the source. A syntax we cannot decode is a coded error that
+ * tells the caller to ask the server for a transcoded frame.
+ */
+public final class PixelDecoder {
+
+  private PixelDecoder() {}
+
+  public static Frame decode(DicomFile file, int index) {
+    return decode(file.dataset(), file.transferSyntaxUid(), index, DicomLimits.DEFAULT);
+  }
+
+  public static Frame decode(Dataset ds, String transferSyntaxUid, int index, DicomLimits limits) {
+    ImageDescription d = ImageDescription.of(ds, limits);
+    if (index < 0 || index >= d.frames()) {
+      throw new DicomException(
+          2106, "frame " + index + " requested, the image has " + d.frames() + " (0-based)");
+    }
+    Element px = ds.get(Tag.PixelData);
+    if (px == null || px.value() == null) {
+      throw new DicomException(2100, "no Pixel Data (7FE0,0010) in the data set");
+    }
+    TransferSyntax ts = TransferSyntax.find(transferSyntaxUid);
+    if (px.value() instanceof Fragments f) {
+      return decodeEncapsulated(ds, d, f, ts, transferSyntaxUid, index);
+    }
+    if (ts != null && ts.encapsulated()) {
+      throw new DicomException(
+          2107,
+          "transfer syntax " + transferSyntaxUid + " needs encapsulated pixel data, found native");
+    }
+    return NativePixels.decode(px, d, index);
+  }
+
+  private static Frame decodeEncapsulated(
+      Dataset ds, ImageDescription d, Fragments f, TransferSyntax ts, String uid, int index) {
+    if (ts == null || !ts.encapsulated()) {
+      throw unsupported(uid);
+    }
+    byte[] data = EncapsulatedFrames.frame(ds, f, index, d.frames());
+    String photometric = d.photometric();
+    int[] samples =
+        switch (ts.compression()) {
+          case RLE -> RleDecoder.decode(data, d);
+          case JPEG_BASELINE, JPEG_LOSSLESS -> ImageIoDecoder.decodeJpeg(data, d);
+          case JPEG_2000 -> ImageIoDecoder.decodeJpeg2000(data, d);
+          default -> throw unsupported(uid);
+        };
+    if (isLossyJpeg(ts) && photometric.startsWith("YBR_FULL") && d.samplesPerPixel() == 3) {
+      ColorSpaces.ybrFullToRgb(samples, d.bitsStored() > 8 ? d.bitsStored() : 8);
+      photometric = "RGB";
+    } else if (photometric.equals("YBR_FULL_422")) {
+      photometric = "YBR_FULL";
+    }
+    Samples.toStoredValues(samples, d, false);
+    return new Frame(
+        d.rows(),
+        d.columns(),
+        d.samplesPerPixel(),
+        d.bitsAllocated(),
+        d.bitsStored(),
+        d.pixelRepresentation(),
+        photometric,
+        samples);
+  }
+
+  private static boolean isLossyJpeg(TransferSyntax ts) {
+    return ts.compression() == TransferSyntax.Compression.JPEG_BASELINE
+        || ts.compression() == TransferSyntax.Compression.JPEG_EXTENDED;
+  }
+
+  /** The coded error for a syntax this decoder lacks; DICOMweb callers then ask for transcoding. */
+  public static DicomException unsupported(String uid) {
+    return new DicomException(
+        2130,
+        "transfer syntax not decoded here — "
+            + uid
+            + " (request the frame transcoded, e.g. to 1.2.840.10008.1.2.1)");
+  }
+
+  /** Reads only the bytes of the frame's range of a native value. */
+  static byte[] range(Element px, long from, long len) {
+    if (px.value() instanceof BulkData b) {
+      return b.bytes(from, len);
+    }
+    byte[] all = (byte[]) px.value();
+    if (from + len > all.length) {
+      throw new DicomException(
+          2108, "pixel data has " + all.length + " bytes, the frame needs up to " + (from + len));
+    }
+    return java.util.Arrays.copyOfRange(all, (int) from, (int) (from + len));
+  }
+}
