@@ -13,7 +13,7 @@ import org.fusioncds.dicom.DicomException;
  * type 4), the HP colour transforms (APP8 "mrfx"), subsampled components, point transforms, a
  * height given by DNL.
  *
- * <p>Error codes 2200–2217: 2200 not a JPEG-LS codestream, 2201 truncated, 2202 markers out of
+ * <p>Error codes 2200–2216: 2200 not a JPEG-LS codestream, 2201 truncated, 2202 markers out of
  * order, 2203 unsupported marker, 2204 bits per sample, 2205 dimensions, 2206 image too large, 2207
  * components, 2208 scan header, 2209 preset parameters, 2210 mapping tables and other LSE types,
  * 2211 colour transform, 2212 corrupt entropy-coded data, 2213 restart marker, 2214 segment length,
