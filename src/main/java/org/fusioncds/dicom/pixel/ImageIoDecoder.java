@@ -82,21 +82,8 @@ final class ImageIoDecoder {
               + e.getMessage(),
           e);
     }
-    if (raster.getWidth() != d.columns()
-        || raster.getHeight() != d.rows()
-        || raster.getNumBands() != d.samplesPerPixel()) {
-      throw new DicomException(
-          2121,
-          String.format(
-              "%s codestream is %dx%d with %d components, the data set says %dx%d with %d",
-              what,
-              raster.getWidth(),
-              raster.getHeight(),
-              raster.getNumBands(),
-              d.columns(),
-              d.rows(),
-              d.samplesPerPixel()));
-    }
+    PixelDecoder.checkDimensions(
+        what, raster.getWidth(), raster.getHeight(), raster.getNumBands(), d);
     int[] samples = raster.getPixels(0, 0, d.columns(), d.rows(), (int[]) null);
     if (raster.getDataBuffer().getDataType() == DataBuffer.TYPE_SHORT) {
       for (int i = 0; i < samples.length; i++) {

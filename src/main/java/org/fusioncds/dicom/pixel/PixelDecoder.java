@@ -9,6 +9,8 @@ import org.fusioncds.dicom.Element;
 import org.fusioncds.dicom.Fragments;
 import org.fusioncds.dicom.Tag;
 import org.fusioncds.dicom.TransferSyntax;
+import org.fusioncds.dicom.codec.JpegLsDecoder;
+import org.fusioncds.dicom.codec.JpegLsImage;
 
 /**
  * Decodes one frame of Pixel Data (7FE0,0010) to stored values, whatever the transfer syntax:
@@ -59,6 +61,7 @@ public final class PixelDecoder {
           case RLE -> RleDecoder.decode(data, d);
           case JPEG_BASELINE, JPEG_LOSSLESS -> ImageIoDecoder.decodeJpeg(data, d);
           case JPEG_2000 -> ImageIoDecoder.decodeJpeg2000(data, d);
+          case JPEG_LS -> jpegLs(data, d);
           default -> throw unsupported(uid);
         };
     if (isLossyJpeg(ts) && photometric.startsWith("YBR_FULL") && d.samplesPerPixel() == 3) {
@@ -77,6 +80,23 @@ public final class PixelDecoder {
         d.pixelRepresentation(),
         photometric,
         samples);
+  }
+
+  private static int[] jpegLs(byte[] data, ImageDescription d) {
+    JpegLsImage img = JpegLsDecoder.decode(data);
+    checkDimensions("JPEG-LS", img.width(), img.height(), img.components(), d);
+    return img.samples();
+  }
+
+  static void checkDimensions(
+      String codec, int width, int height, int components, ImageDescription d) {
+    if (width != d.columns() || height != d.rows() || components != d.samplesPerPixel()) {
+      throw new DicomException(
+          2121,
+          String.format(
+              "%s codestream is %dx%d with %d components, the data set says %dx%d with %d",
+              codec, width, height, components, d.columns(), d.rows(), d.samplesPerPixel()));
+    }
   }
 
   private static boolean isLossyJpeg(TransferSyntax ts) {
