@@ -975,24 +975,80 @@ public final class JpegExtendedDecoder {
     int w = width;
     int h = height;
     int[] out = new int[w * h * nc];
+    int[] row = new int[Math.max(w, 2 * mcusX * hmax * 8)];
     int[] xmap = new int[w];
     for (int ci = 0; ci < nc; ci++) {
       Component c = comps[ci];
-      short[] plane = c.plane;
-      int stride = c.stride;
+      boolean h2 = c.h * 2 == hmax && c.compWidth > 2;
+      boolean h2v1 = h2 && c.v == vmax;
+      boolean h2v2 = h2 && c.v * 2 == vmax;
       for (int x = 0; x < w; x++) {
         xmap[x] = x * c.h / hmax;
       }
       for (int y = 0; y < h; y++) {
-        int row = (y * c.v / vmax) * stride;
         int o = y * w * nc + ci;
+        if (h2v1) {
+          int r = y * c.stride;
+          upsampleRow(c.plane, r, r, c.compWidth, row, false);
+        } else if (h2v2) {
+          int near = y >> 1;
+          int far = (y & 1) == 0 ? Math.max(0, near - 1) : Math.min(c.compHeight - 1, near + 1);
+          upsampleRow(c.plane, near * c.stride, far * c.stride, c.compWidth, row, true);
+        } else {
+          int r = (y * c.v / vmax) * c.stride;
+          short[] plane = c.plane;
+          for (int x = 0; x < w; x++) {
+            out[o] = plane[r + xmap[x]];
+            o += nc;
+          }
+          continue;
+        }
         for (int x = 0; x < w; x++) {
-          out[o] = plane[row + xmap[x]];
+          out[o] = row[x];
           o += nc;
         }
       }
       c.plane = null;
     }
     return new JpegExtendedImage(w, h, nc, precision, out);
+  }
+
+  /**
+   * Triangle-filter ("fancy") upsampling by 2 horizontally, and by 2 vertically too when {@code
+   * vertical}: each output sample weighs the nearer input sample 3/4 and the further one 1/4 (in
+   * each direction), with alternating rounding offsets, as libjpeg does by default. Edge samples
+   * reuse the edge value. {@code near} and {@code far} are the offsets of the nearer and further
+   * input rows (the same row when not {@code vertical}); {@code n > 2} input samples.
+   */
+  private static void upsampleRow(
+      short[] p, int near, int far, int n, int[] out, boolean vertical) {
+    if (!vertical) {
+      out[0] = p[near];
+      out[1] = (p[near] * 3 + p[near + 1] + 2) >> 2;
+      for (int i = 1; i < n - 1; i++) {
+        int cur = p[near + i] * 3;
+        out[2 * i] = (cur + p[near + i - 1] + 1) >> 2;
+        out[2 * i + 1] = (cur + p[near + i + 1] + 2) >> 2;
+      }
+      out[2 * n - 2] = (p[near + n - 1] * 3 + p[near + n - 2] + 1) >> 2;
+      out[2 * n - 1] = p[near + n - 1];
+      return;
+    }
+    int last = p[near] * 3 + p[far];
+    int cur = last;
+    int next = p[near + 1] * 3 + p[far + 1];
+    out[0] = (cur * 4 + 8) >> 4;
+    out[1] = (cur * 3 + next + 7) >> 4;
+    for (int i = 1; i < n - 1; i++) {
+      last = cur;
+      cur = next;
+      next = p[near + i + 1] * 3 + p[far + i + 1];
+      out[2 * i] = (cur * 3 + last + 8) >> 4;
+      out[2 * i + 1] = (cur * 3 + next + 7) >> 4;
+    }
+    last = cur;
+    cur = next;
+    out[2 * n - 2] = (cur * 3 + last + 8) >> 4;
+    out[2 * n - 1] = (cur * 4 + 7) >> 4;
   }
 }
