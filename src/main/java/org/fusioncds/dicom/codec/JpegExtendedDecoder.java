@@ -14,12 +14,15 @@ import org.fusioncds.dicom.DicomException;
  * Refused with a coded error: progressive, lossless, arithmetic-coded and hierarchical JPEG, DNL
  * (height 0), precisions other than 8 and 12.
  *
- * <p>Output: the component values as coded (no colour conversion), subsampled components upsampled
- * to full resolution by replication (nearest neighbour), clamped to {@code [0, 2^precision - 1]}.
- * The inverse DCT is a separable double-precision one; results differ from libjpeg's integer
- * "islow" IDCT by at most a unit or two.
+ * <p>Output: the component values as coded (no colour conversion), clamped to {@code [0,
+ * 2^precision - 1]}. Subsampled components are upsampled to full resolution as libjpeg (and so
+ * DCMTK) does by default: a triangle filter (3/4 nearer + 1/4 further sample) where the ratio is
+ * exactly 2:1 horizontally, or 2:1 both ways (4:2:2, 4:2:0), replication for other integral ratios
+ * (for example 1:2 vertical only, 4:1:1), nearest sample for non-integral ones. The inverse DCT is
+ * a separable double-precision one; results differ from libjpeg's integer "islow" IDCT by at most a
+ * unit or two (1 on the reference files).
  *
- * <p>Errors are {@link DicomException}s with codes 2250..2265. Hostile input (truncated streams,
+ * <p>Errors are {@link DicomException}s with codes 2250..2264. Hostile input (truncated streams,
  * missing or broken tables, bad Huffman codes, absurd dimensions) is refused before large
  * allocations; a frame header is refused when its block count could not possibly be coded in the
  * given number of bytes (each block needs at least 2 bits).
