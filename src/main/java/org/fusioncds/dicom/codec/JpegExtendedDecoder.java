@@ -18,9 +18,9 @@ import org.fusioncds.dicom.DicomException;
  * 2^precision - 1]}. Subsampled components are upsampled to full resolution as libjpeg (and so
  * DCMTK) does by default: a triangle filter (3/4 nearer + 1/4 further sample) where the ratio is
  * exactly 2:1 horizontally, or 2:1 both ways (4:2:2, 4:2:0), replication for other integral ratios
- * (for example 1:2 vertical only, 4:1:1), nearest sample for non-integral ones. The inverse DCT is
- * a separable double-precision one; results differ from libjpeg's integer "islow" IDCT by at most a
- * unit or two (1 on the reference files).
+ * (for example 1:2 vertical only, as IJG 6b in DCMTK; libjpeg-turbo interpolates there), nearest
+ * sample for non-integral ones. The inverse DCT is a separable double-precision one; results differ
+ * from libjpeg's integer "islow" IDCT by at most a unit or two (1 on the reference files).
  *
  * <p>Errors are {@link DicomException}s with codes 2250..2264. Hostile input (truncated streams,
  * missing or broken tables, bad Huffman codes, absurd dimensions) is refused before large
