@@ -1,0 +1,1057 @@
+package org.fusioncds.dicom.codec;
+
+import java.util.Arrays;
+import org.fusioncds.dicom.DicomException;
+
+/**
+ * Decoder for sequential DCT-based, Huffman-coded JPEG (ITU-T T.81 processes 1, 2 and 4: baseline
+ * SOF0 and extended sequential SOF1), with 8- or 12-bit sample precision: DICOM transfer syntaxes
+ * 1.2.840.10008.1.2.4.50 and .51.
+ *
+ * <p>Supported: 1 or 3 components, sampling factors 1..4 (4:4:4, 4:2:2, 4:2:0 ...), interleaved and
+ * non-interleaved scans (several scans per frame), restart intervals (DRI/RSTn), 8- and 16-bit
+ * quantisation tables, tables redefined between scans. APPn, COM and reserved segments are skipped.
+ * Refused with a coded error: progressive, lossless, arithmetic-coded and hierarchical JPEG, DNL
+ * (height 0), precisions other than 8 and 12.
+ *
+ * <p>Output: the component values as coded (no colour conversion), clamped to {@code [0,
+ * 2^precision - 1]}. Subsampled components are upsampled to full resolution as libjpeg (and so
+ * DCMTK) does by default: a triangle filter (3/4 nearer + 1/4 further sample) where the ratio is
+ * exactly 2:1 horizontally, or 2:1 both ways (4:2:2, 4:2:0), replication for other integral ratios
+ * (for example 1:2 vertical only, as IJG 6b in DCMTK; libjpeg-turbo interpolates there), nearest
+ * sample for non-integral ones. The inverse DCT is a separable double-precision one; results differ
+ * from libjpeg's integer "islow" IDCT by at most a unit or two (1 on the reference files).
+ *
+ * <p>Errors are {@link DicomException}s with codes 2250..2264. Hostile input (truncated streams,
+ * missing or broken tables, bad Huffman codes, absurd dimensions) is refused before large
+ * allocations; a frame header is refused when its block count could not possibly be coded in the
+ * given number of bytes (each block needs at least 2 bits).
+ *
+ * <p>All state lives in a per-call instance: {@link #decode} is thread-safe.
+ */
+public final class JpegExtendedDecoder {
+
+  /** The input is not a JPEG codestream (no SOI at offset 0, or empty). */
+  static final int E_NOT_JPEG = 2250;
+
+  /** The codestream ends inside a marker segment or before the image is complete. */
+  static final int E_TRUNCATED = 2251;
+
+  /** A JPEG process other than sequential DCT with Huffman coding. */
+  static final int E_UNSUPPORTED_PROCESS = 2252;
+
+  /** Invalid or unsupported frame header (SOF) content. */
+  static final int E_BAD_FRAME = 2253;
+
+  /** The image is larger than this decoder will allocate. */
+  static final int E_TOO_LARGE = 2254;
+
+  /** A scan refers to a quantisation or Huffman table that was never defined. */
+  static final int E_MISSING_TABLE = 2255;
+
+  /** Invalid DQT segment. */
+  static final int E_BAD_DQT = 2256;
+
+  /** Invalid DHT segment. */
+  static final int E_BAD_DHT = 2257;
+
+  /** Invalid SOS segment. */
+  static final int E_BAD_SOS = 2258;
+
+  /** A bit sequence in the entropy-coded data that is not a code of the Huffman table. */
+  static final int E_BAD_CODE = 2259;
+
+  /** The entropy-coded data ends (end of stream or a marker) before all blocks are decoded. */
+  static final int E_ENTROPY_TRUNCATED = 2260;
+
+  /** Invalid coefficient coding: magnitude category out of range or run past coefficient 63. */
+  static final int E_BAD_COEFFICIENT = 2261;
+
+  /** Invalid DRI segment or a restart marker missing or out of sequence. */
+  static final int E_BAD_RESTART = 2262;
+
+  /** The codestream has no frame, no scan, or a component that no scan codes. */
+  static final int E_INCOMPLETE = 2263;
+
+  /** A marker where it is not allowed (second SOI or SOF, SOS before SOF, garbage for a marker). */
+  static final int E_UNEXPECTED_MARKER = 2264;
+
+  /** Refuse frames with more samples than this (width * height * components). */
+  static final long MAX_SAMPLES = 1L << 28;
+
+  /** ZIGZAG[k] = natural (row-major) index of the k-th coefficient in zig-zag order. */
+  static final int[] ZIGZAG = new int[64 + 16];
+
+  /** IDCT basis, M[x * 8 + u] = C(u)/2 * cos((2x + 1) u pi / 16). */
+  private static final double[] M = new double[64];
+
+  static {
+    int k = 0;
+    for (int s = 0; s < 15; s++) {
+      if ((s & 1) == 0) {
+        for (int row = Math.min(s, 7); row >= Math.max(0, s - 7); row--) {
+          ZIGZAG[k++] = row * 8 + (s - row);
+        }
+      } else {
+        for (int row = Math.max(0, s - 7); row <= Math.min(s, 7); row++) {
+          ZIGZAG[k++] = row * 8 + (s - row);
+        }
+      }
+    }
+    Arrays.fill(ZIGZAG, 64, ZIGZAG.length, 63);
+    for (int x = 0; x < 8; x++) {
+      for (int u = 0; u < 8; u++) {
+        double cu = u == 0 ? Math.sqrt(0.5) : 1.0;
+        M[x * 8 + u] = cu / 2 * Math.cos((2 * x + 1) * u * Math.PI / 16);
+      }
+    }
+  }
+
+  /** One frame component. */
+  private static final class Component {
+    final int id;
+    final int h;
+    final int v;
+    final int tq;
+    int compWidth;
+    int compHeight;
+    int blocksWide;
+    int blocksHigh;
+    int stride;
+    short[] plane;
+    boolean coded;
+    int pred;
+    int[] quant;
+    JpegExtHuffmanTable dc;
+    JpegExtHuffmanTable ac;
+
+    Component(int id, int h, int v, int tq) {
+      this.id = id;
+      this.h = h;
+      this.v = v;
+      this.tq = tq;
+    }
+  }
+
+  private final byte[] d;
+  private int pos;
+
+  private final int[][] quantTables = new int[4][];
+  private final JpegExtHuffmanTable[] dcTables = new JpegExtHuffmanTable[4];
+  private final JpegExtHuffmanTable[] acTables = new JpegExtHuffmanTable[4];
+  private int restartInterval;
+
+  private int precision;
+  private int width;
+  private int height;
+  private Component[] comps;
+  private int hmax;
+  private int vmax;
+  private int mcusX;
+  private int mcusY;
+  private int scans;
+
+  // entropy decoder state
+  private int rp;
+  private long acc;
+  private int bits;
+  private int padBits;
+  private boolean markerHit;
+  private final int[] coef = new int[64];
+  private final double[] work = new double[64];
+
+  private JpegExtendedDecoder(byte[] d) {
+    this.d = d;
+  }
+
+  /**
+   * Decodes one sequential DCT Huffman JPEG codestream (SOI..EOI; bytes after EOI ignored).
+   *
+   * @param codestream the JPEG codestream, starting with SOI
+   * @return the decoded image
+   * @throws DicomException (codes 2250..2264) when the codestream is invalid, truncated or uses an
+   *     unsupported JPEG process
+   */
+  public static JpegExtendedImage decode(byte[] codestream) {
+    if (codestream == null || codestream.length < 2) {
+      throw new DicomException(
+          E_NOT_JPEG,
+          "not a JPEG codestream: "
+              + (codestream == null ? "no data" : codestream.length + " byte(s)"));
+    }
+    return new JpegExtendedDecoder(codestream).run();
+  }
+
+  private JpegExtendedImage run() {
+    if ((d[0] & 0xFF) != 0xFF || (d[1] & 0xFF) != 0xD8) {
+      throw new DicomException(
+          E_NOT_JPEG,
+          String.format(
+              "not a JPEG codestream: no SOI marker (FFD8) at offset 0, found %02X%02X",
+              d[0] & 0xFF, d[1] & 0xFF));
+    }
+    pos = 2;
+    boolean sawEoi = false;
+    while (pos < d.length) {
+      int markerOffset = pos;
+      int m = nextMarker();
+      if (m < 0) {
+        break;
+      }
+      if (m == 0xD9) {
+        sawEoi = true;
+        break;
+      }
+      if (m == 0xD8) {
+        throw new DicomException(
+            E_UNEXPECTED_MARKER, "second SOI marker (FFD8) at offset " + markerOffset);
+      }
+      if ((m >= 0xD0 && m <= 0xD7) || m == 0x01) {
+        continue; // stray RSTn or TEM: no segment
+      }
+      int len = segmentLength(m, markerOffset);
+      int start = pos + 4;
+      int end = pos + len;
+      switch (m) {
+        case 0xC0, 0xC1 -> readFrame(m, markerOffset, start, end);
+        case 0xC4 -> readHuffmanTables(markerOffset, start, end);
+        case 0xDB -> readQuantTables(markerOffset, start, end);
+        case 0xDD -> readRestartInterval(markerOffset, start, end);
+        case 0xDA -> {
+          readScan(markerOffset, start, end);
+          continue; // pos was moved past the entropy-coded data
+        }
+        case 0xC2, 0xC6, 0xCA, 0xCE -> throw unsupported(m, markerOffset, "progressive DCT");
+        case 0xC3, 0xC7, 0xCB, 0xCF -> throw unsupported(m, markerOffset, "lossless");
+        case 0xC5, 0xCD, 0xDE, 0xDF -> throw unsupported(m, markerOffset, "hierarchical");
+        case 0xC9 -> throw unsupported(m, markerOffset, "arithmetic-coded extended sequential DCT");
+        case 0xCC -> throw unsupported(m, markerOffset, "arithmetic coding (DAC)");
+        case 0xDC ->
+            throw unsupported(m, markerOffset, "number of lines defined after the scan (DNL)");
+        default -> {
+          // APPn, COM, JPG, JPGn and reserved markers: skipped
+        }
+      }
+      pos = end;
+    }
+    if (comps == null) {
+      throw new DicomException(
+          sawEoi ? E_INCOMPLETE : E_TRUNCATED,
+          "no frame header (SOF0/SOF1) found before "
+              + (sawEoi ? "EOI at offset " + (pos - 2) : "the end of the data at offset " + pos));
+    }
+    if (scans == 0) {
+      throw new DicomException(
+          sawEoi ? E_INCOMPLETE : E_TRUNCATED,
+          "no scan (SOS) found before "
+              + (sawEoi ? "EOI at offset " + (pos - 2) : "the end of the data at offset " + pos));
+    }
+    for (Component c : comps) {
+      if (!c.coded) {
+        throw new DicomException(
+            sawEoi ? E_INCOMPLETE : E_TRUNCATED,
+            "component "
+                + c.id
+                + " is coded by no scan before "
+                + (sawEoi ? "EOI" : "the end of the data at offset " + pos));
+      }
+    }
+    // A missing EOI after complete entropy-coded data is tolerated (libjpeg does too).
+    return assemble();
+  }
+
+  private static DicomException unsupported(int m, int offset, String what) {
+    return new DicomException(
+        E_UNSUPPORTED_PROCESS,
+        String.format(
+            "unsupported JPEG process: marker FF%02X (%s) at offset %d; only sequential DCT with"
+                + " Huffman coding (SOF0, SOF1) is supported",
+            m, what, offset));
+  }
+
+  /**
+   * Reads a marker at {@code pos} (fill bytes FF allowed) and leaves {@code pos} on its FF byte.
+   * Returns the marker code, or -1 at the end of the data.
+   */
+  private int nextMarker() {
+    int p = pos;
+    if ((d[p] & 0xFF) != 0xFF) {
+      throw new DicomException(
+          E_UNEXPECTED_MARKER,
+          String.format("expected a marker (FFxx) at offset %d, found byte %02X", p, d[p] & 0xFF));
+    }
+    while (p + 1 < d.length && (d[p + 1] & 0xFF) == 0xFF) {
+      p++;
+    }
+    if (p + 1 >= d.length) {
+      pos = d.length;
+      return -1;
+    }
+    int m = d[p + 1] & 0xFF;
+    if (m == 0x00) {
+      throw new DicomException(
+          E_UNEXPECTED_MARKER, "expected a marker at offset " + p + ", found stuffed byte FF00");
+    }
+    pos = p;
+    if (m == 0xD9 || m == 0xD8 || (m >= 0xD0 && m <= 0xD7) || m == 0x01) {
+      pos = p + 2;
+    }
+    return m;
+  }
+
+  /** Length of the segment of the marker at {@code pos}, checked against the data. */
+  private int segmentLength(int m, int markerOffset) {
+    if (pos + 4 > d.length) {
+      throw new DicomException(
+          E_TRUNCATED,
+          String.format(
+              "codestream ends inside the length of marker FF%02X at offset %d (%d byte(s) total)",
+              m, markerOffset, d.length));
+    }
+    int len = u16(pos + 2);
+    if (len < 2) {
+      throw new DicomException(
+          E_UNEXPECTED_MARKER,
+          String.format(
+              "marker segment FF%02X at offset %d has invalid length %d", m, markerOffset, len));
+    }
+    if (pos + 2 + len > d.length) {
+      throw new DicomException(
+          E_TRUNCATED,
+          String.format(
+              "marker segment FF%02X at offset %d declares length %d but only %d byte(s) remain",
+              m, markerOffset, len, d.length - pos - 2));
+    }
+    return len + 2;
+  }
+
+  private int u8(int p) {
+    return d[p] & 0xFF;
+  }
+
+  private int u16(int p) {
+    return ((d[p] & 0xFF) << 8) | (d[p + 1] & 0xFF);
+  }
+
+  // ---------------------------------------------------------------- marker segments
+
+  private void readFrame(int m, int offset, int p, int end) {
+    if (comps != null) {
+      throw new DicomException(
+          E_UNEXPECTED_MARKER,
+          String.format(
+              "second frame header FF%02X at offset %d (only one frame allowed)", m, offset));
+    }
+    if (end - p < 6) {
+      throw new DicomException(
+          E_BAD_FRAME, "frame header at offset " + offset + " is too short: " + (end - p + 2));
+    }
+    int prec = u8(p);
+    int y = u16(p + 1);
+    int x = u16(p + 3);
+    int nf = u8(p + 5);
+    if (prec != 8 && prec != 12) {
+      throw new DicomException(
+          E_BAD_FRAME,
+          "sample precision " + prec + " at offset " + (p) + " is not supported (8 or 12)");
+    }
+    if (y == 0) {
+      throw new DicomException(
+          E_BAD_FRAME,
+          "frame height 0 at offset " + (p + 1) + " (lines defined by DNL) is not supported");
+    }
+    if (x == 0) {
+      throw new DicomException(E_BAD_FRAME, "frame width 0 at offset " + (p + 3));
+    }
+    if (nf != 1 && nf != 3) {
+      throw new DicomException(
+          E_BAD_FRAME,
+          "frame with " + nf + " components at offset " + (p + 5) + " (1 or 3 supported)");
+    }
+    if (end - p != 6 + 3 * nf) {
+      throw new DicomException(
+          E_BAD_FRAME,
+          "frame header at offset "
+              + offset
+              + " has length "
+              + (end - p + 2)
+              + ", expected "
+              + (8 + 3 * nf)
+              + " for "
+              + nf
+              + " components");
+    }
+    long samples = (long) x * y * nf;
+    if (samples > MAX_SAMPLES) {
+      throw new DicomException(
+          E_TOO_LARGE,
+          String.format(
+              "frame of %d x %d x %d components = %d samples exceeds the limit of %d",
+              x, y, nf, samples, MAX_SAMPLES));
+    }
+    Component[] cs = new Component[nf];
+    int hm = 1;
+    int vm = 1;
+    for (int i = 0; i < nf; i++) {
+      int q = p + 6 + 3 * i;
+      int id = u8(q);
+      int h = u8(q + 1) >> 4;
+      int v = u8(q + 1) & 15;
+      int tq = u8(q + 2);
+      if (h < 1 || h > 4 || v < 1 || v > 4) {
+        throw new DicomException(
+            E_BAD_FRAME,
+            String.format(
+                "component %d has sampling factors %dx%d at offset %d (1..4 allowed)",
+                id, h, v, q + 1));
+      }
+      if (tq > 3) {
+        throw new DicomException(
+            E_BAD_FRAME,
+            "component " + id + " refers to quantisation table " + tq + " at offset " + (q + 2));
+      }
+      for (int j = 0; j < i; j++) {
+        if (cs[j].id == id) {
+          throw new DicomException(
+              E_BAD_FRAME, "component identifier " + id + " repeated at offset " + q);
+        }
+      }
+      cs[i] = new Component(id, h, v, tq);
+      hm = Math.max(hm, h);
+      vm = Math.max(vm, v);
+    }
+    long blocks = 0;
+    for (Component c : cs) {
+      c.compWidth = ceilDiv(x * c.h, hm);
+      c.compHeight = ceilDiv(y * c.v, vm);
+      c.blocksWide = ceilDiv(c.compWidth, 8);
+      c.blocksHigh = ceilDiv(c.compHeight, 8);
+      blocks += (long) c.blocksWide * c.blocksHigh;
+    }
+    // Every block costs at least one DC and one AC Huffman code of >= 1 bit each.
+    if (blocks > 4L * d.length) {
+      throw new DicomException(
+          E_TRUNCATED,
+          String.format(
+              "frame of %d x %d (%d blocks) needs at least %d bytes of coded data, but the"
+                  + " codestream has only %d bytes",
+              x, y, blocks, ceilDiv(blocks, 4), d.length));
+    }
+    precision = prec;
+    width = x;
+    height = y;
+    hmax = hm;
+    vmax = vm;
+    mcusX = ceilDiv(x, 8 * hm);
+    mcusY = ceilDiv(y, 8 * vm);
+    comps = cs;
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
+  }
+
+  private void readQuantTables(int offset, int p, int end) {
+    if (p == end) {
+      throw new DicomException(E_BAD_DQT, "empty DQT segment at offset " + offset);
+    }
+    while (p < end) {
+      int pq = u8(p) >> 4;
+      int tq = u8(p) & 15;
+      if (pq > 1 || tq > 3) {
+        throw new DicomException(
+            E_BAD_DQT,
+            String.format(
+                "DQT at offset %d: invalid precision/destination byte %02X at offset %d",
+                offset, u8(p), p));
+      }
+      int size = 64 * (pq + 1);
+      if (p + 1 + size > end) {
+        throw new DicomException(
+            E_BAD_DQT,
+            "DQT at offset "
+                + offset
+                + ": table "
+                + tq
+                + " needs "
+                + size
+                + " bytes, only "
+                + (end - p - 1)
+                + " remain in the segment");
+      }
+      int[] q = new int[64];
+      for (int k = 0; k < 64; k++) {
+        q[k] = pq == 0 ? u8(p + 1 + k) : u16(p + 1 + 2 * k);
+      }
+      quantTables[tq] = q;
+      p += 1 + size;
+    }
+  }
+
+  private void readHuffmanTables(int offset, int p, int end) {
+    if (p == end) {
+      throw new DicomException(E_BAD_DHT, "empty DHT segment at offset " + offset);
+    }
+    while (p < end) {
+      int tc = u8(p) >> 4;
+      int th = u8(p) & 15;
+      if (tc > 1 || th > 3) {
+        throw new DicomException(
+            E_BAD_DHT,
+            String.format(
+                "DHT at offset %d: invalid class/destination byte %02X at offset %d",
+                offset, u8(p), p));
+      }
+      if (p + 17 > end) {
+        throw new DicomException(
+            E_BAD_DHT, "DHT at offset " + offset + ": code-length counts run past the segment");
+      }
+      int[] counts = new int[17];
+      int total = 0;
+      for (int l = 1; l <= 16; l++) {
+        counts[l] = u8(p + l);
+        total += counts[l];
+      }
+      if (total > 256 || p + 17 + total > end) {
+        throw new DicomException(
+            E_BAD_DHT,
+            "DHT at offset "
+                + offset
+                + ": table with "
+                + total
+                + " symbols at offset "
+                + p
+                + " does not fit the segment (or exceeds 256)");
+      }
+      int[] symbols = new int[total];
+      for (int i = 0; i < total; i++) {
+        symbols[i] = u8(p + 17 + i);
+      }
+      String where = (tc == 0 ? "DC" : "AC") + th + " at offset " + p;
+      JpegExtHuffmanTable t = JpegExtHuffmanTable.build(counts, symbols, where);
+      if (tc == 0) {
+        dcTables[th] = t;
+      } else {
+        acTables[th] = t;
+      }
+      p += 17 + total;
+    }
+  }
+
+  private void readRestartInterval(int offset, int p, int end) {
+    if (end - p != 2) {
+      throw new DicomException(
+          E_BAD_RESTART,
+          "DRI segment at offset " + offset + " has length " + (end - p + 2) + ", expected 4");
+    }
+    restartInterval = u16(p);
+  }
+
+  private void readScan(int offset, int p, int end) {
+    if (comps == null) {
+      throw new DicomException(
+          E_UNEXPECTED_MARKER,
+          "scan header (SOS) at offset " + offset + " before any frame header");
+    }
+    int ns = end > p ? u8(p) : 0;
+    if (ns < 1 || ns > comps.length) {
+      throw new DicomException(
+          E_BAD_SOS,
+          "scan at offset "
+              + offset
+              + " has "
+              + ns
+              + " components (frame has "
+              + comps.length
+              + ")");
+    }
+    if (end - p != 4 + 2 * ns) {
+      throw new DicomException(
+          E_BAD_SOS,
+          "scan header at offset "
+              + offset
+              + " has length "
+              + (end - p + 2)
+              + ", expected "
+              + (6 + 2 * ns));
+    }
+    Component[] sc = new Component[ns];
+    int blocksPerMcu = 0;
+    for (int i = 0; i < ns; i++) {
+      int q = p + 1 + 2 * i;
+      int cid = u8(q);
+      int td = u8(q + 1) >> 4;
+      int ta = u8(q + 1) & 15;
+      Component c = null;
+      for (Component f : comps) {
+        if (f.id == cid) {
+          c = f;
+        }
+      }
+      if (c == null) {
+        throw new DicomException(
+            E_BAD_SOS,
+            "scan at offset " + offset + " names component " + cid + ", not in the frame");
+      }
+      for (int j = 0; j < i; j++) {
+        if (sc[j] == c) {
+          throw new DicomException(
+              E_BAD_SOS, "scan at offset " + offset + " names component " + cid + " twice");
+        }
+      }
+      if (c.coded) {
+        throw new DicomException(
+            E_BAD_SOS,
+            "scan at offset " + offset + " codes component " + cid + " again (sequential JPEG)");
+      }
+      if (td > 3 || dcTables[td] == null) {
+        throw new DicomException(
+            E_MISSING_TABLE,
+            "scan at offset "
+                + offset
+                + ": component "
+                + cid
+                + " uses DC Huffman table "
+                + td
+                + ", which is not defined");
+      }
+      if (ta > 3 || acTables[ta] == null) {
+        throw new DicomException(
+            E_MISSING_TABLE,
+            "scan at offset "
+                + offset
+                + ": component "
+                + cid
+                + " uses AC Huffman table "
+                + ta
+                + ", which is not defined");
+      }
+      if (quantTables[c.tq] == null) {
+        throw new DicomException(
+            E_MISSING_TABLE,
+            "scan at offset "
+                + offset
+                + ": component "
+                + cid
+                + " uses quantisation table "
+                + c.tq
+                + ", which is not defined");
+      }
+      c.dc = dcTables[td];
+      c.ac = acTables[ta];
+      c.quant = quantTables[c.tq];
+      blocksPerMcu += c.h * c.v;
+      sc[i] = c;
+    }
+    if (ns > 1 && blocksPerMcu > 10) {
+      throw new DicomException(
+          E_BAD_SOS,
+          "interleaved scan at offset "
+              + offset
+              + " has "
+              + blocksPerMcu
+              + " blocks per MCU (max 10)");
+    }
+    // Ss, Se, Ah/Al are not checked: some sequential encoders write zeros there (libjpeg warns).
+    for (Component c : sc) {
+      if (c.plane == null) {
+        c.stride = mcusX * c.h * 8;
+        c.plane = new short[c.stride * mcusY * c.v * 8];
+      }
+    }
+    scans++;
+    decodeScan(sc, end);
+  }
+
+  // ---------------------------------------------------------------- entropy-coded data
+
+  private void decodeScan(Component[] sc, int dataStart) {
+    rp = dataStart;
+    acc = 0;
+    bits = 0;
+    padBits = 0;
+    markerHit = false;
+    for (Component c : sc) {
+      c.pred = 0;
+    }
+    int ri = restartInterval;
+    int nextRst = 0;
+    if (sc.length == 1) {
+      Component c = sc[0];
+      int bw = c.blocksWide;
+      int total = bw * c.blocksHigh;
+      int bx = 0;
+      int by = 0;
+      for (int mcu = 0; mcu < total; mcu++) {
+        if (ri > 0 && mcu > 0 && mcu % ri == 0) {
+          restart(sc, nextRst);
+          nextRst = (nextRst + 1) & 7;
+        }
+        decodeBlock(c, bx, by);
+        checkOverrun(mcu, total);
+        if (++bx == bw) {
+          bx = 0;
+          by++;
+        }
+      }
+    } else {
+      int total = mcusX * mcusY;
+      for (int mcu = 0; mcu < total; mcu++) {
+        if (ri > 0 && mcu > 0 && mcu % ri == 0) {
+          restart(sc, nextRst);
+          nextRst = (nextRst + 1) & 7;
+        }
+        int mx = mcu % mcusX;
+        int my = mcu / mcusX;
+        for (Component c : sc) {
+          for (int v = 0; v < c.v; v++) {
+            for (int h = 0; h < c.h; h++) {
+              decodeBlock(c, mx * c.h + h, my * c.v + v);
+            }
+          }
+        }
+        checkOverrun(mcu, total);
+      }
+    }
+    for (Component c : sc) {
+      c.coded = true;
+    }
+    pos = findMarker(rp, true);
+  }
+
+  /** Fails when the decoder consumed bits that were not in the data (zeros padded in). */
+  private void checkOverrun(int mcu, int total) {
+    if (padBits > bits) {
+      if (markerHit) {
+        throw new DicomException(
+            E_ENTROPY_TRUNCATED,
+            String.format(
+                "entropy-coded data ends at marker FF%02X at offset %d inside MCU %d of %d",
+                u8(rp + 1), rp, mcu, total));
+      }
+      throw new DicomException(
+          E_ENTROPY_TRUNCATED,
+          String.format(
+              "codestream truncated: entropy-coded data ends at offset %d inside MCU %d of %d",
+              d.length, mcu, total));
+    }
+  }
+
+  /**
+   * Offset of the next marker at or after {@code p} (skipping stuffed FF00 and, if asked, RSTn),
+   * positioned on its first FF; {@code d.length} if there is none.
+   */
+  private int findMarker(int p, boolean skipRst) {
+    int n = d.length;
+    while (p + 1 < n) {
+      if ((d[p] & 0xFF) != 0xFF) {
+        p++;
+        continue;
+      }
+      int m = d[p + 1] & 0xFF;
+      if (m == 0x00 || (skipRst && m >= 0xD0 && m <= 0xD7)) {
+        p += 2;
+      } else if (m == 0xFF) {
+        p++;
+      } else {
+        return p;
+      }
+    }
+    return n;
+  }
+
+  private void restart(Component[] sc, int expected) {
+    int p = findMarker(rp, false);
+    if (p >= d.length) {
+      throw new DicomException(
+          E_ENTROPY_TRUNCATED,
+          String.format(
+              "codestream truncated: no restart marker RST%d after offset %d", expected, rp));
+    }
+    int m = u8(p + 1);
+    if (m != 0xD0 + expected) {
+      throw new DicomException(
+          E_BAD_RESTART,
+          String.format(
+              "expected restart marker RST%d at offset %d, found FF%02X", expected, p, m));
+    }
+    rp = p + 2;
+    acc = 0;
+    bits = 0;
+    padBits = 0;
+    markerHit = false;
+    for (Component c : sc) {
+      c.pred = 0;
+    }
+  }
+
+  /** Tops the bit buffer up to more than 56 bits; zeros are padded in at a marker or the end. */
+  private void fill() {
+    byte[] data = d;
+    int n = data.length;
+    while (bits <= 56) {
+      int b;
+      if (markerHit || rp >= n) {
+        b = 0;
+        padBits += 8;
+      } else {
+        b = data[rp] & 0xFF;
+        if (b != 0xFF) {
+          rp++;
+        } else if (rp + 1 < n && data[rp + 1] == 0) {
+          rp += 2;
+        } else if (rp + 1 >= n) {
+          rp = n;
+          b = 0;
+          padBits += 8;
+        } else {
+          markerHit = true; // rp stays on the marker
+          b = 0;
+          padBits += 8;
+        }
+      }
+      acc = (acc << 8) | b;
+      bits += 8;
+    }
+  }
+
+  private int decodeSymbol(JpegExtHuffmanTable t) {
+    int peek = (int) (acc >>> (bits - 16)) & 0xFFFF;
+    int e = t.fast[peek >>> (16 - JpegExtHuffmanTable.LOOKAHEAD)];
+    if (e != 0) {
+      bits -= e >>> 8;
+      return e & 0xFF;
+    }
+    for (int l = JpegExtHuffmanTable.LOOKAHEAD + 1; l <= 16; l++) {
+      int code = peek >>> (16 - l);
+      if (code <= t.maxCode[l]) {
+        bits -= l;
+        return t.symbols[code + t.delta[l]];
+      }
+    }
+    throw new DicomException(
+        E_BAD_CODE,
+        String.format(
+            "invalid Huffman code: bits %s match no code of the table, in the entropy-coded data"
+                + " near offset %d",
+            Integer.toBinaryString(0x10000 | peek).substring(1), Math.max(0, rp - (bits + 7) / 8)));
+  }
+
+  private int receiveExtend(int s) {
+    int v = (int) (acc >>> (bits - s)) & ((1 << s) - 1);
+    bits -= s;
+    return v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
+  }
+
+  private void decodeBlock(Component c, int bx, int by) {
+    int[] z = coef;
+    Arrays.fill(z, 0);
+    int[] q = c.quant;
+    if (bits < 32) {
+      fill();
+    }
+    int t = decodeSymbol(c.dc);
+    if (t != 0) {
+      if (t > 15) {
+        throw new DicomException(
+            E_BAD_COEFFICIENT,
+            "DC difference category "
+                + t
+                + " (max 15) near offset "
+                + rp
+                + " of component "
+                + c.id);
+      }
+      c.pred += receiveExtend(t);
+    }
+    z[0] = c.pred * q[0];
+    boolean acPresent = false;
+    JpegExtHuffmanTable ac = c.ac;
+    for (int k = 1; k < 64; ) {
+      if (bits < 32) {
+        fill();
+      }
+      int rs = decodeSymbol(ac);
+      int r = rs >>> 4;
+      int s = rs & 15;
+      if (s == 0) {
+        if (r != 15) {
+          break;
+        }
+        k += 16;
+        continue;
+      }
+      k += r;
+      if (k > 63) {
+        throw new DicomException(
+            E_BAD_COEFFICIENT,
+            "AC run reaches coefficient "
+                + k
+                + " (max 63) near offset "
+                + rp
+                + " of component "
+                + c.id);
+      }
+      z[ZIGZAG[k]] = receiveExtend(s) * q[k];
+      acPresent = true;
+      k++;
+    }
+    idct(z, acPresent, c.plane, by * 8 * c.stride + bx * 8, c.stride);
+  }
+
+  private void idct(int[] z, boolean acPresent, short[] out, int off, int stride) {
+    int shift = 1 << (precision - 1);
+    int max = (1 << precision) - 1;
+    if (!acPresent) {
+      int v = clamp(z[0] / 8.0 + shift + 0.5, max);
+      short sv = (short) v;
+      for (int y = 0; y < 8; y++) {
+        Arrays.fill(out, off + y * stride, off + y * stride + 8, sv);
+      }
+      return;
+    }
+    double[] w = work;
+    double[] m = M;
+    // pass 1: rows (vertical frequency v), horizontal IDCT into w[v * 8 + x]
+    for (int v = 0; v < 8; v++) {
+      int r = v * 8;
+      int f0 = z[r];
+      int f1 = z[r + 1];
+      int f2 = z[r + 2];
+      int f3 = z[r + 3];
+      int f4 = z[r + 4];
+      int f5 = z[r + 5];
+      int f6 = z[r + 6];
+      int f7 = z[r + 7];
+      if ((f1 | f2 | f3 | f4 | f5 | f6 | f7) == 0) {
+        double dc = f0 * m[0];
+        for (int x = 0; x < 8; x++) {
+          w[r + x] = dc;
+        }
+        continue;
+      }
+      for (int x = 0; x < 4; x++) {
+        int b = x * 8;
+        double even = m[b] * f0 + m[b + 2] * f2 + m[b + 4] * f4 + m[b + 6] * f6;
+        double odd = m[b + 1] * f1 + m[b + 3] * f3 + m[b + 5] * f5 + m[b + 7] * f7;
+        w[r + x] = even + odd;
+        w[r + 7 - x] = even - odd;
+      }
+    }
+    // pass 2: columns
+    for (int x = 0; x < 8; x++) {
+      double f0 = w[x];
+      double f1 = w[8 + x];
+      double f2 = w[16 + x];
+      double f3 = w[24 + x];
+      double f4 = w[32 + x];
+      double f5 = w[40 + x];
+      double f6 = w[48 + x];
+      double f7 = w[56 + x];
+      for (int y = 0; y < 4; y++) {
+        int b = y * 8;
+        double even = m[b] * f0 + m[b + 2] * f2 + m[b + 4] * f4 + m[b + 6] * f6;
+        double odd = m[b + 1] * f1 + m[b + 3] * f3 + m[b + 5] * f5 + m[b + 7] * f7;
+        out[off + y * stride + x] = (short) clamp(even + odd + shift + 0.5, max);
+        out[off + (7 - y) * stride + x] = (short) clamp(even - odd + shift + 0.5, max);
+      }
+    }
+  }
+
+  /** Rounds {@code v} (already offset by 0.5) down and clamps it to [0, max]. */
+  private static int clamp(double v, int max) {
+    if (v < 0) {
+      return 0;
+    }
+    int i = (int) v;
+    return i > max ? max : i;
+  }
+
+  // ---------------------------------------------------------------- output
+
+  private JpegExtendedImage assemble() {
+    int nc = comps.length;
+    int w = width;
+    int h = height;
+    int[] out = new int[w * h * nc];
+    int[] row = new int[Math.max(w, 2 * mcusX * hmax * 8)];
+    int[] xmap = new int[w];
+    for (int ci = 0; ci < nc; ci++) {
+      Component c = comps[ci];
+      boolean h2 = c.h * 2 == hmax && c.compWidth > 2;
+      boolean h2v1 = h2 && c.v == vmax;
+      boolean h2v2 = h2 && c.v * 2 == vmax;
+      for (int x = 0; x < w; x++) {
+        xmap[x] = x * c.h / hmax;
+      }
+      for (int y = 0; y < h; y++) {
+        int o = y * w * nc + ci;
+        if (h2v1) {
+          int r = y * c.stride;
+          upsampleRow(c.plane, r, r, c.compWidth, row, false);
+        } else if (h2v2) {
+          int near = y >> 1;
+          int far = (y & 1) == 0 ? Math.max(0, near - 1) : Math.min(c.compHeight - 1, near + 1);
+          upsampleRow(c.plane, near * c.stride, far * c.stride, c.compWidth, row, true);
+        } else {
+          int r = (y * c.v / vmax) * c.stride;
+          short[] plane = c.plane;
+          for (int x = 0; x < w; x++) {
+            out[o] = plane[r + xmap[x]];
+            o += nc;
+          }
+          continue;
+        }
+        for (int x = 0; x < w; x++) {
+          out[o] = row[x];
+          o += nc;
+        }
+      }
+      c.plane = null;
+    }
+    return new JpegExtendedImage(w, h, nc, precision, out);
+  }
+
+  /**
+   * Triangle-filter ("fancy") upsampling by 2 horizontally, and by 2 vertically too when {@code
+   * vertical}: each output sample weighs the nearer input sample 3/4 and the further one 1/4 (in
+   * each direction), with alternating rounding offsets, as libjpeg does by default. Edge samples
+   * reuse the edge value. {@code near} and {@code far} are the offsets of the nearer and further
+   * input rows (the same row when not {@code vertical}); {@code n > 2} input samples.
+   */
+  private static void upsampleRow(
+      short[] p, int near, int far, int n, int[] out, boolean vertical) {
+    if (!vertical) {
+      out[0] = p[near];
+      out[1] = (p[near] * 3 + p[near + 1] + 2) >> 2;
+      for (int i = 1; i < n - 1; i++) {
+        int cur = p[near + i] * 3;
+        out[2 * i] = (cur + p[near + i - 1] + 1) >> 2;
+        out[2 * i + 1] = (cur + p[near + i + 1] + 2) >> 2;
+      }
+      out[2 * n - 2] = (p[near + n - 1] * 3 + p[near + n - 2] + 1) >> 2;
+      out[2 * n - 1] = p[near + n - 1];
+      return;
+    }
+    int last = p[near] * 3 + p[far];
+    int cur = last;
+    int next = p[near + 1] * 3 + p[far + 1];
+    out[0] = (cur * 4 + 8) >> 4;
+    out[1] = (cur * 3 + next + 7) >> 4;
+    for (int i = 1; i < n - 1; i++) {
+      last = cur;
+      cur = next;
+      next = p[near + i + 1] * 3 + p[far + i + 1];
+      out[2 * i] = (cur * 3 + last + 8) >> 4;
+      out[2 * i + 1] = (cur * 3 + next + 7) >> 4;
+    }
+    last = cur;
+    cur = next;
+    out[2 * n - 2] = (cur * 3 + last + 8) >> 4;
+    out[2 * n - 1] = (cur * 4 + 7) >> 4;
+  }
+}
