@@ -59,7 +59,11 @@ class DcmtkAgreementTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("readableFiles")
   void jsonHasTheTagsAndValuesOfDcm2json(Path file) throws IOException {
-    JsonNode reference = parseDcm2json(Dcmtk.run("dcm2json", file.toString()));
+    Dcmtk.Result r = Dcmtk.exec(false, "dcm2json", file.toString());
+    // 3.6.7 stops with exit 81 at encapsulated pixel data, after printing everything before it
+    boolean stoppedAtPixels = r.exitCode() == 81 && r.stderr().contains("compressed pixel data");
+    assertTrue(r.exitCode() == 0 || stoppedAtPixels, "dcm2json failed: " + r.stderr());
+    JsonNode reference = parseDcm2json(r.stdout());
     JsonNode ours;
     try (DicomFile f = DicomReader.read(file)) {
       ours = DicomJson.toJson(f.dataset());
@@ -87,16 +91,21 @@ class DcmtkAgreementTest {
         }
       }
       int tolerance = tolerance(ts, f.dataset());
+      System.out.printf(
+          "pixels %-60s %-24s frames=%d maxdiff=%d%n", file.getFileName(), ts, frames, worst);
       assertTrue(
           worst <= tolerance,
           "largest difference " + worst + " over the tolerance " + tolerance + " for " + ts);
     }
   }
 
-  /** Lossless syntaxes must match exactly; lossy ones within rounding of colour and IDCT. */
+  /**
+   * Lossless syntaxes must match exactly; lossy ones within IDCT rounding (1), which YCbCr to RGB
+   * conversion can amplify by up to 1.772 (hence 3 for colour).
+   */
   private static int tolerance(TransferSyntax ts, Dataset ds) {
     return switch (ts) {
-      case JPEG_BASELINE, JPEG_EXTENDED -> ds.getInt(Tag.BitsStored, 8) > 8 ? 16 : 4;
+      case JPEG_BASELINE, JPEG_EXTENDED -> ds.getInt(Tag.SamplesPerPixel, 1) == 3 ? 3 : 1;
       case JPEG_2000 -> 1;
       default -> 0;
     };
@@ -104,11 +113,9 @@ class DcmtkAgreementTest {
 
   // ---- reference pixels --------------------------------------------------------------------
 
-  private record Reference(
-      int[] samples, int samplesPerFrame, String photometric) {
+  private record Reference(int[] samples, int samplesPerFrame, String photometric) {
     int[] frame(int i) {
-      return java.util.Arrays.copyOfRange(
-          samples, i * samplesPerFrame, (i + 1) * samplesPerFrame);
+      return java.util.Arrays.copyOfRange(samples, i * samplesPerFrame, (i + 1) * samplesPerFrame);
     }
   }
 
@@ -147,6 +154,13 @@ class DcmtkAgreementTest {
     Matcher px = Pattern.compile("\\(7fe0,0010\\) O[BW] =(\\S+)").matcher(dump);
     assertTrue(px.find(), "pixel data written by dcmdump +W");
     byte[] raw = Files.readAllBytes(Path.of(px.group(1)));
+    if (allocated == 1) { // packed bits, least significant first
+      int[] bits = new int[raw.length * 8];
+      for (int i = 0; i < bits.length; i++) {
+        bits[i] = (raw[i >>> 3] >>> (i & 7)) & 1;
+      }
+      return new Reference(bits, rows * cols * spp, photometric.group(1).trim());
+    }
     int size = allocated / 8;
     int[] values = new int[raw.length / size];
     for (int i = 0; i < values.length; i++) {
@@ -179,19 +193,21 @@ class DcmtkAgreementTest {
       int stored = ds.getInt(Tag.BitsStored, 8);
       boolean signed = ds.getInt(Tag.PixelRepresentation, 0) == 1;
       int[] values = readPgx(plane, stored, signed);
-      return new Reference(
-          values, values.length, ds.getString(Tag.PhotometricInterpretation));
+      return new Reference(values, values.length, ds.getString(Tag.PhotometricInterpretation));
     }
   }
 
-  /** PGX: a one-line header "PG ML|LM +|- depth width height" then big- or little-endian samples. */
+  /**
+   * PGX: a one-line header "PG ML|LM +|- depth width height" then big- or little-endian samples.
+   */
   private static int[] readPgx(Path pgx, int stored, boolean signed) throws IOException {
     byte[] b = Files.readAllBytes(pgx);
     int nl = 0;
     while (b[nl] != '\n') {
       nl++;
     }
-    String[] h = new String(b, 0, nl, java.nio.charset.StandardCharsets.US_ASCII).trim().split("\\s+");
+    String[] h =
+        new String(b, 0, nl, java.nio.charset.StandardCharsets.US_ASCII).trim().split("\\s+");
     boolean bigEndian = h[1].equals("ML");
     int depth = Integer.parseInt(h[h.length - 3].replace("+", "").replace("-", ""));
     int width = Integer.parseInt(h[h.length - 2]);
@@ -202,7 +218,9 @@ class DcmtkAgreementTest {
       int v =
           size == 1
               ? b[p] & 0xFF
-              : bigEndian ? (b[p] & 0xFF) << 8 | (b[p + 1] & 0xFF) : (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8;
+              : bigEndian
+                  ? (b[p] & 0xFF) << 8 | (b[p + 1] & 0xFF)
+                  : (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8;
       v &= (1 << stored) - 1;
       out[i] = signed && (v & (1 << (stored - 1))) != 0 ? v - (1 << stored) : v;
     }

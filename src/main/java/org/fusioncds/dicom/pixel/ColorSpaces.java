@@ -5,17 +5,32 @@ final class ColorSpaces {
 
   private ColorSpaces() {}
 
-  /** In place, on interleaved Y,Cb,Cr samples of the given precision (ITU-R BT.601 full range). */
+  private static final int SCALE = 16;
+  private static final int HALF = 1 << (SCALE - 1);
+
+  private static int fix(double v) {
+    return (int) (v * (1 << SCALE) + 0.5);
+  }
+
+  private static final int CR_R = fix(1.40200);
+  private static final int CB_B = fix(1.77200);
+  private static final int CB_G = -fix(0.34414);
+  private static final int CR_G = -fix(0.71414);
+
+  /**
+   * In place, on interleaved Y,Cb,Cr samples of the given precision: ITU-R BT.601 full range in the
+   * 16-bit fixed point of libjpeg (which DCMTK uses), so that results agree with it exactly.
+   */
   static void ybrFullToRgb(int[] s, int bits) {
     int max = (1 << bits) - 1;
-    double half = 1 << (bits - 1);
+    int center = 1 << (bits - 1);
     for (int i = 0; i + 2 < s.length; i += 3) {
-      double y = s[i];
-      double cb = s[i + 1] - half;
-      double cr = s[i + 2] - half;
-      s[i] = clamp((int) Math.round(y + 1.402 * cr), max);
-      s[i + 1] = clamp((int) Math.round(y - 0.344136 * cb - 0.714136 * cr), max);
-      s[i + 2] = clamp((int) Math.round(y + 1.772 * cb), max);
+      int y = s[i];
+      int cb = s[i + 1] - center;
+      int cr = s[i + 2] - center;
+      s[i] = clamp(y + ((CR_R * cr + HALF) >> SCALE), max);
+      s[i + 1] = clamp(y + ((CB_G * cb + CR_G * cr + HALF) >> SCALE), max);
+      s[i + 2] = clamp(y + ((CB_B * cb + HALF) >> SCALE), max);
     }
   }
 

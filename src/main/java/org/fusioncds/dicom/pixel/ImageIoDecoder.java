@@ -14,9 +14,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.fusioncds.dicom.DicomException;
 
 /**
- * JPEG (baseline, lossless process 14) through TwelveMonkeys' reader and JPEG 2000 through
- * jai-imageio's, both pure Java from Maven Central. Raw rasters are read (no colour conversion by
- * the codec), so values are the stored ones. Readers are not thread-safe: a new one per frame.
+ * JPEG lossless (process 14) through TwelveMonkeys' reader and JPEG 2000 through jai-imageio's,
+ * both pure Java from Maven Central. Raw rasters are read (no colour conversion by the codec), so
+ * values are the stored ones. Readers are not thread-safe: a new one per frame.
  */
 final class ImageIoDecoder {
 

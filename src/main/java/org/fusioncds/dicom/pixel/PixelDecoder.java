@@ -9,6 +9,8 @@ import org.fusioncds.dicom.Element;
 import org.fusioncds.dicom.Fragments;
 import org.fusioncds.dicom.Tag;
 import org.fusioncds.dicom.TransferSyntax;
+import org.fusioncds.dicom.codec.JpegExtendedDecoder;
+import org.fusioncds.dicom.codec.JpegExtendedImage;
 import org.fusioncds.dicom.codec.JpegLsDecoder;
 import org.fusioncds.dicom.codec.JpegLsImage;
 
@@ -59,7 +61,8 @@ public final class PixelDecoder {
     int[] samples =
         switch (ts.compression()) {
           case RLE -> RleDecoder.decode(data, d);
-          case JPEG_BASELINE, JPEG_LOSSLESS -> ImageIoDecoder.decodeJpeg(data, d);
+          case JPEG_BASELINE, JPEG_EXTENDED -> jpegDct(data, d);
+          case JPEG_LOSSLESS -> ImageIoDecoder.decodeJpeg(data, d);
           case JPEG_2000 -> ImageIoDecoder.decodeJpeg2000(data, d);
           case JPEG_LS -> jpegLs(data, d);
           default -> throw unsupported(uid);
@@ -80,6 +83,13 @@ public final class PixelDecoder {
         d.pixelRepresentation(),
         photometric,
         samples);
+  }
+
+  /** Ours for 8- and 12-bit DCT: libjpeg's upsampling (as DCMTK), and no 12-bit gap. */
+  private static int[] jpegDct(byte[] data, ImageDescription d) {
+    JpegExtendedImage img = JpegExtendedDecoder.decode(data);
+    checkDimensions("JPEG", img.width(), img.height(), img.components(), d);
+    return img.samples();
   }
 
   private static int[] jpegLs(byte[] data, ImageDescription d) {
