@@ -8,10 +8,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.MimeIOException;
+import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.io.MaxHeaderLengthLimitException;
 import org.apache.james.mime4j.io.MaxHeaderLimitException;
 import org.apache.james.mime4j.io.MaxLineLimitException;
 import org.apache.james.mime4j.stream.EntityState;
+import org.apache.james.mime4j.stream.Event;
 import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeConfig;
 import org.apache.james.mime4j.stream.MimeParseEventException;
@@ -33,6 +35,23 @@ public final class MultipartRelatedParser {
   public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
 
   private static final int MAX_HEADER_COUNT = 64;
+
+  /**
+   * Strict (every parse event is fatal) except for a header line that is not a field, which mime4j
+   * also reports for a part with no headers at all (legal per RFC 2046 §5.1.1).
+   */
+  private static final DecodeMonitor LENIENT_ABOUT_HEADER_LINES =
+      new DecodeMonitor() {
+        @Override
+        public boolean warn(String message, String dummy) {
+          return !Event.INVALID_HEADER.toString().equals(message);
+        }
+
+        @Override
+        public boolean isListening() {
+          return true;
+        }
+      };
 
   private final int maxHeaderBytes;
 
@@ -106,7 +125,7 @@ public final class MultipartRelatedParser {
    */
   public int parse(InputStream in, String contentType, PartHandler handler) throws IOException {
     String boundary = boundary(contentType);
-    MimeTokenStream stream = new MimeTokenStream(config());
+    MimeTokenStream stream = new MimeTokenStream(config(), LENIENT_ABOUT_HEADER_LINES, null);
     stream.setRecursionMode(RecursionMode.M_NO_RECURSE);
     stream.parseHeadless(in, "multipart/related; boundary=\"" + boundary + "\"");
     int parts = 0;
@@ -164,15 +183,20 @@ public final class MultipartRelatedParser {
   }
 
   private DicomException translate(Throwable e, String boundary, int parts) {
-    if (e instanceof MaxHeaderLimitException
-        || e instanceof MaxHeaderLengthLimitException
-        || e instanceof MaxLineLimitException) {
-      return headerTooLarge(parts, e);
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof MaxHeaderLimitException
+          || c instanceof MaxHeaderLengthLimitException
+          || c instanceof MaxLineLimitException) {
+        return headerTooLarge(parts, e);
+      }
     }
     String text = String.valueOf(e == null ? null : e.getMessage());
-    if (e instanceof MimeParseEventException
-        || text.contains("Unexpected end of stream")
-        || text.contains("ended prematurely")) {
+    boolean premature =
+        e instanceof MimeParseEventException event
+            ? event.getEvent().equals(Event.MIME_BODY_PREMATURE_END)
+                || event.getEvent().equals(Event.HEADERS_PREMATURE_END)
+            : text.contains("Unexpected end of stream");
+    if (premature) {
       return new DicomException(
           2322,
           "multipart body ended before the closing boundary --"
