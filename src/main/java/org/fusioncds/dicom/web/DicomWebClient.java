@@ -627,8 +627,13 @@ public final class DicomWebClient implements AutoCloseable {
     return s.toString();
   }
 
+  /**
+   * Percent-encodes a query key or value (RFC 3986), keeping the comma literal: PS3.18 lists values
+   * with commas ({@code includefield=00081030,00080080}, UID lists) and Orthanc only splits on a
+   * literal one.
+   */
   private static String encode(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("%2C", ",");
   }
 
   private static URI checkBase(URI baseUrl) {
