@@ -59,6 +59,7 @@ public final class DicomWebClient implements AutoCloseable {
   private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
   private static final String DICOM_JSON = "application/dicom+json";
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  private static final int MAX_ERROR_BODY = 1 << 20;
 
   private final URI base;
   private final Supplier<String> tokens;
@@ -244,8 +245,37 @@ public final class DicomWebClient implements AutoCloseable {
         DICOM_JSON,
         body::publisher,
         body.contentType(),
-        (response, in) -> StowResponses.check(readJsonBody(response, in, path), path, files.size()),
+        (response, in) -> readStoreResponse(response, in, path, files.size()),
+        400,
         409);
+  }
+
+  private JsonNode readStoreResponse(
+      HttpResponse<?> response, InputStream in, String path, int sent) throws IOException {
+    int status = response.statusCode();
+    if (status < 300) {
+      return StowResponses.check(readJsonBody(response, in, path), status, fullPath(path), sent);
+    }
+    // an error answer may carry the Store Instances Response with or without a JSON Content-Type
+    // (Orthanc 1.10 sends none with its 400)
+    JsonNode body;
+    try {
+      body = json.readTree(in.readNBytes(MAX_ERROR_BODY));
+    } catch (JsonProcessingException e) {
+      body = null;
+    }
+    if (body == null || !body.isObject()) {
+      throw new DicomException(
+          2307,
+          "STOW-RS POST "
+              + fullPath(path)
+              + " answered HTTP status "
+              + status
+              + " without a Store Instances Response; none of the "
+              + sent
+              + " instances is known to be stored");
+    }
+    return StowResponses.check(body, status, fullPath(path), sent);
   }
 
   @Override

@@ -16,11 +16,14 @@ final class StowResponses {
 
   private StowResponses() {}
 
-  /** The response, when the server stored every instance; else a 2307 error. */
-  static JsonNode check(JsonNode response, String path, int sent) {
+  /**
+   * The response, when the server answered a success status, listed no failed instance and at least
+   * one stored one; else a 2307 error that lists the failed SOP Instance UIDs and reasons.
+   */
+  static JsonNode check(JsonNode response, int status, String path, int sent) {
     List<JsonNode> failed = items(response, FAILED_SOP_SEQUENCE);
     int stored = items(response, REFERENCED_SOP_SEQUENCE).size();
-    if (failed.isEmpty() && stored > 0) {
+    if (status < 300 && failed.isEmpty() && stored > 0) {
       return response;
     }
     List<String> listed = new ArrayList<>();
@@ -32,7 +35,9 @@ final class StowResponses {
         2307,
         "STOW-RS POST "
             + path
-            + " stored "
+            + " answered HTTP status "
+            + status
+            + ": stored "
             + stored
             + " of "
             + sent
