@@ -47,7 +47,7 @@ class DcmtkAgreementTest {
     return readableFiles().filter(DcmtkAgreementTest::hasDecodablePixels);
   }
 
-  private static boolean hasDecodablePixels(Path p) {
+  static boolean hasDecodablePixels(Path p) {
     try (DicomFile f = DicomReader.read(p)) {
       TransferSyntax ts = f.transferSyntax();
       return f.dataset().contains(Tag.PixelData)

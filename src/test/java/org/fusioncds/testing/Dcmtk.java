@@ -40,8 +40,8 @@ public final class Dcmtk {
         Result r =
             new Result(
                 p.exitValue(),
-                Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+                new String(Files.readAllBytes(out), StandardCharsets.UTF_8),
+                new String(Files.readAllBytes(err), StandardCharsets.UTF_8));
         if (requireSuccess && r.exitCode() != 0) {
           throw new AssertionError(cmd + " exited " + r.exitCode() + ": " + r.stderr());
         }
