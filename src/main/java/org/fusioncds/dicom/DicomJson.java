@@ -307,6 +307,9 @@ public final class DicomJson {
         b.putShort((short) (t >>> 16)).putShort((short) t);
         continue;
       }
+      if (v.isNull()) {
+        v = NODES.numberNode(0); // binary values have no empty form: an empty value reads as 0
+      }
       if (!v.isNumber()) {
         throw new DicomException(
             2458, "value of " + Tag.toHex(tag) + " " + vr + " is not a number — '" + v + "'");
