@@ -9,6 +9,7 @@ import org.fusioncds.dicom.Element;
 import org.fusioncds.dicom.Fragments;
 import org.fusioncds.dicom.Tag;
 import org.fusioncds.dicom.TransferSyntax;
+import org.fusioncds.dicom.VR;
 import org.fusioncds.dicom.codec.JpegExtendedDecoder;
 import org.fusioncds.dicom.codec.JpegExtendedImage;
 import org.fusioncds.dicom.codec.JpegLsDecoder;
@@ -51,12 +52,40 @@ public final class PixelDecoder {
     return NativePixels.decode(px, d, index);
   }
 
+  /** True when {@link #decode} handles pixel data in this transfer syntax. */
+  public static boolean canDecode(String transferSyntaxUid) {
+    TransferSyntax ts = TransferSyntax.find(transferSyntaxUid);
+    return ts != null && ts.compression() != TransferSyntax.Compression.HTJ2K;
+  }
+
+  /**
+   * Decodes one frame that arrived on its own, as WADO-RS frames return it (PS3.18 8.7.3): the
+   * native bytes of the frame, or its compressed codestream; the image attributes come from the
+   * instance's metadata.
+   */
+  public static Frame decodeFrame(
+      Dataset metadata, String transferSyntaxUid, byte[] frame, DicomLimits limits) {
+    ImageDescription d = ImageDescription.of(metadata, limits);
+    TransferSyntax ts = TransferSyntax.find(transferSyntaxUid);
+    if (ts == null) {
+      throw unsupported(transferSyntaxUid);
+    }
+    if (!ts.encapsulated()) {
+      return NativePixels.decode(new Element(Tag.PixelData, VR.OB, frame), d, 0);
+    }
+    return decodeCodestream(d, ts, transferSyntaxUid, frame);
+  }
+
   private static Frame decodeEncapsulated(
       Dataset ds, ImageDescription d, Fragments f, TransferSyntax ts, String uid, int index) {
     if (ts == null || !ts.encapsulated()) {
       throw unsupported(uid);
     }
-    byte[] data = EncapsulatedFrames.frame(ds, f, index, d.frames());
+    return decodeCodestream(d, ts, uid, EncapsulatedFrames.frame(ds, f, index, d.frames()));
+  }
+
+  private static Frame decodeCodestream(
+      ImageDescription d, TransferSyntax ts, String uid, byte[] data) {
     String photometric = d.photometric();
     int[] samples =
         switch (ts.compression()) {

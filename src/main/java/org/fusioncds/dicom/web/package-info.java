@@ -15,6 +15,7 @@
  *   <li>2308 a local file could not be read or written
  *   <li>2309 the calling thread was interrupted
  *   <li>2310 a frames response does not hold one part per requested frame
+ *   <li>2311 instance metadata lacks a UID needed to ask for its frames
  *   <li>2320 multipart: the Content-Type has no usable boundary parameter
  *   <li>2321 multipart: the Content-Type is not multipart/related
  *   <li>2322 multipart: the body ended before the closing boundary
