@@ -27,7 +27,12 @@ final class EncapsulatedFrames {
     }
     byte[] eot = ds.getBytes(Tag.ExtendedOffsetTable);
     if (eot != null && eot.length >= 8 * frames) {
-      return byOffsets(fragments, longs(eot), index);
+      byte[] lengths = ds.getBytes(Tag.ExtendedOffsetTableLengths);
+      long[] offsets = longs(eot);
+      if (lengths != null && lengths.length == eot.length) {
+        return byExtendedTable(fragments, offsets, longs(lengths), index);
+      }
+      return byOffsets(fragments, offsets, index);
     }
     if (f.basicOffsetTable().length() >= 4L * frames) {
       byte[] bot = f.basicOffsetTable().bytes();
@@ -77,6 +82,36 @@ final class EncapsulatedFrames {
           2105, "offset table entry " + start + " of frame " + index + " matches no fragment");
     }
     return join(mine);
+  }
+
+  /** The frame is the fragments from its offset up to its declared length (PS3.3 C.7.6.3.1.8). */
+  private static byte[] byExtendedTable(
+      List<BulkData> fragments, long[] offsets, long[] lengths, int index) {
+    if (index >= offsets.length) {
+      throw new DicomException(
+          2105, "frame " + index + " is beyond the extended offset table of " + offsets.length);
+    }
+    long start = offsets[index];
+    long base = fragments.get(0).offset() - 8;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (BulkData b : fragments) {
+      long rel = b.offset() - 8 - base;
+      if (rel >= start && out.size() < lengths[index]) {
+        out.writeBytes(b.bytes());
+      }
+    }
+    if (out.size() < lengths[index]) {
+      throw new DicomException(
+          2105,
+          "frame "
+              + index
+              + " declares "
+              + lengths[index]
+              + " bytes, the fragments hold "
+              + out.size());
+    }
+    byte[] all = out.toByteArray();
+    return all.length == lengths[index] ? all : java.util.Arrays.copyOf(all, (int) lengths[index]);
   }
 
   private static byte[] byMarkers(List<BulkData> fragments, int index, int frames) {
