@@ -1,0 +1,65 @@
+package org.fusioncds;
+
+import java.util.Map;
+import java.util.Properties;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.fusioncds.config.FusionCdsConfiguration;
+import org.fusioncds.error.FcdsException;
+
+/**
+ * The module as a running Camel Main application: routes from {@code routes/*.camel.yaml}, beans
+ * from {@link FusionCdsConfiguration}, settings from {@code application.properties} with overrides
+ * (environment, command line, or the map given here, for the demo and tests).
+ */
+public final class FusionCdsApp implements AutoCloseable {
+
+  private final Main main;
+
+  private FusionCdsApp(Main main) {
+    this.main = main;
+  }
+
+  /** Starts the application without blocking; {@code overrides} win over application.properties. */
+  public static FusionCdsApp start(Map<String, String> overrides) {
+    Main main = new Main(FusionCdsApp.class);
+    main.configure().addConfiguration(FusionCdsConfiguration.class);
+    Properties p = new Properties();
+    p.putAll(overrides);
+    main.setOverrideProperties(p);
+    try {
+      main.start();
+    } catch (Exception e) {
+      stopQuietly(main);
+      throw new FcdsException(9001, "the application did not start — " + e.getMessage(), e);
+    }
+    return new FusionCdsApp(main);
+  }
+
+  /** Runs until the JVM is stopped (the {@code serve} command). */
+  public static void run(Map<String, String> overrides) throws Exception {
+    Main main = new Main(FusionCdsApp.class);
+    main.configure().addConfiguration(FusionCdsConfiguration.class);
+    Properties p = new Properties();
+    p.putAll(overrides);
+    main.setOverrideProperties(p);
+    main.run();
+  }
+
+  public CamelContext camelContext() {
+    return main.getCamelContext();
+  }
+
+  @Override
+  public void close() {
+    stopQuietly(main);
+  }
+
+  private static void stopQuietly(Main main) {
+    try {
+      main.stop();
+    } catch (Exception ignored) {
+      // stopping is best effort; the JVM may be ending
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package org.fusioncds.cdshooks;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+
+/**
+ * The HTTP side of the CDS Hooks service, called from {@code routes/cds-hooks.camel.yaml}:
+ * discovery, request parsing against the service's hook, and the error answers.
+ */
+public final class CdsHooksEndpoints {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Map<String, CdsService> services;
+
+  public CdsHooksEndpoints(List<CdsService> services) {
+    this.services =
+        services.stream()
+            .collect(
+                java.util.stream.Collectors.toMap(
+                    CdsService::id, s -> s, (a, b) -> a, java.util.LinkedHashMap::new));
+  }
+
+  /** {@code GET /cds-services} (CDS Hooks 2.0.1 §Discovery). */
+  public String discovery() throws JsonProcessingException {
+    ObjectNode root = JSON.createObjectNode();
+    root.set("services", JSON.valueToTree(services.values()));
+    return JSON.writeValueAsString(root);
+  }
+
+  /** The service a request path names, or 404 with its code. */
+  public CdsService service(@Header("serviceId") String serviceId) {
+    CdsService s = services.get(serviceId);
+    if (s == null) {
+      throw new CdsHooksException(
+          404, 1013, "serviceId", "no CDS service with id '" + serviceId + "'");
+    }
+    return s;
+  }
+
+  /** {@code POST /cds-services/{id}}: the validated request, or a 400 listing every problem. */
+  public HookRequest parse(@Header("serviceId") String serviceId, byte[] body) {
+    return HookRequestParser.parse(body, service(serviceId));
+  }
+
+  /** Writes an error answer on the exchange: status, OperationOutcome JSON. */
+  public void answerError(Exchange exchange) throws JsonProcessingException {
+    Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    ObjectNode body;
+    int status;
+    if (t instanceof CdsHooksException e) {
+      status = e.httpStatus();
+      body = OperationOutcomes.of(e);
+    } else if (t instanceof org.fusioncds.error.FcdsException e) {
+      status = 500;
+      body = OperationOutcomes.internal(e);
+    } else {
+      status = 500;
+      body = OperationOutcomes.internal(new org.fusioncds.error.FcdsException(1099, "unexpected"));
+    }
+    exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+    exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/fhir+json");
+    exchange.getMessage().setBody(JSON.writeValueAsString(body));
+  }
+}

@@ -1,0 +1,129 @@
+package org.fusioncds.cdshooks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.fusioncds.FusionCdsApp;
+import org.fusioncds.testing.FreePort;
+import org.fusioncds.testing.TestData;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The CDS Hooks endpoints of the running application, called over HTTP as an EHR calls them. */
+class CdsHooksRequestIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static FusionCdsApp app;
+  private static String base;
+
+  @BeforeAll
+  static void startTheApplication() {
+    int port = FreePort.find();
+    app = FusionCdsApp.start(Map.of("camel.server.port", String.valueOf(port)));
+    base = "http://127.0.0.1:" + port + "/cds-services";
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  @Test
+  void discoveryListsThePatientViewServiceWithItsPrefetch() throws Exception {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(200, r.statusCode());
+    JsonNode service = JSON.readTree(r.body()).path("services").path(0);
+    assertEquals("imaging-fusion", service.path("id").asText());
+    assertEquals("patient-view", service.path("hook").asText());
+    assertEquals(
+        "Patient/{{context.patientId}}", service.path("prefetch").path("patient").asText());
+    assertTrue(service.has("usageRequirements"));
+  }
+
+  @Test
+  void validatorsBadPatientViewRequestIsRefusedWithEveryProblem() throws Exception {
+    byte[] bad =
+        Files.readAllBytes(
+            TestData.path("cds-hooks/validator-cases/cdshooks-request-patient-view-bad.json"));
+
+    HttpResponse<String> r = post("/imaging-fusion", bad);
+
+    assertEquals(400, r.statusCode());
+    assertEquals(List.of("FCDS-1006", "FCDS-1008", "FCDS-1012", "FCDS-1012"), codes(r));
+  }
+
+  @Test
+  void malformedJsonIsA400WithItsCode() throws Exception {
+    HttpResponse<String> r = post("/imaging-fusion", "{\"hook\": ".getBytes());
+
+    assertEquals(400, r.statusCode());
+    assertEquals(List.of("FCDS-1001"), codes(r));
+  }
+
+  @Test
+  void missingHookAndHookInstanceAndPatientAreEachNamed() throws Exception {
+    HttpResponse<String> r =
+        post("/imaging-fusion", "{\"context\":{\"userId\":\"Practitioner/1\"}}".getBytes());
+
+    assertEquals(400, r.statusCode());
+    assertEquals(List.of("FCDS-1002", "FCDS-1004", "FCDS-1006"), codes(r));
+  }
+
+  @Test
+  void wrongHookIsRefused() throws Exception {
+    byte[] orderSign =
+        Files.readAllBytes(
+            TestData.path("cds-hooks/validator-cases/cdshooks-request-order-sign-good.json"));
+
+    HttpResponse<String> r = post("/imaging-fusion", orderSign);
+
+    assertEquals(400, r.statusCode());
+    assertTrue(codes(r).contains("FCDS-1003"), r.body());
+  }
+
+  @Test
+  void unknownServiceIsA404WithItsCode() throws Exception {
+    byte[] good =
+        Files.readAllBytes(
+            TestData.path("cds-hooks/validator-cases/cdshooks-request-patient-view-good.json"));
+
+    HttpResponse<String> r = post("/no-such-service", good);
+
+    assertEquals(404, r.statusCode());
+    assertEquals(List.of("FCDS-1013"), codes(r));
+    assertEquals("OperationOutcome", JSON.readTree(r.body()).path("resourceType").asText());
+  }
+
+  private static HttpResponse<String> post(String path, byte[] body) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static List<String> codes(HttpResponse<String> r) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (JsonNode issue : JSON.readTree(r.body()).path("issue")) {
+      out.add(issue.path("details").path("coding").path(0).path("code").asText());
+    }
+    return out;
+  }
+}
