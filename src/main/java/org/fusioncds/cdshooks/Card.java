@@ -1,0 +1,31 @@
+package org.fusioncds.cdshooks;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/** A CDS Hooks 2.0.1 card (§Card Attributes), as sent on the wire. */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record Card(
+    String uuid, String summary, String detail, String indicator, Source source, List<Link> links) {
+
+  public Card {
+    if (summary.length() > 140) {
+      throw new IllegalArgumentException("card summary over 140 characters: " + summary.length());
+    }
+    if (!List.of("info", "warning", "critical").contains(indicator)) {
+      throw new IllegalArgumentException(
+          "card indicator must be info, warning or critical: " + indicator);
+    }
+    links = links == null ? List.of() : List.copyOf(links);
+  }
+
+  /** Who produced the card: the model, its version, and a link to its model card. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Source(String label, String url, Coding topic) {}
+
+  /** A link (type absolute) shown on the card. */
+  public record Link(String label, String url, String type) {}
+
+  /** A code as CDS Hooks carries it. */
+  public record Coding(String system, String code, String display) {}
+}

@@ -1,0 +1,81 @@
+package org.fusioncds.cdshooks;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.fusioncds.report.ReportRequest;
+
+/**
+ * Cards for the clinician (CDS Hooks 2.0.1): the result card (summary under 140 characters,
+ * indicator from the model card's thresholds, source naming the model and linking its card,
+ * Markdown detail with the finding, probability, inputs used and missing, and a link to the
+ * DiagnosticReport), and the info cards that say why there is no result.
+ */
+public final class CardFactory {
+
+  private CardFactory() {}
+
+  public static Card result(
+      ReportRequest r, String indicator, String reportUrl, String modelCardUrl) {
+    ReportRequest.Finding f = r.findings().get(0);
+    String summary =
+        String.format(
+            Locale.ROOT,
+            "AI: %s %s (p=%.2f) — preliminary, %s",
+            f.code().display(),
+            f.positive() ? "suggested" : "not suggested",
+            f.probability(),
+            r.model().name());
+    return new Card(
+        UUID.randomUUID().toString(),
+        summary.length() > 140 ? summary.substring(0, 139) + "…" : summary,
+        detail(r, reportUrl),
+        indicator,
+        source(r.model(), modelCardUrl),
+        List.of(
+            new Card.Link("Preliminary AI report (FHIR DiagnosticReport)", reportUrl, "absolute")));
+  }
+
+  /** An info card: no result, and why (no eligible study, no data, analysis still running). */
+  public static Card info(
+      String summary, String detail, ReportRequest.Model model, String modelCardUrl) {
+    return new Card(
+        UUID.randomUUID().toString(),
+        summary,
+        detail,
+        "info",
+        source(model, modelCardUrl),
+        List.of());
+  }
+
+  private static Card.Source source(ReportRequest.Model m, String modelCardUrl) {
+    return new Card.Source(
+        m.name() + " " + m.version() + " (AI, " + m.disclaimer() + ")", modelCardUrl, null);
+  }
+
+  private static String detail(ReportRequest r, String reportUrl) {
+    StringBuilder md = new StringBuilder();
+    for (ReportRequest.Finding f : r.findings()) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "**%s**: probability **%.2f** (decision threshold %.2f) — %s.%n%n",
+              f.code().display(),
+              f.probability(),
+              f.threshold(),
+              f.positive() ? "suggested" : "not suggested"));
+    }
+    md.append("**Inputs used** (").append(r.inputs().size()).append("):\n");
+    for (String input : r.inputs()) {
+      md.append("- `").append(input).append("`\n");
+    }
+    md.append("\n**Inputs missing**: ")
+        .append(r.missing().isEmpty() ? "none" : String.join(", ", r.missing()))
+        .append("\n\n");
+    md.append("[Preliminary report](")
+        .append(reportUrl)
+        .append(") · ")
+        .append(r.model().disclaimer());
+    return md.toString();
+  }
+}

@@ -1,0 +1,278 @@
+package org.fusioncds.report;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StringType;
+
+/**
+ * Builds the write-back transaction (FHIR R4 Bundle type transaction): the model's Device (created
+ * once, conditional on its identifier), a preliminary DiagnosticReport and its Observations
+ * (conditional on the result key), and a Provenance (written at an id derived from the key) whose
+ * targets are the report and its Observations, whose agents are the Device and the organisation,
+ * and whose entities are every input version used.
+ */
+public final class ReportBundleBuilder {
+
+  /** Canonical base of our profiles and extensions ({@code fhir-profiles/}). */
+  public static final String CANONICAL = "http://fusion-cds.org/fhir";
+
+  public static final String PROFILE_REPORT =
+      CANONICAL + "/StructureDefinition/ai-diagnostic-report";
+  public static final String PROFILE_OBSERVATION =
+      CANONICAL + "/StructureDefinition/ai-observation";
+  public static final String PROFILE_DEVICE = CANONICAL + "/StructureDefinition/ai-model-device";
+  public static final String PROFILE_PROVENANCE = CANONICAL + "/StructureDefinition/ai-provenance";
+  public static final String EXT_MISSING_INPUT = CANONICAL + "/StructureDefinition/missing-input";
+  public static final String MODEL_SYSTEM = "urn:fusion-cds:model";
+
+  private static final String OBSERVATION_VALUE =
+      "http://terminology.hl7.org/CodeSystem/v3-ObservationValue";
+  private static final String INTERPRETATION =
+      "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
+
+  private ReportBundleBuilder() {}
+
+  public static Bundle build(ReportRequest r) {
+    Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    String deviceUrl = uuid();
+    String reportUrl = uuid();
+    Device device = device(r);
+    add(
+        bundle,
+        deviceUrl,
+        device,
+        "Device?identifier=" + MODEL_SYSTEM + "|" + r.model().identifier());
+    List<Reference> results = new ArrayList<>();
+    List<String> targets = new ArrayList<>(List.of(reportUrl));
+    for (ReportRequest.Finding f : r.findings()) {
+      String obsUrl = uuid();
+      Observation o = observation(r, f, deviceUrl);
+      add(
+          bundle,
+          obsUrl,
+          o,
+          "Observation?identifier=" + ResultKey.SYSTEM + "|" + observationKey(r, f));
+      results.add(new Reference(obsUrl));
+      targets.add(obsUrl);
+    }
+    DiagnosticReport report = report(r, results);
+    add(
+        bundle,
+        reportUrl,
+        report,
+        "DiagnosticReport?identifier=" + ResultKey.SYSTEM + "|" + r.key().value());
+    Provenance provenance = provenance(r, targets, deviceUrl);
+    bundle
+        .addEntry()
+        .setResource(provenance)
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.PUT)
+        .setUrl("Provenance/" + provenance.getIdElement().getIdPart());
+    return bundle;
+  }
+
+  private static void add(Bundle bundle, String fullUrl, Resource resource, String ifNoneExist) {
+    bundle
+        .addEntry()
+        .setFullUrl(fullUrl)
+        .setResource(resource)
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.POST)
+        .setUrl(resource.fhirType())
+        .setIfNoneExist(ifNoneExist);
+  }
+
+  static String observationKey(ReportRequest r, ReportRequest.Finding f) {
+    return r.key().value() + "-" + f.outputName();
+  }
+
+  private static Device device(ReportRequest r) {
+    Device d = new Device();
+    d.getMeta().addProfile(PROFILE_DEVICE);
+    d.addIdentifier(new Identifier().setSystem(MODEL_SYSTEM).setValue(r.model().identifier()));
+    d.setStatus(Device.FHIRDeviceStatus.ACTIVE);
+    d.addDeviceName().setName(r.model().name()).setType(Device.DeviceNameType.MODELNAME);
+    d.setModelNumber(r.model().id());
+    d.addVersion().setValue(r.model().version());
+    d.setType(
+        new CodeableConcept(
+            new Coding("http://snomed.info/sct", "706689003", "Application program software")));
+    d.addProperty()
+        .setType(new CodeableConcept().setText("graph sha256 (" + r.model().graph() + ")"))
+        .addValueCode(new CodeableConcept().setText(r.model().sha256()));
+    d.addNote().setText(r.model().disclaimer());
+    return d;
+  }
+
+  private static Observation observation(
+      ReportRequest r, ReportRequest.Finding f, String deviceUrl) {
+    Observation o = new Observation();
+    o.getMeta().addProfile(PROFILE_OBSERVATION);
+    o.getMeta().addSecurity(aiast());
+    o.addIdentifier(new Identifier().setSystem(ResultKey.SYSTEM).setValue(observationKey(r, f)));
+    o.setStatus(Observation.ObservationStatus.PRELIMINARY);
+    o.addCategory(
+        new CodeableConcept(
+            new Coding(
+                "http://terminology.hl7.org/CodeSystem/observation-category",
+                "imaging",
+                "Imaging")));
+    o.setCode(
+        new CodeableConcept(coding(f.code()))
+            .setText("Probability of " + f.code().display().toLowerCase(Locale.ROOT) + " (AI)"));
+    o.setSubject(new Reference("Patient/" + r.patientId()));
+    o.setEffective(new DateTimeType(Date.from(r.studyTime())));
+    o.setIssuedElement(new InstantType(Date.from(r.issued())));
+    o.setValue(
+        new Quantity()
+            .setValue(round(f.probability()))
+            .setUnit("probability")
+            .setSystem("http://unitsofmeasure.org")
+            .setCode("1"));
+    o.addInterpretation(
+        new CodeableConcept(
+            f.positive()
+                ? new Coding(INTERPRETATION, "POS", "Positive")
+                : new Coding(INTERPRETATION, "NEG", "Negative")));
+    o.addReferenceRange()
+        .setText("decision threshold " + f.threshold())
+        .setLow(
+            new Quantity()
+                .setValue(f.threshold())
+                .setSystem("http://unitsofmeasure.org")
+                .setCode("1"));
+    o.setDevice(new Reference(deviceUrl));
+    o.setMethod(new CodeableConcept().setText(r.model().name() + " " + r.model().version()));
+    if (r.imagingStudy() != null) {
+      o.addDerivedFrom(new Reference(r.imagingStudy()));
+    }
+    o.addNote().setText(r.model().disclaimer());
+    return o;
+  }
+
+  private static DiagnosticReport report(ReportRequest r, List<Reference> results) {
+    DiagnosticReport d = new DiagnosticReport();
+    d.getMeta().addProfile(PROFILE_REPORT);
+    d.getMeta().addSecurity(aiast());
+    d.addIdentifier(new Identifier().setSystem(ResultKey.SYSTEM).setValue(r.key().value()));
+    d.setStatus(DiagnosticReport.DiagnosticReportStatus.PRELIMINARY);
+    d.addCategory(
+        new CodeableConcept(
+            new Coding("http://terminology.hl7.org/CodeSystem/v2-0074", "RAD", "Radiology")));
+    d.setCode(new CodeableConcept(coding(r.reportCode())));
+    d.setSubject(new Reference("Patient/" + r.patientId()));
+    d.setEffective(new DateTimeType(Date.from(r.studyTime())));
+    d.setIssuedElement(new InstantType(Date.from(r.issued())));
+    if (r.imagingStudy() != null) {
+      d.addImagingStudy(new Reference(r.imagingStudy()));
+    }
+    d.setResult(results);
+    d.setConclusion(conclusion(r));
+    for (ReportRequest.Finding f : r.findings()) {
+      if (f.positive()) {
+        d.addConclusionCode(new CodeableConcept(coding(f.code())));
+      }
+    }
+    return d;
+  }
+
+  private static String conclusion(ReportRequest r) {
+    StringBuilder s = new StringBuilder("AI-generated, preliminary. ");
+    for (ReportRequest.Finding f : r.findings()) {
+      s.append(f.code().display())
+          .append(f.positive() ? " suggested" : " not suggested")
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  " (probability %.2f, threshold %.2f). ",
+                  f.probability(),
+                  f.threshold()));
+    }
+    if (!r.missing().isEmpty()) {
+      s.append("Inputs missing: ").append(String.join(", ", r.missing())).append(". ");
+    }
+    return s.append(r.model().disclaimer()).toString();
+  }
+
+  private static Provenance provenance(ReportRequest r, List<String> targets, String deviceUrl) {
+    Provenance p = new Provenance();
+    p.setId(r.key().fhirId("fcds"));
+    p.getMeta().addProfile(PROFILE_PROVENANCE);
+    targets.forEach(t -> p.addTarget(new Reference(t)));
+    p.setRecordedElement(new InstantType(Date.from(r.issued())));
+    p.setActivity(
+        new CodeableConcept(
+            new Coding(
+                "http://terminology.hl7.org/CodeSystem/v3-DataOperation", "CREATE", "create")));
+    p.addAgent()
+        .setType(
+            new CodeableConcept(
+                new Coding(
+                    "http://terminology.hl7.org/CodeSystem/provenance-participant-type",
+                    "performer",
+                    "Performer")))
+        .setWho(new Reference(deviceUrl).setDisplay(r.model().name() + " " + r.model().version()));
+    if (r.organization() != null) {
+      p.addAgent()
+          .setType(
+              new CodeableConcept(
+                  new Coding(
+                      "http://terminology.hl7.org/CodeSystem/provenance-participant-type",
+                      "custodian",
+                      "Custodian")))
+          .setWho(new Reference(r.organization()));
+    }
+    for (String input : r.inputs()) {
+      p.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE).setWhat(entityReference(input));
+    }
+    for (String missing : r.missing()) {
+      p.addExtension(EXT_MISSING_INPUT, new StringType(missing));
+    }
+    if (r.requester() != null) {
+      p.addReason().setText("requested through CDS Hooks by " + r.requester());
+    }
+    return p;
+  }
+
+  /** DICOM instances have no FHIR id: they are named by identifier (their SOP Instance UID). */
+  private static Reference entityReference(String input) {
+    if (input.startsWith("urn:oid:")) {
+      return new Reference()
+          .setIdentifier(new Identifier().setSystem("urn:dicom:uid").setValue(input))
+          .setDisplay("DICOM instance");
+    }
+    return new Reference(input);
+  }
+
+  private static Coding aiast() {
+    return new Coding(OBSERVATION_VALUE, "AIAST", "Artificial Intelligence asserted");
+  }
+
+  private static Coding coding(ReportRequest.Coding c) {
+    return new Coding(c.system(), c.code(), c.display());
+  }
+
+  private static java.math.BigDecimal round(double p) {
+    return java.math.BigDecimal.valueOf(p).setScale(4, java.math.RoundingMode.HALF_UP);
+  }
+
+  private static String uuid() {
+    return "urn:uuid:" + UUID.randomUUID();
+  }
+}
