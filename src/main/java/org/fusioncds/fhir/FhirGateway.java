@@ -1,0 +1,178 @@
+package org.fusioncds.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.fusioncds.error.FcdsException;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.ImagingStudy;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * Reads one patient's data for the model (FHIR R4 RESTful API): what the EHR prefetched is used as
+ * is; the rest is searched on the hook's {@code fhirServer} with its bearer token. Searches follow
+ * {@code next} links up to a bound. Errors are coded: 3001 unreachable, 3002 token refused, 3003
+ * patient not found, 3004 any other server error, 3005 a prefetched value of the wrong type.
+ */
+public final class FhirGateway {
+
+  private static final int MAX_PAGES = 20;
+
+  private final FhirContext fhir;
+
+  public FhirGateway(FhirContext fhir, int connectTimeoutMs, int socketTimeoutMs) {
+    this.fhir = fhir;
+    fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    fhir.getRestfulClientFactory().setConnectTimeout(connectTimeoutMs);
+    fhir.getRestfulClientFactory().setSocketTimeout(socketTimeoutMs);
+  }
+
+  /** A client for one server, sending the token when there is one. */
+  public IGenericClient client(String baseUrl, Supplier<String> bearerToken) {
+    IGenericClient client = fhir.newRestfulGenericClient(baseUrl);
+    String token = bearerToken == null ? null : bearerToken.get();
+    if (token != null) {
+      client.registerInterceptor(new BearerTokenAuthInterceptor(token));
+    }
+    return client;
+  }
+
+  /**
+   * The patient's data: Patient, ImagingStudies, Observations with the given LOINC codes, active
+   * Conditions. {@code prefetch} maps template keys (patient, studies, observations, conditions) to
+   * what the EHR sent.
+   */
+  public ClinicalData read(
+      IGenericClient client, String patientId, List<String> loincCodes, PrefetchView prefetch) {
+    List<String> used = new ArrayList<>();
+    Patient patient = prefetch.resource("patient", Patient.class, used);
+    if (patient == null) {
+      patient =
+          call(
+              () -> client.read().resource(Patient.class).withId(patientId).execute(),
+              "Patient/" + patientId);
+    }
+    List<ImagingStudy> studies = prefetch.bundle("studies", ImagingStudy.class, used);
+    if (studies == null) {
+      studies =
+          search(client, "ImagingStudy?patient=" + patientId + "&_count=50", ImagingStudy.class);
+    }
+    List<Observation> observations = prefetch.bundle("observations", Observation.class, used);
+    if (observations == null) {
+      String codes =
+          String.join(",", loincCodes.stream().map(c -> "http://loinc.org|" + c).toList());
+      observations =
+          search(
+              client,
+              "Observation?patient=" + patientId + "&code=" + codes + "&_count=200",
+              Observation.class);
+    }
+    List<Condition> conditions = prefetch.bundle("conditions", Condition.class, used);
+    if (conditions == null) {
+      conditions =
+          search(client, "Condition?patient=" + patientId + "&_count=200", Condition.class);
+    }
+    return new ClinicalData(patient, studies, observations, conditions, used);
+  }
+
+  private <T extends Resource> List<T> search(IGenericClient client, String url, Class<T> type) {
+    List<T> out = new ArrayList<>();
+    Bundle page = call(() -> client.search().byUrl(url).returnBundle(Bundle.class).execute(), url);
+    for (int pages = 1; page != null; pages++) {
+      for (Bundle.BundleEntryComponent e : page.getEntry()) {
+        if (type.isInstance(e.getResource())) {
+          out.add(type.cast(e.getResource()));
+        }
+      }
+      if (page.getLink(Bundle.LINK_NEXT) == null || pages >= MAX_PAGES) {
+        break;
+      }
+      Bundle current = page;
+      page = call(() -> client.loadPage().next(current).execute(), url + " (next page)");
+    }
+    return out;
+  }
+
+  /** Runs a FHIR call and turns its failures into coded errors (no PHI in messages: ids only). */
+  static <T> T call(Supplier<T> request, String what) {
+    try {
+      return request.get();
+    } catch (FhirClientConnectionException e) {
+      throw new FcdsException(3001, "the FHIR server cannot be reached — " + what, e);
+    } catch (ResourceNotFoundException e) {
+      throw new FcdsException(3003, "not found on the FHIR server — " + what);
+    } catch (AuthenticationException | ForbiddenOperationException e) {
+      throw new FcdsException(
+          3002, "the FHIR server refused the token — HTTP " + e.getStatusCode() + " for " + what);
+    } catch (BaseServerResponseException e) {
+      throw new FcdsException(
+          3004, "the FHIR server answered HTTP " + e.getStatusCode() + " — " + what);
+    } catch (FhirClientConnectionException e) {
+      throw new FcdsException(3001, "the FHIR server cannot be reached — " + what, e);
+    }
+  }
+
+  /** The prefetched JSON of a hook, parsed on demand. */
+  public record PrefetchView(FhirContext fhir, java.util.Map<String, JsonNode> prefetch) {
+
+    <T extends Resource> T resource(String key, Class<T> type, List<String> used) {
+      IBaseResource r = parse(key);
+      if (r == null) {
+        return null;
+      }
+      if (!type.isInstance(r)) {
+        throw new FcdsException(
+            3005,
+            "prefetch '" + key + "' is a " + r.fhirType() + ", expected " + type.getSimpleName());
+      }
+      used.add(key);
+      return type.cast(r);
+    }
+
+    <T extends Resource> List<T> bundle(String key, Class<T> type, List<String> used) {
+      IBaseResource r = parse(key);
+      if (r == null) {
+        return null;
+      }
+      if (!(r instanceof Bundle b)) {
+        throw new FcdsException(
+            3005, "prefetch '" + key + "' is a " + r.fhirType() + ", expected a searchset Bundle");
+      }
+      List<T> out = new ArrayList<>();
+      b.getEntry().stream()
+          .map(Bundle.BundleEntryComponent::getResource)
+          .filter(type::isInstance)
+          .map(type::cast)
+          .forEach(out::add);
+      used.add(key);
+      return out;
+    }
+
+    private IBaseResource parse(String key) {
+      JsonNode n = prefetch.get(key);
+      if (n == null || n.isNull()) {
+        return null;
+      }
+      try {
+        return fhir.newJsonParser().parseResource(n.toString());
+      } catch (ca.uhn.fhir.parser.DataFormatException e) {
+        throw new FcdsException(
+            3005, "prefetch '" + key + "' is not a valid FHIR resource — " + e.getMessage());
+      }
+    }
+  }
+}
