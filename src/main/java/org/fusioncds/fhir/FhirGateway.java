@@ -121,8 +121,6 @@ public final class FhirGateway {
     } catch (BaseServerResponseException e) {
       throw new FcdsException(
           3004, "the FHIR server answered HTTP " + e.getStatusCode() + " — " + what);
-    } catch (FhirClientConnectionException e) {
-      throw new FcdsException(3001, "the FHIR server cannot be reached — " + what, e);
     }
   }
 
