@@ -49,18 +49,9 @@ public final class Evaluation {
           variant, variantMetrics(cohort, variant, intervals.get(variant), settings, notes));
     }
     paired.forEach(d -> noteDifference(d, notes));
-    int[] primaryPatients = cohort.having(primary);
-    ConfusionMatrix matrix =
-        ConfusionMatrix.at(
-            settings.threshold(),
-            cohort.scores(primary, primaryPatients),
-            cohort.labels(primaryPatients));
-    List<SubsetMetrics> subsets = new ArrayList<>();
-    for (int k = 0; k < settings.missingModalities().size(); k++) {
-      String modality = settings.missingModalities().get(k);
-      Cohort lacking = cohort.subset(p -> p.missing().contains(modality));
-      subsets.add(Subsets.evaluate(lacking, modality, variants, settings, k + 1, notes));
-    }
+    Notes.populations(metrics.values(), notes);
+    ConfusionMatrix matrix = atThreshold(cohort, settings);
+    List<SubsetMetrics> subsets = subsets(cohort, variants, settings, notes);
     return new EvaluationReport(
         modelId,
         cohort.size(),
@@ -71,6 +62,24 @@ public final class Evaluation {
         paired,
         subsets,
         notes);
+  }
+
+  private static ConfusionMatrix atThreshold(Cohort cohort, EvaluationSettings settings) {
+    String primary = settings.primaryVariant();
+    int[] patients = cohort.having(primary);
+    return ConfusionMatrix.at(
+        settings.threshold(), cohort.scores(primary, patients), cohort.labels(patients));
+  }
+
+  private static List<SubsetMetrics> subsets(
+      Cohort cohort, List<String> variants, EvaluationSettings settings, List<String> notes) {
+    List<SubsetMetrics> subsets = new ArrayList<>();
+    for (int k = 0; k < settings.missingModalities().size(); k++) {
+      String modality = settings.missingModalities().get(k);
+      Cohort lacking = cohort.subset(p -> p.missing().contains(modality));
+      subsets.add(Subsets.evaluate(lacking, modality, variants, settings, k + 1, notes));
+    }
+    return subsets;
   }
 
   /** The configured variants first, then any other variant found in the data, by name. */
@@ -111,10 +120,11 @@ public final class Evaluation {
     for (int k = 0; k < pairPatients.size(); k++) {
       String other = settings.comparedVariants().get(k);
       int[] both = pairPatients.get(k);
-      double point = cohort.ranked(primary, both).auroc() - cohort.ranked(other, both).auroc();
+      double a = cohort.ranked(primary, both).auroc();
+      double b = cohort.ranked(other, both).auroc();
       Interval ci =
           Bootstrap.percentile(values[variants.size() + k], EvaluationSettings.CONFIDENCE);
-      paired.add(new PairedDifference(primary, other, both.length, point, ci));
+      paired.add(new PairedDifference(primary, other, both.length, a, b, ci));
     }
   }
 

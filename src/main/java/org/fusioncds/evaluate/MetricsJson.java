@@ -26,7 +26,8 @@ import java.nio.file.Path;
  *       {@code n_primary}, {@code auroc} and {@code auroc_ci95} of the primary variant (resampled
  *       within the subset), {@code auroc_per_variant}
  *   <li>{@code paired_difference}: per {@code <primary>_minus_<other>}: {@code n} (patients scored
- *       by both), {@code auroc} (the difference), {@code ci95} (same resamples for both)
+ *       by both), {@code auroc} (the difference), {@code ci95} (same resamples for both), {@code
+ *       auroc_<primary>} and {@code auroc_<other>} (each variant's AUROC over those patients)
  *   <li>{@code bootstrap}: {@code method}, {@code resamples}, {@code seed}, {@code confidence}
  *   <li>{@code notes}: sentences explaining nulls and intervals resting on fewer resamples
  * </ul>
@@ -125,6 +126,8 @@ final class MetricsJson {
     for (PairedDifference d : r.paired()) {
       ObjectNode o = all.putObject(d.name()).put("n", d.n());
       number(o, "auroc", d.difference());
+      number(o, "auroc_" + d.primary(), d.primaryAuroc());
+      number(o, "auroc_" + d.other(), d.otherAuroc());
       interval(o, "ci95", d.difference95());
     }
     return all;

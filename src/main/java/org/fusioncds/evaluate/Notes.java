@@ -20,6 +20,17 @@ final class Notes {
     }
   }
 
+  /** Says so when the variants' AUROCs are taken over different patients. */
+  static void populations(java.util.Collection<VariantMetrics> variants, List<String> notes) {
+    if (variants.stream().filter(m -> m.n() > 0).mapToInt(VariantMetrics::n).distinct().count()
+        > 1) {
+      notes.add(
+          "auroc: variants scored different patients (n_per_variant), so their AUROCs describe"
+              + " different populations; compare variants with paired_difference, which uses only"
+              + " patients scored by both");
+    }
+  }
+
   static void subset(SubsetMetrics s, List<String> notes) {
     String key = "missing_modality." + s.name() + ".auroc";
     if (s.primaryN() == 0) {

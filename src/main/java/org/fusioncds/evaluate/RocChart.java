@@ -46,6 +46,12 @@ final class RocChart {
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
     JFreeChart chart = new JFreeChart(title(report), plot);
+    if (report.variants().values().stream().mapToInt(VariantMetrics::n).distinct().count() > 1) {
+      chart.addSubtitle(
+          new org.jfree.chart.title.TextTitle(
+              "variants scored different patients (n): compare them with the paired differences"
+                  + " in metrics.json"));
+    }
     LegendTitle legend = chart.getLegend();
     legend.setPosition(RectangleEdge.BOTTOM);
     Charts.save(chart, file);

@@ -82,9 +82,10 @@ class AurocTest {
     Random random = new Random(7);
     int n = 300;
     int[] labels = IntStream.range(0, n).map(i -> random.nextDouble() < 0.4 ? 1 : 0).toArray();
+    // coarse scores so that positives and negatives tie often
     double[] scores =
         IntStream.range(0, n)
-            .mapToDouble(i -> random.nextInt(40) / 40.0 + 0.01 * labels[i])
+            .mapToDouble(i -> Math.min(19, random.nextInt(20) + 3 * labels[i]) / 20.0)
             .toArray();
     int[] counts = IntStream.range(0, n).map(i -> random.nextInt(4)).toArray();
 

@@ -77,6 +77,36 @@ class EvaluationTest {
   }
 
   @Test
+  void reportsEachResampleOfTheWholeCohort() {
+    java.util.concurrent.atomic.AtomicInteger resamples =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    Evaluation.evaluate(
+        "m",
+        SyntheticCohort.generate(100, 0.3, 0.2, 0.2, 25),
+        SETTINGS,
+        resamples::incrementAndGet);
+
+    assertEquals(SETTINGS.bootstrapResamples(), resamples.get());
+  }
+
+  @Test
+  void pairedDifferenceComparesBothVariantsOnTheSamePatients() {
+    List<Prediction> patients = SyntheticCohort.generate(400, 0.3, 0.2, 0.2, 26);
+    List<Prediction> both = patients.stream().filter(p -> p.has("late_fusion")).toList();
+    int[] labels = both.stream().mapToInt(Prediction::label).toArray();
+    double[] late = both.stream().mapToDouble(p -> p.scores().get("late_fusion")).toArray();
+    double[] fused = both.stream().mapToDouble(p -> p.scores().get("fused")).toArray();
+
+    EvaluationReport report = Evaluation.evaluate("m", patients, SETTINGS);
+    PairedDifference d = report.paired().get(2);
+
+    assertEquals(Auroc.of(fused, labels), d.primaryAuroc(), 1e-12);
+    assertEquals(Auroc.of(late, labels), d.otherAuroc(), 1e-12);
+    assertTrue(report.notes().stream().anyMatch(n -> n.contains("different populations")));
+  }
+
+  @Test
   void refusesLabelOtherThanZeroOrOne() {
     List<Prediction> patients = List.of(new Prediction("a", 2, Map.of("fused", 0.4), Set.of()));
 

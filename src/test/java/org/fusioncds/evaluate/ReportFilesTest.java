@@ -9,10 +9,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Writes one evaluation into target/evaluation-example (kept, so the charts can be looked at). */
 class ReportFilesTest {
@@ -91,6 +96,40 @@ class ReportFilesTest {
       assertTrue(
           pixelsOf(image, Charts.colour(0).getRGB()) > 200, name + " lacks the primary curve");
     }
+  }
+
+  @Test
+  void writesNullsWithNotesAndChartsWhenAVariantIsDegenerate(@TempDir Path dir) throws IOException {
+    List<Prediction> patients = new ArrayList<>(SyntheticCohort.generate(200, 0.3, 0, 0, 32));
+    // image_only kept only for negatives; late_fusion removed from everyone
+    patients.replaceAll(
+        p ->
+            keep(
+                p,
+                p.label() == 0
+                    ? Set.of("fused", "image_only", "tabular_only")
+                    : Set.of("fused", "tabular_only")));
+
+    Evaluation.evaluate("degenerate", patients, EvaluationSettings.defaults().withBootstrap(100, 1))
+        .writeTo(dir);
+    JsonNode degenerate = new ObjectMapper().readTree(dir.resolve("metrics.json").toFile());
+
+    assertTrue(degenerate.at("/auroc/image_only").isNull());
+    assertTrue(degenerate.at("/auroc/late_fusion").isNull());
+    assertTrue(degenerate.at("/auroc_ci95/late_fusion").isNull());
+    assertEquals(0, degenerate.at("/n_per_variant/late_fusion").asInt());
+    assertTrue(degenerate.at("/paired_difference/fused_minus_image_only/auroc").isNull());
+    String notes = degenerate.get("notes").toString();
+    assertTrue(notes.contains("auroc.image_only: null"), notes);
+    assertTrue(notes.contains("auroc.late_fusion: null"), notes);
+    assertEquals(800, ImageIO.read(dir.resolve("roc.png").toFile()).getWidth());
+    assertEquals(600, ImageIO.read(dir.resolve("calibration.png").toFile()).getHeight());
+  }
+
+  private static Prediction keep(Prediction p, Set<String> variants) {
+    Map<String, Double> scores = new HashMap<>(p.scores());
+    scores.keySet().retainAll(variants);
+    return new Prediction(p.patientId(), p.label(), scores, p.missing());
   }
 
   private static double greyVariance(BufferedImage image) {
