@@ -202,8 +202,8 @@ class InputAssemblerTest {
 
     assertEquals(now, in.studyTime());
     assertEquals("no eligible ImagingStudy", missing(in).get("image"));
-    assertEquals(
-        0f, in.tensor("tabular_mask").data()[0]); // wbc 51 h before now is outside 72 h? no: inside
+    // the window now ends 6 h after the evaluation time: the SpO2 taken 8 h after the study counts
+    assertEquals((float) ((80 - 95.0) / 3), in.tensor("tabular").data()[5], 1e-6);
   }
 
   @Test
