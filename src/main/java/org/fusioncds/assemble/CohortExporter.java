@@ -57,7 +57,7 @@ public final class CohortExporter {
           throw new FcdsException(
               4503, "no label in labels.csv for patient of bundle — " + b.getFileName());
         }
-        ModelInputs in = assembler.assemble(input(cohort, rec, row));
+        ModelInputs in = assembler.assemble(input(cohort, rec, row, b));
         writers.forEach((name, w) -> w.append(in.tensor(name).data()));
         labelValues[patients.size()] = row.label();
         patients.add(rec.patientId());
@@ -73,7 +73,7 @@ public final class CohortExporter {
   }
 
   /** The assembly input of one patient: the labelled (or eligible latest) study and its image. */
-  AssemblyInput input(Path cohort, PatientRecord rec, Labels.Row row) {
+  AssemblyInput input(Path cohort, PatientRecord rec, Labels.Row row, Path bundle) {
     List<ImagingStudy> candidates = rec.studies();
     if (!row.studyUid().isEmpty()) {
       candidates =
@@ -82,6 +82,14 @@ public final class CohortExporter {
               .toList();
     }
     Optional<ImagingStudy> study = selector.select(candidates, null);
+    if (study.isEmpty()) {
+      throw new FcdsException(
+          4504,
+          "no eligible ImagingStudy "
+              + (row.studyUid().isEmpty() ? "" : row.studyUid() + " ")
+              + "for the patient of bundle — "
+              + bundle.getFileName());
+    }
     DicomImage image = study.map(s -> image(cohort, StudySelector.studyUid(s))).orElse(null);
     return new AssemblyInput(
         rec.patient(),
