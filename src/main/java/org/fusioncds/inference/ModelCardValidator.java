@@ -168,6 +168,7 @@ final class ModelCardValidator {
     graphName("fusion.defaultGraph", c.fusion().defaultGraph());
     if (c.fusion().lateWeights() != null) {
       c.fusion().lateWeights().keySet().forEach(g -> graphName("fusion.lateWeights", g));
+      c.fusion().lateWeights().forEach((g, w) -> positive("fusion.lateWeights." + g, w));
     }
   }
 
