@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "fusion-cds 0.1.0",
     description = "Multimodal fusion clinical decision support over FHIR and DICOMweb.",
-    subcommands = {DicomCommand.class})
+    subcommands = {DicomCommand.class, CohortExportCommand.class})
 public final class FusionCdsCommand implements Runnable {
 
   /** Exit code for input the command could not process. */
