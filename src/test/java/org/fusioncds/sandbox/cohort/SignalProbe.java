@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Measures the signal of a generated cohort: {@code mvn test-compile exec} style main, run by hand
- * when the generative process changes (not a test). Args: patients seed.
+ * Measures the signal of a generated cohort: a main in the test sources, run by hand when the
+ * generative process changes (not a test). Args: patients seed.
  */
 final class SignalProbe {
 
