@@ -81,8 +81,9 @@ public final class CohortExporter {
               .filter(s -> row.studyUid().equals(StudySelector.studyUid(s)))
               .toList();
     }
-    Optional<ImagingStudy> study = selector.select(candidates, null);
-    if (study.isEmpty()) {
+    Optional<ImagingStudy> study =
+        row.studyUid().isEmpty() ? Optional.empty() : selector.select(candidates, null);
+    if (study.isEmpty() && (!row.studyUid().isEmpty() || rec.visitTime() == null)) {
       throw new FcdsException(
           4504,
           "no eligible ImagingStudy "
@@ -97,7 +98,7 @@ public final class CohortExporter {
         rec.observations(),
         rec.conditions(),
         image,
-        null);
+        study.isPresent() ? null : rec.visitTime());
   }
 
   private static DicomImage image(Path cohort, String studyUid) {

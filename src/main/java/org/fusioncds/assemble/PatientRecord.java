@@ -7,11 +7,13 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.fusioncds.error.FcdsException;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -22,7 +24,8 @@ public record PatientRecord(
     Patient patient,
     List<ImagingStudy> studies,
     List<Observation> observations,
-    List<Condition> conditions) {
+    List<Condition> conditions,
+    List<Encounter> encounters) {
 
   /** Reads a Bundle file; exactly one Patient is expected (4501 otherwise). */
   public static PatientRecord read(Path bundleFile) {
@@ -40,6 +43,7 @@ public record PatientRecord(
     List<ImagingStudy> studies = new ArrayList<>();
     List<Observation> observations = new ArrayList<>();
     List<Condition> conditions = new ArrayList<>();
+    List<Encounter> encounters = new ArrayList<>();
     for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
       Resource r = e.getResource();
       if (r instanceof Patient p) {
@@ -50,13 +54,28 @@ public record PatientRecord(
         observations.add(o);
       } else if (r instanceof Condition c) {
         conditions.add(c);
+      } else if (r instanceof Encounter v) {
+        encounters.add(v);
       }
     }
     if (patients.size() != 1) {
       throw new FcdsException(
           4501, "cohort bundle must hold one Patient, found " + patients.size() + " — " + origin);
     }
-    return new PatientRecord(patients.get(0), studies, observations, conditions);
+    return new PatientRecord(patients.get(0), studies, observations, conditions, encounters);
+  }
+
+  /**
+   * When the decision support is asked for: the start of the latest encounter (the visit), or null
+   * when the bundle has none.
+   */
+  public Instant visitTime() {
+    return encounters.stream()
+        .map(e -> e.getPeriod().getStart())
+        .filter(java.util.Objects::nonNull)
+        .map(java.util.Date::toInstant)
+        .max(Instant::compareTo)
+        .orElse(null);
   }
 
   /** The Patient's logical id ({@code urn:uuid:} stripped, as bundles carry it). */

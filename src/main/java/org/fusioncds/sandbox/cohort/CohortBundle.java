@@ -9,6 +9,7 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Patient;
@@ -39,6 +40,7 @@ final class CohortBundle {
   static Bundle build(SyntheticPatient p) {
     CohortBundle b = new CohortBundle();
     Reference subject = b.add(patient(p), p.patientId());
+    b.add(visit(p, subject), p.patientId() + "-visit");
     if (p.scene() != null) {
       b.add(CohortImagingStudy.build(p, subject), p.patientId() + "-xr");
     }
@@ -86,6 +88,20 @@ final class CohortBundle {
         p.clinical().female() ? AdministrativeGender.FEMALE : AdministrativeGender.MALE);
     patient.setBirthDateElement(new DateType(p.birthDate().toString()));
     return patient;
+  }
+
+  /**
+   * The visit at which the decision support is asked for: its start is the evaluation time of the
+   * patient (the lab window's anchor when there is no image). Carries nothing about the label.
+   */
+  private static Encounter visit(SyntheticPatient p, Reference subject) {
+    Encounter e = new Encounter();
+    e.setStatus(Encounter.EncounterStatus.FINISHED);
+    e.setClass_(
+        new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "EMER", "emergency"));
+    e.setSubject(subject);
+    e.getPeriod().setStartElement(dateTime(p.identity().visit()));
+    return e;
   }
 
   static CodeableConcept concept(String system, String code, String display) {
