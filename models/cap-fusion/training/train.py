@@ -163,12 +163,20 @@ def modality_dropout(batch, rng, p_image=0.25, p_labs=0.2):
     return image, tabular, mask, present
 
 
-def train(kind, model, train_d, val_d, epochs, seed, batch=64):
+def flip(batch, rng):
+    """Mirror half the images left-right: opacities occur in either lung."""
+    image = batch[0].clone()
+    mirror = torch.from_numpy(rng.random(image.shape[0]) < 0.5)
+    image[mirror] = torch.flip(image[mirror], dims=[3])
+    return (image,) + tuple(batch[1:])
+
+
+def train(kind, model, train_d, val_d, epochs, seed, batch=64, param_groups=None):
     rng = np.random.default_rng(seed)
     idx = np.arange(len(train_d["label"]))
     if kind == "image_only":  # a single-modality model learns only from patients that have it
         idx = idx[train_d["image_present"].reshape(-1) > 0]
-    optimiser = torch.optim.Adam(model.parameters(), lr=2e-3, weight_decay=1e-4)
+    optimiser = torch.optim.Adam(param_groups or model.parameters(), lr=2e-3, weight_decay=1e-4)
     loss_fn = nn.BCEWithLogitsLoss()
     best, best_state = -1.0, None
     for epoch in range(epochs):
@@ -177,6 +185,8 @@ def train(kind, model, train_d, val_d, epochs, seed, batch=64):
         for start in range(0, len(idx), batch):
             b = idx[start:start + batch]
             x = inputs_of(kind, train_d, b)
+            if kind != "tabular_only":
+                x = flip(x, rng)
             if kind == "fused":
                 x = modality_dropout(x, rng)
             y = torch.from_numpy(train_d["label"][b]).unsqueeze(1)
@@ -244,7 +254,8 @@ def main():
     ap.add_argument("--val", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--epochs", type=int, default=25)
+    ap.add_argument("--epochs", type=int, default=25, help="epochs of the tabular and fused models")
+    ap.add_argument("--image-epochs", type=int, default=60, help="epochs of the image model")
     args = ap.parse_args()
     seed_everything(args.seed)
     torch.set_num_threads(2)
@@ -253,10 +264,25 @@ def main():
     summary = {"seed": args.seed, "n_train": int(len(train_d["label"])), "n_val": int(len(val_d["label"])),
                "prevalence_train": float(train_d["label"].mean()), "graphs": {}}
     probabilities = {}
-    for kind, model in [("image_only", ImageOnly()), ("tabular_only", TabularOnly(features)),
-                        ("fused", Fused(features))]:
+    models = {}
+    for kind in ["image_only", "tabular_only", "fused"]:
         seed_everything(args.seed)
-        best = train(kind, model, train_d, val_d, args.epochs, args.seed)
+        groups = None
+        if kind == "image_only":
+            model, epochs = ImageOnly(), args.image_epochs
+        elif kind == "tabular_only":
+            model, epochs = TabularOnly(features), args.epochs
+        else:
+            # intermediate fusion starts from the trained single-modality encoders (copied, so the
+            # exported single models stay as they are) and learns the fusion head on top
+            model, epochs = Fused(features), args.epochs
+            model.image.load_state_dict(models["image_only"].encoder.state_dict())
+            model.tabular.load_state_dict(models["tabular_only"].encoder.state_dict())
+            groups = [{"params": model.head.parameters(), "lr": 2e-3},
+                      {"params": list(model.image.parameters()) + list(model.tabular.parameters()),
+                       "lr": 2e-4}]
+        best = train(kind, model, train_d, val_d, epochs, args.seed, param_groups=groups)
+        models[kind] = model
         logits, labels = predict_logits(kind, model, val_d)
         temperature = fit_temperature(logits, labels)
         sha = export(kind, model, temperature, val_d, os.path.join(args.out, kind + ".onnx"))

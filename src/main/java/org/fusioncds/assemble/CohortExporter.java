@@ -35,33 +35,51 @@ public final class CohortExporter {
     this.selector = new StudySelector(assembler.card().study());
   }
 
-  /** Exports the cohort; returns the number of patients written. */
-  public int export(Path cohort, Path out) {
+  /** One patient of a cohort with its label, assembled exactly as serving assembles it. */
+  public record CohortCase(String patientId, int label, ModelInputs inputs) {}
+
+  /** The number of patients (bundles) of a cohort folder. */
+  public static int size(Path cohort) {
+    return bundles(cohort.resolve("fhir")).size();
+  }
+
+  /** Assembles every patient of the cohort, in bundle-file order, handing each to {@code each}. */
+  public int forEachCase(Path cohort, java.util.function.Consumer<CohortCase> each) {
     List<Path> bundles = bundles(cohort.resolve("fhir"));
     Map<String, Labels.Row> labels = Labels.read(cohort.resolve("labels.csv"));
+    for (Path b : bundles) {
+      PatientRecord rec = PatientRecord.read(b);
+      Labels.Row row = labels.get(rec.patientId());
+      if (row == null) {
+        throw new FcdsException(
+            4503, "no label in labels.csv for patient of bundle — " + b.getFileName());
+      }
+      each.accept(
+          new CohortCase(
+              rec.patientId(), (int) row.label(), assembler.assemble(input(cohort, rec, row, b))));
+    }
+    return bundles.size();
+  }
+
+  /** Exports the cohort; returns the number of patients written. */
+  public int export(Path cohort, Path out) {
+    int n = size(cohort);
     mkdirs(out);
     ModelCard card = assembler.card();
     Map<String, NpyWriter> writers = new LinkedHashMap<>();
     List<String> patients = new ArrayList<>();
-    long[] labelValues = new long[bundles.size()];
+    long[] labelValues = new long[n];
     try {
       for (ModelCard.InputTensor t : card.inputs()) {
-        writers.put(
-            t.name(),
-            NpyWriter.float32(out.resolve(t.name() + ".npy"), batched(t, bundles.size())));
+        writers.put(t.name(), NpyWriter.float32(out.resolve(t.name() + ".npy"), batched(t, n)));
       }
-      for (Path b : bundles) {
-        PatientRecord rec = PatientRecord.read(b);
-        Labels.Row row = labels.get(rec.patientId());
-        if (row == null) {
-          throw new FcdsException(
-              4503, "no label in labels.csv for patient of bundle — " + b.getFileName());
-        }
-        ModelInputs in = assembler.assemble(input(cohort, rec, row, b));
-        writers.forEach((name, w) -> w.append(in.tensor(name).data()));
-        labelValues[patients.size()] = row.label();
-        patients.add(rec.patientId());
-      }
+      forEachCase(
+          cohort,
+          c -> {
+            writers.forEach((name, w) -> w.append(c.inputs().tensor(name).data()));
+            labelValues[patients.size()] = c.label();
+            patients.add(c.patientId());
+          });
     } catch (RuntimeException e) {
       writers.values().forEach(w -> closeSuppressed(w, e));
       throw e;

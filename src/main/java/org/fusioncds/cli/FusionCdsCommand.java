@@ -14,7 +14,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "fusion-cds 0.1.0",
     description = "Multimodal fusion clinical decision support over FHIR and DICOMweb.",
-    subcommands = {DicomCommand.class, CohortCommand.class, CohortExportCommand.class})
+    subcommands = {
+      DicomCommand.class,
+      CohortCommand.class,
+      CohortExportCommand.class,
+      EvaluateCommand.class
+    })
 public final class FusionCdsCommand implements Runnable {
 
   /** Exit code for input the command could not process. */

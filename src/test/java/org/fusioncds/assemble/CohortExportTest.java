@@ -137,8 +137,8 @@ class CohortExportTest {
   }
 
   @Test
-  void patientWithoutEligibleStudyFailsWithOneCodedLine() throws Exception {
-    Path c = cohort(LABELS + BEATRICE_ID + ",,0\n");
+  void patientLabelledWithAStudyItDoesNotHaveFailsWithOneCodedLine() throws Exception {
+    Path c = cohort(LABELS + BEATRICE_ID + ",1.2.826.0.1.3680043.99.1,0\n");
     PrintStream err = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setErr(new PrintStream(captured, true, "UTF-8"));

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Draws the anatomy and findings of a radiograph. Findings depend on the label only through the
  * latent image evidence v (see {@link ClinicalModel}): with e = v − 0.7, nothing is seen when e ≤
- * 0; otherwise 1 + [e > 1.2] + [e > 2.2] opacities, each of width 5 + 7·min(e, 2.5)·U(0.7, 1.3) px
- * (elongated by U(0.7, 1.6) vertically) and amplitude 120 + 230·min(e, 2.5)·U(0.7, 1.3), in a lung
+ * 0; otherwise 1 + [e > 1.2] + [e > 2.2] opacities, each of width 7 + 9·min(e, 2.5)·U(0.7, 1.3) px
+ * (elongated by U(0.7, 1.6) vertically) and amplitude 250 + 450·min(e, 2.5)·U(0.7, 1.3), in a lung
  * field (right 55 %), biased to the lower zones. A positive with small v is subtle; a negative with
  * v just above 0.7 shows a small benign density. Heart failure enlarges the heart by U(1.22, 1.4)
  * and adds bilateral perihilar haze of amplitude U(180, 300).
@@ -50,9 +50,9 @@ final class SceneSampler {
       RadiographScene.Ellipse lung = lungs.get(rng.chance(0.55) ? 0 : 1);
       double cx = lung.cx() + rng.uniform(-0.55, 0.55) * lung.rx();
       double cy = lung.cy() + rng.uniform(-0.3, 0.7) * lung.ry();
-      double sx = 5 + 7 * m * rng.uniform(0.7, 1.3);
+      double sx = 7 + 9 * m * rng.uniform(0.7, 1.3);
       double sy = sx * rng.uniform(0.7, 1.6);
-      double amplitude = 120 + 230 * m * rng.uniform(0.7, 1.3);
+      double amplitude = 250 + 450 * m * rng.uniform(0.7, 1.3);
       out.add(new RadiographScene.Opacity(cx, cy, sx, sy, amplitude));
     }
     return List.copyOf(out);
