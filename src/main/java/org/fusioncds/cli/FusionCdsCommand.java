@@ -14,7 +14,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "fusion-cds 0.1.0",
     description = "Multimodal fusion clinical decision support over FHIR and DICOMweb.",
-    subcommands = {DicomCommand.class})
+    subcommands = {
+      DicomCommand.class,
+      CohortCommand.class,
+      CohortExportCommand.class,
+      EvaluateCommand.class
+    })
 public final class FusionCdsCommand implements Runnable {
 
   /** Exit code for input the command could not process. */
@@ -27,7 +32,21 @@ public final class FusionCdsCommand implements Runnable {
   }
 
   public static int run(String... args) {
+    return run(null, null, args);
+  }
+
+  /**
+   * Runs with the given writers for standard output and error (null keeps the console's); for tests
+   * that read what a command printed.
+   */
+  public static int run(PrintWriter stdout, PrintWriter stderr, String... args) {
     CommandLine cli = new CommandLine(new FusionCdsCommand());
+    if (stdout != null) {
+      cli.setOut(stdout);
+    }
+    if (stderr != null) {
+      cli.setErr(stderr);
+    }
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           commandLine.getErr().println(oneLine(ex));
@@ -43,7 +62,8 @@ public final class FusionCdsCommand implements Runnable {
     try {
       return cli.execute(args);
     } catch (OutOfMemoryError e) {
-      System.err.println("FCDS-8003: out of memory — the input is too large for this heap");
+      cli.getErr().println("FCDS-8003: out of memory — the input is too large for this heap");
+      cli.getErr().flush();
       return EXIT_FAILURE;
     }
   }

@@ -20,6 +20,7 @@ public final class ElementDictionary {
   private static final Map<Integer, Entry> EXACT = new HashMap<>(8192);
   private static final Map<Integer, Entry> GROUP_MASKED = new HashMap<>();
   private static final Map<Integer, Entry> ELEMENT_MASKED = new HashMap<>();
+  private static final Map<String, Integer> BY_KEYWORD = new HashMap<>(8192);
 
   static {
     try (InputStream in = ElementDictionary.class.getResourceAsStream("dictionary.tsv");
@@ -36,6 +37,7 @@ public final class ElementDictionary {
           ELEMENT_MASKED.put(Integer.parseUnsignedInt(t.replace('x', '0'), 16), e);
         } else {
           EXACT.put(Integer.parseUnsignedInt(t, 16), e);
+          BY_KEYWORD.putIfAbsent(e.keyword(), Integer.parseUnsignedInt(t, 16));
         }
       }
     } catch (IOException e) {
@@ -101,6 +103,11 @@ public final class ElementDictionary {
   public static String keywordOf(int tag) {
     Entry e = lookup(tag);
     return e == null ? "" : e.keyword();
+  }
+
+  /** The tag of a PS3.6 keyword (for example {@code PatientID}), or -1 when there is none. */
+  public static int tagOf(String keyword) {
+    return BY_KEYWORD.getOrDefault(keyword, -1);
   }
 
   private static Entry lookup(int tag) {

@@ -52,6 +52,23 @@ public final class PixelDecoder {
     return NativePixels.decode(px, d, index);
   }
 
+  /**
+   * The compressed bytes of frame {@code index} (0-based) of encapsulated pixel data, as stored
+   * (PS3.5 A.4), found as {@link #decode} finds them; for a server that returns frames as stored.
+   */
+  public static byte[] encapsulatedFrame(Dataset ds, int index) {
+    ImageDescription d = ImageDescription.of(ds, DicomLimits.DEFAULT);
+    if (index < 0 || index >= d.frames()) {
+      throw new DicomException(
+          2106, "frame " + index + " requested, the image has " + d.frames() + " (0-based)");
+    }
+    Element px = ds.get(Tag.PixelData);
+    if (px == null || !(px.value() instanceof Fragments f)) {
+      throw new DicomException(2100, "no encapsulated Pixel Data (7FE0,0010) in the data set");
+    }
+    return EncapsulatedFrames.frame(ds, f, index, d.frames());
+  }
+
   /** True when {@link #decode} handles pixel data in this transfer syntax. */
   public static boolean canDecode(String transferSyntaxUid) {
     TransferSyntax ts = TransferSyntax.find(transferSyntaxUid);

@@ -1,0 +1,43 @@
+package org.fusioncds.assemble;
+
+import java.time.Instant;
+import java.util.List;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.ImagingStudy;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+
+/**
+ * The gathered FHIR R4 resources and DICOM instance of one patient.
+ *
+ * @param studies candidate ImagingStudy resources (may be empty); the eligible latest is chosen
+ * @param image the DICOM instance of the chosen study, or null
+ * @param evaluationTime when the question is asked (serving: now), for the card's maximum study
+ *     age; null for the training export, where the study itself is the anchor
+ */
+public record AssemblyInput(
+    Patient patient,
+    List<ImagingStudy> studies,
+    List<Observation> observations,
+    List<Condition> conditions,
+    DicomImage image,
+    Instant evaluationTime) {
+
+  public AssemblyInput {
+    studies = studies == null ? List.of() : List.copyOf(studies);
+    observations = observations == null ? List.of() : List.copyOf(observations);
+    conditions = conditions == null ? List.of() : List.copyOf(conditions);
+  }
+
+  /** One study (may be null) instead of candidates. */
+  public static AssemblyInput of(
+      Patient patient,
+      ImagingStudy study,
+      List<Observation> observations,
+      List<Condition> conditions,
+      DicomImage image,
+      Instant evaluationTime) {
+    List<ImagingStudy> studies = study == null ? List.of() : List.of(study);
+    return new AssemblyInput(patient, studies, observations, conditions, image, evaluationTime);
+  }
+}

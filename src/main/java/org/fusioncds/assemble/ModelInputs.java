@@ -1,0 +1,48 @@
+package org.fusioncds.assemble;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@link InputAssembler} built for one model and one patient: named float32 tensors (masks
+ * included, in the card's input order), the versioned FHIR references (and DICOM SOP Instance UID)
+ * of every input actually used, what was missing and why, and the study time the window was
+ * anchored on. Crosses from assemble to inference (DESIGN.md).
+ *
+ * @param studyTime ImagingStudy.started, or the evaluation time when no study was eligible
+ * @param assembleMillis wall time spent assembling
+ */
+public record ModelInputs(
+    String modelId,
+    String modelVersion,
+    Map<String, Tensor> tensors,
+    List<InputReference> references,
+    List<Missing> missing,
+    Instant studyTime,
+    double assembleMillis) {
+
+  public ModelInputs {
+    tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+    references = List.copyOf(references);
+    missing = List.copyOf(missing);
+  }
+
+  /** The tensor of that name, or null. */
+  public Tensor tensor(String name) {
+    return tensors.get(name);
+  }
+
+  /**
+   * One input used. {@code reference} is {@code Type/id/_history/v} when the resource carried a
+   * version id ({@code versioned} true), else the unversioned reference as the resource gave it
+   * ({@code versioned} false). DICOM instances are {@code urn:oid:<SOP Instance UID>} (immutable,
+   * so versioned).
+   */
+  public record InputReference(String reference, boolean versioned) {}
+
+  /** An input that is missing: {@code what} is {@code image} or {@code <kind>:<feature>}. */
+  public record Missing(String what, String reason) {}
+}

@@ -1,0 +1,42 @@
+package org.fusioncds.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.fusioncds.sandbox.cohort.CohortGenerator;
+import org.fusioncds.sandbox.cohort.CohortSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cohort --patients N --seed S --out DIR}: writes the synthetic multimodal cohort. */
+@Command(
+    name = "cohort",
+    description =
+        "Write a synthetic pneumonia cohort (not clinical data): FHIR R4 transaction Bundles in"
+            + " DIR/fhir, DICOM chest radiographs in DIR/dicom, labels in DIR/labels.csv. The same"
+            + " seed gives the same bytes.")
+public final class CohortCommand implements Callable<Integer> {
+
+  @Option(names = "--patients", required = true, paramLabel = "N", description = "1 to 1000000")
+  int patients;
+
+  @Option(names = "--seed", required = true, paramLabel = "S", description = "any 64-bit integer")
+  long seed;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "output folder, created; must be new or empty")
+  Path out;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    CohortSummary summary = CohortGenerator.generate(patients, seed, out);
+    spec.commandLine().getErr().println(summary.line());
+    spec.commandLine().getErr().flush();
+    return 0;
+  }
+}

@@ -1,0 +1,91 @@
+package org.fusioncds.evaluate;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.fusioncds.assemble.CohortExporter;
+import org.fusioncds.assemble.InputAssembler;
+import org.fusioncds.assemble.ModelInputs;
+import org.fusioncds.inference.InferenceResult;
+import org.fusioncds.inference.LoadedModel;
+import org.fusioncds.inference.ModelCard;
+import org.fusioncds.inference.ModelRegistry;
+
+/**
+ * Scores a labelled cohort with the same assembly and inference the service runs, for every fusion
+ * strategy of a model card: {@code fused} (the card's intermediate-fusion graph), {@code
+ * image_only} (only patients with an image: a single-modality model has nothing to say without its
+ * modality), {@code tabular_only} (every patient; missing labs are masked), and {@code late_fusion}
+ * (the card's weighted average of the single models; without an image, the tabular model alone —
+ * the weights renormalised over the models that can answer).
+ */
+public final class CohortEvaluation {
+
+  private final ModelRegistry registry;
+  private final LoadedModel model;
+
+  public CohortEvaluation(ModelRegistry registry, String modelId) {
+    this.registry = registry;
+    this.model = registry.model(modelId);
+  }
+
+  public ModelCard card() {
+    return model.card();
+  }
+
+  /** One prediction per patient, in cohort order; {@code step} runs after each patient. */
+  public List<Prediction> predict(Path cohort, Runnable step) {
+    List<Prediction> out = new java.util.ArrayList<>();
+    new CohortExporter(new InputAssembler(model.card()))
+        .forEachCase(
+            cohort,
+            c -> {
+              out.add(predict(c));
+              step.run();
+            });
+    return out;
+  }
+
+  private Prediction predict(CohortExporter.CohortCase c) {
+    ModelInputs in = c.inputs();
+    Set<String> missing = missing(in);
+    Map<String, Double> scores = new LinkedHashMap<>();
+    scores.put("fused", probability(in, model.card().fusion().defaultGraph()));
+    double tabular = probability(in, "tabular_only");
+    scores.put("tabular_only", tabular);
+    if (missing.contains("image")) {
+      scores.put("late_fusion", tabular);
+    } else {
+      scores.put("image_only", probability(in, "image_only"));
+      scores.put("late_fusion", probability(in, "late"));
+    }
+    return new Prediction(c.patientId(), c.label(), scores, missing);
+  }
+
+  private double probability(ModelInputs in, String graph) {
+    InferenceResult r = registry.run(in, graph);
+    return r.outputs().get(0).probability();
+  }
+
+  /** {@code image} when there is no image; {@code labs} when none of the card's labs was found. */
+  private Set<String> missing(ModelInputs in) {
+    Set<String> out = new HashSet<>();
+    Set<String> labsMissing = new HashSet<>();
+    for (ModelInputs.Missing m : in.missing()) {
+      if (m.what().equals("image")) {
+        out.add("image");
+      } else if (m.what().startsWith("labs:")) {
+        labsMissing.add(m.what());
+      }
+    }
+    long labs =
+        model.card().features().stream().filter(f -> f.source().equals("observation")).count();
+    if (labs > 0 && labsMissing.size() == labs) {
+      out.add("labs");
+    }
+    return out;
+  }
+}

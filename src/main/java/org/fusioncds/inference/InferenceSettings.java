@@ -1,0 +1,35 @@
+package org.fusioncds.inference;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.fusioncds.error.FcdsException;
+
+/**
+ * The {@code inference.*} settings: {@code inference.device} {@code cpu} or {@code cuda:N}, and the
+ * ONNX Runtime thread counts (0 = ONNX Runtime's default).
+ */
+public record InferenceSettings(String device, int intraOpThreads, int interOpThreads) {
+
+  private static final Pattern CUDA = Pattern.compile("cuda:(\\d+)");
+
+  public InferenceSettings {
+    if (!"cpu".equals(device) && (device == null || !CUDA.matcher(device).matches())) {
+      throw new FcdsException(5106, "inference.device must be cpu or cuda:N — " + device);
+    }
+    if (intraOpThreads < 0 || interOpThreads < 0) {
+      throw new FcdsException(
+          5106, "inference thread counts must be ≥ 0 — " + intraOpThreads + ", " + interOpThreads);
+    }
+  }
+
+  /** CPU with ONNX Runtime's default threads. */
+  public static InferenceSettings cpu() {
+    return new InferenceSettings("cpu", 0, 0);
+  }
+
+  /** The CUDA device index, or -1 for cpu. */
+  public int cudaDevice() {
+    Matcher m = CUDA.matcher(device);
+    return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+  }
+}

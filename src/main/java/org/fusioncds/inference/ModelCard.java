@@ -1,0 +1,147 @@
+package org.fusioncds.inference;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model card: everything the runtime knows about a model, read from {@code model-card.yaml}
+ * (MONAI Deploy habit: the card is data, code never hard-codes codes, thresholds or shapes). Our
+ * demo model and a hospital's own model are read the same way. Example: {@code
+ * models/cap-fusion/model-card.yaml}.
+ *
+ * <p>Schema (YAML keys = record components; unknown keys are refused):
+ *
+ * <ul>
+ *   <li>{@code id, version, name, intendedUse, warning} — warning is shown on every output.
+ *   <li>{@code finding}, {@code report}: codings (system, code, display) — FHIR R4 Coding.
+ *   <li>{@code study}: eligible ImagingStudy: {@code modalities} (DICOM CID 29 codes), {@code
+ *       bodySites} ({@code system|code}), {@code maxAgeHours} (age of the study at evaluation).
+ *   <li>{@code labWindow}: {@code hoursBefore}/{@code hoursAfter} the study start.
+ *   <li>{@code inputs}: tensors (name, dtype {@code float32}, shape, kind {@code
+ *       image|tabular|mask}).
+ *   <li>{@code image}: preprocessing (tensor, presentTensor, modalityLut, window, rows, columns,
+ *       resize {@code area|bilinear}, mean, std, fill).
+ *   <li>{@code tabular}: tensor and maskTensor; {@code features}: the tabular columns in order.
+ *   <li>{@code missing}: the fill value for a missing feature (its mask is 0).
+ *   <li>{@code outputs}: tensor name, kind {@code probability|logit}, coding, threshold, indicator.
+ *   <li>{@code calibration}: {@code none|baked|temperature|platt} applied to logits.
+ *   <li>{@code fusion}: strategy, default graph, late-fusion weights; {@code graphs}: name → file,
+ *       sha256, inputs.
+ *   <li>{@code trainingData}, {@code evaluation} (free map, filled after training).
+ * </ul>
+ */
+public record ModelCard(
+    String id,
+    String version,
+    String name,
+    String intendedUse,
+    String warning,
+    Coding finding,
+    Coding report,
+    Study study,
+    LabWindow labWindow,
+    List<InputTensor> inputs,
+    ImageSpec image,
+    TabularSpec tabular,
+    List<Feature> features,
+    MissingPolicy missing,
+    List<Output> outputs,
+    Calibration calibration,
+    Fusion fusion,
+    Map<String, Graph> graphs,
+    String trainingData,
+    Map<String, Object> evaluation) {
+
+  /** A FHIR R4 Coding. */
+  public record Coding(String system, String code, String display) {}
+
+  /** Which ImagingStudy is eligible. Body sites and codes are written {@code system|code}. */
+  public record Study(List<String> modalities, List<String> bodySites, Double maxAgeHours) {}
+
+  /** Observations count when effective within [study − hoursBefore, study + hoursAfter]. */
+  public record LabWindow(Double hoursBefore, Double hoursAfter) {}
+
+  /** A declared input tensor; shape includes the batch dimension (1 when served). */
+  public record InputTensor(String name, String dtype, List<Long> shape, String kind) {}
+
+  /**
+   * Image preprocessing (DICOM PS3.3 C.11): stored values → modality LUT (when {@code modalityLut})
+   * → window to [0,1] (MONOCHROME1 inverted) → resize to rows×columns → (v − mean) / std. {@code
+   * fill} is the value of every pixel when the image is missing.
+   */
+  public record ImageSpec(
+      String tensor,
+      String presentTensor,
+      Boolean modalityLut,
+      Window window,
+      Integer rows,
+      Integer columns,
+      String resize,
+      Double mean,
+      Double std,
+      Double fill) {}
+
+  /**
+   * Window: {@code source} {@code fixed} (center/width), {@code dicom} (first value of (0028,1050)
+   * and (0028,1051), falling back to center/width, then to minmax) or {@code minmax}.
+   */
+  public record Window(String source, Double center, Double width) {}
+
+  /** The tabular tensor [1,F] and its mask [1,F] (1 = observed, 0 = missing). */
+  public record TabularSpec(String tensor, String maskTensor) {}
+
+  /**
+   * One tabular column. {@code source}: {@code observation} (codes {@code system|code}, unit UCUM,
+   * mean/std z-score, clip [lo,hi] after z-scoring), {@code condition} (codes, codePrefixes such as
+   * {@code http://hl7.org/fhir/sid/icd-10-cm|J44}; 1 when active at the study, else 0) or {@code
+   * demographic} with {@code demographic} {@code age} (years at the study, z-scored) or {@code sex}
+   * (Patient.gender mapped through {@code map}, e.g. male: 1, female: 0; one-hot = two features).
+   */
+  public record Feature(
+      String name,
+      String source,
+      List<String> codes,
+      List<String> codePrefixes,
+      String unit,
+      Double mean,
+      Double std,
+      List<Double> clip,
+      String demographic,
+      Map<String, Double> map) {}
+
+  /** Value written for a missing feature; its mask entry is 0. */
+  public record MissingPolicy(Double fill) {}
+
+  /**
+   * One model output. {@code kind}: {@code probability} or {@code logit}. Indicator (CDS Hooks card
+   * indicator) is critical when p ≥ critical, warning when p ≥ warning, else info.
+   */
+  public record Output(
+      String tensor, String kind, Coding code, Double threshold, IndicatorThresholds indicator) {}
+
+  /** Probability thresholds of the card indicator. */
+  public record IndicatorThresholds(Double info, Double warning, Double critical) {}
+
+  /**
+   * Calibration applied to the logit z: {@code none} and {@code baked} (already in the graph): p =
+   * σ(z); {@code temperature}: σ(z / temperature); {@code platt}: σ(a·z + b).
+   */
+  public record Calibration(String method, Double temperature, Double a, Double b) {}
+
+  /**
+   * {@code strategy} (e.g. intermediate), the {@code defaultGraph}, and {@code lateWeights}: graph
+   * name → weight for the {@code late} graph (weighted average of those graphs' probabilities).
+   */
+  public record Fusion(String strategy, String defaultGraph, Map<String, Double> lateWeights) {}
+
+  /** An ONNX graph file next to the card, its SHA-256 (hex) and the input tensors it takes. */
+  public record Graph(String file, String sha256, List<String> inputs) {}
+
+  /** The name of the computed late-fusion graph. */
+  public static final String LATE = "late";
+
+  /** The declared input tensor of that name, or null. */
+  public InputTensor input(String tensorName) {
+    return inputs.stream().filter(t -> t.name().equals(tensorName)).findFirst().orElse(null);
+  }
+}

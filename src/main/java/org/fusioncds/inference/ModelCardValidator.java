@@ -1,0 +1,222 @@
+package org.fusioncds.inference;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.fusioncds.error.FcdsException;
+import org.fusioncds.inference.ModelCard.Feature;
+import org.fusioncds.inference.ModelCard.Graph;
+import org.fusioncds.inference.ModelCard.InputTensor;
+
+/** Checks a parsed card: required fields (5002) and references between its parts (5003). */
+final class ModelCardValidator {
+
+  private static final Set<String> KINDS = Set.of("image", "tabular", "mask");
+  private static final Set<String> SOURCES = Set.of("observation", "condition", "demographic");
+  private static final Set<String> CALIBRATIONS = Set.of("none", "baked", "temperature", "platt");
+
+  private final ModelCard c;
+  private final String origin;
+
+  ModelCardValidator(ModelCard card, String origin) {
+    this.c = card;
+    this.origin = origin;
+  }
+
+  void validate() {
+    require("id", c.id());
+    require("version", c.version());
+    require("warning", c.warning());
+    require("finding.code", c.finding() == null ? null : c.finding().code());
+    require("study.modalities", c.study() == null ? null : c.study().modalities());
+    require("labWindow.hoursBefore", c.labWindow() == null ? null : c.labWindow().hoursBefore());
+    require("labWindow.hoursAfter", c.labWindow().hoursAfter());
+    require("missing.fill", c.missing() == null ? null : c.missing().fill());
+    inputs();
+    image();
+    tabular();
+    outputs();
+    calibration();
+    graphs();
+  }
+
+  private void inputs() {
+    require("inputs", c.inputs());
+    for (int i = 0; i < c.inputs().size(); i++) {
+      InputTensor t = c.inputs().get(i);
+      require("inputs[" + i + "].name", t.name());
+      oneOf("inputs[" + i + "].dtype", t.dtype(), Set.of("float32"));
+      require("inputs[" + i + "].shape", t.shape());
+      oneOf("inputs[" + i + "].kind", t.kind(), KINDS);
+    }
+  }
+
+  private void image() {
+    if (c.image() == null) {
+      return;
+    }
+    ModelCard.ImageSpec s = c.image();
+    tensor("image.tensor", s.tensor(), 4);
+    tensor("image.presentTensor", s.presentTensor(), 2);
+    require("image.modalityLut", s.modalityLut());
+    require("image.window.source", s.window() == null ? null : s.window().source());
+    oneOf("image.window.source", s.window().source(), Set.of("fixed", "dicom", "minmax"));
+    if (s.window().source().equals("fixed")) {
+      require("image.window.center", s.window().center());
+      positive("image.window.width", s.window().width());
+    }
+    positive("image.rows", s.rows() == null ? null : s.rows().doubleValue());
+    positive("image.columns", s.columns() == null ? null : s.columns().doubleValue());
+    oneOf("image.resize", s.resize(), Set.of("area", "bilinear"));
+    require("image.mean", s.mean());
+    positive("image.std", s.std());
+    require("image.fill", s.fill());
+    List<Long> shape = c.input(s.tensor()).shape();
+    if (shape.get(2) != s.rows().longValue() || shape.get(3) != s.columns().longValue()) {
+      fail(5003, "image.rows/columns", s.rows() + "x" + s.columns() + " but shape " + shape);
+    }
+  }
+
+  private void tabular() {
+    require("features", c.features());
+    if (c.tabular() == null) {
+      return;
+    }
+    tensor("tabular.tensor", c.tabular().tensor(), 2);
+    tensor("tabular.maskTensor", c.tabular().maskTensor(), 2);
+    long width = c.input(c.tabular().tensor()).shape().get(1);
+    if (width != c.features().size()) {
+      fail(5003, "features", c.features().size() + " features but tabular shape width " + width);
+    }
+    for (int i = 0; i < c.features().size(); i++) {
+      feature("features[" + i + "]", c.features().get(i));
+    }
+  }
+
+  private void feature(String at, Feature f) {
+    require(at + ".name", f.name());
+    oneOf(at + ".source", f.source(), SOURCES);
+    switch (f.source()) {
+      case "observation" -> {
+        require(at + ".codes", f.codes());
+        require(at + ".unit", f.unit());
+        require(at + ".mean", f.mean());
+        positive(at + ".std", f.std());
+      }
+      case "condition" -> {
+        if (empty(f.codes()) && empty(f.codePrefixes())) {
+          fail(5002, at + ".codes", "a condition feature needs codes or codePrefixes");
+        }
+      }
+      default -> demographic(at, f);
+    }
+    if (f.clip() != null && (f.clip().size() != 2 || f.clip().get(0) > f.clip().get(1))) {
+      fail(5002, at + ".clip", String.valueOf(f.clip()));
+    }
+  }
+
+  private void demographic(String at, Feature f) {
+    oneOf(at + ".demographic", f.demographic(), Set.of("age", "sex"));
+    if (f.demographic().equals("age")) {
+      require(at + ".mean", f.mean());
+      positive(at + ".std", f.std());
+    } else {
+      require(at + ".map", f.map());
+    }
+  }
+
+  private void outputs() {
+    require("outputs", c.outputs());
+    for (int i = 0; i < c.outputs().size(); i++) {
+      ModelCard.Output o = c.outputs().get(i);
+      String at = "outputs[" + i + "]";
+      require(at + ".tensor", o.tensor());
+      oneOf(at + ".kind", o.kind(), Set.of("probability", "logit"));
+      require(at + ".code", o.code());
+      require(at + ".threshold", o.threshold());
+      require(at + ".indicator.warning", o.indicator() == null ? null : o.indicator().warning());
+      require(at + ".indicator.critical", o.indicator().critical());
+    }
+  }
+
+  private void calibration() {
+    require("calibration.method", c.calibration() == null ? null : c.calibration().method());
+    oneOf("calibration.method", c.calibration().method(), CALIBRATIONS);
+    if (c.calibration().method().equals("temperature")) {
+      positive("calibration.temperature", c.calibration().temperature());
+    }
+    if (c.calibration().method().equals("platt")) {
+      require("calibration.a", c.calibration().a());
+      require("calibration.b", c.calibration().b());
+    }
+  }
+
+  private void graphs() {
+    require("graphs", c.graphs());
+    for (Map.Entry<String, Graph> e : c.graphs().entrySet()) {
+      String at = "graphs." + e.getKey();
+      require(at + ".file", e.getValue().file());
+      require(at + ".sha256", e.getValue().sha256());
+      require(at + ".inputs", e.getValue().inputs());
+      for (String name : e.getValue().inputs()) {
+        if (c.input(name) == null) {
+          fail(5003, at + ".inputs", "unknown tensor '" + name + "'");
+        }
+      }
+    }
+    require("fusion.defaultGraph", c.fusion() == null ? null : c.fusion().defaultGraph());
+    graphName("fusion.defaultGraph", c.fusion().defaultGraph());
+    if (c.fusion().lateWeights() != null) {
+      c.fusion().lateWeights().keySet().forEach(g -> graphName("fusion.lateWeights", g));
+      c.fusion().lateWeights().forEach((g, w) -> positive("fusion.lateWeights." + g, w));
+    }
+  }
+
+  private void graphName(String at, String name) {
+    boolean late = ModelCard.LATE.equals(name) && c.fusion().lateWeights() != null;
+    if (!late && !c.graphs().containsKey(name)) {
+      fail(5003, at, "unknown graph '" + name + "'");
+    }
+  }
+
+  private void tensor(String at, String name, int rank) {
+    require(at, name);
+    InputTensor t = c.input(name);
+    if (t == null) {
+      fail(5003, at, "unknown tensor '" + name + "'");
+    }
+    if (t.shape().size() != rank) {
+      fail(5003, at, "tensor '" + name + "' has shape " + t.shape() + ", expected rank " + rank);
+    }
+  }
+
+  private void require(String field, Object value) {
+    if (value == null || (value instanceof String s && s.isBlank()) || empty(value)) {
+      fail(5002, field, "missing");
+    }
+  }
+
+  private void positive(String field, Double value) {
+    require(field, value);
+    if (!(value > 0) || value.isInfinite()) {
+      fail(5002, field, "must be > 0, found " + value);
+    }
+  }
+
+  private void oneOf(String field, String value, Set<String> allowed) {
+    require(field, value);
+    if (!allowed.contains(value)) {
+      fail(5002, field, "'" + value + "' is not one of " + allowed);
+    }
+  }
+
+  private static boolean empty(Object v) {
+    return (v instanceof java.util.Collection<?> col && col.isEmpty())
+        || (v instanceof Map<?, ?> m && m.isEmpty());
+  }
+
+  private void fail(int code, String field, String what) {
+    throw new FcdsException(
+        code, "model card field " + field + " invalid — " + what + " in " + origin);
+  }
+}

@@ -1,0 +1,181 @@
+package org.fusioncds.sandbox;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.UUID;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+
+/**
+ * An in-JVM HAPI FHIR JPA server (FHIR R4, HAPI 8.6.5) on an in-memory H2 database, served by Jetty
+ * on 127.0.0.1 at {@code /fhir}: transactions, conditional create, versioned reads, search and
+ * paging as a real HAPI server does them. For the demo and the tests only; every start has its own
+ * empty database, dropped on {@link #close()}.
+ *
+ * <p>Starting takes 15–30 s and ~250 MB of heap; the JVM flags {@code -XX:TieredStopAtLevel=1
+ * -XX:+UseSerialGC} shorten it by about a third.
+ */
+public final class SandboxFhirServer implements AutoCloseable {
+
+  /**
+   * How to start the server.
+   *
+   * @param port the TCP port on 127.0.0.1; 0 for a free one
+   * @param placeholderReferenceTargets create a placeholder for a reference to a resource that does
+   *     not exist (also for a conditional reference such as {@code Practitioner?identifier=s|v},
+   *     which then gets that identifier), as HAPI's {@code
+   *     auto_create_placeholder_reference_targets} does; off, such a write is refused as by a
+   *     strict server
+   */
+  public record Settings(int port, boolean placeholderReferenceTargets) {
+
+    public Settings {
+      if (port < 0 || port > 65535) {
+        throw new SandboxException(8001, "port out of range — " + port);
+      }
+    }
+
+    /** A free port, strict references. */
+    public static Settings defaults() {
+      return new Settings(0, false);
+    }
+  }
+
+  /** The H2 database of one server. */
+  record Database(String jdbcUrl) {}
+
+  private static final Logger LOG = LoggerFactory.getLogger(SandboxFhirServer.class);
+
+  private final Server jetty;
+  private final AnnotationConfigApplicationContext spring;
+  private final Database database;
+  private final String baseUrl;
+
+  private SandboxFhirServer(
+      Server jetty, AnnotationConfigApplicationContext spring, Database database, int port) {
+    this.jetty = jetty;
+    this.spring = spring;
+    this.database = database;
+    this.baseUrl = "http://127.0.0.1:" + port + "/fhir";
+  }
+
+  /** Starts a server on a free port with strict references. */
+  public static SandboxFhirServer start() {
+    return start(Settings.defaults());
+  }
+
+  /** Starts a server on the given port (0: a free one) with strict references. */
+  public static SandboxFhirServer start(int port) {
+    return start(new Settings(port, false));
+  }
+
+  /** Starts a server; a failure stops whatever had started and throws FCDS-8002. */
+  public static SandboxFhirServer start(Settings settings) {
+    long t0 = System.nanoTime();
+    Database db = new Database("jdbc:h2:mem:fcds-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    AnnotationConfigApplicationContext spring = new AnnotationConfigApplicationContext();
+    Server jetty = null;
+    try {
+      spring.getBeanFactory().registerSingleton("sandboxSettings", settings);
+      spring.getBeanFactory().registerSingleton("sandboxDatabase", db);
+      spring.register(SandboxFhirConfig.class);
+      spring.refresh();
+      jetty = jetty(settings.port(), restfulServer(spring));
+      jetty.start();
+      int port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+      LOG.info("sandbox FHIR server on port {} in {} ms", port, (System.nanoTime() - t0) / 1000000);
+      return new SandboxFhirServer(jetty, spring, db, port);
+    } catch (Exception | LinkageError e) {
+      stopQuietly(jetty, spring, db);
+      throw new SandboxException(8002, "sandbox FHIR server did not start — " + e.getMessage(), e);
+    }
+  }
+
+  /** The FHIR base URL, for example {@code http://127.0.0.1:43111/fhir}. */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /** The FHIR context (R4) the server uses. */
+  public FhirContext fhirContext() {
+    return spring.getBean(FhirContext.class);
+  }
+
+  /** Stops Jetty, then Spring, then drops the database. */
+  @Override
+  public void close() {
+    stopQuietly(jetty, spring, database);
+  }
+
+  private static RestfulServer restfulServer(AnnotationConfigApplicationContext spring) {
+    FhirContext fhir = spring.getBean(FhirContext.class);
+    RestfulServer rs = new RestfulServer(fhir);
+    rs.registerProviders(
+        spring.getBean("myResourceProvidersR4", ResourceProviderFactory.class).createProviders());
+    rs.registerProvider(spring.getBean("mySystemProviderR4"));
+    rs.setServerConformanceProvider(
+        new JpaCapabilityStatementProvider(
+            rs,
+            spring.getBean("mySystemDaoR4", IFhirSystemDao.class),
+            spring.getBean(JpaStorageSettings.class),
+            spring.getBean(ISearchParamRegistry.class),
+            spring.getBean(IValidationSupport.class)));
+    rs.setPagingProvider(spring.getBean(DatabaseBackedPagingProvider.class));
+    rs.setDefaultResponseEncoding(EncodingEnum.JSON);
+    return rs;
+  }
+
+  private static Server jetty(int port, RestfulServer rs) {
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(port);
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler();
+    context.setContextPath("/");
+    context.addServlet(new ServletHolder(rs), "/fhir/*");
+    server.setHandler(context);
+    return server;
+  }
+
+  private static void stopQuietly(
+      Server jetty, AnnotationConfigApplicationContext spring, Database db) {
+    try {
+      if (jetty != null) {
+        jetty.stop();
+      }
+    } catch (Exception e) {
+      LOG.warn("sandbox FHIR server: Jetty did not stop cleanly: {}", e.toString());
+    }
+    try {
+      spring.close();
+    } catch (RuntimeException e) {
+      LOG.warn("sandbox FHIR server: Spring did not close cleanly: {}", e.toString());
+    }
+    dropDatabase(db);
+  }
+
+  private static void dropDatabase(Database db) {
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "sa", "")) {
+      c.createStatement().execute("SHUTDOWN");
+    } catch (SQLException e) {
+      LOG.warn("sandbox FHIR server: H2 did not shut down: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package org.fusioncds.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import org.fusioncds.error.FcdsException;
+import org.junit.jupiter.api.Test;
+
+class ModelCardTest {
+
+  private static String example() throws IOException {
+    return Files.readString(TestModels.EXAMPLE_CARD);
+  }
+
+  @Test
+  void loadsTheExampleCard() {
+    ModelCard card = ModelCards.load(TestModels.EXAMPLE_CARD);
+
+    assertEquals("cap-fusion", card.id());
+    assertEquals("233604007", card.finding().code());
+    assertEquals("Synthetic data — not for clinical use", card.warning());
+    assertEquals(List.of("CR", "DX"), card.study().modalities());
+    assertEquals(List.of(1L, 1L, 128L, 128L), card.input("image").shape());
+    assertEquals(12, card.features().size());
+    assertEquals("fused", card.fusion().defaultGraph());
+    assertEquals(3, card.graphs().size());
+  }
+
+  @Test
+  void refusesCardWithoutThresholdNamingTheField() throws IOException {
+    String yaml = example().replace("    threshold: 0.5\n", "");
+
+    FcdsException e = assertThrows(FcdsException.class, () -> ModelCards.parse(yaml, "test"));
+
+    assertEquals(5002, e.code());
+    assertTrue(e.getMessage().contains("outputs[0].threshold"), e.getMessage());
+  }
+
+  @Test
+  void refusesGraphReferringToUnknownTensor() throws IOException {
+    String yaml = example().replace("inputs: [image]\n", "inputs: [picture]\n");
+
+    FcdsException e = assertThrows(FcdsException.class, () -> ModelCards.parse(yaml, "test"));
+
+    assertEquals(5003, e.code());
+    assertTrue(e.getMessage().contains("graphs.image_only.inputs"), e.getMessage());
+    assertTrue(e.getMessage().contains("picture"), e.getMessage());
+  }
+
+  @Test
+  void refusesUnknownFieldNamingItsPath() throws IOException {
+    String yaml = example().replace("  resize: area", "  resize: area\n  resample: nearest");
+
+    FcdsException e = assertThrows(FcdsException.class, () -> ModelCards.parse(yaml, "test"));
+
+    assertEquals(5002, e.code());
+    assertTrue(e.getMessage().contains("image.resample"), e.getMessage());
+  }
+
+  @Test
+  void refusesFeatureCountDifferentFromTabularWidth() throws IOException {
+    String yaml =
+        example()
+            .replace("shape: [1, 12],          kind: tabular", "shape: [1, 11], kind: tabular");
+
+    FcdsException e = assertThrows(FcdsException.class, () -> ModelCards.parse(yaml, "test"));
+
+    assertEquals(5003, e.code());
+    assertTrue(e.getMessage().contains("12 features but tabular shape width 11"), e.getMessage());
+  }
+
+  @Test
+  void refusesObservationFeatureWithoutUnit() throws IOException {
+    String yaml = example().replace("unit: \"mg/L\",    ", "");
+
+    FcdsException e = assertThrows(FcdsException.class, () -> ModelCards.parse(yaml, "test"));
+
+    assertEquals(5002, e.code());
+    assertTrue(e.getMessage().contains("features[1].unit"), e.getMessage());
+  }
+}
