@@ -11,8 +11,8 @@ training cohort and a validation cohort, trains with a fixed seed:
                    with the image-present flag, a fusion head; trained with modality dropout (the
                    image or all labs hidden at random) so a missing modality degrades gracefully;
 
-calibrates each by temperature scaling on the validation cohort (the temperature is baked into the
-exported graph, so the graph outputs calibrated probabilities), fits the late-fusion weight of the
+calibrates each by Platt scaling on the validation cohort (a and b are baked into the exported graph,
+so the graph outputs calibrated probabilities), fits the late-fusion weight of the
 two single models on the validation cohort, and exports ONNX (opset 13) with the input names of the
 model card. Prints a JSON summary (validation AUROC, temperatures, late weight, sha256 of each graph).
 
@@ -96,31 +96,38 @@ class TabularOnly(nn.Module):
 
 
 class Fused(nn.Module):
-    """Intermediate fusion: embeddings concatenated; the image embedding gated by its presence."""
+    """Intermediate fusion with a gated residual: logit = tabular(tab) + present * joint(img, tab).
+
+    The joint head sees both embeddings (so it can learn interactions such as a heart-failure
+    patient's abnormal film); when the image is missing the gate closes and the tabular path,
+    trained for that case by modality dropout, answers alone.
+    """
 
     def __init__(self, features):
         super().__init__()
         self.image = ImageEncoder()
         self.tabular = TabularEncoder(features)
-        self.head = nn.Sequential(
-            nn.Linear(self.image.width + self.tabular.width + 1, 32), nn.ReLU(), nn.Linear(32, 1))
+        self.tabular_head = nn.Linear(self.tabular.width, 1)
+        self.joint_head = nn.Sequential(
+            nn.Linear(self.image.width + self.tabular.width, 32), nn.ReLU(), nn.Linear(32, 1))
 
     def forward(self, image, tabular, tabular_mask, image_present):
-        img = self.image(image) * image_present
+        img = self.image(image)
         tab = self.tabular(tabular, tabular_mask)
-        return self.head(torch.cat([img, tab, image_present], dim=1))
+        return self.tabular_head(tab) + image_present * self.joint_head(torch.cat([img, tab], dim=1))
 
 
 class Calibrated(nn.Module):
-    """The exported graph: sigmoid(logit / T), output name `probability`."""
+    """The exported graph: sigmoid(a * logit + b) (Platt scaling), output name `probability`."""
 
-    def __init__(self, model, temperature):
+    def __init__(self, model, a, b):
         super().__init__()
         self.model = model
-        self.register_buffer("temperature", torch.tensor(float(temperature)))
+        self.register_buffer("a", torch.tensor(float(a)))
+        self.register_buffer("b", torch.tensor(float(b)))
 
     def forward(self, *inputs):
-        return torch.sigmoid(self.model(*inputs) / self.temperature)
+        return torch.sigmoid(self.a * self.model(*inputs) + self.b)
 
 
 def auroc(scores, labels):
@@ -148,18 +155,21 @@ def inputs_of(kind, d, idx):
     return (t("image"), t("tabular"), t("tabular_mask"), t("image_present"))
 
 
-LAB_COLUMNS = 6  # wbc, crp, pct, temp, rr, spo2: the first columns of the card's feature order
+LAB_COLUMNS = 3  # wbc, crp, pct: the first columns of the card's feature order (group labs)
+OBSERVATION_COLUMNS = 6  # and temp, rr, spo2 (group vitals)
 
 
-def modality_dropout(batch, rng, p_image=0.25, p_labs=0.2):
+def modality_dropout(batch, rng, p_image=0.35, p_labs=0.2, p_observations=0.05):
+    """Hides the image, the labs, or every observation at random, as missing data would."""
     image, tabular, mask, present = [b.clone() for b in batch]
     n = image.shape[0]
     hide_image = torch.from_numpy(rng.random(n) < p_image)
     present[hide_image] = 0.0
     image[hide_image] = 0.0
-    hide_labs = torch.from_numpy(rng.random(n) < p_labs)
-    mask[hide_labs, :LAB_COLUMNS] = 0.0
-    tabular[hide_labs, :LAB_COLUMNS] = 0.0
+    for p, columns in ((p_labs, LAB_COLUMNS), (p_observations, OBSERVATION_COLUMNS)):
+        hide = torch.from_numpy(rng.random(n) < p)
+        mask[hide, :columns] = 0.0
+        tabular[hide, :columns] = 0.0
     return image, tabular, mask, present
 
 
@@ -220,24 +230,25 @@ def predict_logits(kind, model, d):
     return np.concatenate(out), d["label"][idx]
 
 
-def fit_temperature(logits, labels):
+def fit_platt(logits, labels):
+    """Platt scaling on the validation cohort: a, b minimising the log loss of sigmoid(a·z + b)."""
     logits_t = torch.from_numpy(logits.astype(np.float64))
     labels_t = torch.from_numpy(labels.astype(np.float64))
-    log_t = torch.zeros(1, dtype=torch.float64, requires_grad=True)
-    optimiser = torch.optim.LBFGS([log_t], lr=0.1, max_iter=200)
+    ab = torch.tensor([1.0, 0.0], dtype=torch.float64, requires_grad=True)
+    optimiser = torch.optim.LBFGS([ab], lr=0.1, max_iter=500)
 
     def closure():
         optimiser.zero_grad()
-        loss = nn.functional.binary_cross_entropy_with_logits(logits_t / torch.exp(log_t), labels_t)
+        loss = nn.functional.binary_cross_entropy_with_logits(ab[0] * logits_t + ab[1], labels_t)
         loss.backward()
         return loss
 
     optimiser.step(closure)
-    return float(torch.exp(log_t).item())
+    return float(ab[0].item()), float(ab[1].item())
 
 
-def export(kind, model, temperature, d, path):
-    wrapped = Calibrated(model, temperature).eval()
+def export(kind, model, platt, d, path):
+    wrapped = Calibrated(model, *platt).eval()
     names = {"image_only": ["image"], "tabular_only": ["tabular", "tabular_mask"],
              "fused": ["image", "tabular", "tabular_mask", "image_present"]}[kind]
     example = inputs_of(kind, d, np.arange(1))
@@ -278,16 +289,18 @@ def main():
             model, epochs = Fused(features), args.epochs
             model.image.load_state_dict(models["image_only"].encoder.state_dict())
             model.tabular.load_state_dict(models["tabular_only"].encoder.state_dict())
-            groups = [{"params": model.head.parameters(), "lr": 2e-3},
+            model.tabular_head.load_state_dict(models["tabular_only"].head.state_dict())
+            heads = list(model.tabular_head.parameters()) + list(model.joint_head.parameters())
+            groups = [{"params": heads, "lr": 2e-3},
                       {"params": list(model.image.parameters()) + list(model.tabular.parameters()),
                        "lr": 2e-4}]
         best = train(kind, model, train_d, val_d, epochs, args.seed, param_groups=groups)
         models[kind] = model
         logits, labels = predict_logits(kind, model, val_d)
-        temperature = fit_temperature(logits, labels)
-        sha = export(kind, model, temperature, val_d, os.path.join(args.out, kind + ".onnx"))
-        probabilities[kind] = 1 / (1 + np.exp(-logits / temperature))
-        summary["graphs"][kind] = {"val_auroc": round(best, 4), "temperature": round(temperature, 4),
+        a, b = fit_platt(logits, labels)
+        sha = export(kind, model, (a, b), val_d, os.path.join(args.out, kind + ".onnx"))
+        probabilities[kind] = 1 / (1 + np.exp(-(a * logits + b)))
+        summary["graphs"][kind] = {"val_auroc": round(best, 4), "platt": [round(a, 4), round(b, 4)],
                                    "sha256": sha}
     # late fusion weight on patients that have both single-model scores (those with an image)
     has_image = val_d["image_present"].reshape(-1) > 0

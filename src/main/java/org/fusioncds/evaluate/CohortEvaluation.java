@@ -70,22 +70,32 @@ public final class CohortEvaluation {
     return r.outputs().get(0).probability();
   }
 
-  /** {@code image} when there is no image; {@code labs} when none of the card's labs was found. */
+  /**
+   * {@code image} when there is no image; a feature group's name (e.g. {@code labs}) when none of
+   * the card's features of that group was found.
+   */
   private Set<String> missing(ModelInputs in) {
     Set<String> out = new HashSet<>();
-    Set<String> labsMissing = new HashSet<>();
+    Set<String> missingFeatures = new HashSet<>();
     for (ModelInputs.Missing m : in.missing()) {
       if (m.what().equals("image")) {
         out.add("image");
-      } else if (m.what().startsWith("labs:")) {
-        labsMissing.add(m.what());
+      } else {
+        missingFeatures.add(m.what().substring(m.what().indexOf(':') + 1));
       }
     }
-    long labs =
-        model.card().features().stream().filter(f -> f.source().equals("observation")).count();
-    if (labs > 0 && labsMissing.size() == labs) {
-      out.add("labs");
+    Map<String, List<String>> groups = new LinkedHashMap<>();
+    for (ModelCard.Feature f : model.card().features()) {
+      if (f.group() != null) {
+        groups.computeIfAbsent(f.group(), g -> new java.util.ArrayList<>()).add(f.name());
+      }
     }
+    groups.forEach(
+        (group, names) -> {
+          if (missingFeatures.containsAll(names)) {
+            out.add(group);
+          }
+        });
     return out;
   }
 }

@@ -96,6 +96,8 @@ public record ModelCard(
    * {@code http://hl7.org/fhir/sid/icd-10-cm|J44}; 1 when active at the study, else 0) or {@code
    * demographic} with {@code demographic} {@code age} (years at the study, z-scored) or {@code sex}
    * (Patient.gender mapped through {@code map}, e.g. male: 1, female: 0; one-hot = two features).
+   * {@code group} (optional) names the modality a feature belongs to, e.g. {@code labs} or {@code
+   * vitals}: evaluation reports patients for whom a whole group is missing.
    */
   public record Feature(
       String name,
@@ -107,7 +109,8 @@ public record ModelCard(
       Double std,
       List<Double> clip,
       String demographic,
-      Map<String, Double> map) {}
+      Map<String, Double> map,
+      String group) {}
 
   /** Value written for a missing feature; its mask entry is 0. */
   public record MissingPolicy(Double fill) {}

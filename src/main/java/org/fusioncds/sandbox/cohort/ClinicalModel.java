@@ -22,7 +22,7 @@ final class ClinicalModel {
   static final double PNEUMONIA_INTERCEPT = -1.3;
   static final double INFLAMMATION_SHIFT = 1.0;
   static final double RESPIRATORY_SHIFT = 0.7;
-  static final double IMAGE_SHIFT = 1.4;
+  static final double IMAGE_SHIFT = 1.8;
 
   private ClinicalModel() {}
 
