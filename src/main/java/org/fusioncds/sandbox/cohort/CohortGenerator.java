@@ -45,6 +45,11 @@ public final class CohortGenerator {
 
   /** Writes the cohort into {@code out} (created; must be empty) and returns its counts. */
   public static CohortSummary generate(int patients, long seed, Path out) {
+    return generate(patients, seed, out, VisitFrame.YEAR_2025);
+  }
+
+  /** The same, with visits in another frame of time (the demo's: the day before now). */
+  public static CohortSummary generate(int patients, long seed, Path out, VisitFrame frame) {
     if (patients < 1 || patients > MAX_PATIENTS) {
       throw new FcdsException(
           8101, "number of patients must be 1 to " + MAX_PATIENTS + " — " + patients);
@@ -55,7 +60,7 @@ public final class CohortGenerator {
     List<LabelRow> rows =
         IntStream.range(0, patients)
             .parallel()
-            .mapToObj(i -> writePatient(SyntheticPatient.draw(seed, i), seed, folders, fhir))
+            .mapToObj(i -> writePatient(SyntheticPatient.draw(seed, i, frame), seed, folders, fhir))
             .toList();
     folders.write(folders.labels(), LabelRow.csv(rows).getBytes(StandardCharsets.UTF_8));
     return summary(rows, (System.nanoTime() - start) / 1_000_000);

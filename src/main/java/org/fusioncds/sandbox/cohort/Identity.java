@@ -32,11 +32,17 @@ record Identity(
   static final LocalDateTime REFERENCE = LocalDateTime.of(2025, 1, 1, 0, 0);
 
   static Identity draw(Rng rng, long seed, int index) {
+    return draw(rng, seed, index, VisitFrame.YEAR_2025);
+  }
+
+  static Identity draw(Rng rng, long seed, int index, VisitFrame frame) {
     String number = String.format(java.util.Locale.ROOT, "P%04d", index);
     String id = String.format(java.util.Locale.ROOT, "syn%08x-%04d", Rng.mix(seed) >>> 32, index);
     long day = rng.nextInt(365);
     long second = 7 * 3600 + rng.nextInt(16 * 3600);
-    LocalDateTime visit = REFERENCE.plusDays(day).plusSeconds(second);
+    // the same draws whatever the frame, so a seed gives the same cohort, moved in time
+    LocalDateTime visit =
+        frame.start().plusSeconds(Math.floorMod(day * 86_400 + second, frame.days() * 86_400L));
     int birthOffset = rng.nextInt(365);
     boolean imaged = !rng.chance(0.10);
     String modality = rng.chance(0.5) ? "CR" : "DX";

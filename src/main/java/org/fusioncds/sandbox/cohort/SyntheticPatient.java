@@ -19,7 +19,11 @@ record SyntheticPatient(
     EnumMap<Comorbidity, LocalDate> onsets) {
 
   static SyntheticPatient draw(long seed, int index) {
-    Identity id = Identity.draw(Rng.of(seed, index, Rng.Stream.IDS), seed, index);
+    return draw(seed, index, VisitFrame.YEAR_2025);
+  }
+
+  static SyntheticPatient draw(long seed, int index, VisitFrame frame) {
+    Identity id = Identity.draw(Rng.of(seed, index, Rng.Stream.IDS), seed, index, frame);
     Clinical c = ClinicalModel.draw(Rng.of(seed, index, Rng.Stream.CLINICAL));
     Measurements m =
         MeasurementSampler.draw(Rng.of(seed, index, Rng.Stream.MEASUREMENTS), c, id.visit());
