@@ -17,15 +17,16 @@ import org.hl7.fhir.r4.model.ImagingStudy.ImagingStudyStatus;
  * series of a card modality and (when the card lists body sites) a card body site, not older than
  * the card's maximum age at the evaluation time; the latest wins (ties: the greater id).
  */
-final class StudySelector {
+public final class StudySelector {
 
   private final ModelCard.Study rule;
 
-  StudySelector(ModelCard.Study rule) {
+  public StudySelector(ModelCard.Study rule) {
     this.rule = rule;
   }
 
-  Optional<ImagingStudy> select(List<ImagingStudy> studies, Instant evaluationTime) {
+  /** The latest eligible study at {@code evaluationTime} (null: no age limit), if any. */
+  public Optional<ImagingStudy> select(List<ImagingStudy> studies, Instant evaluationTime) {
     return studies.stream()
         .filter(s -> eligible(s, evaluationTime))
         .max(
@@ -48,7 +49,8 @@ final class StudySelector {
     return s.getSeries().stream().anyMatch(this::eligible);
   }
 
-  private boolean eligible(ImagingStudySeriesComponent series) {
+  /** Whether a series has the card's modality and body site. */
+  public boolean eligible(ImagingStudySeriesComponent series) {
     if (!rule.modalities().contains(series.getModality().getCode())) {
       return false;
     }
@@ -66,7 +68,7 @@ final class StudySelector {
   }
 
   /** The Study Instance UID from the {@code urn:oid:} identifier, or null. */
-  static String studyUid(ImagingStudy s) {
+  public static String studyUid(ImagingStudy s) {
     for (Identifier id : s.getIdentifier()) {
       String v = id.getValue();
       if (v != null && v.startsWith("urn:oid:")) {

@@ -17,8 +17,10 @@ public final class CdsHooksEndpoints {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<String, CdsService> services;
+  private final java.nio.file.Path modelsFolder;
 
-  public CdsHooksEndpoints(List<CdsService> services) {
+  public CdsHooksEndpoints(List<CdsService> services, java.nio.file.Path modelsFolder) {
+    this.modelsFolder = modelsFolder;
     this.services =
         services.stream()
             .collect(
@@ -46,6 +48,20 @@ public final class CdsHooksEndpoints {
   /** {@code POST /cds-services/{id}}: the validated request, or a 400 listing every problem. */
   public HookRequest parse(@Header("serviceId") String serviceId, byte[] body) {
     return HookRequestParser.parse(body, service(serviceId));
+  }
+
+  /** {@code GET /models/{id}/model-card}: the model card the cards' source links to, as YAML. */
+  public String modelCard(@Header("modelId") String modelId) throws java.io.IOException {
+    java.nio.file.Path file = modelsFolder.resolve(modelId).resolve("model-card.yaml");
+    if (!modelId.matches("[A-Za-z0-9_.-]{1,64}") || !java.nio.file.Files.isRegularFile(file)) {
+      throw new CdsHooksException(404, 1014, "modelId", "no model card for '" + modelId + "'");
+    }
+    return java.nio.file.Files.readString(file);
+  }
+
+  /** Wraps a validated request into the evaluation of one patient. */
+  public HookRequest request(HookRequest r) {
+    return r;
   }
 
   /** Writes an error answer on the exchange: status, OperationOutcome JSON. */

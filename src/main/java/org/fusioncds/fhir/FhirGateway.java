@@ -51,13 +51,9 @@ public final class FhirGateway {
     return client;
   }
 
-  /**
-   * The patient's data: Patient, ImagingStudies, Observations with the given LOINC codes, active
-   * Conditions. {@code prefetch} maps template keys (patient, studies, observations, conditions) to
-   * what the EHR sent.
-   */
-  public ClinicalData read(
-      IGenericClient client, String patientId, List<String> loincCodes, PrefetchView prefetch) {
+  /** The Patient and their ImagingStudies: prefetch {@code patient} and {@code studies} first. */
+  public ClinicalData readPatientAndStudies(
+      IGenericClient client, String patientId, PrefetchView prefetch) {
     List<String> used = new ArrayList<>();
     Patient patient = prefetch.resource("patient", Patient.class, used);
     if (patient == null) {
@@ -71,6 +67,13 @@ public final class FhirGateway {
       studies =
           search(client, "ImagingStudy?patient=" + patientId + "&_count=50", ImagingStudy.class);
     }
+    return new ClinicalData(patient, studies, List.of(), List.of(), used);
+  }
+
+  /** Observations with the given LOINC codes and Conditions: prefetch first, then searches. */
+  public ClinicalData readLabsAndConditions(
+      IGenericClient client, String patientId, List<String> loincCodes, PrefetchView prefetch) {
+    List<String> used = new ArrayList<>();
     List<Observation> observations = prefetch.bundle("observations", Observation.class, used);
     if (observations == null) {
       String codes =
@@ -86,7 +89,7 @@ public final class FhirGateway {
       conditions =
           search(client, "Condition?patient=" + patientId + "&_count=200", Condition.class);
     }
-    return new ClinicalData(patient, studies, observations, conditions, used);
+    return new ClinicalData(null, List.of(), observations, conditions, used);
   }
 
   private <T extends Resource> List<T> search(IGenericClient client, String url, Class<T> type) {

@@ -1,0 +1,117 @@
+package org.fusioncds.dicom.web;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.fusioncds.assemble.DicomImage;
+import org.fusioncds.assemble.StudySelector;
+import org.fusioncds.cdshooks.PatientCase;
+import org.fusioncds.dicom.Dataset;
+import org.fusioncds.dicom.DicomJson;
+import org.fusioncds.error.FcdsException;
+import org.hl7.fhir.r4.model.Endpoint;
+import org.hl7.fhir.r4.model.ImagingStudy;
+import org.hl7.fhir.r4.model.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code gather} step, image side: the chosen study's PACS (its ImagingStudy.endpoint, else the
+ * configured DICOMweb base), the first instance of its eligible series, its WADO-RS metadata and
+ * frame 0, decoded (or transcoded by the PACS when we lack the syntax). A PACS that fails leaves
+ * the image missing, disclosed with the reason; it does not stop the case.
+ */
+public final class ImageStep implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ImageStep.class);
+
+  private final StudySelector selector;
+  private final String defaultBase;
+  private final Supplier<String> pacsToken;
+  private final Duration timeout;
+  private final Map<String, DicomWebClient> clients = new ConcurrentHashMap<>();
+
+  public ImageStep(
+      StudySelector selector, String defaultBase, Supplier<String> pacsToken, Duration timeout) {
+    this.selector = selector;
+    this.defaultBase = defaultBase == null || defaultBase.isBlank() ? null : defaultBase;
+    this.pacsToken = pacsToken;
+    this.timeout = timeout;
+  }
+
+  public PatientCase fetch(PatientCase c) {
+    try {
+      c.image = image(c.fhir, c.study);
+    } catch (FcdsException e) {
+      c.imageProblem = e.getMessage();
+      LOG.warn(
+          "image of hookInstance {} not fetched: {}", c.request.hookInstance(), e.getMessage());
+    }
+    return c;
+  }
+
+  private DicomImage image(IGenericClient fhir, ImagingStudy study) {
+    String studyUid = StudySelector.studyUid(study);
+    ImagingStudy.ImagingStudySeriesComponent series =
+        study.getSeries().stream().filter(selector::eligible).findFirst().orElseThrow();
+    DicomWebClient client = client(base(fhir, study));
+    String instanceUid =
+        series.getInstance().isEmpty()
+            ? firstInstance(client, studyUid, series.getUid())
+            : series.getInstanceFirstRep().getUid();
+    List<Dataset> metadata =
+        DicomJson.read(
+            DicomJson.MAPPER.valueToTree(
+                client.retrieveInstanceMetadata(studyUid, series.getUid(), instanceUid)));
+    if (metadata.size() != 1) {
+      throw new FcdsException(
+          2312, "instance metadata has " + metadata.size() + " data sets — " + instanceUid);
+    }
+    return new DicomImage(metadata.get(0), new FrameFetcher(client).fetch(metadata.get(0), 0));
+  }
+
+  private static String firstInstance(DicomWebClient client, String study, String series) {
+    return client.searchInstances(study, series, Map.of("limit", "1")).stream()
+        .findFirst()
+        .map(n -> n.path("00080018").path("Value").path(0).asText())
+        .orElseThrow(
+            () -> new FcdsException(2313, "series has no instances on the PACS — " + series));
+  }
+
+  /** The study's DICOMweb endpoint (ImagingStudy.endpoint → Endpoint.address), else the default. */
+  private String base(IGenericClient fhir, ImagingStudy study) {
+    for (Reference ref : study.getEndpoint()) {
+      Endpoint e = fhir.read().resource(Endpoint.class).withUrl(ref.getReference()).execute();
+      if (e.getAddress() != null) {
+        return e.getAddress();
+      }
+    }
+    if (defaultBase == null) {
+      throw new FcdsException(
+          2314, "the study names no DICOMweb endpoint and dicomweb.base-url is not set");
+    }
+    return defaultBase;
+  }
+
+  private DicomWebClient client(String base) {
+    return clients.computeIfAbsent(
+        base,
+        b ->
+            new DicomWebClient(
+                URI.create(b),
+                pacsToken,
+                Duration.ofSeconds(5),
+                timeout,
+                2,
+                Duration.ofMillis(100)));
+  }
+
+  @Override
+  public void close() {
+    clients.values().forEach(DicomWebClient::close);
+  }
+}
