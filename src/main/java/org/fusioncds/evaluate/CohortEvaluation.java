@@ -57,12 +57,25 @@ public final class CohortEvaluation {
     double tabular = probability(in, "tabular_only");
     scores.put("tabular_only", tabular);
     if (missing.contains("image")) {
+      scores.put("image_only", prior());
       scores.put("late_fusion", tabular);
     } else {
       scores.put("image_only", probability(in, "image_only"));
       scores.put("late_fusion", probability(in, "late"));
     }
     return new Prediction(c.patientId(), c.label(), scores, missing);
+  }
+
+  private double prior() {
+    Double p = model.card().trainingPrevalence();
+    if (p == null) {
+      throw new org.fusioncds.error.FcdsException(
+          8507,
+          "model card "
+              + model.card().id()
+              + " has no trainingPrevalence for patients without an image");
+    }
+    return p;
   }
 
   private double probability(ModelInputs in, String graph) {

@@ -27,7 +27,9 @@ import java.util.Map;
  *   <li>{@code calibration}: {@code none|baked|temperature|platt} applied to logits.
  *   <li>{@code fusion}: strategy, default graph, late-fusion weights; {@code graphs}: name → file,
  *       sha256, inputs.
- *   <li>{@code trainingData}, {@code evaluation} (free map, filled after training).
+ *   <li>{@code trainingData}, {@code trainingPrevalence} (the positive rate in training: what a
+ *       single-modality model can say of a patient without its modality), {@code evaluation} (free
+ *       map, filled after training).
  * </ul>
  */
 public record ModelCard(
@@ -50,6 +52,7 @@ public record ModelCard(
     Fusion fusion,
     Map<String, Graph> graphs,
     String trainingData,
+    Double trainingPrevalence,
     Map<String, Object> evaluation) {
 
   /** A FHIR R4 Coding. */
