@@ -50,11 +50,14 @@ class PostProcessorTest {
   }
 
   @Test
-  void registryRefusesTheExampleCardUntilItsGraphsExist() {
+  void registryRefusesACardWhoseGraphFilesAreMissing(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws Exception {
+    Path folder = java.nio.file.Files.createDirectories(tmp.resolve("cap-fusion"));
+    java.nio.file.Files.copy(
+        Path.of("models/cap-fusion/model-card.yaml"), folder.resolve("model-card.yaml"));
+
     FcdsException e =
-        assertThrows(
-            FcdsException.class,
-            () -> ModelRegistry.open(Path.of("models"), InferenceSettings.cpu()));
+        assertThrows(FcdsException.class, () -> ModelRegistry.open(tmp, InferenceSettings.cpu()));
 
     assertEquals(5101, e.code());
   }
