@@ -100,6 +100,13 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @BindToRegistry("gather")
   public GatherStep gather() {
     FhirContext fhir = FhirContext.forR4Cached();
+    // the write-back names input versions (Provenance.entity): never strip them when encoding
+    fhir.getParserOptions()
+        .setDontStripVersionsFromReferencesAtPaths(
+            "Provenance.entity.what",
+            "Provenance.target",
+            "DiagnosticReport.imagingStudy",
+            "Observation.derivedFrom");
     return new GatherStep(
         new FhirGateway(fhir, fhirConnectTimeoutMs, fhirSocketTimeoutMs),
         fhir,

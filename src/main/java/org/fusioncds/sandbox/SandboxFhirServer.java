@@ -117,6 +117,14 @@ public final class SandboxFhirServer implements AutoCloseable {
     return spring.getBean(FhirContext.class);
   }
 
+  /** Reference paths whose version ({@code /_history/n}) is stored as sent. */
+  public static final java.util.List<String> VERSIONED_PATHS =
+      java.util.List.of(
+          "Provenance.entity.what",
+          "Provenance.target",
+          "DiagnosticReport.imagingStudy",
+          "Observation.derivedFrom");
+
   /** Stops Jetty, then Spring, then drops the database. */
   @Override
   public void close() {
@@ -125,6 +133,8 @@ public final class SandboxFhirServer implements AutoCloseable {
 
   private static RestfulServer restfulServer(AnnotationConfigApplicationContext spring) {
     FhirContext fhir = spring.getBean(FhirContext.class);
+    // keep the versioned references an AI result's provenance depends on (HAPI strips by default)
+    fhir.getParserOptions().setDontStripVersionsFromReferencesAtPaths(VERSIONED_PATHS);
     RestfulServer rs = new RestfulServer(fhir);
     rs.registerProviders(
         spring.getBean("myResourceProvidersR4", ResourceProviderFactory.class).createProviders());

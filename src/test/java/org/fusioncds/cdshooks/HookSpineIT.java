@@ -1,0 +1,326 @@
+package org.fusioncds.cdshooks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.fusioncds.FusionCdsApp;
+import org.fusioncds.dicom.web.DicomWebClient;
+import org.fusioncds.report.ReportBundleBuilder;
+import org.fusioncds.report.ResultKey;
+import org.fusioncds.sandbox.SandboxFhirServer;
+import org.fusioncds.sandbox.cohort.CohortGenerator;
+import org.fusioncds.sandbox.cohort.VisitFrame;
+import org.fusioncds.testing.FreePort;
+import org.fusioncds.testing.OrthancServer;
+import org.fusioncds.testing.TestData;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The spine on real servers: the in-JVM HAPI FHIR JPA server, a real Orthanc with its DICOMweb
+ * plugin, the real application with the committed model, and hook calls over HTTP as an EHR makes
+ * them. Patients: a generated cohort whose visits fall in the day before now (radiographs uploaded
+ * with STOW-RS), and a real Synthea patient without a recent radiograph.
+ */
+class HookSpineIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final FhirContext FHIR = FhirContext.forR4Cached();
+
+  private static SandboxFhirServer fhirServer;
+  private static OrthancServer orthanc;
+  private static FusionCdsApp app;
+  private static IGenericClient fhir;
+  private static String hooks;
+  private static final List<String> withImageAndLabs = new ArrayList<>();
+  private static final List<String> withImageNoLabs = new ArrayList<>();
+  private static String synthea;
+
+  @BeforeAll
+  static void startServersAndLoadPatients() throws Exception {
+    fhirServer = SandboxFhirServer.start(new SandboxFhirServer.Settings(0, true));
+    orthanc = OrthancServer.start();
+    fhir = FHIR.newRestfulGenericClient(fhirServer.baseUrl());
+    Path cohort = Files.createTempDirectory("spine").resolve("cohort");
+    CohortGenerator.generate(24, 424242L, cohort, VisitFrame.dayBefore(Instant.now()));
+    loadCohort(cohort);
+    Bundle beatrice =
+        FHIR.newJsonParser()
+            .parseResource(
+                Bundle.class,
+                Files.readString(
+                    TestData.path(
+                        "fhir/synthea-r4/Beatrice_Aufderhar_5451401c-ab1b-4adc-9df6-c02e856e492a.json")));
+    Bundle loaded = fhir.transaction().withBundle(beatrice).execute();
+    synthea =
+        loaded.getEntry().stream()
+            .map(e -> e.getResponse().getLocation())
+            .filter(l -> l.startsWith("Patient/"))
+            .findFirst()
+            .orElseThrow()
+            .split("/")[1];
+    int port = FreePort.find();
+    app =
+        FusionCdsApp.start(
+            Map.of(
+                "camel.server.port",
+                String.valueOf(port),
+                "dicomweb.base-url",
+                orthanc.dicomWebUrl().toString(),
+                "cds.time-budget-ms",
+                "20000",
+                "cds.public-base-url",
+                "http://127.0.0.1:" + port,
+                "report.organization",
+                "Organization/fusion-cds-demo"));
+    hooks = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
+  }
+
+  private static void loadCohort(Path cohort) throws Exception {
+    List<String> labels = Files.readAllLines(cohort.resolve("labels.csv"));
+    try (Stream<Path> bundles = Files.list(cohort.resolve("fhir"));
+        Stream<Path> dicom = Files.walk(cohort.resolve("dicom"));
+        DicomWebClient pacs =
+            new DicomWebClient(
+                orthanc.dicomWebUrl(),
+                () -> null,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                1,
+                Duration.ofMillis(50))) {
+      for (Path b : bundles.sorted().toList()) {
+        Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, Files.readString(b));
+        fhir.transaction().withBundle(bundle).execute();
+        String id = b.getFileName().toString().replace(".json", "");
+        boolean image =
+            labels.stream().anyMatch(l -> l.startsWith(id + ",") && !l.startsWith(id + ",,"));
+        boolean labs =
+            bundle.getEntry().stream()
+                .anyMatch(
+                    e ->
+                        e.getResource() instanceof Observation o
+                            && o.getCategoryFirstRep()
+                                .getCodingFirstRep()
+                                .getCode()
+                                .equals("laboratory"));
+        if (image && labs) {
+          withImageAndLabs.add(id);
+        } else if (image) {
+          withImageNoLabs.add(id);
+        }
+      }
+      pacs.store(dicom.filter(p -> p.toString().endsWith(".dcm")).toList());
+    }
+  }
+
+  @AfterAll
+  static void stopAll() {
+    if (app != null) {
+      app.close();
+    }
+    if (orthanc != null) {
+      orthanc.close();
+    }
+    if (fhirServer != null) {
+      fhirServer.close();
+    }
+  }
+
+  @Test
+  void hookWritesAPreliminaryReportWithProvenanceOfEveryVersionedInput() throws Exception {
+    String patient = withImageAndLabs.get(0);
+
+    JsonNode card = onlyCard(hook(patient, null));
+
+    assertTrue(card.path("summary").asText().length() < 140);
+    assertTrue(List.of("info", "warning", "critical").contains(card.path("indicator").asText()));
+    assertTrue(card.path("source").path("label").asText().contains("not for clinical use"));
+    assertTrue(card.path("detail").asText().contains("**Inputs used**"));
+    String reportUrl = card.path("links").path(0).path("url").asText();
+    DiagnosticReport report =
+        fhir.read().resource(DiagnosticReport.class).withUrl(reportUrl).execute();
+    assertEquals(DiagnosticReport.DiagnosticReportStatus.PRELIMINARY, report.getStatus());
+    assertEquals("AIAST", report.getMeta().getSecurityFirstRep().getCode());
+    assertEquals(ResultKey.SYSTEM, report.getIdentifierFirstRep().getSystem());
+    assertEquals("Patient/" + patient, report.getSubject().getReference());
+    assertEquals(1, report.getImagingStudy().size());
+    Observation obs =
+        fhir.read()
+            .resource(Observation.class)
+            .withUrl(report.getResultFirstRep().getReference())
+            .execute();
+    assertEquals("233604007", obs.getCode().getCodingFirstRep().getCode());
+    double p = obs.getValueQuantity().getValue().doubleValue();
+    assertTrue(p >= 0 && p <= 1);
+    Device device =
+        fhir.read().resource(Device.class).withUrl(obs.getDevice().getReference()).execute();
+    assertTrue(device.getIdentifierFirstRep().getValue().startsWith("cap-fusion|"));
+    Provenance provenance = provenanceOf(report);
+    List<String> targets = provenance.getTarget().stream().map(Reference::getReference).toList();
+    assertTrue(
+        targets.stream()
+            .anyMatch(t -> t.contains("DiagnosticReport/" + report.getIdElement().getIdPart())),
+        targets.toString());
+    assertTrue(targets.stream().anyMatch(t -> t.startsWith("Observation/")), targets.toString());
+    List<String> entities =
+        provenance.getEntity().stream()
+            .map(e -> e.getWhat().getReference())
+            .filter(r -> r != null)
+            .toList();
+    assertTrue(
+        entities.stream().anyMatch(e -> e.startsWith("ImagingStudy/") && e.contains("/_history/")),
+        entities.toString());
+    assertTrue(
+        entities.stream().anyMatch(e -> e.startsWith("Observation/") && e.contains("/_history/")),
+        entities.toString());
+    assertTrue(
+        entities.stream().allMatch(e -> e.contains("/_history/")),
+        "every FHIR input is versioned: " + entities);
+    assertTrue(
+        provenance.getEntity().stream().anyMatch(e -> e.getWhat().hasIdentifier()),
+        "the DICOM instance");
+  }
+
+  @Test
+  void theSameHookTwiceWritesOneReportAndAnswersFromIt() throws Exception {
+    String patient = withImageAndLabs.get(1);
+
+    String first = onlyCard(hook(patient, null)).path("links").path(0).path("url").asText();
+    String second = onlyCard(hook(patient, null)).path("links").path(0).path("url").asText();
+
+    assertEquals(first, second);
+    DiagnosticReport report = fhir.read().resource(DiagnosticReport.class).withUrl(first).execute();
+    Bundle same =
+        fhir.search()
+            .forResource(DiagnosticReport.class)
+            .where(
+                DiagnosticReport.IDENTIFIER
+                    .exactly()
+                    .systemAndCode(ResultKey.SYSTEM, report.getIdentifierFirstRep().getValue()))
+            .returnBundle(Bundle.class)
+            .execute();
+    assertEquals(1, same.getTotal());
+    assertEquals(1, report.getResult().size());
+  }
+
+  @Test
+  void prefetchedDataGiveTheSameResultAsQueriedData() throws Exception {
+    String patient = withImageAndLabs.get(2);
+    ObjectNode prefetch = JSON.createObjectNode();
+    prefetch.set(
+        "patient",
+        JSON.readTree(
+            FHIR.newJsonParser()
+                .encodeResourceToString(
+                    fhir.read().resource("Patient").withId(patient).execute())));
+    prefetch.set("studies", search("ImagingStudy?patient=" + patient));
+    prefetch.set("observations", search("Observation?patient=" + patient));
+    prefetch.set("conditions", search("Condition?patient=" + patient));
+
+    String withPrefetch =
+        onlyCard(hook(patient, prefetch)).path("links").path(0).path("url").asText();
+    String withoutPrefetch =
+        onlyCard(hook(patient, null)).path("links").path(0).path("url").asText();
+
+    assertEquals(withoutPrefetch, withPrefetch, "same inputs, same result key, same report");
+  }
+
+  @Test
+  void patientWithoutLabsIsEvaluatedAndTheMissingLabsAreDisclosed() throws Exception {
+    String patient = withImageNoLabs.get(0);
+
+    JsonNode card = onlyCard(hook(patient, null));
+
+    assertTrue(card.path("detail").asText().contains("labs:wbc"), card.path("detail").asText());
+    DiagnosticReport report =
+        fhir.read()
+            .resource(DiagnosticReport.class)
+            .withUrl(card.path("links").path(0).path("url").asText())
+            .execute();
+    assertTrue(report.getConclusion().contains("Inputs missing"), report.getConclusion());
+    Provenance provenance = provenanceOf(report);
+    assertFalse(provenance.getExtensionsByUrl(ReportBundleBuilder.EXT_MISSING_INPUT).isEmpty());
+  }
+
+  @Test
+  void patientWithoutARecentRadiographGetsAnInfoCardSayingWhy() throws Exception {
+    JsonNode card = onlyCard(hook(synthea, null));
+
+    assertEquals("info", card.path("indicator").asText());
+    assertTrue(
+        card.path("summary").asText().contains("no recent chest radiograph"), card.toString());
+    assertEquals(0, card.path("links").size());
+  }
+
+  private static Provenance provenanceOf(DiagnosticReport report) {
+    Bundle found =
+        fhir.search()
+            .forResource(Provenance.class)
+            .where(Provenance.TARGET.hasId("DiagnosticReport/" + report.getIdElement().getIdPart()))
+            .returnBundle(Bundle.class)
+            .execute();
+    assertEquals(1, found.getEntry().size(), "one Provenance for the report");
+    return (Provenance) found.getEntryFirstRep().getResource();
+  }
+
+  private static JsonNode search(String url) throws Exception {
+    Bundle b = fhir.search().byUrl(url).returnBundle(Bundle.class).execute();
+    return JSON.readTree(FHIR.newJsonParser().encodeResourceToString(b));
+  }
+
+  private static JsonNode hook(String patient, JsonNode prefetch) throws Exception {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("hook", "patient-view");
+    body.put("hookInstance", UUID.randomUUID().toString());
+    body.put("fhirServer", fhirServer.baseUrl());
+    body.putObject("context").put("userId", "Practitioner/example").put("patientId", patient);
+    if (prefetch != null) {
+      body.set("prefetch", prefetch);
+    }
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(hooks))
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(120))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return JSON.readTree(r.body());
+  }
+
+  private static JsonNode onlyCard(JsonNode response) {
+    assertEquals(1, response.path("cards").size(), response.toString());
+    JsonNode card = response.path("cards").path(0);
+    assertNotNull(card.path("uuid").asText(null));
+    return card;
+  }
+}
