@@ -21,11 +21,10 @@ public final class CardFactory {
     String summary =
         String.format(
             Locale.ROOT,
-            "AI: %s %s (p=%.2f) — preliminary, %s",
-            f.code().display(),
+            "AI (preliminary): %s %s, probability %.2f",
+            f.code().display().toLowerCase(Locale.ROOT),
             f.positive() ? "suggested" : "not suggested",
-            f.probability(),
-            r.model().name());
+            f.probability());
     return new Card(
         UUID.randomUUID().toString(),
         summary.length() > 140 ? summary.substring(0, 139) + "…" : summary,

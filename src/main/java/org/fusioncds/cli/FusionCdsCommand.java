@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       DicomCommand.class,
       CohortCommand.class,
       CohortExportCommand.class,
-      EvaluateCommand.class
+      EvaluateCommand.class,
+      DemoCommand.class
     })
 public final class FusionCdsCommand implements Runnable {
 

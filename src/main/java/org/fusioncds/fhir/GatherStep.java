@@ -54,7 +54,7 @@ public final class GatherStep {
               "No imaging study of this patient matches the model's inputs ("
                   + String.join("/", card.study().modalities())
                   + ", chest, within "
-                  + card.study().maxAgeHours()
+                  + Math.round(card.study().maxAgeHours())
                   + " h). The model was not run.");
     }
     return c;

@@ -1,0 +1,241 @@
+package org.fusioncds.cli;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.fusioncds.FusionCdsApp;
+import org.fusioncds.error.FcdsException;
+import org.fusioncds.sandbox.SandboxServers;
+import org.fusioncds.sandbox.cohort.CohortGenerator;
+import org.fusioncds.sandbox.cohort.VisitFrame;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Provenance;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code demo}: the whole product on embedded defaults, with no installed server. Generates a small
+ * synthetic cohort (visits in the last day), starts the sandbox FHIR server (HAPI JPA on H2) and a
+ * DICOMweb endpoint over the cohort's files, loads the patients, starts the service, calls its CDS
+ * hook over HTTP as an EHR would, and prints the cards, the written report and its Provenance.
+ */
+@Command(
+    name = "demo",
+    description = "Run the service end to end on embedded servers and a synthetic cohort.")
+public final class DemoCommand implements Callable<Integer> {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(names = "--stay", description = "keep everything running and print the endpoints")
+  boolean stay;
+
+  @Option(names = "--patients", defaultValue = "12", description = "cohort size (default 12)")
+  int patients;
+
+  @Option(names = "--seed", defaultValue = "2026", description = "cohort seed (default 2026)")
+  long seed;
+
+  @Option(names = "--models", defaultValue = "models", description = "model folders")
+  Path models;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Path work = Files.createTempDirectory("fusion-cds-demo");
+    Path cohort = work.resolve("cohort");
+    out.printf("fusion-cds demo — synthetic data, not for clinical use%n");
+    CohortGenerator.generate(patients, seed, cohort, VisitFrame.dayBefore(Instant.now()));
+    out.printf("- cohort: %d synthetic patients, visits in the last 24 h (%s)%n", patients, cohort);
+    try (SandboxServers servers = SandboxServers.start(cohort.resolve("dicom"))) {
+      out.printf("- FHIR server (HAPI JPA, H2): %s%n", servers.fhir().baseUrl());
+      out.printf("- DICOMweb over the cohort's files: %s%n", servers.dicomWeb().baseUrl());
+      IGenericClient fhir =
+          FhirContext.forR4Cached().newRestfulGenericClient(servers.fhir().baseUrl());
+      List<Patient> loaded = load(fhir, cohort);
+      int port = org.fusioncds.sandbox.FreePorts.find();
+      String base = "http://127.0.0.1:" + port;
+      try (FusionCdsApp app =
+          FusionCdsApp.start(
+              Map.of(
+                  "camel.server.port", String.valueOf(port),
+                  "cds.public-base-url", base,
+                  "models.folder", models.toString(),
+                  "dicomweb.base-url", servers.dicomWeb().baseUrl(),
+                  "report.organization", "Organization/fusion-cds-demo"))) {
+        out.printf("- CDS Hooks service: %s/cds-services%n%n", base);
+        callHooks(
+            out, fhir, servers.fhir().baseUrl(), base + "/cds-services/imaging-fusion", loaded);
+        if (stay) {
+          out.printf(
+              "{\"cdsServices\":\"%s/cds-services\",\"fhir\":\"%s\",\"dicomweb\":\"%s\"}%n",
+              base, servers.fhir().baseUrl(), servers.dicomWeb().baseUrl());
+          out.flush();
+          Thread.currentThread().join();
+        }
+      }
+    }
+    return 0;
+  }
+
+  private record Patient(String id, boolean image, boolean labs, boolean pneumonia) {}
+
+  private static List<Patient> load(IGenericClient fhir, Path cohort) throws IOException {
+    List<String> labels = Files.readAllLines(cohort.resolve("labels.csv"));
+    List<Patient> out = new ArrayList<>();
+    try (Stream<Path> files = Files.list(cohort.resolve("fhir"))) {
+      for (Path f : files.sorted().toList()) {
+        Bundle b =
+            FhirContext.forR4Cached()
+                .newJsonParser()
+                .parseResource(Bundle.class, Files.readString(f));
+        fhir.transaction().withBundle(b).execute();
+        String id = f.getFileName().toString().replace(".json", "");
+        String label =
+            labels.stream().filter(l -> l.startsWith(id + ",")).findFirst().orElse(",,0");
+        boolean image = !label.startsWith(id + ",,");
+        boolean labs =
+            b.getEntry().stream()
+                .anyMatch(
+                    e ->
+                        e.getResource() instanceof Observation o
+                            && "laboratory"
+                                .equals(o.getCategoryFirstRep().getCodingFirstRep().getCode()));
+        out.add(new Patient(id, image, labs, label.endsWith(",1")));
+      }
+    }
+    return out;
+  }
+
+  /** One patient of each kind: image and labs, image without labs, no image; then a repeat. */
+  private static void callHooks(
+      PrintWriter out, IGenericClient fhir, String fhirBase, String hook, List<Patient> patients)
+      throws Exception {
+    List<Patient> chosen = new ArrayList<>();
+    patients.stream()
+        .filter(p -> p.image() && p.labs() && p.pneumonia())
+        .findFirst()
+        .ifPresent(chosen::add);
+    patients.stream()
+        .filter(p -> p.image() && p.labs() && !p.pneumonia())
+        .findFirst()
+        .ifPresent(chosen::add);
+    patients.stream().filter(p -> p.image() && !p.labs()).findFirst().ifPresent(chosen::add);
+    patients.stream().filter(p -> !p.image()).findFirst().ifPresent(chosen::add);
+    for (Patient p : chosen) {
+      out.printf(
+          "== patient-view for Patient/%s (%s, %s; synthetic ground truth: %s)%n",
+          p.id(),
+          p.image() ? "radiograph" : "no radiograph",
+          p.labs() ? "labs" : "no labs",
+          p.pneumonia() ? "pneumonia" : "no pneumonia");
+      long t0 = System.nanoTime();
+      JsonNode answer = call(hook, fhirBase, p.id());
+      out.printf("   answered in %.0f ms%n", (System.nanoTime() - t0) / 1e6);
+      printCards(out, fhir, answer);
+    }
+    if (!chosen.isEmpty()) {
+      Patient again = chosen.get(0);
+      long t0 = System.nanoTime();
+      JsonNode answer = call(hook, fhirBase, again.id());
+      out.printf(
+          "== the same hook again for Patient/%s: answered in %.0f ms from the stored report"
+              + " (model not run again)%n",
+          again.id(), (System.nanoTime() - t0) / 1e6);
+      out.printf("   %s%n%n", answer.path("cards").path(0).path("summary").asText());
+    }
+    out.flush();
+  }
+
+  private static JsonNode call(String hook, String fhirBase, String patientId) throws Exception {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("hook", "patient-view");
+    body.put("hookInstance", UUID.randomUUID().toString());
+    body.put("fhirServer", fhirBase);
+    body.putObject("context")
+        .put("userId", "Practitioner/demo-clinician")
+        .put("patientId", patientId);
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(hook))
+                    .header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(60))
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new FcdsException(
+          8060, "the demo hook call answered HTTP " + r.statusCode() + " — " + r.body());
+    }
+    return JSON.readTree(r.body());
+  }
+
+  private static void printCards(PrintWriter out, IGenericClient fhir, JsonNode answer) {
+    for (JsonNode card : answer.path("cards")) {
+      out.printf(
+          "   card [%s] %s%n", card.path("indicator").asText(), card.path("summary").asText());
+      out.printf("        source: %s%n", card.path("source").path("label").asText());
+      String url = card.path("links").path(0).path("url").asText(null);
+      if (url == null) {
+        out.printf("        %s%n%n", card.path("detail").asText().replace("\n", " "));
+        continue;
+      }
+      DiagnosticReport report = fhir.read().resource(DiagnosticReport.class).withUrl(url).execute();
+      out.printf(
+          "   DiagnosticReport/%s  status=%s  code=%s  issued=%s%n",
+          report.getIdElement().getIdPart(),
+          report.getStatus().toCode(),
+          report.getCode().getCodingFirstRep().getCode(),
+          report.getIssuedElement().getValueAsString());
+      out.printf("        conclusion: %s%n", report.getConclusion());
+      Bundle provenance =
+          fhir.search()
+              .forResource(Provenance.class)
+              .where(
+                  Provenance.TARGET.hasId("DiagnosticReport/" + report.getIdElement().getIdPart()))
+              .returnBundle(Bundle.class)
+              .execute();
+      for (Bundle.BundleEntryComponent e : provenance.getEntry()) {
+        Provenance p = (Provenance) e.getResource();
+        out.printf(
+            "   Provenance/%s  recorded=%s  targets=%d  agents=%s%n",
+            p.getIdElement().getIdPart(),
+            p.getRecordedElement().getValueAsString(),
+            p.getTarget().size(),
+            p.getAgent().stream().map(a -> a.getWho().getReference()).toList());
+        for (Provenance.ProvenanceEntityComponent entity : p.getEntity()) {
+          String what =
+              entity.getWhat().hasReference()
+                  ? entity.getWhat().getReference()
+                  : entity.getWhat().getIdentifier().getValue();
+          out.printf(Locale.ROOT, "        entity (%s): %s%n", entity.getRole().toCode(), what);
+        }
+      }
+      out.println();
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package org.fusioncds.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's demo command, run from the packaged jar as a user runs it. */
+class DemoCommandIT {
+
+  @Test
+  void demoRunsTheWholeFlowOnEmbeddedServersAndExitsZero(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("out.txt");
+    Process p =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar",
+                    "target/fusion-cds.jar",
+                    "demo"))
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
+    boolean done = p.waitFor(240, TimeUnit.SECONDS);
+    if (!done) {
+      p.destroyForcibly();
+    }
+    String text = Files.readString(out, StandardCharsets.UTF_8);
+
+    assertTrue(done, "demo did not end within 240 s:\n" + text);
+    assertEquals(0, p.exitValue(), text);
+    assertTrue(text.contains("status=preliminary"), text);
+    assertTrue(text.contains("entity (source): ImagingStudy/"), text);
+    assertTrue(text.contains("no recent chest radiograph"), text);
+    assertTrue(text.contains("from the stored report (model not run again)"), text);
+    assertTrue(!text.contains(" ERROR ") && !text.contains("Exception"), text);
+  }
+}
