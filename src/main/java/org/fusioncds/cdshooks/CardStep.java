@@ -25,11 +25,13 @@ public final class CardStep {
   private final ModelCard card;
   private final ReportStep reports;
   private final String modelCardUrl;
+  private final FeedbackStore feedback;
 
-  public CardStep(ModelCard card, ReportStep reports, String modelCardUrl) {
+  public CardStep(ModelCard card, ReportStep reports, String modelCardUrl, FeedbackStore feedback) {
     this.card = card;
     this.reports = reports;
     this.modelCardUrl = modelCardUrl;
+    this.feedback = feedback;
   }
 
   public PatientCase notEvaluable(PatientCase c) {
@@ -82,9 +84,21 @@ public final class CardStep {
             c.inputs.missing().stream().map(ModelInputs.Missing::what).toList(),
             null,
             null);
-    c.cards.add(
+    Card fresh =
         CardFactory.result(
-            stored, indicator(findings.get(0).probability()), c.reportUrl, modelCardUrl));
+            stored, indicator(findings.get(0).probability()), c.reportUrl, modelCardUrl);
+    String note =
+        "\n\nComputed earlier for the same inputs and model version (report issued "
+            + d.getIssuedElement().getValueAsString()
+            + "); the model was not run again.";
+    c.cards.add(
+        new Card(
+            fresh.uuid(),
+            fresh.summary(),
+            fresh.detail() + note,
+            fresh.indicator(),
+            fresh.source(),
+            fresh.links()));
     return c;
   }
 
@@ -99,8 +113,14 @@ public final class CardStep {
     return c;
   }
 
-  /** The hook's answer (CDS Hooks 2.0.1 §CDS Service Response). */
+  /**
+   * The hook's answer (CDS Hooks 2.0.1 §CDS Service Response); each card is recorded as issued, so
+   * feedback on it can name the model version and the report.
+   */
   public String respond(PatientCase c) throws JsonProcessingException {
+    for (Card issued : c.cards()) {
+      feedback.issued(issued, card.id(), card.version(), c.reportUrl);
+    }
     return JSON.writeValueAsString(Map.of("cards", c.cards()));
   }
 

@@ -18,9 +18,12 @@ public final class CdsHooksEndpoints {
 
   private final Map<String, CdsService> services;
   private final java.nio.file.Path modelsFolder;
+  private final FeedbackStore feedback;
 
-  public CdsHooksEndpoints(List<CdsService> services, java.nio.file.Path modelsFolder) {
+  public CdsHooksEndpoints(
+      List<CdsService> services, java.nio.file.Path modelsFolder, FeedbackStore feedback) {
     this.modelsFolder = modelsFolder;
+    this.feedback = feedback;
     this.services =
         services.stream()
             .collect(
@@ -59,9 +62,11 @@ public final class CdsHooksEndpoints {
     return java.nio.file.Files.readString(file);
   }
 
-  /** Wraps a validated request into the evaluation of one patient. */
-  public HookRequest request(HookRequest r) {
-    return r;
+  /** {@code POST /cds-services/{id}/feedback} (CDS Hooks 2.0.1 §Feedback): stored, or 400/404. */
+  public String feedback(@Header("serviceId") String serviceId, byte[] body) {
+    service(serviceId);
+    feedback.record(body);
+    return "{}";
   }
 
   /** Writes an error answer on the exchange: status, OperationOutcome JSON. */

@@ -85,6 +85,7 @@ public final class DemoCommand implements Callable<Integer> {
                   "cds.public-base-url", base,
                   "models.folder", models.toString(),
                   "dicomweb.base-url", servers.dicomWeb().baseUrl(),
+                  "cds.feedback-folder", work.resolve("feedback").toString(),
                   "report.organization", "Organization/fusion-cds-demo"))) {
         out.printf("- CDS Hooks service: %s/cds-services%n%n", base);
         callHooks(
@@ -161,11 +162,14 @@ public final class DemoCommand implements Callable<Integer> {
       Patient again = chosen.get(0);
       long t0 = System.nanoTime();
       JsonNode answer = call(hook, fhirBase, again.id());
+      JsonNode card = answer.path("cards").path(0);
+      String detail = card.path("detail").asText();
       out.printf(
-          "== the same hook again for Patient/%s: answered in %.0f ms from the stored report"
-              + " (model not run again)%n",
+          "== the same hook again for Patient/%s: answered in %.0f ms%n",
           again.id(), (System.nanoTime() - t0) / 1e6);
-      out.printf("   %s%n%n", answer.path("cards").path(0).path("summary").asText());
+      out.printf(
+          "   card [%s] %s%n", card.path("indicator").asText(), card.path("summary").asText());
+      out.printf("        %s%n%n", detail.substring(detail.lastIndexOf("\n") + 1));
     }
     out.flush();
   }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       CohortCommand.class,
       CohortExportCommand.class,
       EvaluateCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      ServeCommand.class
     })
 public final class FusionCdsCommand implements Runnable {
 

@@ -16,6 +16,7 @@ import org.fusioncds.assemble.StudySelector;
 import org.fusioncds.cdshooks.CardStep;
 import org.fusioncds.cdshooks.CdsHooksEndpoints;
 import org.fusioncds.cdshooks.CdsService;
+import org.fusioncds.cdshooks.FeedbackStore;
 import org.fusioncds.dicom.web.ImageStep;
 import org.fusioncds.fhir.FhirGateway;
 import org.fusioncds.fhir.GatherStep;
@@ -76,7 +77,18 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "report.organization", defaultValue = "")
   String organization;
 
+  @PropertyInject(value = "cds.feedback-folder", defaultValue = "data/feedback")
+  String feedbackFolder;
+
   private ModelRegistry registry;
+  private FeedbackStore feedbackStore;
+
+  private FeedbackStore feedbackStore() {
+    if (feedbackStore == null) {
+      feedbackStore = new FeedbackStore(Path.of(feedbackFolder));
+    }
+    return feedbackStore;
+  }
 
   @BindToRegistry("models")
   public ModelRegistry models() {
@@ -140,7 +152,8 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   @BindToRegistry("cards")
   public CardStep cards() {
-    return new CardStep(card(), reports(), publicBaseUrl + "/models/" + modelId + "/model-card");
+    return new CardStep(
+        card(), reports(), publicBaseUrl + "/models/" + modelId + "/model-card", feedbackStore());
   }
 
   @BindToRegistry("cdsHooks")
@@ -170,6 +183,6 @@ public class FusionCdsConfiguration implements CamelConfiguration {
                 + " fhirAuthorization), and the latest eligible study's images from the PACS that"
                 + " its ImagingStudy.endpoint names; writes a preliminary DiagnosticReport,"
                 + " Observations, Device and Provenance there.");
-    return new CdsHooksEndpoints(List.of(service), Path.of(modelsFolder));
+    return new CdsHooksEndpoints(List.of(service), Path.of(modelsFolder), feedbackStore());
   }
 }

@@ -1,5 +1,6 @@
 package org.fusioncds.report;
 
+import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.time.Instant;
@@ -43,6 +44,7 @@ public final class ReportStep {
                             .exactly()
                             .systemAndCode(ResultKey.SYSTEM, c.key.value()))
                     .include(DiagnosticReport.INCLUDE_RESULT)
+                    .cacheControl(new CacheControlDirective().setNoCache(true))
                     .returnBundle(Bundle.class)
                     .execute(),
             6002,
@@ -116,6 +118,17 @@ public final class ReportStep {
     String sha = r == null ? card.graphs().get(graph).sha256() : r.graphSha256().get(graph);
     return new ReportRequest.Model(
         card.id(), card.version(), card.name(), graph, sha, card.warning());
+  }
+
+  private static final int CONFLICT_ATTEMPTS = 4;
+
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(50L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextLong(50));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FcdsException(6006, "interrupted while writing the report");
+    }
   }
 
   private static String url(String base, IdType id) {

@@ -31,8 +31,22 @@ class CdsHooksRequestIT {
   @BeforeAll
   static void startTheApplication() {
     int port = FreePort.find();
-    app = FusionCdsApp.start(Map.of("camel.server.port", String.valueOf(port)));
+    app =
+        FusionCdsApp.start(
+            Map.of(
+                "camel.server.port",
+                String.valueOf(port),
+                "cds.feedback-folder",
+                tempFolder("feedback").toString()));
     base = "http://127.0.0.1:" + port + "/cds-services";
+  }
+
+  private static java.nio.file.Path tempFolder(String prefix) {
+    try {
+      return Files.createTempDirectory(prefix);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @AfterAll

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,6 +64,7 @@ class HookSpineIT {
   private static final List<String> withImageAndLabs = new ArrayList<>();
   private static final List<String> withImageNoLabs = new ArrayList<>();
   private static String synthea;
+  private static Path feedbackFolder;
 
   @BeforeAll
   static void startServersAndLoadPatients() throws Exception {
@@ -87,21 +89,21 @@ class HookSpineIT {
             .findFirst()
             .orElseThrow()
             .split("/")[1];
+    feedbackFolder = Files.createTempDirectory("feedback");
     int port = FreePort.find();
-    app =
-        FusionCdsApp.start(
-            Map.of(
-                "camel.server.port",
-                String.valueOf(port),
-                "dicomweb.base-url",
-                orthanc.dicomWebUrl().toString(),
-                "cds.time-budget-ms",
-                "20000",
-                "cds.public-base-url",
-                "http://127.0.0.1:" + port,
-                "report.organization",
-                "Organization/fusion-cds-demo"));
+    app = startApp(port, 20000);
     hooks = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
+  }
+
+  private static FusionCdsApp startApp(int port, long budgetMs) {
+    return FusionCdsApp.start(
+        Map.of(
+            "camel.server.port", String.valueOf(port),
+            "dicomweb.base-url", orthanc.dicomWebUrl().toString(),
+            "cds.time-budget-ms", String.valueOf(budgetMs),
+            "cds.public-base-url", "http://127.0.0.1:" + port,
+            "cds.feedback-folder", feedbackFolder.toString(),
+            "report.organization", "Organization/fusion-cds-demo"));
   }
 
   private static void loadCohort(Path cohort) throws Exception {
@@ -214,9 +216,12 @@ class HookSpineIT {
     String patient = withImageAndLabs.get(1);
 
     String first = onlyCard(hook(patient, null)).path("links").path(0).path("url").asText();
-    String second = onlyCard(hook(patient, null)).path("links").path(0).path("url").asText();
+    JsonNode again = onlyCard(hook(patient, null));
+    String second = again.path("links").path(0).path("url").asText();
 
     assertEquals(first, second);
+    assertTrue(
+        again.path("detail").asText().contains("the model was not run again"), again.toString());
     DiagnosticReport report = fhir.read().resource(DiagnosticReport.class).withUrl(first).execute();
     Bundle same =
         fhir.search()
@@ -280,6 +285,72 @@ class HookSpineIT {
     assertEquals(0, card.path("links").size());
   }
 
+  @Test
+  void pastTheTimeBudgetTheHookSaysAnalysisRunningAndTheReportFollows() throws Exception {
+    String patient = withImageAndLabs.get(3);
+    int port = FreePort.find();
+    JsonNode card;
+    try (FusionCdsApp impatient = startApp(port, 0)) {
+      card =
+          onlyCard(
+              hook("http://127.0.0.1:" + port + "/cds-services/imaging-fusion", patient, null));
+      Bundle reports = null;
+      for (int i = 0; i < 100 && (reports == null || reports.getEntry().isEmpty()); i++) {
+        Thread.sleep(200);
+        reports =
+            fhir.search()
+                .byUrl("DiagnosticReport?subject=Patient/" + patient)
+                .cacheControl(new CacheControlDirective().setNoCache(true))
+                .returnBundle(Bundle.class)
+                .execute();
+      }
+      assertEquals(1, reports.getEntry().size(), "the report written after the answer");
+    }
+    assertEquals("info", card.path("indicator").asText());
+    assertTrue(card.path("summary").asText().contains("analysis running"), card.toString());
+  }
+
+  @Test
+  void feedbackOnACardIsStoredWithTheModelVersionAndTheReport() throws Exception {
+    JsonNode card = onlyCard(hook(withImageAndLabs.get(4), null));
+    String feedback =
+        "{\"feedback\":[{\"card\":\""
+            + card.path("uuid").asText()
+            + "\",\"outcome\":\"overridden\","
+            + "\"overrideReason\":{\"reason\":{\"code\":\"disagree\"},\"userComment\":\"clear film\"},"
+            + "\"outcomeTimestamp\":\"2026-11-28T10:00:00Z\"}]}";
+
+    HttpResponse<String> ok = post(hooks + "/feedback", feedback);
+    HttpResponse<String> unknown =
+        post(
+            hooks + "/feedback",
+            feedback.replace(card.path("uuid").asText(), UUID.randomUUID().toString()));
+    HttpResponse<String> badOutcome =
+        post(hooks + "/feedback", feedback.replace("overridden", "ignored"));
+
+    assertEquals(200, ok.statusCode(), ok.body());
+    JsonNode stored =
+        JSON.readTree(Files.readAllLines(feedbackFolder.resolve("feedback.jsonl")).get(0));
+    assertEquals(card.path("uuid").asText(), stored.path("card").asText());
+    assertEquals("cap-fusion", stored.path("model").asText());
+    assertEquals("0.1.0", stored.path("modelVersion").asText());
+    assertEquals(card.path("links").path(0).path("url").asText(), stored.path("report").asText());
+    assertEquals("overridden", stored.path("outcome").asText());
+    assertEquals(404, unknown.statusCode());
+    assertTrue(unknown.body().contains("FCDS-1022"), unknown.body());
+    assertEquals(400, badOutcome.statusCode());
+    assertTrue(badOutcome.body().contains("FCDS-1023"), badOutcome.body());
+  }
+
+  private static HttpResponse<String> post(String url, String body) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   private static Provenance provenanceOf(DiagnosticReport report) {
     Bundle found =
         fhir.search()
@@ -297,6 +368,10 @@ class HookSpineIT {
   }
 
   private static JsonNode hook(String patient, JsonNode prefetch) throws Exception {
+    return hook(hooks, patient, prefetch);
+  }
+
+  private static JsonNode hook(String url, String patient, JsonNode prefetch) throws Exception {
     ObjectNode body = JSON.createObjectNode();
     body.put("hook", "patient-view");
     body.put("hookInstance", UUID.randomUUID().toString());
@@ -307,7 +382,7 @@ class HookSpineIT {
     }
     HttpResponse<String> r =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(hooks))
+            HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(120))
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))

@@ -1,0 +1,131 @@
+package org.fusioncds.cdshooks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.fusioncds.error.FcdsException;
+
+/**
+ * The cards we issued and the feedback on them (CDS Hooks 2.0.1 §Feedback), as data: two
+ * append-only JSON-lines files, each line written whole and forced to disk before the answer. A
+ * feedback line names the card, the model id and version and the report the card showed, so a model
+ * version's acceptance can be measured; it carries no patient data.
+ */
+public final class FeedbackStore {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> OUTCOMES = List.of("accepted", "overridden");
+
+  private final Path cards;
+  private final Path feedback;
+  private final Map<String, JsonNode> issued = new ConcurrentHashMap<>();
+
+  public FeedbackStore(Path folder) {
+    try {
+      Files.createDirectories(folder);
+      this.cards = folder.resolve("cards.jsonl");
+      this.feedback = folder.resolve("feedback.jsonl");
+      if (Files.exists(cards)) {
+        for (String line : Files.readAllLines(cards, StandardCharsets.UTF_8)) {
+          JsonNode n = JSON.readTree(line);
+          issued.put(n.path("card").asText(), n);
+        }
+      }
+    } catch (IOException e) {
+      throw new FcdsException(
+          9010, "feedback folder unusable — " + folder + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Records a card as issued, with the model that produced it and the report it links. */
+  public void issued(Card card, String modelId, String modelVersion, String reportUrl) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("card", card.uuid());
+    n.put("model", modelId);
+    n.put("modelVersion", modelVersion);
+    if (reportUrl != null) {
+      n.put("report", reportUrl);
+    }
+    n.put("issued", Instant.now().toString());
+    append(cards, n);
+    issued.put(card.uuid(), n);
+  }
+
+  /** {@code POST /cds-services/{id}/feedback}: validates every item, then stores them all. */
+  public int record(byte[] body) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (IOException e) {
+      throw new CdsHooksException(400, 1020, "$", "feedback body is not valid JSON");
+    }
+    JsonNode items = root == null ? null : root.get("feedback");
+    if (items == null || !items.isArray() || items.isEmpty()) {
+      throw new CdsHooksException(400, 1021, "feedback", "feedback must be a non-empty array");
+    }
+    List<ObjectNode> lines = new ArrayList<>();
+    List<CdsHooksException.Issue> issues = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      JsonNode item = items.get(i);
+      String where = "feedback[" + i + "]";
+      JsonNode card = issued.get(item.path("card").asText(""));
+      String outcome = item.path("outcome").asText("");
+      if (card == null) {
+        issues.add(
+            new CdsHooksException.Issue(
+                1022,
+                where + ".card",
+                "no card issued with uuid '" + item.path("card").asText("") + "'"));
+      } else if (!OUTCOMES.contains(outcome)) {
+        issues.add(
+            new CdsHooksException.Issue(
+                1023,
+                where + ".outcome",
+                "outcome must be accepted or overridden — '" + outcome + "'"));
+      } else {
+        ObjectNode line = card.deepCopy();
+        line.put("outcome", outcome);
+        line.put(
+            "outcomeTimestamp", item.path("outcomeTimestamp").asText(Instant.now().toString()));
+        if (item.has("overrideReason")) {
+          line.set("overrideReason", item.get("overrideReason"));
+        }
+        if (item.has("acceptedSuggestions")) {
+          line.set("acceptedSuggestions", item.get("acceptedSuggestions"));
+        }
+        line.put("received", Instant.now().toString());
+        lines.add(line);
+      }
+    }
+    if (!issues.isEmpty()) {
+      throw new CdsHooksException(
+          issues.stream().anyMatch(x -> x.code() == 1022) ? 404 : 400, issues);
+    }
+    lines.forEach(l -> append(feedback, l));
+    return lines.size();
+  }
+
+  private static synchronized void append(Path file, JsonNode line) {
+    byte[] bytes = (line.toString() + "\n").getBytes(StandardCharsets.UTF_8);
+    try (FileChannel ch =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      ch.write(java.nio.ByteBuffer.wrap(bytes));
+      ch.force(true);
+    } catch (IOException e) {
+      throw new FcdsException(
+          1024, "feedback store not writable — " + file + ": " + e.getMessage(), e);
+    }
+  }
+}
