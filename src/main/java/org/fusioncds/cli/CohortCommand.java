@@ -2,6 +2,9 @@ package org.fusioncds.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.fusioncds.assemble.CohortExporter;
+import org.fusioncds.assemble.InputAssembler;
+import org.fusioncds.inference.ModelCards;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.CohortSummary;
 import picocli.CommandLine.Command;
@@ -30,12 +33,32 @@ public final class CohortCommand implements Callable<Integer> {
       description = "output folder, created; must be new or empty")
   Path out;
 
+  @Option(
+      names = "--export-tensors",
+      paramLabel = "OUT",
+      description =
+          "also write the model inputs of every patient as .npy, through the serving assembly")
+  Path exportTensors;
+
+  @Option(
+      names = "--model-card",
+      defaultValue = "models/cap-fusion/model-card.yaml",
+      paramLabel = "PATH",
+      description = "the card whose inputs --export-tensors writes")
+  Path modelCard;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     CohortSummary summary = CohortGenerator.generate(patients, seed, out);
     spec.commandLine().getErr().println(summary.line());
+    if (exportTensors != null) {
+      int n =
+          new CohortExporter(new InputAssembler(ModelCards.load(modelCard)))
+              .export(out, exportTensors);
+      spec.commandLine().getErr().println("tensors: " + n + " patients in " + exportTensors);
+    }
     spec.commandLine().getErr().flush();
     return 0;
   }

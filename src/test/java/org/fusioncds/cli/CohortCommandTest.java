@@ -37,6 +37,33 @@ class CohortCommandTest {
   }
 
   @Test
+  void exportsTheServingTensorsOfEveryPatientBesideTheCohort(@TempDir Path tmp) throws Exception {
+    Path tensors = tmp.resolve("t");
+
+    Run r =
+        cohort(
+            "--patients",
+            "10",
+            "--seed",
+            "6",
+            "--out",
+            tmp.resolve("c").toString(),
+            "--export-tensors",
+            tensors.toString());
+
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertTrue(r.stderr().contains("tensors: 10 patients"), r.stderr());
+    for (String name :
+        new String[] {"image", "tabular", "tabular_mask", "image_present", "labels"}) {
+      byte[] npy = Files.readAllBytes(tensors.resolve(name + ".npy"));
+      assertEquals((byte) 0x93, npy[0], name);
+      assertTrue(
+          new String(npy, 0, 128, java.nio.charset.StandardCharsets.ISO_8859_1).contains("(10,"),
+          name);
+    }
+  }
+
+  @Test
   void refusesZeroPatients(@TempDir Path tmp) {
     Run r = cohort("--patients", "0", "--seed", "5", "--out", tmp.resolve("c").toString());
 
