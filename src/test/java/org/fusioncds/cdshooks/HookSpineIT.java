@@ -35,8 +35,11 @@ import org.fusioncds.testing.FreePort;
 import org.fusioncds.testing.OrthancServer;
 import org.fusioncds.testing.TestData;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Endpoint;
+import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
@@ -96,14 +99,24 @@ class HookSpineIT {
   }
 
   private static FusionCdsApp startApp(int port, long budgetMs) {
+    return startApp(port, budgetMs, orthanc.dicomWebUrl().toString());
+  }
+
+  private static FusionCdsApp startApp(int port, long budgetMs, String dicomWebBase) {
     return FusionCdsApp.start(
         Map.of(
-            "camel.server.port", String.valueOf(port),
-            "dicomweb.base-url", orthanc.dicomWebUrl().toString(),
-            "cds.time-budget-ms", String.valueOf(budgetMs),
-            "cds.public-base-url", "http://127.0.0.1:" + port,
-            "cds.feedback-folder", feedbackFolder.toString(),
-            "report.organization", "Organization/fusion-cds-demo"));
+            "camel.server.port",
+            String.valueOf(port),
+            "dicomweb.base-url",
+            dicomWebBase,
+            "cds.time-budget-ms",
+            String.valueOf(budgetMs),
+            "cds.public-base-url",
+            "http://127.0.0.1:" + port,
+            "cds.feedback-folder",
+            feedbackFolder.toString(),
+            "report.organization",
+            "Organization/fusion-cds-demo"));
   }
 
   private static void loadCohort(Path cohort) throws Exception {
@@ -308,6 +321,46 @@ class HookSpineIT {
     }
     assertEquals("info", card.path("indicator").asText());
     assertTrue(card.path("summary").asText().contains("analysis running"), card.toString());
+  }
+
+  @Test
+  void theStudysDicomWebEndpointNamesThePacsWhenNoDefaultIsConfigured() throws Exception {
+    String patient = withImageAndLabs.get(5);
+    Endpoint pacs = new Endpoint();
+    pacs.setStatus(Endpoint.EndpointStatus.ACTIVE);
+    pacs.setConnectionType(
+        new Coding(
+            "http://terminology.hl7.org/CodeSystem/endpoint-connection-type",
+            "dicom-wado-rs",
+            "DICOM WADO-RS"));
+    pacs.addPayloadType().setText("DICOM");
+    pacs.setAddress(orthanc.dicomWebUrl().toString());
+    String endpoint =
+        fhir.create().resource(pacs).execute().getId().toUnqualifiedVersionless().getValue();
+    ImagingStudy study =
+        (ImagingStudy)
+            fhir.search()
+                .byUrl("ImagingStudy?patient=" + patient)
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntryFirstRep()
+                .getResource();
+    study.addEndpoint(new Reference(endpoint));
+    fhir.update().resource(study).execute();
+    int port = FreePort.find();
+    JsonNode card;
+    try (FusionCdsApp noDefaultPacs = startApp(port, 20000, "")) {
+      card =
+          onlyCard(
+              hook("http://127.0.0.1:" + port + "/cds-services/imaging-fusion", patient, null));
+    }
+
+    String detail = card.path("detail").asText();
+    assertTrue(detail.contains("urn:oid:"), "the DICOM instance was used: " + detail);
+    assertTrue(
+        detail.contains("ImagingStudy/" + study.getIdElement().getIdPart() + "/_history/2"),
+        detail);
+    assertFalse(detail.contains("Inputs missing**: image"), detail);
   }
 
   @Test
