@@ -1,9 +1,9 @@
 package org.fusioncds.sandbox;
 
-import java.util.Map;
 import org.fusioncds.dicom.TransferSyntax;
 import org.fusioncds.dicom.pixel.PixelDecoder;
 import org.fusioncds.dicom.web.MediaType;
+import org.fusioncds.dicom.web.TransferSyntaxes;
 
 /**
  * Chooses how WADO-RS frames are answered (PS3.18 8.7.3, Tables 8.7.3-2 and -5): as stored when the
@@ -19,21 +19,6 @@ final class FrameNegotiation {
 
   static final String NATIVE = TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid();
   static final String OCTET_STREAM = "application/octet-stream";
-
-  private static final Map<String, String> MEDIA_TYPES =
-      Map.ofEntries(
-          Map.entry("1.2.840.10008.1.2.5", "image/dicom-rle"),
-          Map.entry("1.2.840.10008.1.2.4.50", "image/jpeg"),
-          Map.entry("1.2.840.10008.1.2.4.51", "image/jpeg"),
-          Map.entry("1.2.840.10008.1.2.4.57", "image/jpeg"),
-          Map.entry("1.2.840.10008.1.2.4.70", "image/jpeg"),
-          Map.entry("1.2.840.10008.1.2.4.80", "image/jls"),
-          Map.entry("1.2.840.10008.1.2.4.81", "image/jls"),
-          Map.entry("1.2.840.10008.1.2.4.90", "image/jp2"),
-          Map.entry("1.2.840.10008.1.2.4.91", "image/jp2"),
-          Map.entry("1.2.840.10008.1.2.4.201", "image/jphc"),
-          Map.entry("1.2.840.10008.1.2.4.202", "image/jphc"),
-          Map.entry("1.2.840.10008.1.2.4.203", "image/jphc"));
 
   private FrameNegotiation() {}
 
@@ -76,7 +61,7 @@ final class FrameNegotiation {
       }
       return null;
     }
-    boolean sameType = compressed && part.is(MEDIA_TYPES.getOrDefault(effective, ""));
+    boolean sameType = compressed && part.is(TransferSyntaxes.frameMediaType(effective));
     if (sameType && (asked == null || asked.equals("*") || asked.equals(effective))) {
       return new Choice(part.type(), effective, false);
     }

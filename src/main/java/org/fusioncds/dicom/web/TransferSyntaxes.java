@@ -6,7 +6,7 @@ import java.util.Map;
  * The media types of frames per transfer syntax, PS3.18 §8.7.3.3.2 (Table 8.7.3-2), and how the
  * transfer syntax of a returned frame is found when a part does not name it.
  */
-final class TransferSyntaxes {
+public final class TransferSyntaxes {
 
   private static final String OCTET_STREAM = "application/octet-stream";
 
@@ -30,7 +30,7 @@ final class TransferSyntaxes {
   private TransferSyntaxes() {}
 
   /** The part media type to ask for with a transfer syntax ({@code *}: octet-stream). */
-  static String frameMediaType(String transferSyntaxUid) {
+  public static String frameMediaType(String transferSyntaxUid) {
     return FRAME_MEDIA_TYPES.getOrDefault(transferSyntaxUid, OCTET_STREAM);
   }
 
