@@ -82,6 +82,8 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   private ModelRegistry registry;
   private FeedbackStore feedbackStore;
+  private GatherStep gatherStep;
+  private ReportStep reportStep;
 
   private FeedbackStore feedbackStore() {
     if (feedbackStore == null) {
@@ -111,6 +113,9 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   @BindToRegistry("gather")
   public GatherStep gather() {
+    if (gatherStep != null) {
+      return gatherStep;
+    }
     FhirContext fhir = FhirContext.forR4Cached();
     // the write-back names input versions (Provenance.entity): never strip them when encoding
     fhir.getParserOptions()
@@ -119,11 +124,13 @@ public class FusionCdsConfiguration implements CamelConfiguration {
             "Provenance.target",
             "DiagnosticReport.imagingStudy",
             "Observation.derivedFrom");
-    return new GatherStep(
-        new FhirGateway(fhir, fhirConnectTimeoutMs, fhirSocketTimeoutMs),
-        fhir,
-        card(),
-        fhirBaseUrl);
+    gatherStep =
+        new GatherStep(
+            new FhirGateway(fhir, fhirConnectTimeoutMs, fhirSocketTimeoutMs),
+            fhir,
+            card(),
+            fhirBaseUrl);
+    return gatherStep;
   }
 
   @BindToRegistry("images")
@@ -147,7 +154,10 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   @BindToRegistry("reports")
   public ReportStep reports() {
-    return new ReportStep(card(), organization);
+    if (reportStep == null) {
+      reportStep = new ReportStep(card(), organization);
+    }
+    return reportStep;
   }
 
   @BindToRegistry("cards")

@@ -3,6 +3,8 @@ package org.fusioncds.report;
 import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +49,6 @@ public final class ReportStep {
                     .cacheControl(new CacheControlDirective().setNoCache(true))
                     .returnBundle(Bundle.class)
                     .execute(),
-            6002,
             "DiagnosticReport?identifier");
     for (Bundle.BundleEntryComponent e : found.getEntry()) {
       if (e.getResource() instanceof DiagnosticReport d) {
@@ -58,14 +59,36 @@ public final class ReportStep {
     return c;
   }
 
-  /** Writes the transaction; the report's URL goes on the case. */
+  /**
+   * Writes the transaction; the report's URL goes on the case. Two transactions that create the
+   * same Device (or report) at once make the server answer 409 to one of them: that one is sent
+   * again, and its conditional creates then find what the other wrote.
+   */
   public PatientCase write(PatientCase c) {
     c.report = request(c);
-    Bundle response =
-        call(
-            () -> c.fhir.transaction().withBundle(ReportBundleBuilder.build(c.report)).execute(),
-            6001,
-            "transaction");
+    Bundle bundle = ReportBundleBuilder.build(c.report);
+    Bundle response = null;
+    for (int attempt = 1; response == null; attempt++) {
+      try {
+        response = c.fhir.transaction().withBundle(bundle).execute();
+      } catch (ResourceVersionConflictException | PreconditionFailedException e) {
+        if (attempt == CONFLICT_ATTEMPTS) {
+          throw new FcdsException(
+              6005,
+              "the FHIR server kept answering HTTP "
+                  + e.getStatusCode()
+                  + " to the transaction after "
+                  + attempt
+                  + " attempts");
+        }
+        pause(attempt);
+      } catch (FhirClientConnectionException e) {
+        throw new FcdsException(6002, "the FHIR server cannot be reached — transaction", e);
+      } catch (BaseServerResponseException e) {
+        throw new FcdsException(
+            6001, "the FHIR server answered HTTP " + e.getStatusCode() + " — transaction");
+      }
+    }
     for (Bundle.BundleEntryComponent e : response.getEntry()) {
       String location = e.getResponse().getLocation();
       if (location != null && location.startsWith("DiagnosticReport/")) {
@@ -135,15 +158,14 @@ public final class ReportStep {
     return base + "/DiagnosticReport/" + id.getIdPart();
   }
 
-  private static <T> T call(java.util.function.Supplier<T> request, int code, String what) {
+  private static <T> T call(java.util.function.Supplier<T> request, String what) {
     try {
       return request.get();
     } catch (FhirClientConnectionException e) {
       throw new FcdsException(6002, "the FHIR server cannot be reached — " + what, e);
     } catch (BaseServerResponseException e) {
       throw new FcdsException(
-          code == 6002 ? 6004 : code,
-          "the FHIR server answered HTTP " + e.getStatusCode() + " — " + what);
+          6004, "the FHIR server answered HTTP " + e.getStatusCode() + " — " + what);
     }
   }
 }

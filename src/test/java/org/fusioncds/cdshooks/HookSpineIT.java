@@ -250,6 +250,31 @@ class HookSpineIT {
   }
 
   @Test
+  void concurrentIdenticalHooksWriteOneReport() throws Exception {
+    String patient = withImageAndLabs.get(6);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    List<java.util.concurrent.Future<JsonNode>> calls = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      calls.add(pool.submit(() -> onlyCard(hook(patient, null))));
+    }
+    List<String> urls = new ArrayList<>();
+    for (var call : calls) {
+      urls.add(call.get().path("links").path(0).path("url").asText());
+    }
+    pool.shutdown();
+
+    assertEquals(1, urls.stream().distinct().count(), urls.toString());
+    Bundle reports =
+        fhir.search()
+            .byUrl("DiagnosticReport?subject=Patient/" + patient)
+            .cacheControl(new CacheControlDirective().setNoCache(true))
+            .returnBundle(Bundle.class)
+            .execute();
+    assertEquals(1, reports.getEntry().size());
+  }
+
+  @Test
   void prefetchedDataGiveTheSameResultAsQueriedData() throws Exception {
     String patient = withImageAndLabs.get(2);
     ObjectNode prefetch = JSON.createObjectNode();
