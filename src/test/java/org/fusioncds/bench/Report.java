@@ -1,0 +1,119 @@
+package org.fusioncds.bench;
+
+import ai.onnxruntime.OrtEnvironment;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+import org.fusioncds.bench.FirstCallProbe.Sample;
+import org.fusioncds.bench.ServiceRequests.Kind;
+
+/** The benchmark's printed table (stdout). */
+final class Report {
+
+  private Report() {}
+
+  static void line(String format, Object... args) {
+    System.out.printf(Locale.ROOT, format + "%n", args);
+    System.out.flush();
+  }
+
+  static void environment() {
+    Runtime rt = Runtime.getRuntime();
+    line("== fusion-cds hook benchmark (synthetic data, loopback only)");
+    line(
+        "JVM: %s %s (%s), %d cores, max heap %d MiB, %s %s; ONNX Runtime %s",
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.runtime.version"),
+        System.getProperty("java.vm.vendor"),
+        rt.availableProcessors(),
+        rt.maxMemory() >> 20,
+        System.getProperty("os.name"),
+        System.getProperty("os.arch"),
+        String.valueOf(OrtEnvironment.class.getPackage().getImplementationVersion()));
+  }
+
+  static void requests(ServiceRequests r) {
+    line("%nrequests of one first hook call, as the service sent them (tapped):");
+    for (ServiceRequests.Template t : r.all()) {
+      line(
+          "  %-12s %-4s %s%n%17sAccept: %s%s",
+          t.kind(),
+          t.method(),
+          t.path(),
+          "",
+          t.accept(),
+          t.contentType() == null ? "" : "  Content-Type: " + t.contentType());
+    }
+  }
+
+  static void firstCalls(List<Sample> s) {
+    line("%n(1) first hook call of %d fresh patients (radiograph + labs), ms", s.size());
+    line("  %-58s %8s %8s %8s", "", "median", "p90", "mean");
+    row("(a) hook call, first time (model run, report written)", s, Sample::hook);
+    row("(b) raw fetch, sum of the 6 gather requests", s, Sample::fetchTotal);
+    for (Kind k :
+        List.of(
+            Kind.PATIENT,
+            Kind.STUDIES,
+            Kind.OBSERVATIONS,
+            Kind.CONDITIONS,
+            Kind.METADATA,
+            Kind.FRAME)) {
+      row("      " + k, s, x -> x.fetch().get(k));
+    }
+    row("(c) OrtSession.run, fused graph, same tensors", s, Sample::run);
+    row("(b)+(c)", s, x -> x.fetchTotal() + x.run());
+    row("(d) write-back transaction, raw, same shape (fresh key)", s, Sample::transaction);
+    row("(e) result-key lookup, raw (a miss, as on a first call)", s, Sample::lookup);
+    row(
+        "(a)-(b)-(c)-(d)-(e): the rest (Camel, parse, assemble...)",
+        s,
+        x -> x.hook() - x.fetchTotal() - x.run() - x.transaction() - x.lookup());
+    line("  ratios (per patient; median, p90):");
+    row("(a)/((b)+(c))", s, x -> x.hook() / (x.fetchTotal() + x.run()), true);
+    row("(d)/(a): the write-back's share of the hook", s, x -> x.transaction() / x.hook(), true);
+    double a = new Stats(s.stream().map(Sample::hook).toList()).median();
+    double bc = new Stats(s.stream().map(x -> x.fetchTotal() + x.run()).toList()).median();
+    line("  median(a)/median((b)+(c)) = %.2f", a / bc);
+    line(
+        "  FHIR reads and searches answered as: %s (the service's Accept header)",
+        s.get(0).fhirContentType());
+    long match = s.stream().filter(Sample::keyMatches).count();
+    line("  our assembled inputs give the report's result key: %d/%d", match, s.size());
+  }
+
+  private static void row(String label, List<Sample> s, ToDoubleFunction<Sample> f) {
+    row(label, s, f, false);
+  }
+
+  private static void row(String label, List<Sample> s, ToDoubleFunction<Sample> f, boolean ratio) {
+    Stats st = new Stats(s.stream().map(x -> f.applyAsDouble(x)).toList());
+    if (ratio) {
+      line("  %-58s %s   %s", label, Stats.ratio(st.median()), Stats.ratio(st.p(90)));
+    } else {
+      line(
+          "  %-58s %s %s %s",
+          label, Stats.ms(st.median()), Stats.ms(st.p(90)), Stats.ms(st.mean()));
+    }
+  }
+
+  static void cached(List<CachedLoad.Level> levels) {
+    line("%n(2) cached answer (model not run; card says so), loopback, fixed pool of callers");
+    line(
+        "  %7s %6s %6s %9s %9s %9s %10s  %s",
+        "callers", "calls", "ok", "p50 ms", "p99 ms", "calls/s", "p50/p50(1)", "errors");
+    double base = levels.get(0).latency().median();
+    for (CachedLoad.Level l : levels) {
+      line(
+          "  %7d %6d %6d %s  %s  %8.1f %10s  %s",
+          l.callers(),
+          l.calls(),
+          l.good(),
+          Stats.ms(l.latency().median()),
+          Stats.ms(l.latency().p(99)),
+          l.callsPerSecond(),
+          Stats.ratio(l.latency().median() / base),
+          l.errors().isEmpty() ? "none" : l.errors());
+    }
+  }
+}
