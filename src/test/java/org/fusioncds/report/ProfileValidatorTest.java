@@ -1,0 +1,239 @@
+package org.fusioncds.report;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import org.fusioncds.error.FcdsException;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+class ProfileValidatorTest {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProfileValidatorTest.class);
+  private static final Coding AIAST =
+      new Coding("http://terminology.hl7.org/CodeSystem/v3-ObservationValue", "AIAST", null);
+  private static ProfileValidator validator;
+
+  @BeforeAll
+  static void buildOnce() {
+    long start = System.nanoTime();
+    validator = new ProfileValidator();
+    LOG.info("validator built in {} ms", (System.nanoTime() - start) / 1_000_000);
+  }
+
+  @Test
+  void everyResourceOfTheTransactionConformsToItsProfile() {
+    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+
+    for (Bundle.BundleEntryComponent entry : transaction.getEntry()) {
+      Resource r = entry.getResource();
+      assertTrue(r.getMeta().hasProfile(), r.fhirType() + " claims no profile");
+      assertEquals(List.of(), validator.errors(r), r.fhirType());
+    }
+    assertDoesNotThrow(() -> validator.check(transaction));
+  }
+
+  @Test
+  void refusesReportWithStatusFinal() {
+    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+    first(transaction, DiagnosticReport.class)
+        .setStatus(DiagnosticReport.DiagnosticReportStatus.FINAL);
+
+    FcdsException e = refused(transaction);
+
+    assertRefusal(
+        e,
+        ReportBundleBuilder.PROFILE_REPORT,
+        "DiagnosticReport.status",
+        "Value is 'final' but is fixed to 'preliminary'");
+  }
+
+  @Test
+  void refusesReportWithoutAiastLabel() {
+    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+    first(transaction, DiagnosticReport.class).getMeta().setSecurity(new ArrayList<>());
+
+    FcdsException e = refused(transaction);
+
+    assertRefusal(
+        e,
+        ReportBundleBuilder.PROFILE_REPORT,
+        "DiagnosticReport.meta.security",
+        "minimum required = 1, but only found 0");
+  }
+
+  @Test
+  void refusesObservationWithoutDevice() {
+    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+    first(transaction, Observation.class).setDevice(null);
+
+    FcdsException e = refused(transaction);
+
+    assertRefusal(
+        e,
+        ReportBundleBuilder.PROFILE_OBSERVATION,
+        "Observation.device",
+        "minimum required = 1, but only found 0");
+  }
+
+  @Test
+  void refusesProvenanceWithoutEntity() {
+    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+    first(transaction, Provenance.class).setEntity(new ArrayList<>());
+
+    FcdsException e = refused(transaction);
+
+    assertRefusal(
+        e,
+        ReportBundleBuilder.PROFILE_PROVENANCE,
+        "Provenance.entity",
+        "minimum required = 1, but only found 0");
+  }
+
+  @Test
+  void refusesDeviceWithoutIdentifier() {
+    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+    first(transaction, Device.class).setIdentifier(new ArrayList<>());
+
+    FcdsException e = refused(transaction);
+
+    assertRefusal(
+        e,
+        ReportBundleBuilder.PROFILE_DEVICE,
+        "Device.identifier",
+        "minimum required = 1, but only found 0");
+  }
+
+  @Test
+  void refusesMissingInputThatIsNotAString() {
+    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+    Provenance p = first(transaction, Provenance.class);
+    p.getExtensionByUrl(ReportBundleBuilder.EXT_MISSING_INPUT).setValue(new IntegerType(3));
+
+    FcdsException e = refused(transaction);
+
+    assertRefusal(
+        e,
+        ReportBundleBuilder.PROFILE_PROVENANCE,
+        "Provenance.extension",
+        "allows for the types [string] but found type integer");
+  }
+
+  @Test
+  void refusesReportLabelledWithAnotherSecurityCodeOnly() {
+    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+    first(transaction, DiagnosticReport.class)
+        .getMeta()
+        .setSecurity(
+            new ArrayList<>(
+                List.of(
+                    new Coding(
+                        "http://terminology.hl7.org/CodeSystem/v3-Confidentiality",
+                        "N",
+                        "normal"))));
+
+    FcdsException e = refused(transaction);
+
+    assertRefusal(
+        e,
+        ReportBundleBuilder.PROFILE_REPORT,
+        "Slice 'DiagnosticReport.meta.security:aiast'",
+        "a matching slice is required, but not found");
+  }
+
+  @Test
+  void stillReportsAnUnknownObservationValueCodeOtherThanAiast() {
+    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+    DiagnosticReport report = first(transaction, DiagnosticReport.class);
+    report.getMeta().addSecurity(new Coding(AIAST.getSystem(), "AIASTX", null));
+
+    List<String> errors = validator.errors(report);
+
+    assertEquals(1, errors.size(), errors.toString());
+    assertTrue(errors.get(0).contains("Unknown code '" + AIAST.getSystem() + "#AIASTX'"));
+  }
+
+  @Test
+  void wholeTransactionConformsOnceTheProvenanceEntryHasAFullUrl() {
+    Bundle transaction = withProvenanceFullUrl(ReportRequests.capFusion());
+
+    assertEquals(List.of(), validator.errors(transaction));
+  }
+
+  @Test
+  void wholeTransactionRefusesAPerformerThatIsNotTheDevice() {
+    Bundle transaction = withProvenanceFullUrl(ReportRequests.capFusion());
+    String observationUrl = transaction.getEntry().get(1).getFullUrl();
+    first(transaction, Provenance.class).getAgentFirstRep().getWho().setReference(observationUrl);
+
+    List<String> errors = validator.errors(transaction);
+
+    assertTrue(
+        errors.stream()
+            .anyMatch(
+                m ->
+                    m.contains("agent[0].who")
+                        && m.contains("Found Observation, but expected one of ([Device])")),
+        errors.toString());
+  }
+
+  /** The builder leaves the PUT Provenance entry without fullUrl, which Bundle rules want. */
+  private static Bundle withProvenanceFullUrl(ReportRequest r) {
+    Bundle transaction = ReportBundleBuilder.build(r);
+    Bundle.BundleEntryComponent entry = transaction.getEntry().get(3);
+    entry.setFullUrl("urn:uuid:" + UUID.nameUUIDFromBytes(r.key().value().getBytes()));
+    return transaction;
+  }
+
+  private static FcdsException refused(Bundle transaction) {
+    return assertThrows(FcdsException.class, () -> validator.check(transaction));
+  }
+
+  private static void assertRefusal(FcdsException e, String profile, String where, String what) {
+    assertEquals(6103, e.code());
+    assertTrue(e.getMessage().contains("does not conform to " + profile), e.getMessage());
+    assertTrue(e.getMessage().contains(where), e.getMessage());
+    assertTrue(e.getMessage().contains(what), e.getMessage());
+  }
+
+  static <T extends Resource> T first(Bundle bundle, Class<T> type) {
+    return bundle.getEntry().stream()
+        .map(Bundle.BundleEntryComponent::getResource)
+        .filter(type::isInstance)
+        .map(type::cast)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void conformsOnEveryRebuildAndLogsTheTimeOfCheck() {
+    List<Long> micros = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+      long start = System.nanoTime();
+      validator.check(transaction);
+      micros.add((System.nanoTime() - start) / 1000);
+    }
+    Collections.sort(micros);
+    LOG.info(
+        "check(transaction of 4 resources): median {} us, max {} us",
+        micros.get(10),
+        micros.get(19));
+  }
+}
