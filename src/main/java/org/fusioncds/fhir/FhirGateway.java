@@ -1,6 +1,7 @@
 package org.fusioncds.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
@@ -44,6 +45,8 @@ public final class FhirGateway {
   /** A client for one server, sending the token when there is one. */
   public IGenericClient client(String baseUrl, Supplier<String> bearerToken) {
     IGenericClient client = fhir.newRestfulGenericClient(baseUrl);
+    client.setEncoding(EncodingEnum.JSON); // ask for JSON, not XML at equal weight
+
     String token = bearerToken == null ? null : bearerToken.get();
     if (token != null) {
       client.registerInterceptor(new BearerTokenAuthInterceptor(token));

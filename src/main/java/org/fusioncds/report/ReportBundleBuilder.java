@@ -80,6 +80,7 @@ public final class ReportBundleBuilder {
     Provenance provenance = provenance(r, targets, deviceUrl);
     bundle
         .addEntry()
+        .setFullUrl(uuid())
         .setResource(provenance)
         .getRequest()
         .setMethod(Bundle.HTTPVerb.PUT)

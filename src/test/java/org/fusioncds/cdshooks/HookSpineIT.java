@@ -26,6 +26,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.fusioncds.FusionCdsApp;
 import org.fusioncds.dicom.web.DicomWebClient;
+import org.fusioncds.report.ProfileValidator;
 import org.fusioncds.report.ReportBundleBuilder;
 import org.fusioncds.report.ResultKey;
 import org.fusioncds.sandbox.SandboxFhirServer;
@@ -68,6 +69,7 @@ class HookSpineIT {
   private static final List<String> withImageNoLabs = new ArrayList<>();
   private static String synthea;
   private static Path feedbackFolder;
+  private static ProfileValidator profiles;
 
   @BeforeAll
   static void startServersAndLoadPatients() throws Exception {
@@ -93,6 +95,7 @@ class HookSpineIT {
             .orElseThrow()
             .split("/")[1];
     feedbackFolder = Files.createTempDirectory("feedback");
+    profiles = new ProfileValidator();
     int port = FreePort.find();
     app = startApp(port, 20000);
     hooks = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
@@ -222,6 +225,10 @@ class HookSpineIT {
     assertTrue(
         provenance.getEntity().stream().anyMatch(e -> e.getWhat().hasIdentifier()),
         "the DICOM instance");
+    for (var written : List.of(report, obs, device, provenance)) {
+      assertEquals(
+          List.of(), profiles.errors(written), "conforms to its profile: " + written.fhirType());
+    }
   }
 
   @Test

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.UUID;
 import org.fusioncds.error.FcdsException;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
@@ -170,15 +169,15 @@ class ProfileValidatorTest {
   }
 
   @Test
-  void wholeTransactionConformsOnceTheProvenanceEntryHasAFullUrl() {
-    Bundle transaction = withProvenanceFullUrl(ReportRequests.capFusion());
+  void wholeTransactionConformsToTheBundleRulesAndEveryProfile() {
+    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
 
     assertEquals(List.of(), validator.errors(transaction));
   }
 
   @Test
   void wholeTransactionRefusesAPerformerThatIsNotTheDevice() {
-    Bundle transaction = withProvenanceFullUrl(ReportRequests.capFusion());
+    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
     String observationUrl = transaction.getEntry().get(1).getFullUrl();
     first(transaction, Provenance.class).getAgentFirstRep().getWho().setReference(observationUrl);
 
@@ -191,14 +190,6 @@ class ProfileValidatorTest {
                     m.contains("agent[0].who")
                         && m.contains("Found Observation, but expected one of ([Device])")),
         errors.toString());
-  }
-
-  /** The builder leaves the PUT Provenance entry without fullUrl, which Bundle rules want. */
-  private static Bundle withProvenanceFullUrl(ReportRequest r) {
-    Bundle transaction = ReportBundleBuilder.build(r);
-    Bundle.BundleEntryComponent entry = transaction.getEntry().get(3);
-    entry.setFullUrl("urn:uuid:" + UUID.nameUUIDFromBytes(r.key().value().getBytes()));
-    return transaction;
   }
 
   private static FcdsException refused(Bundle transaction) {
