@@ -17,6 +17,19 @@ public record Frame(
     String photometric,
     int[] samples) {
 
+  /** A frame of the image a description names, with the samples and photometric decoding gave. */
+  static Frame of(ImageDescription d, String photometric, int[] samples) {
+    return new Frame(
+        d.rows(),
+        d.columns(),
+        d.samplesPerPixel(),
+        d.bitsAllocated(),
+        d.bitsStored(),
+        d.pixelRepresentation(),
+        photometric,
+        samples);
+  }
+
   public int sample(int row, int column, int sample) {
     return samples[(row * columns + column) * samplesPerPixel + sample];
   }

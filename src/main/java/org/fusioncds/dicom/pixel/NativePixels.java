@@ -39,15 +39,7 @@ final class NativePixels {
       }
     }
     Samples.toStoredValues(samples, d, true);
-    return new Frame(
-        d.rows(),
-        d.columns(),
-        d.samplesPerPixel(),
-        d.bitsAllocated(),
-        d.bitsStored(),
-        d.pixelRepresentation(),
-        photometric,
-        samples);
+    return Frame.of(d, photometric, samples);
   }
 
   private static int[] widen(byte[] raw, int bitsAllocated) {

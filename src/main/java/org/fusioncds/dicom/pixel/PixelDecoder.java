@@ -120,15 +120,7 @@ public final class PixelDecoder {
       photometric = "YBR_FULL";
     }
     Samples.toStoredValues(samples, d, false);
-    return new Frame(
-        d.rows(),
-        d.columns(),
-        d.samplesPerPixel(),
-        d.bitsAllocated(),
-        d.bitsStored(),
-        d.pixelRepresentation(),
-        photometric,
-        samples);
+    return Frame.of(d, photometric, samples);
   }
 
   /** Ours for 8- and 12-bit DCT: libjpeg's upsampling (as DCMTK), and no 12-bit gap. */
