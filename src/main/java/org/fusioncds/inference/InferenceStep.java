@@ -37,6 +37,10 @@ public final class InferenceStep implements AutoCloseable {
   public PatientCase runWithinBudget(PatientCase c) {
     CompletableFuture<InferenceResult> future =
         CompletableFuture.supplyAsync(() -> registry.run(c.inputs), pool);
+    if (budget.isZero()) {
+      c.pending = future; // a budget of 0: never wait, always answer "analysis running"
+      return c;
+    }
     try {
       c.result = future.get(budget.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
