@@ -86,6 +86,7 @@ public final class DemoCommand implements Callable<Integer> {
                   "models.folder", models.toString(),
                   "dicomweb.base-url", servers.dicomWeb().baseUrl(),
                   "cds.feedback-folder", work.resolve("feedback").toString(),
+                  "cds.dead-letter-folder", work.resolve("dead-letters").toString(),
                   "report.organization", "Organization/fusion-cds-demo"))) {
         out.printf("- CDS Hooks service: %s/cds-services%n%n", base);
         callHooks(

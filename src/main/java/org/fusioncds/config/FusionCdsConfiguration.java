@@ -16,6 +16,7 @@ import org.fusioncds.assemble.StudySelector;
 import org.fusioncds.cdshooks.CardStep;
 import org.fusioncds.cdshooks.CdsHooksEndpoints;
 import org.fusioncds.cdshooks.CdsService;
+import org.fusioncds.cdshooks.DeadLetters;
 import org.fusioncds.cdshooks.FeedbackStore;
 import org.fusioncds.dicom.web.ImageStep;
 import org.fusioncds.fhir.FhirGateway;
@@ -79,6 +80,14 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   @PropertyInject(value = "cds.feedback-folder", defaultValue = "data/feedback")
   String feedbackFolder;
+
+  @PropertyInject(value = "cds.dead-letter-folder", defaultValue = "data/dead-letters")
+  String deadLetterFolder;
+
+  @BindToRegistry("deadLetters")
+  public DeadLetters deadLetters() {
+    return new DeadLetters(Path.of(deadLetterFolder));
+  }
 
   private ModelRegistry registry;
   private FeedbackStore feedbackStore;

@@ -37,7 +37,9 @@ class CdsHooksRequestIT {
                 "camel.server.port",
                 String.valueOf(port),
                 "cds.feedback-folder",
-                tempFolder("feedback").toString()));
+                tempFolder("feedback").toString(),
+                "cds.dead-letter-folder",
+                tempFolder("dead-letters").toString()));
     base = "http://127.0.0.1:" + port + "/cds-services";
   }
 

@@ -118,6 +118,8 @@ class HookSpineIT {
             "http://127.0.0.1:" + port,
             "cds.feedback-folder",
             feedbackFolder.toString(),
+            "cds.dead-letter-folder",
+            feedbackFolder.resolve("dead-letters").toString(),
             "report.organization",
             "Organization/fusion-cds-demo"));
   }

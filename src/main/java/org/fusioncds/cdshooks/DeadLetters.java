@@ -1,0 +1,71 @@
+package org.fusioncds.cdshooks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import org.apache.camel.Exchange;
+import org.fusioncds.error.FcdsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where background work that failed after its retries goes (DESIGN.md: dead letters to a durable
+ * place): one JSON line per failure in {@code dead-letters.jsonl}, forced to disk, with the hook
+ * instance, the result key, the error code and message — enough to replay the hook, and no patient
+ * data. Also logged at ERROR.
+ */
+public final class DeadLetters {
+
+  private static final Logger LOG = LoggerFactory.getLogger("fusion-cds.dead-letter");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path file;
+
+  public DeadLetters(Path folder) {
+    try {
+      Files.createDirectories(folder);
+    } catch (IOException e) {
+      throw new FcdsException(
+          9011, "dead-letter folder unusable — " + folder + ": " + e.getMessage(), e);
+    }
+    this.file = folder.resolve("dead-letters.jsonl");
+  }
+
+  /** Records the failed exchange (its body a {@link PatientCase}, or anything else). */
+  public void record(Exchange exchange) {
+    Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    Object body = exchange.getMessage().getBody();
+    ObjectNode line = JSON.createObjectNode();
+    line.put("time", Instant.now().toString());
+    line.put("route", exchange.getFromRouteId());
+    if (body instanceof PatientCase c) {
+      line.put("hookInstance", c.request.hookInstance());
+      line.put("service", c.request.serviceId());
+      if (c.key != null) {
+        line.put("resultKey", c.key.value());
+      }
+    }
+    line.put("code", t instanceof FcdsException f ? f.codeText() : "FCDS-1099");
+    line.put("error", t == null ? "unknown" : t.getMessage());
+    append(line.toString() + "\n");
+    LOG.error("background work failed: {}", line);
+  }
+
+  private synchronized void append(String line) {
+    try (FileChannel ch =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      ch.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+      ch.force(true);
+    } catch (IOException e) {
+      LOG.error("dead letter not written to {}: {} — {}", file, e.getMessage(), line);
+    }
+  }
+}
