@@ -22,11 +22,7 @@ public final class FusionCdsApp implements AutoCloseable {
 
   /** Starts the application without blocking; {@code overrides} win over application.properties. */
   public static FusionCdsApp start(Map<String, String> overrides) {
-    Main main = new Main(FusionCdsApp.class);
-    main.configure().addConfiguration(FusionCdsConfiguration.class);
-    Properties p = new Properties();
-    p.putAll(overrides);
-    main.setOverrideProperties(p);
+    Main main = configured(overrides);
     try {
       main.start();
     } catch (Exception e) {
@@ -38,12 +34,16 @@ public final class FusionCdsApp implements AutoCloseable {
 
   /** Runs until the JVM is stopped (the {@code serve} command). */
   public static void run(Map<String, String> overrides) throws Exception {
+    configured(overrides).run();
+  }
+
+  private static Main configured(Map<String, String> overrides) {
     Main main = new Main(FusionCdsApp.class);
     main.configure().addConfiguration(FusionCdsConfiguration.class);
     Properties p = new Properties();
     p.putAll(overrides);
     main.setOverrideProperties(p);
-    main.run();
+    return main;
   }
 
   public CamelContext camelContext() {

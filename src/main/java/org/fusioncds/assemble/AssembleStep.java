@@ -24,8 +24,7 @@ public final class AssembleStep {
             AssemblyInput.of(
                 c.patient, c.study, c.observations, c.conditions, c.image, c.evaluationTime));
     ModelCard card = assembler.card();
-    List<String> refs =
-        c.inputs.references().stream().map(ModelInputs.InputReference::reference).toList();
+    List<String> refs = c.inputs.referenceStrings();
     c.key = ResultKey.of(card.id(), card.version(), refs);
     if (missingEverything(c.inputs, card)) {
       c.stop =

@@ -30,6 +30,18 @@ public record ModelInputs(
     missing = List.copyOf(missing);
   }
 
+  /**
+   * The references of every input used, as text ({@code Type/id/_history/v} or {@code urn:oid:}).
+   */
+  public List<String> referenceStrings() {
+    return references.stream().map(InputReference::reference).toList();
+  }
+
+  /** What was missing, e.g. {@code image} or {@code labs:crp}. */
+  public List<String> missingNames() {
+    return missing.stream().map(Missing::what).toList();
+  }
+
   /** The tensor of that name, or null. */
   public Tensor tensor(String name) {
     return tensors.get(name);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.fusioncds.assemble.ModelInputs;
 import org.fusioncds.inference.ModelCard;
 import org.fusioncds.report.ReportRequest;
 import org.fusioncds.report.ReportStep;
@@ -80,8 +79,8 @@ public final class CardStep {
             new ReportRequest.Coding(
                 card.report().system(), card.report().code(), card.report().display()),
             findings,
-            c.inputs.references().stream().map(ModelInputs.InputReference::reference).toList(),
-            c.inputs.missing().stream().map(ModelInputs.Missing::what).toList(),
+            c.inputs.referenceStrings(),
+            c.inputs.missingNames(),
             null,
             null);
     Card fresh =

@@ -45,7 +45,6 @@ public final class PatientCase {
   public volatile CompletableFuture<InferenceResult> pending;
   public volatile Stop stop;
   public final List<Card> cards = new ArrayList<>();
-  public final List<String> prefetchUsed = new ArrayList<>();
 
   public PatientCase(HookRequest request, Instant evaluationTime) {
     this.request = request;

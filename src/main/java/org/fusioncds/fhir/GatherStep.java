@@ -45,7 +45,6 @@ public final class GatherStep {
         gateway.readPatientAndStudies(c.fhir, request.patientId(), prefetch);
     c.patient = patientAndStudies.patient();
     c.studies = patientAndStudies.studies();
-    c.prefetchUsed.addAll(patientAndStudies.prefetchUsed());
     c.study = new StudySelector(card.study()).select(c.studies, c.evaluationTime).orElse(null);
     if (c.study == null) {
       c.stop =
@@ -67,9 +66,6 @@ public final class GatherStep {
         gateway.readLabsAndConditions(c.fhir, c.request.patientId(), loincCodes(), prefetch);
     c.observations = data.observations();
     c.conditions = data.conditions();
-    synchronized (c.prefetchUsed) {
-      c.prefetchUsed.addAll(data.prefetchUsed());
-    }
     return c;
   }
 

@@ -8,7 +8,6 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.fusioncds.assemble.ModelInputs;
 import org.fusioncds.cdshooks.PatientCase;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.inference.InferenceResult;
@@ -114,11 +113,10 @@ public final class ReportStep {
               o.threshold(),
               o.positive()));
     }
-    List<String> inputs =
-        c.inputs.references().stream().map(ModelInputs.InputReference::reference).toList();
+    List<String> inputs = c.inputs.referenceStrings();
     String study =
         inputs.stream().filter(i -> i.startsWith("ImagingStudy/")).findFirst().orElse(null);
-    List<String> missing = c.inputs.missing().stream().map(ModelInputs.Missing::what).toList();
+    List<String> missing = c.inputs.missingNames();
     return new ReportRequest(
         c.key,
         c.request.patientId(),
