@@ -5,6 +5,7 @@ import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.fusioncds.config.FusionCdsConfiguration;
+import org.fusioncds.config.SecurityConfiguration;
 import org.fusioncds.error.FcdsException;
 
 /**
@@ -39,6 +40,7 @@ public final class FusionCdsApp implements AutoCloseable {
 
   private static Main configured(Map<String, String> overrides) {
     Main main = new Main(FusionCdsApp.class);
+    main.configure().addConfiguration(SecurityConfiguration.class);
     main.configure().addConfiguration(FusionCdsConfiguration.class);
     Properties p = new Properties();
     p.putAll(overrides);

@@ -22,6 +22,16 @@ public record AuditContext(
     String patientId,
     String userId) {
 
+  /** The same call, with its verified caller. */
+  public AuditContext withCaller(Caller verified) {
+    return new AuditContext(requestId, hookInstance, verified, clientAddress, patientId, userId);
+  }
+
+  /** The same call, once the hook request says which instance, patient and user it concerns. */
+  public AuditContext withHook(String instance, String patient, String user) {
+    return new AuditContext(requestId, instance, caller, clientAddress, patient, user);
+  }
+
   /** Logs carry only the request id and the hook instance. */
   @Override
   public String toString() {

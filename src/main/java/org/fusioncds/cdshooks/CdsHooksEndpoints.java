@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
+import org.fusioncds.audit.CallAuditPolicy;
+import org.fusioncds.error.FcdsException;
+import org.fusioncds.error.HttpAnswer;
+import org.fusioncds.error.OperationOutcomes;
 
 /**
  * The HTTP side of the CDS Hooks service, called from {@code routes/cds-hooks.camel.yaml}:
@@ -48,9 +52,19 @@ public final class CdsHooksEndpoints {
     return s;
   }
 
-  /** {@code POST /cds-services/{id}}: the validated request, or a 400 listing every problem. */
-  public HookRequest parse(@Header("serviceId") String serviceId, byte[] body) {
-    return HookRequestParser.parse(body, service(serviceId));
+  /**
+   * {@code POST /cds-services/{id}}: the validated request, or a 400 listing every problem. The
+   * call's audit context learns the hook instance, the patient and the user.
+   */
+  public HookRequest parse(@Header("serviceId") String serviceId, byte[] body, Exchange exchange) {
+    HookRequest request = HookRequestParser.parse(body, service(serviceId));
+    CallAuditPolicy.describeHook(
+        exchange,
+        request.hook(),
+        request.hookInstance(),
+        request.patientId(),
+        request.userId());
+    return request;
   }
 
   /** {@code GET /models/{id}/model-card}: the model card the cards' source links to, as YAML. */
@@ -69,21 +83,29 @@ public final class CdsHooksEndpoints {
     return "{}";
   }
 
-  /** Writes an error answer on the exchange: status, OperationOutcome JSON. */
+  /** Writes an error answer on the exchange: status, OperationOutcome JSON; the code is audited. */
   public void answerError(Exchange exchange) throws JsonProcessingException {
     Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-    ObjectNode body;
+    FcdsException error =
+        t instanceof FcdsException e ? e : new FcdsException(1099, "unexpected", t);
     int status;
-    if (t instanceof CdsHooksException e) {
+    ObjectNode body;
+    if (error instanceof CdsHooksException e) {
       status = e.httpStatus();
-      body = OperationOutcomes.of(e);
-    } else if (t instanceof org.fusioncds.error.FcdsException e) {
-      status = 500;
-      body = OperationOutcomes.internal(e);
+      body =
+          OperationOutcomes.of(
+              status,
+              e.issues().stream()
+                  .map(i -> new OperationOutcomes.Issue(i.code(), i.text(), i.expression()))
+                  .toList());
+    } else if (error instanceof HttpAnswer a) {
+      status = a.httpStatus();
+      body = OperationOutcomes.refused(error, status);
     } else {
       status = 500;
-      body = OperationOutcomes.internal(new org.fusioncds.error.FcdsException(1099, "unexpected"));
+      body = OperationOutcomes.internal(error);
     }
+    exchange.setProperty(CallAuditPolicy.OUTCOME_CODE, error.codeText());
     exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
     exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/fhir+json");
     exchange.getMessage().setBody(JSON.writeValueAsString(body));

@@ -58,6 +58,18 @@ public final class DeadLetters {
     LOG.error("background work failed: {}", line);
   }
 
+  /** How many failures are recorded (lines of the file). */
+  public synchronized long count() {
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    try (java.util.stream.Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+      return lines.filter(l -> !l.isBlank()).count();
+    } catch (IOException e) {
+      throw new FcdsException(9012, "dead-letter file unreadable — " + file + ": " + e.getMessage());
+    }
+  }
+
   private synchronized void append(String line) {
     try (FileChannel ch =
         FileChannel.open(

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.fusioncds.assemble.DicomImage;
+import org.fusioncds.audit.AuditContext;
 import org.fusioncds.assemble.ModelInputs;
 import org.fusioncds.inference.InferenceResult;
 import org.fusioncds.report.ReportRequest;
@@ -27,6 +28,7 @@ public final class PatientCase {
 
   public final HookRequest request;
   public final Instant evaluationTime;
+  public volatile AuditContext audit;
   public volatile IGenericClient fhir;
   public volatile String fhirBase;
   public volatile Patient patient;

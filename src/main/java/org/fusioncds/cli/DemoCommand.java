@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,9 +25,12 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.fusioncds.FusionCdsApp;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.audit.AuditShipper;
+import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.sandbox.SandboxServers;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.VisitFrame;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.Observation;
@@ -78,29 +82,98 @@ public final class DemoCommand implements Callable<Integer> {
       List<Patient> loaded = load(fhir, cohort);
       int port = org.fusioncds.sandbox.FreePorts.find();
       String base = "http://127.0.0.1:" + port;
-      try (FusionCdsApp app =
-          FusionCdsApp.start(
-              Map.of(
-                  "camel.server.port", String.valueOf(port),
-                  "cds.public-base-url", base,
-                  "models.folder", models.toString(),
-                  "dicomweb.base-url", servers.dicomWeb().baseUrl(),
-                  "cds.feedback-folder", work.resolve("feedback").toString(),
-                  "cds.dead-letter-folder", work.resolve("dead-letters").toString(),
-                  "report.organization", "Organization/fusion-cds-demo"))) {
+      try (SandboxEhr ehr = SandboxEhr.start();
+          FusionCdsApp app = FusionCdsApp.start(settings(port, base, servers, ehr, work))) {
+        out.printf("- EHR (signs its hook calls; JWKS): %s%n", ehr.jwksUrl());
         out.printf("- CDS Hooks service: %s/cds-services%n%n", base);
-        callHooks(
-            out, fhir, servers.fhir().baseUrl(), base + "/cds-services/imaging-fusion", loaded);
+        String hook = base + "/cds-services/imaging-fusion";
+        callHooks(out, fhir, servers.fhir().baseUrl(), hook, loaded, ehr);
+        showRefusals(out, hook, servers.fhir().baseUrl(), loaded.get(0).id(), ehr);
+        showAuditTrail(out, app, fhir);
         if (stay) {
           out.printf(
-              "{\"cdsServices\":\"%s/cds-services\",\"fhir\":\"%s\",\"dicomweb\":\"%s\"}%n",
-              base, servers.fhir().baseUrl(), servers.dicomWeb().baseUrl());
+              "{\"cdsServices\":\"%s/cds-services\",\"fhir\":\"%s\",\"dicomweb\":\"%s\","
+                  + "\"ehrIssuer\":\"%s\",\"ehrKey\":%s}%n",
+              base,
+              servers.fhir().baseUrl(),
+              servers.dicomWeb().baseUrl(),
+              ehr.issuer(),
+              ehr.privateKey().toJSONString());
           out.flush();
           Thread.currentThread().join();
         }
       }
     }
     return 0;
+  }
+
+  /**
+   * The demo's settings: dev mode (loopback and http allowed), the sandbox EHR as the one trusted
+   * issuer, the sandbox servers as the only allowed FHIR server and PACS, audit trail to the
+   * sandbox FHIR server.
+   */
+  private Map<String, String> settings(
+      int port, String base, SandboxServers servers, SandboxEhr ehr, Path work) {
+    Map<String, String> s = new HashMap<>();
+    s.put("camel.server.port", String.valueOf(port));
+    s.put("cds.public-base-url", base);
+    s.put("models.folder", models.toString());
+    s.put("dicomweb.base-url", servers.dicomWeb().baseUrl());
+    s.put("cds.feedback-folder", work.resolve("feedback").toString());
+    s.put("cds.dead-letter-folder", work.resolve("dead-letters").toString());
+    s.put("report.organization", "Organization/fusion-cds-demo");
+    s.put("security.mode", "dev");
+    s.put("security.hook-issuer.ehr.iss", ehr.issuer());
+    s.put("security.hook-issuer.ehr.jwks-url", ehr.jwksUrl().toString());
+    s.put("security.fhir-servers", servers.fhir().baseUrl());
+    s.put("security.dicomweb-servers", servers.dicomWeb().baseUrl());
+    s.put("audit.fhir-base-url", servers.fhir().baseUrl());
+    s.put("audit.spool-folder", work.resolve("audit-spool").toString());
+    s.put("audit.interval-ms", "500");
+    return s;
+  }
+
+  /** What the service refuses: an unsigned call, and a fhirServer that is not on the allowlist. */
+  private static void showRefusals(
+      PrintWriter out, String hook, String fhirBase, String patientId, SandboxEhr ehr)
+      throws Exception {
+    HttpResponse<String> unsigned = post(hook, body(fhirBase, patientId), null);
+    out.printf(
+        "== a call without the EHR's JWT: HTTP %d %s%n",
+        unsigned.statusCode(), code(unsigned.body()));
+    HttpResponse<String> elsewhere =
+        post(hook, body("http://fhir.attacker.invalid/fhir", patientId), ehr.sign(hook));
+    out.printf(
+        "== a signed call naming a fhirServer off the allowlist: HTTP %d %s%n%n",
+        elsewhere.statusCode(), code(elsewhere.body()));
+  }
+
+  private static String code(String operationOutcome) throws IOException {
+    return JSON.readTree(operationOutcome)
+        .path("issue")
+        .path(0)
+        .path("details")
+        .path("text")
+        .asText();
+  }
+
+  /** The audit trail, once shipped: how many AuditEvents the repository holds. */
+  private static void showAuditTrail(PrintWriter out, FusionCdsApp app, IGenericClient fhir) {
+    boolean shipped =
+        app.camelContext()
+            .getRegistry()
+            .lookupByNameAndType("auditShipper", AuditShipper.class)
+            .flush(Duration.ofSeconds(20));
+    Bundle count =
+        fhir.search()
+            .forResource(AuditEvent.class)
+            .summaryMode(ca.uhn.fhir.rest.api.SummaryEnum.COUNT)
+            .returnBundle(Bundle.class)
+            .execute();
+    out.printf(
+        "== audit trail: %d AuditEvents in the FHIR server%s (hook calls, refusals, FHIR and"
+            + " DICOMweb reads, write-backs)%n",
+        count.getTotal(), shipped ? "" : " (some still in the spool)");
   }
 
   private record Patient(String id, boolean image, boolean labs, boolean pneumonia) {}
@@ -134,7 +207,12 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** One patient of each kind: image and labs, image without labs, no image; then a repeat. */
   private static void callHooks(
-      PrintWriter out, IGenericClient fhir, String fhirBase, String hook, List<Patient> patients)
+      PrintWriter out,
+      IGenericClient fhir,
+      String fhirBase,
+      String hook,
+      List<Patient> patients,
+      SandboxEhr ehr)
       throws Exception {
     List<Patient> chosen = new ArrayList<>();
     patients.stream()
@@ -155,14 +233,14 @@ public final class DemoCommand implements Callable<Integer> {
           p.labs() ? "labs" : "no labs",
           p.pneumonia() ? "pneumonia" : "no pneumonia");
       long t0 = System.nanoTime();
-      JsonNode answer = call(hook, fhirBase, p.id());
+      JsonNode answer = call(hook, fhirBase, p.id(), ehr);
       out.printf("   answered in %.0f ms%n", (System.nanoTime() - t0) / 1e6);
       printCards(out, fhir, answer);
     }
     if (!chosen.isEmpty()) {
       Patient again = chosen.get(0);
       long t0 = System.nanoTime();
-      JsonNode answer = call(hook, fhirBase, again.id());
+      JsonNode answer = call(hook, fhirBase, again.id(), ehr);
       JsonNode card = answer.path("cards").path(0);
       String detail = card.path("detail").asText();
       out.printf(
@@ -175,7 +253,17 @@ public final class DemoCommand implements Callable<Integer> {
     out.flush();
   }
 
-  private static JsonNode call(String hook, String fhirBase, String patientId) throws Exception {
+  private static JsonNode call(String hook, String fhirBase, String patientId, SandboxEhr ehr)
+      throws Exception {
+    HttpResponse<String> r = post(hook, body(fhirBase, patientId), ehr.sign(hook));
+    if (r.statusCode() != 200) {
+      throw new FcdsException(
+          8060, "the demo hook call answered HTTP " + r.statusCode() + " — " + r.body());
+    }
+    return JSON.readTree(r.body());
+  }
+
+  private static ObjectNode body(String fhirBase, String patientId) {
     ObjectNode body = JSON.createObjectNode();
     body.put("hook", "patient-view");
     body.put("hookInstance", UUID.randomUUID().toString());
@@ -183,20 +271,21 @@ public final class DemoCommand implements Callable<Integer> {
     body.putObject("context")
         .put("userId", "Practitioner/demo-clinician")
         .put("patientId", patientId);
-    HttpResponse<String> r =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(hook))
-                    .header("Content-Type", "application/json")
-                    .timeout(Duration.ofSeconds(60))
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new FcdsException(
-          8060, "the demo hook call answered HTTP " + r.statusCode() + " — " + r.body());
+    return body;
+  }
+
+  /** A hook call as the EHR makes it (CDS Hooks 2.0.1: {@code Authorization: Bearer <JWT>}). */
+  private static HttpResponse<String> post(String hook, ObjectNode body, String jwt)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(hook))
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(60))
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+    if (jwt != null) {
+      request.header("Authorization", "Bearer " + jwt);
     }
-    return JSON.readTree(r.body());
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static void printCards(PrintWriter out, IGenericClient fhir, JsonNode answer) {

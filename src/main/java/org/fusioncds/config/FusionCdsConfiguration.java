@@ -6,11 +6,17 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.processor.aggregate.UseOriginalAggregationStrategy;
+import org.fusioncds.admin.AdminEndpoints;
 import org.fusioncds.assemble.AssembleStep;
+import org.fusioncds.audit.AuditShipper;
+import org.fusioncds.audit.AuditSpool;
+import org.fusioncds.audit.AuditTrail;
+import org.fusioncds.audit.ComplianceQuery;
 import org.fusioncds.assemble.InputAssembler;
 import org.fusioncds.assemble.StudySelector;
 import org.fusioncds.cdshooks.CardStep;
@@ -26,12 +32,19 @@ import org.fusioncds.inference.InferenceStep;
 import org.fusioncds.inference.ModelCard;
 import org.fusioncds.inference.ModelRegistry;
 import org.fusioncds.report.ReportStep;
+import org.fusioncds.security.FhirHttpClients;
+import org.fusioncds.security.OutboundUrlPolicy;
+import org.fusioncds.security.ServiceTokens;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The beans the routes call, made once from settings: {@code cds.*} (service, time budget), {@code
  * fhir.*}, {@code dicomweb.*}, {@code models.*}, {@code inference.*}, {@code report.*}.
  */
 public class FusionCdsConfiguration implements CamelConfiguration {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FusionCdsConfiguration.class);
 
   @PropertyInject("cds.service.id")
   String serviceId;
@@ -84,9 +97,51 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "cds.dead-letter-folder", defaultValue = "data/dead-letters")
   String deadLetterFolder;
 
+  @PropertyInject(value = "audit.fhir-base-url", defaultValue = "")
+  String auditFhirBaseUrl;
+
+  @PropertyInject(value = "audit.batch-size", defaultValue = "50")
+  int auditBatchSize;
+
+  @PropertyInject(value = "audit.interval-ms", defaultValue = "2000")
+  long auditIntervalMs;
+
+  @BeanInject("auditTrail")
+  AuditTrail auditTrail;
+
+  @BeanInject("fhirServers")
+  OutboundUrlPolicy fhirServers;
+
+  @BeanInject("dicomWebServers")
+  OutboundUrlPolicy dicomWebServers;
+
+  @BeanInject("serviceTokens")
+  ServiceTokens serviceTokens;
+
+  @BeanInject("auditSpool")
+  AuditSpool auditSpool;
+
+  private DeadLetters deadLetters;
+
   @BindToRegistry("deadLetters")
   public DeadLetters deadLetters() {
-    return new DeadLetters(Path.of(deadLetterFolder));
+    if (deadLetters == null) {
+      deadLetters = new DeadLetters(Path.of(deadLetterFolder));
+    }
+    return deadLetters;
+  }
+
+  /** The module's API: the compliance query reads the FHIR server the reports go to. */
+  @BindToRegistry("admin")
+  public AdminEndpoints admin() {
+    return new AdminEndpoints(
+        () ->
+            fhirBaseUrl.isBlank()
+                ? null
+                : new ComplianceQuery(gateway().client(fhirBaseUrl, serviceTokens.orNull())),
+        card(),
+        auditSpool,
+        deadLetters());
   }
 
   private ModelRegistry registry;
@@ -125,21 +180,56 @@ public class FusionCdsConfiguration implements CamelConfiguration {
     if (gatherStep != null) {
       return gatherStep;
     }
+    gatherStep =
+        new GatherStep(
+            gateway(),
+            fhirContext(),
+            card(),
+            fhirBaseUrl,
+            new GatherStep.Outbound(fhirServers, serviceTokens.orNull(), auditTrail));
+    return gatherStep;
+  }
+
+  private FhirGateway gateway;
+
+  private FhirGateway gateway() {
+    if (gateway == null) {
+      gateway = new FhirGateway(fhirContext(), fhirConnectTimeoutMs, fhirSocketTimeoutMs);
+      FhirHttpClients.configure(fhirContext(), fhirConnectTimeoutMs, fhirSocketTimeoutMs);
+    }
+    return gateway;
+  }
+
+  private static FhirContext fhirContext() {
     FhirContext fhir = FhirContext.forR4Cached();
-    // the write-back names input versions (Provenance.entity): never strip them when encoding
+    // the write-back and the audit trail name versions: never strip them when encoding
     fhir.getParserOptions()
         .setDontStripVersionsFromReferencesAtPaths(
             "Provenance.entity.what",
             "Provenance.target",
             "DiagnosticReport.imagingStudy",
-            "Observation.derivedFrom");
-    gatherStep =
-        new GatherStep(
-            new FhirGateway(fhir, fhirConnectTimeoutMs, fhirSocketTimeoutMs),
-            fhir,
-            card(),
-            fhirBaseUrl);
-    return gatherStep;
+            "Observation.derivedFrom",
+            "AuditEvent.entity.what");
+    return fhir;
+  }
+
+  /**
+   * Sends the spooled AuditEvents to the audit repository ({@code audit.fhir-base-url}, else
+   * {@code fhir.base-url}) with the service's own token; without either they wait in the spool.
+   */
+  @BindToRegistry(value = "auditShipper", initMethod = "start", destroyMethod = "close")
+  public AuditShipper auditShipper() {
+    String base = auditFhirBaseUrl.isBlank() ? fhirBaseUrl : auditFhirBaseUrl;
+    if (base.isBlank()) {
+      LOG.warn(
+          "FCDS-7080: no audit repository (audit.fhir-base-url, fhir.base-url): AuditEvents stay"
+              + " in the spool until one is configured");
+    }
+    return new AuditShipper(
+        auditSpool,
+        () -> base.isBlank() ? null : gateway().client(base, serviceTokens.orNull()),
+        auditBatchSize,
+        Duration.ofMillis(auditIntervalMs));
   }
 
   @BindToRegistry("images")
@@ -147,8 +237,9 @@ public class FusionCdsConfiguration implements CamelConfiguration {
     return new ImageStep(
         new StudySelector(card().study()),
         dicomWebBaseUrl,
-        () -> null,
-        Duration.ofMillis(dicomWebTimeoutMs));
+        serviceTokens.orNull(),
+        Duration.ofMillis(dicomWebTimeoutMs),
+        new ImageStep.Guard(dicomWebServers, fhirServers, auditTrail));
   }
 
   @BindToRegistry("assembly")
@@ -164,7 +255,7 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @BindToRegistry("reports")
   public ReportStep reports() {
     if (reportStep == null) {
-      reportStep = new ReportStep(card(), organization);
+      reportStep = new ReportStep(card(), organization, auditTrail);
     }
     return reportStep;
   }

@@ -5,7 +5,9 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
-import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import ca.uhn.fhir.rest.client.api.IClientInterceptor;
+import ca.uhn.fhir.rest.client.api.IHttpRequest;
+import ca.uhn.fhir.rest.client.api.IHttpResponse;
 import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
@@ -42,16 +44,37 @@ public final class FhirGateway {
     fhir.getRestfulClientFactory().setSocketTimeout(socketTimeoutMs);
   }
 
-  /** A client for one server, sending the token when there is one. */
-  public IGenericClient client(String baseUrl, Supplier<String> bearerToken) {
+  /**
+   * A client for one server: the token source is asked before every request (a hook's token may
+   * expire before the background write-back; null: no Authorization header), and each interceptor
+   * (the audit trail's) sees every request.
+   */
+  public IGenericClient client(
+      String baseUrl, Supplier<String> bearerToken, IClientInterceptor... interceptors) {
     IGenericClient client = fhir.newRestfulGenericClient(baseUrl);
     client.setEncoding(EncodingEnum.JSON); // ask for JSON, not XML at equal weight
-
-    String token = bearerToken == null ? null : bearerToken.get();
-    if (token != null) {
-      client.registerInterceptor(new BearerTokenAuthInterceptor(token));
+    if (bearerToken != null) {
+      client.registerInterceptor(new BearerTokens(bearerToken));
+    }
+    for (IClientInterceptor i : interceptors) {
+      client.registerInterceptor(i);
     }
     return client;
+  }
+
+  /** Sets {@code Authorization: Bearer} from the token source on each request (RFC 6750). */
+  private record BearerTokens(Supplier<String> tokens) implements IClientInterceptor {
+
+    @Override
+    public void interceptRequest(IHttpRequest request) {
+      String token = tokens.get();
+      if (token != null) {
+        request.addHeader("Authorization", "Bearer " + token);
+      }
+    }
+
+    @Override
+    public void interceptResponse(IHttpResponse response) {}
   }
 
   /** The Patient and their ImagingStudies: prefetch {@code patient} and {@code studies} first. */

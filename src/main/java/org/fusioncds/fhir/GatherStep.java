@@ -1,13 +1,22 @@
 package org.fusioncds.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
+import org.apache.camel.Exchange;
 import org.fusioncds.assemble.StudySelector;
+import org.fusioncds.audit.AuditTrail;
+import org.fusioncds.audit.AuditingClientInterceptor;
+import org.fusioncds.audit.CallAuditPolicy;
+import org.fusioncds.cdshooks.FhirAuthorization;
 import org.fusioncds.cdshooks.HookRequest;
 import org.fusioncds.cdshooks.PatientCase;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.inference.ModelCard;
+import org.fusioncds.security.HookTokens;
+import org.fusioncds.security.OutboundUrlPolicy;
 
 /**
  * The {@code gather} step, FHIR side: opens the case (FHIR client on the hook's server with its
@@ -21,25 +30,50 @@ public final class GatherStep {
   private final FhirContext fhir;
   private final ModelCard card;
   private final String defaultFhirBase;
+  private final Outbound outbound;
 
-  public GatherStep(FhirGateway gateway, FhirContext fhir, ModelCard card, String defaultFhirBase) {
+  /**
+   * Where the step may connect and with which credentials: the fhirServer allowlist, the service's
+   * own token (client credentials; null when none is configured) and the audit trail.
+   */
+  public record Outbound(
+      OutboundUrlPolicy fhirServers, Supplier<String> serviceTokens, AuditTrail audit) {}
+
+  public GatherStep(
+      FhirGateway gateway,
+      FhirContext fhir,
+      ModelCard card,
+      String defaultFhirBase,
+      Outbound outbound) {
     this.gateway = gateway;
     this.fhir = fhir;
     this.card = card;
     this.defaultFhirBase =
         defaultFhirBase == null || defaultFhirBase.isBlank() ? null : defaultFhirBase;
+    this.outbound = outbound;
   }
 
-  /** Opens the case: patient and studies, the eligible study, or a stop saying why none. */
-  public PatientCase start(HookRequest request) {
+  /**
+   * Opens the case: the hook's fhirServer, checked against the allowlist before any connection
+   * (the configured fhir.base-url when the hook names none), a client with the hook's token (else
+   * the service's own) whose every read is audited; then the patient and studies, the eligible
+   * study, or a stop saying why none.
+   */
+  public PatientCase start(HookRequest request, Exchange exchange) {
     PatientCase c = new PatientCase(request, Instant.now());
-    c.fhirBase = request.fhirServer() != null ? request.fhirServer() : defaultFhirBase;
-    if (c.fhirBase == null) {
+    c.audit = CallAuditPolicy.context(exchange);
+    if (request.fhirServer() != null) {
+      c.fhirBase = outbound.fhirServers().check(request.fhirServer(), "fhirServer").toString();
+    } else if (defaultFhirBase != null) {
+      c.fhirBase = defaultFhirBase;
+    } else {
       throw new FcdsException(3006, "the hook names no fhirServer and fhir.base-url is not set");
     }
-    String token =
-        request.fhirAuthorization() == null ? null : request.fhirAuthorization().accessToken();
-    c.fhir = gateway.client(c.fhirBase, () -> token);
+    c.fhir =
+        gateway.client(
+            c.fhirBase,
+            tokens(request),
+            new AuditingClientInterceptor(outbound.audit(), c.audit, c.fhirBase));
     FhirGateway.PrefetchView prefetch = new FhirGateway.PrefetchView(fhir, request.prefetch());
     ClinicalData patientAndStudies =
         gateway.readPatientAndStudies(c.fhir, request.patientId(), prefetch);
@@ -57,6 +91,16 @@ public final class GatherStep {
                   + " h). The model was not run.");
     }
     return c;
+  }
+
+  /** The hook's fhirAuthorization while it is valid (then the service's own token), or ours. */
+  private Supplier<String> tokens(HookRequest request) {
+    FhirAuthorization a = request.fhirAuthorization();
+    if (a == null) {
+      return outbound.serviceTokens();
+    }
+    return HookTokens.of(
+        a.accessToken(), a.expiresIn(), Instant.now(), Clock.systemUTC(), outbound.serviceTokens());
   }
 
   /** Observations (the card's LOINC codes) and Conditions: prefetch first, then searches. */

@@ -8,6 +8,8 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.fusioncds.audit.AuditEvents;
+import org.fusioncds.audit.AuditTrail;
 import org.fusioncds.cdshooks.PatientCase;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.inference.InferenceResult;
@@ -26,10 +28,12 @@ public final class ReportStep {
 
   private final ModelCard card;
   private final String organization;
+  private final AuditTrail audit;
 
-  public ReportStep(ModelCard card, String organization) {
+  public ReportStep(ModelCard card, String organization, AuditTrail audit) {
     this.card = card;
     this.organization = organization == null || organization.isBlank() ? null : organization;
+    this.audit = audit;
   }
 
   /** The cached path: a DiagnosticReport that carries the case's result key, if any. */
@@ -65,7 +69,31 @@ public final class ReportStep {
    */
   public PatientCase write(PatientCase c) {
     c.report = request(c);
-    Bundle bundle = ReportBundleBuilder.build(c.report);
+    Bundle response;
+    try {
+      response = send(c, ReportBundleBuilder.build(c.report));
+    } catch (FcdsException e) {
+      audit.record(AuditEvents.fhirWrite(c.audit, c.fhirBase, List.of(), 0, e.codeText()));
+      throw e;
+    }
+    List<String> written = new ArrayList<>();
+    for (Bundle.BundleEntryComponent e : response.getEntry()) {
+      String location = e.getResponse().getLocation();
+      if (location != null) {
+        written.add(location);
+      }
+      if (location != null && location.startsWith("DiagnosticReport/")) {
+        c.reportUrl = url(c.fhirBase, new IdType(location));
+      }
+    }
+    audit.record(AuditEvents.fhirWrite(c.audit, c.fhirBase, written, 200, null));
+    if (c.reportUrl == null) {
+      throw new FcdsException(6003, "the transaction answer names no DiagnosticReport");
+    }
+    return c;
+  }
+
+  private static Bundle send(PatientCase c, Bundle bundle) {
     Bundle response = null;
     for (int attempt = 1; response == null; attempt++) {
       try {
@@ -88,16 +116,7 @@ public final class ReportStep {
             6001, "the FHIR server answered HTTP " + e.getStatusCode() + " — transaction");
       }
     }
-    for (Bundle.BundleEntryComponent e : response.getEntry()) {
-      String location = e.getResponse().getLocation();
-      if (location != null && location.startsWith("DiagnosticReport/")) {
-        c.reportUrl = url(c.fhirBase, new IdType(location));
-      }
-    }
-    if (c.reportUrl == null) {
-      throw new FcdsException(6003, "the transaction answer names no DiagnosticReport");
-    }
-    return c;
+    return response;
   }
 
   /** What the write-back needs, from the case. */

@@ -66,13 +66,30 @@ public final class SandboxFhirServer implements AutoCloseable {
   private final AnnotationConfigApplicationContext spring;
   private final Database database;
   private final String baseUrl;
+  private final RestfulServer restful;
 
   private SandboxFhirServer(
-      Server jetty, AnnotationConfigApplicationContext spring, Database database, int port) {
+      Server jetty,
+      AnnotationConfigApplicationContext spring,
+      Database database,
+      int port,
+      RestfulServer restful) {
     this.jetty = jetty;
     this.spring = spring;
     this.database = database;
     this.baseUrl = "http://127.0.0.1:" + port + "/fhir";
+    this.restful = restful;
+  }
+
+  /**
+   * From now on every request must carry {@code Authorization: Bearer <token>} that {@code
+   * acceptsToken} accepts (RFC 6750), as a protected FHIR server demands; others get 401. Returns
+   * the check, which counts what it accepted and refused.
+   */
+  public BearerCheck requireBearer(java.util.function.Predicate<String> acceptsToken) {
+    BearerCheck check = new BearerCheck(acceptsToken);
+    restful.registerInterceptor(check);
+    return check;
   }
 
   /** Starts a server on a free port with strict references. */
@@ -96,11 +113,12 @@ public final class SandboxFhirServer implements AutoCloseable {
       spring.getBeanFactory().registerSingleton("sandboxDatabase", db);
       spring.register(SandboxFhirConfig.class);
       spring.refresh();
-      jetty = jetty(settings.port(), restfulServer(spring));
+      RestfulServer restful = restfulServer(spring);
+      jetty = jetty(settings.port(), restful);
       jetty.start();
       int port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
       LOG.info("sandbox FHIR server on port {} in {} ms", port, (System.nanoTime() - t0) / 1000000);
-      return new SandboxFhirServer(jetty, spring, db, port);
+      return new SandboxFhirServer(jetty, spring, db, port, restful);
     } catch (Exception | LinkageError e) {
       stopQuietly(jetty, spring, db);
       throw new SandboxException(8002, "sandbox FHIR server did not start — " + e.getMessage(), e);

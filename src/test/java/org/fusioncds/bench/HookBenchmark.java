@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.fusioncds.FusionCdsApp;
 import org.fusioncds.sandbox.FreePorts;
+import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.sandbox.SandboxServers;
+import org.fusioncds.testing.SecuredApp;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.VisitFrame;
 import org.hl7.fhir.r4.model.Bundle;
@@ -76,7 +78,7 @@ public final class HookBenchmark {
       ServiceRequests requests = learn(eligible.get(0), fhirBase, dicomBase, work);
       Report.requests(requests);
       int port = FreePorts.find();
-      try (FusionCdsApp app = startApp(port, dicomBase, work.resolve("feedback"));
+      try (FusionCdsApp app = startApp(port, fhirBase, dicomBase, work.resolve("service"));
           RawModel model = new RawModel(Path.of("models"), "cap-fusion")) {
         String hookUrl = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
         HookClient hook = new HookClient(hookUrl, fhirBase, Duration.ofSeconds(60));
@@ -103,23 +105,16 @@ public final class HookBenchmark {
     Report.line("total run time %.0f s", (System.nanoTime() - start) / 1e9);
   }
 
-  private static FusionCdsApp startApp(int port, String dicomBase, Path feedback) {
-    return FusionCdsApp.start(
-        Map.of(
-            "camel.server.port",
-            String.valueOf(port),
-            "cds.public-base-url",
-            "http://127.0.0.1:" + port,
-            "models.folder",
-            "models",
-            "dicomweb.base-url",
-            dicomBase,
-            "cds.time-budget-ms",
-            "20000",
-            "cds.feedback-folder",
-            feedback.toString(),
-            "report.organization",
-            "Organization/fusion-cds-demo"));
+  /** The EHR that signs every hook call of the benchmark (its JWT is part of what is timed). */
+  static final SandboxEhr EHR = SandboxEhr.start();
+
+  private static FusionCdsApp startApp(int port, String fhirBase, String dicomBase, Path work) {
+    Map<String, String> settings = SecuredApp.settings(port, EHR, work, fhirBase, dicomBase);
+    settings.put("models.folder", "models");
+    settings.put("dicomweb.base-url", dicomBase);
+    settings.put("cds.time-budget-ms", "20000");
+    settings.put("report.organization", "Organization/fusion-cds-demo");
+    return FusionCdsApp.start(settings);
   }
 
   /** One first hook call through two taps, on a separate instance of the service, then closed. */
@@ -128,7 +123,8 @@ public final class HookBenchmark {
     int port = FreePorts.find();
     try (RequestTap fhirTap = new RequestTap(fhirBase);
         RequestTap dicomTap = new RequestTap(dicomBase);
-        FusionCdsApp app = startApp(port, dicomTap.baseUrl(), work.resolve("feedback-tap"))) {
+        FusionCdsApp app =
+            startApp(port, fhirTap.baseUrl(), dicomTap.baseUrl(), work.resolve("tapped"))) {
       HookClient.Answer a =
           new HookClient(
                   "http://127.0.0.1:" + port + "/cds-services/imaging-fusion",

@@ -55,6 +55,7 @@ final class HookClient {
     body.putObject("context").put("userId", "Practitioner/bench").put("patientId", patientId);
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(hookUrl))
+            .header("Authorization", "Bearer " + HookBenchmark.EHR.sign(hookUrl))
             .header("Content-Type", "application/json")
             .timeout(timeout)
             .POST(HttpRequest.BodyPublishers.ofString(body.toString()))

@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.fusioncds.FusionCdsApp;
+import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.testing.FreePort;
+import org.fusioncds.testing.SecuredApp;
 import org.fusioncds.testing.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,20 +28,22 @@ class CdsHooksRequestIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static FusionCdsApp app;
+  private static SandboxEhr ehr;
   private static String base;
 
   @BeforeAll
   static void startTheApplication() {
     int port = FreePort.find();
-    app =
-        FusionCdsApp.start(
-            Map.of(
-                "camel.server.port",
-                String.valueOf(port),
-                "cds.feedback-folder",
-                tempFolder("feedback").toString(),
-                "cds.dead-letter-folder",
-                tempFolder("dead-letters").toString()));
+    ehr = SandboxEhr.start();
+    Map<String, String> settings =
+        SecuredApp.settings(
+            port,
+            ehr,
+            tempFolder("cds-requests"),
+            "https://fhir.example.invalid/fhir",
+            "https://pacs.example.invalid/dicom-web");
+    settings.put("audit.fhir-base-url", ""); // no repository: the events stay in the spool
+    app = FusionCdsApp.start(settings);
     base = "http://127.0.0.1:" + port + "/cds-services";
   }
 
@@ -54,13 +58,14 @@ class CdsHooksRequestIT {
   @AfterAll
   static void stop() {
     app.close();
+    ehr.close();
   }
 
   @Test
   void discoveryListsThePatientViewServiceWithItsPrefetch() throws Exception {
     HttpResponse<String> r =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(base)).GET().build(),
+            SecuredApp.signed(ehr, base).GET().build(),
             HttpResponse.BodyHandlers.ofString());
 
     assertEquals(200, r.statusCode());
@@ -128,7 +133,7 @@ class CdsHooksRequestIT {
 
   private static HttpResponse<String> post(String path, byte[] body) throws Exception {
     return HTTP.send(
-        HttpRequest.newBuilder(URI.create(base + path))
+        SecuredApp.signed(ehr, base + path)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build(),

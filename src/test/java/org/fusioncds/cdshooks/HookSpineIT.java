@@ -29,11 +29,13 @@ import org.fusioncds.dicom.web.DicomWebClient;
 import org.fusioncds.report.ProfileValidator;
 import org.fusioncds.report.ReportBundleBuilder;
 import org.fusioncds.report.ResultKey;
+import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.sandbox.SandboxFhirServer;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.VisitFrame;
 import org.fusioncds.testing.FreePort;
 import org.fusioncds.testing.OrthancServer;
+import org.fusioncds.testing.SecuredApp;
 import org.fusioncds.testing.TestData;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
@@ -70,6 +72,7 @@ class HookSpineIT {
   private static String synthea;
   private static Path feedbackFolder;
   private static ProfileValidator profiles;
+  private static SandboxEhr ehr;
 
   @BeforeAll
   static void startServersAndLoadPatients() throws Exception {
@@ -95,6 +98,7 @@ class HookSpineIT {
             .orElseThrow()
             .split("/")[1];
     feedbackFolder = Files.createTempDirectory("feedback");
+    ehr = SandboxEhr.start();
     profiles = new ProfileValidator();
     int port = FreePort.find();
     app = startApp(port, 20000);
@@ -106,22 +110,14 @@ class HookSpineIT {
   }
 
   private static FusionCdsApp startApp(int port, long budgetMs, String dicomWebBase) {
-    return FusionCdsApp.start(
-        Map.of(
-            "camel.server.port",
-            String.valueOf(port),
-            "dicomweb.base-url",
-            dicomWebBase,
-            "cds.time-budget-ms",
-            String.valueOf(budgetMs),
-            "cds.public-base-url",
-            "http://127.0.0.1:" + port,
-            "cds.feedback-folder",
-            feedbackFolder.toString(),
-            "cds.dead-letter-folder",
-            feedbackFolder.resolve("dead-letters").toString(),
-            "report.organization",
-            "Organization/fusion-cds-demo"));
+    Map<String, String> settings =
+        SecuredApp.settings(
+            port, ehr, feedbackFolder, fhirServer.baseUrl(), orthanc.dicomWebUrl().toString());
+    settings.put("dicomweb.base-url", dicomWebBase);
+    settings.put("cds.time-budget-ms", String.valueOf(budgetMs));
+    settings.put("cds.feedback-folder", feedbackFolder.toString());
+    settings.put("report.organization", "Organization/fusion-cds-demo");
+    return FusionCdsApp.start(settings);
   }
 
   private static void loadCohort(Path cohort) throws Exception {
@@ -165,6 +161,9 @@ class HookSpineIT {
   static void stopAll() {
     if (app != null) {
       app.close();
+    }
+    if (ehr != null) {
+      ehr.close();
     }
     if (orthanc != null) {
       orthanc.close();
@@ -431,7 +430,7 @@ class HookSpineIT {
 
   private static HttpResponse<String> post(String url, String body) throws Exception {
     return HTTP.send(
-        HttpRequest.newBuilder(URI.create(url))
+        SecuredApp.signed(ehr, url)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
@@ -469,7 +468,7 @@ class HookSpineIT {
     }
     HttpResponse<String> r =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(url))
+            SecuredApp.signed(ehr, url)
                 .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(120))
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))

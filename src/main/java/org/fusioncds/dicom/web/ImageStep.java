@@ -9,10 +9,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.fusioncds.assemble.DicomImage;
 import org.fusioncds.assemble.StudySelector;
+import org.fusioncds.audit.AuditEvents;
+import org.fusioncds.audit.AuditTrail;
 import org.fusioncds.cdshooks.PatientCase;
 import org.fusioncds.dicom.Dataset;
 import org.fusioncds.dicom.DicomJson;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.security.OutboundUrlPolicy;
 import org.hl7.fhir.r4.model.Endpoint;
 import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.Reference;
@@ -29,23 +32,37 @@ public final class ImageStep implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ImageStep.class);
 
+  /**
+   * Where the step may connect: DICOMweb bases from Endpoint resources must pass {@code
+   * dicomWebServers}; an Endpoint referenced by absolute URL must lie on an allowed FHIR server.
+   * The PACS gets the service's own token (null: none). Every retrieval is audited.
+   */
+  public record Guard(
+      OutboundUrlPolicy dicomWebServers, OutboundUrlPolicy fhirServers, AuditTrail audit) {}
+
   private final StudySelector selector;
   private final String defaultBase;
   private final Supplier<String> pacsToken;
   private final Duration timeout;
+  private final Guard guard;
   private final Map<String, DicomWebClient> clients = new ConcurrentHashMap<>();
 
   public ImageStep(
-      StudySelector selector, String defaultBase, Supplier<String> pacsToken, Duration timeout) {
+      StudySelector selector,
+      String defaultBase,
+      Supplier<String> pacsToken,
+      Duration timeout,
+      Guard guard) {
     this.selector = selector;
     this.defaultBase = defaultBase == null || defaultBase.isBlank() ? null : defaultBase;
-    this.pacsToken = pacsToken;
+    this.pacsToken = pacsToken == null ? () -> null : pacsToken;
     this.timeout = timeout;
+    this.guard = guard;
   }
 
   public PatientCase fetch(PatientCase c) {
     try {
-      c.image = image(c.fhir, c.study);
+      c.image = image(c);
     } catch (FcdsException e) {
       c.imageProblem = e.getMessage();
       LOG.warn(
@@ -54,19 +71,37 @@ public final class ImageStep implements AutoCloseable {
     return c;
   }
 
-  private DicomImage image(IGenericClient fhir, ImagingStudy study) {
-    String studyUid = StudySelector.studyUid(study);
+  private DicomImage image(PatientCase c) {
+    String studyUid = StudySelector.studyUid(c.study);
     ImagingStudy.ImagingStudySeriesComponent series =
-        study.getSeries().stream().filter(selector::eligible).findFirst().orElseThrow();
-    DicomWebClient client = client(base(fhir, study));
-    String instanceUid =
-        series.getInstance().isEmpty()
-            ? firstInstance(client, studyUid, series.getUid())
-            : series.getInstanceFirstRep().getUid();
+        c.study.getSeries().stream().filter(selector::eligible).findFirst().orElseThrow();
+    String base = null;
+    String instanceUid = null;
+    try {
+      base = base(c.fhir, c.study);
+      DicomWebClient client = client(base);
+      instanceUid =
+          series.getInstance().isEmpty()
+              ? firstInstance(client, studyUid, series.getUid())
+              : series.getInstanceFirstRep().getUid();
+      DicomImage image = retrieve(client, studyUid, series.getUid(), instanceUid);
+      guard.audit().record(
+          AuditEvents.dicomRead(c.audit, base, studyUid, series.getUid(), instanceUid, true, null));
+      return image;
+    } catch (FcdsException e) {
+      guard.audit().record(
+          AuditEvents.dicomRead(
+              c.audit, base, studyUid, series.getUid(), instanceUid, false, e.codeText()));
+      throw e;
+    }
+  }
+
+  private DicomImage retrieve(
+      DicomWebClient client, String studyUid, String seriesUid, String instanceUid) {
     List<Dataset> metadata =
         DicomJson.read(
             DicomJson.MAPPER.valueToTree(
-                client.retrieveInstanceMetadata(studyUid, series.getUid(), instanceUid)));
+                client.retrieveInstanceMetadata(studyUid, seriesUid, instanceUid)));
     if (metadata.size() != 1) {
       throw new FcdsException(
           2312, "instance metadata has " + metadata.size() + " data sets — " + instanceUid);
@@ -82,12 +117,20 @@ public final class ImageStep implements AutoCloseable {
             () -> new FcdsException(2313, "series has no instances on the PACS — " + series));
   }
 
-  /** The study's DICOMweb endpoint (ImagingStudy.endpoint → Endpoint.address), else the default. */
+  /**
+   * The study's DICOMweb endpoint (ImagingStudy.endpoint → Endpoint.address, on the allowlist),
+   * else the configured default. A relative reference is read from the hook's FHIR server; an
+   * absolute one only from an allowed FHIR server.
+   */
   private String base(IGenericClient fhir, ImagingStudy study) {
     for (Reference ref : study.getEndpoint()) {
-      Endpoint e = fhir.read().resource(Endpoint.class).withUrl(ref.getReference()).execute();
+      String url = ref.getReference();
+      if (url != null && url.contains("://")) {
+        guard.fhirServers().check(url, "Endpoint reference");
+      }
+      Endpoint e = fhir.read().resource(Endpoint.class).withUrl(url).execute();
       if (e.getAddress() != null) {
-        return e.getAddress();
+        return guard.dicomWebServers().check(e.getAddress(), "DICOMweb endpoint").toString();
       }
     }
     if (defaultBase == null) {

@@ -1,14 +1,14 @@
-package org.fusioncds.cdshooks;
+package org.fusioncds.error;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.fusioncds.error.FcdsException;
+import java.util.List;
 
 /**
  * Errors answered as a FHIR R4 OperationOutcome (one issue per problem, the FCDS code in {@code
  * details.coding} and at the head of {@code details.text}); the detail an attacker could use stays
- * in our logs, never in the answer to a 5xx.
+ * in our logs, never in the answer to a 5xx or to a refused token.
  */
 public final class OperationOutcomes {
 
@@ -17,17 +17,24 @@ public final class OperationOutcomes {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+  /** One problem: its code, its text (starting with the code), where (FHIRPath-like), or null. */
+  public record Issue(int code, String text, String expression) {}
+
   private OperationOutcomes() {}
 
-  public static ObjectNode of(CdsHooksException e) {
+  /** A 4xx answer listing every problem found. */
+  public static ObjectNode of(int httpStatus, List<Issue> problems) {
     ObjectNode oo = outcome();
     ArrayNode issues = oo.putArray("issue");
-    for (CdsHooksException.Issue i : e.issues()) {
-      issues.add(
-          issue(
-              e.httpStatus() == 404 ? "not-found" : "invalid", i.code(), i.text(), i.expression()));
+    for (Issue i : problems) {
+      issues.add(issue(issueType(httpStatus), i.code(), i.text(), i.expression()));
     }
     return oo;
+  }
+
+  /** An {@link HttpAnswer} error: its status decides the issue type; its message is the text. */
+  public static ObjectNode refused(FcdsException e, int httpStatus) {
+    return of(httpStatus, List.of(new Issue(e.code(), e.getMessage(), null)));
   }
 
   /** A 5xx answer: the code only, a generic text. */
@@ -41,6 +48,17 @@ public final class OperationOutcomes {
                 "FCDS-" + e.code() + ": the service could not evaluate this request",
                 null));
     return oo;
+  }
+
+  /** FHIR R4 issue-type for an HTTP status. */
+  static String issueType(int httpStatus) {
+    return switch (httpStatus) {
+      case 401 -> "login";
+      case 403 -> "forbidden";
+      case 404 -> "not-found";
+      case 503 -> "transient";
+      default -> "invalid";
+    };
   }
 
   private static ObjectNode outcome() {

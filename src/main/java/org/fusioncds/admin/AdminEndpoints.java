@@ -1,0 +1,80 @@
+package org.fusioncds.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.function.Supplier;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.fusioncds.audit.AuditSpool;
+import org.fusioncds.audit.ComplianceFilter;
+import org.fusioncds.audit.ComplianceFormats;
+import org.fusioncds.audit.ComplianceQuery;
+import org.fusioncds.audit.ComplianceRecord;
+import org.fusioncds.cdshooks.DeadLetters;
+import org.fusioncds.error.FcdsException;
+import org.fusioncds.inference.ModelCard;
+
+/**
+ * {@code GET /admin/audit?patient=&model=&from=&to=&caller=&format=json|csv} (role auditor): for
+ * each AI report its model, every input version, the caller and the time; {@code GET
+ * /admin/status} (role cds-admin): the model served and what waits in the audit spool.
+ */
+public final class AdminEndpoints {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Supplier<ComplianceQuery> query;
+  private final ModelCard card;
+  private final AuditSpool spool;
+  private final DeadLetters deadLetters;
+
+  /**
+   * @param query the compliance query on the FHIR server the reports are written to (null inside
+   *     the supplier's answer when no fhir.base-url is configured: 7093)
+   */
+  public AdminEndpoints(
+      Supplier<ComplianceQuery> query, ModelCard card, AuditSpool spool, DeadLetters deadLetters) {
+    this.query = query;
+    this.card = card;
+    this.spool = spool;
+    this.deadLetters = deadLetters;
+  }
+
+  /** The compliance query, as JSON (default) or CSV ({@code format=csv}). */
+  public String audit(
+      @Header("patient") String patient,
+      @Header("model") String model,
+      @Header("from") String from,
+      @Header("to") String to,
+      @Header("caller") String caller,
+      @Header("format") String format,
+      Exchange exchange) {
+    boolean csv = "csv".equals(format);
+    if (format != null && !csv && !"json".equals(format)) {
+      throw new AdminRequestException(7094, "format must be json or csv — " + format);
+    }
+    ComplianceQuery q = query.get();
+    if (q == null) {
+      throw new FcdsException(7093, "no FHIR server to query: fhir.base-url is not set");
+    }
+    List<ComplianceRecord> records = q.run(ComplianceFilter.parse(patient, model, from, to, caller));
+    exchange
+        .getMessage()
+        .setHeader(Exchange.CONTENT_TYPE, csv ? "text/csv; charset=utf-8" : "application/json");
+    return csv ? ComplianceFormats.csv(records) : ComplianceFormats.json(records);
+  }
+
+  /** The model served and what waits: AuditEvents in the spool, background write-backs failed. */
+  public String status() throws JsonProcessingException {
+    ObjectNode s = JSON.createObjectNode();
+    s.putObject("model")
+        .put("id", card.id())
+        .put("version", card.version())
+        .put("defaultGraph", card.fusion().defaultGraph());
+    s.put("auditEventsWaiting", spool.size());
+    s.put("deadLetters", deadLetters.count());
+    return JSON.writeValueAsString(s);
+  }
+}

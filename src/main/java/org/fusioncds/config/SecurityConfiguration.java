@@ -1,0 +1,238 @@
+package org.fusioncds.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.PropertyInject;
+import org.fusioncds.audit.AuditShipper;
+import org.fusioncds.audit.AuditSpool;
+import org.fusioncds.audit.AuditTrail;
+import org.fusioncds.audit.CallAuditPolicy;
+import org.fusioncds.error.FcdsException;
+import org.fusioncds.security.BearerRoutePolicy;
+import org.fusioncds.security.OutboundUrlPolicy;
+import org.fusioncds.security.ServiceTokens;
+import org.fusioncds.security.TokenVerifier;
+import org.fusioncds.security.TrustedIssuer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The security and audit beans, made from settings: {@code security.*} (mode, trusted CDS Hooks
+ * issuers and their JWKS, the fhirServer and DICOMweb allowlists, the Keycloak realm of the API,
+ * outbound client credentials) and {@code audit.*} (spool folder, repository, batch size). Bound
+ * before {@link FusionCdsConfiguration}, which uses them.
+ */
+public class SecurityConfiguration implements CamelConfiguration, CamelContextAware {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SecurityConfiguration.class);
+  private static final String ISSUER_PREFIX = "security.hook-issuer.";
+
+  @PropertyInject(value = "security.mode", defaultValue = "production")
+  String mode;
+
+  @PropertyInject(value = "security.insecure-unsigned-hooks", defaultValue = "false")
+  boolean insecureHooks;
+
+  @PropertyInject(value = "security.fhir-servers", defaultValue = "")
+  String fhirServers;
+
+  @PropertyInject(value = "security.dicomweb-servers", defaultValue = "")
+  String dicomWebServers;
+
+  @PropertyInject(value = "security.api.issuer", defaultValue = "")
+  String apiIssuer;
+
+  @PropertyInject(value = "security.api.jwks-url", defaultValue = "")
+  String apiJwksUrl;
+
+  @PropertyInject(value = "security.api.audience", defaultValue = "fusion-cds")
+  String apiAudience;
+
+  @PropertyInject(value = "security.outbound.auth", defaultValue = "none")
+  String outboundAuth;
+
+  @PropertyInject(value = "security.outbound.token-url", defaultValue = "")
+  String outboundTokenUrl;
+
+  @PropertyInject(value = "security.outbound.client-id", defaultValue = "fusion-cds")
+  String clientId;
+
+  @PropertyInject(value = "security.outbound.client-secret", defaultValue = "")
+  String clientSecret;
+
+  @PropertyInject(value = "security.outbound.private-key-file", defaultValue = "")
+  String privateKeyFile;
+
+  @PropertyInject(value = "security.outbound.scope", defaultValue = "")
+  String scope;
+
+  @PropertyInject(value = "cds.public-base-url", defaultValue = "")
+  String publicBaseUrl;
+
+  @PropertyInject(value = "audit.spool-folder", defaultValue = "data/audit-spool")
+  String spoolFolder;
+
+  @PropertyInject(value = "audit.site", defaultValue = "fusion-cds")
+  String site;
+
+  private CamelContext camel;
+  private AuditTrail trail;
+  private AuditSpool spool;
+
+  @Override
+  public void setCamelContext(CamelContext camelContext) {
+    this.camel = camelContext;
+  }
+
+  @Override
+  public CamelContext getCamelContext() {
+    return camel;
+  }
+
+  private boolean dev() {
+    return switch (mode) {
+      case "dev" -> true;
+      case "production" -> false;
+      default -> throw new FcdsException(7022, "security.mode must be production or dev — " + mode);
+    };
+  }
+
+  private AuditSpool spool() {
+    if (spool == null) {
+      spool = new AuditSpool(Path.of(spoolFolder));
+    }
+    return spool;
+  }
+
+  @BindToRegistry("auditTrail")
+  public AuditTrail auditTrail() {
+    if (trail == null) {
+      trail = new AuditTrail(spool(), site);
+    }
+    return trail;
+  }
+
+  @BindToRegistry("auditSpool")
+  public AuditSpool auditSpool() {
+    return spool();
+  }
+
+  @BindToRegistry("serviceTokens")
+  public ServiceTokens serviceTokens() {
+    return ServiceTokens.from(
+        outboundAuth, outboundTokenUrl, clientId, clientSecret, privateKeyFile, scope);
+  }
+
+  @BindToRegistry("callAudit")
+  public CallAuditPolicy callAudit() {
+    return new CallAuditPolicy(auditTrail());
+  }
+
+  @BindToRegistry("hookCallers")
+  public BearerRoutePolicy hookCallers() {
+    if (insecureHooks) {
+      if (!dev()) {
+        throw new FcdsException(
+            7023, "security.insecure-unsigned-hooks needs security.mode=dev — " + mode);
+      }
+      LOG.warn(
+          "FCDS-7024: INSECURE: CDS Hooks calls are accepted WITHOUT a signed JWT"
+              + " (security.insecure-unsigned-hooks=true). For local experiments only.");
+      return BearerRoutePolicy.insecureForHooks();
+    }
+    List<TrustedIssuer> issuers = hookIssuers();
+    if (issuers.isEmpty()) {
+      LOG.warn("FCDS-7025: no trusted CDS Hooks issuer (security.hook-issuer.*): every hook call"
+          + " will be refused");
+    }
+    return BearerRoutePolicy.forHooks(Verifiers.forHooks(issuers, Clock.systemUTC()), publicBaseUrl);
+  }
+
+  @BindToRegistry("auditors")
+  public BearerRoutePolicy auditors() {
+    return BearerRoutePolicy.forApi(apiVerifier(), apiAudience, "auditor");
+  }
+
+  @BindToRegistry("operators")
+  public BearerRoutePolicy operators() {
+    return BearerRoutePolicy.forApi(apiVerifier(), apiAudience, "cds-admin");
+  }
+
+  private TokenVerifier apiVerifier;
+
+  private TokenVerifier apiVerifier() {
+    if (apiVerifier == null) {
+      List<TrustedIssuer> issuers = new ArrayList<>();
+      if (!apiIssuer.isBlank()) {
+        String jwks =
+            apiJwksUrl.isBlank() ? apiIssuer + "/protocol/openid-connect/certs" : apiJwksUrl;
+        issuers.add(new TrustedIssuer(apiIssuer, URI.create(jwks), List.of(), Set.of()));
+      }
+      apiVerifier = Verifiers.forApi(issuers, Clock.systemUTC());
+    }
+    return apiVerifier;
+  }
+
+  @BindToRegistry("fhirServers")
+  public OutboundUrlPolicy fhirServers() {
+    return urlPolicy(fhirServers);
+  }
+
+  @BindToRegistry("dicomWebServers")
+  public OutboundUrlPolicy dicomWebServers() {
+    return urlPolicy(dicomWebServers);
+  }
+
+  private OutboundUrlPolicy urlPolicy(String bases) {
+    return new OutboundUrlPolicy(
+        dev() ? OutboundUrlPolicy.Mode.DEV : OutboundUrlPolicy.Mode.PRODUCTION, list(bases));
+  }
+
+  /** {@code security.hook-issuer.<name>.iss|jwks-url|jku|tenants}; a name without iss is off. */
+  List<TrustedIssuer> hookIssuers() {
+    Properties p = camel.getPropertiesComponent().loadProperties(k -> k.startsWith(ISSUER_PREFIX));
+    Set<String> names = new TreeSet<>();
+    p.stringPropertyNames()
+        .forEach(k -> names.add(k.substring(ISSUER_PREFIX.length()).split("\\.", 2)[0]));
+    List<TrustedIssuer> issuers = new ArrayList<>();
+    for (String name : names) {
+      String iss = resolve(p, ISSUER_PREFIX + name + ".iss");
+      if (iss.isBlank()) {
+        continue;
+      }
+      String jwks = resolve(p, ISSUER_PREFIX + name + ".jwks-url");
+      if (jwks.isBlank()) {
+        throw new FcdsException(7026, "trusted issuer has no jwks-url — " + name);
+      }
+      issuers.add(
+          new TrustedIssuer(
+              iss,
+              URI.create(jwks),
+              list(resolve(p, ISSUER_PREFIX + name + ".jku")).stream().map(URI::create).toList(),
+              Set.copyOf(list(resolve(p, ISSUER_PREFIX + name + ".tenants")))));
+    }
+    return issuers;
+  }
+
+  private String resolve(Properties p, String key) {
+    String raw = p.getProperty(key, "");
+    return raw.contains("{{") ? camel.resolvePropertyPlaceholders(raw) : raw.trim();
+  }
+
+  static List<String> list(String commaSeparated) {
+    return commaSeparated == null || commaSeparated.isBlank()
+        ? List.of()
+        : Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+}
