@@ -22,7 +22,8 @@ final class ClaimsCheck {
 
   void check(
       JWTClaimsSet claims, Set<String> acceptedAudiences, TrustedIssuer issuer, Instant now) {
-    if (claims.getAudience().stream().noneMatch(acceptedAudiences::contains)) {
+    if (claims.getAudience().stream()
+        .noneMatch(aud -> aud != null && acceptedAudiences.contains(aud))) {
       throw Refusal.WRONG_AUDIENCE.exception();
     }
     requireClaims(claims);
@@ -57,7 +58,11 @@ final class ClaimsCheck {
   }
 
   private static void checkTenant(JWTClaimsSet claims, TrustedIssuer issuer) {
-    if (!issuer.tenants().isEmpty() && !issuer.tenants().contains(CallerClaims.tenant(claims))) {
+    if (issuer.tenants().isEmpty()) {
+      return;
+    }
+    String tenant = CallerClaims.tenant(claims);
+    if (tenant == null || !issuer.tenants().contains(tenant)) {
       throw Refusal.TENANT_REFUSED.exception();
     }
   }
