@@ -21,7 +21,7 @@ import java.util.PriorityQueue;
  */
 public final class ReplayCache {
 
-  /** The default bound: 100 000 entries, some 15 MB. */
+  /** The default bound: 100 000 entries, about 19 MB (measured with UUID token ids). */
   public static final int DEFAULT_CAPACITY = 100_000;
 
   private final int capacity;

@@ -64,7 +64,7 @@ public final class TokenVerifier {
    * The caller named by the token of this {@code Authorization} header.
    *
    * @param acceptedAudiences {@code aud} values meant for this service (its own URL); the token
-   *     must name at least one
+   *     must name at least one (an empty set refuses every token)
    * @throws AuthenticationException with the code of the first rule the token breaks
    */
   public Caller verify(String authorizationHeader, Set<String> acceptedAudiences) {
