@@ -1,6 +1,8 @@
 /**
  * Sandbox servers for the demo and tests only: an in-JVM HAPI FHIR JPA server (R4, H2) and a
- * read-only DICOMweb endpoint over a folder. Never on the serve path.
+ * read-only DICOMweb endpoint over a folder, and an EHR that signs CDS Hooks JWTs and serves its
+ * JWKS ({@link org.fusioncds.sandbox.SandboxEhr}, error 7029 from the security range). Never on the
+ * serve path.
  *
  * <p>Error codes: 8001 port out of range, 8002 FHIR server did not start; 8020–8022 DICOMweb folder
  * or port; DICOMweb answers 404 (8030 study, 8031 series, 8032 instance, 8033 frame, 8034 no pixel

@@ -1,0 +1,75 @@
+package org.fusioncds.security;
+
+import static org.fusioncds.security.Refusals.assertRefused;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import org.junit.jupiter.api.Test;
+
+/** Key type, curve, size and use against the header's algorithm. */
+class SignatureCheckTest {
+
+  private static final JWTClaimsSet CLAIMS = new JWTClaimsSet.Builder().subject("s").build();
+
+  @Test
+  void acceptsEcdsaAndRsaPssWithMatchingKeys() throws Exception {
+    ECKey p256 = new ECKeyGenerator(Curve.P_256).generate();
+    ECKey p521 = new ECKeyGenerator(Curve.P_521).generate();
+    RSAKey rsa = new RSAKeyGenerator(2048).generate();
+
+    SignatureCheck.verify(signed(JWSAlgorithm.ES256, new ECDSASigner(p256)), p256.toPublicJWK());
+    SignatureCheck.verify(signed(JWSAlgorithm.ES512, new ECDSASigner(p521)), p521.toPublicJWK());
+    SignatureCheck.verify(signed(JWSAlgorithm.PS256, new RSASSASigner(rsa)), rsa.toPublicJWK());
+  }
+
+  @Test
+  void refusesEcKeyOnAnotherCurveThanTheAlgorithms() throws Exception {
+    ECKey p384 = new ECKeyGenerator(Curve.P_384).generate();
+    ECKey p256 = new ECKeyGenerator(Curve.P_256).generate();
+    SignedJWT es384 = signed(JWSAlgorithm.ES384, new ECDSASigner(p384));
+
+    assertRefused(Refusal.BAD_SIGNATURE, () -> SignatureCheck.verify(es384, p256.toPublicJWK()));
+  }
+
+  @Test
+  void refusesRsaKeyShorterThan2048Bits() throws Exception {
+    RSAKey weak = new RSAKeyGenerator(1024, true).generate();
+    SignedJWT jwt = signed(JWSAlgorithm.RS256, new RSASSASigner(weak.toPrivateKey(), true));
+
+    assertRefused(Refusal.BAD_SIGNATURE, () -> SignatureCheck.verify(jwt, weak.toPublicJWK()));
+  }
+
+  @Test
+  void refusesKeyPublishedForEncryption() throws Exception {
+    RSAKey enc = new RSAKeyGenerator(2048).keyUse(KeyUse.ENCRYPTION).generate();
+    SignedJWT jwt = signed(JWSAlgorithm.RS256, new RSASSASigner(enc));
+
+    assertRefused(Refusal.BAD_SIGNATURE, () -> SignatureCheck.verify(jwt, enc.toPublicJWK()));
+  }
+
+  @Test
+  void refusesRsaKeyForAnEcdsaToken() throws Exception {
+    ECKey p256 = new ECKeyGenerator(Curve.P_256).generate();
+    RSAKey rsa = new RSAKeyGenerator(2048).generate();
+    SignedJWT es256 = signed(JWSAlgorithm.ES256, new ECDSASigner(p256));
+
+    assertRefused(Refusal.BAD_SIGNATURE, () -> SignatureCheck.verify(es256, rsa.toPublicJWK()));
+  }
+
+  private static SignedJWT signed(JWSAlgorithm alg, JWSSigner signer) throws Exception {
+    SignedJWT jwt = new SignedJWT(new JWSHeader(alg), CLAIMS);
+    jwt.sign(signer);
+    return SignedJWT.parse(jwt.serialize());
+  }
+}
