@@ -94,6 +94,14 @@ public final class SandboxEhr implements AutoCloseable {
     return current().toPublicJWK();
   }
 
+  /**
+   * The current signing key, private half included: printed by {@code demo --stay} so that a
+   * person trying the service can sign hook calls as this (throw-away, loopback-only) EHR.
+   */
+  public RSAKey privateKey() {
+    return current();
+  }
+
   /** Adds a new key with a new kid; both are published, new signatures use the new one. */
   public void rotateKey() {
     keys.add(newKey());

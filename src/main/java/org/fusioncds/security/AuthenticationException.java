@@ -1,6 +1,7 @@
 package org.fusioncds.security;
 
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.error.HttpAnswer;
 
 /**
  * A bearer JWT (RFC 7519) refused by {@link TokenVerifier}, CDS Hooks 2.0.1 §Trusting CDS Clients.
@@ -8,7 +9,7 @@ import org.fusioncds.error.FcdsException;
  * or library text, so that a refused caller learns only which rule failed. The cause is never
  * attached for the same reason (logs that print causes would carry token contents).
  */
-public class AuthenticationException extends FcdsException {
+public class AuthenticationException extends FcdsException implements HttpAnswer {
 
   private final transient Refusal refusal;
 
@@ -23,6 +24,7 @@ public class AuthenticationException extends FcdsException {
   }
 
   /** 401 for a token problem, 503 when the module cannot decide (keys or replay cache). */
+  @Override
   public int httpStatus() {
     return refusal.httpStatus();
   }
