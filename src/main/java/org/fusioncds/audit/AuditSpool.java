@@ -37,7 +37,7 @@ public final class AuditSpool {
   public record Entry(Path file, long seq, String id, AuditEvent event) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(AuditSpool.class);
-  private static final Pattern NAME = Pattern.compile("(\\d{20})-([A-Za-z0-9\\-.]{1,64})\\.json");
+  private static final Pattern NAME = Pattern.compile("(\\d{19})-([A-Za-z0-9\\-.]{1,64})\\.json");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
   private static final String TEMP_SUFFIX = ".tmp";
 
@@ -57,7 +57,7 @@ public final class AuditSpool {
     try {
       Files.createDirectories(quarantine);
       deleteTemporaryFiles();
-      lastSeq.set(names().map(AuditSpool::seqOf).max(Long::compare).orElse(0L));
+      lastSeq.set(highestSeq());
     } catch (IOException e) {
       throw new FcdsException(7074, "audit spool folder unusable — " + folder + ": " + e, e);
     }
@@ -80,7 +80,7 @@ public final class AuditSpool {
       throw new FcdsException(7070, "AuditEvent without a usable id — " + id);
     }
     long seq = lastSeq.updateAndGet(prev -> Math.max(prev + 1, nowNanos()));
-    String name = String.format("%020d-%s.json", seq, id);
+    String name = String.format("%019d-%s.json", seq, id);
     Path temp = folder.resolve("." + name + TEMP_SUFFIX);
     try {
       write(temp, parser().encodeResourceToString(event).getBytes(StandardCharsets.UTF_8));
@@ -153,7 +153,7 @@ public final class AuditSpool {
       String json = Files.readString(file, StandardCharsets.UTF_8);
       AuditEvent event = parser().parseResource(AuditEvent.class, json);
       return new Entry(file, Long.parseLong(m.group(1)), m.group(2), event);
-    } catch (DataFormatException | IOException | ClassCastException e) {
+    } catch (DataFormatException | IOException | ClassCastException | NumberFormatException e) {
       quarantine(file, 7072, e.getClass().getSimpleName());
       return null;
     }
@@ -168,8 +168,19 @@ public final class AuditSpool {
     return Files.list(folder).filter(p -> NAME.matcher(p.getFileName().toString()).matches());
   }
 
-  private static long seqOf(Path p) {
-    return Long.parseLong(p.getFileName().toString().substring(0, 20));
+  /** The highest sequence number on disk; a name whose number overflows is quarantined. */
+  private long highestSeq() throws IOException {
+    long max = 0;
+    try (Stream<Path> names = names()) {
+      for (Path p : names.toList()) {
+        try {
+          max = Math.max(max, Long.parseLong(p.getFileName().toString().substring(0, 19)));
+        } catch (NumberFormatException e) {
+          quarantine(p, 7072, "sequence number out of range");
+        }
+      }
+    }
+    return max;
   }
 
   private static long nowNanos() {
