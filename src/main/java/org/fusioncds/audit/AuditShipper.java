@@ -1,6 +1,7 @@
 package org.fusioncds.audit;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.time.Duration;
 import java.util.List;
@@ -134,10 +135,10 @@ public final class AuditShipper implements AutoCloseable {
         }
       } catch (RuntimeException e) {
         LOG.warn(
-            "FCDS-7073: audit batch not accepted — status {} ({}), {} waiting, retry in {} ms",
+            "FCDS-7073: audit batch not accepted — {} ({}), {} waiting, retry in {} ms",
             status(e),
             e.getClass().getSimpleName(),
-            spool.size(),
+            waiting(),
             backoffMs);
         pause(backoffMs);
         backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_S * 1000L);
@@ -145,8 +146,20 @@ public final class AuditShipper implements AutoCloseable {
     }
   }
 
-  private static int status(RuntimeException e) {
-    return e instanceof BaseServerResponseException b ? b.getStatusCode() : 0;
+  /** The HTTP status of the refusal, or "no answer" (HAPI gives connection failures 500). */
+  private static String status(RuntimeException e) {
+    if (e instanceof FhirClientConnectionException) {
+      return "no answer";
+    }
+    return e instanceof BaseServerResponseException b ? "status " + b.getStatusCode() : "error";
+  }
+
+  private String waiting() {
+    try {
+      return Integer.toString(spool.size());
+    } catch (RuntimeException e) {
+      return "?"; // the spool folder is unreadable too: keep the thread alive, say so next time
+    }
   }
 
   private void nudge() {
