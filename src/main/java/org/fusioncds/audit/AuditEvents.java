@@ -55,7 +55,9 @@ public final class AuditEvents {
       AuditContext ctx, String serviceId, String hook, int httpStatus, String outcomeCode) {
     AuditEvent e = base(BalpCodes.rest(), AuditEventAction.E, AuditParts.outcome(httpStatus));
     e.addSubtype(BalpCodes.interaction("operation"));
-    e.addSubtype(new Coding(BalpCodes.CDS_HOOK_SYSTEM, hook, hook));
+    if (hook != null) {
+      e.addSubtype(new Coding(BalpCodes.CDS_HOOK_SYSTEM, hook, hook));
+    }
     e.setOutcomeDesc(outcomeCode);
     inbound(e, ctx);
     Identifier service = new Identifier().setSystem(BalpCodes.CDS_SERVICE_SYSTEM);
