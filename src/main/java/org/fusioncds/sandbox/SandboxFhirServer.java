@@ -141,7 +141,8 @@ public final class SandboxFhirServer implements AutoCloseable {
           "Provenance.entity.what",
           "Provenance.target",
           "DiagnosticReport.imagingStudy",
-          "Observation.derivedFrom");
+          "Observation.derivedFrom",
+          "AuditEvent.entity.what");
 
   /** Stops Jetty, then Spring, then drops the database. */
   @Override

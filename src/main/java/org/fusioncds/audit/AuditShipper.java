@@ -1,0 +1,197 @@
+package org.fusioncds.audit;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the spooled AuditEvents to the audit repository (a FHIR R4 server), off the hot path: one
+ * daemon thread takes the oldest batch, sends it as ONE FHIR transaction of {@code PUT
+ * AuditEvent/<id>} entries (FHIR R4 §3.1.0.11 update as create, client-assigned ids), and removes
+ * the files only after the server answered with success. Resending a batch whose answer was lost
+ * updates the same resources instead of creating new ones, so the trail gets every event exactly
+ * once. A failure keeps the files, logs one line (FCDS-7073 with the status, nothing of the events)
+ * and backs off exponentially from {@code interval} up to {@value #MAX_BACKOFF_S} s. Every failure
+ * is retried, refusals (4xx) included: an event is never dropped, so an event the server keeps
+ * refusing holds back the ones after it until an operator acts on the FCDS-7073 lines.
+ */
+public final class AuditShipper implements AutoCloseable {
+
+  static final int MAX_BACKOFF_S = 30;
+  private static final Logger LOG = LoggerFactory.getLogger(AuditShipper.class);
+  private static final Duration CLOSE_FLUSH = Duration.ofSeconds(2);
+
+  private final AuditSpool spool;
+  private final Supplier<IGenericClient> repository;
+  private final int batchSize;
+  private final Duration interval;
+  private final AtomicLong sent = new AtomicLong();
+  private final Object wake = new Object();
+  private volatile boolean running;
+  private boolean nudged;
+  private Thread thread;
+
+  /**
+   * @param spool where the events wait
+   * @param repository a client of the audit repository, asked for anew before every batch
+   * @param batchSize the most events in one transaction
+   * @param interval how long to wait when the spool is empty; also the first back-off
+   */
+  public AuditShipper(
+      AuditSpool spool, Supplier<IGenericClient> repository, int batchSize, Duration interval) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be at least 1: " + batchSize);
+    }
+    this.spool = spool;
+    this.repository = repository;
+    this.batchSize = batchSize;
+    this.interval = interval;
+  }
+
+  /** Starts the daemon thread {@code audit-shipper}. */
+  public synchronized void start() {
+    if (thread != null) {
+      throw new IllegalStateException("audit shipper already started");
+    }
+    running = true;
+    thread = new Thread(this::loop, "audit-shipper");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** The number of events the repository accepted. */
+  public long sent() {
+    return sent.get();
+  }
+
+  /**
+   * Asks the thread to try at once (ending a back-off) and waits until the spool is empty.
+   *
+   * @return true when it emptied within the timeout
+   */
+  public boolean flush(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    nudge();
+    while (spool.size() > 0) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      sleepQuietly(20);
+    }
+    return true;
+  }
+
+  /** Tries one last flush ({@code 2 s}), then stops the thread. */
+  @Override
+  public void close() {
+    Thread t;
+    synchronized (this) {
+      t = thread;
+    }
+    if (t == null) {
+      return;
+    }
+    flush(CLOSE_FLUSH);
+    running = false;
+    t.interrupt();
+    try {
+      t.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Takes the oldest batch, sends it, removes it on success.
+   *
+   * @return the number of events shipped (0 when the spool was empty)
+   * @throws RuntimeException what sending threw; the batch stays in the spool
+   */
+  int shipOnce() {
+    List<AuditSpool.Entry> batch = spool.oldest(batchSize);
+    if (batch.isEmpty()) {
+      return 0;
+    }
+    AuditBatch.send(repository.get(), batch);
+    batch.forEach(spool::remove);
+    sent.addAndGet(batch.size());
+    return batch.size();
+  }
+
+  private void loop() {
+    long backoffMs = interval.toMillis();
+    while (running) {
+      try {
+        int n = shipOnce();
+        backoffMs = interval.toMillis();
+        if (n == 0) {
+          pause(interval.toMillis());
+        }
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "FCDS-7073: audit batch not accepted — {} ({}), {} waiting, retry in {} ms",
+            status(e),
+            e.getClass().getSimpleName(),
+            waiting(),
+            backoffMs);
+        pause(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_S * 1000L);
+      }
+    }
+  }
+
+  /** The HTTP status of the refusal, or "no answer" (HAPI gives connection failures 500). */
+  private static String status(RuntimeException e) {
+    if (e instanceof FhirClientConnectionException) {
+      return "no answer";
+    }
+    return e instanceof BaseServerResponseException b ? "status " + b.getStatusCode() : "error";
+  }
+
+  private String waiting() {
+    try {
+      return Integer.toString(spool.size());
+    } catch (RuntimeException e) {
+      return "?"; // the spool folder is unreadable too: keep the thread alive, say so next time
+    }
+  }
+
+  private void nudge() {
+    synchronized (wake) {
+      nudged = true;
+      wake.notifyAll();
+    }
+  }
+
+  private void pause(long ms) {
+    long deadline = System.currentTimeMillis() + Math.max(ms, 1);
+    synchronized (wake) {
+      while (running && !nudged) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          wake.wait(left);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+      nudged = false;
+    }
+  }
+
+  private static void sleepQuietly(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
