@@ -42,7 +42,12 @@ public final class ComplianceQuery {
   }
 
   public ComplianceQuery(IGenericClient fhir, int maxReports) {
-    this.search = new TrailSearch(fhir, maxReports);
+    this(fhir, maxReports, TrailSearch.PAGE_SIZE);
+  }
+
+  /** With another page size ({@code _count}), for tests of the paging. */
+  ComplianceQuery(IGenericClient fhir, int maxReports, int pageSize) {
+    this.search = new TrailSearch(fhir, maxReports, pageSize);
   }
 
   /** The records the filter selects, oldest issued first. */

@@ -34,10 +34,12 @@ final class TrailSearch {
 
   private final IGenericClient fhir;
   private final int maxReports;
+  private final int pageSize;
 
-  TrailSearch(IGenericClient fhir, int maxReports) {
+  TrailSearch(IGenericClient fhir, int maxReports, int pageSize) {
     this.fhir = fhir;
     this.maxReports = maxReports;
+    this.pageSize = pageSize;
   }
 
   /** AI reports (result-key identifier) the filter selects, and the Provenances naming them. */
@@ -66,7 +68,7 @@ final class TrailSearch {
                     .whereMap(params)
                     .revInclude(new Include("Provenance:target"))
                     .sort(new SortSpec("issued"))
-                    .count(PAGE_SIZE)
+                    .count(pageSize)
                     .cacheControl(new CacheControlDirective().setNoCache(true))
                     .returnBundle(Bundle.class)
                     .execute());
@@ -89,7 +91,7 @@ final class TrailSearch {
                   fhir.search()
                       .forResource("AuditEvent")
                       .whereMap(params)
-                      .count(PAGE_SIZE)
+                      .count(pageSize)
                       .cacheControl(new CacheControlDirective().setNoCache(true))
                       .returnBundle(Bundle.class)
                       .execute());
