@@ -111,7 +111,10 @@ final class TrailFacts {
     String sha256 = null;
     for (Device.DevicePropertyComponent prop : d.getProperty()) {
       String text = prop.getType().getText();
-      if (text != null && text.startsWith(GRAPH_PREFIX) && !prop.getValueCode().isEmpty()) {
+      if (text != null
+          && text.startsWith(GRAPH_PREFIX)
+          && text.endsWith(")")
+          && !prop.getValueCode().isEmpty()) {
         graph = text.substring(GRAPH_PREFIX.length(), text.length() - 1);
         sha256 = prop.getValueCodeFirstRep().getText();
       }

@@ -2,6 +2,7 @@ package org.fusioncds.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +26,7 @@ import org.fusioncds.cli.FusionCdsCommand;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.report.ReportBundleBuilder;
 import org.fusioncds.report.ReportRequest;
+import org.fusioncds.report.ResultKey;
 import org.fusioncds.sandbox.SandboxFhirServer;
 import org.fusioncds.testing.FreePort;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -32,6 +34,7 @@ import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.Observation;
@@ -73,6 +76,7 @@ class ComplianceQueryIT {
   private static Written r2;
   private static Written r3;
   private static Written r4;
+  private static String orphan;
   private static final List<Written> BULK_RESULTS = new ArrayList<>();
   private static long bulkWriteMs;
 
@@ -117,7 +121,31 @@ class ComplianceQueryIT {
         .create()
         .resource(WriteBackEvents.writeBack(EHR_A3, r3.locations(), at("2026-11-22T10:00:01Z")))
         .execute();
+    orphan = orphanReport();
+    humanReport("cq-p1");
     writeBulk();
+  }
+
+  /** A report a radiologist wrote (no result key): never in the compliance answer. */
+  private static void humanReport(String patientId) {
+    DiagnosticReport d = new DiagnosticReport();
+    d.addIdentifier().setSystem("urn:oid:1.2.3.4.5").setValue("acc-1");
+    d.setStatus(DiagnosticReport.DiagnosticReportStatus.FINAL);
+    d.setCode(new CodeableConcept(new Coding("http://loinc.org", "18748-4", null)));
+    d.setSubject(new Reference("Patient/" + patientId));
+    d.setIssued(Date.from(at("2026-11-20T12:00:00Z")));
+    client.create().resource(d).execute();
+  }
+
+  /** A report with a result key but no Provenance (written by something else than our builder). */
+  private static String orphanReport() {
+    DiagnosticReport d = new DiagnosticReport();
+    d.addIdentifier().setSystem(ResultKey.SYSTEM).setValue("orphan-key");
+    d.setStatus(DiagnosticReport.DiagnosticReportStatus.PRELIMINARY);
+    d.setCode(new CodeableConcept(new Coding("http://loinc.org", "18748-4", null)));
+    d.setSubject(new Reference("Patient/cq-p3"));
+    d.setIssued(Date.from(at("2026-12-01T00:00:00Z")));
+    return client.create().resource(d).execute().getId().toUnqualifiedVersionless().getValue();
   }
 
   @AfterAll
@@ -297,17 +325,31 @@ class ComplianceQueryIT {
   }
 
   @Test
+  void reportWithoutProvenanceIsListedWithoutModelOrInputs() {
+    List<ComplianceRecord> records = run(filter("cq-p3", null, null, null, null));
+
+    assertEquals(List.of(orphan), reports(records));
+    ComplianceRecord r = records.get(0);
+    assertNull(r.model());
+    assertNull(r.provenance());
+    assertEquals(List.of(), r.inputs());
+    assertEquals(ComplianceRecord.CallerSource.PROVENANCE_ONLY, r.callerSource());
+    assertNull(r.caller().user());
+    assertTrue(run(filter("cq-p3", "cap-fusion", null, null, null)).isEmpty());
+  }
+
+  @Test
   void noFilterReturnsEveryReportOldestFirstReadingEachDeviceOnce() {
     REQUESTS.clear();
     List<ComplianceRecord> records = run(ComplianceFilter.all());
 
     List<String> expected = new ArrayList<>(BULK_RESULTS.stream().map(Written::report).toList());
-    expected.addAll(List.of(r1.report(), r2.report(), r3.report(), r4.report()));
+    expected.addAll(List.of(r1.report(), r2.report(), r3.report(), r4.report(), orphan));
     assertEquals(expected, reports(records));
     assertEquals(
         3, REQUESTS.stream().filter(u -> u.contains("/Device/")).count(), REQUESTS.toString());
     assertEquals(
-        (BULK + 4 + TrailSearch.AUDIT_BATCH - 1) / TrailSearch.AUDIT_BATCH,
+        (BULK + 5 + TrailSearch.AUDIT_BATCH - 1) / TrailSearch.AUDIT_BATCH,
         REQUESTS.stream().filter(u -> u.contains("/AuditEvent?")).count());
   }
 
@@ -353,7 +395,7 @@ class ComplianceQueryIT {
         "compliance query: %d reports in %d ms (%.1f ms per report); 2 reports in %d ms;"
             + " writing %d results + AuditEvents took %d ms%n",
         all.size(), ms, (double) ms / all.size(), oneMs, BULK, bulkWriteMs);
-    assertEquals(BULK + 4, all.size());
+    assertEquals(BULK + 5, all.size());
     assertEquals(2, one.size());
   }
 
