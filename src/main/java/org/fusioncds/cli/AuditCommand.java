@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "audit",
+    mixinStandardHelpOptions = true,
     description =
         "Compliance trail: for each AI report, the model (id, version, sha256), every input"
             + " version, the caller and the time; JSON or CSV. Bearer token from "
@@ -71,13 +72,21 @@ public final class AuditCommand implements Callable<Integer> {
       description = "EHR issuer, its client id, or the user (e.g. Practitioner/123)")
   String caller;
 
-  @Option(names = "--format", defaultValue = "json", description = "json or csv")
+  @Option(
+      names = "--format",
+      defaultValue = "json",
+      paramLabel = "json|csv",
+      description = "output format (default json)")
   Format format;
 
   @Option(names = "--out", paramLabel = "FILE", description = "write here instead of stdout")
   Path out;
 
-  @Option(names = "--timeout", defaultValue = "60", description = "FHIR socket timeout, seconds")
+  @Option(
+      names = "--timeout",
+      defaultValue = "60",
+      paramLabel = "S",
+      description = "FHIR socket timeout in seconds (default 60)")
   int timeoutSeconds;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
