@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       CohortExportCommand.class,
       EvaluateCommand.class,
       DemoCommand.class,
-      ServeCommand.class
+      ServeCommand.class,
+      AuditCommand.class
     })
 public final class FusionCdsCommand implements Runnable {
 
