@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.fusioncds.audit.AuditSpool;
+import org.fusioncds.audit.BadParameter;
 import org.fusioncds.audit.ComplianceFilter;
 import org.fusioncds.audit.ComplianceFormats;
 import org.fusioncds.audit.ComplianceQuery;
@@ -18,8 +19,8 @@ import org.fusioncds.inference.ModelCard;
 
 /**
  * {@code GET /admin/audit?patient=&model=&from=&to=&caller=&format=json|csv} (role auditor): for
- * each AI report its model, every input version, the caller and the time; {@code GET
- * /admin/status} (role cds-admin): the model served and what waits in the audit spool.
+ * each AI report its model, every input version, the caller and the time; {@code GET /admin/status}
+ * (role cds-admin): the model served and what waits in the audit spool.
  */
 public final class AdminEndpoints {
 
@@ -32,7 +33,7 @@ public final class AdminEndpoints {
 
   /**
    * @param query the compliance query on the FHIR server the reports are written to (null inside
-   *     the supplier's answer when no fhir.base-url is configured: 7093)
+   *     the supplier's answer when no fhir.base-url is configured: 7095)
    */
   public AdminEndpoints(
       Supplier<ComplianceQuery> query, ModelCard card, AuditSpool spool, DeadLetters deadLetters) {
@@ -53,13 +54,14 @@ public final class AdminEndpoints {
       Exchange exchange) {
     boolean csv = "csv".equals(format);
     if (format != null && !csv && !"json".equals(format)) {
-      throw new AdminRequestException(7094, "format must be json or csv — " + format);
+      throw new BadParameter(7096, "format must be json or csv — " + format);
     }
     ComplianceQuery q = query.get();
     if (q == null) {
-      throw new FcdsException(7093, "no FHIR server to query: fhir.base-url is not set");
+      throw new FcdsException(7095, "no FHIR server to query: fhir.base-url is not set");
     }
-    List<ComplianceRecord> records = q.run(ComplianceFilter.parse(patient, model, from, to, caller));
+    List<ComplianceRecord> records =
+        q.run(ComplianceFilter.parse(patient, model, from, to, caller));
     exchange
         .getMessage()
         .setHeader(Exchange.CONTENT_TYPE, csv ? "text/csv; charset=utf-8" : "application/json");

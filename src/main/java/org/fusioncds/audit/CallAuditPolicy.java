@@ -63,27 +63,27 @@ public final class CallAuditPolicy extends RoutePolicySupport {
     }
     exchange.getMessage().setHeader(REQUEST_ID_HEADER, ctx.requestId());
     try {
-      trail.record(event(exchange, ctx));
+      trail.record(event(trail.events(), exchange, ctx));
     } catch (FcdsException e) {
       LOG.error("{} — audit record of request {} not kept", e.getMessage(), ctx.requestId());
     }
   }
 
-  private static AuditEvent event(Exchange exchange, AuditContext ctx) {
+  private static AuditEvent event(AuditEvents events, Exchange exchange, AuditContext ctx) {
     int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
     String path = exchange.getProperty(PATH, "", String.class);
     FcdsException refused = exchange.getProperty(BearerRoutePolicy.FAILURE, FcdsException.class);
     if (refused != null) {
-      return AuditEvents.authenticationFailed(
+      return events.authenticationFailed(
           ctx.requestId(), ctx.clientAddress(), path, refused.codeText(), status);
     }
     String code = exchange.getProperty(OUTCOME_CODE, String.class);
     String hook = exchange.getProperty(HOOK, String.class);
     if (hook != null) {
       String serviceId = exchange.getMessage().getHeader("serviceId", String.class);
-      return AuditEvents.hookCall(ctx, serviceId, hook, status, code);
+      return events.hookCall(ctx, serviceId, hook, status, code);
     }
-    return AuditEvents.apiCall(ctx, path, status, code);
+    return events.apiCall(ctx, path, status, code);
   }
 
   /** The audit context of the call on this exchange, with the verified caller once known. */
@@ -93,7 +93,9 @@ public final class CallAuditPolicy extends RoutePolicySupport {
     return ctx == null || caller == null ? ctx : ctx.withCaller(caller);
   }
 
-  /** The hook request names its instance, patient and user: the call's audit context learns them. */
+  /**
+   * The hook request names its instance, patient and user: the call's audit context learns them.
+   */
   public static void describeHook(
       Exchange exchange, String hook, String hookInstance, String patientId, String userId) {
     AuditContext ctx = exchange.getProperty(CONTEXT, AuditContext.class);

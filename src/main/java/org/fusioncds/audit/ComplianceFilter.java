@@ -8,7 +8,6 @@ import java.time.Year;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.regex.Pattern;
-import org.fusioncds.error.FcdsException;
 
 /**
  * What the compliance query selects; every part is optional (null: no restriction). Times bound
@@ -40,7 +39,7 @@ public record ComplianceFilter(
     modelId = blankToNull(modelId);
     caller = blankToNull(caller);
     if (from != null && to != null && from.isAfter(to)) {
-      throw new FcdsException(7091, "from is after to — from=" + from + ", to=" + to);
+      throw new BadParameter(7091, "from is after to — from=" + from + ", to=" + to);
     }
   }
 
@@ -59,7 +58,7 @@ public record ComplianceFilter(
       String patient, String model, String from, String to, String caller) {
     String p = blankToNull(patient);
     if (p != null && !PATIENT_ID.matcher(p.replaceFirst("^Patient/", "")).matches()) {
-      throw new FcdsException(7091, "patient is not a FHIR id — " + p);
+      throw new BadParameter(7091, "patient is not a FHIR id — " + p);
     }
     return new ComplianceFilter(
         p, model, instant("from", from, false), instant("to", to, true), caller);
@@ -85,7 +84,7 @@ public record ComplianceFilter(
     } catch (DateTimeException e) {
       // a well-shaped but impossible value (month 13, 31 February, hour 25): refused below
     }
-    throw new FcdsException(
+    throw new BadParameter(
         7091,
         parameter
             + " is not a FHIR dateTime (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with a"

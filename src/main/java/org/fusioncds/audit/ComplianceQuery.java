@@ -36,9 +36,20 @@ public final class ComplianceQuery {
   private static final Logger LOG = LoggerFactory.getLogger(ComplianceQuery.class);
 
   private final TrailSearch search;
+  private final TrailSearch auditSearch;
 
   public ComplianceQuery(IGenericClient fhir) {
     this(fhir, DEFAULT_MAX_REPORTS);
+  }
+
+  /**
+   * Reports on {@code fhir}, AuditEvents on {@code auditRepository} (the {@code audit.fhir-base-url}
+   * of a deployment whose audit repository is not its FHIR server).
+   */
+  public ComplianceQuery(IGenericClient fhir, IGenericClient auditRepository) {
+    this.search = new TrailSearch(fhir, DEFAULT_MAX_REPORTS, TrailSearch.PAGE_SIZE);
+    this.auditSearch =
+        new TrailSearch(auditRepository, DEFAULT_MAX_REPORTS, TrailSearch.PAGE_SIZE);
   }
 
   public ComplianceQuery(IGenericClient fhir, int maxReports) {
@@ -48,6 +59,7 @@ public final class ComplianceQuery {
   /** With another page size ({@code _count}), for tests of the paging. */
   ComplianceQuery(IGenericClient fhir, int maxReports, int pageSize) {
     this.search = new TrailSearch(fhir, maxReports, pageSize);
+    this.auditSearch = search;
   }
 
   /** The records the filter selects, oldest issued first. */
@@ -114,7 +126,7 @@ public final class ComplianceQuery {
     }
     List<String> ids = reports.stream().map(ComplianceQuery::id).toList();
     Map<String, AuditEvent> unique = new LinkedHashMap<>();
-    for (AuditEvent e : ofType(search.auditEvents(ids), AuditEvent.class)) {
+    for (AuditEvent e : ofType(auditSearch.auditEvents(ids), AuditEvent.class)) {
       if (TrailFacts.isWriteBack(e)) {
         unique.putIfAbsent(TrailFacts.versioned(e), e);
       }

@@ -59,11 +59,7 @@ public final class CdsHooksEndpoints {
   public HookRequest parse(@Header("serviceId") String serviceId, byte[] body, Exchange exchange) {
     HookRequest request = HookRequestParser.parse(body, service(serviceId));
     CallAuditPolicy.describeHook(
-        exchange,
-        request.hook(),
-        request.hookInstance(),
-        request.patientId(),
-        request.userId());
+        exchange, request.hook(), request.hookInstance(), request.patientId(), request.userId());
     return request;
   }
 

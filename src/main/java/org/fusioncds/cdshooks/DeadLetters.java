@@ -66,7 +66,8 @@ public final class DeadLetters {
     try (java.util.stream.Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
       return lines.filter(l -> !l.isBlank()).count();
     } catch (IOException e) {
-      throw new FcdsException(9012, "dead-letter file unreadable — " + file + ": " + e.getMessage());
+      throw new FcdsException(
+          9012, "dead-letter file unreadable — " + file + ": " + e.getMessage());
     }
   }
 

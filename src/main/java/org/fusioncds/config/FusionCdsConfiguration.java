@@ -13,12 +13,12 @@ import org.apache.camel.PropertyInject;
 import org.apache.camel.processor.aggregate.UseOriginalAggregationStrategy;
 import org.fusioncds.admin.AdminEndpoints;
 import org.fusioncds.assemble.AssembleStep;
+import org.fusioncds.assemble.InputAssembler;
+import org.fusioncds.assemble.StudySelector;
 import org.fusioncds.audit.AuditShipper;
 import org.fusioncds.audit.AuditSpool;
 import org.fusioncds.audit.AuditTrail;
 import org.fusioncds.audit.ComplianceQuery;
-import org.fusioncds.assemble.InputAssembler;
-import org.fusioncds.assemble.StudySelector;
 import org.fusioncds.cdshooks.CardStep;
 import org.fusioncds.cdshooks.CdsHooksEndpoints;
 import org.fusioncds.cdshooks.CdsService;
@@ -135,10 +135,15 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @BindToRegistry("admin")
   public AdminEndpoints admin() {
     return new AdminEndpoints(
-        () ->
-            fhirBaseUrl.isBlank()
-                ? null
-                : new ComplianceQuery(gateway().client(fhirBaseUrl, serviceTokens.orNull())),
+        () -> {
+          if (fhirBaseUrl.isBlank()) {
+            return null;
+          }
+          String audits = auditFhirBaseUrl.isBlank() ? fhirBaseUrl : auditFhirBaseUrl;
+          return new ComplianceQuery(
+              gateway().client(fhirBaseUrl, serviceTokens.orNull()),
+              gateway().client(audits, serviceTokens.orNull()));
+        },
         card(),
         auditSpool,
         deadLetters());
@@ -214,8 +219,8 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   }
 
   /**
-   * Sends the spooled AuditEvents to the audit repository ({@code audit.fhir-base-url}, else
-   * {@code fhir.base-url}) with the service's own token; without either they wait in the spool.
+   * Sends the spooled AuditEvents to the audit repository ({@code audit.fhir-base-url}, else {@code
+   * fhir.base-url}) with the service's own token; without either they wait in the spool.
    */
   @BindToRegistry(value = "auditShipper", initMethod = "start", destroyMethod = "close")
   public AuditShipper auditShipper() {

@@ -14,7 +14,6 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.PropertyInject;
-import org.fusioncds.audit.AuditShipper;
 import org.fusioncds.audit.AuditSpool;
 import org.fusioncds.audit.AuditTrail;
 import org.fusioncds.audit.CallAuditPolicy;
@@ -153,10 +152,12 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
     }
     List<TrustedIssuer> issuers = hookIssuers();
     if (issuers.isEmpty()) {
-      LOG.warn("FCDS-7025: no trusted CDS Hooks issuer (security.hook-issuer.*): every hook call"
-          + " will be refused");
+      LOG.warn(
+          "FCDS-7025: no trusted CDS Hooks issuer (security.hook-issuer.*): every hook call"
+              + " will be refused");
     }
-    return BearerRoutePolicy.forHooks(Verifiers.forHooks(issuers, Clock.systemUTC()), publicBaseUrl);
+    return BearerRoutePolicy.forHooks(
+        Verifiers.forHooks(issuers, Clock.systemUTC()), publicBaseUrl);
   }
 
   @BindToRegistry("auditors")
@@ -233,6 +234,9 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
   static List<String> list(String commaSeparated) {
     return commaSeparated == null || commaSeparated.isBlank()
         ? List.of()
-        : Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        : Arrays.stream(commaSeparated.split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .toList();
   }
 }

@@ -54,10 +54,10 @@ public final class GatherStep {
   }
 
   /**
-   * Opens the case: the hook's fhirServer, checked against the allowlist before any connection
-   * (the configured fhir.base-url when the hook names none), a client with the hook's token (else
-   * the service's own) whose every read is audited; then the patient and studies, the eligible
-   * study, or a stop saying why none.
+   * Opens the case: the hook's fhirServer, checked against the allowlist before any connection (the
+   * configured fhir.base-url when the hook names none), a client with the hook's token (else the
+   * service's own) whose every read is audited; then the patient and studies, the eligible study,
+   * or a stop saying why none.
    */
   public PatientCase start(HookRequest request, Exchange exchange) {
     PatientCase c = new PatientCase(request, Instant.now());

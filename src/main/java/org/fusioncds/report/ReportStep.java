@@ -8,7 +8,6 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.fusioncds.audit.AuditEvents;
 import org.fusioncds.audit.AuditTrail;
 import org.fusioncds.cdshooks.PatientCase;
 import org.fusioncds.error.FcdsException;
@@ -73,7 +72,7 @@ public final class ReportStep {
     try {
       response = send(c, ReportBundleBuilder.build(c.report));
     } catch (FcdsException e) {
-      audit.record(AuditEvents.fhirWrite(c.audit, c.fhirBase, List.of(), 0, e.codeText()));
+      audit.record(audit.events().fhirWrite(c.audit, c.fhirBase, List.of(), 0, e.codeText()));
       throw e;
     }
     List<String> written = new ArrayList<>();
@@ -86,7 +85,7 @@ public final class ReportStep {
         c.reportUrl = url(c.fhirBase, new IdType(location));
       }
     }
-    audit.record(AuditEvents.fhirWrite(c.audit, c.fhirBase, written, 200, null));
+    audit.record(audit.events().fhirWrite(c.audit, c.fhirBase, written, 200, null));
     if (c.reportUrl == null) {
       throw new FcdsException(6003, "the transaction answer names no DiagnosticReport");
     }

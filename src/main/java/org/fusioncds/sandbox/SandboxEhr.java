@@ -95,8 +95,8 @@ public final class SandboxEhr implements AutoCloseable {
   }
 
   /**
-   * The current signing key, private half included: printed by {@code demo --stay} so that a
-   * person trying the service can sign hook calls as this (throw-away, loopback-only) EHR.
+   * The current signing key, private half included: printed by {@code demo --stay} so that a person
+   * trying the service can sign hook calls as this (throw-away, loopback-only) EHR.
    */
   public RSAKey privateKey() {
     return current();

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Authentication, and for the module's API authorisation, of inbound calls as a Camel route policy
  * (there is no camel-keycloak in our registry): the bearer token (RFC 6750) is verified by the
- * {@link TokenVerifier} before the route's first step. Refused → the route does not run; the
- * answer is 401 (403 for a missing role, 503 when the issuer's keys cannot be fetched) with an
+ * {@link TokenVerifier} before the route's first step. Refused → the route does not run; the answer
+ * is 401 (403 for a missing role, 503 when the issuer's keys cannot be fetched) with an
  * OperationOutcome that names the code only, and {@code WWW-Authenticate}. Accepted → the {@link
  * Caller} is on the exchange and the token is removed from the message.
  */

@@ -41,20 +41,26 @@ public final class ServiceTokens {
     String s = scope == null || scope.isBlank() ? null : scope;
     return switch (auth) {
       case "none" -> new ServiceTokens(null);
-      case "client-secret" -> new ServiceTokens(
-          ClientCredentialsTokens.forSecret(
-              endpoint(tokenUrl), clientId, required(secret, "client-secret"), s,
-              Clock.systemUTC()));
+      case "client-secret" ->
+          new ServiceTokens(
+              ClientCredentialsTokens.forSecret(
+                  endpoint(tokenUrl),
+                  clientId,
+                  required(secret, "client-secret"),
+                  s,
+                  Clock.systemUTC()));
       case "private-key-jwt" -> {
         JWK key = privateKey(required(privateKeyFile, "private-key-file"));
-        JWSAlgorithm alg = key.getKeyType().getValue().equals("EC")
-            ? JWSAlgorithm.ES384 : JWSAlgorithm.RS384;
+        JWSAlgorithm alg =
+            key.getKeyType().getValue().equals("EC") ? JWSAlgorithm.ES384 : JWSAlgorithm.RS384;
         yield new ServiceTokens(
             ClientCredentialsTokens.forPrivateKeyJwt(
                 endpoint(tokenUrl), clientId, key, alg, s, Clock.systemUTC()));
       }
-      default -> throw new FcdsException(
-          7060, "security.outbound.auth must be none, client-secret or private-key-jwt — " + auth);
+      default ->
+          throw new FcdsException(
+              7060,
+              "security.outbound.auth must be none, client-secret or private-key-jwt — " + auth);
     };
   }
 

@@ -12,11 +12,7 @@ public final class Verifiers {
   public static TokenVerifier forHooks(List<TrustedIssuer> issuers, Clock clock) {
     VerifierSettings settings = VerifierSettings.hookDefaults();
     return new TokenVerifier(
-        issuers,
-        JwksCache.of(settings, clock),
-        ReplayCache.of(settings, clock),
-        settings,
-        clock);
+        issuers, JwksCache.of(settings, clock), ReplayCache.of(settings, clock), settings, clock);
   }
 
   /** The module's API: Keycloak access tokens, reused until they expire (no replay cache). */

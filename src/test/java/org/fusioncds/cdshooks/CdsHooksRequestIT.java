@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -64,9 +63,7 @@ class CdsHooksRequestIT {
   @Test
   void discoveryListsThePatientViewServiceWithItsPrefetch() throws Exception {
     HttpResponse<String> r =
-        HTTP.send(
-            SecuredApp.signed(ehr, base).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
+        HTTP.send(SecuredApp.signed(ehr, base).GET().build(), HttpResponse.BodyHandlers.ofString());
 
     assertEquals(200, r.statusCode());
     JsonNode service = JSON.readTree(r.body()).path("services").path(0);

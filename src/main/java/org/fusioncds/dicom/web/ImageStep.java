@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.fusioncds.assemble.DicomImage;
 import org.fusioncds.assemble.StudySelector;
-import org.fusioncds.audit.AuditEvents;
 import org.fusioncds.audit.AuditTrail;
 import org.fusioncds.cdshooks.PatientCase;
 import org.fusioncds.dicom.Dataset;
@@ -85,13 +84,23 @@ public final class ImageStep implements AutoCloseable {
               ? firstInstance(client, studyUid, series.getUid())
               : series.getInstanceFirstRep().getUid();
       DicomImage image = retrieve(client, studyUid, series.getUid(), instanceUid);
-      guard.audit().record(
-          AuditEvents.dicomRead(c.audit, base, studyUid, series.getUid(), instanceUid, true, null));
+      guard
+          .audit()
+          .record(
+              guard
+                  .audit()
+                  .events()
+                  .dicomRead(c.audit, base, studyUid, series.getUid(), instanceUid, true, null));
       return image;
     } catch (FcdsException e) {
-      guard.audit().record(
-          AuditEvents.dicomRead(
-              c.audit, base, studyUid, series.getUid(), instanceUid, false, e.codeText()));
+      guard
+          .audit()
+          .record(
+              guard
+                  .audit()
+                  .events()
+                  .dicomRead(
+                      c.audit, base, studyUid, series.getUid(), instanceUid, false, e.codeText()));
       throw e;
     }
   }
