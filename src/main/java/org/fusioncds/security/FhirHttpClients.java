@@ -1,0 +1,56 @@
+package org.fusioncds.security;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.apache.ApacheRestfulClientFactory;
+import ca.uhn.fhir.rest.client.api.IRestfulClientFactory;
+import org.apache.http.impl.client.HttpClientBuilder;
+
+/**
+ * Makes the HAPI FHIR clients of a context (FHIR R4 RESTful API) refuse redirects: a 30x from a
+ * FHIR server becomes an error, never a request to wherever its {@code Location} points, so a
+ * server that passed the {@link OutboundUrlPolicy} cannot send us on to a host the policy would
+ * refuse (CDS Hooks 2.0.1 §fhirServer, SSRF).
+ *
+ * <p>HAPI's {@link ApacheRestfulClientFactory} drops a client given to {@code setHttpClient}
+ * whenever a timeout or pool size is set afterwards, and builds its default one again, which
+ * follows redirects. So the context gets a factory whose every Apache HttpClient is built with
+ * redirect handling disabled, whatever is set on it later.
+ */
+public final class FhirHttpClients {
+
+  private FhirHttpClients() {}
+
+  /**
+   * Replaces the context's restful client factory with one that never follows redirects, keeping
+   * its server validation mode and pool sizes. The context is changed for every user of it: call
+   * this on the context the module's FHIR clients use, before creating clients.
+   *
+   * @param connectTimeoutMs the limit to open a connection
+   * @param socketTimeoutMs the limit to wait for each read of the response
+   */
+  public static void configure(FhirContext ctx, int connectTimeoutMs, int socketTimeoutMs) {
+    IRestfulClientFactory old = ctx.getRestfulClientFactory();
+    NoRedirectClientFactory factory = new NoRedirectClientFactory(ctx);
+    factory.setServerValidationMode(old.getServerValidationMode());
+    factory.setConnectionRequestTimeout(old.getConnectionRequestTimeout());
+    factory.setPoolMaxTotal(old.getPoolMaxTotal());
+    factory.setPoolMaxPerRoute(old.getPoolMaxPerRoute());
+    factory.setConnectTimeout(connectTimeoutMs);
+    factory.setSocketTimeout(socketTimeoutMs);
+    factory.setHttpClient(factory.getNativeHttpClient());
+    ctx.setRestfulClientFactory(factory);
+  }
+
+  /** HAPI's Apache client factory, its HttpClient builder with redirect handling off. */
+  static final class NoRedirectClientFactory extends ApacheRestfulClientFactory {
+
+    NoRedirectClientFactory(FhirContext ctx) {
+      super(ctx);
+    }
+
+    @Override
+    protected HttpClientBuilder getHttpClientBuilder() {
+      return super.getHttpClientBuilder().disableRedirectHandling();
+    }
+  }
+}
