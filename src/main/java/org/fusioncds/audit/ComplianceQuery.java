@@ -43,13 +43,12 @@ public final class ComplianceQuery {
   }
 
   /**
-   * Reports on {@code fhir}, AuditEvents on {@code auditRepository} (the {@code audit.fhir-base-url}
-   * of a deployment whose audit repository is not its FHIR server).
+   * Reports on {@code fhir}, AuditEvents on {@code auditRepository} (the {@code
+   * audit.fhir-base-url} of a deployment whose audit repository is not its FHIR server).
    */
   public ComplianceQuery(IGenericClient fhir, IGenericClient auditRepository) {
     this.search = new TrailSearch(fhir, DEFAULT_MAX_REPORTS, TrailSearch.PAGE_SIZE);
-    this.auditSearch =
-        new TrailSearch(auditRepository, DEFAULT_MAX_REPORTS, TrailSearch.PAGE_SIZE);
+    this.auditSearch = new TrailSearch(auditRepository, DEFAULT_MAX_REPORTS, TrailSearch.PAGE_SIZE);
   }
 
   public ComplianceQuery(IGenericClient fhir, int maxReports) {

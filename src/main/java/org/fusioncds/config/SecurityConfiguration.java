@@ -23,6 +23,7 @@ import org.fusioncds.security.OutboundUrlPolicy;
 import org.fusioncds.security.ServiceTokens;
 import org.fusioncds.security.TokenVerifier;
 import org.fusioncds.security.TrustedIssuer;
+import org.fusioncds.security.Verifiers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
