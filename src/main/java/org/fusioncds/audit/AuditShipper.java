@@ -39,7 +39,8 @@ public final class AuditShipper implements AutoCloseable {
 
   /**
    * @param spool where the events wait
-   * @param repository a client of the audit repository, asked for anew before every batch
+   * @param repository a client of the audit repository, asked for anew before every batch; null
+   *     while none is configured (the events wait)
    * @param batchSize the most events in one transaction
    * @param interval how long to wait when the spool is empty; also the first back-off
    */
@@ -114,11 +115,15 @@ public final class AuditShipper implements AutoCloseable {
    * @throws RuntimeException what sending threw; the batch stays in the spool
    */
   int shipOnce() {
+    IGenericClient client = repository.get();
+    if (client == null) {
+      return 0; // no repository configured: the events wait in the spool
+    }
     List<AuditSpool.Entry> batch = spool.oldest(batchSize);
     if (batch.isEmpty()) {
       return 0;
     }
-    AuditBatch.send(repository.get(), batch);
+    AuditBatch.send(client, batch);
     batch.forEach(spool::remove);
     sent.addAndGet(batch.size());
     return batch.size();

@@ -224,18 +224,25 @@ public class FusionCdsConfiguration implements CamelConfiguration {
    */
   @BindToRegistry(value = "auditShipper", initMethod = "start", destroyMethod = "close")
   public AuditShipper auditShipper() {
+    if (auditShipper != null) {
+      return auditShipper;
+    }
     String base = auditFhirBaseUrl.isBlank() ? fhirBaseUrl : auditFhirBaseUrl;
     if (base.isBlank()) {
       LOG.warn(
           "FCDS-7080: no audit repository (audit.fhir-base-url, fhir.base-url): AuditEvents stay"
               + " in the spool until one is configured");
     }
-    return new AuditShipper(
-        auditSpool,
-        () -> base.isBlank() ? null : gateway().client(base, serviceTokens.orNull()),
-        auditBatchSize,
-        Duration.ofMillis(auditIntervalMs));
+    auditShipper =
+        new AuditShipper(
+            auditSpool,
+            () -> base.isBlank() ? null : gateway().client(base, serviceTokens.orNull()),
+            auditBatchSize,
+            Duration.ofMillis(auditIntervalMs));
+    return auditShipper;
   }
+
+  private AuditShipper auditShipper;
 
   @BindToRegistry("images")
   public ImageStep images() {

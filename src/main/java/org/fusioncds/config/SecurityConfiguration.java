@@ -139,8 +139,18 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
     return new CallAuditPolicy(auditTrail());
   }
 
+  private BearerRoutePolicy hookCallers;
+
+  /** One instance: its replay cache must see every hook call. */
   @BindToRegistry("hookCallers")
   public BearerRoutePolicy hookCallers() {
+    if (hookCallers == null) {
+      hookCallers = newHookCallers();
+    }
+    return hookCallers;
+  }
+
+  private BearerRoutePolicy newHookCallers() {
     if (insecureHooks) {
       if (!dev()) {
         throw new FcdsException(
