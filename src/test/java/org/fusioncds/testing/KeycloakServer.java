@@ -122,7 +122,8 @@ public final class KeycloakServer {
     String admin = adminToken();
     URI client = clientUri(clientId, admin);
     ObjectNode rep = (ObjectNode) send(get(client, admin), 200);
-    ObjectNode attributes = rep.with("attributes");
+    ObjectNode attributes =
+        rep.get("attributes") instanceof ObjectNode a ? a : rep.putObject("attributes");
     attributes.put("use.jwks.url", "false");
     attributes.put("use.jwks.string", "true");
     attributes.put("jwks.string", publicKeys.toPublicJWKSet().toString());
