@@ -20,10 +20,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A token is kept until its {@code expires_in} less a margin of max(10 s, 10 % of its lifetime)
  * has passed, then fetched again; one thread fetches while the others wait for its result. A token
- * without {@code expires_in} is used for one call only. Errors: 7051 the endpoint cannot be reached
- * or does not answer in time, 7052 it refuses (HTTP status and the OAuth {@code error} code), 7053
- * the answer is malformed, 7055 the client key cannot sign. Tokens, secrets and assertions are
- * never logged nor put in messages.
+ * without {@code expires_in} is used for one call only. The given clock decides only when to renew;
+ * a client assertion is always dated by the system clock, which the token endpoint checks its
+ * {@code iat} and {@code exp} against. Errors: 7051 the endpoint cannot be reached or does not
+ * answer in time, 7052 it refuses (HTTP status and the OAuth {@code error} code), 7053 the answer
+ * is malformed, 7055 the client key cannot sign. Tokens, secrets and assertions are never logged
+ * nor put in messages.
  */
 public final class ClientCredentialsTokens implements Supplier<String> {
 
@@ -122,7 +124,7 @@ public final class ClientCredentialsTokens implements Supplier<String> {
 
   private Cached fetch() {
     Instant sentAt = clock.instant();
-    TokenAnswer answer = endpoint.request(sentAt);
+    TokenAnswer answer = endpoint.request(Instant.now()); // the assertion is checked in real time
     LOG.debug(
         "access token for client {} from {}, expires_in {}",
         endpoint.client().clientId(),
