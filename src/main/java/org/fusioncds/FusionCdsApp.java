@@ -39,7 +39,9 @@ public final class FusionCdsApp implements AutoCloseable {
   }
 
   private static Main configured(Map<String, String> overrides) {
-    Main main = new Main(FusionCdsApp.class);
+    // no package scan (new Main(Class) would scan org.fusioncds and make every configuration, and
+    // so every bean, a second time): the configurations are named, security first
+    Main main = new Main();
     main.configure().addConfiguration(SecurityConfiguration.class);
     main.configure().addConfiguration(FusionCdsConfiguration.class);
     Properties p = new Properties();

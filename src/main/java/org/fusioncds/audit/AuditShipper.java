@@ -55,10 +55,10 @@ public final class AuditShipper implements AutoCloseable {
     this.interval = interval;
   }
 
-  /** Starts the daemon thread {@code audit-shipper}. */
+  /** Starts the daemon thread {@code audit-shipper}; once (a second call does nothing). */
   public synchronized void start() {
     if (thread != null) {
-      throw new IllegalStateException("audit shipper already started");
+      return;
     }
     running = true;
     thread = new Thread(this::loop, "audit-shipper");
