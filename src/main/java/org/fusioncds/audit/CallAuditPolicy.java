@@ -63,7 +63,9 @@ public final class CallAuditPolicy extends RoutePolicySupport {
     }
     exchange.getMessage().setHeader(REQUEST_ID_HEADER, ctx.requestId());
     try {
-      trail.record(event(trail.events(), exchange, ctx));
+      AuditEvent e = event(trail.events(), exchange, ctx);
+      LOG.debug("request {} audited: {}", ctx.requestId(), e.getOutcomeDesc());
+      trail.record(e);
     } catch (FcdsException e) {
       LOG.error("{} — audit record of request {} not kept", e.getMessage(), ctx.requestId());
     }

@@ -47,6 +47,9 @@ class SandboxFhirConfig {
     s.setAutoCreatePlaceholderReferenceTargets(settings.placeholderReferenceTargets());
     s.setPopulateIdentifierInAutoCreatedPlaceholderReferenceTargets(
         settings.placeholderReferenceTargets());
+    // ids it assigns are UUIDs, as many servers do; an audit repository can then hold
+    // placeholders for the resources an AuditEvent names (HAPI refuses numeric client ids)
+    s.setResourceServerIdStrategy(JpaStorageSettings.IdStrategyEnum.UUID);
     return s;
   }
 

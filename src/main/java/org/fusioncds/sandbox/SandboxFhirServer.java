@@ -51,6 +51,14 @@ public final class SandboxFhirServer implements AutoCloseable {
       }
     }
 
+    /**
+     * An audit repository of its own: the AuditEvents name resources the FHIR server holds, which
+     * it keeps as placeholders (searchable, so the compliance query finds a report's trail).
+     */
+    public static Settings auditRepository(int port) {
+      return new Settings(port, true);
+    }
+
     /** A free port, strict references. */
     public static Settings defaults() {
       return new Settings(0, false);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.fusioncds.FusionCdsApp;
+import org.fusioncds.audit.AuditSpool;
 import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.testing.FreePort;
 import org.fusioncds.testing.SecuredApp;
@@ -126,6 +128,24 @@ class CdsHooksRequestIT {
     assertEquals(404, r.statusCode());
     assertEquals(List.of("FCDS-1013"), codes(r));
     assertEquals("OperationOutcome", JSON.readTree(r.body()).path("resourceType").asText());
+  }
+
+  @Test
+  void anUnsignedCallIs401AndItsRefusalWaitsInTheAuditSpool() throws Exception {
+    AuditSpool spool =
+        app.camelContext().getRegistry().lookupByNameAndType("auditSpool", AuditSpool.class);
+    int before = spool.size();
+
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(401, r.statusCode());
+    assertEquals(List.of("FCDS-7001"), codes(r));
+    List<AuditSpool.Entry> waiting = spool.oldest(before + 10);
+    assertEquals(before + 1, waiting.size());
+    assertEquals("FCDS-7001", waiting.get(waiting.size() - 1).event().getOutcomeDesc());
   }
 
   private static HttpResponse<String> post(String path, byte[] body) throws Exception {

@@ -1,6 +1,9 @@
 package org.fusioncds.testing;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.CacheControlDirective;
+import ca.uhn.fhir.rest.api.SortOrderEnum;
+import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -154,7 +157,7 @@ public final class TrailFixture {
 
   // --- the audit trail ---
 
-  /** Every AuditEvent of a repository (all pages). */
+  /** Every AuditEvent of a repository (all pages), newest first. */
   public static List<AuditEvent> all(String baseUrl) {
     IGenericClient client = FHIR.newRestfulGenericClient(baseUrl);
     List<AuditEvent> out = new ArrayList<>();
@@ -162,7 +165,9 @@ public final class TrailFixture {
         client
             .search()
             .forResource(AuditEvent.class)
-            .count(500)
+            .sort(new SortSpec("date", SortOrderEnum.DESC))
+            .count(50)
+            .cacheControl(new CacheControlDirective().setNoCache(true)) // HAPI reuses results 60 s
             .returnBundle(Bundle.class)
             .execute();
     while (page != null) {
