@@ -103,6 +103,7 @@ public final class HookBenchmark {
       }
     }
     Report.line("total run time %.0f s", (System.nanoTime() - start) / 1e9);
+    EHR.close();
   }
 
   /** The EHR that signs every hook call of the benchmark (its JWT is part of what is timed). */
