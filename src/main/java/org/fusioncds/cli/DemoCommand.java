@@ -22,18 +22,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.fusioncds.FusionCdsApp;
 import org.fusioncds.audit.AuditShipper;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.sandbox.SandboxServers;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
+import org.fusioncds.sandbox.cohort.CohortLoader;
+import org.fusioncds.sandbox.cohort.CohortLoader.LoadedPatient;
 import org.fusioncds.sandbox.cohort.VisitFrame;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DiagnosticReport;
-import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Provenance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,7 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
       out.printf("- DICOMweb over the cohort's files: %s%n", servers.dicomWeb().baseUrl());
       IGenericClient fhir =
           FhirContext.forR4Cached().newRestfulGenericClient(servers.fhir().baseUrl());
-      List<Patient> loaded = load(fhir, cohort);
+      List<LoadedPatient> loaded = CohortLoader.load(fhir, cohort);
       int port = org.fusioncds.sandbox.FreePorts.find();
       String base = "http://127.0.0.1:" + port;
       try (SandboxEhr ehr = SandboxEhr.start();
@@ -176,45 +176,16 @@ public final class DemoCommand implements Callable<Integer> {
         count.getTotal(), shipped ? "" : " (some still in the spool)");
   }
 
-  private record Patient(String id, boolean image, boolean labs, boolean pneumonia) {}
-
-  private static List<Patient> load(IGenericClient fhir, Path cohort) throws IOException {
-    List<String> labels = Files.readAllLines(cohort.resolve("labels.csv"));
-    List<Patient> out = new ArrayList<>();
-    try (Stream<Path> files = Files.list(cohort.resolve("fhir"))) {
-      for (Path f : files.sorted().toList()) {
-        Bundle b =
-            FhirContext.forR4Cached()
-                .newJsonParser()
-                .parseResource(Bundle.class, Files.readString(f));
-        fhir.transaction().withBundle(b).execute();
-        String id = f.getFileName().toString().replace(".json", "");
-        String label =
-            labels.stream().filter(l -> l.startsWith(id + ",")).findFirst().orElse(",,0");
-        boolean image = !label.startsWith(id + ",,");
-        boolean labs =
-            b.getEntry().stream()
-                .anyMatch(
-                    e ->
-                        e.getResource() instanceof Observation o
-                            && "laboratory"
-                                .equals(o.getCategoryFirstRep().getCodingFirstRep().getCode()));
-        out.add(new Patient(id, image, labs, label.endsWith(",1")));
-      }
-    }
-    return out;
-  }
-
   /** One patient of each kind: image and labs, image without labs, no image; then a repeat. */
   private static void callHooks(
       PrintWriter out,
       IGenericClient fhir,
       String fhirBase,
       String hook,
-      List<Patient> patients,
+      List<LoadedPatient> patients,
       SandboxEhr ehr)
       throws Exception {
-    List<Patient> chosen = new ArrayList<>();
+    List<LoadedPatient> chosen = new ArrayList<>();
     patients.stream()
         .filter(p -> p.image() && p.labs() && p.pneumonia())
         .findFirst()
@@ -225,7 +196,7 @@ public final class DemoCommand implements Callable<Integer> {
         .ifPresent(chosen::add);
     patients.stream().filter(p -> p.image() && !p.labs()).findFirst().ifPresent(chosen::add);
     patients.stream().filter(p -> !p.image()).findFirst().ifPresent(chosen::add);
-    for (Patient p : chosen) {
+    for (LoadedPatient p : chosen) {
       out.printf(
           "== patient-view for Patient/%s (%s, %s; synthetic ground truth: %s)%n",
           p.id(),
@@ -238,7 +209,7 @@ public final class DemoCommand implements Callable<Integer> {
       printCards(out, fhir, answer);
     }
     if (!chosen.isEmpty()) {
-      Patient again = chosen.get(0);
+      LoadedPatient again = chosen.get(0);
       long t0 = System.nanoTime();
       JsonNode answer = call(hook, fhirBase, again.id(), ehr);
       JsonNode card = answer.path("cards").path(0);

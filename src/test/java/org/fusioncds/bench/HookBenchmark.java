@@ -9,16 +9,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.fusioncds.FusionCdsApp;
 import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.sandbox.SandboxServers;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
+import org.fusioncds.sandbox.cohort.CohortLoader;
 import org.fusioncds.sandbox.cohort.VisitFrame;
 import org.fusioncds.testing.SecuredApp;
-import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Observation;
 
 /**
  * The hook benchmark (fusion-cds issue 4): a {@code main}, not a test. In one run, on the sandbox
@@ -141,29 +139,10 @@ public final class HookBenchmark {
 
   /** Loads the cohort; the ids of patients with a radiograph and labs, in file order. */
   private static List<String> load(String fhirBase, Path cohort) throws Exception {
-    FhirContext ctx = FhirContext.forR4Cached();
-    IGenericClient fhir = ctx.newRestfulGenericClient(fhirBase);
-    List<String> labels = Files.readAllLines(cohort.resolve("labels.csv"));
-    List<String> out = new ArrayList<>();
-    try (Stream<Path> files = Files.list(cohort.resolve("fhir"))) {
-      for (Path f : files.sorted().toList()) {
-        Bundle b = ctx.newJsonParser().parseResource(Bundle.class, Files.readString(f));
-        fhir.transaction().withBundle(b).execute();
-        String id = f.getFileName().toString().replace(".json", "");
-        boolean image =
-            labels.stream().anyMatch(l -> l.startsWith(id + ",") && !l.startsWith(id + ",,"));
-        boolean labs =
-            b.getEntry().stream()
-                .anyMatch(
-                    e ->
-                        e.getResource() instanceof Observation o
-                            && "laboratory"
-                                .equals(o.getCategoryFirstRep().getCodingFirstRep().getCode()));
-        if (image && labs) {
-          out.add(id);
-        }
-      }
-    }
-    return out;
+    IGenericClient fhir = FhirContext.forR4Cached().newRestfulGenericClient(fhirBase);
+    return CohortLoader.load(fhir, cohort).stream()
+        .filter(p -> p.image() && p.labs())
+        .map(CohortLoader.LoadedPatient::id)
+        .toList();
   }
 }

@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.fusioncds.audit.BalpCodes;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
+import org.fusioncds.sandbox.cohort.CohortLoader;
 import org.fusioncds.sandbox.cohort.VisitFrame;
 import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -23,7 +23,6 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
-import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 
 /**
@@ -57,26 +56,11 @@ public final class TrailFixture {
   /** Loads the cohort and the Synthea patients into the FHIR server; notes their PHI. */
   public void load(String fhirBase) throws IOException {
     IGenericClient fhir = FHIR.newRestfulGenericClient(fhirBase);
-    List<String> labels = Files.readAllLines(cohort.resolve("labels.csv"));
-    try (Stream<Path> files = Files.list(cohort.resolve("fhir"))) {
-      for (Path f : files.sorted().toList()) {
-        Bundle b = FHIR.newJsonParser().parseResource(Bundle.class, Files.readString(f));
-        fhir.transaction().withBundle(b).execute();
-        String id = f.getFileName().toString().replace(".json", "");
-        boolean image =
-            labels.stream().anyMatch(l -> l.startsWith(id + ",") && !l.startsWith(id + ",,"));
-        boolean labs =
-            b.getEntry().stream()
-                .anyMatch(
-                    e ->
-                        e.getResource() instanceof Observation o
-                            && "laboratory"
-                                .equals(o.getCategoryFirstRep().getCodingFirstRep().getCode()));
-        if (image && labs) {
-          withImageAndLabs.add(id);
-        }
-        notePhi(b, id);
+    for (CohortLoader.LoadedPatient p : CohortLoader.load(fhir, cohort)) {
+      if (p.image() && p.labs()) {
+        withImageAndLabs.add(p.id());
       }
+      notePhi(p.bundle(), p.id());
     }
     for (Path f : TestData.files("fhir/synthea-r4")) {
       Bundle b = FHIR.newJsonParser().parseResource(Bundle.class, Files.readString(f));
