@@ -27,6 +27,7 @@ final class ClaimsCheck {
       throw Refusal.WRONG_AUDIENCE.exception();
     }
     requireClaims(claims);
+    checkType(claims);
     checkTimes(instant(claims.getExpirationTime()), instant(claims.getIssueTime()), claims, now);
     checkTenant(claims, issuer);
   }
@@ -39,6 +40,17 @@ final class ClaimsCheck {
             || (claims.getSubject() == null && CallerClaims.clientId(claims) == null);
     if (missing) {
       throw Refusal.MISSING_CLAIM.exception();
+    }
+  }
+
+  /**
+   * A Keycloak ID, refresh or logout token ({@code typ} claim other than {@code Bearer}) is not an
+   * access token, even when addressed to us; EHR tokens usually carry no {@code typ} claim.
+   */
+  private static void checkType(JWTClaimsSet claims) {
+    Object typ = claims.getClaim("typ");
+    if (typ != null && !"Bearer".equalsIgnoreCase(typ.toString())) {
+      throw Refusal.NOT_ACCESS_TOKEN.exception();
     }
   }
 

@@ -22,7 +22,8 @@ public enum Refusal {
   TENANT_REFUSED(7013, 401, "tenant-refused", "token tenant not accepted"),
   KEYS_UNAVAILABLE(7014, 503, "keys-unavailable", "issuer keys unavailable"),
   LIFETIME_TOO_LONG(7015, 401, "lifetime-too-long", "token lifetime too long"),
-  REPLAY_CACHE_FULL(7016, 503, "replay-cache-full", "replay cache full");
+  REPLAY_CACHE_FULL(7016, 503, "replay-cache-full", "replay cache full"),
+  NOT_ACCESS_TOKEN(7017, 401, "not-access-token", "token is not an access token");
 
   private final int code;
   private final int httpStatus;

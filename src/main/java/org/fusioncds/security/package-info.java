@@ -7,7 +7,7 @@
  * Inbound checks run as Camel route policies ({@link org.fusioncds.security.BearerRoutePolicy})
  * before a route's first step.
  *
- * <p>Errors: 7001–7016 the bearer-token refusals of {@link org.fusioncds.security.TokenVerifier}
+ * <p>Errors: 7001–7017 the bearer-token refusals of {@link org.fusioncds.security.TokenVerifier}
  * (listed in {@link org.fusioncds.security.Refusal}); 7021 a missing role (403); 7022–7026
  * configuration (7024: the insecure switch is on); 7029 the sandbox EHR; 7030–7036 refused outbound
  * URLs (400); 7051–7055 outbound tokens; 7060–7062 the outbound token settings.

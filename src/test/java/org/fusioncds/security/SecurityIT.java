@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -49,6 +52,11 @@ import org.fusioncds.testing.KeycloakServer;
 import org.fusioncds.testing.SecuredApp;
 import org.fusioncds.testing.TrailFixture;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Endpoint;
+import org.hl7.fhir.r4.model.ImagingStudy;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -88,7 +96,7 @@ class SecurityIT {
   static void startEverything() throws Exception {
     keycloak = KeycloakServer.shared();
     Path work = Files.createTempDirectory("security-it");
-    data = TrailFixture.generate(work.resolve("cohort"), 10, 515151L);
+    data = TrailFixture.generate(work.resolve("cohort"), 14, 515151L);
     clinical = SandboxServers.start(data.dicomFolder());
     data.load(clinical.fhir().baseUrl());
     TokenVerifier keycloakTokens =
@@ -299,6 +307,53 @@ class SecurityIT {
     AuditEvent e = only(trail(requestId));
     assertEquals(AuditEvent.AuditEventOutcome._4, e.getOutcome());
     assertEquals("FCDS-" + code, e.getOutcomeDesc());
+  }
+
+  @Test
+  @Order(13)
+  void aDicomWebEndpointOffTheAllowlistIsNeverCalledAndTheImageIsDisclosedMissing()
+      throws Exception {
+    String patient = data.withImageAndLabs(4);
+    String requestId = "it-pacs-" + UUID.randomUUID();
+    IGenericClient fhir =
+        FhirContext.forR4Cached().newRestfulGenericClient(clinical.fhir().baseUrl());
+    fhir.registerInterceptor(
+        new BearerTokenAuthInterceptor(keycloak.clientToken("fusion-cds", SECRET)));
+    try (ConnectionCounter pacs = ConnectionCounter.open()) {
+      Endpoint endpoint = new Endpoint();
+      endpoint.setStatus(Endpoint.EndpointStatus.ACTIVE);
+      endpoint.setConnectionType(
+          new Coding(
+              "http://terminology.hl7.org/CodeSystem/endpoint-connection-type",
+              "dicom-wado-rs",
+              "DICOM WADO-RS"));
+      endpoint.addPayloadType().setText("DICOM");
+      endpoint.setAddress("http://127.0.0.1:" + pacs.port() + "/dicom-web");
+      String id =
+          fhir.create().resource(endpoint).execute().getId().toUnqualifiedVersionless().getValue();
+      ImagingStudy study =
+          (ImagingStudy)
+              fhir.search()
+                  .byUrl("ImagingStudy?patient=" + patient)
+                  .returnBundle(Bundle.class)
+                  .execute()
+                  .getEntryFirstRep()
+                  .getResource();
+      fhir.update().resource(study.addEndpoint(new Reference(id))).execute();
+
+      HttpResponse<String> r = hook(patient, ehr.sign(hooks), requestId, null);
+
+      assertEquals(200, r.statusCode(), r.body());
+      assertTrue(r.body().contains("Inputs missing**: image"), "the card says so: " + r.body());
+      assertEquals(0, pacs.accepted(), "nothing connected to the unlisted PACS");
+    }
+    AuditEvent retrieval =
+        only(
+            trail(requestId).stream()
+                .filter(e -> TrailFixture.kind(e).equals("dicom-read"))
+                .toList());
+    assertEquals(AuditEvent.AuditEventOutcome._8, retrieval.getOutcome());
+    assertEquals("FCDS-7031", retrieval.getOutcomeDesc());
   }
 
   @Test

@@ -75,7 +75,7 @@ public final class TrailFixture {
       synthea.add(id);
       notePhi(b, id);
     }
-    if (withImageAndLabs.size() < 4) {
+    if (withImageAndLabs.size() < 5) {
       throw new IllegalStateException("cohort too small: " + withImageAndLabs.size());
     }
   }
