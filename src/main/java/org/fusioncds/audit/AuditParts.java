@@ -80,6 +80,9 @@ final class AuditParts {
   static AuditEventAgentComponent server(String serverBase) {
     AuditEventAgentComponent agent = new AuditEventAgentComponent().setRequestor(false);
     agent.getType().addCoding(BalpCodes.destination());
+    if (serverBase == null) { // refused before any connection: no server to name
+      return agent.setWho(new Reference().setDisplay("none: refused before connecting"));
+    }
     agent.setWho(new Reference().setDisplay(serverBase));
     agent
         .getNetwork()

@@ -198,6 +198,16 @@ class AuditEventsTest {
   }
 
   @Test
+  void aDicomReadRefusedBeforeAnyConnectionNamesNoServer() {
+    AuditEvent refused = EVENTS.dicomRead(CTX, null, "1.2.3", "1.2.3.4", null, false, "FCDS-7031");
+
+    AuditEventAgentComponent server = agent(refused, BalpCodes.DCM, "110152");
+    assertEquals("none: refused before connecting", server.getWho().getDisplay());
+    assertFalse(server.hasNetwork());
+    assertEquals("FCDS-7031", refused.getOutcomeDesc());
+  }
+
+  @Test
   void dicomReadNamesTheStudyByItsInstanceUid() {
     AuditEvent e = EVENTS.dicomRead(CTX, PACS, "1.2.3", "1.2.3.4", null, true, null);
     AuditEvent failed = EVENTS.dicomRead(CTX, PACS, "1.2.3", null, null, false, "FCDS-2101");

@@ -344,7 +344,12 @@ class SecurityIT {
       HttpResponse<String> r = hook(patient, ehr.sign(hooks), requestId, null);
 
       assertEquals(200, r.statusCode(), r.body());
-      assertTrue(r.body().contains("Inputs missing**: image"), "the card says so: " + r.body());
+      String detail = JSON.readTree(r.body()).path("cards").path(0).path("detail").asText();
+      assertTrue(
+          java.util.regex.Pattern.compile("Inputs missing\\*\\*: [^\\n]*\\bimage\\b")
+              .matcher(detail)
+              .find(),
+          "the card says the image is missing: " + detail);
       assertEquals(0, pacs.accepted(), "nothing connected to the unlisted PACS");
     }
     AuditEvent retrieval =
