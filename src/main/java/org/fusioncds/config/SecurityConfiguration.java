@@ -128,10 +128,17 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
     return spool();
   }
 
+  private ServiceTokens serviceTokens;
+
+  /** One instance: its token cache serves every outbound call. */
   @BindToRegistry("serviceTokens")
   public ServiceTokens serviceTokens() {
-    return ServiceTokens.from(
-        outboundAuth, outboundTokenUrl, clientId, clientSecret, privateKeyFile, scope);
+    if (serviceTokens == null) {
+      serviceTokens =
+          ServiceTokens.from(
+              outboundAuth, outboundTokenUrl, clientId, clientSecret, privateKeyFile, scope);
+    }
+    return serviceTokens;
   }
 
   @BindToRegistry("callAudit")
@@ -207,6 +214,11 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
   }
 
   private OutboundUrlPolicy urlPolicy(String bases) {
+    if (list(bases).isEmpty()) {
+      LOG.warn(
+          "FCDS-7027: an allowlist (security.fhir-servers / security.dicomweb-servers) is empty:"
+              + " every such URL named by a request will be refused");
+    }
     return new OutboundUrlPolicy(
         dev() ? OutboundUrlPolicy.Mode.DEV : OutboundUrlPolicy.Mode.PRODUCTION, list(bases));
   }

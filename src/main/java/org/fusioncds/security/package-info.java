@@ -9,7 +9,8 @@
  *
  * <p>Errors: 7001–7017 the bearer-token refusals of {@link org.fusioncds.security.TokenVerifier}
  * (listed in {@link org.fusioncds.security.Refusal}); 7021 a missing role (403); 7022–7026
- * configuration (7024: the insecure switch is on); 7029 the sandbox EHR; 7030–7036 refused outbound
- * URLs (400); 7051–7055 outbound tokens; 7060–7062 the outbound token settings.
+ * configuration (7024: the insecure switch is on; 7025, 7027: nobody trusted, nothing allowed);
+ * 7029 the sandbox EHR; 7030–7036 refused outbound URLs (400); 7051–7055 outbound tokens; 7060–7062
+ * the outbound token settings.
  */
 package org.fusioncds.security;
