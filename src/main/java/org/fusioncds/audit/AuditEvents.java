@@ -131,7 +131,7 @@ public final class AuditEvents {
     AuditEvent e = base(BalpCodes.rest(), read.action(), outcome);
     e.addSubtype(BalpCodes.interaction(read.subtype()));
     if (outcome != AuditEventOutcome._0) {
-      e.setOutcomeDesc("HTTP " + httpStatus);
+      e.setOutcomeDesc(httpStatus == 0 ? "no answer" : "HTTP " + httpStatus);
     }
     outbound(e, ctx, serverBase);
     if (read.reference() != null) {

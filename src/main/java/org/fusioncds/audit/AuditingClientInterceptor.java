@@ -13,9 +13,9 @@ import ca.uhn.fhir.rest.client.api.IHttpResponse;
  *
  * <p>Not recorded here: POSTs (the write-back transaction is recorded by the caller with {@link
  * AuditEvents#fhirWrite}, which knows the written locations; a search by POST is not made by
- * fusion-cds) and requests that got no answer at all (connection refused, timeout): nothing reaches
- * {@code interceptResponse} then, so the caller records those with {@link AuditEvents#fhirRead} and
- * status 0 when it catches the client's exception.
+ * fusion-cds). A request that got no answer at all (connection refused, timeout) never reaches
+ * {@code interceptResponse}: the caller that catches the client's exception calls {@link
+ * #recordUnanswered()} on the same thread, which records it with outcome 8, "no answer".
  *
  * <p>Fails closed: when the event cannot be spooled, {@code interceptResponse} throws FCDS-7071 and
  * the read fails with it.
@@ -50,6 +50,19 @@ public final class AuditingClientInterceptor implements IClientInterceptor {
         trail
             .events()
             .fhirRead(ctx, base, "GET", relative(request.getUri()), response.getStatus()));
+  }
+
+  /**
+   * Records the GET this thread sent that got no answer (connection refused, timeout), if any: call
+   * it where the client's exception is caught, on the thread that made the request.
+   */
+  public void recordUnanswered() {
+    IHttpRequest request = pending.get();
+    pending.remove();
+    if (request != null) {
+      String base = serverBase.substring(0, serverBase.length() - 1);
+      trail.record(trail.events().fhirRead(ctx, base, "GET", relative(request.getUri()), 0));
+    }
   }
 
   /** The request relative to the server base ({@code Observation?patient=1}). */

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import org.fusioncds.assemble.DicomImage;
 import org.fusioncds.assemble.ModelInputs;
 import org.fusioncds.audit.AuditContext;
+import org.fusioncds.audit.AuditingClientInterceptor;
 import org.fusioncds.inference.InferenceResult;
 import org.fusioncds.report.ReportRequest;
 import org.fusioncds.report.ResultKey;
@@ -29,6 +30,10 @@ public final class PatientCase {
   public final HookRequest request;
   public final Instant evaluationTime;
   public volatile AuditContext audit;
+
+  /** Audits the case's FHIR reads; told of a read that got no answer where that is caught. */
+  public volatile AuditingClientInterceptor reads;
+
   public volatile IGenericClient fhir;
   public volatile String fhirBase;
   public volatile Patient patient;

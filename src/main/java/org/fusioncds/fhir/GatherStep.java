@@ -69,14 +69,11 @@ public final class GatherStep {
     } else {
       throw new FcdsException(3006, "the hook names no fhirServer and fhir.base-url is not set");
     }
-    c.fhir =
-        gateway.client(
-            c.fhirBase,
-            tokens(request),
-            new AuditingClientInterceptor(outbound.audit(), c.audit, c.fhirBase));
+    c.reads = new AuditingClientInterceptor(outbound.audit(), c.audit, c.fhirBase);
+    c.fhir = gateway.client(c.fhirBase, tokens(request), c.reads);
     FhirGateway.PrefetchView prefetch = new FhirGateway.PrefetchView(fhir, request.prefetch());
     ClinicalData patientAndStudies =
-        gateway.readPatientAndStudies(c.fhir, request.patientId(), prefetch);
+        audited(c, () -> gateway.readPatientAndStudies(c.fhir, request.patientId(), prefetch));
     c.patient = patientAndStudies.patient();
     c.studies = patientAndStudies.studies();
     c.study = new StudySelector(card.study()).select(c.studies, c.evaluationTime).orElse(null);
@@ -93,6 +90,16 @@ public final class GatherStep {
     return c;
   }
 
+  /** Reads; a read that got no answer (FCDS-3001) is audited before the error goes on. */
+  private static ClinicalData audited(PatientCase c, Supplier<ClinicalData> reads) {
+    try {
+      return reads.get();
+    } catch (FcdsException e) {
+      c.reads.recordUnanswered();
+      throw e;
+    }
+  }
+
   /** The hook's fhirAuthorization while it is valid (then the service's own token), or ours. */
   private Supplier<String> tokens(HookRequest request) {
     FhirAuthorization a = request.fhirAuthorization();
@@ -107,7 +114,11 @@ public final class GatherStep {
   public PatientCase clinical(PatientCase c) {
     FhirGateway.PrefetchView prefetch = new FhirGateway.PrefetchView(fhir, c.request.prefetch());
     ClinicalData data =
-        gateway.readLabsAndConditions(c.fhir, c.request.patientId(), loincCodes(), prefetch);
+        audited(
+            c,
+            () ->
+                gateway.readLabsAndConditions(
+                    c.fhir, c.request.patientId(), loincCodes(), prefetch));
     c.observations = data.observations();
     c.conditions = data.conditions();
     return c;

@@ -37,21 +37,15 @@ public final class ReportStep {
 
   /** The cached path: a DiagnosticReport that carries the case's result key, if any. */
   public PatientCase findExisting(PatientCase c) {
-    Bundle found =
-        call(
-            () ->
-                c.fhir
-                    .search()
-                    .forResource(DiagnosticReport.class)
-                    .where(
-                        DiagnosticReport.IDENTIFIER
-                            .exactly()
-                            .systemAndCode(ResultKey.SYSTEM, c.key.value()))
-                    .include(DiagnosticReport.INCLUDE_RESULT)
-                    .cacheControl(new CacheControlDirective().setNoCache(true))
-                    .returnBundle(Bundle.class)
-                    .execute(),
-            "DiagnosticReport?identifier");
+    Bundle found;
+    try {
+      found = lookUp(c);
+    } catch (FcdsException e) {
+      if (c.reads != null) {
+        c.reads.recordUnanswered(); // the lookup got no answer: audited all the same
+      }
+      throw e;
+    }
     for (Bundle.BundleEntryComponent e : found.getEntry()) {
       if (e.getResource() instanceof DiagnosticReport d) {
         c.reportUrl = url(c.fhirBase, d.getIdElement());
@@ -59,6 +53,23 @@ public final class ReportStep {
       }
     }
     return c;
+  }
+
+  private static Bundle lookUp(PatientCase c) {
+    return call(
+        () ->
+            c.fhir
+                .search()
+                .forResource(DiagnosticReport.class)
+                .where(
+                    DiagnosticReport.IDENTIFIER
+                        .exactly()
+                        .systemAndCode(ResultKey.SYSTEM, c.key.value()))
+                .include(DiagnosticReport.INCLUDE_RESULT)
+                .cacheControl(new CacheControlDirective().setNoCache(true))
+                .returnBundle(Bundle.class)
+                .execute(),
+        "DiagnosticReport?identifier");
   }
 
   /**

@@ -19,6 +19,7 @@ import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.testing.FreePort;
 import org.fusioncds.testing.SecuredApp;
 import org.fusioncds.testing.TestData;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,17 +32,19 @@ class CdsHooksRequestIT {
   private static FusionCdsApp app;
   private static SandboxEhr ehr;
   private static String base;
+  private static String closedFhirServer;
 
   @BeforeAll
   static void startTheApplication() {
     int port = FreePort.find();
     ehr = SandboxEhr.start();
+    closedFhirServer = "http://127.0.0.1:" + FreePort.find() + "/fhir"; // nothing listens there
     Map<String, String> settings =
         SecuredApp.settings(
             port,
             ehr,
             tempFolder("cds-requests"),
-            "https://fhir.example.invalid/fhir",
+            "https://fhir.example.invalid/fhir," + closedFhirServer,
             "https://pacs.example.invalid/dicom-web");
     settings.put("audit.fhir-base-url", ""); // no repository: the events stay in the spool
     app = FusionCdsApp.start(settings);
@@ -146,6 +149,39 @@ class CdsHooksRequestIT {
     List<AuditSpool.Entry> waiting = spool.oldest(before + 10);
     assertEquals(before + 1, waiting.size());
     assertEquals("FCDS-7001", waiting.get(waiting.size() - 1).event().getOutcomeDesc());
+  }
+
+  @Test
+  void aFhirReadThatGetsNoAnswerIsAuditedAndTheHookAnswersWithItsCode() throws Exception {
+    AuditSpool spool =
+        app.camelContext().getRegistry().lookupByNameAndType("auditSpool", AuditSpool.class);
+    int before = spool.size();
+    String body =
+        "{\"hook\":\"patient-view\",\"hookInstance\":\"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea\","
+            + "\"fhirServer\":\""
+            + closedFhirServer
+            + "\",\"context\":{\"userId\":\"Practitioner/1\",\"patientId\":\"p-1\"}}";
+
+    HttpResponse<String> r = post("/imaging-fusion", body.getBytes());
+
+    assertEquals(500, r.statusCode(), r.body());
+    assertEquals(List.of("FCDS-3001"), codes(r));
+    List<AuditSpool.Entry> added = spool.oldest(before + 10).subList(before, spool.size());
+    AuditEvent read =
+        added.stream()
+            .map(AuditSpool.Entry::event)
+            .filter(e -> "read".equals(e.getSubtypeFirstRep().getCode()))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no read among " + added.size() + " events"));
+    assertEquals(AuditEvent.AuditEventOutcome._8, read.getOutcome());
+    assertEquals("no answer", read.getOutcomeDesc());
+    assertEquals(
+        "Patient/p-1",
+        read.getEntity().stream()
+            .map(x -> x.getWhat().getReference())
+            .filter(ref -> ref != null && ref.startsWith("Patient/"))
+            .findFirst()
+            .orElseThrow());
   }
 
   private static HttpResponse<String> post(String path, byte[] body) throws Exception {
