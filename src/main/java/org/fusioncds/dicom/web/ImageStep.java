@@ -1,6 +1,8 @@
 package org.fusioncds.dicom.web;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -137,7 +139,7 @@ public final class ImageStep implements AutoCloseable {
       if (url != null && url.contains("://")) {
         guard.fhirServers().check(url, "Endpoint reference");
       }
-      Endpoint e = fhir.read().resource(Endpoint.class).withUrl(url).execute();
+      Endpoint e = endpoint(fhir, url);
       if (e.getAddress() != null) {
         return guard.dicomWebServers().check(e.getAddress(), "DICOMweb endpoint").toString();
       }
@@ -147,6 +149,18 @@ public final class ImageStep implements AutoCloseable {
           2314, "the study names no DICOMweb endpoint and dicomweb.base-url is not set");
     }
     return defaultBase;
+  }
+
+  /** The Endpoint a study names; a FHIR failure is a coded error (the image is then missing). */
+  private static Endpoint endpoint(IGenericClient fhir, String url) {
+    try {
+      return fhir.read().resource(Endpoint.class).withUrl(url).execute();
+    } catch (FhirClientConnectionException e) {
+      throw new FcdsException(2315, "the study's Endpoint cannot be read — no answer for " + url);
+    } catch (BaseServerResponseException e) {
+      throw new FcdsException(
+          2315, "the study's Endpoint cannot be read — HTTP " + e.getStatusCode() + " for " + url);
+    }
   }
 
   private DicomWebClient client(String base) {
