@@ -95,6 +95,9 @@ public final class ImageStep implements AutoCloseable {
                   .dicomRead(c.audit, base, studyUid, series.getUid(), instanceUid, true, null));
       return image;
     } catch (FcdsException e) {
+      if (c.reads != null) {
+        c.reads.recordUnanswered(); // the Endpoint read, when it got no answer
+      }
       guard
           .audit()
           .record(
