@@ -39,6 +39,14 @@ class DemoCommandIT {
     assertTrue(text.contains("entity (source): ImagingStudy/"), text);
     assertTrue(text.contains("no recent chest radiograph"), text);
     assertTrue(text.contains("the model was not run again"), text);
+    assertTrue(text.contains("without the EHR's JWT: HTTP 401 FCDS-7001"), text);
+    assertTrue(text.contains("off the allowlist: HTTP 400 FCDS-7031"), text);
+    assertTrue(
+        java.util.regex.Pattern.compile(
+                "audit trail: [1-9][0-9]* AuditEvents in the FHIR server \\(hook calls")
+            .matcher(text)
+            .find(),
+        "every AuditEvent shipped: " + text);
     assertTrue(!text.contains(" ERROR ") && !text.contains("Exception"), text);
   }
 }
