@@ -19,9 +19,9 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.SandboxFhirServer;
 import org.fusioncds.security.Caller;
-import org.fusioncds.testing.FreePort;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -60,7 +60,7 @@ class AuditShipperIT {
   @BeforeAll
   static void startServer() {
     FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    port = FreePort.find();
+    port = FreePorts.find();
     server = SandboxFhirServer.start(new SandboxFhirServer.Settings(port, true));
   }
 

@@ -9,7 +9,7 @@ import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Supplier;
-import org.fusioncds.testing.FreePort;
+import org.fusioncds.sandbox.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,7 +61,7 @@ class AuditShipperTest {
   private static Supplier<IGenericClient> nobody() {
     FhirContext fhir = FhirContext.forR4Cached();
     fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    String base = "http://127.0.0.1:" + FreePort.find() + "/fhir";
+    String base = "http://127.0.0.1:" + FreePorts.find() + "/fhir";
     return () -> fhir.newRestfulGenericClient(base);
   }
 }

@@ -27,8 +27,8 @@ import org.fusioncds.error.FcdsException;
 import org.fusioncds.report.ReportBundleBuilder;
 import org.fusioncds.report.ReportRequest;
 import org.fusioncds.report.ResultKey;
+import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.SandboxFhirServer;
-import org.fusioncds.testing.FreePort;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
@@ -370,7 +370,7 @@ class ComplianceQueryIT {
     IGenericClient nowhere =
         client
             .getFhirContext()
-            .newRestfulGenericClient("http://127.0.0.1:" + FreePort.find() + "/fhir");
+            .newRestfulGenericClient("http://127.0.0.1:" + FreePorts.find() + "/fhir");
 
     FcdsException e =
         assertThrows(

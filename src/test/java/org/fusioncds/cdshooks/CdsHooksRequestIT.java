@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import org.fusioncds.FusionCdsApp;
 import org.fusioncds.audit.AuditSpool;
+import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.SandboxEhr;
-import org.fusioncds.testing.FreePort;
 import org.fusioncds.testing.SecuredApp;
 import org.fusioncds.testing.TestData;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -36,9 +36,9 @@ class CdsHooksRequestIT {
 
   @BeforeAll
   static void startTheApplication() {
-    int port = FreePort.find();
+    int port = FreePorts.find();
     ehr = SandboxEhr.start();
-    closedFhirServer = "http://127.0.0.1:" + FreePort.find() + "/fhir"; // nothing listens there
+    closedFhirServer = "http://127.0.0.1:" + FreePorts.find() + "/fhir"; // nothing listens there
     Map<String, String> settings =
         SecuredApp.settings(
             port,

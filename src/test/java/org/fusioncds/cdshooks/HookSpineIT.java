@@ -28,11 +28,11 @@ import org.fusioncds.dicom.web.DicomWebClient;
 import org.fusioncds.report.ProfileValidator;
 import org.fusioncds.report.ReportBundleBuilder;
 import org.fusioncds.report.ResultKey;
+import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.sandbox.SandboxFhirServer;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.VisitFrame;
-import org.fusioncds.testing.FreePort;
 import org.fusioncds.testing.OrthancServer;
 import org.fusioncds.testing.SecuredApp;
 import org.fusioncds.testing.TestData;
@@ -99,7 +99,7 @@ class HookSpineIT {
     feedbackFolder = Files.createTempDirectory("feedback");
     ehr = SandboxEhr.start();
     profiles = new ProfileValidator();
-    int port = FreePort.find();
+    int port = FreePorts.find();
     app = startApp(port, 20000);
     hooks = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
   }
@@ -333,7 +333,7 @@ class HookSpineIT {
   @Test
   void pastTheTimeBudgetTheHookSaysAnalysisRunningAndTheReportFollows() throws Exception {
     String patient = withImageAndLabs.get(3);
-    int port = FreePort.find();
+    int port = FreePorts.find();
     JsonNode card;
     try (FusionCdsApp impatient = startApp(port, 0)) {
       card =
@@ -379,7 +379,7 @@ class HookSpineIT {
                 .getResource();
     study.addEndpoint(new Reference(endpoint));
     fhir.update().resource(study).execute();
-    int port = FreePort.find();
+    int port = FreePorts.find();
     JsonNode card;
     try (FusionCdsApp noDefaultPacs = startApp(port, 20000, "")) {
       card =

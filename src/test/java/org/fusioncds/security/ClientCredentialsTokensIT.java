@@ -34,7 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.testing.FreePort;
+import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.testing.KeycloakServer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -197,7 +197,7 @@ class ClientCredentialsTokensIT {
 
   @Test
   void unreachableTokenEndpointFailsWithCode() {
-    URI nowhere = URI.create("http://127.0.0.1:" + FreePort.find() + "/token");
+    URI nowhere = URI.create("http://127.0.0.1:" + FreePorts.find() + "/token");
     ClientCredentialsTokens tokens =
         ClientCredentialsTokens.forSecret(nowhere, CLIENT, SECRET, null, Clock.systemUTC());
 

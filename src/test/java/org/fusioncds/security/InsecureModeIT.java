@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.fusioncds.FusionCdsApp;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.testing.FreePort;
+import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.testing.TrailFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,14 +39,14 @@ class InsecureModeIT {
     FcdsException e =
         org.junit.jupiter.api.Assertions.assertThrows(
             FcdsException.class,
-            () -> FusionCdsApp.start(settings(FreePort.find(), "production")).close());
+            () -> FusionCdsApp.start(settings(FreePorts.find(), "production")).close());
 
     assertTrue(chain(e).contains("FCDS-7023"), chain(e));
   }
 
   @Test
   void inDevModeUnsignedCallsAreAcceptedAndEachOneSaysSoInTheLog() throws Exception {
-    int port = FreePort.find();
+    int port = FreePorts.find();
     try (FusionCdsApp app = FusionCdsApp.start(settings(port, "dev"))) {
       HttpResponse<String> r =
           HttpClient.newHttpClient()

@@ -43,11 +43,11 @@ import org.fusioncds.FusionCdsApp;
 import org.fusioncds.audit.AuditShipper;
 import org.fusioncds.audit.AuditSpool;
 import org.fusioncds.sandbox.BearerCheck;
+import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.sandbox.SandboxFhirServer;
 import org.fusioncds.sandbox.SandboxServers;
 import org.fusioncds.testing.ConnectionCounter;
-import org.fusioncds.testing.FreePort;
 import org.fusioncds.testing.KeycloakServer;
 import org.fusioncds.testing.SecuredApp;
 import org.fusioncds.testing.TrailFixture;
@@ -103,11 +103,11 @@ class SecurityIT {
         Verifiers.forApi(
             List.of(TrustedIssuer.of(keycloak.issuer(), keycloak.jwksUrl())), Clock.systemUTC());
     fhirCheck = clinical.fhir().requireBearer(t -> accepts(keycloakTokens, t));
-    auditPort = FreePort.find();
+    auditPort = FreePorts.find();
     auditRepository =
         SandboxFhirServer.start(SandboxFhirServer.Settings.auditRepository(auditPort));
     ehr = SandboxEhr.start();
-    int port = FreePort.find();
+    int port = FreePorts.find();
     Map<String, String> s =
         SecuredApp.settings(
             port, ehr, work, clinical.fhir().baseUrl(), clinical.dicomWeb().baseUrl());
@@ -535,7 +535,7 @@ class SecurityIT {
         new JWSHeader.Builder(JWSAlgorithm.RS384)
             .keyID(ehr.publicKey().getKeyID())
             .type(JOSEObjectType.JWT)
-            .jwkURL(URI.create("http://127.0.0.1:" + FreePort.find() + "/jwks.json"))
+            .jwkURL(URI.create("http://127.0.0.1:" + FreePorts.find() + "/jwks.json"))
             .build();
     return ehr.sign(header, claims(url, 0, 300));
   }

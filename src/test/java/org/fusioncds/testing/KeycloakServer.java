@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.fusioncds.sandbox.FreePorts;
 
 /**
  * One real Keycloak 26.7.3 per test JVM, started from {@code target/keycloak/keycloak-26.7.3} in
@@ -57,7 +58,7 @@ public final class KeycloakServer {
    */
   public static synchronized KeycloakServer shared() {
     if (shared == null) {
-      KeycloakServer server = new KeycloakServer(KeycloakHome.create(), FreePort.find());
+      KeycloakServer server = new KeycloakServer(KeycloakHome.create(), FreePorts.find());
       server.start();
       shared = server;
     }
@@ -141,7 +142,7 @@ public final class KeycloakServer {
 
   private void start() {
     long started = System.nanoTime();
-    process = KeycloakHome.launch(home, port, FreePort.find(), adminPassword);
+    process = KeycloakHome.launch(home, port, FreePorts.find(), adminPassword);
     Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "keycloak-stop-" + port));
     awaitDiscovery();
     startupTime = Duration.ofNanos(System.nanoTime() - started);

@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.fusioncds.sandbox.FreePorts;
 
 /**
  * A real Orthanc (with its DICOMweb plugin) started for a test: its own temp folder, free high
@@ -68,9 +69,9 @@ public final class OrthancServer implements AutoCloseable {
     IllegalStateException last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       Path folder = createFolder();
-      int httpPort = FreePort.find();
+      int httpPort = FreePorts.find();
       try {
-        Path config = writeConfig(folder, httpPort, FreePort.find(), plugin);
+        Path config = writeConfig(folder, httpPort, FreePorts.find(), plugin);
         Process process =
             new ProcessBuilder(executable, "--no-jobs", config.toString())
                 .directory(folder.toFile())

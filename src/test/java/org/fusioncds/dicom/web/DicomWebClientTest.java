@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.fusioncds.dicom.DicomException;
-import org.fusioncds.testing.FreePort;
+import org.fusioncds.sandbox.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,7 +97,7 @@ class DicomWebClientTest {
 
   @Test
   void aRefusedConnectionIsACodedErrorAfterTheRetries() {
-    int closedPort = FreePort.find();
+    int closedPort = FreePorts.find();
     try (DicomWebClient c =
         client(URI.create("http://127.0.0.1:" + closedPort + "/dicom-web"), 2)) {
       DicomException e = assertThrows(DicomException.class, () -> c.searchStudies(Map.of()));

@@ -20,8 +20,8 @@ import org.fusioncds.audit.AuditingClientInterceptor;
 import org.fusioncds.cdshooks.HookRequest;
 import org.fusioncds.cdshooks.PatientCase;
 import org.fusioncds.inference.ModelCard;
+import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.security.OutboundUrlPolicy;
-import org.fusioncds.testing.FreePort;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ImagingStudy;
@@ -40,7 +40,7 @@ class ImageStepGuardTest {
 
   @Test
   void anEndpointThatCannotBeReadLeavesTheImageMissingAndIsAudited() {
-    String fhirBase = "http://127.0.0.1:" + FreePort.find() + "/fhir";
+    String fhirBase = "http://127.0.0.1:" + FreePorts.find() + "/fhir";
     AuditSpool spool = new AuditSpool(spoolFolder);
     AuditTrail trail = new AuditTrail(spool, "test-site");
     OutboundUrlPolicy loopback =
