@@ -27,6 +27,7 @@ import org.fusioncds.cdshooks.FeedbackStore;
 import org.fusioncds.dicom.web.ImageStep;
 import org.fusioncds.fhir.FhirGateway;
 import org.fusioncds.fhir.GatherStep;
+import org.fusioncds.fhir.VersionedReferences;
 import org.fusioncds.inference.InferenceSettings;
 import org.fusioncds.inference.InferenceStep;
 import org.fusioncds.inference.ModelCard;
@@ -206,16 +207,8 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   }
 
   private static FhirContext fhirContext() {
-    FhirContext fhir = FhirContext.forR4Cached();
     // the write-back and the audit trail name versions: never strip them when encoding
-    fhir.getParserOptions()
-        .setDontStripVersionsFromReferencesAtPaths(
-            "Provenance.entity.what",
-            "Provenance.target",
-            "DiagnosticReport.imagingStudy",
-            "Observation.derivedFrom",
-            "AuditEvent.entity.what");
-    return fhir;
+    return VersionedReferences.keptIn(FhirContext.forR4Cached());
   }
 
   /**

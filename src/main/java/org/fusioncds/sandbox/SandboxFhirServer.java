@@ -18,6 +18,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.fusioncds.fhir.VersionedReferences;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
@@ -143,15 +144,6 @@ public final class SandboxFhirServer implements AutoCloseable {
     return spring.getBean(FhirContext.class);
   }
 
-  /** Reference paths whose version ({@code /_history/n}) is stored as sent. */
-  public static final java.util.List<String> VERSIONED_PATHS =
-      java.util.List.of(
-          "Provenance.entity.what",
-          "Provenance.target",
-          "DiagnosticReport.imagingStudy",
-          "Observation.derivedFrom",
-          "AuditEvent.entity.what");
-
   /** Stops Jetty, then Spring, then drops the database. */
   @Override
   public void close() {
@@ -161,7 +153,7 @@ public final class SandboxFhirServer implements AutoCloseable {
   private static RestfulServer restfulServer(AnnotationConfigApplicationContext spring) {
     FhirContext fhir = spring.getBean(FhirContext.class);
     // keep the versioned references an AI result's provenance depends on (HAPI strips by default)
-    fhir.getParserOptions().setDontStripVersionsFromReferencesAtPaths(VERSIONED_PATHS);
+    VersionedReferences.keptIn(fhir);
     RestfulServer rs = new RestfulServer(fhir);
     rs.registerProviders(
         spring.getBean("myResourceProvidersR4", ResourceProviderFactory.class).createProviders());

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.fusioncds.cli.FusionCdsCommand;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.fhir.VersionedReferences;
 import org.fusioncds.report.ReportBundleBuilder;
 import org.fusioncds.report.ReportRequest;
 import org.fusioncds.report.ResultKey;
@@ -83,14 +84,7 @@ class ComplianceQueryIT {
   @BeforeAll
   static void startServerAndWriteResults() {
     server = SandboxFhirServer.start(new SandboxFhirServer.Settings(0, true));
-    FhirContext fhir = FhirContext.forR4();
-    fhir.getParserOptions()
-        .setDontStripVersionsFromReferencesAtPaths(
-            "Provenance.entity.what",
-            "Provenance.target",
-            "DiagnosticReport.imagingStudy",
-            "Observation.derivedFrom",
-            "AuditEvent.entity.what");
+    FhirContext fhir = VersionedReferences.keptIn(FhirContext.forR4());
     fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     fhir.getRestfulClientFactory().setSocketTimeout(120_000);
     client = fhir.newRestfulGenericClient(server.baseUrl());
