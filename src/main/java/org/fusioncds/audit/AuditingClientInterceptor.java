@@ -3,6 +3,7 @@ package org.fusioncds.audit;
 import ca.uhn.fhir.rest.client.api.IClientInterceptor;
 import ca.uhn.fhir.rest.client.api.IHttpRequest;
 import ca.uhn.fhir.rest.client.api.IHttpResponse;
+import java.util.function.Supplier;
 
 /**
  * Records one AuditEvent (BALP Read or Query shape, see {@link AuditEvents#fhirRead}) for every GET
@@ -14,8 +15,8 @@ import ca.uhn.fhir.rest.client.api.IHttpResponse;
  * <p>Not recorded here: POSTs (the write-back transaction is recorded by the caller with {@link
  * AuditEvents#fhirWrite}, which knows the written locations; a search by POST is not made by
  * fusion-cds). A request that got no answer at all (connection refused, timeout) never reaches
- * {@code interceptResponse}: the caller that catches the client's exception calls {@link
- * #recordUnanswered()} on the same thread, which records it with outcome 8, "no answer".
+ * {@code interceptResponse}: reads made through {@link #audited(Supplier)} are recorded then too,
+ * with outcome 8, "no answer", before the error goes on.
  *
  * <p>Fails closed: when the event cannot be spooled, {@code interceptResponse} throws FCDS-7071 and
  * the read fails with it.
@@ -53,10 +54,19 @@ public final class AuditingClientInterceptor implements IClientInterceptor {
   }
 
   /**
-   * Records the GET this thread sent that got no answer (connection refused, timeout), if any: call
-   * it where the client's exception is caught, on the thread that made the request.
+   * Runs reads made with this interceptor's client on this thread; when one fails, the GET it sent
+   * that got no answer (connection refused, timeout), if any, is recorded before the error goes on.
    */
-  public void recordUnanswered() {
+  public <T> T audited(Supplier<T> reads) {
+    try {
+      return reads.get();
+    } catch (RuntimeException e) {
+      recordUnanswered();
+      throw e;
+    }
+  }
+
+  private void recordUnanswered() {
     IHttpRequest request = pending.get();
     pending.remove();
     if (request != null) {

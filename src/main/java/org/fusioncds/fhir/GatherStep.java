@@ -73,7 +73,7 @@ public final class GatherStep {
     c.fhir = gateway.client(c.fhirBase, tokens(request), c.reads);
     FhirGateway.PrefetchView prefetch = new FhirGateway.PrefetchView(fhir, request.prefetch());
     ClinicalData patientAndStudies =
-        audited(c, () -> gateway.readPatientAndStudies(c.fhir, request.patientId(), prefetch));
+        c.reads.audited(() -> gateway.readPatientAndStudies(c.fhir, request.patientId(), prefetch));
     c.patient = patientAndStudies.patient();
     c.studies = patientAndStudies.studies();
     c.study = new StudySelector(card.study()).select(c.studies, c.evaluationTime).orElse(null);
@@ -90,16 +90,6 @@ public final class GatherStep {
     return c;
   }
 
-  /** Reads; a read that got no answer (FCDS-3001) is audited before the error goes on. */
-  private static ClinicalData audited(PatientCase c, Supplier<ClinicalData> reads) {
-    try {
-      return reads.get();
-    } catch (FcdsException e) {
-      c.reads.recordUnanswered();
-      throw e;
-    }
-  }
-
   /** The hook's fhirAuthorization while it is valid (then the service's own token), or ours. */
   private Supplier<String> tokens(HookRequest request) {
     FhirAuthorization a = request.fhirAuthorization();
@@ -114,8 +104,7 @@ public final class GatherStep {
   public PatientCase clinical(PatientCase c) {
     FhirGateway.PrefetchView prefetch = new FhirGateway.PrefetchView(fhir, c.request.prefetch());
     ClinicalData data =
-        audited(
-            c,
+        c.reads.audited(
             () ->
                 gateway.readLabsAndConditions(
                     c.fhir, c.request.patientId(), loincCodes(), prefetch));

@@ -37,15 +37,7 @@ public final class ReportStep {
 
   /** The cached path: a DiagnosticReport that carries the case's result key, if any. */
   public PatientCase findExisting(PatientCase c) {
-    Bundle found;
-    try {
-      found = lookUp(c);
-    } catch (FcdsException e) {
-      if (c.reads != null) {
-        c.reads.recordUnanswered(); // the lookup got no answer: audited all the same
-      }
-      throw e;
-    }
+    Bundle found = c.reads.audited(() -> lookUp(c));
     for (Bundle.BundleEntryComponent e : found.getEntry()) {
       if (e.getResource() instanceof DiagnosticReport d) {
         c.reportUrl = url(c.fhirBase, d.getIdElement());

@@ -79,35 +79,27 @@ public final class ImageStep implements AutoCloseable {
     String base = null;
     String instanceUid = null;
     try {
-      base = base(c.fhir, c.study);
+      base = c.reads.audited(() -> base(c.fhir, c.study));
       DicomWebClient client = client(base);
       instanceUid =
           series.getInstance().isEmpty()
               ? firstInstance(client, studyUid, series.getUid())
               : series.getInstanceFirstRep().getUid();
       DicomImage image = retrieve(client, studyUid, series.getUid(), instanceUid);
-      guard
-          .audit()
-          .record(
-              guard
-                  .audit()
-                  .events()
-                  .dicomRead(c.audit, base, studyUid, series.getUid(), instanceUid, true, null));
+      audit(c, base, studyUid, series.getUid(), instanceUid, null);
       return image;
     } catch (FcdsException e) {
-      if (c.reads != null) {
-        c.reads.recordUnanswered(); // the Endpoint read, when it got no answer
-      }
-      guard
-          .audit()
-          .record(
-              guard
-                  .audit()
-                  .events()
-                  .dicomRead(
-                      c.audit, base, studyUid, series.getUid(), instanceUid, false, e.codeText()));
+      audit(c, base, studyUid, series.getUid(), instanceUid, e.codeText());
       throw e;
     }
+  }
+
+  /** The retrieval's AuditEvent: a success, or the code it failed with. */
+  private void audit(
+      PatientCase c, String base, String study, String series, String instance, String failure) {
+    AuditTrail trail = guard.audit();
+    trail.record(
+        trail.events().dicomRead(c.audit, base, study, series, instance, failure == null, failure));
   }
 
   private DicomImage retrieve(
