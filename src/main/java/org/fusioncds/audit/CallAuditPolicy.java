@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * caller's {@code X-Request-Id} when it is a plain token, else a new UUID) and notes the caller's
  * network address; when the exchange is done it records one AuditEvent (IHE BALP): the hook call,
  * the API call, or the refused authentication, with the status and FCDS code answered. The id goes
- * back in the answer's {@code X-Request-Id}.
+ * back in the answer's {@code X-Request-Id}. The event is recorded when the exchange is done, which
+ * may be just after the answer has gone out.
  */
 public final class CallAuditPolicy extends RoutePolicySupport {
 
@@ -53,6 +54,7 @@ public final class CallAuditPolicy extends RoutePolicySupport {
     exchange.setProperty(
         CONTEXT, new AuditContext(requestId, null, null, remoteAddress(exchange), null, null));
     exchange.setProperty(PATH, exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class));
+    exchange.getMessage().setHeader(REQUEST_ID_HEADER, requestId); // answered with it
   }
 
   @Override
@@ -61,11 +63,8 @@ public final class CallAuditPolicy extends RoutePolicySupport {
     if (ctx == null) {
       return;
     }
-    exchange.getMessage().setHeader(REQUEST_ID_HEADER, ctx.requestId());
     try {
-      AuditEvent e = event(trail.events(), exchange, ctx);
-      LOG.debug("request {} audited: {}", ctx.requestId(), e.getOutcomeDesc());
-      trail.record(e);
+      trail.record(event(trail.events(), exchange, ctx));
     } catch (FcdsException e) {
       LOG.error("{} — audit record of request {} not kept", e.getMessage(), ctx.requestId());
     }
