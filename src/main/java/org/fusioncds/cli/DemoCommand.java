@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,6 +26,7 @@ import org.fusioncds.audit.AuditShipper;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.sandbox.SandboxServers;
+import org.fusioncds.sandbox.SandboxSettings;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.CohortLoader;
 import org.fusioncds.sandbox.cohort.CohortLoader.LoadedPatient;
@@ -83,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
       int port = org.fusioncds.sandbox.FreePorts.find();
       String base = "http://127.0.0.1:" + port;
       try (SandboxEhr ehr = SandboxEhr.start();
-          FusionCdsApp app = FusionCdsApp.start(settings(port, base, servers, ehr, work))) {
+          FusionCdsApp app = FusionCdsApp.start(settings(port, servers, ehr, work))) {
         out.printf("- EHR (signs its hook calls; JWKS): %s%n", ehr.jwksUrl());
         out.printf("- CDS Hooks service: %s/cds-services%n%n", base);
         String hook = base + "/cds-services/imaging-fusion";
@@ -107,29 +107,15 @@ public final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * The demo's settings: dev mode (loopback and http allowed), the sandbox EHR as the one trusted
-   * issuer, the sandbox servers as the only allowed FHIR server and PACS, audit trail to the
-   * sandbox FHIR server.
-   */
+  /** The sandbox settings (dev mode, the sandbox EHR trusted) and the demo's own. */
   private Map<String, String> settings(
-      int port, String base, SandboxServers servers, SandboxEhr ehr, Path work) {
-    Map<String, String> s = new HashMap<>();
-    s.put("camel.server.port", String.valueOf(port));
-    s.put("cds.public-base-url", base);
+      int port, SandboxServers servers, SandboxEhr ehr, Path work) {
+    Map<String, String> s =
+        SandboxSettings.forApp(
+            port, ehr, work, servers.fhir().baseUrl(), servers.dicomWeb().baseUrl());
     s.put("models.folder", models.toString());
     s.put("dicomweb.base-url", servers.dicomWeb().baseUrl());
-    s.put("cds.feedback-folder", work.resolve("feedback").toString());
-    s.put("cds.dead-letter-folder", work.resolve("dead-letters").toString());
     s.put("report.organization", "Organization/fusion-cds-demo");
-    s.put("security.mode", "dev");
-    s.put("security.hook-issuer.ehr.iss", ehr.issuer());
-    s.put("security.hook-issuer.ehr.jwks-url", ehr.jwksUrl().toString());
-    s.put("security.fhir-servers", servers.fhir().baseUrl());
-    s.put("security.dicomweb-servers", servers.dicomWeb().baseUrl());
-    s.put("audit.fhir-base-url", servers.fhir().baseUrl());
-    s.put("audit.spool-folder", work.resolve("audit-spool").toString());
-    s.put("audit.interval-ms", "500");
     return s;
   }
 

@@ -13,10 +13,10 @@ import org.fusioncds.FusionCdsApp;
 import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.sandbox.SandboxServers;
+import org.fusioncds.sandbox.SandboxSettings;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.CohortLoader;
 import org.fusioncds.sandbox.cohort.VisitFrame;
-import org.fusioncds.testing.SecuredApp;
 
 /**
  * The hook benchmark (fusion-cds issue 4): a {@code main}, not a test. In one run, on the sandbox
@@ -108,7 +108,7 @@ public final class HookBenchmark {
   static final SandboxEhr EHR = SandboxEhr.start();
 
   private static FusionCdsApp startApp(int port, String fhirBase, String dicomBase, Path work) {
-    Map<String, String> settings = SecuredApp.settings(port, EHR, work, fhirBase, dicomBase);
+    Map<String, String> settings = SandboxSettings.forApp(port, EHR, work, fhirBase, dicomBase);
     settings.put("models.folder", "models");
     settings.put("dicomweb.base-url", dicomBase);
     settings.put("cds.time-budget-ms", "20000");

@@ -17,6 +17,7 @@ import org.fusioncds.FusionCdsApp;
 import org.fusioncds.audit.AuditSpool;
 import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.SandboxEhr;
+import org.fusioncds.sandbox.SandboxSettings;
 import org.fusioncds.testing.SecuredApp;
 import org.fusioncds.testing.TestData;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -40,7 +41,7 @@ class CdsHooksRequestIT {
     ehr = SandboxEhr.start();
     closedFhirServer = "http://127.0.0.1:" + FreePorts.find() + "/fhir"; // nothing listens there
     Map<String, String> settings =
-        SecuredApp.settings(
+        SandboxSettings.forApp(
             port,
             ehr,
             tempFolder("cds-requests"),

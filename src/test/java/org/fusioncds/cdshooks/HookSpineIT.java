@@ -31,6 +31,7 @@ import org.fusioncds.report.ResultKey;
 import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.sandbox.SandboxFhirServer;
+import org.fusioncds.sandbox.SandboxSettings;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.VisitFrame;
 import org.fusioncds.testing.OrthancServer;
@@ -110,7 +111,7 @@ class HookSpineIT {
 
   private static FusionCdsApp startApp(int port, long budgetMs, String dicomWebBase) {
     Map<String, String> settings =
-        SecuredApp.settings(
+        SandboxSettings.forApp(
             port, ehr, feedbackFolder, fhirServer.baseUrl(), orthanc.dicomWebUrl().toString());
     settings.put("dicomweb.base-url", dicomWebBase);
     settings.put("cds.time-budget-ms", String.valueOf(budgetMs));

@@ -47,9 +47,9 @@ import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.sandbox.SandboxFhirServer;
 import org.fusioncds.sandbox.SandboxServers;
+import org.fusioncds.sandbox.SandboxSettings;
 import org.fusioncds.testing.ConnectionCounter;
 import org.fusioncds.testing.KeycloakServer;
-import org.fusioncds.testing.SecuredApp;
 import org.fusioncds.testing.TrailFixture;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
@@ -109,7 +109,7 @@ class SecurityIT {
     ehr = SandboxEhr.start();
     int port = FreePorts.find();
     Map<String, String> s =
-        SecuredApp.settings(
+        SandboxSettings.forApp(
             port, ehr, work, clinical.fhir().baseUrl(), clinical.dicomWeb().baseUrl());
     s.put("dicomweb.base-url", clinical.dicomWeb().baseUrl());
     s.put("fhir.base-url", clinical.fhir().baseUrl());
