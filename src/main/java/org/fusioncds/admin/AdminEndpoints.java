@@ -15,7 +15,7 @@ import org.fusioncds.audit.ComplianceQuery;
 import org.fusioncds.audit.ComplianceRecord;
 import org.fusioncds.cdshooks.DeadLetters;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.inference.ModelCard;
+import org.fusioncds.model.ModelCard;
 
 /**
  * {@code GET /admin/audit?patient=&model=&from=&to=&caller=&format=json|csv} (role auditor): for

@@ -14,7 +14,10 @@ import java.util.stream.Stream;
 import org.fusioncds.dicom.DicomFile;
 import org.fusioncds.dicom.DicomReader;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.inference.ModelCard;
+import org.fusioncds.flow.DicomImage;
+import org.fusioncds.flow.ModelInputs;
+import org.fusioncds.model.ModelCard;
+import org.fusioncds.model.StudySelector;
 import org.hl7.fhir.r4.model.ImagingStudy;
 
 /**

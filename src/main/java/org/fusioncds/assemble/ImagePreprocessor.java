@@ -4,8 +4,8 @@ import org.fusioncds.dicom.Dataset;
 import org.fusioncds.dicom.Tag;
 import org.fusioncds.dicom.pixel.Frame;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.inference.ModelCard.ImageSpec;
-import org.fusioncds.inference.ModelCard.Window;
+import org.fusioncds.model.ModelCard.ImageSpec;
+import org.fusioncds.model.ModelCard.Window;
 
 /**
  * Grey-scale image preprocessing per the card (DICOM PS3.3 C.11.1 modality LUT as Rescale

@@ -13,8 +13,8 @@
  * <ul>
  *   <li>an Observation whose unit cannot be converted to the card's unit, that has a comparator
  *       ({@code <}, {@code >}) or no numeric value: the feature is <b>missing</b>, with the reason
- *       in {@link org.fusioncds.assemble.ModelInputs#missing()} (one bad lab must not block the
- *       rest; the mask tells the model).
+ *       in {@link org.fusioncds.flow.ModelInputs#missing()} (one bad lab must not block the rest;
+ *       the mask tells the model).
  *   <li>an image that is not MONOCHROME1/2 with one sample per pixel, or a window width ≤ 1: coded
  *       error (4201, 4202, 4203) — the caller chose an eligible study, so this is a data error.
  *   <li>a DICOM instance whose Study Instance UID or Modality does not belong to the selected

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.report.ResultKey;
+import org.fusioncds.flow.ResultKey;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.IdType;

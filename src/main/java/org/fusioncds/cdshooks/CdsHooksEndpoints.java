@@ -11,6 +11,7 @@ import org.fusioncds.audit.CallAuditPolicy;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.error.HttpAnswer;
 import org.fusioncds.error.OperationOutcomes;
+import org.fusioncds.flow.HookRequest;
 
 /**
  * The HTTP side of the CDS Hooks service, called from {@code routes/cds-hooks.camel.yaml}:

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.flow.ResultKey;
 
 /**
  * The cards we issued and the feedback on them (CDS Hooks 2.0.1 §Feedback), as data: two
@@ -48,12 +49,19 @@ public final class FeedbackStore {
     }
   }
 
-  /** Records a card as issued, with the model that produced it and the report it links. */
-  public void issued(Card card, String modelId, String modelVersion, String reportUrl) {
+  /**
+   * Records a card as issued, with the model that produced it, the result key of its inputs (the
+   * identifier of the report they give, now or later) and the report it links, if any yet.
+   */
+  public void issued(
+      Card card, String modelId, String modelVersion, ResultKey key, String reportUrl) {
     ObjectNode n = JSON.createObjectNode();
     n.put("card", card.uuid());
     n.put("model", modelId);
     n.put("modelVersion", modelVersion);
+    if (key != null) {
+      n.put("resultKey", key.value());
+    }
     if (reportUrl != null) {
       n.put("report", reportUrl);
     }

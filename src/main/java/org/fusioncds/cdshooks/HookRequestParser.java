@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.fusioncds.flow.FhirAuthorization;
+import org.fusioncds.flow.HookRequest;
 
 /**
  * Parses and checks a hook request body against CDS Hooks 2.0.1 (§HTTP Request, the patient-view

@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.Set;
 import org.fusioncds.assemble.CohortExporter;
 import org.fusioncds.assemble.InputAssembler;
-import org.fusioncds.assemble.ModelInputs;
-import org.fusioncds.inference.InferenceResult;
+import org.fusioncds.flow.InferenceResult;
+import org.fusioncds.flow.ModelInputs;
 import org.fusioncds.inference.LoadedModel;
-import org.fusioncds.inference.ModelCard;
 import org.fusioncds.inference.ModelRegistry;
+import org.fusioncds.model.ModelCard;
 
 /**
  * Scores a labelled cohort with the same assembly and inference the service runs, for every fusion

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.model.ModelCard;
 
 /** Checks that an opened graph takes and gives what the card declares (5104). */
 final class GraphContract {

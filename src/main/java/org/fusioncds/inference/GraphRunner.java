@@ -12,10 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.fusioncds.assemble.ModelInputs;
-import org.fusioncds.assemble.Tensor;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.flow.ModelInputs;
+import org.fusioncds.flow.Tensor;
 import org.fusioncds.inference.LoadedModel.GraphSession;
+import org.fusioncds.model.ModelCard;
 
 /**
  * Runs one graph: validates the inputs against the card (names, dtype, shape), creates the

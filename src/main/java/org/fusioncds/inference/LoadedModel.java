@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.inference.ModelCard.Graph;
+import org.fusioncds.model.ModelCard;
+import org.fusioncds.model.ModelCard.Graph;
 
 /**
  * One model: its card, and one open ONNX Runtime session per graph of the card, each opened once

@@ -9,10 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.fusioncds.assemble.ModelInputs;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.inference.InferenceResult.OutputResult;
+import org.fusioncds.flow.InferenceResult;
+import org.fusioncds.flow.InferenceResult.OutputResult;
+import org.fusioncds.flow.ModelInputs;
 import org.fusioncds.inference.LoadedModel.GraphSession;
+import org.fusioncds.model.ModelCard;
+import org.fusioncds.model.ModelCards;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,8 +2,8 @@
  * Step: inference — model registry, ONNX Runtime sessions (CPU by default, CUDA when asked and
  * present), pre/predict/post.
  *
- * <p>A model is known only through its {@link org.fusioncds.inference.ModelCard} (YAML, read by
- * {@link org.fusioncds.inference.ModelCards}); graphs are opened by {@link
+ * <p>A model is known only through its {@link org.fusioncds.model.ModelCard} (YAML, read by {@link
+ * org.fusioncds.model.ModelCards}); graphs are opened by {@link
  * org.fusioncds.inference.ModelRegistry} after their SHA-256 matches the card. Outputs carry the
  * card's warning (MONAI Deploy habit: AI output labelled, not for clinical use until validated).
  *

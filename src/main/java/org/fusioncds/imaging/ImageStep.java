@@ -1,4 +1,4 @@
-package org.fusioncds.dicom.web;
+package org.fusioncds.imaging;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
@@ -9,13 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.fusioncds.assemble.DicomImage;
-import org.fusioncds.assemble.StudySelector;
 import org.fusioncds.audit.AuditTrail;
-import org.fusioncds.cdshooks.PatientCase;
 import org.fusioncds.dicom.Dataset;
 import org.fusioncds.dicom.DicomJson;
+import org.fusioncds.dicom.web.DicomWebClient;
+import org.fusioncds.dicom.web.FrameFetcher;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.flow.DicomImage;
+import org.fusioncds.flow.ImageInput;
+import org.fusioncds.flow.PatientContext;
+import org.fusioncds.model.StudySelector;
 import org.fusioncds.security.OutboundUrlPolicy;
 import org.hl7.fhir.r4.model.Endpoint;
 import org.hl7.fhir.r4.model.ImagingStudy;
@@ -61,25 +64,24 @@ public final class ImageStep implements AutoCloseable {
     this.guard = guard;
   }
 
-  public PatientCase fetch(PatientCase c) {
+  /** The image of the context's study, or why it is missing (the case goes on either way). */
+  public ImageInput fetch(PatientContext c) {
     try {
-      c.image = image(c);
+      return ImageInput.of(c, image(c));
     } catch (FcdsException e) {
-      c.imageProblem = e.getMessage();
-      LOG.warn(
-          "image of hookInstance {} not fetched: {}", c.request.hookInstance(), e.getMessage());
+      LOG.warn("image of job {} not fetched: {}", c.job().jobId(), e.getMessage());
+      return ImageInput.missing(c, e.getMessage());
     }
-    return c;
   }
 
-  private DicomImage image(PatientCase c) {
-    String studyUid = StudySelector.studyUid(c.study);
+  private DicomImage image(PatientContext c) {
+    String studyUid = StudySelector.studyUid(c.study());
     ImagingStudy.ImagingStudySeriesComponent series =
-        c.study.getSeries().stream().filter(selector::eligible).findFirst().orElseThrow();
+        c.study().getSeries().stream().filter(selector::eligible).findFirst().orElseThrow();
     String base = null;
     String instanceUid = null;
     try {
-      base = c.reads.audited(() -> base(c.fhir, c.study));
+      base = c.reads().audited(() -> base(c.fhir(), c.study()));
       DicomWebClient client = client(base);
       instanceUid =
           series.getInstance().isEmpty()
@@ -96,10 +98,12 @@ public final class ImageStep implements AutoCloseable {
 
   /** The retrieval's AuditEvent: a success, or the code it failed with. */
   private void audit(
-      PatientCase c, String base, String study, String series, String instance, String failure) {
+      PatientContext c, String base, String study, String series, String instance, String failure) {
     AuditTrail trail = guard.audit();
     trail.record(
-        trail.events().dicomRead(c.audit, base, study, series, instance, failure == null, failure));
+        trail
+            .events()
+            .dicomRead(c.audit(), base, study, series, instance, failure == null, failure));
   }
 
   private DicomImage retrieve(

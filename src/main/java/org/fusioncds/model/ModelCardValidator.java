@@ -1,12 +1,12 @@
-package org.fusioncds.inference;
+package org.fusioncds.model;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.inference.ModelCard.Feature;
-import org.fusioncds.inference.ModelCard.Graph;
-import org.fusioncds.inference.ModelCard.InputTensor;
+import org.fusioncds.model.ModelCard.Feature;
+import org.fusioncds.model.ModelCard.Graph;
+import org.fusioncds.model.ModelCard.InputTensor;
 
 /** Checks a parsed card: required fields (5002) and references between its parts (5003). */
 final class ModelCardValidator {

@@ -1,4 +1,4 @@
-package org.fusioncds.inference;
+package org.fusioncds.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
