@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import org.apache.camel.Exchange;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,9 @@ public final class DeadLetters {
       Files.createDirectories(folder);
     } catch (IOException e) {
       throw new FcdsException(
-          9011, "dead-letter folder unusable — " + folder + ": " + e.getMessage(), e);
+          ErrorCode.DEAD_LETTER_FOLDER,
+          "dead-letter folder unusable — " + folder + ": " + e.getMessage(),
+          e);
     }
     this.file = folder.resolve("dead-letters.jsonl");
   }
@@ -52,7 +55,7 @@ public final class DeadLetters {
         line.put("resultKey", c.key.value());
       }
     }
-    line.put("code", t instanceof FcdsException f ? f.codeText() : "FCDS-1099");
+    line.put("code", t instanceof FcdsException f ? f.codeText() : ErrorCode.UNEXPECTED.codeText());
     line.put("error", t == null ? "unknown" : t.getMessage());
     append(line.toString() + "\n");
     LOG.error("background work failed: {}", line);
@@ -67,7 +70,8 @@ public final class DeadLetters {
       return lines.filter(l -> !l.isBlank()).count();
     } catch (IOException e) {
       throw new FcdsException(
-          9012, "dead-letter file unreadable — " + file + ": " + e.getMessage());
+          ErrorCode.DEAD_LETTER_UNREADABLE,
+          "dead-letter file unreadable — " + file + ": " + e.getMessage());
     }
   }
 

@@ -25,6 +25,7 @@ import org.fusioncds.cdshooks.CdsService;
 import org.fusioncds.cdshooks.DeadLetters;
 import org.fusioncds.cdshooks.FeedbackStore;
 import org.fusioncds.dicom.web.ImageStep;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.fhir.FhirGateway;
 import org.fusioncds.fhir.GatherStep;
 import org.fusioncds.fhir.VersionedReferences;
@@ -223,7 +224,8 @@ public class FusionCdsConfiguration implements CamelConfiguration {
     String base = auditFhirBaseUrl.isBlank() ? fhirBaseUrl : auditFhirBaseUrl;
     if (base.isBlank()) {
       LOG.warn(
-          "FCDS-7080: no audit repository (audit.fhir-base-url, fhir.base-url): AuditEvents stay"
+          ErrorCode.AUDIT_NO_REPOSITORY.codeText()
+              + ": no audit repository (audit.fhir-base-url, fhir.base-url): AuditEvents stay"
               + " in the spool until one is configured");
     }
     auditShipper =

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.fusioncds.assemble.CohortExporter;
 import org.fusioncds.assemble.InputAssembler;
 import org.fusioncds.assemble.ModelInputs;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.inference.InferenceResult;
 import org.fusioncds.inference.LoadedModel;
 import org.fusioncds.inference.ModelCard;
@@ -70,7 +71,7 @@ public final class CohortEvaluation {
     Double p = model.card().trainingPrevalence();
     if (p == null) {
       throw new org.fusioncds.error.FcdsException(
-          8507,
+          ErrorCode.EVAL_MODEL,
           "model card "
               + model.card().id()
               + " has no trainingPrevalence for patients without an image");

@@ -13,6 +13,7 @@ import org.fusioncds.audit.CallAuditPolicy;
 import org.fusioncds.cdshooks.FhirAuthorization;
 import org.fusioncds.cdshooks.HookRequest;
 import org.fusioncds.cdshooks.PatientCase;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.inference.ModelCard;
 import org.fusioncds.security.HookTokens;
@@ -67,7 +68,9 @@ public final class GatherStep {
     } else if (defaultFhirBase != null) {
       c.fhirBase = defaultFhirBase;
     } else {
-      throw new FcdsException(3006, "the hook names no fhirServer and fhir.base-url is not set");
+      throw new FcdsException(
+          ErrorCode.FHIR_SERVER_MISSING,
+          "the hook names no fhirServer and fhir.base-url is not set");
     }
     c.reads = new AuditingClientInterceptor(outbound.audit(), c.audit, c.fhirBase);
     c.fhir = gateway.client(c.fhirBase, tokens(request), c.reads);

@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.fusioncds.cdshooks.PatientCase;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
@@ -48,10 +49,12 @@ public final class InferenceStep implements AutoCloseable {
     } catch (ExecutionException e) {
       throw e.getCause() instanceof FcdsException f
           ? f
-          : new FcdsException(5301, "inference failed — " + e.getCause(), e.getCause());
+          : new FcdsException(
+              ErrorCode.INFERENCE_FAILED, "inference failed — " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new FcdsException(5302, "interrupted while waiting for the model");
+      throw new FcdsException(
+          ErrorCode.INFERENCE_INTERRUPTED, "interrupted while waiting for the model");
     }
     return c;
   }
@@ -65,12 +68,15 @@ public final class InferenceStep implements AutoCloseable {
     } catch (ExecutionException e) {
       throw e.getCause() instanceof FcdsException f
           ? f
-          : new FcdsException(5301, "inference failed — " + e.getCause(), e.getCause());
+          : new FcdsException(
+              ErrorCode.INFERENCE_FAILED, "inference failed — " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
-      throw new FcdsException(5303, "the model did not answer within 5 minutes");
+      throw new FcdsException(
+          ErrorCode.INFERENCE_TIMEOUT, "the model did not answer within 5 minutes");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new FcdsException(5302, "interrupted while waiting for the model");
+      throw new FcdsException(
+          ErrorCode.INFERENCE_INTERRUPTED, "interrupted while waiting for the model");
     }
   }
 

@@ -15,6 +15,7 @@ import org.fusioncds.audit.AuditTrail;
 import org.fusioncds.cdshooks.PatientCase;
 import org.fusioncds.dicom.Dataset;
 import org.fusioncds.dicom.DicomJson;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.security.OutboundUrlPolicy;
 import org.hl7.fhir.r4.model.Endpoint;
@@ -110,7 +111,8 @@ public final class ImageStep implements AutoCloseable {
                 client.retrieveInstanceMetadata(studyUid, seriesUid, instanceUid)));
     if (metadata.size() != 1) {
       throw new FcdsException(
-          2312, "instance metadata has " + metadata.size() + " data sets — " + instanceUid);
+          ErrorCode.INSTANCE_METADATA_COUNT,
+          "instance metadata has " + metadata.size() + " data sets — " + instanceUid);
     }
     return new DicomImage(metadata.get(0), new FrameFetcher(client).fetch(metadata.get(0), 0));
   }
@@ -120,7 +122,10 @@ public final class ImageStep implements AutoCloseable {
         .findFirst()
         .map(n -> n.path("00080018").path("Value").path(0).asText())
         .orElseThrow(
-            () -> new FcdsException(2313, "series has no instances on the PACS — " + series));
+            () ->
+                new FcdsException(
+                    ErrorCode.SERIES_WITHOUT_INSTANCES,
+                    "series has no instances on the PACS — " + series));
   }
 
   /**
@@ -141,7 +146,8 @@ public final class ImageStep implements AutoCloseable {
     }
     if (defaultBase == null) {
       throw new FcdsException(
-          2314, "the study names no DICOMweb endpoint and dicomweb.base-url is not set");
+          ErrorCode.DICOMWEB_BASE_MISSING,
+          "the study names no DICOMweb endpoint and dicomweb.base-url is not set");
     }
     return defaultBase;
   }
@@ -151,10 +157,13 @@ public final class ImageStep implements AutoCloseable {
     try {
       return fhir.read().resource(Endpoint.class).withUrl(url).execute();
     } catch (FhirClientConnectionException e) {
-      throw new FcdsException(2315, "the study's Endpoint cannot be read — no answer for " + url);
+      throw new FcdsException(
+          ErrorCode.STUDY_ENDPOINT_UNREADABLE,
+          "the study's Endpoint cannot be read — no answer for " + url);
     } catch (BaseServerResponseException e) {
       throw new FcdsException(
-          2315, "the study's Endpoint cannot be read — HTTP " + e.getStatusCode() + " for " + url);
+          ErrorCode.STUDY_ENDPOINT_UNREADABLE,
+          "the study's Endpoint cannot be read — HTTP " + e.getStatusCode() + " for " + url);
     }
   }
 
