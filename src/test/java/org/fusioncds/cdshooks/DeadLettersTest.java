@@ -43,7 +43,9 @@ class DeadLettersTest {
       failed.getMessage().setBody(c);
       failed.setProperty(
           Exchange.EXCEPTION_CAUGHT,
-          new FcdsException(ErrorCode.REPORT_FHIR_UNREACHABLE, "the FHIR server cannot be reached — transaction"));
+          new FcdsException(
+              ErrorCode.REPORT_FHIR_UNREACHABLE,
+              "the FHIR server cannot be reached — transaction"));
 
       new DeadLetters(tmp).record(failed);
     }
