@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.ModelInputs;
 import org.fusioncds.flow.ModelInputs.InputReference;
@@ -53,13 +54,14 @@ public final class InputAssembler {
   public ModelInputs assemble(AssemblyInput in) {
     long start = System.nanoTime();
     if (in.patient() == null) {
-      throw new FcdsException(4101, "no Patient to assemble inputs for — null");
+      throw new FcdsException(ErrorCode.NO_PATIENT, "no Patient to assemble inputs for — null");
     }
     Optional<ImagingStudy> study = studies.select(in.studies(), in.evaluationTime());
     Instant anchor = study.map(s -> s.getStarted().toInstant()).orElse(in.evaluationTime());
     if (anchor == null) {
       throw new FcdsException(
-          4102, "no eligible ImagingStudy and no evaluation time to anchor the lab window — none");
+          ErrorCode.NO_ANCHOR_TIME,
+          "no eligible ImagingStudy and no evaluation time to anchor the lab window — none");
     }
     Parts parts = new Parts();
     study.ifPresent(s -> parts.used.add(References.of(s)));
@@ -139,7 +141,8 @@ public final class InputAssembler {
       Tensor tensor = built.get(t.name());
       if (tensor == null) {
         throw new FcdsException(
-            4103, "card input is produced by neither image nor tabular — " + t.name());
+            ErrorCode.CARD_INPUT_UNPRODUCED,
+            "card input is produced by neither image nor tabular — " + t.name());
       }
       out.put(t.name(), tensor);
     }

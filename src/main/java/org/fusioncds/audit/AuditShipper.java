@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.fusioncds.error.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,7 +141,8 @@ public final class AuditShipper implements AutoCloseable {
         }
       } catch (RuntimeException e) {
         LOG.warn(
-            "FCDS-7073: audit batch not accepted — {} ({}), {} waiting, retry in {} ms",
+            ErrorCode.AUDIT_BATCH_REFUSED.codeText()
+                + ": audit batch not accepted — {} ({}), {} waiting, retry in {} ms",
             status(e),
             e.getClass().getSimpleName(),
             waiting(),

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import org.apache.camel.Exchange;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.Keyed;
 import org.slf4j.Logger;
@@ -34,7 +35,9 @@ public final class DeadLetters {
       Files.createDirectories(folder);
     } catch (IOException e) {
       throw new FcdsException(
-          9011, "dead-letter folder unusable — " + folder + ": " + e.getMessage(), e);
+          ErrorCode.DEAD_LETTER_FOLDER,
+          "dead-letter folder unusable — " + folder + ": " + e.getMessage(),
+          e);
     }
     this.file = folder.resolve("dead-letters.jsonl");
   }
@@ -56,7 +59,7 @@ public final class DeadLetters {
       line.put("model", k.job().modelId() + "|" + k.job().modelVersion());
       line.put("resultKey", k.key().value());
     }
-    line.put("code", t instanceof FcdsException f ? f.codeText() : "FCDS-1099");
+    line.put("code", t instanceof FcdsException f ? f.codeText() : ErrorCode.UNEXPECTED.codeText());
     line.put("error", t == null ? "unknown" : t.getMessage());
     append(line.toString() + "\n");
     LOG.error("background work failed: {}", line);
@@ -71,7 +74,8 @@ public final class DeadLetters {
       return lines.filter(l -> !l.isBlank()).count();
     } catch (IOException e) {
       throw new FcdsException(
-          9012, "dead-letter file unreadable — " + file + ": " + e.getMessage());
+          ErrorCode.DEAD_LETTER_UNREADABLE,
+          "dead-letter file unreadable — " + file + ": " + e.getMessage());
     }
   }
 

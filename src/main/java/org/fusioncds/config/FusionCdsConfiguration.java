@@ -22,6 +22,7 @@ import org.fusioncds.cdshooks.CdsHooksEndpoints;
 import org.fusioncds.cdshooks.CdsService;
 import org.fusioncds.cdshooks.DeadLetters;
 import org.fusioncds.cdshooks.FeedbackStore;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.fhir.FhirGateway;
 import org.fusioncds.fhir.GatherJoin;
 import org.fusioncds.fhir.GatherStep;
@@ -223,7 +224,8 @@ public class FusionCdsConfiguration implements CamelConfiguration {
     String base = auditFhirBaseUrl.isBlank() ? fhirBaseUrl : auditFhirBaseUrl;
     if (base.isBlank()) {
       LOG.warn(
-          "FCDS-7080: no audit repository (audit.fhir-base-url, fhir.base-url): AuditEvents stay"
+          ErrorCode.AUDIT_NO_REPOSITORY.codeText()
+              + ": no audit repository (audit.fhir-base-url, fhir.base-url): AuditEvents stay"
               + " in the spool until one is configured");
     }
     auditShipper =

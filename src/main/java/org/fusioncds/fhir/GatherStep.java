@@ -10,6 +10,7 @@ import org.apache.camel.Exchange;
 import org.fusioncds.audit.AuditTrail;
 import org.fusioncds.audit.AuditingClientInterceptor;
 import org.fusioncds.audit.CallAuditPolicy;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.AuditContext;
 import org.fusioncds.flow.ClinicalInputs;
@@ -75,7 +76,9 @@ public final class GatherStep {
     } else if (defaultFhirBase != null) {
       fhirBase = defaultFhirBase;
     } else {
-      throw new FcdsException(3006, "the hook names no fhirServer and fhir.base-url is not set");
+      throw new FcdsException(
+          ErrorCode.FHIR_SERVER_MISSING,
+          "the hook names no fhirServer and fhir.base-url is not set");
     }
     EvaluationJob job = EvaluationJob.ofHook(request, card.id(), card.version(), fhirBase, now);
     AuditingClientInterceptor reads =

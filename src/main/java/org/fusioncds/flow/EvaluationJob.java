@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.UUID;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
@@ -61,7 +62,8 @@ public record EvaluationJob(
     require(patientId, "patientId");
     require(fhirServer, "fhirServer");
     if (requestedAt == null) {
-      throw new FcdsException(1091, "evaluation job without requestedAt — jobId " + jobId);
+      throw new FcdsException(
+          ErrorCode.FLOW_MESSAGE_INCOMPLETE, "evaluation job without requestedAt — jobId " + jobId);
     }
   }
 
@@ -90,7 +92,10 @@ public record EvaluationJob(
     try {
       return JSON.writeValueAsString(this);
     } catch (JsonProcessingException e) {
-      throw new FcdsException(1092, "evaluation job not writable as JSON — " + e.getMessage(), e);
+      throw new FcdsException(
+          ErrorCode.FLOW_MESSAGE_INVALID,
+          "evaluation job not writable as JSON — " + e.getMessage(),
+          e);
     }
   }
 
@@ -103,18 +108,21 @@ public record EvaluationJob(
       if (e.getCause() instanceof FcdsException f) {
         throw f;
       }
-      throw new FcdsException(1092, "evaluation job is not valid JSON — " + e.getOriginalMessage());
+      throw new FcdsException(
+          ErrorCode.FLOW_MESSAGE_INVALID,
+          "evaluation job is not valid JSON — " + e.getOriginalMessage());
     }
     if (job.version() != VERSION) {
       throw new FcdsException(
-          1090, "evaluation job version " + job.version() + " is not " + VERSION);
+          ErrorCode.FLOW_MESSAGE_VERSION,
+          "evaluation job version " + job.version() + " is not " + VERSION);
     }
     return job;
   }
 
   private static void require(String value, String field) {
     if (value == null || value.isBlank()) {
-      throw new FcdsException(1091, "evaluation job without " + field);
+      throw new FcdsException(ErrorCode.FLOW_MESSAGE_INCOMPLETE, "evaluation job without " + field);
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.time.Instant;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
@@ -53,7 +54,8 @@ public record EvaluationOutcome(
     try {
       return EvaluationJob.JSON.writeValueAsString(this);
     } catch (JsonProcessingException e) {
-      throw new FcdsException(1092, "outcome not writable as JSON — " + e.getMessage(), e);
+      throw new FcdsException(
+          ErrorCode.FLOW_MESSAGE_INVALID, "outcome not writable as JSON — " + e.getMessage(), e);
     }
   }
 
@@ -62,14 +64,16 @@ public record EvaluationOutcome(
     try {
       o = EvaluationJob.JSON.readValue(json, EvaluationOutcome.class);
     } catch (JsonProcessingException e) {
-      throw new FcdsException(1092, "outcome is not valid JSON — " + e.getOriginalMessage());
+      throw new FcdsException(
+          ErrorCode.FLOW_MESSAGE_INVALID, "outcome is not valid JSON — " + e.getOriginalMessage());
     }
     if (o.version() != EvaluationJob.VERSION) {
       throw new FcdsException(
-          1090, "outcome version " + o.version() + " is not " + EvaluationJob.VERSION);
+          ErrorCode.FLOW_MESSAGE_VERSION,
+          "outcome version " + o.version() + " is not " + EvaluationJob.VERSION);
     }
     if (o.jobId() == null || o.status() == null) {
-      throw new FcdsException(1091, "outcome without jobId or status");
+      throw new FcdsException(ErrorCode.FLOW_MESSAGE_INCOMPLETE, "outcome without jobId or status");
     }
     return o;
   }

@@ -1,5 +1,6 @@
 package org.fusioncds.flow;
 
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /** Both gather branches joined: the patient's context, clinical data and image. */
@@ -16,7 +17,7 @@ public record GatheredInputs(PatientContext context, ClinicalInputs clinical, Im
         first instanceof ImageInput i ? i : second instanceof ImageInput i ? i : null;
     if (clinical == null || image == null || clinical.context() != image.context()) {
       throw new FcdsException(
-          1098,
+          ErrorCode.GATHER_BRANCHES_MISMATCH,
           "the gather branches did not give one clinical and one image result of the same case — "
               + typeName(first)
               + ", "

@@ -14,6 +14,7 @@ import org.fusioncds.dicom.Dataset;
 import org.fusioncds.dicom.DicomJson;
 import org.fusioncds.dicom.web.DicomWebClient;
 import org.fusioncds.dicom.web.FrameFetcher;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.DicomImage;
 import org.fusioncds.flow.ImageInput;
@@ -114,7 +115,8 @@ public final class ImageStep implements AutoCloseable {
                 client.retrieveInstanceMetadata(studyUid, seriesUid, instanceUid)));
     if (metadata.size() != 1) {
       throw new FcdsException(
-          2312, "instance metadata has " + metadata.size() + " data sets — " + instanceUid);
+          ErrorCode.INSTANCE_METADATA_COUNT,
+          "instance metadata has " + metadata.size() + " data sets — " + instanceUid);
     }
     return new DicomImage(metadata.get(0), new FrameFetcher(client).fetch(metadata.get(0), 0));
   }
@@ -124,7 +126,10 @@ public final class ImageStep implements AutoCloseable {
         .findFirst()
         .map(n -> n.path("00080018").path("Value").path(0).asText())
         .orElseThrow(
-            () -> new FcdsException(2313, "series has no instances on the PACS — " + series));
+            () ->
+                new FcdsException(
+                    ErrorCode.SERIES_WITHOUT_INSTANCES,
+                    "series has no instances on the PACS — " + series));
   }
 
   /**
@@ -145,7 +150,8 @@ public final class ImageStep implements AutoCloseable {
     }
     if (defaultBase == null) {
       throw new FcdsException(
-          2314, "the study names no DICOMweb endpoint and dicomweb.base-url is not set");
+          ErrorCode.DICOMWEB_BASE_MISSING,
+          "the study names no DICOMweb endpoint and dicomweb.base-url is not set");
     }
     return defaultBase;
   }
@@ -155,10 +161,13 @@ public final class ImageStep implements AutoCloseable {
     try {
       return fhir.read().resource(Endpoint.class).withUrl(url).execute();
     } catch (FhirClientConnectionException e) {
-      throw new FcdsException(2315, "the study's Endpoint cannot be read — no answer for " + url);
+      throw new FcdsException(
+          ErrorCode.STUDY_ENDPOINT_UNREADABLE,
+          "the study's Endpoint cannot be read — no answer for " + url);
     } catch (BaseServerResponseException e) {
       throw new FcdsException(
-          2315, "the study's Endpoint cannot be read — HTTP " + e.getStatusCode() + " for " + url);
+          ErrorCode.STUDY_ENDPOINT_UNREADABLE,
+          "the study's Endpoint cannot be read — HTTP " + e.getStatusCode() + " for " + url);
     }
   }
 

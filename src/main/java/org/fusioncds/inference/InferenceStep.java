@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.EvaluationInputs;
 import org.fusioncds.flow.InferenceResult;
@@ -52,7 +53,8 @@ public final class InferenceStep implements AutoCloseable {
       throw failure(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new FcdsException(5302, "interrupted while waiting for the model");
+      throw new FcdsException(
+          ErrorCode.INFERENCE_INTERRUPTED, "interrupted while waiting for the model");
     }
   }
 
@@ -63,17 +65,20 @@ public final class InferenceStep implements AutoCloseable {
     } catch (ExecutionException e) {
       throw failure(e);
     } catch (TimeoutException e) {
-      throw new FcdsException(5303, "the model did not answer within 5 minutes");
+      throw new FcdsException(
+          ErrorCode.INFERENCE_TIMEOUT, "the model did not answer within 5 minutes");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new FcdsException(5302, "interrupted while waiting for the model");
+      throw new FcdsException(
+          ErrorCode.INFERENCE_INTERRUPTED, "interrupted while waiting for the model");
     }
   }
 
   private static FcdsException failure(ExecutionException e) {
     return e.getCause() instanceof FcdsException f
         ? f
-        : new FcdsException(5301, "inference failed — " + e.getCause(), e.getCause());
+        : new FcdsException(
+            ErrorCode.INFERENCE_FAILED, "inference failed — " + e.getCause(), e.getCause());
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.fusioncds.audit.AuditTrail;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.EvaluationInputs;
 import org.fusioncds.flow.HookRequest;
@@ -100,7 +101,8 @@ public final class ReportStep {
     }
     audit.record(audit.events().fhirWrite(c.audit(), c.fhirBase(), written, 200, null));
     if (reportUrl == null) {
-      throw new FcdsException(6003, "the transaction answer names no DiagnosticReport");
+      throw new FcdsException(
+          ErrorCode.REPORT_ANSWER_INCOMPLETE, "the transaction answer names no DiagnosticReport");
     }
     return new Reported(inferred, report, reportUrl);
   }
@@ -113,7 +115,7 @@ public final class ReportStep {
       } catch (ResourceVersionConflictException | PreconditionFailedException e) {
         if (attempt == CONFLICT_ATTEMPTS) {
           throw new FcdsException(
-              6005,
+              ErrorCode.REPORT_RETRIES_EXHAUSTED,
               "the FHIR server kept answering HTTP "
                   + e.getStatusCode()
                   + " to the transaction after "
@@ -122,10 +124,14 @@ public final class ReportStep {
         }
         pause(attempt);
       } catch (FhirClientConnectionException e) {
-        throw new FcdsException(6002, "the FHIR server cannot be reached — transaction", e);
+        throw new FcdsException(
+            ErrorCode.REPORT_FHIR_UNREACHABLE,
+            "the FHIR server cannot be reached — transaction",
+            e);
       } catch (BaseServerResponseException e) {
         throw new FcdsException(
-            6001, "the FHIR server answered HTTP " + e.getStatusCode() + " — transaction");
+            ErrorCode.REPORT_TRANSACTION_REFUSED,
+            "the FHIR server answered HTTP " + e.getStatusCode() + " — transaction");
       }
     }
     return response;
@@ -180,7 +186,7 @@ public final class ReportStep {
       Thread.sleep(50L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextLong(50));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new FcdsException(6006, "interrupted while writing the report");
+      throw new FcdsException(ErrorCode.REPORT_INTERRUPTED, "interrupted while writing the report");
     }
   }
 
@@ -192,10 +198,12 @@ public final class ReportStep {
     try {
       return request.get();
     } catch (FhirClientConnectionException e) {
-      throw new FcdsException(6002, "the FHIR server cannot be reached — " + what, e);
+      throw new FcdsException(
+          ErrorCode.REPORT_FHIR_UNREACHABLE, "the FHIR server cannot be reached — " + what, e);
     } catch (BaseServerResponseException e) {
       throw new FcdsException(
-          6004, "the FHIR server answered HTTP " + e.getStatusCode() + " — " + what);
+          ErrorCode.REPORT_READ_REFUSED,
+          "the FHIR server answered HTTP " + e.getStatusCode() + " — " + what);
     }
   }
 }

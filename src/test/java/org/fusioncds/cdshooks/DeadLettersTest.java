@@ -13,6 +13,7 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.EvaluationJob;
 import org.fusioncds.flow.HookRequest;
@@ -59,7 +60,9 @@ class DeadLettersTest {
       failed.getMessage().setBody(failedStage);
       failed.setProperty(
           Exchange.EXCEPTION_CAUGHT,
-          new FcdsException(6002, "the FHIR server cannot be reached — transaction"));
+          new FcdsException(
+              ErrorCode.REPORT_FHIR_UNREACHABLE,
+              "the FHIR server cannot be reached — transaction"));
 
       new DeadLetters(tmp).record(failed);
     }

@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.fusioncds.dicom.DicomException;
+import org.fusioncds.error.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +97,8 @@ public final class DicomWebClient implements AutoCloseable {
     this.backoff = Objects.requireNonNull(backoff, "backoff");
     if (maxRetries < 0 || backoff.isNegative()) {
       throw new DicomException(
-          2300, "retries and backoff must not be negative, got " + maxRetries + " and " + backoff);
+          ErrorCode.DICOMWEB_ARGUMENT_INVALID,
+          "retries and backoff must not be negative, got " + maxRetries + " and " + backoff);
     }
     this.maxRetries = maxRetries;
     this.http =
@@ -266,7 +268,7 @@ public final class DicomWebClient implements AutoCloseable {
     }
     if (body == null || !body.isObject()) {
       throw new DicomException(
-          2307,
+          ErrorCode.STOW_REFUSED,
           "STOW-RS POST "
               + fullPath(path)
               + " answered HTTP status "
@@ -301,7 +303,7 @@ public final class DicomWebClient implements AutoCloseable {
           JsonNode node = readJsonBody(response, body, path);
           if (!node.isArray()) {
             throw new DicomException(
-                2306,
+                ErrorCode.DICOMWEB_JSON_INVALID,
                 "GET "
                     + fullPath(path)
                     + " answered a JSON "
@@ -319,7 +321,7 @@ public final class DicomWebClient implements AutoCloseable {
     MediaType type = MediaType.parse(contentType(response.headers()));
     if (!type.is(DICOM_JSON) && !type.is("application/json")) {
       throw new DicomException(
-          2305,
+          ErrorCode.DICOMWEB_CONTENT_TYPE,
           response.request().method()
               + " "
               + fullPath(path)
@@ -332,12 +334,13 @@ public final class DicomWebClient implements AutoCloseable {
       JsonNode node = json.readTree(body);
       if (node == null || node.isMissingNode()) {
         throw new DicomException(
-            2306, response.request().method() + " " + fullPath(path) + " answered an empty body");
+            ErrorCode.DICOMWEB_JSON_INVALID,
+            response.request().method() + " " + fullPath(path) + " answered an empty body");
       }
       return node;
     } catch (JsonProcessingException e) {
       throw new DicomException(
-          2306,
+          ErrorCode.DICOMWEB_JSON_INVALID,
           response.request().method()
               + " "
               + fullPath(path)
@@ -369,7 +372,7 @@ public final class DicomWebClient implements AutoCloseable {
           }
           if (used == null) {
             throw new DicomException(
-                2305,
+                ErrorCode.DICOMWEB_CONTENT_TYPE,
                 "GET "
                     + fullPath(path)
                     + " answered frame part "
@@ -388,7 +391,8 @@ public final class DicomWebClient implements AutoCloseable {
 
   private DicomException partCountMismatch(String path, int asked, int got) {
     return new DicomException(
-        2310, "GET " + fullPath(path) + " asked for " + asked + " frames, the answer has " + got);
+        ErrorCode.DICOMWEB_PART_COUNT,
+        "GET " + fullPath(path) + " asked for " + asked + " frames, the answer has " + got);
   }
 
   private List<Path> retrieveDicom(
@@ -400,7 +404,8 @@ public final class DicomWebClient implements AutoCloseable {
     try {
       Files.createDirectories(folder);
     } catch (IOException e) {
-      throw new DicomException(2308, "cannot create the folder " + folder, e);
+      throw new DicomException(
+          ErrorCode.DICOMWEB_LOCAL_FILE, "cannot create the folder " + folder, e);
     }
     boolean single = path.contains("/instances/");
     return exchange(
@@ -431,7 +436,7 @@ public final class DicomWebClient implements AutoCloseable {
             MediaType type = part.contentType();
             if (part.header("Content-Type") != null && !type.is("application/dicom")) {
               throw new DicomException(
-                  2305,
+                  ErrorCode.DICOMWEB_CONTENT_TYPE,
                   "GET "
                       + fullPath(path)
                       + " answered part "
@@ -460,7 +465,7 @@ public final class DicomWebClient implements AutoCloseable {
     String contentType = contentType(response.headers());
     if (!MediaType.parse(contentType).is("multipart/related")) {
       throw new DicomException(
-          2305,
+          ErrorCode.DICOMWEB_CONTENT_TYPE,
           "GET "
               + fullPath(path)
               + " answered Content-Type '"
@@ -503,7 +508,7 @@ public final class DicomWebClient implements AutoCloseable {
           return reader.read(response, in);
         }
       } catch (DicomException e) {
-        if (e.code() != 2322 || attempt >= maxRetries) {
+        if (e.errorCode() != ErrorCode.MULTIPART_UNTERMINATED || attempt >= maxRetries) {
           throw e;
         }
         pause(where, "broke off (" + e.getMessage() + ")", attempt, Duration.ZERO);
@@ -514,7 +519,7 @@ public final class DicomWebClient implements AutoCloseable {
         pause(where, "failed (" + e + ")", attempt, Duration.ZERO);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new DicomException(2309, where + " was interrupted", e);
+        throw new DicomException(ErrorCode.DICOMWEB_INTERRUPTED, where + " was interrupted", e);
       }
     }
   }
@@ -551,25 +556,29 @@ public final class DicomWebClient implements AutoCloseable {
   private DicomException statusError(String where, int status, int attempt) {
     String tries = attempt == 0 ? "" : " after " + (attempt + 1) + " attempts";
     if (status == 404) {
-      return new DicomException(2302, where + " answered 404 Not Found");
+      return new DicomException(ErrorCode.DICOMWEB_NOT_FOUND, where + " answered 404 Not Found");
     }
-    return new DicomException(2301, where + " answered HTTP status " + status + tries);
+    return new DicomException(
+        ErrorCode.DICOMWEB_HTTP_ERROR, where + " answered HTTP status " + status + tries);
   }
 
   private DicomException ioError(String where, IOException e, int attempt) {
     String tries = " (" + (attempt + 1) + " attempts)";
     if (e instanceof StallGuardInputStream.StalledException) {
       return new DicomException(
-          2304,
+          ErrorCode.DICOMWEB_TIMEOUT,
           where + " stopped sending: no bytes within " + requestTimeout.toMillis() + " ms" + tries,
           e);
     }
     if (e instanceof HttpTimeoutException) {
       return new DicomException(
-          2304, where + " got no answer within " + requestTimeout.toMillis() + " ms" + tries, e);
+          ErrorCode.DICOMWEB_TIMEOUT,
+          where + " got no answer within " + requestTimeout.toMillis() + " ms" + tries,
+          e);
     }
     String what = e instanceof ConnectException ? "could not connect" : "connection failed";
-    return new DicomException(2303, where + " " + what + ": " + e + tries, e);
+    return new DicomException(
+        ErrorCode.DICOMWEB_CONNECTION_FAILED, where + " " + what + ": " + e + tries, e);
   }
 
   private void pause(String where, String why, int attempt, Duration atLeast) {
@@ -586,7 +595,8 @@ public final class DicomWebClient implements AutoCloseable {
       Thread.sleep(wait.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new DicomException(2309, where + " was interrupted while waiting to retry", e);
+      throw new DicomException(
+          ErrorCode.DICOMWEB_INTERRUPTED, where + " was interrupted while waiting to retry", e);
     }
   }
 
@@ -618,7 +628,8 @@ public final class DicomWebClient implements AutoCloseable {
   static String uid(String uid) {
     if (uid == null || uid.length() > 64 || !UID.matcher(uid).matches()) {
       throw new DicomException(
-          2300, "not a DICOM UID: " + (uid == null ? "null" : "'" + uid + "'"));
+          ErrorCode.DICOMWEB_ARGUMENT_INVALID,
+          "not a DICOM UID: " + (uid == null ? "null" : "'" + uid + "'"));
     }
     return uid;
   }
@@ -631,12 +642,15 @@ public final class DicomWebClient implements AutoCloseable {
 
   static String frameList(int[] frameNumbers) {
     if (frameNumbers == null || frameNumbers.length == 0) {
-      throw new DicomException(2300, "retrieveFrames needs at least one frame number, got none");
+      throw new DicomException(
+          ErrorCode.DICOMWEB_ARGUMENT_INVALID,
+          "retrieveFrames needs at least one frame number, got none");
     }
     StringBuilder s = new StringBuilder();
     for (int n : frameNumbers) {
       if (n < 1) {
-        throw new DicomException(2300, "frame numbers are 1-based, got " + n);
+        throw new DicomException(
+            ErrorCode.DICOMWEB_ARGUMENT_INVALID, "frame numbers are 1-based, got " + n);
       }
       s.append(s.length() == 0 ? "" : ",").append(n);
     }
@@ -673,7 +687,8 @@ public final class DicomWebClient implements AutoCloseable {
         || baseUrl.getHost() == null
         || baseUrl.getRawQuery() != null) {
       throw new DicomException(
-          2300, "DICOMweb base URL must be http(s)://host[:port]/path, got " + baseUrl);
+          ErrorCode.DICOMWEB_ARGUMENT_INVALID,
+          "DICOMweb base URL must be http(s)://host[:port]/path, got " + baseUrl);
     }
     String s = baseUrl.toString();
     return URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
@@ -681,7 +696,8 @@ public final class DicomWebClient implements AutoCloseable {
 
   private static Duration positive(Duration d, String name) {
     if (d == null || d.isZero() || d.isNegative()) {
-      throw new DicomException(2300, name + " must be positive, got " + d);
+      throw new DicomException(
+          ErrorCode.DICOMWEB_ARGUMENT_INVALID, name + " must be positive, got " + d);
     }
     return d;
   }
@@ -702,7 +718,8 @@ public final class DicomWebClient implements AutoCloseable {
       return Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       Files.deleteIfExists(temp);
-      throw new DicomException(2308, "cannot move the retrieved file to " + target, e);
+      throw new DicomException(
+          ErrorCode.DICOMWEB_LOCAL_FILE, "cannot move the retrieved file to " + target, e);
     }
   }
 
@@ -710,7 +727,8 @@ public final class DicomWebClient implements AutoCloseable {
     try {
       out.write(buffer, 0, n);
     } catch (IOException e) {
-      throw new DicomException(2308, "cannot write the retrieved file " + file, e);
+      throw new DicomException(
+          ErrorCode.DICOMWEB_LOCAL_FILE, "cannot write the retrieved file " + file, e);
     }
   }
 }
