@@ -3,7 +3,7 @@ package org.fusioncds.audit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.fusioncds.report.ReportBundleBuilder;
+import org.fusioncds.flow.Profiles;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -86,7 +86,7 @@ final class TrailFacts {
 
   /** The values of the missing-input extensions. */
   static List<String> missing(Provenance p) {
-    return p.getExtensionsByUrl(ReportBundleBuilder.EXT_MISSING_INPUT).stream()
+    return p.getExtensionsByUrl(Profiles.EXT_MISSING_INPUT).stream()
         .map(Extension::getValue)
         .filter(v -> v != null && v.isPrimitive())
         .map(v -> v.primitiveValue())
@@ -178,6 +178,6 @@ final class TrailFacts {
   }
 
   private static String profile() {
-    return ReportBundleBuilder.PROFILE_PROVENANCE;
+    return Profiles.PROFILE_PROVENANCE;
   }
 }

@@ -21,7 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.fusioncds.FusionCdsApp;
+import org.fusioncds.app.FusionCdsApp;
 import org.fusioncds.audit.AuditShipper;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;

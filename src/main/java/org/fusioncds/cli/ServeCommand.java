@@ -2,7 +2,7 @@ package org.fusioncds.cli;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.fusioncds.FusionCdsApp;
+import org.fusioncds.app.FusionCdsApp;
 import picocli.CommandLine.Command;
 
 /**

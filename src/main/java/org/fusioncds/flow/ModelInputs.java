@@ -5,13 +5,12 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.fusioncds.assemble.InputAssembler;
 
 /**
- * What {@link InputAssembler} built for one model and one patient: named float32 tensors (masks
- * included, in the card's input order), the versioned FHIR references (and DICOM SOP Instance UID)
- * of every input actually used, what was missing and why, and the study time the window was
- * anchored on. Crosses from assemble to inference (DESIGN.md).
+ * What the assemble step ({@code InputAssembler}) built for one model and one patient: named
+ * float32 tensors (masks included, in the card's input order), the versioned FHIR references (and
+ * DICOM SOP Instance UID) of every input actually used, what was missing and why, and the study
+ * time the window was anchored on. Crosses from assemble to inference (DESIGN.md).
  *
  * @param studyTime ImagingStudy.started, or the evaluation time when no study was eligible
  * @param assembleMillis wall time spent assembling

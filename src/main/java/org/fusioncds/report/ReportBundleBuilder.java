@@ -5,6 +5,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import org.fusioncds.flow.Profiles;
 import org.fusioncds.flow.ReportRequest;
 import org.fusioncds.flow.ResultKey;
 import org.hl7.fhir.r4.model.Bundle;
@@ -31,16 +32,12 @@ import org.hl7.fhir.r4.model.StringType;
  */
 public final class ReportBundleBuilder {
 
-  /** Canonical base of our profiles and extensions ({@code fhir-profiles/}). */
-  public static final String CANONICAL = "http://fusion-cds.org/fhir";
-
-  public static final String PROFILE_REPORT =
-      CANONICAL + "/StructureDefinition/ai-diagnostic-report";
-  public static final String PROFILE_OBSERVATION =
-      CANONICAL + "/StructureDefinition/ai-observation";
-  public static final String PROFILE_DEVICE = CANONICAL + "/StructureDefinition/ai-model-device";
-  public static final String PROFILE_PROVENANCE = CANONICAL + "/StructureDefinition/ai-provenance";
-  public static final String EXT_MISSING_INPUT = CANONICAL + "/StructureDefinition/missing-input";
+  public static final String CANONICAL = Profiles.CANONICAL;
+  public static final String PROFILE_REPORT = Profiles.PROFILE_REPORT;
+  public static final String PROFILE_OBSERVATION = Profiles.PROFILE_OBSERVATION;
+  public static final String PROFILE_DEVICE = Profiles.PROFILE_DEVICE;
+  public static final String PROFILE_PROVENANCE = Profiles.PROFILE_PROVENANCE;
+  public static final String EXT_MISSING_INPUT = Profiles.EXT_MISSING_INPUT;
   public static final String MODEL_SYSTEM = "urn:fusion-cds:model";
 
   private static final String OBSERVATION_VALUE =

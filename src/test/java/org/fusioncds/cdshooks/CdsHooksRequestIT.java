@@ -13,7 +13,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.fusioncds.FusionCdsApp;
+import org.fusioncds.app.FusionCdsApp;
 import org.fusioncds.audit.AuditSpool;
 import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.SandboxEhr;

@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.fusioncds.FusionCdsApp;
+import org.fusioncds.app.FusionCdsApp;
 import org.fusioncds.dicom.web.DicomWebClient;
 import org.fusioncds.flow.ResultKey;
 import org.fusioncds.report.ProfileValidator;

@@ -10,7 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.fusioncds.FusionCdsApp;
+import org.fusioncds.app.FusionCdsApp;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.testing.TrailFixture;

@@ -39,7 +39,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.fusioncds.FusionCdsApp;
+import org.fusioncds.app.FusionCdsApp;
 import org.fusioncds.audit.AuditShipper;
 import org.fusioncds.audit.AuditSpool;
 import org.fusioncds.sandbox.BearerCheck;

@@ -1,6 +1,4 @@
-package org.fusioncds;
-
-import org.fusioncds.cli.FusionCdsCommand;
+package org.fusioncds.cli;
 
 /** The one entry point: {@code java -jar target/fusion-cds.jar <command> ...}. */
 public final class Application {

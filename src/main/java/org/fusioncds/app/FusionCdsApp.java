@@ -1,4 +1,4 @@
-package org.fusioncds;
+package org.fusioncds.app;
 
 import java.util.Map;
 import java.util.Properties;
