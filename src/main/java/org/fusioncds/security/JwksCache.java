@@ -1,40 +1,48 @@
 package org.fusioncds.security;
 
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.CachingJWKSetSource;
+import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
+import com.nimbusds.jose.jwk.source.JWKSetSourceWrapper;
+import com.nimbusds.jose.jwk.source.OutageTolerantJWKSetSource;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
+import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.MalformedURLException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
+import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Public keys of trusted issuers, fetched as JWK Sets (RFC 7517 §5) over HTTP and cached per URL,
- * as CDS Hooks 2.0.1 §Trusting CDS Clients has the EHR publish them. A fetch follows no redirect,
- * reads at most 1 MiB and gives up when headers and body have not arrived within the timeout; an
- * unreachable or invalid key set is 7014 (503: the module cannot decide, the caller is not at
- * fault).
+ * as CDS Hooks 2.0.1 §Trusting CDS Clients has the EHR publish them; nimbus-jose-jwt's JWK set
+ * sources do the work, all timed by the given clock. A fetch ({@link URLBasedJWKSetSource} with a
+ * {@link DefaultResourceRetriever}) follows no redirect, reads at most 1 MiB and gives up when the
+ * connection or any read takes longer than the timeout; an unreachable or invalid key set is 7014
+ * (503: the module cannot decide, the caller is not at fault).
  *
  * <p>An unknown {@code kid} refetches the set, but at most once per {@code minRefreshInterval} per
  * URL, whatever the number of tokens: a flood of made-up key ids costs one fetch per interval.
- * Failed fetches count too, so a dead JWKS endpoint is not hammered. A set older than {@code
- * maxAge} is refetched on its next use so that keys the issuer withdrew stop being trusted; if that
- * fetch fails the old set is kept. Thread-safe: lookups of known keys take no lock; fetches of one
- * URL are serialised.
+ * Failed fetches count too, so a dead JWKS endpoint is not hammered. (Nimbus' own {@code
+ * RateLimitedJWKSetSource} lets two fetches through per interval; {@link OncePerInterval} lets
+ * one.) A set older than {@code maxAge} is refetched on its next use ({@link CachingJWKSetSource},
+ * which also makes threads that want the same refresh wait for one fetch) so that keys the issuer
+ * withdrew stop being trusted; if that fetch fails the old set is kept for up to another {@code
+ * maxAge} ({@link OutageTolerantJWKSetSource}). Thread-safe.
  */
 public final class JwksCache {
 
@@ -50,19 +58,16 @@ public final class JwksCache {
   private final Duration maxAge;
   private final Duration timeout;
   private final Clock clock;
-  private final HttpClient http;
-  private final Map<URI, Entry> entries = new ConcurrentHashMap<>();
+  private final Map<URI, Source> sources = new ConcurrentHashMap<>();
+
+  /** The chain of one URL, and its fetch counter. */
+  private record Source(JWKSetSource<SecurityContext> cached, OncePerInterval limit) {}
 
   public JwksCache(Duration minRefreshInterval, Duration maxAge, Duration timeout, Clock clock) {
     this.minRefreshInterval = Objects.requireNonNull(minRefreshInterval, "minRefreshInterval");
     this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.http =
-        HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(timeout)
-            .build();
   }
 
   /** A cache with the settings' refresh interval and timeout and {@link #DEFAULT_MAX_AGE}. */
@@ -72,122 +77,117 @@ public final class JwksCache {
   }
 
   /**
-   * The key with this id in the set at {@code jwksUrl}, or null when the set has none even after
-   * the one refetch the rate limit allows.
+   * The key with this id in the set at {@code jwksUrl} (its public part), or null when the set has
+   * none even after the one refetch the rate limit allows.
    *
    * @throws AuthenticationException 7014 when the set cannot be fetched or parsed and no cached
    *     copy answers
    */
   public JWK key(URI jwksUrl, String kid) {
-    Entry entry = entries.computeIfAbsent(jwksUrl, u -> new Entry());
-    Snapshot snapshot = entry.snapshot;
-    if (snapshot.keys != null && !isOld(snapshot)) {
-      JWK key = snapshot.keys.getKeyByKeyId(kid);
-      if (key != null) {
-        return key;
+    JWKSetSource<SecurityContext> source = sources.computeIfAbsent(jwksUrl, this::source).cached();
+    long now = clock.millis();
+    try {
+      JWK key =
+          source.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), now, null).getKeyByKeyId(kid);
+      if (key == null) {
+        key = refreshed(source, now).getKeyByKeyId(kid);
       }
-    }
-    synchronized (entry) {
-      return lookUpOrRefresh(jwksUrl, entry, kid);
+      return key == null ? null : key.toPublicJWK();
+    } catch (KeySourceException e) {
+      LOG.warn("JWKS {} not fetched: {}", jwksUrl, e.getClass().getSimpleName());
+      throw Refusal.KEYS_UNAVAILABLE.exception();
     }
   }
 
   /** How many fetches of this URL were attempted. */
   public int fetches(URI jwksUrl) {
-    Entry entry = entries.get(jwksUrl);
-    return entry == null ? 0 : entry.fetches;
+    Source source = sources.get(jwksUrl);
+    return source == null ? 0 : source.limit().fetches();
   }
 
-  private JWK lookUpOrRefresh(URI url, Entry entry, String kid) {
-    Snapshot snapshot = entry.snapshot;
-    JWK known = snapshot.keys == null ? null : snapshot.keys.getKeyByKeyId(kid);
-    if (known != null && !isOld(snapshot)) {
-      return known;
-    }
-    boolean mayFetch =
-        snapshot.attemptedAt == null
-            || !clock.instant().isBefore(snapshot.attemptedAt.plus(minRefreshInterval));
-    if (mayFetch) {
-      entry.snapshot = refresh(url, entry, snapshot);
-      snapshot = entry.snapshot;
-    }
-    if (snapshot.keys == null || (snapshot.failed && known == null)) {
-      throw Refusal.KEYS_UNAVAILABLE.exception();
-    }
-    return snapshot.keys.getKeyByKeyId(kid);
-  }
-
-  private Snapshot refresh(URI url, Entry entry, Snapshot previous) {
-    Instant now = clock.instant();
-    entry.fetches++;
+  /** The set refetched for an unknown kid, or the cached one when the rate limit says no. */
+  private static JWKSet refreshed(JWKSetSource<SecurityContext> source, long now)
+      throws KeySourceException {
     try {
-      return new Snapshot(fetch(url), now, now, false);
-    } catch (IOException | ParseException e) {
-      LOG.warn("JWKS {} not fetched: {}", url, e.getClass().getSimpleName());
-      return new Snapshot(previous.keys, previous.fetchedAt, now, true);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Snapshot(previous.keys, previous.fetchedAt, now, true);
+      return source.getJWKSet(JWKSetCacheRefreshEvaluator.forceRefresh(), now, null);
+    } catch (RateLimitReachedException e) { // fetched lately, maybe by the thread we waited for
+      return source.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), now, null);
     }
   }
 
-  private JWKSet fetch(URI url) throws IOException, InterruptedException, ParseException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    HttpRequest request =
-        HttpRequest.newBuilder(url).timeout(timeout).header("Accept", "application/json").build();
-    HttpResponse<InputStream> response =
-        http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    try (InputStream body = response.body()) {
-      if (response.statusCode() != 200) {
-        throw new IOException("HTTP " + response.statusCode());
+  private Source source(URI url) {
+    URL location;
+    try {
+      location = url.toURL();
+    } catch (MalformedURLException e) {
+      throw new UncheckedIOException(e); // TrustedIssuer admits absolute http(s) URLs only
+    }
+    int millis = Math.toIntExact(timeout.toMillis());
+    OncePerInterval limit =
+        new OncePerInterval(
+            new URLBasedJWKSetSource<>(location, new NoRedirects(millis)),
+            minRefreshInterval.toMillis());
+    JWKSetSource<SecurityContext> outageTolerant =
+        new OutageTolerantJWKSetSource<>(limit, 2 * maxAge.toMillis(), null);
+    // threads wait for another's refresh up to: connect, headers and a slow body
+    long refreshWait = 3L * millis;
+    return new Source(
+        new CachingJWKSetSource<>(outageTolerant, maxAge.toMillis(), refreshWait, null), limit);
+  }
+
+  /** Nimbus' retriever with the timeouts, the size limit and no redirects. */
+  private static final class NoRedirects extends DefaultResourceRetriever {
+
+    NoRedirects(int timeoutMillis) {
+      super(timeoutMillis, timeoutMillis, MAX_BODY_BYTES);
+      setHeaders(Map.of("Accept", List.of("application/json")));
+    }
+
+    @Override
+    protected HttpURLConnection openHTTPConnection(URL url) throws IOException {
+      HttpURLConnection connection = super.openHTTPConnection(url);
+      connection.setInstanceFollowRedirects(false);
+      return connection;
+    }
+  }
+
+  /**
+   * Lets one fetch through per interval, failed ones included; a refused call gets the last failure
+   * again (the keys are still unavailable) or, after a success, {@link RateLimitReachedException}.
+   */
+  private static final class OncePerInterval extends JWKSetSourceWrapper<SecurityContext> {
+
+    private final long intervalMillis;
+    private int fetches;
+    private long lastAttempt;
+    private KeySourceException lastFailure;
+
+    OncePerInterval(JWKSetSource<SecurityContext> source, long intervalMillis) {
+      super(source);
+      this.intervalMillis = intervalMillis;
+    }
+
+    @Override
+    public synchronized JWKSet getJWKSet(
+        JWKSetCacheRefreshEvaluator refreshEvaluator, long currentTime, SecurityContext context)
+        throws KeySourceException {
+      if (fetches > 0 && currentTime < lastAttempt + intervalMillis) {
+        throw lastFailure != null ? lastFailure : new RateLimitReachedException();
       }
-      byte[] bytes = readWithin(body, deadline - System.nanoTime());
-      return JWKSet.parse(new String(bytes, StandardCharsets.UTF_8)).toPublicJWKSet();
+      fetches++;
+      lastAttempt = currentTime;
+      try {
+        JWKSet set = getSource().getJWKSet(refreshEvaluator, currentTime, context);
+        lastFailure = null;
+        return set;
+      } catch (KeySourceException e) {
+        lastFailure = e;
+        throw e;
+      }
     }
-  }
 
-  /** Reads at most 1 MiB; a watchdog closes the stream when the time is up. */
-  private static byte[] readWithin(InputStream body, long nanos) throws IOException {
-    AtomicBoolean late = new AtomicBoolean();
-    CompletableFuture<Void> watchdog =
-        CompletableFuture.runAsync(
-            () -> {
-              late.set(true);
-              closeQuietly(body);
-            },
-            CompletableFuture.delayedExecutor(Math.max(nanos, 0), TimeUnit.NANOSECONDS));
-    byte[] bytes;
-    try {
-      bytes = body.readNBytes(MAX_BODY_BYTES + 1);
-    } finally {
-      watchdog.cancel(false);
+    synchronized int fetches() {
+      return fetches;
     }
-    if (late.get()) {
-      throw new IOException("body not read within the timeout");
-    }
-    if (bytes.length > MAX_BODY_BYTES) {
-      throw new IOException("body over " + MAX_BODY_BYTES + " bytes");
-    }
-    return bytes;
-  }
-
-  private static void closeQuietly(InputStream in) {
-    try {
-      in.close();
-    } catch (IOException e) {
-      LOG.debug("closing a late JWKS body failed", e);
-    }
-  }
-
-  private boolean isOld(Snapshot snapshot) {
-    return snapshot.fetchedAt != null && clock.instant().isAfter(snapshot.fetchedAt.plus(maxAge));
-  }
-
-  /** What is known of one URL; replaced whole, read without a lock. */
-  private record Snapshot(JWKSet keys, Instant fetchedAt, Instant attemptedAt, boolean failed) {}
-
-  private static final class Entry {
-    private volatile Snapshot snapshot = new Snapshot(null, null, null, false);
-    private volatile int fetches;
   }
 }

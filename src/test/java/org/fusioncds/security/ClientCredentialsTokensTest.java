@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nimbusds.common.contenttype.ContentType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
@@ -16,8 +17,9 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.oauth2.sdk.auth.PrivateKeyJWT;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +45,7 @@ class ClientCredentialsTokensTest {
 
   @Test
   void readsAnAccessTokenAnswer() {
-    TokenAnswer answer =
+    ClientCredentialsTokens.TokenAnswer answer =
         parse("{\"access_token\":\"eyJ.a-b_c.d\",\"token_type\":\"bearer\",\"expires_in\":300}");
 
     assertEquals("eyJ.a-b_c.d", answer.accessToken());
@@ -78,9 +80,9 @@ class ClientCredentialsTokensTest {
   @Test
   void signsAnRs384ClientAssertionForTheTokenEndpoint() throws Exception {
     RSAKey key = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
-    PrivateKeyJwt auth = new PrivateKeyJwt("backend", ENDPOINT, key, JWSAlgorithm.RS384);
+    ClientCredentialsTokens auth = privateKeyJwt(key, JWSAlgorithm.RS384);
 
-    SignedJWT jwt = SignedJWT.parse(auth.assertion(NOW));
+    SignedJWT jwt = assertion(auth, NOW);
     JWTClaimsSet claims = jwt.getJWTClaimsSet();
 
     assertTrue(jwt.verify(new RSASSAVerifier(key.toPublicJWK())));
@@ -96,10 +98,10 @@ class ClientCredentialsTokensTest {
   @Test
   void givesEveryAssertionItsOwnJti() throws Exception {
     ECKey key = new ECKeyGenerator(Curve.P_384).keyID("ec-1").generate();
-    PrivateKeyJwt auth = new PrivateKeyJwt("backend", ENDPOINT, key, JWSAlgorithm.ES384);
+    ClientCredentialsTokens auth = privateKeyJwt(key, JWSAlgorithm.ES384);
 
-    SignedJWT first = SignedJWT.parse(auth.assertion(NOW));
-    SignedJWT second = SignedJWT.parse(auth.assertion(NOW));
+    SignedJWT first = assertion(auth, NOW);
+    SignedJWT second = assertion(auth, NOW);
 
     assertTrue(first.verify(new ECDSAVerifier(key.toPublicJWK())));
     assertFalse(first.getJWTClaimsSet().getJWTID().equals(second.getJWTClaimsSet().getJWTID()));
@@ -137,7 +139,22 @@ class ClientCredentialsTokensTest {
         .code();
   }
 
-  private static TokenAnswer parse(String body) {
-    return TokenAnswer.parse(body.getBytes(StandardCharsets.UTF_8), ENDPOINT);
+  private static ClientCredentialsTokens privateKeyJwt(
+      com.nimbusds.jose.jwk.JWK key, JWSAlgorithm alg) {
+    return ClientCredentialsTokens.forPrivateKeyJwt(
+        ENDPOINT, "backend", key, alg, null, Clock.systemUTC());
+  }
+
+  /** The client assertion the client would send in a token request made at {@code now}. */
+  private static SignedJWT assertion(ClientCredentialsTokens tokens, Instant now) {
+    return ((PrivateKeyJWT) tokens.clientAuthentication(now)).getClientAssertion();
+  }
+
+  /** A 200 answer of the token endpoint with this JSON body. */
+  private static ClientCredentialsTokens.TokenAnswer parse(String body) {
+    HTTPResponse response = new HTTPResponse(200);
+    response.setEntityContentType(ContentType.APPLICATION_JSON);
+    response.setBody(body);
+    return ClientCredentialsTokens.parse(response, ENDPOINT);
   }
 }
