@@ -3,7 +3,7 @@
  * tensors, masks, versioned input list).
  *
  * <p>One code path for serving and for the training export ({@link
- * org.fusioncds.assemble.CohortExporter}): the same {@link org.fusioncds.assemble.InputAssembler}
+ * org.fusioncds.export.CohortExporter}): the same {@link org.fusioncds.assemble.InputAssembler}
  * builds every tensor. Standards: FHIR R4 (Patient, ImagingStudy, Observation, Condition), UCUM
  * (unit conversion through {@code org.fhir.ucum}), DICOM PS3.3 C.11 (modality LUT, linear VOI
  * window, MONOCHROME1 inversion), NumPy {@code .npy} format 1.0.

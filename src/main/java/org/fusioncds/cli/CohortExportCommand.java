@@ -2,8 +2,8 @@ package org.fusioncds.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.fusioncds.assemble.CohortExporter;
 import org.fusioncds.assemble.InputAssembler;
+import org.fusioncds.export.CohortExporter;
 import org.fusioncds.model.ModelCard;
 import org.fusioncds.model.ModelCards;
 import picocli.CommandLine.Command;

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.fusioncds.cli.FusionCdsCommand;
+import org.fusioncds.export.NpyWriterTest;
 import org.fusioncds.flow.DicomImage;
 import org.fusioncds.flow.ModelInputs;
 import org.fusioncds.testing.TestData;

@@ -10,14 +10,14 @@ import org.fusioncds.flow.ReportRequest;
 import org.fusioncds.flow.ResultKey;
 
 /** A realistic write-back request, as the service builds it after one cap-fusion run. */
-final class ReportRequests {
+public final class ReportRequests {
 
-  static final String SNOMED = "http://snomed.info/sct";
-  static final String LOINC = "http://loinc.org";
+  public static final String SNOMED = "http://snomed.info/sct";
+  public static final String LOINC = "http://loinc.org";
 
   private ReportRequests() {}
 
-  static ReportRequest capFusion() {
+  public static ReportRequest capFusion() {
     List<String> inputs =
         List.of("ImagingStudy/x/_history/1", "Observation/y/_history/2", "urn:oid:1.2.3");
     ReportRequest.Model model =

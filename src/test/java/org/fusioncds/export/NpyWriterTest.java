@@ -1,4 +1,4 @@
-package org.fusioncds.assemble;
+package org.fusioncds.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,12 +10,12 @@ import org.fusioncds.error.FcdsException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class NpyWriterTest {
+public class NpyWriterTest {
 
   @TempDir Path dir;
 
   /** What NumPy reads back: shape, dtype and the values, one line. */
-  static String numpy(Path file) throws Exception {
+  public static String numpy(Path file) throws Exception {
     Process p =
         new ProcessBuilder(
                 List.of(

@@ -1,4 +1,4 @@
-package org.fusioncds.report;
+package org.fusioncds.conformance;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;

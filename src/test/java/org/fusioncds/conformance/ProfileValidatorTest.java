@@ -1,4 +1,4 @@
-package org.fusioncds.report;
+package org.fusioncds.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.report.ReportBundleBuilder;
+import org.fusioncds.report.ReportRequests;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Device;

@@ -1,4 +1,4 @@
-package org.fusioncds.assemble;
+package org.fusioncds.export;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.fusioncds.assemble;
+package org.fusioncds.export;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.fusioncds.assemble.AssemblyInput;
+import org.fusioncds.assemble.InputAssembler;
+import org.fusioncds.assemble.PatientRecord;
 import org.fusioncds.dicom.DicomFile;
 import org.fusioncds.dicom.DicomReader;
 import org.fusioncds.error.ErrorCode;

@@ -1,4 +1,4 @@
-package org.fusioncds.assemble;
+package org.fusioncds.export;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
