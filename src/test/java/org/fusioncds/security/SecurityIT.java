@@ -310,7 +310,7 @@ class SecurityIT {
     }
     assertEquals(seen, fhirCheck.accepted() + fhirCheck.refused(), "no call to the FHIR server");
     AuditEvent e = only(trail(requestId), AuditEvent.AuditEventOutcome._4, "FCDS-" + code);
-    assertEquals("hook-call", TrailFixture.kind(e), "the refused hook call itself");
+    assertEquals(ehr.issuer(), TrailFixture.callerIssuer(e), "the verified caller is named");
   }
 
   @Test
