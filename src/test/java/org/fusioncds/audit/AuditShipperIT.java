@@ -1,5 +1,6 @@
 package org.fusioncds.audit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -219,12 +221,15 @@ class AuditShipperIT {
   @Order(7)
   void eventsSpooledWhileTheServerIsDownArriveExactlyOnceAfterItReturns() throws Exception {
     AuditSpool spool = new AuditSpool(folder);
-    try (AuditShipper shipper = shipper(spool, 10)) {
+    AtomicInteger attempts = new AtomicInteger();
+    try (AuditShipper shipper = shipper(spool, 10, attempts)) {
       shipper.start();
       server.close();
       server = null;
       List<String> ids = appendMixed(spool, 40, context("p-7"));
-      Thread.sleep(1500); // the shipper fails and backs off meanwhile
+      int before = attempts.get();
+      // two more attempts: the first of them saw the 40 events, failed and backed off
+      await().atMost(Duration.ofSeconds(30)).until(() -> attempts.get() >= before + 2);
       assertEquals(40, spool.size());
       assertEquals(0, shipper.sent());
 
@@ -266,7 +271,16 @@ class AuditShipperIT {
   }
 
   private static AuditShipper shipper(AuditSpool spool, int batch) {
-    Supplier<IGenericClient> repository = AuditShipperIT::client;
+    return shipper(spool, batch, new AtomicInteger());
+  }
+
+  /** A shipper that counts its attempts in {@code attempts} (it asks for a client before each). */
+  private static AuditShipper shipper(AuditSpool spool, int batch, AtomicInteger attempts) {
+    Supplier<IGenericClient> repository =
+        () -> {
+          attempts.incrementAndGet();
+          return client();
+        };
     return new AuditShipper(spool, repository, batch, Duration.ofMillis(100));
   }
 

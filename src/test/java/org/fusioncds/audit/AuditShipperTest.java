@@ -1,5 +1,6 @@
 package org.fusioncds.audit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -8,6 +9,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.fusioncds.flow.AuditContext;
 import org.fusioncds.sandbox.FreePorts;
@@ -28,10 +30,18 @@ class AuditShipperTest {
     for (int i = 0; i < 7; i++) {
       spool.append(EVENTS.fhirRead(CTX, "http://fhir", "GET", "Patient/" + i, 200));
     }
-    AuditShipper shipper = new AuditShipper(spool, nobody(), 5, Duration.ofMillis(20));
+    AtomicInteger attempts = new AtomicInteger();
+    Supplier<IGenericClient> nobody = nobody();
+    Supplier<IGenericClient> counted =
+        () -> {
+          attempts.incrementAndGet(); // the shipper asks for a client before every batch
+          return nobody.get();
+        };
+    AuditShipper shipper = new AuditShipper(spool, counted, 5, Duration.ofMillis(20));
 
     shipper.start();
-    Thread.sleep(500);
+    // three attempts: the first two failed, each followed by a back-off
+    await().atMost(Duration.ofSeconds(10)).until(() -> attempts.get() >= 3);
     boolean flushed = shipper.flush(Duration.ofMillis(300));
     shipper.close();
 

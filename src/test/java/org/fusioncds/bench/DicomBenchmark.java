@@ -314,7 +314,7 @@ public final class DicomBenchmark {
       }
     }
     System.gc();
-    Thread.sleep(100);
+    Thread.sleep(100); // not a poll: lets the collection settle before the baseline is read
     long before = memory.getHeapMemoryUsage().getUsed();
     heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
     AtomicBoolean running = new AtomicBoolean(true);
@@ -325,7 +325,7 @@ public final class DicomBenchmark {
               while (running.get()) {
                 sampledPeak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
                 try {
-                  Thread.sleep(1);
+                  Thread.sleep(1); // the sampling period of the heap-use sampler
                 } catch (InterruptedException e) {
                   return;
                 }
@@ -347,7 +347,7 @@ public final class DicomBenchmark {
       poolPeak += p.getPeakUsage().getUsed();
     }
     System.gc();
-    Thread.sleep(100);
+    Thread.sleep(100); // not a poll: lets the collection settle before retained heap is read
     long retained = memory.getHeapMemoryUsage().getUsed() - before;
     sink += v.voxels().length;
 

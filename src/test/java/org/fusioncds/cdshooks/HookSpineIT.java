@@ -1,5 +1,6 @@
 package org.fusioncds.cdshooks;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -340,16 +341,18 @@ class HookSpineIT {
       card =
           onlyCard(
               hook("http://127.0.0.1:" + port + "/cds-services/imaging-fusion", patient, null));
-      Bundle reports = null;
-      for (int i = 0; i < 100 && (reports == null || reports.getEntry().isEmpty()); i++) {
-        Thread.sleep(200);
-        reports =
-            fhir.search()
-                .byUrl("DiagnosticReport?subject=Patient/" + patient)
-                .cacheControl(new CacheControlDirective().setNoCache(true))
-                .returnBundle(Bundle.class)
-                .execute();
-      }
+      Bundle reports =
+          await()
+              .atMost(Duration.ofSeconds(20))
+              .pollInterval(Duration.ofMillis(200))
+              .until(
+                  () ->
+                      fhir.search()
+                          .byUrl("DiagnosticReport?subject=Patient/" + patient)
+                          .cacheControl(new CacheControlDirective().setNoCache(true))
+                          .returnBundle(Bundle.class)
+                          .execute(),
+                  b -> !b.getEntry().isEmpty());
       assertEquals(1, reports.getEntry().size(), "the report written after the answer");
     }
     assertEquals("info", card.path("indicator").asText());

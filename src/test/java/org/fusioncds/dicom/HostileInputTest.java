@@ -1,5 +1,6 @@
 package org.fusioncds.dicom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,9 +11,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.zip.Deflater;
 import org.fusioncds.dicom.pixel.PixelDecoder;
 import org.fusioncds.testing.TestData;
@@ -36,6 +41,32 @@ class HostileInputTest {
           "no_meta.dcm", 2004,
           "orthanc_oob-monochrome-65535.dcm", 2103,
           "rtplan_truncated.dcm", 2004);
+
+  /**
+   * What a stream cut short may give: it ends inside an element header (2003), a value runs past
+   * the end (2004), nothing follows the preamble (2008), a deflated data set ends early (2013).
+   */
+  private static final Set<Integer> TRUNCATED = Set.of(2003, 2004, 2008, 2013);
+
+  /** Structural refusals of the reader (20xx) a corrupted byte may cause wherever it lands. */
+  private static final Set<Integer> STRUCTURE =
+      Set.of(2003, 2004, 2005, 2006, 2007, 2008, 2009, 2013, 2014, 2015, 2016, 2017);
+
+  /**
+   * Refusals of the image description and native pixel data (21xx): a required attribute missing or
+   * out of range, native data too short, a transfer syntax the corruption made unknown.
+   */
+  private static final Set<Integer> IMAGE = Set.of(2101, 2102, 2103, 2107, 2108, 2130);
+
+  /** The codec refusals each corrupted file may add: its own codec's, never another's. */
+  private static final Map<String, Set<Integer>> CODEC =
+      Map.of(
+          "MR_small.dcm", Set.of(),
+          "MR_small_implicit.dcm", Set.of(),
+          "SR_test-SR.dcm", Set.of(),
+          "MR_small_RLE.dcm", Set.of(2104, 2105, 2110, 2111, 2112, 2113),
+          "SC_rgb_rle_2frame.dcm", Set.of(2104, 2105, 2110, 2111, 2112, 2113),
+          "SC_rgb_jpeg_gdcm.dcm", Set.of(2104, 2105, 2120, 2121)); // JPEG baseline via ImageIO
 
   @Test
   void everyMalformedFileIsReadOrRefusedWithItsCode() {
@@ -84,10 +115,106 @@ class HostileInputTest {
   void truncatedAnywhereGivesACodedErrorOrAValidPrefix(String name) throws Exception {
     byte[] whole = Files.readAllBytes(TestData.path(name));
     int step = Math.max(1, whole.length / 400);
-    for (int cut = 0; cut < whole.length; cut += step) {
-      byte[] part = java.util.Arrays.copyOf(whole, cut);
-      readAndDecodeOrCodedError(part, name + " cut at " + cut);
+    try (DicomFile full = DicomReader.read(whole)) {
+      for (int cut = 0; cut < whole.length; cut += step) {
+        byte[] part = Arrays.copyOf(whole, cut);
+        String what = name + " cut at " + cut;
+        try (DicomFile f = DicomReader.read(part)) {
+          assertPrefix(full.fileMeta(), f.fileMeta(), what + ", file meta");
+          assertPrefix(full.dataset(), f.dataset(), what);
+          if (!f.dataset().elements().isEmpty()) {
+            assertEquals(full.transferSyntaxUid(), f.transferSyntaxUid(), what);
+          }
+          if (f.dataset().contains(Tag.PixelData)) {
+            PixelDecoder.decode(f, 0);
+          }
+        } catch (DicomException e) {
+          assertCodeIn(TRUNCATED, e, what);
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+          fail(what + ": " + e, e);
+        }
+      }
     }
+  }
+
+  /**
+   * {@code part} holds the first elements of {@code full} (in tag order, as written): all but the
+   * last equal to the whole file's, the last one equal too or, for a sequence, cut after an item.
+   */
+  private static void assertPrefix(Dataset full, Dataset part, String what) {
+    List<Element> whole = List.copyOf(full.elements());
+    List<Element> read = List.copyOf(part.elements());
+    assertTrue(
+        read.size() <= whole.size(),
+        what + ": " + read.size() + " elements, the whole has " + whole.size());
+    for (int i = 0; i < read.size(); i++) {
+      Element expected = whole.get(i);
+      Element actual = read.get(i);
+      String at = what + ", element " + actual + " (the whole has " + expected + " here)";
+      assertEquals(expected.tag(), actual.tag(), at);
+      assertEquals(expected.vr(), actual.vr(), at);
+      boolean last = i == read.size() - 1;
+      if (last && expected.value() instanceof List<?>) {
+        assertItemsPrefix(expected.items(), actual.items(), at);
+      } else {
+        assertSameValue(expected.value(), actual.value(), at);
+      }
+    }
+  }
+
+  private static void assertItemsPrefix(List<Dataset> whole, List<Dataset> read, String what) {
+    assertTrue(read.size() <= whole.size(), what + ": " + read.size() + " of " + whole.size());
+    for (int k = 0; k < read.size(); k++) {
+      if (k < read.size() - 1) {
+        assertSameDataset(whole.get(k), read.get(k), what + " item " + k);
+      } else {
+        assertPrefix(whole.get(k), read.get(k), what + " item " + k);
+      }
+    }
+  }
+
+  private static void assertSameDataset(Dataset expected, Dataset actual, String what) {
+    assertEquals(expected.size(), actual.size(), what + ": number of elements");
+    List<Element> a = List.copyOf(expected.elements());
+    List<Element> b = List.copyOf(actual.elements());
+    for (int i = 0; i < a.size(); i++) {
+      String at = what + ", element " + b.get(i);
+      assertEquals(a.get(i).tag(), b.get(i).tag(), at);
+      assertEquals(a.get(i).vr(), b.get(i).vr(), at);
+      assertSameValue(a.get(i).value(), b.get(i).value(), at);
+    }
+  }
+
+  /** Equal values: text, bytes wherever they lie, items, fragments. */
+  private static void assertSameValue(Object expected, Object actual, String what) {
+    if (expected instanceof List<?> || actual instanceof List<?>) {
+      List<Dataset> a = new Element(0, VR.SQ, expected).items();
+      List<Dataset> b = new Element(0, VR.SQ, actual).items();
+      assertEquals(a.size(), b.size(), what + ": number of items");
+      for (int k = 0; k < a.size(); k++) {
+        assertSameDataset(a.get(k), b.get(k), what + " item " + k);
+      }
+    } else if (expected instanceof Fragments a && actual instanceof Fragments b) {
+      assertArrayEquals(bytes(a.basicOffsetTable()), bytes(b.basicOffsetTable()), what + " BOT");
+      assertEquals(a.fragments().size(), b.fragments().size(), what + ": number of fragments");
+      for (int k = 0; k < a.fragments().size(); k++) {
+        assertArrayEquals(
+            bytes(a.fragments().get(k)), bytes(b.fragments().get(k)), what + " fragment " + k);
+      }
+    } else if (expected instanceof String || actual instanceof String) {
+      assertEquals(expected, actual, what);
+    } else if (expected instanceof BulkDataUri || actual instanceof BulkDataUri) {
+      assertEquals(expected, actual, what);
+    } else {
+      assertArrayEquals(bytes(expected), bytes(actual), what);
+    }
+  }
+
+  private static byte[] bytes(Object value) {
+    if (value instanceof BulkData b) {
+      return b.bytes();
+    }
+    return (byte[]) value; // byte[] or null (zero length)
   }
 
   @ParameterizedTest
@@ -102,6 +229,9 @@ class HostileInputTest {
       })
   void randomlyCorruptedBytesGiveACodedErrorOrAResult(String name) throws Exception {
     byte[] whole = Files.readAllBytes(TestData.path(name));
+    Set<Integer> expected = new HashSet<>(STRUCTURE);
+    expected.addAll(IMAGE);
+    expected.addAll(CODEC.get(Path.of(name).getFileName().toString()));
     Random random = new Random(20261128L);
     for (int round = 0; round < 300; round++) {
       byte[] mutated = whole.clone();
@@ -114,20 +244,28 @@ class HostileInputTest {
                 : random.nextInt(whole.length);
         mutated[at] = (byte) random.nextInt(256);
       }
-      readAndDecodeOrCodedError(mutated, name + " round " + round);
+      readAndDecodeOrCodedError(mutated, name + " round " + round, expected);
     }
   }
 
-  private static void readAndDecodeOrCodedError(byte[] bytes, String what) {
+  private static void readAndDecodeOrCodedError(byte[] bytes, String what, Set<Integer> codes) {
     try (DicomFile f = DicomReader.read(bytes)) {
       if (f.dataset().contains(Tag.PixelData)) {
         PixelDecoder.decode(f, 0);
       }
-    } catch (DicomException expected) {
-      // a coded refusal is the right outcome
+    } catch (DicomException e) {
+      assertCodeIn(codes, e, what);
     } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
       fail(what + ": " + e, e);
     }
+  }
+
+  /** A refusal with one of the {@code expected} codes, which its message starts with. */
+  private static void assertCodeIn(Set<Integer> expected, DicomException e, String what) {
+    assertTrue(
+        expected.contains(e.code()),
+        what + ": FCDS-" + e.code() + " is not among " + new TreeSet<>(expected) + " — " + e);
+    assertTrue(e.getMessage().startsWith("FCDS-" + e.code() + ": "), what + ": " + e.getMessage());
   }
 
   @Test
@@ -235,7 +373,7 @@ class HostileInputTest {
       b.putShort((short) length);
     }
     b.put(value);
-    return java.util.Arrays.copyOf(b.array(), b.position());
+    return Arrays.copyOf(b.array(), b.position());
   }
 
   private static byte[] tagAndLength(int tag, long length) {

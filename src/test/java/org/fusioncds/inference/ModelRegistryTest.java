@@ -12,15 +12,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.InferenceResult;
 import org.fusioncds.flow.ModelInputs;
 import org.fusioncds.flow.Tensor;
 import org.fusioncds.model.ModelCard;
+import org.fusioncds.testing.TrailFixture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -215,25 +219,51 @@ class ModelRegistryTest {
   }
 
   @Test
-  void measuresLoadAndRunLatency() {
+  void reportedLoadAndRunTimesAreMeasuredAndFitInsideTheCallsTheyTime() throws Exception {
+    int logged = TrailFixture.capturedLog().length();
     long t0 = System.nanoTime();
     try (ModelRegistry r = ModelRegistry.open(models, InferenceSettings.cpu())) {
-      double loadMs = (System.nanoTime() - t0) / 1e6;
-      ModelInputs in = inputs(9, 12);
-      for (int i = 0; i < 20; i++) {
-        r.run(in, "fused");
+      double openMs = (System.nanoTime() - t0) / 1e6;
+      List<Double> loads = loadTimesLogged(TrailFixture.capturedLog().substring(logged));
+      ModelInputs assembled = inputs(9, 12);
+      ModelInputs in =
+          new ModelInputs(
+              assembled.modelId(),
+              assembled.modelVersion(),
+              assembled.tensors(),
+              List.of(),
+              List.of(),
+              Instant.EPOCH,
+              7.5); // the assembler's time, spent before the run
+
+      assertEquals(r.modelIds().size(), loads.size(), "one load time logged per model: " + loads);
+      for (double loadMs : loads) {
+        // the log line rounds to 0.1 ms
+        assertTrue(loadMs >= 0 && loadMs <= openMs + 0.05, loadMs + " ms of " + openMs);
       }
-      int n = 200;
-      long t1 = System.nanoTime();
-      double runMs = 0;
-      for (int i = 0; i < n; i++) {
-        runMs += r.run(in, "fused").timings().runMs();
+      for (String graph : List.of("fused", ModelCard.LATE)) {
+        long t1 = System.nanoTime();
+        InferenceResult.Timings t = r.run(in, graph).timings();
+        double wallMs = (System.nanoTime() - t1) / 1e6;
+
+        String times = graph + ": " + t + ", call " + wallMs + " ms";
+        assertTrue(t.runMs() > 0, times);
+        assertTrue(t.postprocessMs() >= 0, times);
+        assertTrue(t.preprocessMs() >= in.assembleMillis(), "includes the assembly: " + times);
+        double inCall = t.preprocessMs() - in.assembleMillis() + t.runMs() + t.postprocessMs();
+        assertTrue(inCall <= wallMs + 1e-6, times);
       }
-      double totalMs = (System.nanoTime() - t1) / 1e6 / n;
-      System.out.printf(
-          "MEASURE registry load (3 graphs) %.1f ms; fused run %.3f ms (ORT) %.3f ms (whole run)%n",
-          loadMs, runMs / n, totalMs);
-      assertTrue(runMs > 0);
     }
+  }
+
+  /** The load times of {@code model <id> <version> loaded on <device> in <ms> ms} lines. */
+  private static List<Double> loadTimesLogged(String log) {
+    Matcher m =
+        Pattern.compile("model \\S+ \\S+ loaded on \\S+ in ([0-9]+[.,][0-9]) ms").matcher(log);
+    List<Double> ms = new ArrayList<>();
+    while (m.find()) {
+      ms.add(Double.parseDouble(m.group(1).replace(',', '.')));
+    }
+    return ms;
   }
 }

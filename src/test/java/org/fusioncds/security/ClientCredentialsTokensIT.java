@@ -208,29 +208,35 @@ class ClientCredentialsTokensIT {
   }
 
   @Test
-  void measuresTokenRequestLatency() {
+  void eachNewClientRequestsItsOwnTokenWithEitherFlow() throws Exception {
     List<Long> secretMicros = new ArrayList<>();
     List<Long> jwtMicros = new ArrayList<>();
+    Set<String> tokens = new java.util.HashSet<>();
     for (int i = 0; i < 21; i++) {
-      secretMicros.add(timeOneFetch(secretTokens(Clock.systemUTC())));
-      jwtMicros.add(timeOneFetch(backendTokens(ecKey, JWSAlgorithm.ES384, Clock.systemUTC())));
+      secretMicros.add(timeOneFetch(secretTokens(Clock.systemUTC()), tokens));
+      jwtMicros.add(
+          timeOneFetch(backendTokens(ecKey, JWSAlgorithm.ES384, Clock.systemUTC()), tokens));
     }
 
-    System.out.printf(
+    assertEquals(42, tokens.size(), "a token of its own for every new client");
+    System.out.printf( // figures for the report, not a target: timings belong in benchmarks
         "[figures] token request, new client each time (21 runs): secret first %d ms,"
             + " median %d ms; private_key_jwt ES384 first %d ms, median %d ms%n",
         secretMicros.get(0) / 1000,
         median(secretMicros) / 1000,
         jwtMicros.get(0) / 1000,
         median(jwtMicros) / 1000);
-    assertTrue(median(secretMicros) < 2_000_000, "median " + median(secretMicros) + " µs");
   }
 
-  private static long timeOneFetch(ClientCredentialsTokens tokens) {
+  /** Fetches with a new client: one request, a token the realm signed; adds it to {@code seen}. */
+  private static long timeOneFetch(ClientCredentialsTokens tokens, Set<String> seen)
+      throws Exception {
     long start = System.nanoTime();
     String token = tokens.get();
     long micros = (System.nanoTime() - start) / 1000;
-    assertFalse(token.isEmpty());
+    assertEquals(1, tokens.requestsMade());
+    assertEquals(keycloak.issuer(), verified(token).getIssuer());
+    seen.add(token);
     return micros;
   }
 

@@ -71,7 +71,7 @@ final class JwksTestServer implements AutoCloseable {
       if (stall) {
         out.write(body, 0, body.length / 2);
         out.flush();
-        sleep(10_000);
+        sleep(10_000); // a slow server on purpose: the client's read timeout must end the wait
       }
       out.write(body);
     }

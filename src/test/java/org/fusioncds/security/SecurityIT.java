@@ -1,8 +1,8 @@
 package org.fusioncds.security;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -35,7 +35,9 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -80,6 +82,10 @@ class SecurityIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String SECRET = "dev-only-fusion-cds-secret-replace-me";
+
+  /** The kinds of the event a request's call itself leaves (recorded when its exchange is done). */
+  private static final Set<String> CALL_KINDS =
+      Set.of("hook-call", "authentication", "operation", "search");
 
   private static KeycloakServer keycloak;
   private static TrailFixture data;
@@ -253,10 +259,8 @@ class SecurityIT {
     assertEquals(List.of("FCDS-" + code), codes(r));
     assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
     assertEquals(seen, fhirCheck.accepted() + fhirCheck.refused(), "no call to the FHIR server");
-    AuditEvent e = only(trail(requestId));
+    AuditEvent e = only(trail(requestId), AuditEvent.AuditEventOutcome._4, "FCDS-" + code);
     assertEquals("110114", e.getType().getCode(), "DICOM 'User Authenticated'");
-    assertEquals(AuditEvent.AuditEventOutcome._4, e.getOutcome());
-    assertEquals("FCDS-" + code, e.getOutcomeDesc());
   }
 
   @Test
@@ -271,7 +275,8 @@ class SecurityIT {
     assertEquals(200, first.statusCode(), first.body());
     assertEquals(401, second.statusCode(), second.body());
     assertEquals(List.of("FCDS-7011"), codes(second));
-    assertEquals("FCDS-7011", only(trail("it-replay-2")).getOutcomeDesc());
+    AuditEvent e = only(trail("it-replay-2"), AuditEvent.AuditEventOutcome._4, "FCDS-7011");
+    assertEquals("110114", e.getType().getCode(), "DICOM 'User Authenticated'");
   }
 
   static Stream<Arguments> refusedFhirServers() {
@@ -304,9 +309,8 @@ class SecurityIT {
       assertEquals(0, listener.accepted(), "nothing connected to the unlisted port");
     }
     assertEquals(seen, fhirCheck.accepted() + fhirCheck.refused(), "no call to the FHIR server");
-    AuditEvent e = only(trail(requestId));
-    assertEquals(AuditEvent.AuditEventOutcome._4, e.getOutcome());
-    assertEquals("FCDS-" + code, e.getOutcomeDesc());
+    AuditEvent e = only(trail(requestId), AuditEvent.AuditEventOutcome._4, "FCDS-" + code);
+    assertEquals(ehr.issuer(), TrailFixture.callerIssuer(e), "the verified caller is named");
   }
 
   @Test
@@ -356,9 +360,10 @@ class SecurityIT {
         only(
             trail(requestId).stream()
                 .filter(e -> TrailFixture.kind(e).equals("dicom-read"))
-                .toList());
-    assertEquals(AuditEvent.AuditEventOutcome._8, retrieval.getOutcome());
-    assertEquals("FCDS-7031", retrieval.getOutcomeDesc());
+                .toList(),
+            AuditEvent.AuditEventOutcome._8,
+            "FCDS-7031");
+    assertEquals("Patient/" + patient, TrailFixture.patient(retrieval));
   }
 
   @Test
@@ -405,12 +410,18 @@ class SecurityIT {
   void auditEventsWaitWhileTheRepositoryIsDownAndArriveExactlyOnce() throws Exception {
     assertTrue(shipper().flush(Duration.ofSeconds(30)));
     auditRepository.close();
+    long failuresBefore = shippingFailuresLogged();
 
     assertEquals(
         200, hook(data.withImageAndLabs(3), ehr.sign(hooks), "it-down-1", null).statusCode());
     assertEquals(
         200, hook(data.withImageAndLabs(0), ehr.sign(hooks), "it-down-2", null).statusCode());
-    Thread.sleep(1500); // the shipper tries, and fails, meanwhile
+    await() // both calls' own events spooled, and the shipper tried and failed meanwhile
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                spooledHookCalls().containsAll(List.of("it-down-1", "it-down-2"))
+                    && shippingFailuresLogged() > failuresBefore);
     int waiting = spool().size();
     auditRepository =
         SandboxFhirServer.start(SandboxFhirServer.Settings.auditRepository(auditPort));
@@ -563,34 +574,49 @@ class SecurityIT {
    * The AuditEvents of one request, once its call's own event (recorded when the exchange is done,
    * which may be just after the answer went out) has reached the repository.
    */
-  private static List<AuditEvent> trail(String requestId) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      assertTrue(shipper().flush(Duration.ofSeconds(30)), "the audit spool drained");
-      List<AuditEvent> events =
-          TrailFixture.all(auditRepository.baseUrl()).stream()
-              .filter(e -> requestId.equals(TrailFixture.requestId(e)))
-              .toList();
-      boolean callRecorded =
-          events.stream()
-              .map(TrailFixture::kind)
-              .anyMatch(
-                  k ->
-                      k.equals("hook-call")
-                          || k.equals("authentication")
-                          || k.equals("operation")
-                          || k.equals("search"));
-      if (callRecorded || System.nanoTime() > deadline) {
-        return events;
-      }
-      Thread.sleep(100);
-    }
+  private static List<AuditEvent> trail(String requestId) {
+    AtomicReference<List<AuditEvent>> events = new AtomicReference<>(List.of());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> {
+              assertTrue(shipper().flush(Duration.ofSeconds(30)), "the audit spool drained");
+              events.set(
+                  TrailFixture.all(auditRepository.baseUrl()).stream()
+                      .filter(e -> requestId.equals(TrailFixture.requestId(e)))
+                      .toList());
+              List<String> kinds = events.get().stream().map(TrailFixture::kind).toList();
+              assertTrue(
+                  kinds.stream().anyMatch(CALL_KINDS::contains),
+                  "the call's own AuditEvent of " + requestId + " among " + kinds);
+            });
+    return events.get();
   }
 
-  private static AuditEvent only(List<AuditEvent> events) {
-    assertEquals(1, events.size(), "AuditEvents: " + events.size());
-    assertNotNull(events.get(0));
-    return events.get(0);
+  /** The one AuditEvent of {@code events}, with the outcome and FCDS code it must carry. */
+  private static AuditEvent only(
+      List<AuditEvent> events, AuditEvent.AuditEventOutcome outcome, String code) {
+    assertEquals(
+        1, events.size(), "AuditEvents: " + events.stream().map(TrailFixture::kind).toList());
+    AuditEvent e = events.get(0);
+    assertEquals(outcome, e.getOutcome(), TrailFixture.kind(e));
+    assertEquals(code, e.getOutcomeDesc(), TrailFixture.kind(e));
+    return e;
+  }
+
+  /** The request ids of the hook-call AuditEvents waiting in the spool. */
+  private static Set<String> spooledHookCalls() {
+    return spool().oldest(Integer.MAX_VALUE).stream()
+        .map(AuditSpool.Entry::event)
+        .filter(e -> TrailFixture.kind(e).equals("hook-call"))
+        .map(TrailFixture::requestId)
+        .collect(Collectors.toSet());
+  }
+
+  /** How many times this JVM logged that the audit repository did not accept a batch. */
+  private static long shippingFailuresLogged() throws Exception {
+    return TrailFixture.capturedLog().lines().filter(l -> l.contains("FCDS-7073")).count();
   }
 
   private static AuditShipper shipper() {

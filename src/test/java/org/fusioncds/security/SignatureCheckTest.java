@@ -1,9 +1,12 @@
 package org.fusioncds.security;
 
 import static org.fusioncds.security.Refusals.assertRefused;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -28,9 +31,31 @@ class SignatureCheckTest {
     ECKey p521 = new ECKeyGenerator(Curve.P_521).generate();
     RSAKey rsa = new RSAKeyGenerator(2048).generate();
 
-    SignatureCheck.verify(signed(JWSAlgorithm.ES256, new ECDSASigner(p256)), p256.toPublicJWK());
-    SignatureCheck.verify(signed(JWSAlgorithm.ES512, new ECDSASigner(p521)), p521.toPublicJWK());
-    SignatureCheck.verify(signed(JWSAlgorithm.PS256, new RSASSASigner(rsa)), rsa.toPublicJWK());
+    SignedJWT es256 = signed(JWSAlgorithm.ES256, new ECDSASigner(p256));
+    SignedJWT es512 = signed(JWSAlgorithm.ES512, new ECDSASigner(p521));
+    SignedJWT ps256 = signed(JWSAlgorithm.PS256, new RSASSASigner(rsa));
+
+    assertDoesNotThrow(() -> SignatureCheck.verify(es256, p256.toPublicJWK()));
+    assertDoesNotThrow(() -> SignatureCheck.verify(es512, p521.toPublicJWK()));
+    assertDoesNotThrow(() -> SignatureCheck.verify(ps256, rsa.toPublicJWK()));
+
+    assertEquals(JWSObject.State.VERIFIED, es256.getState(), "ES256");
+    assertEquals(JWSObject.State.VERIFIED, es512.getState(), "ES512");
+    assertEquals(JWSObject.State.VERIFIED, ps256.getState(), "PS256");
+  }
+
+  @Test
+  void refusesASignatureMadeWithAnotherKeyOfTheSameKind() throws Exception {
+    ECKey signer = new ECKeyGenerator(Curve.P_256).generate();
+    ECKey other = new ECKeyGenerator(Curve.P_256).generate();
+    RSAKey rsaSigner = new RSAKeyGenerator(2048).generate();
+    RSAKey rsaOther = new RSAKeyGenerator(2048).generate();
+    SignedJWT es256 = signed(JWSAlgorithm.ES256, new ECDSASigner(signer));
+    SignedJWT ps256 = signed(JWSAlgorithm.PS256, new RSASSASigner(rsaSigner));
+
+    assertRefused(Refusal.BAD_SIGNATURE, () -> SignatureCheck.verify(es256, other.toPublicJWK()));
+    assertRefused(
+        Refusal.BAD_SIGNATURE, () -> SignatureCheck.verify(ps256, rsaOther.toPublicJWK()));
   }
 
   @Test

@@ -1,5 +1,7 @@
 package org.fusioncds.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.fusioncds.sandbox.FreePorts;
 
 /**
@@ -150,27 +153,30 @@ public final class KeycloakServer {
 
   private void awaitDiscovery() {
     URI wellKnown = baseUrl().resolve("/realms/" + REALM + "/.well-known/openid-configuration");
-    long deadline = System.nanoTime() + STARTUP.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw failed("exited with status " + process.exitValue());
-      }
-      try {
-        HttpResponse<String> r = http.send(get(wellKnown, null).build(), bodyAsString());
-        if (r.statusCode() == 200) {
-          discovery = JSON.readTree(r.body());
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw failed("was interrupted while starting");
-      }
-      KeycloakHome.sleep(250);
+    try {
+      HttpResponse<String> served =
+          await()
+              .atMost(STARTUP)
+              .pollInterval(Duration.ofMillis(250))
+              .until(
+                  () -> {
+                    if (!process.isAlive()) {
+                      throw failed("exited with status " + process.exitValue());
+                    }
+                    try {
+                      return http.send(get(wellKnown, null).build(), bodyAsString());
+                    } catch (IOException notYet) {
+                      return null; // not listening yet
+                    }
+                  },
+                  r -> r != null && r.statusCode() == 200);
+      discovery = JSON.readTree(served.body());
+    } catch (ConditionTimeoutException e) {
+      stop();
+      throw failed("did not serve " + wellKnown + " within " + STARTUP.toSeconds() + " s");
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable discovery document at " + wellKnown, e);
     }
-    stop();
-    throw failed("did not serve " + wellKnown + " within " + STARTUP.toSeconds() + " s");
   }
 
   private IllegalStateException failed(String what) {

@@ -1,5 +1,7 @@
 package org.fusioncds.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.fusioncds.sandbox.FreePorts;
 
 /**
@@ -154,36 +157,38 @@ public final class OrthancServer implements AutoCloseable {
         HttpRequest.newBuilder(URI.create(baseUrl() + "/system"))
             .timeout(Duration.ofSeconds(2))
             .build();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "Orthanc exited with status "
-                + process.exitValue()
-                + " before answering on port "
-                + httpPort
-                + "; log tail:\n"
-                + logTail(30));
-      }
-      try {
-        if (http.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for Orthanc", e);
-      }
-      sleep(100);
+    try {
+      await()
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                if (!process.isAlive()) {
+                  throw new IllegalStateException(
+                      "Orthanc exited with status "
+                          + process.exitValue()
+                          + " before answering on port "
+                          + httpPort
+                          + "; log tail:\n"
+                          + logTail(30));
+                }
+                try {
+                  return http.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode()
+                      == 200;
+                } catch (IOException notYet) {
+                  return false; // not listening yet
+                }
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException(
+          "Orthanc did not answer GET /system on port "
+              + httpPort
+              + " within "
+              + timeout.toSeconds()
+              + " s; log tail:\n"
+              + logTail(30),
+          e);
     }
-    throw new IllegalStateException(
-        "Orthanc did not answer GET /system on port "
-            + httpPort
-            + " within "
-            + timeout.toSeconds()
-            + " s; log tail:\n"
-            + logTail(30));
   }
 
   private static Path writeConfig(Path folder, int httpPort, int dicomPort, String plugin)
@@ -253,14 +258,5 @@ public final class OrthancServer implements AutoCloseable {
   private static String setting(String name, String fallback) {
     String value = System.getenv(name);
     return value == null || value.isBlank() ? fallback : value;
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for Orthanc", e);
-    }
   }
 }

@@ -7,14 +7,15 @@ import java.util.EnumSet;
  * are the documented generative process (COHORT.md); logistic models use {@code a = age - 18}.
  *
  * <ul>
- *   <li>age: 18 + ⌊77·u⌋ where u is, with equal chance, uniform or the larger of two uniforms
- *       (density rising with age; mean ≈ 63)
+ *   <li>age: 18 + ⌊78·w⌋, capped at 95, where w is, with equal chance, uniform or the larger of two
+ *       uniforms (density rising with age; mean ≈ 63)
  *   <li>COPD: logit −4.2 + 0.045·a + 0.3·male; type 2 diabetes: −3.5 + 0.04·a; immunodeficiency:
  *       −3.0 + 0.01·a; heart failure: −5.5 + 0.06·a
- *   <li>pneumonia: logit −1.55 + 0.025·(age − 60) + 0.7·COPD + 0.9·immunodeficiency + 0.4·diabetes
- *       + 0.2·male (prevalence ≈ 30 %)
- *   <li>latent states: inflammation N(1.2·y, 1), respiratory N(0.8·y, 1), image evidence N(1.35·y,
- *       1), independent given the label
+ *   <li>pneumonia: logit −1.3 ({@link #PNEUMONIA_INTERCEPT}) + 0.025·(age − 60) + 0.7·COPD +
+ *       0.9·immunodeficiency + 0.4·diabetes + 0.2·male (prevalence ≈ 30 %)
+ *   <li>latent states: inflammation N(1.0·y, 1), respiratory N(0.7·y, 1), image evidence N(1.8·y,
+ *       1) ({@link #INFLAMMATION_SHIFT}, {@link #RESPIRATORY_SHIFT}, {@link #IMAGE_SHIFT}),
+ *       independent given the label
  * </ul>
  */
 final class ClinicalModel {
