@@ -19,11 +19,19 @@ public final class InferenceStep implements AutoCloseable {
 
   private final ModelRegistry registry;
   private final Duration budget;
+  private final Duration awaitTimeout;
   private final ExecutorService pool;
 
-  public InferenceStep(ModelRegistry registry, Duration budget, int threads) {
+  /**
+   * @param budget how long the hook waits for the model ({@code cds.time-budget-ms})
+   * @param awaitTimeout how long the asynchronous path waits for a pending result ({@code
+   *     inference.await-timeout-ms})
+   */
+  public InferenceStep(
+      ModelRegistry registry, Duration budget, Duration awaitTimeout, int threads) {
     this.registry = registry;
     this.budget = budget;
+    this.awaitTimeout = awaitTimeout;
     this.pool =
         Executors.newFixedThreadPool(
             threads,
@@ -59,7 +67,7 @@ public final class InferenceStep implements AutoCloseable {
   /** The pending result, waited for (the asynchronous path). */
   public PatientCase awaitPending(PatientCase c) {
     try {
-      c.result = c.pending.get(5, TimeUnit.MINUTES);
+      c.result = c.pending.get(awaitTimeout.toMillis(), TimeUnit.MILLISECONDS);
       c.pending = null;
       return c;
     } catch (ExecutionException e) {
@@ -67,7 +75,8 @@ public final class InferenceStep implements AutoCloseable {
           ? f
           : new FcdsException(5301, "inference failed — " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
-      throw new FcdsException(5303, "the model did not answer within 5 minutes");
+      throw new FcdsException(
+          5303, "the model did not answer within " + awaitTimeout.toMillis() + " ms");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FcdsException(5302, "interrupted while waiting for the model");

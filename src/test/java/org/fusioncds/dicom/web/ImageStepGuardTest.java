@@ -50,7 +50,12 @@ class ImageStepGuardTest {
             new StudySelector(new ModelCard.Study(List.of("CR"), List.of(), 48.0)),
             "",
             null,
-            Duration.ofSeconds(2),
+            new DicomWebClient.Settings(
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(2),
+                2,
+                Duration.ofMillis(100),
+                Duration.ofSeconds(30)),
             new ImageStep.Guard(loopback, loopback, trail));
     PatientCase c = caseFor(fhirBase, trail);
 
