@@ -6,6 +6,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.fusioncds.config.FusionCdsConfiguration;
 import org.fusioncds.config.SecurityConfiguration;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
@@ -28,7 +29,8 @@ public final class FusionCdsApp implements AutoCloseable {
       main.start();
     } catch (Exception e) {
       stopQuietly(main);
-      throw new FcdsException(9001, "the application did not start — " + e.getMessage(), e);
+      throw new FcdsException(
+          ErrorCode.APP_NOT_STARTED, "the application did not start — " + e.getMessage(), e);
     }
     return new FusionCdsApp(main);
   }

@@ -14,8 +14,9 @@ import org.fusioncds.audit.ComplianceFormats;
 import org.fusioncds.audit.ComplianceQuery;
 import org.fusioncds.audit.ComplianceRecord;
 import org.fusioncds.cdshooks.DeadLetters;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.inference.ModelCard;
+import org.fusioncds.model.ModelCard;
 
 /**
  * {@code GET /admin/audit?patient=&model=&from=&to=&caller=&format=json|csv} (role auditor): for
@@ -54,11 +55,12 @@ public final class AdminEndpoints {
       Exchange exchange) {
     boolean csv = "csv".equals(format);
     if (format != null && !csv && !"json".equals(format)) {
-      throw new BadParameter(7096, "format must be json or csv — " + format);
+      throw new BadParameter(ErrorCode.COMPLIANCE_FORMAT, "format must be json or csv — " + format);
     }
     ComplianceQuery q = query.get();
     if (q == null) {
-      throw new FcdsException(7095, "no FHIR server to query: fhir.base-url is not set");
+      throw new FcdsException(
+          ErrorCode.COMPLIANCE_NO_FHIR, "no FHIR server to query: fhir.base-url is not set");
     }
     List<ComplianceRecord> records =
         q.run(ComplianceFilter.parse(patient, model, from, to, caller));

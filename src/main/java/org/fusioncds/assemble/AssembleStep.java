@@ -1,9 +1,13 @@
 package org.fusioncds.assemble;
 
 import java.util.List;
-import org.fusioncds.cdshooks.PatientCase;
-import org.fusioncds.inference.ModelCard;
-import org.fusioncds.report.ResultKey;
+import org.fusioncds.flow.EvaluationInputs;
+import org.fusioncds.flow.GatheredInputs;
+import org.fusioncds.flow.ModelInputs;
+import org.fusioncds.flow.NotEvaluable;
+import org.fusioncds.flow.PatientContext;
+import org.fusioncds.flow.ResultKey;
+import org.fusioncds.model.ModelCard;
 
 /**
  * The {@code assemble} step of the hook: the gathered resources and image become the model card's
@@ -18,22 +22,31 @@ public final class AssembleStep {
     this.assembler = assembler;
   }
 
-  public PatientCase assemble(PatientCase c) {
-    c.inputs =
+  /** {@link EvaluationInputs}, or {@link NotEvaluable} when nothing the model reads is there. */
+  public Object assemble(GatheredInputs g) {
+    PatientContext c = g.context();
+    ModelInputs inputs =
         assembler.assemble(
             AssemblyInput.of(
-                c.patient, c.study, c.observations, c.conditions, c.image, c.evaluationTime));
+                c.patient(),
+                c.study(),
+                g.clinical().observations(),
+                g.clinical().conditions(),
+                g.image().image(),
+                c.evaluationTime()));
     ModelCard card = assembler.card();
-    List<String> refs = c.inputs.referenceStrings();
-    c.key = ResultKey.of(card.id(), card.version(), refs);
-    if (missingEverything(c.inputs, card)) {
-      c.stop =
-          new PatientCase.Stop(
-              "AI: not enough data to analyse",
-              "Neither the radiograph nor any of the model's labs and vital signs could be used."
-                  + (c.imageProblem == null ? "" : " Image: " + c.imageProblem));
+    if (missingEverything(inputs, card)) {
+      String problem = g.image().problem();
+      return new NotEvaluable(
+          c.job(),
+          "AI: not enough data to analyse",
+          "Neither the "
+              + card.study().name()
+              + " nor any of the model's labs and vital signs could be used."
+              + (problem == null ? "" : " Image: " + problem));
     }
-    return c;
+    List<String> refs = inputs.referenceStrings();
+    return new EvaluationInputs(g, inputs, ResultKey.of(card.id(), card.version(), refs));
   }
 
   private static boolean missingEverything(ModelInputs in, ModelCard card) {

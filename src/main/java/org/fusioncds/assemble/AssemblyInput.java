@@ -2,6 +2,7 @@ package org.fusioncds.assemble;
 
 import java.time.Instant;
 import java.util.List;
+import org.fusioncds.flow.DicomImage;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.Observation;

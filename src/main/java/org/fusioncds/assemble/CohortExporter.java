@@ -13,8 +13,12 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.fusioncds.dicom.DicomFile;
 import org.fusioncds.dicom.DicomReader;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.inference.ModelCard;
+import org.fusioncds.flow.DicomImage;
+import org.fusioncds.flow.ModelInputs;
+import org.fusioncds.model.ModelCard;
+import org.fusioncds.model.StudySelector;
 import org.hl7.fhir.r4.model.ImagingStudy;
 
 /**
@@ -52,7 +56,8 @@ public final class CohortExporter {
       Labels.Row row = labels.get(rec.patientId());
       if (row == null) {
         throw new FcdsException(
-            4503, "no label in labels.csv for patient of bundle — " + b.getFileName());
+            ErrorCode.COHORT_LABEL_MISSING,
+            "no label in labels.csv for patient of bundle — " + b.getFileName());
       }
       each.accept(
           new CohortCase(
@@ -103,7 +108,7 @@ public final class CohortExporter {
         row.studyUid().isEmpty() ? Optional.empty() : selector.select(candidates, null);
     if (study.isEmpty() && (!row.studyUid().isEmpty() || rec.visitTime() == null)) {
       throw new FcdsException(
-          4504,
+          ErrorCode.COHORT_STUDY_MISSING,
           "no eligible ImagingStudy "
               + (row.studyUid().isEmpty() ? "" : row.studyUid() + " ")
               + "for the patient of bundle — "
@@ -141,7 +146,8 @@ public final class CohortExporter {
 
   private static List<Path> bundles(Path fhir) {
     if (!Files.isDirectory(fhir)) {
-      throw new FcdsException(4502, "cohort has no fhir/ folder — " + fhir);
+      throw new FcdsException(
+          ErrorCode.COHORT_FOLDER_INVALID, "cohort has no fhir/ folder — " + fhir);
     }
     return list(fhir, ".json");
   }

@@ -3,7 +3,7 @@ package org.fusioncds.assemble;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import org.fusioncds.inference.ModelCard.Feature;
+import org.fusioncds.model.ModelCard.Feature;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Resource;

@@ -5,7 +5,7 @@ import java.time.LocalDate;
 import java.time.Period;
 import java.time.ZoneOffset;
 import java.util.List;
-import org.fusioncds.inference.ModelCard.Feature;
+import org.fusioncds.model.ModelCard.Feature;
 import org.hl7.fhir.r4.model.Patient;
 
 /**

@@ -1,6 +1,8 @@
 package org.fusioncds.assemble;
 
 import org.fusioncds.dicom.Tag;
+import org.fusioncds.flow.DicomImage;
+import org.fusioncds.model.StudySelector;
 import org.hl7.fhir.r4.model.ImagingStudy;
 
 /**

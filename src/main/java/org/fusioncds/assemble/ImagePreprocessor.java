@@ -3,9 +3,10 @@ package org.fusioncds.assemble;
 import org.fusioncds.dicom.Dataset;
 import org.fusioncds.dicom.Tag;
 import org.fusioncds.dicom.pixel.Frame;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.inference.ModelCard.ImageSpec;
-import org.fusioncds.inference.ModelCard.Window;
+import org.fusioncds.model.ModelCard.ImageSpec;
+import org.fusioncds.model.ModelCard.Window;
 
 /**
  * Grey-scale image preprocessing per the card (DICOM PS3.3 C.11.1 modality LUT as Rescale
@@ -39,12 +40,14 @@ public final class ImagePreprocessor {
   private static void check(Frame frame) {
     if (frame.samplesPerPixel() != 1) {
       throw new FcdsException(
-          4202,
+          ErrorCode.IMAGE_NOT_GREY,
           "image has " + frame.samplesPerPixel() + " samples per pixel, expected 1 — grey only");
     }
     String p = frame.photometric();
     if (!"MONOCHROME1".equals(p) && !"MONOCHROME2".equals(p)) {
-      throw new FcdsException(4201, "image photometric interpretation not MONOCHROME1/2 — " + p);
+      throw new FcdsException(
+          ErrorCode.IMAGE_NOT_MONOCHROME,
+          "image photometric interpretation not MONOCHROME1/2 — " + p);
     }
   }
 
@@ -79,7 +82,8 @@ public final class ImagePreprocessor {
   private static double[] checked(double center, double width) {
     if (!(width >= 1) || !Double.isFinite(center)) {
       throw new FcdsException(
-          4203, "window width must be ≥ 1 — center " + center + " width " + width);
+          ErrorCode.WINDOW_WIDTH_INVALID,
+          "window width must be ≥ 1 — center " + center + " width " + width);
     }
     return new double[] {center, width};
   }

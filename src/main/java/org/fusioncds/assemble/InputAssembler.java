@@ -9,12 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.fusioncds.assemble.ModelInputs.InputReference;
-import org.fusioncds.assemble.ModelInputs.Missing;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.inference.ModelCard;
-import org.fusioncds.inference.ModelCard.Feature;
-import org.fusioncds.inference.ModelCard.InputTensor;
+import org.fusioncds.flow.ModelInputs;
+import org.fusioncds.flow.ModelInputs.InputReference;
+import org.fusioncds.flow.ModelInputs.Missing;
+import org.fusioncds.flow.Tensor;
+import org.fusioncds.model.ModelCard;
+import org.fusioncds.model.ModelCard.Feature;
+import org.fusioncds.model.ModelCard.InputTensor;
+import org.fusioncds.model.StudySelector;
 import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -50,13 +54,14 @@ public final class InputAssembler {
   public ModelInputs assemble(AssemblyInput in) {
     long start = System.nanoTime();
     if (in.patient() == null) {
-      throw new FcdsException(4101, "no Patient to assemble inputs for — null");
+      throw new FcdsException(ErrorCode.NO_PATIENT, "no Patient to assemble inputs for — null");
     }
     Optional<ImagingStudy> study = studies.select(in.studies(), in.evaluationTime());
     Instant anchor = study.map(s -> s.getStarted().toInstant()).orElse(in.evaluationTime());
     if (anchor == null) {
       throw new FcdsException(
-          4102, "no eligible ImagingStudy and no evaluation time to anchor the lab window — none");
+          ErrorCode.NO_ANCHOR_TIME,
+          "no eligible ImagingStudy and no evaluation time to anchor the lab window — none");
     }
     Parts parts = new Parts();
     study.ifPresent(s -> parts.used.add(References.of(s)));
@@ -136,7 +141,8 @@ public final class InputAssembler {
       Tensor tensor = built.get(t.name());
       if (tensor == null) {
         throw new FcdsException(
-            4103, "card input is produced by neither image nor tabular — " + t.name());
+            ErrorCode.CARD_INPUT_UNPRODUCED,
+            "card input is produced by neither image nor tabular — " + t.name());
       }
       out.put(t.name(), tensor);
     }

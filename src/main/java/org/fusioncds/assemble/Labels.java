@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /** {@code labels.csv} of a cohort: header {@code patient_id,study_uid,label}, label 0 or 1. */
@@ -20,11 +21,13 @@ final class Labels {
     try {
       lines = Files.readAllLines(csv);
     } catch (IOException e) {
-      throw new FcdsException(4502, "cohort labels.csv unreadable — " + csv, e);
+      throw new FcdsException(
+          ErrorCode.COHORT_FOLDER_INVALID, "cohort labels.csv unreadable — " + csv, e);
     }
     if (lines.isEmpty() || !lines.get(0).trim().equals("patient_id,study_uid,label")) {
       throw new FcdsException(
-          4502, "labels.csv header must be patient_id,study_uid,label — " + csv);
+          ErrorCode.COHORT_FOLDER_INVALID,
+          "labels.csv header must be patient_id,study_uid,label — " + csv);
     }
     Map<String, Row> rows = new HashMap<>();
     for (int i = 1; i < lines.size(); i++) {
@@ -39,7 +42,9 @@ final class Labels {
   private static Row row(String line, int number) {
     String[] f = line.trim().split(",", -1);
     if (f.length != 3 || !(f[2].equals("0") || f[2].equals("1"))) {
-      throw new FcdsException(4502, "labels.csv line " + number + " is not id,uid,0|1 — " + line);
+      throw new FcdsException(
+          ErrorCode.COHORT_FOLDER_INVALID,
+          "labels.csv line " + number + " is not id,uid,0|1 — " + line);
     }
     return new Row(f[0], f[1], Long.parseLong(f[2]));
   }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Collectors;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
@@ -84,14 +85,16 @@ public final class NpyWriter implements AutoCloseable {
 
   private ByteBuffer buffer(int n, int w) {
     if (w != width) {
-      throw new FcdsException(4402, "npy element type differs from the declared one — " + file);
+      throw new FcdsException(
+          ErrorCode.NPY_TYPE, "npy element type differs from the declared one — " + file);
     }
     return ByteBuffer.allocate(n * w).order(ByteOrder.LITTLE_ENDIAN);
   }
 
   private NpyWriter flush(ByteBuffer b, int n) {
     if (written + n > expected) {
-      throw new FcdsException(4401, "more values than the npy shape holds — " + file);
+      throw new FcdsException(
+          ErrorCode.NPY_VALUE_COUNT, "more values than the npy shape holds — " + file);
     }
     try {
       out.write(b.array());
@@ -125,7 +128,8 @@ public final class NpyWriter implements AutoCloseable {
     }
     if (written != expected) {
       throw new FcdsException(
-          4401, "npy shape holds " + expected + " values, " + written + " written — " + file);
+          ErrorCode.NPY_VALUE_COUNT,
+          "npy shape holds " + expected + " values, " + written + " written — " + file);
     }
   }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Condition;
@@ -33,7 +34,10 @@ public record PatientRecord(
     try (Reader r = Files.newBufferedReader(bundleFile, StandardCharsets.UTF_8)) {
       bundle = FhirContext.forR4Cached().newJsonParser().parseResource(Bundle.class, r);
     } catch (IOException | DataFormatException e) {
-      throw new FcdsException(4501, "cohort bundle unreadable — " + bundleFile.getFileName(), e);
+      throw new FcdsException(
+          ErrorCode.COHORT_BUNDLE_INVALID,
+          "cohort bundle unreadable — " + bundleFile.getFileName(),
+          e);
     }
     return of(bundle, bundleFile.getFileName().toString());
   }
@@ -60,7 +64,8 @@ public record PatientRecord(
     }
     if (patients.size() != 1) {
       throw new FcdsException(
-          4501, "cohort bundle must hold one Patient, found " + patients.size() + " — " + origin);
+          ErrorCode.COHORT_BUNDLE_INVALID,
+          "cohort bundle must hold one Patient, found " + patients.size() + " — " + origin);
     }
     return new PatientRecord(patients.get(0), studies, observations, conditions, encounters);
   }

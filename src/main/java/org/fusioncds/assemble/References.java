@@ -1,6 +1,6 @@
 package org.fusioncds.assemble;
 
-import org.fusioncds.assemble.ModelInputs.InputReference;
+import org.fusioncds.flow.ModelInputs.InputReference;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
 

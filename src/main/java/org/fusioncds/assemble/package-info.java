@@ -13,8 +13,8 @@
  * <ul>
  *   <li>an Observation whose unit cannot be converted to the card's unit, that has a comparator
  *       ({@code <}, {@code >}) or no numeric value: the feature is <b>missing</b>, with the reason
- *       in {@link org.fusioncds.assemble.ModelInputs#missing()} (one bad lab must not block the
- *       rest; the mask tells the model).
+ *       in {@link org.fusioncds.flow.ModelInputs#missing()} (one bad lab must not block the rest;
+ *       the mask tells the model).
  *   <li>an image that is not MONOCHROME1/2 with one sample per pixel, or a window width ≤ 1: coded
  *       error (4201, 4202, 4203) — the caller chose an eligible study, so this is a data error.
  *   <li>a DICOM instance whose Study Instance UID or Modality does not belong to the selected
@@ -22,6 +22,21 @@
  *   <li>no Patient (4101), no anchor time (4102).
  * </ul>
  *
- * <p>Error codes 4000–4999: 41xx request, 42xx image, 43xx tabular, 44xx npy, 45xx cohort export.
+ * <p>Error codes ({@link org.fusioncds.error.ErrorCode}; code, HTTP status, meaning):
+ *
+ * <ul>
+ *   <li>FCDS-4101 (500) no Patient to assemble inputs for
+ *   <li>FCDS-4102 (500) no eligible ImagingStudy and no evaluation time to anchor the lab window
+ *   <li>FCDS-4103 (500) a card input is produced by neither image nor tabular
+ *   <li>FCDS-4201 (500) image photometric interpretation not MONOCHROME1/2
+ *   <li>FCDS-4202 (500) image has more than one sample per pixel
+ *   <li>FCDS-4203 (500) window width below 1
+ *   <li>FCDS-4401 (500) the values written differ from the npy shape
+ *   <li>FCDS-4402 (500) npy element type differs from the declared one
+ *   <li>FCDS-4501 (500) a cohort bundle is unreadable or does not hold one Patient
+ *   <li>FCDS-4502 (500) a cohort folder or its labels.csv is unusable
+ *   <li>FCDS-4503 (500) no label in labels.csv for a patient
+ *   <li>FCDS-4504 (500) no eligible ImagingStudy for a labelled patient
+ * </ul>
  */
 package org.fusioncds.assemble;

@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import java.util.List;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
@@ -43,7 +44,7 @@ final class AuditBatch {
     Bundle response = parser().parseResource(Bundle.class, answer);
     if (response.getEntry().size() != batch.size()) {
       throw new FcdsException(
-          7073,
+          ErrorCode.AUDIT_BATCH_REFUSED,
           "audit transaction answer has "
               + response.getEntry().size()
               + " entries for "
@@ -53,7 +54,8 @@ final class AuditBatch {
     for (BundleEntryComponent e : response.getEntry()) {
       String status = e.getResponse().getStatus();
       if (status == null || !status.startsWith("2")) {
-        throw new FcdsException(7073, "audit transaction entry answered " + status);
+        throw new FcdsException(
+            ErrorCode.AUDIT_BATCH_REFUSED, "audit transaction entry answered " + status);
       }
     }
   }

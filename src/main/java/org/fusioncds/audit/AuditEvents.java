@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import org.fusioncds.flow.AuditContext;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventEntityComponent;

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.fusioncds.error.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -181,7 +182,8 @@ public final class AuditShipper implements AutoCloseable {
         failures = Math.min(failures + 1, 64); // past 64 doublings every wait is the cap
         long wait = backoff.apply(failures);
         LOG.warn(
-            "FCDS-7073: audit batch not accepted — {} ({}), {} waiting, retry in {} ms",
+            ErrorCode.AUDIT_BATCH_REFUSED.codeText()
+                + ": audit batch not accepted — {} ({}), {} waiting, retry in {} ms",
             status(e),
             e.getClass().getSimpleName(),
             waiting(),

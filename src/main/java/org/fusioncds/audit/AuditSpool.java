@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.slf4j.Logger;
@@ -59,7 +60,8 @@ public final class AuditSpool {
       deleteTemporaryFiles();
       lastSeq.set(highestSeq());
     } catch (IOException e) {
-      throw new FcdsException(7074, "audit spool folder unusable — " + folder + ": " + e, e);
+      throw new FcdsException(
+          ErrorCode.AUDIT_SPOOL_FOLDER, "audit spool folder unusable — " + folder + ": " + e, e);
     }
   }
 
@@ -77,7 +79,7 @@ public final class AuditSpool {
   public void append(AuditEvent event) {
     String id = event.getIdElement().getIdPart();
     if (id == null || !ID.matcher(id).matches()) {
-      throw new FcdsException(7070, "AuditEvent without a usable id — " + id);
+      throw new FcdsException(ErrorCode.AUDIT_EVENT_ID, "AuditEvent without a usable id — " + id);
     }
     long seq = lastSeq.updateAndGet(prev -> Math.max(prev + 1, nowNanos()));
     String name = String.format("%019d-%s.json", seq, id);
@@ -88,7 +90,8 @@ public final class AuditSpool {
       forceDirectory();
     } catch (IOException | RuntimeException e) {
       deleteQuietly(temp);
-      throw new FcdsException(7071, "audit event not spooled — " + name + ": " + e, e);
+      throw new FcdsException(
+          ErrorCode.AUDIT_NOT_SPOOLED, "audit event not spooled — " + name + ": " + e, e);
     }
   }
 
@@ -102,7 +105,8 @@ public final class AuditSpool {
     try (Stream<Path> names = names()) {
       files = names.sorted().limit(max).toList();
     } catch (IOException e) {
-      throw new FcdsException(7074, "audit spool folder unreadable — " + folder + ": " + e, e);
+      throw new FcdsException(
+          ErrorCode.AUDIT_SPOOL_FOLDER, "audit spool folder unreadable — " + folder + ": " + e, e);
     }
     return files.stream().map(this::read).filter(e -> e != null).toList();
   }
@@ -112,7 +116,9 @@ public final class AuditSpool {
     try {
       Files.deleteIfExists(entry.file());
     } catch (IOException e) {
-      throw new FcdsException(7074, "audit spool entry not removed — " + entry.file() + ": " + e);
+      throw new FcdsException(
+          ErrorCode.AUDIT_SPOOL_FOLDER,
+          "audit spool entry not removed — " + entry.file() + ": " + e);
     }
   }
 
@@ -121,7 +127,8 @@ public final class AuditSpool {
     try (Stream<Path> names = names()) {
       return (int) names.count();
     } catch (IOException e) {
-      throw new FcdsException(7074, "audit spool folder unreadable — " + folder + ": " + e, e);
+      throw new FcdsException(
+          ErrorCode.AUDIT_SPOOL_FOLDER, "audit spool folder unreadable — " + folder + ": " + e, e);
     }
   }
 
@@ -130,17 +137,21 @@ public final class AuditSpool {
     try (Stream<Path> files = Files.list(quarantine)) {
       return (int) files.count();
     } catch (IOException e) {
-      throw new FcdsException(7074, "audit quarantine unreadable — " + quarantine + ": " + e, e);
+      throw new FcdsException(
+          ErrorCode.AUDIT_SPOOL_FOLDER,
+          "audit quarantine unreadable — " + quarantine + ": " + e,
+          e);
     }
   }
 
   /** Moves an entry to {@code quarantine/}, logging the code and why (never the content). */
-  void quarantine(Path file, int code, String why) {
+  void quarantine(Path file, ErrorCode code, String why) {
     try {
       Files.move(file, quarantine.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-      LOG.error("FCDS-{}: audit spool file quarantined — {}: {}", code, file.getFileName(), why);
+      LOG.error(
+          "{}: audit spool file quarantined — {}: {}", code.codeText(), file.getFileName(), why);
     } catch (IOException e) {
-      LOG.error("FCDS-{}: audit spool file could not be quarantined — {}: {}", code, file, e);
+      LOG.error("{}: audit spool file could not be quarantined — {}: {}", code.codeText(), file, e);
     }
   }
 
@@ -154,7 +165,7 @@ public final class AuditSpool {
       AuditEvent event = parser().parseResource(AuditEvent.class, json);
       return new Entry(file, Long.parseLong(m.group(1)), m.group(2), event);
     } catch (DataFormatException | IOException | ClassCastException | NumberFormatException e) {
-      quarantine(file, 7072, e.getClass().getSimpleName());
+      quarantine(file, ErrorCode.AUDIT_QUARANTINED, e.getClass().getSimpleName());
       return null;
     }
   }
@@ -176,7 +187,7 @@ public final class AuditSpool {
         try {
           max = Math.max(max, Long.parseLong(p.getFileName().toString().substring(0, 19)));
         } catch (NumberFormatException e) {
-          quarantine(p, 7072, "sequence number out of range");
+          quarantine(p, ErrorCode.AUDIT_QUARANTINED, "sequence number out of range");
         }
       }
     }

@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.client.api.IClientInterceptor;
 import ca.uhn.fhir.rest.client.api.IHttpRequest;
 import ca.uhn.fhir.rest.client.api.IHttpResponse;
 import java.util.function.Supplier;
+import org.fusioncds.flow.AuditContext;
 
 /**
  * Records one AuditEvent (BALP Read or Query shape, see {@link AuditEvents#fhirRead}) for every GET

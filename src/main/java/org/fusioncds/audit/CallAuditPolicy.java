@@ -6,6 +6,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.support.RoutePolicySupport;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.flow.AuditContext;
 import org.fusioncds.security.BearerRoutePolicy;
 import org.fusioncds.security.Caller;
 import org.hl7.fhir.r4.model.AuditEvent;

@@ -8,6 +8,7 @@ import java.time.Year;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.regex.Pattern;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * What the compliance query selects; every part is optional (null: no restriction). Times bound
@@ -39,7 +40,8 @@ public record ComplianceFilter(
     modelId = blankToNull(modelId);
     caller = blankToNull(caller);
     if (from != null && to != null && from.isAfter(to)) {
-      throw new BadParameter(7091, "from is after to — from=" + from + ", to=" + to);
+      throw new BadParameter(
+          ErrorCode.COMPLIANCE_PARAMETER, "from is after to — from=" + from + ", to=" + to);
     }
   }
 
@@ -58,7 +60,7 @@ public record ComplianceFilter(
       String patient, String model, String from, String to, String caller) {
     String p = blankToNull(patient);
     if (p != null && !PATIENT_ID.matcher(p.replaceFirst("^Patient/", "")).matches()) {
-      throw new BadParameter(7091, "patient is not a FHIR id — " + p);
+      throw new BadParameter(ErrorCode.COMPLIANCE_PARAMETER, "patient is not a FHIR id — " + p);
     }
     return new ComplianceFilter(
         p, model, instant("from", from, false), instant("to", to, true), caller);
@@ -85,7 +87,7 @@ public record ComplianceFilter(
       // a well-shaped but impossible value (month 13, 31 February, hour 25): refused below
     }
     throw new BadParameter(
-        7091,
+        ErrorCode.COMPLIANCE_PARAMETER,
         parameter
             + " is not a FHIR dateTime (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with a"
             + " time zone) — "

@@ -2,6 +2,7 @@ package org.fusioncds.audit;
 
 import java.util.Arrays;
 import java.util.List;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 
@@ -26,7 +27,9 @@ record RestRead(String subtype, AuditEventAction action, String reference, Strin
    */
   static RestRead of(String method, String relativeUrl) {
     if (!"GET".equalsIgnoreCase(method) && !"HEAD".equalsIgnoreCase(method)) {
-      throw new FcdsException(7076, "not a FHIR read or search — " + method + " " + relativeUrl);
+      throw new FcdsException(
+          ErrorCode.AUDIT_NOT_REST_READ,
+          "not a FHIR read or search — " + method + " " + relativeUrl);
     }
     String url = relativeUrl.startsWith("/") ? relativeUrl.substring(1) : relativeUrl;
     int q = url.indexOf('?');

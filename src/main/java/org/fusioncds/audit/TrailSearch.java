@@ -14,8 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.report.ResultKey;
+import org.fusioncds.flow.ResultKey;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.IdType;
@@ -125,7 +126,8 @@ final class TrailSearch {
         resources.add(e.getResource());
         if (e.getResource().fhirType().equals(type) && ++matches > max) {
           throw new FcdsException(
-              7093, "more than " + max + " AI reports match; narrow the filter — " + max);
+              ErrorCode.COMPLIANCE_TOO_MANY,
+              "more than " + max + " AI reports match; narrow the filter — " + max);
         }
       }
       if (page.getLink(Bundle.LINK_NEXT) == null) {
@@ -142,7 +144,7 @@ final class TrailSearch {
       return request.get();
     } catch (FhirClientConnectionException e) {
       throw new FcdsException(
-          7092,
+          ErrorCode.COMPLIANCE_FHIR_FAILED,
           "the FHIR server cannot be reached ("
               + step
               + ", "
@@ -151,10 +153,11 @@ final class TrailSearch {
               + fhir.getServerBase());
     } catch (BaseServerResponseException e) {
       throw new FcdsException(
-          7092, "the FHIR server refused the " + step + " — HTTP " + e.getStatusCode());
+          ErrorCode.COMPLIANCE_FHIR_FAILED,
+          "the FHIR server refused the " + step + " — HTTP " + e.getStatusCode());
     } catch (DataFormatException e) {
       throw new FcdsException(
-          7092,
+          ErrorCode.COMPLIANCE_FHIR_FAILED,
           "the FHIR server's answer to the " + step + " is not FHIR — " + fhir.getServerBase());
     }
   }

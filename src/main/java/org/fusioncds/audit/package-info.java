@@ -7,8 +7,23 @@
  * background thread, as PUTs with client-assigned ids so that a batch sent twice creates nothing
  * twice. The compliance query reads the trail back.
  *
- * <p>Errors: 7070–7076 spool and shipping (7071: an event cannot be kept, the request fails closed;
- * 7073: a batch not accepted, retried), 7080 no audit repository configured, 7090–7096 the
- * compliance query and the module's API (7091 a bad parameter, 400).
+ * <p>Error codes ({@link org.fusioncds.error.ErrorCode}; code, HTTP status, meaning):
+ *
+ * <ul>
+ *   <li>FCDS-7070 (500) an AuditEvent without a usable id
+ *   <li>FCDS-7071 (500) an AuditEvent cannot be kept in the spool
+ *   <li>FCDS-7072 (500) a spooled AuditEvent is unreadable and quarantined
+ *   <li>FCDS-7073 (500) an audit batch not accepted by the audit repository
+ *   <li>FCDS-7074 (500) the audit spool folder is unusable
+ *   <li>FCDS-7076 (500) not a FHIR read or search
+ *   <li>FCDS-7080 (500) no audit repository configured
+ *   <li>FCDS-7090 (500) the compliance query's FHIR base is not an http(s) URL
+ *   <li>FCDS-7091 (400) a compliance query parameter is invalid
+ *   <li>FCDS-7092 (500) the FHIR server failed a compliance query request
+ *   <li>FCDS-7093 (500) more AI reports match than the query returns
+ *   <li>FCDS-7094 (500) the compliance output cannot be written
+ *   <li>FCDS-7095 (500) no FHIR server to query: fhir.base-url is not set
+ *   <li>FCDS-7096 (400) the compliance format must be json or csv
+ * </ul>
  */
 package org.fusioncds.audit;

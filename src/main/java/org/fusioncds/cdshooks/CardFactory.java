@@ -3,7 +3,7 @@ package org.fusioncds.cdshooks;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import org.fusioncds.report.ReportRequest;
+import org.fusioncds.flow.ReportRequest;
 
 /**
  * Cards for the clinician (CDS Hooks 2.0.1): the result card (summary under 140 characters,

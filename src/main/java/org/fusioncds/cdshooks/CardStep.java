@@ -5,8 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.fusioncds.inference.ModelCard;
-import org.fusioncds.report.ReportRequest;
+import org.fusioncds.flow.EvaluationOutcome.Status;
+import org.fusioncds.flow.ModelInputs;
+import org.fusioncds.flow.NotEvaluable;
+import org.fusioncds.flow.Pending;
+import org.fusioncds.flow.ReportRequest;
+import org.fusioncds.flow.Reported;
+import org.fusioncds.flow.StoredReport;
+import org.fusioncds.model.ModelCard;
 import org.fusioncds.report.ReportStep;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DiagnosticReport;
@@ -33,22 +39,21 @@ public final class CardStep {
     this.feedback = feedback;
   }
 
-  public PatientCase notEvaluable(PatientCase c) {
-    c.cards.add(
-        CardFactory.info(c.stop.summary(), c.stop.detail(), reports.model(null), modelCardUrl));
-    return c;
+  public HookAnswer notEvaluable(NotEvaluable n) {
+    Card info = CardFactory.info(n.summary(), n.detail(), reports.model(null), modelCardUrl);
+    return new HookAnswer(n.job(), List.of(info), Status.NOT_EVALUABLE, null, null);
   }
 
-  public PatientCase result(PatientCase c) {
-    String indicator = c.result.outputs().get(0).indicator();
-    c.cards.add(CardFactory.result(c.report, indicator, c.reportUrl, modelCardUrl));
-    return c;
+  public HookAnswer result(Reported r) {
+    String indicator = r.inferred().result().outputs().get(0).indicator();
+    Card result = CardFactory.result(r.report(), indicator, r.reportUrl(), modelCardUrl);
+    return new HookAnswer(r.job(), List.of(result), Status.REPORTED, r.key(), r.reportUrl());
   }
 
   /** The card of a report written earlier for the same inputs and model version. */
-  public PatientCase cached(PatientCase c) {
+  public HookAnswer cached(StoredReport s) {
     List<ReportRequest.Finding> findings = new ArrayList<>();
-    for (Bundle.BundleEntryComponent e : c.stored.getEntry()) {
+    for (Bundle.BundleEntryComponent e : s.stored().getEntry()) {
       if (e.getResource() instanceof Observation o && o.hasValueQuantity()) {
         ModelCard.Output out = card.outputs().get(0);
         findings.add(
@@ -62,16 +67,17 @@ public final class CardStep {
       }
     }
     DiagnosticReport d =
-        c.stored.getEntry().stream()
+        s.stored().getEntry().stream()
             .map(Bundle.BundleEntryComponent::getResource)
             .filter(DiagnosticReport.class::isInstance)
             .map(DiagnosticReport.class::cast)
             .findFirst()
             .orElseThrow();
+    ModelInputs inputs = s.inputs().inputs();
     ReportRequest stored =
         new ReportRequest(
-            c.key,
-            c.request.patientId(),
+            s.key(),
+            s.inputs().context().request().patientId(),
             null,
             d.getEffectiveDateTimeType().getValue().toInstant(),
             d.getIssued().toInstant(),
@@ -79,48 +85,53 @@ public final class CardStep {
             new ReportRequest.Coding(
                 card.report().system(), card.report().code(), card.report().display()),
             findings,
-            c.inputs.referenceStrings(),
-            c.inputs.missingNames(),
+            inputs.referenceStrings(),
+            inputs.missingNames(),
             null,
             null);
     Card fresh =
         CardFactory.result(
-            stored, indicator(findings.get(0).probability()), c.reportUrl, modelCardUrl);
+            stored, indicator(findings.get(0).probability()), s.reportUrl(), modelCardUrl);
     String note =
         "\n\nComputed earlier for the same inputs and model version (report issued "
             + d.getIssuedElement().getValueAsString()
             + "); the model was not run again.";
-    c.cards.add(
+    Card cached =
         new Card(
             fresh.uuid(),
             fresh.summary(),
             fresh.detail() + note,
             fresh.indicator(),
             fresh.source(),
-            fresh.links()));
-    return c;
+            fresh.links());
+    return new HookAnswer(s.job(), List.of(cached), Status.CACHED, s.key(), s.reportUrl());
   }
 
-  public PatientCase running(PatientCase c) {
-    c.cards.add(
+  /**
+   * "Analysis running": the report does not exist yet; the card record names the result key, which
+   * the report will carry as its identifier when the background path writes it.
+   */
+  public HookAnswer running(Pending p) {
+    Card info =
         CardFactory.info(
             "AI: analysis running — the preliminary report will follow",
             "The model did not finish within the time budget of this request. Its preliminary"
                 + " DiagnosticReport will appear in the patient's record when it is done.",
             reports.model(null),
-            modelCardUrl));
-    return c;
+            modelCardUrl);
+    return new HookAnswer(p.job(), List.of(info), Status.RUNNING, p.key(), null);
   }
 
   /**
-   * The hook's answer (CDS Hooks 2.0.1 §CDS Service Response); each card is recorded as issued, so
-   * feedback on it can name the model version and the report.
+   * The hook's answer (CDS Hooks 2.0.1 §CDS Service Response); each card is recorded as issued,
+   * with the model version, the result key and the report it shows, so feedback on it can name
+   * them.
    */
-  public String respond(PatientCase c) throws JsonProcessingException {
-    for (Card issued : c.cards()) {
-      feedback.issued(issued, card.id(), card.version(), c.reportUrl);
+  public String respond(HookAnswer answer) throws JsonProcessingException {
+    for (Card issued : answer.cards()) {
+      feedback.issued(issued, card.id(), card.version(), answer.key(), answer.reportUrl());
     }
-    return JSON.writeValueAsString(Map.of("cards", c.cards()));
+    return JSON.writeValueAsString(Map.of("cards", answer.cards()));
   }
 
   private String indicator(double p) {

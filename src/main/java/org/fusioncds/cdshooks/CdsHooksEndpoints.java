@@ -8,9 +8,11 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.fusioncds.audit.CallAuditPolicy;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.error.HttpAnswer;
 import org.fusioncds.error.OperationOutcomes;
+import org.fusioncds.flow.HookRequest;
 
 /**
  * The HTTP side of the CDS Hooks service, called from {@code routes/cds-hooks.camel.yaml}:
@@ -47,7 +49,10 @@ public final class CdsHooksEndpoints {
     CdsService s = services.get(serviceId);
     if (s == null) {
       throw new CdsHooksException(
-          404, 1013, "serviceId", "no CDS service with id '" + serviceId + "'");
+          404,
+          ErrorCode.SERVICE_UNKNOWN,
+          "serviceId",
+          "no CDS service with id '" + serviceId + "'");
     }
     return s;
   }
@@ -67,7 +72,8 @@ public final class CdsHooksEndpoints {
   public String modelCard(@Header("modelId") String modelId) throws java.io.IOException {
     java.nio.file.Path file = modelsFolder.resolve(modelId).resolve("model-card.yaml");
     if (!modelId.matches("[A-Za-z0-9_.-]{1,64}") || !java.nio.file.Files.isRegularFile(file)) {
-      throw new CdsHooksException(404, 1014, "modelId", "no model card for '" + modelId + "'");
+      throw new CdsHooksException(
+          404, ErrorCode.MODEL_CARD_UNKNOWN, "modelId", "no model card for '" + modelId + "'");
     }
     return java.nio.file.Files.readString(file);
   }
@@ -83,7 +89,7 @@ public final class CdsHooksEndpoints {
   public void answerError(Exchange exchange) throws JsonProcessingException {
     Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
     FcdsException error =
-        t instanceof FcdsException e ? e : new FcdsException(1099, "unexpected", t);
+        t instanceof FcdsException e ? e : new FcdsException(ErrorCode.UNEXPECTED, "unexpected", t);
     int status;
     ObjectNode body;
     if (error instanceof CdsHooksException e) {
@@ -92,7 +98,7 @@ public final class CdsHooksEndpoints {
           OperationOutcomes.of(
               status,
               e.issues().stream()
-                  .map(i -> new OperationOutcomes.Issue(i.code(), i.text(), i.expression()))
+                  .map(i -> new OperationOutcomes.Issue(i.code().code(), i.text(), i.expression()))
                   .toList());
     } else if (error instanceof HttpAnswer a) {
       status = a.httpStatus();

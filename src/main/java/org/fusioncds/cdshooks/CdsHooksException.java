@@ -1,6 +1,7 @@
 package org.fusioncds.cdshooks;
 
 import java.util.List;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
@@ -10,9 +11,9 @@ import org.fusioncds.error.FcdsException;
 public class CdsHooksException extends FcdsException {
 
   /** One problem: its code, where in the request (a FHIRPath-like expression), and what. */
-  public record Issue(int code, String expression, String message) {
+  public record Issue(ErrorCode code, String expression, String message) {
     public String text() {
-      return "FCDS-" + code + ": " + message;
+      return code.format(message);
     }
   }
 
@@ -25,7 +26,7 @@ public class CdsHooksException extends FcdsException {
     this.issues = List.copyOf(issues);
   }
 
-  public CdsHooksException(int httpStatus, int code, String expression, String message) {
+  public CdsHooksException(int httpStatus, ErrorCode code, String expression, String message) {
     this(httpStatus, List.of(new Issue(code, expression, message)));
   }
 

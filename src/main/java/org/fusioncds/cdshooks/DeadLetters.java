@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import org.apache.camel.Exchange;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.flow.Keyed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,26 +35,31 @@ public final class DeadLetters {
       Files.createDirectories(folder);
     } catch (IOException e) {
       throw new FcdsException(
-          9011, "dead-letter folder unusable — " + folder + ": " + e.getMessage(), e);
+          ErrorCode.DEAD_LETTER_FOLDER,
+          "dead-letter folder unusable — " + folder + ": " + e.getMessage(),
+          e);
     }
     this.file = folder.resolve("dead-letters.jsonl");
   }
 
-  /** Records the failed exchange (its body a {@link PatientCase}, or anything else). */
+  /**
+   * Records the failed exchange: for a stage that knows its job and key ({@link Keyed}), the job's
+   * id and its JSON form without the patient id, the service and the result key.
+   */
   public void record(Exchange exchange) {
     Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
     Object body = exchange.getMessage().getBody();
     ObjectNode line = JSON.createObjectNode();
     line.put("time", Instant.now().toString());
     line.put("route", exchange.getFromRouteId());
-    if (body instanceof PatientCase c) {
-      line.put("hookInstance", c.request.hookInstance());
-      line.put("service", c.request.serviceId());
-      if (c.key != null) {
-        line.put("resultKey", c.key.value());
-      }
+    if (body instanceof Keyed k) {
+      line.put("hookInstance", k.job().jobId());
+      line.put("service", k.job().serviceId());
+      line.put("trigger", k.job().trigger());
+      line.put("model", k.job().modelId() + "|" + k.job().modelVersion());
+      line.put("resultKey", k.key().value());
     }
-    line.put("code", t instanceof FcdsException f ? f.codeText() : "FCDS-1099");
+    line.put("code", t instanceof FcdsException f ? f.codeText() : ErrorCode.UNEXPECTED.codeText());
     line.put("error", t == null ? "unknown" : t.getMessage());
     append(line.toString() + "\n");
     LOG.error("background work failed: {}", line);
@@ -67,7 +74,8 @@ public final class DeadLetters {
       return lines.filter(l -> !l.isBlank()).count();
     } catch (IOException e) {
       throw new FcdsException(
-          9012, "dead-letter file unreadable — " + file + ": " + e.getMessage());
+          ErrorCode.DEAD_LETTER_UNREADABLE,
+          "dead-letter file unreadable — " + file + ": " + e.getMessage());
     }
   }
 

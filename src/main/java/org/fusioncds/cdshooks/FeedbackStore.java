@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.flow.ResultKey;
 
 /**
  * The cards we issued and the feedback on them (CDS Hooks 2.0.1 §Feedback), as data: two
@@ -44,16 +46,25 @@ public final class FeedbackStore {
       }
     } catch (IOException e) {
       throw new FcdsException(
-          9010, "feedback folder unusable — " + folder + ": " + e.getMessage(), e);
+          ErrorCode.FEEDBACK_FOLDER,
+          "feedback folder unusable — " + folder + ": " + e.getMessage(),
+          e);
     }
   }
 
-  /** Records a card as issued, with the model that produced it and the report it links. */
-  public void issued(Card card, String modelId, String modelVersion, String reportUrl) {
+  /**
+   * Records a card as issued, with the model that produced it, the result key of its inputs (the
+   * identifier of the report they give, now or later) and the report it links, if any yet.
+   */
+  public void issued(
+      Card card, String modelId, String modelVersion, ResultKey key, String reportUrl) {
     ObjectNode n = JSON.createObjectNode();
     n.put("card", card.uuid());
     n.put("model", modelId);
     n.put("modelVersion", modelVersion);
+    if (key != null) {
+      n.put("resultKey", key.value());
+    }
     if (reportUrl != null) {
       n.put("report", reportUrl);
     }
@@ -68,11 +79,13 @@ public final class FeedbackStore {
     try {
       root = JSON.readTree(body);
     } catch (IOException e) {
-      throw new CdsHooksException(400, 1020, "$", "feedback body is not valid JSON");
+      throw new CdsHooksException(
+          400, ErrorCode.FEEDBACK_BODY_INVALID, "$", "feedback body is not valid JSON");
     }
     JsonNode items = root == null ? null : root.get("feedback");
     if (items == null || !items.isArray() || items.isEmpty()) {
-      throw new CdsHooksException(400, 1021, "feedback", "feedback must be a non-empty array");
+      throw new CdsHooksException(
+          400, ErrorCode.FEEDBACK_EMPTY, "feedback", "feedback must be a non-empty array");
     }
     List<ObjectNode> lines = new ArrayList<>();
     List<CdsHooksException.Issue> issues = new ArrayList<>();
@@ -84,13 +97,13 @@ public final class FeedbackStore {
       if (card == null) {
         issues.add(
             new CdsHooksException.Issue(
-                1022,
+                ErrorCode.FEEDBACK_CARD_UNKNOWN,
                 where + ".card",
                 "no card issued with uuid '" + item.path("card").asText("") + "'"));
       } else if (!OUTCOMES.contains(outcome)) {
         issues.add(
             new CdsHooksException.Issue(
-                1023,
+                ErrorCode.FEEDBACK_OUTCOME_INVALID,
                 where + ".outcome",
                 "outcome must be accepted or overridden — '" + outcome + "'"));
       } else {
@@ -110,7 +123,8 @@ public final class FeedbackStore {
     }
     if (!issues.isEmpty()) {
       throw new CdsHooksException(
-          issues.stream().anyMatch(x -> x.code() == 1022) ? 404 : 400, issues);
+          issues.stream().anyMatch(x -> x.code() == ErrorCode.FEEDBACK_CARD_UNKNOWN) ? 404 : 400,
+          issues);
     }
     lines.forEach(l -> append(feedback, l));
     return lines.size();
@@ -125,7 +139,9 @@ public final class FeedbackStore {
       ch.force(true);
     } catch (IOException e) {
       throw new FcdsException(
-          1024, "feedback store not writable — " + file + ": " + e.getMessage(), e);
+          ErrorCode.FEEDBACK_NOT_STORED,
+          "feedback store not writable — " + file + ": " + e.getMessage(),
+          e);
     }
   }
 }

@@ -10,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.fusioncds.error.ErrorCode;
+import org.fusioncds.flow.FhirAuthorization;
+import org.fusioncds.flow.HookRequest;
 
 /**
  * Parses and checks a hook request body against CDS Hooks 2.0.1 (§HTTP Request, the patient-view
@@ -32,26 +35,31 @@ public final class HookRequestParser {
   public static HookRequest parse(byte[] body, CdsService service) {
     JsonNode root = readJson(body);
     List<CdsHooksException.Issue> issues = new ArrayList<>();
-    String hook = text(root, "hook", 1002, issues);
+    String hook = text(root, "hook", ErrorCode.HOOK_MISSING, issues);
     if (hook != null && !hook.equals(service.hook())) {
       issues.add(
           issue(
-              1003,
+              ErrorCode.HOOK_MISMATCH,
               "hook",
               "service " + service.id() + " answers " + service.hook() + ", not '" + hook + "'"));
     }
-    String hookInstance = text(root, "hookInstance", 1004, issues);
+    String hookInstance = text(root, "hookInstance", ErrorCode.HOOK_INSTANCE_MISSING, issues);
     JsonNode context = root.path("context");
     if (!context.isObject()) {
-      issues.add(issue(1005, "context", "context is missing or not an object"));
+      issues.add(
+          issue(ErrorCode.CONTEXT_MISSING, "context", "context is missing or not an object"));
     }
-    String patientId = checkedId(context, "patientId", true, 1006, issues);
+    String patientId = checkedId(context, "patientId", true, ErrorCode.PATIENT_ID_INVALID, issues);
     String userId = context.path("userId").asText(null);
     if (userId == null || !USER_REFERENCE.matcher(userId).matches()) {
       issues.add(
-          issue(1007, "context.userId", "userId must reference the user — '" + userId + "'"));
+          issue(
+              ErrorCode.USER_ID_INVALID,
+              "context.userId",
+              "userId must reference the user — '" + userId + "'"));
     }
-    String encounterId = checkedId(context, "encounterId", false, 1008, issues);
+    String encounterId =
+        checkedId(context, "encounterId", false, ErrorCode.ENCOUNTER_ID_INVALID, issues);
     String fhirServer = fhirServer(root, issues);
     FhirAuthorization auth = authorization(root, fhirServer, issues);
     Map<String, JsonNode> prefetch = prefetch(root, issues);
@@ -74,25 +82,27 @@ public final class HookRequestParser {
     try {
       JsonNode root = body == null || body.length == 0 ? null : JSON.readTree(body);
       if (root == null || !root.isObject()) {
-        throw new CdsHooksException(400, 1001, "$", "request body is not a JSON object");
+        throw new CdsHooksException(
+            400, ErrorCode.REQUEST_BODY_INVALID, "$", "request body is not a JSON object");
       }
       return root;
     } catch (JsonProcessingException e) {
       throw new CdsHooksException(
           400,
-          1001,
+          ErrorCode.REQUEST_BODY_INVALID,
           "$",
           "request body is not valid JSON — line "
               + e.getLocation().getLineNr()
               + ", column "
               + e.getLocation().getColumnNr());
     } catch (java.io.IOException e) {
-      throw new CdsHooksException(400, 1001, "$", "request body cannot be read");
+      throw new CdsHooksException(
+          400, ErrorCode.REQUEST_BODY_INVALID, "$", "request body cannot be read");
     }
   }
 
   private static String text(
-      JsonNode root, String field, int code, List<CdsHooksException.Issue> issues) {
+      JsonNode root, String field, ErrorCode code, List<CdsHooksException.Issue> issues) {
     JsonNode n = root.get(field);
     if (n == null || !n.isTextual() || n.asText().isBlank()) {
       issues.add(issue(code, field, field + " is required and must be a string"));
@@ -105,7 +115,7 @@ public final class HookRequestParser {
       JsonNode context,
       String field,
       boolean required,
-      int code,
+      ErrorCode code,
       List<CdsHooksException.Issue> issues) {
     JsonNode n = context.get(field);
     if (n == null || n.isNull()) {
@@ -139,7 +149,10 @@ public final class HookRequestParser {
       // reported below
     }
     issues.add(
-        issue(1009, "fhirServer", "fhirServer must be an absolute http(s) URL — '" + v + "'"));
+        issue(
+            ErrorCode.FHIR_SERVER_URL_INVALID,
+            "fhirServer",
+            "fhirServer must be an absolute http(s) URL — '" + v + "'"));
     return null;
   }
 
@@ -169,10 +182,16 @@ public final class HookRequestParser {
     if (!missing.isEmpty()) {
       issues.add(
           issue(
-              1010, "fhirAuthorization", "fhirAuthorization lacks " + String.join(", ", missing)));
+              ErrorCode.FHIR_AUTHORIZATION_INCOMPLETE,
+              "fhirAuthorization",
+              "fhirAuthorization lacks " + String.join(", ", missing)));
     }
     if (fhirServer == null) {
-      issues.add(issue(1011, "fhirServer", "fhirAuthorization given without a fhirServer"));
+      issues.add(
+          issue(
+              ErrorCode.FHIR_AUTHORIZATION_WITHOUT_SERVER,
+              "fhirServer",
+              "fhirAuthorization given without a fhirServer"));
     }
     return a;
   }
@@ -185,7 +204,7 @@ public final class HookRequestParser {
       return out;
     }
     if (!p.isObject()) {
-      issues.add(issue(1012, "prefetch", "prefetch must be an object"));
+      issues.add(issue(ErrorCode.PREFETCH_INVALID, "prefetch", "prefetch must be an object"));
       return out;
     }
     Iterator<Map.Entry<String, JsonNode>> it = p.fields();
@@ -198,7 +217,7 @@ public final class HookRequestParser {
       if (!v.isObject() || !v.path("resourceType").isTextual()) {
         issues.add(
             issue(
-                1012,
+                ErrorCode.PREFETCH_INVALID,
                 "prefetch." + e.getKey(),
                 "prefetch value is not a FHIR resource (no resourceType)"));
         continue;
@@ -208,7 +227,7 @@ public final class HookRequestParser {
     return out;
   }
 
-  private static CdsHooksException.Issue issue(int code, String expression, String message) {
+  private static CdsHooksException.Issue issue(ErrorCode code, String expression, String message) {
     return new CdsHooksException.Issue(code, expression, message);
   }
 }

@@ -1,5 +1,30 @@
 /**
  * Step: cdshooks — the CDS Hooks 2.0.1 service: discovery, hook requests (validated before anything
  * is fetched), cards, and feedback tied to the card and the model version.
+ *
+ * <p>Error codes ({@link org.fusioncds.error.ErrorCode}; code, HTTP status, meaning):
+ *
+ * <ul>
+ *   <li>FCDS-1001 (400) the request body is not a readable JSON object
+ *   <li>FCDS-1002 (400) the request names no hook
+ *   <li>FCDS-1003 (400) the request's hook is not the one the service answers
+ *   <li>FCDS-1004 (400) the request has no hookInstance
+ *   <li>FCDS-1005 (400) the request's context is missing or not an object
+ *   <li>FCDS-1006 (400) context.patientId is missing or not a FHIR id
+ *   <li>FCDS-1007 (400) context.userId does not reference a user
+ *   <li>FCDS-1008 (400) context.encounterId is not a FHIR id
+ *   <li>FCDS-1009 (400) fhirServer is not an absolute http(s) URL
+ *   <li>FCDS-1010 (400) fhirAuthorization lacks a required field
+ *   <li>FCDS-1011 (400) fhirAuthorization given without a fhirServer
+ *   <li>FCDS-1012 (400) prefetch is not an object of FHIR resources
+ *   <li>FCDS-1013 (404) no CDS service with that id
+ *   <li>FCDS-1014 (404) no model card with that id
+ *   <li>FCDS-1020 (400) the feedback body is not valid JSON
+ *   <li>FCDS-1021 (400) feedback is not a non-empty array
+ *   <li>FCDS-1022 (404) feedback names a card that was never issued
+ *   <li>FCDS-1023 (400) feedback outcome is not accepted or overridden
+ *   <li>FCDS-1024 (500) feedback could not be stored
+ *   <li>FCDS-1099 (500) an unexpected error while answering a request
+ * </ul>
  */
 package org.fusioncds.cdshooks;

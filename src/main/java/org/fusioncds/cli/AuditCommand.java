@@ -20,6 +20,7 @@ import org.fusioncds.audit.ComplianceFilter;
 import org.fusioncds.audit.ComplianceFormats;
 import org.fusioncds.audit.ComplianceQuery;
 import org.fusioncds.audit.ComplianceRecord;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -142,7 +143,8 @@ public final class AuditCommand implements Callable<Integer> {
     } catch (URISyntaxException e) {
       // refused below
     }
-    throw new FcdsException(7090, "the FHIR base is not an http(s) URL — " + url);
+    throw new FcdsException(
+        ErrorCode.COMPLIANCE_BASE_INVALID, "the FHIR base is not an http(s) URL — " + url);
   }
 
   private static void write(String text, Path out) {
@@ -151,7 +153,8 @@ public final class AuditCommand implements Callable<Integer> {
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
       Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
-      throw new FcdsException(7094, "cannot write the audit output — " + out + ": " + e);
+      throw new FcdsException(
+          ErrorCode.COMPLIANCE_OUTPUT, "cannot write the audit output — " + out + ": " + e);
     }
   }
 }

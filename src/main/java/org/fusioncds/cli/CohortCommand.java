@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.fusioncds.assemble.CohortExporter;
 import org.fusioncds.assemble.InputAssembler;
-import org.fusioncds.inference.ModelCards;
+import org.fusioncds.model.ModelCards;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.CohortSummary;
 import picocli.CommandLine.Command;

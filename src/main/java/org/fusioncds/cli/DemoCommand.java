@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.fusioncds.FusionCdsApp;
 import org.fusioncds.audit.AuditShipper;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.sandbox.SandboxServers;
@@ -215,7 +216,8 @@ public final class DemoCommand implements Callable<Integer> {
     HttpResponse<String> r = post(hook, body(fhirBase, patientId), ehr.sign(hook));
     if (r.statusCode() != 200) {
       throw new FcdsException(
-          8060, "the demo hook call answered HTTP " + r.statusCode() + " — " + r.body());
+          ErrorCode.DEMO_HOOK_FAILED,
+          "the demo hook call answered HTTP " + r.statusCode() + " — " + r.body());
     }
     return JSON.readTree(r.body());
   }

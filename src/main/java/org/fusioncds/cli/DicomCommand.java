@@ -13,6 +13,7 @@ import org.fusioncds.dicom.DicomJson;
 import org.fusioncds.dicom.DicomReader;
 import org.fusioncds.dicom.pixel.Frame;
 import org.fusioncds.dicom.pixel.PixelDecoder;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -99,12 +100,14 @@ public final class DicomCommand {
           }
         }
       } catch (IOException e) {
-        throw new FcdsException(8010, "cannot write " + out + " — " + e.getMessage(), e);
+        throw new FcdsException(
+            ErrorCode.CLI_OUTPUT, "cannot write " + out + " — " + e.getMessage(), e);
       }
       try {
         Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       } catch (IOException e) {
-        throw new FcdsException(8010, "cannot write " + out + " — " + e.getMessage(), e);
+        throw new FcdsException(
+            ErrorCode.CLI_OUTPUT, "cannot write " + out + " — " + e.getMessage(), e);
       }
     }
   }

@@ -1,6 +1,7 @@
 package org.fusioncds.cli;
 
 import java.io.PrintWriter;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,7 +32,8 @@ public final class FusionCdsCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "FCDS-8001: a command is required — none given");
+        new CommandLine(this),
+        ErrorCode.CLI_INVALID_COMMAND.codeText() + ": a command is required — none given");
   }
 
   public static int run(String... args) {
@@ -59,13 +61,19 @@ public final class FusionCdsCommand implements Runnable {
         (ex, args1) -> {
           PrintWriter err = ex.getCommandLine().getErr();
           String msg = ex.getMessage();
-          err.println(msg.startsWith("FCDS-") ? msg : "FCDS-8001: invalid command line — " + msg);
+          err.println(
+              msg.startsWith("FCDS-")
+                  ? msg
+                  : ErrorCode.CLI_INVALID_COMMAND.codeText() + ": invalid command line — " + msg);
           return EXIT_FAILURE;
         });
     try {
       return cli.execute(args);
     } catch (OutOfMemoryError e) {
-      cli.getErr().println("FCDS-8003: out of memory — the input is too large for this heap");
+      cli.getErr()
+          .println(
+              ErrorCode.CLI_OUT_OF_MEMORY.codeText()
+                  + ": out of memory — the input is too large for this heap");
       cli.getErr().flush();
       return EXIT_FAILURE;
     }
@@ -76,11 +84,16 @@ public final class FusionCdsCommand implements Runnable {
       return f.getMessage().replace('\n', ' ');
     }
     if (ex instanceof OutOfMemoryError) {
-      return "FCDS-8003: out of memory — the input is too large for this heap";
+      return ErrorCode.CLI_OUT_OF_MEMORY.codeText()
+          + ": out of memory — the input is too large for this heap";
     }
     if (ex instanceof StackOverflowError) {
-      return "FCDS-8004: input nested too deeply — stack overflow";
+      return ErrorCode.CLI_STACK_OVERFLOW.codeText() + ": input nested too deeply — stack overflow";
     }
-    return "FCDS-8002: unexpected error — " + ex.getClass().getName() + ": " + ex.getMessage();
+    return ErrorCode.CLI_UNEXPECTED.codeText()
+        + ": unexpected error — "
+        + ex.getClass().getName()
+        + ": "
+        + ex.getMessage();
   }
 }

@@ -10,11 +10,9 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.processor.aggregate.UseOriginalAggregationStrategy;
 import org.fusioncds.admin.AdminEndpoints;
 import org.fusioncds.assemble.AssembleStep;
 import org.fusioncds.assemble.InputAssembler;
-import org.fusioncds.assemble.StudySelector;
 import org.fusioncds.audit.AuditShipper;
 import org.fusioncds.audit.AuditSpool;
 import org.fusioncds.audit.AuditTrail;
@@ -25,14 +23,17 @@ import org.fusioncds.cdshooks.CdsService;
 import org.fusioncds.cdshooks.DeadLetters;
 import org.fusioncds.cdshooks.FeedbackStore;
 import org.fusioncds.dicom.web.DicomWebClient;
-import org.fusioncds.dicom.web.ImageStep;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.fhir.FhirGateway;
+import org.fusioncds.fhir.GatherJoin;
 import org.fusioncds.fhir.GatherStep;
 import org.fusioncds.fhir.VersionedReferences;
+import org.fusioncds.imaging.ImageStep;
 import org.fusioncds.inference.InferenceSettings;
 import org.fusioncds.inference.InferenceStep;
-import org.fusioncds.inference.ModelCard;
 import org.fusioncds.inference.ModelRegistry;
+import org.fusioncds.model.ModelCard;
+import org.fusioncds.model.StudySelector;
 import org.fusioncds.report.ReportStep;
 import org.fusioncds.report.TransactionRetry;
 import org.fusioncds.security.FhirHttpClients;
@@ -207,9 +208,9 @@ public class FusionCdsConfiguration implements CamelConfiguration {
     return models().model(modelId).card();
   }
 
-  @BindToRegistry("useOriginal")
-  public UseOriginalAggregationStrategy useOriginal() {
-    return new UseOriginalAggregationStrategy(true);
+  @BindToRegistry("gatheredInputs")
+  public GatherJoin gatheredInputs() {
+    return new GatherJoin();
   }
 
   @BindToRegistry("gather")
@@ -254,7 +255,8 @@ public class FusionCdsConfiguration implements CamelConfiguration {
     String base = auditFhirBaseUrl.isBlank() ? fhirBaseUrl : auditFhirBaseUrl;
     if (base.isBlank()) {
       LOG.warn(
-          "FCDS-7080: no audit repository (audit.fhir-base-url, fhir.base-url): AuditEvents stay"
+          ErrorCode.AUDIT_NO_REPOSITORY.codeText()
+              + ": no audit repository (audit.fhir-base-url, fhir.base-url): AuditEvents stay"
               + " in the spool until one is configured");
     }
     auditShipper =

@@ -17,6 +17,7 @@ import org.apache.camel.PropertyInject;
 import org.fusioncds.audit.AuditSpool;
 import org.fusioncds.audit.AuditTrail;
 import org.fusioncds.audit.CallAuditPolicy;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.security.BearerRoutePolicy;
 import org.fusioncds.security.OutboundUrlPolicy;
@@ -104,7 +105,9 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
     return switch (mode) {
       case "dev" -> true;
       case "production" -> false;
-      default -> throw new FcdsException(7022, "security.mode must be production or dev — " + mode);
+      default ->
+          throw new FcdsException(
+              ErrorCode.SECURITY_MODE_INVALID, "security.mode must be production or dev — " + mode);
     };
   }
 
@@ -161,17 +164,20 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
     if (insecureHooks) {
       if (!dev()) {
         throw new FcdsException(
-            7023, "security.insecure-unsigned-hooks needs security.mode=dev — " + mode);
+            ErrorCode.INSECURE_NEEDS_DEV,
+            "security.insecure-unsigned-hooks needs security.mode=dev — " + mode);
       }
       LOG.warn(
-          "FCDS-7024: INSECURE: CDS Hooks calls are accepted WITHOUT a signed JWT"
+          ErrorCode.INSECURE_UNSIGNED_HOOKS.codeText()
+              + ": INSECURE: CDS Hooks calls are accepted WITHOUT a signed JWT"
               + " (security.insecure-unsigned-hooks=true). For local experiments only.");
       return BearerRoutePolicy.insecureForHooks();
     }
     List<TrustedIssuer> issuers = hookIssuers();
     if (issuers.isEmpty()) {
       LOG.warn(
-          "FCDS-7025: no trusted CDS Hooks issuer (security.hook-issuer.*): every hook call"
+          ErrorCode.NO_TRUSTED_HOOK_ISSUER.codeText()
+              + ": no trusted CDS Hooks issuer (security.hook-issuer.*): every hook call"
               + " will be refused");
     }
     return BearerRoutePolicy.forHooks(
@@ -216,7 +222,8 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
   private OutboundUrlPolicy urlPolicy(String bases) {
     if (list(bases).isEmpty()) {
       LOG.warn(
-          "FCDS-7027: an allowlist (security.fhir-servers / security.dicomweb-servers) is empty:"
+          ErrorCode.ALLOWLIST_EMPTY.codeText()
+              + ": an allowlist (security.fhir-servers / security.dicomweb-servers) is empty:"
               + " every such URL named by a request will be refused");
     }
     return new OutboundUrlPolicy(
@@ -237,7 +244,8 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
       }
       String jwks = resolve(p, ISSUER_PREFIX + name + ".jwks-url");
       if (jwks.isBlank()) {
-        throw new FcdsException(7026, "trusted issuer has no jwks-url — " + name);
+        throw new FcdsException(
+            ErrorCode.ISSUER_WITHOUT_JWKS, "trusted issuer has no jwks-url — " + name);
       }
       issuers.add(
           new TrustedIssuer(

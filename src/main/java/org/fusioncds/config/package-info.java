@@ -1,2 +1,14 @@
-/** Configuration: typed settings and the bean factories of the Camel application. */
+/**
+ * Configuration: typed settings and the bean factories of the Camel application.
+ *
+ * <p>Error codes ({@link org.fusioncds.error.ErrorCode}; code, HTTP status, meaning):
+ *
+ * <ul>
+ *   <li>FCDS-9001 (500) the application did not start
+ *   <li>FCDS-9010 (500) the feedback folder is unusable
+ *   <li>FCDS-9011 (500) the dead-letter folder is unusable
+ *   <li>FCDS-9012 (500) the dead-letter file is unreadable
+ *   <li>FCDS-9101 (500) the TwelveMonkeys JPEG reader is not registered with ImageIO
+ * </ul>
+ */
 package org.fusioncds.config;

@@ -1,5 +1,7 @@
 package org.fusioncds.dicom;
 
+import org.fusioncds.error.ErrorCode;
+
 /**
  * A value left where it lies in its source: {@code length} bytes at {@code offset}, read only when
  * asked for. {@code swapUnit} &gt; 1 when the source is big endian and the bytes must be swapped in
@@ -15,11 +17,13 @@ public record BulkData(ByteSource source, long offset, long length, int swapUnit
   /** Reads {@code len} bytes from {@code from} within the value, in little-endian order. */
   public byte[] bytes(long from, long len) {
     if (len > Integer.MAX_VALUE - 16) {
-      throw new DicomException(2011, "bulk value too large to hold in memory — " + len + " bytes");
+      throw new DicomException(
+          ErrorCode.BULK_VALUE_TOO_LARGE,
+          "bulk value too large to hold in memory — " + len + " bytes");
     }
     if (from < 0 || from + len > length) {
       throw new DicomException(
-          2018,
+          ErrorCode.BULK_RANGE_INVALID,
           "range "
               + from
               + "+"

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * Random access to the bytes of a DICOM stream: a file (read on demand, so bulk data is never
@@ -29,7 +30,8 @@ public interface ByteSource extends AutoCloseable {
     try {
       return new FileSource(FileChannel.open(file, StandardOpenOption.READ));
     } catch (IOException e) {
-      throw new DicomException(2001, "cannot open file — " + file + ": " + e.getMessage(), e);
+      throw new DicomException(
+          ErrorCode.FILE_UNREADABLE, "cannot open file — " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -80,7 +82,8 @@ public interface ByteSource extends AutoCloseable {
           }
         }
       } catch (IOException e) {
-        throw new DicomException(2002, "read error at offset " + pos + ": " + e.getMessage(), e);
+        throw new DicomException(
+            ErrorCode.READ_FAILED, "read error at offset " + pos + ": " + e.getMessage(), e);
       }
     }
 
@@ -96,7 +99,7 @@ public interface ByteSource extends AutoCloseable {
 
   private static DicomException truncated(long pos, int len, long size) {
     return new DicomException(
-        2003,
+        ErrorCode.UNEXPECTED_END,
         "unexpected end of data — "
             + len
             + " bytes wanted at offset "

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * A DICOM data set (PS3.5 section 7): elements in ascending tag order, with typed accessors. Values
@@ -178,7 +179,7 @@ public final class Dataset {
         out.add(Double.parseDouble(v));
       } catch (NumberFormatException ex) {
         throw new DicomException(
-            2020,
+            ErrorCode.VALUE_NOT_NUMBER,
             "value of " + Tag.toString(tag) + " " + e.vr() + " is not a number — '" + v + "'");
       }
     }

@@ -1,5 +1,6 @@
 package org.fusioncds.dicom;
 
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
@@ -9,11 +10,11 @@ import org.fusioncds.error.FcdsException;
  */
 public class DicomException extends FcdsException {
 
-  public DicomException(int code, String message) {
+  public DicomException(ErrorCode code, String message) {
     super(code, message);
   }
 
-  public DicomException(int code, String message, Throwable cause) {
+  public DicomException(ErrorCode code, String message, Throwable cause) {
     super(code, message, cause);
   }
 }

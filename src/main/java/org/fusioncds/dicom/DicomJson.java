@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * The DICOM JSON Model of PS3.18 Annex F, both ways. Out: the same tags and values as DCMTK's
@@ -198,7 +199,7 @@ public final class DicomJson {
     try {
       return read(MAPPER.readTree(in));
     } catch (IOException e) {
-      throw new DicomException(2453, "not valid JSON — " + e.getMessage(), e);
+      throw new DicomException(ErrorCode.JSON_INVALID, "not valid JSON — " + e.getMessage(), e);
     }
   }
 
@@ -220,7 +221,8 @@ public final class DicomJson {
   /** One DICOM JSON object to a data set; a coded error names the first attribute that is wrong. */
   public static Dataset fromJson(JsonNode obj) {
     if (!obj.isObject()) {
-      throw new DicomException(2454, "DICOM JSON data set is not an object — " + obj.getNodeType());
+      throw new DicomException(
+          ErrorCode.JSON_NOT_OBJECT, "DICOM JSON data set is not an object — " + obj.getNodeType());
     }
     Dataset ds = new Dataset(java.nio.charset.StandardCharsets.UTF_8);
     Iterator<Map.Entry<String, JsonNode>> it = obj.fields();
@@ -239,7 +241,8 @@ public final class DicomJson {
       vr = VR.valueOf(vrName);
     } catch (IllegalArgumentException e) {
       throw new DicomException(
-          2455, "DICOM JSON attribute " + Tag.toHex(tag) + " has no valid vr — '" + vrName + "'");
+          ErrorCode.JSON_VR_INVALID,
+          "DICOM JSON attribute " + Tag.toHex(tag) + " has no valid vr — '" + vrName + "'");
     }
     if (attr.has("BulkDataURI")) {
       return new Element(tag, vr, new BulkDataUri(attr.get("BulkDataURI").asText()));
@@ -249,7 +252,8 @@ public final class DicomJson {
         return new Element(tag, vr, Base64.getDecoder().decode(attr.get("InlineBinary").asText()));
       } catch (IllegalArgumentException e) {
         throw new DicomException(
-            2456, "InlineBinary of " + Tag.toHex(tag) + " is not base64 — " + e.getMessage());
+            ErrorCode.JSON_INLINE_BINARY_INVALID,
+            "InlineBinary of " + Tag.toHex(tag) + " is not base64 — " + e.getMessage());
       }
     }
     JsonNode values = attr.get("Value");
@@ -257,7 +261,8 @@ public final class DicomJson {
       return new Element(tag, vr, vr == VR.SQ ? List.of() : null);
     }
     if (!values.isArray()) {
-      throw new DicomException(2457, "Value of " + Tag.toHex(tag) + " is not an array");
+      throw new DicomException(
+          ErrorCode.JSON_VALUE_INVALID, "Value of " + Tag.toHex(tag) + " is not an array");
     }
     return switch (vr.kind()) {
       case SEQUENCE -> {
@@ -270,7 +275,7 @@ public final class DicomJson {
       case BINARY -> new Element(tag, vr, binary(tag, vr, values));
       case BULK ->
           throw new DicomException(
-              2457,
+              ErrorCode.JSON_VALUE_INVALID,
               "Value of " + Tag.toHex(tag) + " " + vr + " must be InlineBinary or BulkDataURI");
       default -> new Element(tag, vr, text(vr, values));
     };
@@ -312,7 +317,8 @@ public final class DicomJson {
       }
       if (!v.isNumber()) {
         throw new DicomException(
-            2458, "value of " + Tag.toHex(tag) + " " + vr + " is not a number — '" + v + "'");
+            ErrorCode.JSON_VALUE_NOT_NUMBER,
+            "value of " + Tag.toHex(tag) + " " + vr + " is not a number — '" + v + "'");
       }
       switch (vr) {
         case US, SS -> b.putShort((short) v.asInt());

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * Reads DICOM Part 10 files and bare data sets (PS3.10 section 7, PS3.5 sections 7 and A): with or
@@ -121,7 +122,8 @@ public final class DicomReader {
   private TransferSyntax detect(ByteSource s, long pos) {
     if (s.size() < pos + 8) {
       throw new DicomException(
-          2008, "not a DICOM stream — " + (s.size() - pos) + " bytes after the preamble");
+          ErrorCode.NOT_DICOM,
+          "not a DICOM stream — " + (s.size() - pos) + " bytes after the preamble");
     }
     byte[] b = new byte[8];
     s.readFully(pos, b, 0, 8);
@@ -133,7 +135,7 @@ public final class DicomReader {
     }
     if (groupLe == 0 || (groupLe > 0x7FE0 && groupLe != 0xFFFE)) {
       throw new DicomException(
-          2008,
+          ErrorCode.NOT_DICOM,
           String.format(
               "not a DICOM stream — first bytes %02X %02X %02X %02X at offset %d",
               b[0], b[1], b[2], b[3], pos));
@@ -155,7 +157,8 @@ public final class DicomReader {
   private ByteSource inflate(ByteSource source, long start) {
     long compressed = source.size() - start;
     if (compressed > Integer.MAX_VALUE - 16) {
-      throw new DicomException(2012, "deflated data set too large — " + compressed + " bytes");
+      throw new DicomException(
+          ErrorCode.DEFLATED_TOO_LARGE, "deflated data set too large — " + compressed + " bytes");
     }
     byte[] input = new byte[(int) compressed];
     source.readFully(start, input, 0, input.length);
@@ -168,7 +171,7 @@ public final class DicomReader {
         if (n == out.length) {
           if (out.length >= limits.maxInflatedBytes()) {
             throw new DicomException(
-                2012,
+                ErrorCode.DEFLATED_TOO_LARGE,
                 "deflated data set inflates beyond the limit — more than "
                     + limits.maxInflatedBytes()
                     + " bytes");
@@ -186,7 +189,9 @@ public final class DicomReader {
       }
     } catch (DataFormatException e) {
       throw new DicomException(
-          2013, "deflated data set is corrupt at offset " + start + ": " + e.getMessage(), e);
+          ErrorCode.DEFLATED_CORRUPT,
+          "deflated data set is corrupt at offset " + start + ": " + e.getMessage(),
+          e);
     } finally {
       inflater.end();
     }
@@ -204,7 +209,8 @@ public final class DicomReader {
           return;
         }
         throw new DicomException(
-            2003, "unexpected end of data — " + (end - in.pos) + " bytes left at offset " + in.pos);
+            ErrorCode.UNEXPECTED_END,
+            "unexpected end of data — " + (end - in.pos) + " bytes left at offset " + in.pos);
       }
       int tag = in.peekTag();
       if (tag == Tag.ItemDelimitationItem) {
@@ -222,7 +228,8 @@ public final class DicomReader {
           continue;
         }
         throw new DicomException(
-            2005, "sequence delimiter inside an item at offset " + in.pos + " — item not closed");
+            ErrorCode.SEQUENCE_DELIMITER_IN_ITEM,
+            "sequence delimiter inside an item at offset " + in.pos + " — item not closed");
       }
       Element e = readElement(ds, end, depth);
       if (e == null) {
@@ -235,7 +242,7 @@ public final class DicomReader {
     }
     if (untilDelimiter) {
       throw new DicomException(
-          2003,
+          ErrorCode.UNEXPECTED_END,
           "unexpected end of data — item of undefined length not closed before offset " + end);
     }
   }
@@ -254,7 +261,8 @@ public final class DicomReader {
   private Element readElement(Dataset ds, long end, int depth) {
     if (++elementCount > limits.maxElements()) {
       throw new DicomException(
-          2009, "too many elements — more than " + limits.maxElements() + " in one stream");
+          ErrorCode.TOO_MANY_ELEMENTS,
+          "too many elements — more than " + limits.maxElements() + " in one stream");
     }
     long at = in.pos;
     int tag = in.readTag();
@@ -269,7 +277,7 @@ public final class DicomReader {
       vr = VR.of(c1, c2);
       if (vr == null) {
         throw new DicomException(
-            2006,
+            ErrorCode.VR_INVALID,
             String.format(
                 "invalid VR '%s' of %s at offset %d", printable(c1, c2), Tag.toString(tag), at));
       }
@@ -285,7 +293,7 @@ public final class DicomReader {
     }
     if (length > end - in.pos) {
       throw new DicomException(
-          2004,
+          ErrorCode.LENGTH_EXCEEDS_CONTAINER,
           String.format(
               "%s at offset %d declares length %d but its container has %d bytes left",
               Tag.toString(tag), at, length, end - in.pos));
@@ -316,13 +324,14 @@ public final class DicomReader {
       }
     }
     throw new DicomException(
-        2014, "undefined length for " + Tag.toString(tag) + " " + vr + " at offset " + at);
+        ErrorCode.UNDEFINED_LENGTH_NOT_ALLOWED,
+        "undefined length for " + Tag.toString(tag) + " " + vr + " at offset " + at);
   }
 
   private List<Dataset> readSequence(Dataset parent, long end, int depth, boolean undefined) {
     if (depth + 1 > limits.maxDepth()) {
       throw new DicomException(
-          2007,
+          ErrorCode.NESTING_TOO_DEEP,
           "sequences nested deeper than " + limits.maxDepth() + " levels at offset " + in.pos);
     }
     List<Dataset> items = new ArrayList<>();
@@ -338,7 +347,7 @@ public final class DicomReader {
       }
       if (tag != Tag.Item) {
         throw new DicomException(
-            2015,
+            ErrorCode.ITEM_EXPECTED,
             String.format(
                 "expected an item in a sequence, found %s at offset %d", Tag.toString(tag), at));
       }
@@ -348,7 +357,7 @@ public final class DicomReader {
       } else {
         if (length > end - in.pos) {
           throw new DicomException(
-              2004,
+              ErrorCode.LENGTH_EXCEEDS_CONTAINER,
               String.format(
                   "item at offset %d declares length %d but its sequence has %d bytes left",
                   at, length, end - in.pos));
@@ -359,7 +368,7 @@ public final class DicomReader {
     }
     if (undefined) {
       throw new DicomException(
-          2003,
+          ErrorCode.UNEXPECTED_END,
           "unexpected end of data — sequence of undefined length not closed at offset " + end);
     }
     return items;
@@ -372,7 +381,7 @@ public final class DicomReader {
     while (true) {
       if (end - in.pos < 8) {
         throw new DicomException(
-            2003,
+            ErrorCode.UNEXPECTED_END,
             "unexpected end of data — encapsulated pixel data starting at offset "
                 + at
                 + " has no sequence delimiter");
@@ -385,14 +394,14 @@ public final class DicomReader {
       }
       if (tag != Tag.Item) {
         throw new DicomException(
-            2016,
+            ErrorCode.FRAGMENT_EXPECTED,
             String.format(
                 "expected a fragment item in encapsulated pixel data, found %s at offset %d",
                 Tag.toString(tag), itemAt));
       }
       if (length > end - in.pos) {
         throw new DicomException(
-            2004,
+            ErrorCode.LENGTH_EXCEEDS_CONTAINER,
             String.format(
                 "fragment at offset %d declares length %d but only %d bytes are left",
                 itemAt, length, end - in.pos));
@@ -404,14 +413,16 @@ public final class DicomReader {
       } else {
         if (++elementCount > limits.maxElements()) {
           throw new DicomException(
-              2009, "too many elements — more than " + limits.maxElements() + " in one stream");
+              ErrorCode.TOO_MANY_ELEMENTS,
+              "too many elements — more than " + limits.maxElements() + " in one stream");
         }
         fragments.add(b);
       }
     }
     if (bot == null) {
       throw new DicomException(
-          2016, "encapsulated pixel data at offset " + at + " has no basic offset table item");
+          ErrorCode.FRAGMENT_EXPECTED,
+          "encapsulated pixel data at offset " + at + " has no basic offset table item");
     }
     return new Fragments(bot, fragments);
   }
@@ -433,7 +444,7 @@ public final class DicomReader {
     }
     if (length > limits.maxValueLength()) {
       throw new DicomException(
-          2017,
+          ErrorCode.VALUE_TOO_LARGE,
           String.format(
               "value of %s at offset %d is %d bytes, over the limit of %d",
               Tag.toString(tag), in.pos, length, limits.maxValueLength()));

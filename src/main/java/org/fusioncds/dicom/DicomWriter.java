@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * Writes DICOM Part 10 files (PS3.10 section 7): a 128-byte preamble, "DICM", File Meta Information
@@ -51,7 +52,8 @@ public final class DicomWriter {
       writeTo(ds, transferSyntaxUid, os);
     } catch (IOException e) {
       deleteQuietly(tmp);
-      throw new DicomException(2460, "cannot write " + file + " — " + e.getMessage(), e);
+      throw new DicomException(
+          ErrorCode.WRITE_FAILED, "cannot write " + file + " — " + e.getMessage(), e);
     } catch (RuntimeException e) {
       deleteQuietly(tmp);
       throw e;
@@ -60,7 +62,8 @@ public final class DicomWriter {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       deleteQuietly(tmp);
-      throw new DicomException(2460, "cannot write " + file + " — " + e.getMessage(), e);
+      throw new DicomException(
+          ErrorCode.WRITE_FAILED, "cannot write " + file + " — " + e.getMessage(), e);
     }
   }
 
@@ -83,7 +86,7 @@ public final class DicomWriter {
         ds.get(Tag.PixelData) != null && ds.get(Tag.PixelData).value() instanceof Fragments;
     if (ts.bigEndian() || !ts.explicitVr() || ts.deflated() || encapsulated != ts.encapsulated()) {
       throw new DicomException(
-          2461,
+          ErrorCode.WRITE_PIXEL_DATA,
           "cannot write "
               + (encapsulated ? "encapsulated" : "native")
               + " pixel data with transfer syntax "
@@ -102,7 +105,7 @@ public final class DicomWriter {
     String sopInstance = ds.getString(Tag.SOPInstanceUID);
     if (sopClass == null || sopInstance == null) {
       throw new DicomException(
-          2462,
+          ErrorCode.WRITE_SOP_MISSING,
           "data set lacks "
               + (sopClass == null ? "SOPClassUID (0008,0016)" : "SOPInstanceUID (0008,0018)")
               + " needed for the File Meta Information");
@@ -160,7 +163,7 @@ public final class DicomWriter {
       writeBulk(e, b);
     } else if (v instanceof BulkDataUri u) {
       throw new DicomException(
-          2463,
+          ErrorCode.WRITE_BULK_REFERENCE,
           "cannot write " + Tag.toString(e.tag()) + ": its value is only a reference — " + u.uri());
     } else {
       byte[] bytes = encode(ds, e);
@@ -217,7 +220,8 @@ public final class DicomWriter {
     long len = b.length() + (b.length() & 1);
     if (len > 0xFFFFFFFEL) {
       throw new DicomException(
-          2464, "value of " + Tag.toString(e.tag()) + " too long for one element — " + len);
+          ErrorCode.WRITE_VALUE_TOO_LONG,
+          "value of " + Tag.toString(e.tag()) + " too long for one element — " + len);
     }
     writeHeader(e.tag(), e.vr(), (int) len);
     copy(b);
@@ -244,7 +248,7 @@ public final class DicomWriter {
     } else {
       if (length > 0xFFFF) {
         throw new DicomException(
-            2465,
+            ErrorCode.WRITE_SHORT_VALUE_TOO_LONG,
             "value of " + Tag.toString(tag) + " " + vr + " is " + length + " bytes, over 65534");
       }
       out.write(length);

@@ -4,6 +4,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * Maps the defined terms of Specific Character Set (0008,0005), PS3.3 C.12.1.1.2, to Java charsets.
@@ -86,6 +87,7 @@ public final class SpecificCharacterSet {
         return e.getKey();
       }
     }
-    throw new DicomException(2452, "no DICOM defined term for charset — " + charset.name());
+    throw new DicomException(
+        ErrorCode.JSON_CHARSET_TERM, "no DICOM defined term for charset — " + charset.name());
   }
 }

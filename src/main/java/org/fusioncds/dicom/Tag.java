@@ -1,5 +1,7 @@
 package org.fusioncds.dicom;
 
+import org.fusioncds.error.ErrorCode;
+
 /**
  * Tags (group &lt;&lt; 16 | element) used by our code, named by their PS3.6 keywords, and the
  * formatting of tags for messages and DICOM JSON.
@@ -112,12 +114,14 @@ public final class Tag {
   /** Parses the 8-hex-digit JSON form; throws a coded error for anything else. */
   public static int parseHex(String hex) {
     if (hex.length() != 8) {
-      throw new DicomException(2451, "DICOM JSON key is not 8 hex digits — '" + hex + "'");
+      throw new DicomException(
+          ErrorCode.JSON_KEY_INVALID, "DICOM JSON key is not 8 hex digits — '" + hex + "'");
     }
     try {
       return (int) Long.parseLong(hex, 16);
     } catch (NumberFormatException e) {
-      throw new DicomException(2451, "DICOM JSON key is not 8 hex digits — '" + hex + "'");
+      throw new DicomException(
+          ErrorCode.JSON_KEY_INVALID, "DICOM JSON key is not 8 hex digits — '" + hex + "'");
     }
   }
 }

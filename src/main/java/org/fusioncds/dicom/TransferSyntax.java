@@ -1,6 +1,7 @@
 package org.fusioncds.dicom;
 
 import java.util.Map;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * The transfer syntaxes of PS3.5 section 10 and annex A that we recognise, with how their dataset
@@ -85,7 +86,8 @@ public enum TransferSyntax {
   public static TransferSyntax of(String uid) {
     TransferSyntax ts = BY_UID.get(uid);
     if (ts == null) {
-      throw new DicomException(2010, "unknown transfer syntax — '" + uid + "'");
+      throw new DicomException(
+          ErrorCode.TRANSFER_SYNTAX_UNKNOWN, "unknown transfer syntax — '" + uid + "'");
     }
     return ts;
   }

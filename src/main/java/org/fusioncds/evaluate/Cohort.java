@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
@@ -25,18 +26,20 @@ final class Cohort {
   /** Checks the predictions and wraps them. */
   static Cohort of(List<Prediction> predictions) {
     if (predictions.isEmpty()) {
-      throw new FcdsException(8503, "nothing to evaluate — 0 predictions");
+      throw new FcdsException(ErrorCode.EVAL_EMPTY, "nothing to evaluate — 0 predictions");
     }
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < predictions.size(); i++) {
       Prediction p = predictions.get(i);
       if (p.label() != 0 && p.label() != 1) {
-        throw new FcdsException(8500, "label is not 0 or 1 — prediction #" + i + ": " + p.label());
+        throw new FcdsException(
+            ErrorCode.EVAL_LABEL, "label is not 0 or 1 — prediction #" + i + ": " + p.label());
       }
       final int index = i;
       p.scores().forEach((variant, score) -> checkScore(variant, score, index));
       if (!seen.add(p.patientId())) {
-        throw new FcdsException(8502, "patient evaluated twice — prediction #" + i);
+        throw new FcdsException(
+            ErrorCode.EVAL_DUPLICATE_PATIENT, "patient evaluated twice — prediction #" + i);
       }
     }
     return new Cohort(predictions);
@@ -45,7 +48,7 @@ final class Cohort {
   private static void checkScore(String variant, Double score, int index) {
     if (score == null || !(score >= 0 && score <= 1)) {
       throw new FcdsException(
-          8501,
+          ErrorCode.EVAL_SCORE,
           "score is not a probability in [0, 1] — prediction #"
               + index
               + " "

@@ -8,11 +8,12 @@ import java.util.Map;
 import java.util.Set;
 import org.fusioncds.assemble.CohortExporter;
 import org.fusioncds.assemble.InputAssembler;
-import org.fusioncds.assemble.ModelInputs;
-import org.fusioncds.inference.InferenceResult;
+import org.fusioncds.error.ErrorCode;
+import org.fusioncds.flow.InferenceResult;
+import org.fusioncds.flow.ModelInputs;
 import org.fusioncds.inference.LoadedModel;
-import org.fusioncds.inference.ModelCard;
 import org.fusioncds.inference.ModelRegistry;
+import org.fusioncds.model.ModelCard;
 
 /**
  * Scores a labelled cohort with the same assembly and inference the service runs, for every fusion
@@ -70,7 +71,7 @@ public final class CohortEvaluation {
     Double p = model.card().trainingPrevalence();
     if (p == null) {
       throw new org.fusioncds.error.FcdsException(
-          8507,
+          ErrorCode.EVAL_MODEL,
           "model card "
               + model.card().id()
               + " has no trainingPrevalence for patients without an image");

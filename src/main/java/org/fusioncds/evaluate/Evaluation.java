@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
@@ -37,7 +38,9 @@ public final class Evaluation {
     List<String> notes = new ArrayList<>();
     String primary = settings.primaryVariant();
     if (cohort.having(primary).length == 0) {
-      throw new FcdsException(8505, "no patient has a score from the primary variant — " + primary);
+      throw new FcdsException(
+          ErrorCode.EVAL_NO_PRIMARY,
+          "no patient has a score from the primary variant — " + primary);
     }
     List<String> variants = variantOrder(cohort, settings);
     Map<String, Interval> intervals = new LinkedHashMap<>();

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
@@ -61,7 +62,8 @@ public record EvaluationReport(
       RocChart.write(this, outDir.resolve("roc.png"));
       CalibrationChart.write(this, outDir.resolve("calibration.png"));
     } catch (IOException e) {
-      throw new FcdsException(8506, "could not write the evaluation — " + outDir, e);
+      throw new FcdsException(
+          ErrorCode.EVAL_WRITE, "could not write the evaluation — " + outDir, e);
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.fusioncds.evaluate;
 
 import java.util.List;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
@@ -72,7 +73,8 @@ public record EvaluationSettings(
 
   private static void check(boolean ok, String what, Object value) {
     if (!ok) {
-      throw new FcdsException(8504, "invalid evaluation setting: " + what + " — " + value);
+      throw new FcdsException(
+          ErrorCode.EVAL_SETTING, "invalid evaluation setting: " + what + " — " + value);
     }
   }
 }

@@ -8,6 +8,19 @@
  * seeded, label-stratified percentile bootstrap over patients (Efron &amp; Tibshirani 1993), paired
  * across model variants; calibration is the expected calibration error over equal-width bins
  * (Naeini et al. 2015) and the Brier score (Brier 1950). Independent of how scores are produced:
- * the input is a list of {@link org.fusioncds.evaluate.Prediction}s. Error codes FCDS-8500..8599.
+ * the input is a list of {@link org.fusioncds.evaluate.Prediction}s.
+ *
+ * <p>Error codes ({@link org.fusioncds.error.ErrorCode}; code, HTTP status, meaning):
+ *
+ * <ul>
+ *   <li>FCDS-8500 (500) a label is not 0 or 1
+ *   <li>FCDS-8501 (500) a score is not a probability in [0, 1]
+ *   <li>FCDS-8502 (500) a patient evaluated twice
+ *   <li>FCDS-8503 (500) nothing to evaluate
+ *   <li>FCDS-8504 (500) an invalid evaluation setting
+ *   <li>FCDS-8505 (500) no patient has a score from the primary variant
+ *   <li>FCDS-8506 (500) the evaluation cannot be written
+ *   <li>FCDS-8507 (500) a model card has no trainingPrevalence
+ * </ul>
  */
 package org.fusioncds.evaluate;

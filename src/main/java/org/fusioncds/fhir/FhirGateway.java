@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -141,15 +142,18 @@ public final class FhirGateway {
     try {
       return request.get();
     } catch (FhirClientConnectionException e) {
-      throw new FcdsException(3001, "the FHIR server cannot be reached — " + what, e);
+      throw new FcdsException(
+          ErrorCode.FHIR_UNREACHABLE, "the FHIR server cannot be reached — " + what, e);
     } catch (ResourceNotFoundException e) {
-      throw new FcdsException(3003, "not found on the FHIR server — " + what);
+      throw new FcdsException(ErrorCode.FHIR_NOT_FOUND, "not found on the FHIR server — " + what);
     } catch (AuthenticationException | ForbiddenOperationException e) {
       throw new FcdsException(
-          3002, "the FHIR server refused the token — HTTP " + e.getStatusCode() + " for " + what);
+          ErrorCode.FHIR_TOKEN_REFUSED,
+          "the FHIR server refused the token — HTTP " + e.getStatusCode() + " for " + what);
     } catch (BaseServerResponseException e) {
       throw new FcdsException(
-          3004, "the FHIR server answered HTTP " + e.getStatusCode() + " — " + what);
+          ErrorCode.FHIR_HTTP_ERROR,
+          "the FHIR server answered HTTP " + e.getStatusCode() + " — " + what);
     }
   }
 
@@ -163,7 +167,7 @@ public final class FhirGateway {
       }
       if (!type.isInstance(r)) {
         throw new FcdsException(
-            3005,
+            ErrorCode.PREFETCH_UNUSABLE,
             "prefetch '" + key + "' is a " + r.fhirType() + ", expected " + type.getSimpleName());
       }
       used.add(key);
@@ -177,7 +181,8 @@ public final class FhirGateway {
       }
       if (!(r instanceof Bundle b)) {
         throw new FcdsException(
-            3005, "prefetch '" + key + "' is a " + r.fhirType() + ", expected a searchset Bundle");
+            ErrorCode.PREFETCH_UNUSABLE,
+            "prefetch '" + key + "' is a " + r.fhirType() + ", expected a searchset Bundle");
       }
       List<T> out = new ArrayList<>();
       b.getEntry().stream()
@@ -198,7 +203,8 @@ public final class FhirGateway {
         return fhir.newJsonParser().parseResource(n.toString());
       } catch (ca.uhn.fhir.parser.DataFormatException e) {
         throw new FcdsException(
-            3005, "prefetch '" + key + "' is not a valid FHIR resource — " + e.getMessage());
+            ErrorCode.PREFETCH_UNUSABLE,
+            "prefetch '" + key + "' is not a valid FHIR resource — " + e.getMessage());
       }
     }
   }

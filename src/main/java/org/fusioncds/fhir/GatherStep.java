@@ -1,22 +1,29 @@
 package org.fusioncds.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
-import org.fusioncds.assemble.StudySelector;
 import org.fusioncds.audit.AuditTrail;
 import org.fusioncds.audit.AuditingClientInterceptor;
 import org.fusioncds.audit.CallAuditPolicy;
-import org.fusioncds.cdshooks.FhirAuthorization;
-import org.fusioncds.cdshooks.HookRequest;
-import org.fusioncds.cdshooks.PatientCase;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.inference.ModelCard;
+import org.fusioncds.flow.AuditContext;
+import org.fusioncds.flow.ClinicalInputs;
+import org.fusioncds.flow.EvaluationJob;
+import org.fusioncds.flow.FhirAuthorization;
+import org.fusioncds.flow.HookRequest;
+import org.fusioncds.flow.NotEvaluable;
+import org.fusioncds.flow.PatientContext;
+import org.fusioncds.model.ModelCard;
+import org.fusioncds.model.StudySelector;
 import org.fusioncds.security.HookTokens;
 import org.fusioncds.security.OutboundUrlPolicy;
+import org.hl7.fhir.r4.model.ImagingStudy;
 
 /**
  * The {@code gather} step, FHIR side: opens the case (FHIR client on the hook's server with its
@@ -56,38 +63,46 @@ public final class GatherStep {
   /**
    * Opens the case: the hook's fhirServer, checked against the allowlist before any connection (the
    * configured fhir.base-url when the hook names none), a client with the hook's token (else the
-   * service's own) whose every read is audited; then the patient and studies, the eligible study,
-   * or a stop saying why none.
+   * service's own) whose every read is audited; then the patient and studies and the eligible
+   * study: a {@link PatientContext}, or {@link NotEvaluable} saying why none (worded from the model
+   * card's study section).
    */
-  public PatientCase start(HookRequest request, Exchange exchange) {
-    PatientCase c = new PatientCase(request, Instant.now());
-    c.audit = CallAuditPolicy.context(exchange);
+  public Object start(HookRequest request, Exchange exchange) {
+    Instant now = Instant.now();
+    AuditContext audit = CallAuditPolicy.context(exchange);
+    String fhirBase;
     if (request.fhirServer() != null) {
-      c.fhirBase = outbound.fhirServers().check(request.fhirServer(), "fhirServer").toString();
+      fhirBase = outbound.fhirServers().check(request.fhirServer(), "fhirServer").toString();
     } else if (defaultFhirBase != null) {
-      c.fhirBase = defaultFhirBase;
+      fhirBase = defaultFhirBase;
     } else {
-      throw new FcdsException(3006, "the hook names no fhirServer and fhir.base-url is not set");
+      throw new FcdsException(
+          ErrorCode.FHIR_SERVER_MISSING,
+          "the hook names no fhirServer and fhir.base-url is not set");
     }
-    c.reads = new AuditingClientInterceptor(outbound.audit(), c.audit, c.fhirBase);
-    c.fhir = gateway.client(c.fhirBase, tokens(request), c.reads);
+    EvaluationJob job = EvaluationJob.ofHook(request, card.id(), card.version(), fhirBase, now);
+    AuditingClientInterceptor reads =
+        new AuditingClientInterceptor(outbound.audit(), audit, fhirBase);
+    IGenericClient client = gateway.client(fhirBase, tokens(request), reads);
     FhirGateway.PrefetchView prefetch = new FhirGateway.PrefetchView(fhir, request.prefetch());
     ClinicalData patientAndStudies =
-        c.reads.audited(() -> gateway.readPatientAndStudies(c.fhir, request.patientId(), prefetch));
-    c.patient = patientAndStudies.patient();
-    c.studies = patientAndStudies.studies();
-    c.study = new StudySelector(card.study()).select(c.studies, c.evaluationTime).orElse(null);
-    if (c.study == null) {
-      c.stop =
-          new PatientCase.Stop(
-              "AI: no recent chest radiograph to analyse",
-              "No imaging study of this patient matches the model's inputs ("
-                  + String.join("/", card.study().modalities())
-                  + ", chest, within "
-                  + Math.round(card.study().maxAgeHours())
-                  + " h). The model was not run.");
+        reads.audited(() -> gateway.readPatientAndStudies(client, request.patientId(), prefetch));
+    ImagingStudy study =
+        new StudySelector(card.study()).select(patientAndStudies.studies(), now).orElse(null);
+    if (study == null) {
+      return new NotEvaluable(job, card.notEvaluableSummary(), card.notEvaluableDetail());
     }
-    return c;
+    return new PatientContext(
+        job,
+        request,
+        now,
+        audit,
+        fhirBase,
+        client,
+        reads::audited,
+        patientAndStudies.patient(),
+        patientAndStudies.studies(),
+        study);
   }
 
   /** The hook's fhirAuthorization while it is valid (then the service's own token), or ours. */
@@ -101,16 +116,15 @@ public final class GatherStep {
   }
 
   /** Observations (the card's LOINC codes) and Conditions: prefetch first, then searches. */
-  public PatientCase clinical(PatientCase c) {
-    FhirGateway.PrefetchView prefetch = new FhirGateway.PrefetchView(fhir, c.request.prefetch());
+  public ClinicalInputs clinical(PatientContext c) {
+    FhirGateway.PrefetchView prefetch = new FhirGateway.PrefetchView(fhir, c.request().prefetch());
     ClinicalData data =
-        c.reads.audited(
-            () ->
-                gateway.readLabsAndConditions(
-                    c.fhir, c.request.patientId(), loincCodes(), prefetch));
-    c.observations = data.observations();
-    c.conditions = data.conditions();
-    return c;
+        c.reads()
+            .audited(
+                () ->
+                    gateway.readLabsAndConditions(
+                        c.fhir(), c.request().patientId(), loincCodes(), prefetch));
+    return new ClinicalInputs(c, data.observations(), data.conditions());
   }
 
   /** The LOINC codes of the card's observation features, for the search and the prefetch. */

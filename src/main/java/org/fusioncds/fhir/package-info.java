@@ -1,5 +1,16 @@
 /**
  * Step: fhir — reads of the patient's data from the EHR's FHIR R4 server (Patient, ImagingStudy,
  * Observation, Condition), prefetch first, with the hook's bearer token; the HAPI generic client.
+ *
+ * <p>Error codes ({@link org.fusioncds.error.ErrorCode}; code, HTTP status, meaning):
+ *
+ * <ul>
+ *   <li>FCDS-3001 (500) the FHIR server cannot be reached
+ *   <li>FCDS-3002 (500) the FHIR server refused the token
+ *   <li>FCDS-3003 (500) not found on the FHIR server
+ *   <li>FCDS-3004 (500) the FHIR server answered with an HTTP error status
+ *   <li>FCDS-3005 (500) a prefetch value is not the resource expected
+ *   <li>FCDS-3006 (500) the hook names no fhirServer and fhir.base-url is not set
+ * </ul>
  */
 package org.fusioncds.fhir;

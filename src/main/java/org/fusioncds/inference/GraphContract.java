@@ -9,7 +9,9 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.model.ModelCard;
 
 /** Checks that an opened graph takes and gives what the card declares (5104). */
 final class GraphContract {
@@ -21,7 +23,8 @@ final class GraphContract {
       inputs(card, name, g, s.getInputInfo());
       outputs(card, name, s.getOutputInfo());
     } catch (OrtException e) {
-      throw new FcdsException(5103, "ONNX Runtime cannot describe graph — " + name, e);
+      throw new FcdsException(
+          ErrorCode.GRAPH_UNOPENABLE, "ONNX Runtime cannot describe graph — " + name, e);
     }
   }
 
@@ -68,6 +71,7 @@ final class GraphContract {
 
   private static void fail(ModelCard card, String graph, String what) {
     throw new FcdsException(
-        5104, "graph disagrees with the model card — " + card.id() + "/" + graph + ": " + what);
+        ErrorCode.GRAPH_CONTRACT,
+        "graph disagrees with the model card — " + card.id() + "/" + graph + ": " + what);
   }
 }

@@ -12,10 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.fusioncds.assemble.ModelInputs;
-import org.fusioncds.assemble.Tensor;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.flow.ModelInputs;
+import org.fusioncds.flow.Tensor;
 import org.fusioncds.inference.LoadedModel.GraphSession;
+import org.fusioncds.model.ModelCard;
 
 /**
  * Runs one graph: validates the inputs against the card (names, dtype, shape), creates the
@@ -47,7 +49,8 @@ final class GraphRunner {
         return outputs(card, g, result);
       }
     } catch (OrtException e) {
-      throw new FcdsException(5206, "ONNX Runtime run failed — " + card.id() + "/" + g.name(), e);
+      throw new FcdsException(
+          ErrorCode.RUN_FAILED, "ONNX Runtime run failed — " + card.id() + "/" + g.name(), e);
     } finally {
       feed.values().forEach(OnnxTensor::close);
     }
@@ -60,16 +63,19 @@ final class GraphRunner {
       ModelCard.InputTensor declared = card.input(name);
       if (t == null) {
         throw new FcdsException(
-            5201, "input tensor missing for " + card.id() + "/" + g.name() + " — " + name);
+            ErrorCode.INPUT_TENSOR_MISSING,
+            "input tensor missing for " + card.id() + "/" + g.name() + " — " + name);
       }
       if (!"float32".equals(declared.dtype())) {
         throw new FcdsException(
-            5203, "input " + name + " dtype: expected " + declared.dtype() + ", actual float32");
+            ErrorCode.INPUT_DTYPE,
+            "input " + name + " dtype: expected " + declared.dtype() + ", actual float32");
       }
       List<Long> actual = Arrays.stream(t.shape()).boxed().toList();
       if (!actual.equals(declared.shape())) {
         throw new FcdsException(
-            5202, "input " + name + " shape: expected " + declared.shape() + ", actual " + actual);
+            ErrorCode.INPUT_SHAPE,
+            "input " + name + " shape: expected " + declared.shape() + ", actual " + actual);
       }
     }
   }
@@ -80,13 +86,14 @@ final class GraphRunner {
     for (ModelCard.Output o : card.outputs()) {
       Optional<OnnxValue> v = result.get(o.tensor());
       if (v.isEmpty() || !(v.get() instanceof OnnxTensor t) || t.getFloatBuffer() == null) {
-        throw new FcdsException(5207, "graph output missing or not float — " + o.tensor());
+        throw new FcdsException(
+            ErrorCode.OUTPUT_INVALID, "graph output missing or not float — " + o.tensor());
       }
       FloatBuffer fb = t.getFloatBuffer();
       double raw = fb.remaining() == 1 ? fb.get(0) : Double.NaN;
       if (!Double.isFinite(raw)) {
         throw new FcdsException(
-            5207,
+            ErrorCode.OUTPUT_INVALID,
             "graph output not one finite value — "
                 + g.name()
                 + "/"

@@ -2,6 +2,7 @@ package org.fusioncds.inference;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
@@ -14,11 +15,13 @@ public record InferenceSettings(String device, int intraOpThreads, int interOpTh
 
   public InferenceSettings {
     if (!"cpu".equals(device) && (device == null || !CUDA.matcher(device).matches())) {
-      throw new FcdsException(5106, "inference.device must be cpu or cuda:N — " + device);
+      throw new FcdsException(
+          ErrorCode.INFERENCE_SETTINGS, "inference.device must be cpu or cuda:N — " + device);
     }
     if (intraOpThreads < 0 || interOpThreads < 0) {
       throw new FcdsException(
-          5106, "inference thread counts must be ≥ 0 — " + intraOpThreads + ", " + interOpThreads);
+          ErrorCode.INFERENCE_SETTINGS,
+          "inference thread counts must be ≥ 0 — " + intraOpThreads + ", " + interOpThreads);
     }
   }
 

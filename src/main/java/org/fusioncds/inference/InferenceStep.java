@@ -7,8 +7,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.fusioncds.cdshooks.PatientCase;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.flow.EvaluationInputs;
+import org.fusioncds.flow.InferenceResult;
+import org.fusioncds.flow.Inferred;
+import org.fusioncds.flow.Pending;
 
 /**
  * The {@code infer} step of the hook: runs the model's default graph; when it does not finish
@@ -42,45 +46,49 @@ public final class InferenceStep implements AutoCloseable {
             });
   }
 
-  public PatientCase runWithinBudget(PatientCase c) {
+  /** {@link Inferred} when the model answers within the budget, else {@link Pending}. */
+  public Object runWithinBudget(EvaluationInputs in) {
     CompletableFuture<InferenceResult> future =
-        CompletableFuture.supplyAsync(() -> registry.run(c.inputs), pool);
+        CompletableFuture.supplyAsync(() -> registry.run(in.inputs()), pool);
     if (budget.isZero()) {
-      c.pending = future; // a budget of 0: never wait, always answer "analysis running"
-      return c;
+      return new Pending(in, future); // a budget of 0: never wait, always "analysis running"
     }
     try {
-      c.result = future.get(budget.toMillis(), TimeUnit.MILLISECONDS);
+      return new Inferred(in, future.get(budget.toMillis(), TimeUnit.MILLISECONDS));
     } catch (TimeoutException e) {
-      c.pending = future;
+      return new Pending(in, future);
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof FcdsException f
-          ? f
-          : new FcdsException(5301, "inference failed — " + e.getCause(), e.getCause());
+      throw failure(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new FcdsException(5302, "interrupted while waiting for the model");
+      throw new FcdsException(
+          ErrorCode.INFERENCE_INTERRUPTED, "interrupted while waiting for the model");
     }
-    return c;
   }
 
   /** The pending result, waited for (the asynchronous path). */
-  public PatientCase awaitPending(PatientCase c) {
+  public Inferred awaitPending(Pending p) {
     try {
-      c.result = c.pending.get(awaitTimeout.toMillis(), TimeUnit.MILLISECONDS);
-      c.pending = null;
-      return c;
+      return new Inferred(
+          p.inputs(), p.result().get(awaitTimeout.toMillis(), TimeUnit.MILLISECONDS));
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof FcdsException f
-          ? f
-          : new FcdsException(5301, "inference failed — " + e.getCause(), e.getCause());
+      throw failure(e);
     } catch (TimeoutException e) {
       throw new FcdsException(
-          5303, "the model did not answer within " + awaitTimeout.toMillis() + " ms");
+          ErrorCode.INFERENCE_TIMEOUT,
+          "the model did not answer within " + awaitTimeout.toMillis() + " ms");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new FcdsException(5302, "interrupted while waiting for the model");
+      throw new FcdsException(
+          ErrorCode.INFERENCE_INTERRUPTED, "interrupted while waiting for the model");
     }
+  }
+
+  private static FcdsException failure(ExecutionException e) {
+    return e.getCause() instanceof FcdsException f
+        ? f
+        : new FcdsException(
+            ErrorCode.INFERENCE_FAILED, "inference failed — " + e.getCause(), e.getCause());
   }
 
   @Override

@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.inference.ModelCard.Graph;
+import org.fusioncds.model.ModelCard;
+import org.fusioncds.model.ModelCard.Graph;
 
 /**
  * One model: its card, and one open ONNX Runtime session per graph of the card, each opened once
@@ -45,12 +47,13 @@ public final class LoadedModel implements AutoCloseable {
     Path file = folder.resolve(g.file()).normalize();
     if (!file.startsWith(folder.normalize()) || !Files.isRegularFile(file)) {
       throw new FcdsException(
-          5101, "graph file of " + card.id() + "/" + name + " missing — " + file);
+          ErrorCode.GRAPH_FILE_MISSING,
+          "graph file of " + card.id() + "/" + name + " missing — " + file);
     }
     String actual = Sha256.of(file);
     if (!actual.equalsIgnoreCase(g.sha256())) {
       throw new FcdsException(
-          5102,
+          ErrorCode.GRAPH_HASH_DIFFERS,
           "graph file hash differs from the model card — "
               + file
               + " expected sha256 "
@@ -77,7 +80,8 @@ public final class LoadedModel implements AutoCloseable {
     GraphSession g = graphs.get(name);
     if (g == null) {
       throw new FcdsException(
-          5204, "model " + card.id() + " has no graph '" + name + "' — has " + graphs.keySet());
+          ErrorCode.GRAPH_UNKNOWN,
+          "model " + card.id() + " has no graph '" + name + "' — has " + graphs.keySet());
     }
     return g;
   }

@@ -9,10 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.fusioncds.assemble.ModelInputs;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.inference.InferenceResult.OutputResult;
+import org.fusioncds.flow.InferenceResult;
+import org.fusioncds.flow.InferenceResult.OutputResult;
+import org.fusioncds.flow.ModelInputs;
 import org.fusioncds.inference.LoadedModel.GraphSession;
+import org.fusioncds.model.ModelCard;
+import org.fusioncds.model.ModelCards;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +56,8 @@ public final class ModelRegistry implements AutoCloseable {
       }
       if (r.models.isEmpty()) {
         throw new FcdsException(
-            5105, "no model " + (id == null ? "" : id + " ") + "under — " + modelsFolder);
+            ErrorCode.MODELS_FOLDER,
+            "no model " + (id == null ? "" : id + " ") + "under — " + modelsFolder);
       }
       return r;
     } catch (RuntimeException e) {
@@ -63,7 +68,8 @@ public final class ModelRegistry implements AutoCloseable {
 
   private void add(ModelCard card, Path folder) {
     if (models.containsKey(card.id())) {
-      throw new FcdsException(5105, "two model cards with the same id — " + card.id());
+      throw new FcdsException(
+          ErrorCode.MODELS_FOLDER, "two model cards with the same id — " + card.id());
     }
     long t0 = System.nanoTime();
     models.put(card.id(), LoadedModel.open(card, folder, sessions));
@@ -77,7 +83,7 @@ public final class ModelRegistry implements AutoCloseable {
 
   private static List<Path> modelFolders(Path modelsFolder) {
     if (!Files.isDirectory(modelsFolder)) {
-      throw new FcdsException(5105, "models folder not found — " + modelsFolder);
+      throw new FcdsException(ErrorCode.MODELS_FOLDER, "models folder not found — " + modelsFolder);
     }
     try (Stream<Path> s = Files.list(modelsFolder)) {
       return s.filter(p -> Files.isRegularFile(p.resolve(ModelCards.FILE_NAME))).sorted().toList();
@@ -90,7 +96,7 @@ public final class ModelRegistry implements AutoCloseable {
   public LoadedModel model(String id) {
     LoadedModel m = models.get(id);
     if (m == null) {
-      throw new FcdsException(5205, "no model loaded with id — " + id);
+      throw new FcdsException(ErrorCode.MODEL_UNKNOWN, "no model loaded with id — " + id);
     }
     return m;
   }
@@ -116,7 +122,7 @@ public final class ModelRegistry implements AutoCloseable {
     ModelCard card = m.card();
     if (!card.version().equals(inputs.modelVersion())) {
       throw new FcdsException(
-          5205,
+          ErrorCode.MODEL_UNKNOWN,
           "inputs assembled for "
               + card.id()
               + " "
@@ -155,7 +161,8 @@ public final class ModelRegistry implements AutoCloseable {
     }
     Map<String, Double> late = card.fusion().lateWeights();
     if (late == null || late.isEmpty()) {
-      throw new FcdsException(5204, "model " + card.id() + " has no late-fusion weights — late");
+      throw new FcdsException(
+          ErrorCode.GRAPH_UNKNOWN, "model " + card.id() + " has no late-fusion weights — late");
     }
     double sum = late.values().stream().mapToDouble(Double::doubleValue).sum();
     Map<String, Double> out = new LinkedHashMap<>();

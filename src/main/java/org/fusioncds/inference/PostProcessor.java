@@ -1,8 +1,8 @@
 package org.fusioncds.inference;
 
-import org.fusioncds.inference.InferenceResult.OutputResult;
-import org.fusioncds.inference.ModelCard.Calibration;
-import org.fusioncds.inference.ModelCard.Output;
+import org.fusioncds.flow.InferenceResult.OutputResult;
+import org.fusioncds.model.ModelCard.Calibration;
+import org.fusioncds.model.ModelCard.Output;
 
 /** Calibration, threshold and indicator per the card (post-processing step of MONAI Deploy). */
 final class PostProcessor {

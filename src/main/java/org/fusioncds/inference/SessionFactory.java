@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import java.nio.file.Path;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,8 @@ final class SessionFactory {
     try (SessionOptions options = options()) {
       return env.createSession(graph.toString(), options);
     } catch (OrtException e) {
-      throw new FcdsException(5103, "ONNX Runtime cannot open the graph — " + graph, e);
+      throw new FcdsException(
+          ErrorCode.GRAPH_UNOPENABLE, "ONNX Runtime cannot open the graph — " + graph, e);
     }
   }
 

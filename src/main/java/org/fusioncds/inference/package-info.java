@@ -2,16 +2,33 @@
  * Step: inference — model registry, ONNX Runtime sessions (CPU by default, CUDA when asked and
  * present), pre/predict/post.
  *
- * <p>A model is known only through its {@link org.fusioncds.inference.ModelCard} (YAML, read by
- * {@link org.fusioncds.inference.ModelCards}); graphs are opened by {@link
+ * <p>A model is known only through its {@link org.fusioncds.model.ModelCard} (YAML, read by {@link
+ * org.fusioncds.model.ModelCards}); graphs are opened by {@link
  * org.fusioncds.inference.ModelRegistry} after their SHA-256 matches the card. Outputs carry the
  * card's warning (MONAI Deploy habit: AI output labelled, not for clinical use until validated).
  *
- * <p>Error codes 5000–5999: 50xx the card (5001 unreadable YAML, 5002 missing or invalid field,
- * 5003 reference to an undeclared tensor, graph or feature), 51xx graphs and sessions (5101 file
- * missing, 5102 hash differs, 5103 ONNX Runtime could not open it, 5104 graph disagrees with the
- * card, 5105 models folder problems), 52xx running (5201 input tensor missing, 5202 shape differs,
- * 5203 dtype differs, 5204 unknown graph, 5205 unknown model, 5206 run failed, 5207 output missing
- * or not finite).
+ * <p>Error codes ({@link org.fusioncds.error.ErrorCode}; code, HTTP status, meaning):
+ *
+ * <ul>
+ *   <li>FCDS-5001 (500) model card unreadable YAML
+ *   <li>FCDS-5002 (500) model card field missing or invalid
+ *   <li>FCDS-5003 (500) model card reference to an undeclared tensor, graph or feature
+ *   <li>FCDS-5101 (500) graph file missing
+ *   <li>FCDS-5102 (500) graph file hash differs from the model card
+ *   <li>FCDS-5103 (500) ONNX Runtime could not open or describe the graph
+ *   <li>FCDS-5104 (500) graph disagrees with the model card
+ *   <li>FCDS-5105 (500) models folder problems
+ *   <li>FCDS-5106 (500) inference settings invalid
+ *   <li>FCDS-5201 (500) input tensor missing
+ *   <li>FCDS-5202 (500) input tensor shape differs
+ *   <li>FCDS-5203 (500) input tensor dtype differs
+ *   <li>FCDS-5204 (500) unknown graph
+ *   <li>FCDS-5205 (500) unknown model
+ *   <li>FCDS-5206 (500) ONNX Runtime run failed
+ *   <li>FCDS-5207 (500) graph output missing or not finite
+ *   <li>FCDS-5301 (500) inference failed
+ *   <li>FCDS-5302 (500) interrupted while waiting for the model
+ *   <li>FCDS-5303 (500) the model did not answer in time
+ * </ul>
  */
 package org.fusioncds.inference;

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.hl7.fhir.r4.model.StructureDefinition;
 
@@ -26,7 +27,8 @@ public final class ProfileFolder {
     List<Path> files = files(folder);
     if (files.isEmpty()) {
       throw new FcdsException(
-          6100, "no StructureDefinition-*.json in the profile folder — " + folder);
+          ErrorCode.PROFILE_FOLDER,
+          "no StructureDefinition-*.json in the profile folder — " + folder);
     }
     List<StructureDefinition> definitions = new ArrayList<>();
     for (Path file : files) {
@@ -41,7 +43,8 @@ public final class ProfileFolder {
           .sorted()
           .toList();
     } catch (IOException e) {
-      throw new FcdsException(6100, "the profile folder cannot be read — " + folder, e);
+      throw new FcdsException(
+          ErrorCode.PROFILE_FOLDER, "the profile folder cannot be read — " + folder, e);
     }
   }
 
@@ -50,7 +53,9 @@ public final class ProfileFolder {
       return fhir.newJsonParser().parseResource(StructureDefinition.class, in);
     } catch (IOException | DataFormatException | ClassCastException e) {
       throw new FcdsException(
-          6101, "not a FHIR R4 StructureDefinition — " + file + ": " + e.getMessage(), e);
+          ErrorCode.PROFILE_NOT_STRUCTURE_DEFINITION,
+          "not a FHIR R4 StructureDefinition — " + file + ": " + e.getMessage(),
+          e);
     }
   }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
@@ -97,7 +98,7 @@ public final class ProfileValidator {
       List<String> errors = errors(resource);
       if (!errors.isEmpty()) {
         throw new FcdsException(
-            6103,
+            ErrorCode.PROFILE_VIOLATION,
             "resource "
                 + name(entry)
                 + " does not conform to "
@@ -140,12 +141,14 @@ public final class ProfileValidator {
     StructureDefinition out =
         (StructureDefinition) chain.generateSnapshot(ctx, sd, sd.getUrl(), null, sd.getName());
     if (out == null || !out.hasSnapshot()) {
-      throw new FcdsException(6102, "no snapshot could be generated for " + sd.getUrl());
+      throw new FcdsException(
+          ErrorCode.PROFILE_SNAPSHOT, "no snapshot could be generated for " + sd.getUrl());
     }
     for (ElementDefinition e : sd.getDifferential().getElement()) {
       if (out.getSnapshot().getElement().stream().noneMatch(s -> s.getId().equals(e.getId()))) {
         throw new FcdsException(
-            6102, "the snapshot of " + sd.getUrl() + " lacks differential element " + e.getId());
+            ErrorCode.PROFILE_SNAPSHOT,
+            "the snapshot of " + sd.getUrl() + " lacks differential element " + e.getId());
       }
     }
     return out;

@@ -7,10 +7,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.fusioncds.audit.AuditTrail;
-import org.fusioncds.cdshooks.PatientCase;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.inference.InferenceResult;
-import org.fusioncds.inference.ModelCard;
+import org.fusioncds.flow.EvaluationInputs;
+import org.fusioncds.flow.HookRequest;
+import org.fusioncds.flow.InferenceResult;
+import org.fusioncds.flow.Inferred;
+import org.fusioncds.flow.ModelInputs;
+import org.fusioncds.flow.PatientContext;
+import org.fusioncds.flow.ReportRequest;
+import org.fusioncds.flow.Reported;
+import org.fusioncds.flow.ResultKey;
+import org.fusioncds.flow.StoredReport;
+import org.fusioncds.model.ModelCard;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.IdType;
@@ -37,28 +46,28 @@ public final class ReportStep {
     this.transactions = transactions;
   }
 
-  /** The cached path: a DiagnosticReport that carries the case's result key, if any. */
-  public PatientCase findExisting(PatientCase c) {
-    Bundle found = c.reads.audited(() -> lookUp(c));
+  /** The cached path: a {@link StoredReport} when a report carries the key, else the inputs. */
+  public Object findExisting(EvaluationInputs in) {
+    PatientContext c = in.context();
+    Bundle found = c.reads().audited(() -> lookUp(c, in.key()));
     for (Bundle.BundleEntryComponent e : found.getEntry()) {
       if (e.getResource() instanceof DiagnosticReport d) {
-        c.reportUrl = url(c.fhirBase, d.getIdElement());
-        c.stored = found;
+        return new StoredReport(in, url(c.fhirBase(), d.getIdElement()), found);
       }
     }
-    return c;
+    return in;
   }
 
-  private static Bundle lookUp(PatientCase c) {
+  private static Bundle lookUp(PatientContext c, ResultKey key) {
     return call(
         () ->
-            c.fhir
+            c.fhir()
                 .search()
                 .forResource(DiagnosticReport.class)
                 .where(
                     DiagnosticReport.IDENTIFIER
                         .exactly()
-                        .systemAndCode(ResultKey.SYSTEM, c.key.value()))
+                        .systemAndCode(ResultKey.SYSTEM, key.value()))
                 .include(DiagnosticReport.INCLUDE_RESULT)
                 .cacheControl(new CacheControlDirective().setNoCache(true))
                 .returnBundle(Bundle.class)
@@ -67,39 +76,44 @@ public final class ReportStep {
   }
 
   /**
-   * Writes the transaction; the report's URL goes on the case. Two transactions that create the
-   * same Device (or report) at once make the server answer 409 to one of them: that one is sent
+   * Writes the transaction: {@link Reported} with the report's URL. Two transactions that create
+   * the same Device (or report) at once make the server answer 409 to one of them: that one is sent
    * again, and its conditional creates then find what the other wrote.
    */
-  public PatientCase write(PatientCase c) {
-    c.report = request(c);
+  public Reported write(Inferred inferred) {
+    PatientContext c = inferred.inputs().context();
+    ReportRequest report = request(inferred);
     Bundle response;
     try {
-      response = transactions.send(c.fhir, ReportBundleBuilder.build(c.report));
+      response = transactions.send(c.fhir(), ReportBundleBuilder.build(report));
     } catch (FcdsException e) {
-      audit.record(audit.events().fhirWrite(c.audit, c.fhirBase, List.of(), 0, e.codeText()));
+      audit.record(audit.events().fhirWrite(c.audit(), c.fhirBase(), List.of(), 0, e.codeText()));
       throw e;
     }
     List<String> written = new ArrayList<>();
+    String reportUrl = null;
     for (Bundle.BundleEntryComponent e : response.getEntry()) {
       String location = e.getResponse().getLocation();
       if (location != null) {
         written.add(location);
       }
       if (location != null && location.startsWith("DiagnosticReport/")) {
-        c.reportUrl = url(c.fhirBase, new IdType(location));
+        reportUrl = url(c.fhirBase(), new IdType(location));
       }
     }
-    audit.record(audit.events().fhirWrite(c.audit, c.fhirBase, written, 200, null));
-    if (c.reportUrl == null) {
-      throw new FcdsException(6003, "the transaction answer names no DiagnosticReport");
+    audit.record(audit.events().fhirWrite(c.audit(), c.fhirBase(), written, 200, null));
+    if (reportUrl == null) {
+      throw new FcdsException(
+          ErrorCode.REPORT_ANSWER_INCOMPLETE, "the transaction answer names no DiagnosticReport");
     }
-    return c;
+    return new Reported(inferred, report, reportUrl);
   }
 
-  /** What the write-back needs, from the case. */
-  ReportRequest request(PatientCase c) {
-    InferenceResult r = c.result;
+  /** What the write-back needs, from the inferred stage. */
+  ReportRequest request(Inferred inferred) {
+    InferenceResult r = inferred.result();
+    ModelInputs in = inferred.inputs().inputs();
+    HookRequest hook = inferred.inputs().context().request();
     List<ReportRequest.Finding> findings = new ArrayList<>();
     for (InferenceResult.OutputResult o : r.outputs()) {
       findings.add(
@@ -110,24 +124,23 @@ public final class ReportStep {
               o.threshold(),
               o.positive()));
     }
-    List<String> inputs = c.inputs.referenceStrings();
+    List<String> inputs = in.referenceStrings();
     String study =
         inputs.stream().filter(i -> i.startsWith("ImagingStudy/")).findFirst().orElse(null);
-    List<String> missing = c.inputs.missingNames();
     return new ReportRequest(
-        c.key,
-        c.request.patientId(),
+        inferred.key(),
+        hook.patientId(),
         study,
-        c.inputs.studyTime(),
+        in.studyTime(),
         Instant.now(),
         model(r),
         new ReportRequest.Coding(
             card.report().system(), card.report().code(), card.report().display()),
         findings,
         inputs,
-        missing,
+        in.missingNames(),
         organization,
-        c.request.userId());
+        hook.userId());
   }
 
   /** The model as the report names it. */
@@ -146,10 +159,12 @@ public final class ReportStep {
     try {
       return request.get();
     } catch (FhirClientConnectionException e) {
-      throw new FcdsException(6002, "the FHIR server cannot be reached — " + what, e);
+      throw new FcdsException(
+          ErrorCode.REPORT_FHIR_UNREACHABLE, "the FHIR server cannot be reached — " + what, e);
     } catch (BaseServerResponseException e) {
       throw new FcdsException(
-          6004, "the FHIR server answered HTTP " + e.getStatusCode() + " — " + what);
+          ErrorCode.REPORT_READ_REFUSED,
+          "the FHIR server answered HTTP " + e.getStatusCode() + " — " + what);
     }
   }
 }

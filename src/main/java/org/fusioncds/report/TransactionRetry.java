@@ -9,6 +9,7 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.hl7.fhir.r4.model.Bundle;
 
@@ -17,8 +18,8 @@ import org.hl7.fhir.r4.model.Bundle;
  * retry: only a 409 Conflict or a 412 Precondition Failed is sent again (two transactions that
  * create the same Device or report at once; the retried one's conditional creates then find what
  * the other wrote). Every other refusal, and a server that cannot be reached, fails at once. Coded
- * errors: 6001 refused, 6002 unreachable, 6005 still conflicting after the last attempt, 6006
- * interrupted while waiting to retry.
+ * errors: FCDS-6001 refused, FCDS-6002 unreachable, FCDS-6005 still conflicting after the last
+ * attempt, FCDS-6006 interrupted while waiting to retry, FCDS-6007 settings out of range.
  */
 public final class TransactionRetry {
 
@@ -34,7 +35,7 @@ public final class TransactionRetry {
   public TransactionRetry(int maxAttempts, Duration backoff) {
     if (maxAttempts < 1 || backoff.toMillis() < 1) {
       throw new FcdsException(
-          9020,
+          ErrorCode.REPORT_RETRY_SETTINGS,
           "report.retry.max-attempts must be at least 1 and report.retry.backoff-ms positive, got "
               + maxAttempts
               + " and "
@@ -59,20 +60,23 @@ public final class TransactionRetry {
       return retry.executeSupplier(() -> fhir.transaction().withBundle(bundle).execute());
     } catch (ResourceVersionConflictException | PreconditionFailedException e) {
       if (Thread.currentThread().isInterrupted()) {
-        throw new FcdsException(6006, "interrupted while writing the report");
+        throw new FcdsException(
+            ErrorCode.REPORT_INTERRUPTED, "interrupted while writing the report");
       }
       throw new FcdsException(
-          6005,
+          ErrorCode.REPORT_RETRIES_EXHAUSTED,
           "the FHIR server kept answering HTTP "
               + e.getStatusCode()
               + " to the transaction after "
               + maxAttempts
               + " attempts");
     } catch (FhirClientConnectionException e) {
-      throw new FcdsException(6002, "the FHIR server cannot be reached — transaction", e);
+      throw new FcdsException(
+          ErrorCode.REPORT_FHIR_UNREACHABLE, "the FHIR server cannot be reached — transaction", e);
     } catch (BaseServerResponseException e) {
       throw new FcdsException(
-          6001, "the FHIR server answered HTTP " + e.getStatusCode() + " — transaction");
+          ErrorCode.REPORT_TRANSACTION_REFUSED,
+          "the FHIR server answered HTTP " + e.getStatusCode() + " — transaction");
     }
   }
 }

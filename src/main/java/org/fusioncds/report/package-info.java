@@ -3,5 +3,21 @@
  * one Observation per model output, the model's Device, and a Provenance naming every input version
  * (shapes after the HL7 AI Transparency IG, profiles in {@code fhir-profiles/}). Conditional on the
  * result key, so a repeated hook writes nothing twice.
+ *
+ * <p>Error codes ({@link org.fusioncds.error.ErrorCode}; code, HTTP status, meaning):
+ *
+ * <ul>
+ *   <li>FCDS-6001 (500) the FHIR server refused the report transaction
+ *   <li>FCDS-6002 (500) the FHIR server cannot be reached to write the report
+ *   <li>FCDS-6003 (500) the transaction answer names no DiagnosticReport
+ *   <li>FCDS-6004 (500) the FHIR server answered an HTTP error while the report was read
+ *   <li>FCDS-6005 (500) the FHIR server kept answering an HTTP error to the transaction
+ *   <li>FCDS-6006 (500) interrupted while writing the report
+ *   <li>FCDS-6007 (500) report.retry.* settings are out of range
+ *   <li>FCDS-6100 (500) the profile folder is unreadable or has no StructureDefinition
+ *   <li>FCDS-6101 (500) a profile file is not a FHIR R4 StructureDefinition
+ *   <li>FCDS-6102 (500) no complete snapshot could be generated for a profile
+ *   <li>FCDS-6103 (500) a resource does not conform to the profile it claims
+ * </ul>
  */
 package org.fusioncds.report;

@@ -12,6 +12,7 @@ import org.fusioncds.dicom.Dataset;
 import org.fusioncds.dicom.DicomFile;
 import org.fusioncds.dicom.DicomReader;
 import org.fusioncds.dicom.Tag;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,13 +45,15 @@ final class DicomFolderIndex {
   /** Reads the header of every regular file below {@code root}; FCDS-8020 if it is no folder. */
   static DicomFolderIndex build(Path root) {
     if (!Files.isDirectory(root)) {
-      throw new SandboxException(8020, "DICOMweb root is not a folder — " + root);
+      throw new SandboxException(
+          ErrorCode.DICOMWEB_ROOT_NOT_FOLDER, "DICOMweb root is not a folder — " + root);
     }
     DicomFolderIndex index = new DicomFolderIndex();
     try (Stream<Path> files = Files.walk(root)) {
       files.filter(Files::isRegularFile).sorted().forEach(index::add);
     } catch (IOException e) {
-      throw new SandboxException(8021, "cannot list the DICOMweb root — " + root, e);
+      throw new SandboxException(
+          ErrorCode.DICOMWEB_ROOT_UNREADABLE, "cannot list the DICOMweb root — " + root, e);
     }
     LOG.info(
         "DICOMweb sandbox: {} studies, {} instances indexed, {} files skipped",
@@ -95,7 +98,7 @@ final class DicomFolderIndex {
   Map<String, Map<String, Instance>> study(String studyUid) {
     Map<String, Map<String, Instance>> s = studies.get(studyUid);
     if (s == null) {
-      throw new DicomWebError(404, 8030, "no such study — " + studyUid);
+      throw new DicomWebError(ErrorCode.NO_SUCH_STUDY, "no such study — " + studyUid);
     }
     return s;
   }
@@ -104,7 +107,8 @@ final class DicomFolderIndex {
   Map<String, Instance> series(String studyUid, String seriesUid) {
     Map<String, Instance> s = study(studyUid).get(seriesUid);
     if (s == null) {
-      throw new DicomWebError(404, 8031, "no such series in study " + studyUid + " — " + seriesUid);
+      throw new DicomWebError(
+          ErrorCode.NO_SUCH_SERIES, "no such series in study " + studyUid + " — " + seriesUid);
     }
     return s;
   }
@@ -114,7 +118,7 @@ final class DicomFolderIndex {
     Instance i = series(studyUid, seriesUid).get(sopUid);
     if (i == null) {
       throw new DicomWebError(
-          404, 8032, "no such instance in series " + seriesUid + " — " + sopUid);
+          ErrorCode.NO_SUCH_INSTANCE, "no such instance in series " + seriesUid + " — " + sopUid);
     }
     return i;
   }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.fusioncds.dicom.DicomJson;
 import org.fusioncds.dicom.web.MediaType;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.sandbox.DicomFolderIndex.Instance;
 import org.slf4j.Logger;
@@ -38,10 +39,12 @@ final class DicomWebHandler implements HttpHandler {
   public void handle(HttpExchange x) throws IOException {
     try {
       if (!authorization.test(x.getRequestHeaders().getFirst("Authorization"))) {
-        throw new DicomWebError(401, 8047, "the Authorization header was refused");
+        throw new DicomWebError(
+            ErrorCode.SANDBOX_UNAUTHORIZED, "the Authorization header was refused");
       }
       if (!x.getRequestMethod().equals("GET")) {
-        throw new DicomWebError(405, 8048, "only GET is served — " + x.getRequestMethod());
+        throw new DicomWebError(
+            ErrorCode.METHOD_NOT_ALLOWED, "only GET is served — " + x.getRequestMethod());
       }
       route(x, segments(x.getRequestURI().getRawPath()));
     } catch (DicomWebError e) {
@@ -51,7 +54,11 @@ final class DicomWebHandler implements HttpHandler {
       HttpReplies.error(x, 500, e.codeText(), e.getMessage());
     } catch (RuntimeException e) {
       LOG.warn("DICOMweb sandbox: {} failed", x.getRequestURI().getRawPath(), e);
-      HttpReplies.error(x, 500, "FCDS-8049", "FCDS-8049: internal error — " + e);
+      HttpReplies.error(
+          x,
+          500,
+          ErrorCode.SANDBOX_INTERNAL.codeText(),
+          ErrorCode.SANDBOX_INTERNAL.codeText() + ": internal error — " + e);
     } finally {
       x.close();
     }
@@ -59,7 +66,7 @@ final class DicomWebHandler implements HttpHandler {
 
   private static List<String> segments(String rawPath) {
     if (!rawPath.startsWith(ROOT + "/")) {
-      throw new DicomWebError(404, 8035, "no such DICOMweb resource — " + rawPath);
+      throw new DicomWebError(ErrorCode.NO_SUCH_RESOURCE, "no such DICOMweb resource — " + rawPath);
     }
     return Arrays.asList(rawPath.substring(ROOT.length() + 1).split("/", -1));
   }
@@ -168,12 +175,14 @@ final class DicomWebHandler implements HttpHandler {
       }
     }
     throw new DicomWebError(
-        406, 8045, "instances are served only as stored (no transcoding) — " + stored);
+        ErrorCode.NOT_ACCEPTABLE,
+        "instances are served only as stored (no transcoding) — " + stored);
   }
 
   private static void requireJson(HttpExchange x) {
     if (!AcceptHeader.acceptsJson(accept(x))) {
-      throw new DicomWebError(406, 8045, "only application/dicom+json is served here");
+      throw new DicomWebError(
+          ErrorCode.NOT_ACCEPTABLE, "only application/dicom+json is served here");
     }
   }
 
@@ -187,6 +196,7 @@ final class DicomWebHandler implements HttpHandler {
 
   private static DicomWebError notFound(HttpExchange x) {
     return new DicomWebError(
-        404, 8035, "no such DICOMweb resource — " + x.getRequestURI().getRawPath());
+        ErrorCode.NO_SUCH_RESOURCE,
+        "no such DICOMweb resource — " + x.getRequestURI().getRawPath());
   }
 }

@@ -1,5 +1,7 @@
 package org.fusioncds.sandbox;
 
+import org.fusioncds.error.ErrorCode;
+
 /** The frame list of a WADO-RS frames URL (PS3.18 8.3.5.1.3): 1-based numbers, comma-separated. */
 final class FrameList {
 
@@ -11,7 +13,8 @@ final class FrameList {
   static int[] parse(String list) {
     String[] parts = list.split(",", -1);
     if (parts.length > MAX_FRAMES) {
-      throw new DicomWebError(400, 8043, "more than " + MAX_FRAMES + " frames in one request");
+      throw new DicomWebError(
+          ErrorCode.FRAME_LIST_INVALID, "more than " + MAX_FRAMES + " frames in one request");
     }
     int[] numbers = new int[parts.length];
     for (int i = 0; i < parts.length; i++) {
@@ -27,6 +30,7 @@ final class FrameList {
         return n;
       }
     }
-    throw new DicomWebError(400, 8043, "malformed frame number — '" + QidoQuery.printable(s) + "'");
+    throw new DicomWebError(
+        ErrorCode.FRAME_LIST_INVALID, "malformed frame number — '" + QidoQuery.printable(s) + "'");
   }
 }

@@ -4,6 +4,7 @@ import org.fusioncds.dicom.TransferSyntax;
 import org.fusioncds.dicom.pixel.PixelDecoder;
 import org.fusioncds.dicom.web.MediaType;
 import org.fusioncds.dicom.web.TransferSyntaxes;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * Chooses how WADO-RS frames are answered (PS3.18 8.7.3, Tables 8.7.3-2 and -5): as stored when the
@@ -43,8 +44,7 @@ final class FrameNegotiation {
       }
     }
     throw new DicomWebError(
-        406,
-        8045,
+        ErrorCode.NOT_ACCEPTABLE,
         "no accepted media type fits frames stored as "
             + storedUid
             + (compressed && !PixelDecoder.canDecode(storedUid) ? " (not transcodable here)" : ""));

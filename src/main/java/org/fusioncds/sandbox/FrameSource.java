@@ -15,6 +15,7 @@ import org.fusioncds.dicom.Tag;
 import org.fusioncds.dicom.pixel.Frame;
 import org.fusioncds.dicom.pixel.ImageDescription;
 import org.fusioncds.dicom.pixel.PixelDecoder;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * The bytes of WADO-RS frames (PS3.18 8.7.3.3): native frames cut from the pixel data (little
@@ -34,14 +35,15 @@ final class FrameSource {
       Element px = ds.get(Tag.PixelData);
       if (px == null || px.value() == null) {
         throw new DicomWebError(
-            404, 8034, "instance has no Pixel Data — " + instance.uid(Tag.SOPInstanceUID));
+            ErrorCode.NO_PIXEL_DATA,
+            "instance has no Pixel Data — " + instance.uid(Tag.SOPInstanceUID));
       }
       ImageDescription d = ImageDescription.of(ds, DicomLimits.DEFAULT);
       List<byte[]> out = new ArrayList<>();
       for (int n : numbers) {
         if (n > d.frames()) {
           throw new DicomWebError(
-              404, 8033, "frame " + n + " requested, the instance has " + d.frames());
+              ErrorCode.NO_SUCH_FRAME, "frame " + n + " requested, the instance has " + d.frames());
         }
         out.add(frame(f, px, d, n - 1, transcode));
       }
@@ -78,7 +80,8 @@ final class FrameSource {
     byte[] all = (byte[]) px.value();
     if (from + len > all.length) {
       throw new DicomException(
-          2108, "pixel data has " + all.length + " bytes, the frame needs up to " + (from + len));
+          ErrorCode.PIXEL_DATA_SHORT,
+          "pixel data has " + all.length + " bytes, the frame needs up to " + (from + len));
     }
     return Arrays.copyOfRange(all, (int) from, (int) (from + len));
   }
@@ -100,15 +103,15 @@ final class FrameSource {
     try {
       frame = PixelDecoder.decode(f, index);
     } catch (DicomException e) {
-      if (e.code() == 2130) {
-        throw new DicomWebError(406, 8045, "cannot transcode — " + f.transferSyntaxUid());
+      if (e.errorCode() == ErrorCode.TRANSFER_SYNTAX_NOT_DECODED) {
+        throw new DicomWebError(
+            ErrorCode.NOT_ACCEPTABLE, "cannot transcode — " + f.transferSyntaxUid());
       }
       throw e;
     }
     if (!frame.photometric().equals(d.photometric())) {
       throw new DicomWebError(
-          406,
-          8045,
+          ErrorCode.NOT_ACCEPTABLE,
           "transcoding would change PhotometricInterpretation "
               + d.photometric()
               + " to "

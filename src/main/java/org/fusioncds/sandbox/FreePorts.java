@@ -3,6 +3,7 @@ package org.fusioncds.sandbox;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import org.fusioncds.error.ErrorCode;
 
 /** A free TCP port on the loopback address, for the demo's servers. */
 public final class FreePorts {
@@ -14,7 +15,8 @@ public final class FreePorts {
       s.setReuseAddress(true);
       return s.getLocalPort();
     } catch (IOException e) {
-      throw new SandboxException(8050, "no free loopback port — " + e.getMessage(), e);
+      throw new SandboxException(
+          ErrorCode.NO_FREE_PORT, "no free loopback port — " + e.getMessage(), e);
     }
   }
 }

@@ -13,6 +13,7 @@ import org.fusioncds.dicom.Element;
 import org.fusioncds.dicom.ElementDictionary;
 import org.fusioncds.dicom.Tag;
 import org.fusioncds.dicom.VR;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * A QIDO-RS query (PS3.18 10.6.1.2): attribute matching by keyword or tag with the matching types
@@ -145,8 +146,7 @@ final class QidoQuery {
     int tag = ElementDictionary.tagOf(key);
     if (tag < 0) {
       throw new DicomWebError(
-          400,
-          8041,
+          ErrorCode.QIDO_KEY_INVALID,
           key.contains(".")
               ? "sequence matching is not supported — " + key
               : "unknown query parameter or attribute — " + key);
@@ -162,7 +162,8 @@ final class QidoQuery {
       }
     }
     if (vr == VR.DA && !DATE_RANGE.matcher(value).matches()) {
-      throw new DicomWebError(400, 8042, "malformed date or date range in " + key);
+      throw new DicomWebError(
+          ErrorCode.QIDO_VALUE_INVALID, "malformed date or date range in " + key);
     }
     return value;
   }
@@ -170,7 +171,8 @@ final class QidoQuery {
   /** FCDS-8040 (400) unless {@code uid} is a UID (PS3.5 9.1: digits and dots, at most 64). */
   static String checkUid(String uid) {
     if (uid.length() > 64 || !UID.matcher(uid).matches()) {
-      throw new DicomWebError(400, 8040, "malformed UID — '" + printable(uid) + "'");
+      throw new DicomWebError(
+          ErrorCode.QIDO_UID_INVALID, "malformed UID — '" + printable(uid) + "'");
     }
     return uid;
   }
@@ -185,14 +187,16 @@ final class QidoQuery {
       // answered below
     }
     throw new DicomWebError(
-        400, 8042, key + " must be a non-negative integer — '" + printable(value) + "'");
+        ErrorCode.QIDO_VALUE_INVALID,
+        key + " must be a non-negative integer — '" + printable(value) + "'");
   }
 
   private static void checkBoolean(String key, String value) {
     String v = value.toLowerCase(Locale.ROOT);
     if (!v.equals("true") && !v.equals("false")) {
       throw new DicomWebError(
-          400, 8042, key + " must be true or false — '" + printable(value) + "'");
+          ErrorCode.QIDO_VALUE_INVALID,
+          key + " must be true or false — '" + printable(value) + "'");
     }
   }
 
@@ -200,7 +204,8 @@ final class QidoQuery {
     try {
       return URLDecoder.decode(s, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw new DicomWebError(400, 8042, "malformed percent-encoding in the query");
+      throw new DicomWebError(
+          ErrorCode.QIDO_VALUE_INVALID, "malformed percent-encoding in the query");
     }
   }
 

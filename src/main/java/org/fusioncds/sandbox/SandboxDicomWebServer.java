@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * A read-only DICOMweb endpoint (DICOM PS3.18) over a folder of DICOM files, on 127.0.0.1 at {@code
@@ -54,7 +55,8 @@ public final class SandboxDicomWebServer implements AutoCloseable {
     try {
       http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
     } catch (IOException | IllegalArgumentException e) {
-      throw new SandboxException(8022, "DICOMweb sandbox cannot listen on port " + port, e);
+      throw new SandboxException(
+          ErrorCode.DICOMWEB_SANDBOX_PORT, "DICOMweb sandbox cannot listen on port " + port, e);
     }
     String baseUrl = "http://127.0.0.1:" + http.getAddress().getPort() + "/dicom-web";
     ExecutorService workers =

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
@@ -61,7 +62,7 @@ public final class SandboxEhr implements AutoCloseable {
     try {
       http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     } catch (IOException e) {
-      throw new FcdsException(7029, "EHR sandbox cannot listen on loopback", e);
+      throw new FcdsException(ErrorCode.SANDBOX_EHR, "EHR sandbox cannot listen on loopback", e);
     }
     SandboxEhr ehr = new SandboxEhr(http);
     http.createContext(JWKS_PATH, ehr::serveJwks);
@@ -138,7 +139,8 @@ public final class SandboxEhr implements AutoCloseable {
     try {
       jwt.sign(new RSASSASigner(current()));
     } catch (JOSEException e) {
-      throw new FcdsException(7029, "EHR sandbox cannot sign with " + header.getAlgorithm(), e);
+      throw new FcdsException(
+          ErrorCode.SANDBOX_EHR, "EHR sandbox cannot sign with " + header.getAlgorithm(), e);
     }
     return jwt.serialize();
   }
@@ -171,7 +173,7 @@ public final class SandboxEhr implements AutoCloseable {
           .keyID(UUID.randomUUID().toString())
           .generate();
     } catch (JOSEException e) {
-      throw new FcdsException(7029, "EHR sandbox cannot make an RSA key", e);
+      throw new FcdsException(ErrorCode.SANDBOX_EHR, "EHR sandbox cannot make an RSA key", e);
     }
   }
 }

@@ -1,15 +1,16 @@
 package org.fusioncds.sandbox;
 
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /** A sandbox server that cannot start, index its folder or answer; codes 8000–8099. */
 public class SandboxException extends FcdsException {
 
-  public SandboxException(int code, String message) {
+  public SandboxException(ErrorCode code, String message) {
     super(code, message);
   }
 
-  public SandboxException(int code, String message, Throwable cause) {
+  public SandboxException(ErrorCode code, String message, Throwable cause) {
     super(code, message, cause);
   }
 }

@@ -18,6 +18,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.fhir.VersionedReferences;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,8 @@ public final class SandboxFhirServer implements AutoCloseable {
 
     public Settings {
       if (port < 0 || port > 65535) {
-        throw new SandboxException(8001, "port out of range — " + port);
+        throw new SandboxException(
+            ErrorCode.SANDBOX_PORT_OUT_OF_RANGE, "port out of range — " + port);
       }
     }
 
@@ -130,7 +132,10 @@ public final class SandboxFhirServer implements AutoCloseable {
       return new SandboxFhirServer(jetty, spring, db, port, restful);
     } catch (Exception | LinkageError e) {
       stopQuietly(jetty, spring, db);
-      throw new SandboxException(8002, "sandbox FHIR server did not start — " + e.getMessage(), e);
+      throw new SandboxException(
+          ErrorCode.SANDBOX_FHIR_NOT_STARTED,
+          "sandbox FHIR server did not start — " + e.getMessage(),
+          e);
     }
   }
 

@@ -1,5 +1,6 @@
 package org.fusioncds.security;
 
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.error.HttpAnswer;
 
@@ -7,11 +8,11 @@ import org.fusioncds.error.HttpAnswer;
 public final class AccessDenied extends FcdsException implements HttpAnswer {
 
   public AccessDenied(String role) {
-    super(7021, "the caller lacks the role this resource needs — " + role);
+    super(ErrorCode.ROLE_MISSING, "the caller lacks the role this resource needs — " + role);
   }
 
   @Override
   public int httpStatus() {
-    return 403;
+    return errorCode().httpStatus();
   }
 }

@@ -14,7 +14,7 @@ public class AuthenticationException extends FcdsException implements HttpAnswer
   private final transient Refusal refusal;
 
   public AuthenticationException(Refusal refusal) {
-    super(refusal.code(), refusal.message());
+    super(refusal.errorCode(), refusal.message());
     this.refusal = refusal;
   }
 

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.support.RoutePolicySupport;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.error.HttpAnswer;
 import org.fusioncds.error.OperationOutcomes;
@@ -71,7 +72,10 @@ public final class BearerRoutePolicy extends RoutePolicySupport {
     String authorization = exchange.getMessage().getHeader("Authorization", String.class);
     exchange.getMessage().removeHeader("Authorization");
     if (verifier == null) {
-      LOG.warn("FCDS-7024: INSECURE: {} accepted without verifying a JWT", route.getId());
+      LOG.warn(
+          ErrorCode.INSECURE_UNSIGNED_HOOKS.codeText()
+              + ": INSECURE: {} accepted without verifying a JWT",
+          route.getId());
       return;
     }
     try {

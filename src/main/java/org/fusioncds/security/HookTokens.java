@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
@@ -73,7 +74,7 @@ public final class HookTokens implements Supplier<String> {
       return fallback.get();
     }
     throw new FcdsException(
-        7054,
+        ErrorCode.HOOK_AUTHORIZATION_EXPIRED,
         "the hook's fhirAuthorization expired — expires_in "
             + expiresIn
             + " s, valid until "

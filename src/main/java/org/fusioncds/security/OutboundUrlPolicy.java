@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * The SSRF guard for the URLs a request makes the module call: the CDS Hooks 2.0.1 {@code
@@ -77,7 +78,7 @@ public final class OutboundUrlPolicy {
     OutboundUrl parsed = parse(url, role);
     checkHost(parsed, role);
     if (bases.stream().noneMatch(parsed::isUnder)) {
-      throw refused(7031, role + " is not under any allowed base URL", parsed);
+      throw refused(ErrorCode.URL_NOT_ALLOWED, role + " is not under any allowed base URL", parsed);
     }
     if (parsed.literal() == null) {
       checkResolved(parsed, role);
@@ -87,17 +88,19 @@ public final class OutboundUrlPolicy {
 
   private OutboundUrl parse(String url, String role) {
     if (url == null || url.isEmpty()) {
-      throw new OutboundUrlRefused(7035, role + " is missing — an absolute https URL is required");
+      throw new OutboundUrlRefused(
+          ErrorCode.URL_INVALID, role + " is missing — an absolute https URL is required");
     }
     String bad = OutboundUrl.badCharacters(url);
     String scheme = bad == null ? OutboundUrl.schemeOf(url) : null;
     if (bad != null || scheme == null) {
       String why = bad != null ? bad : "is not an absolute URL";
-      throw new OutboundUrlRefused(7035, role + " " + why + " — " + shown(url));
+      throw new OutboundUrlRefused(ErrorCode.URL_INVALID, role + " " + why + " — " + shown(url));
     }
     if (!scheme.equals("https") && !(scheme.equals("http") && mode == Mode.DEV)) {
       throw new OutboundUrlRefused(
-          7032, role + " uses scheme " + scheme + ", " + allowedSchemes() + " — " + shown(url));
+          ErrorCode.URL_SCHEME_REFUSED,
+          role + " uses scheme " + scheme + ", " + allowedSchemes() + " — " + shown(url));
     }
     try {
       OutboundUrl parsed = OutboundUrl.parse(url);
@@ -105,26 +108,27 @@ public final class OutboundUrlPolicy {
       return parsed;
     } catch (IllegalArgumentException e) {
       String why = e.getMessage().startsWith("has") ? e.getMessage() : "is not a valid URI";
-      throw new OutboundUrlRefused(7035, role + " " + why + " — " + shown(url));
+      throw new OutboundUrlRefused(ErrorCode.URL_INVALID, role + " " + why + " — " + shown(url));
     }
   }
 
   private void checkHost(OutboundUrl url, String role) {
     InetAddress literal = url.literal();
     if (literal != null && mode == Mode.PRODUCTION) {
-      throw refused(7033, role + " names an IP address, not a host name", url, literal);
+      throw refused(
+          ErrorCode.URL_IP_LITERAL, role + " names an IP address, not a host name", url, literal);
     }
     if (literal != null) {
       checkAddress(url, role, literal);
     } else if (mode == Mode.PRODUCTION && isLocalhostName(url.host())) {
-      throw refused(7034, role + " names this machine (localhost)", url);
+      throw refused(ErrorCode.URL_LOCAL_ADDRESS, role + " names this machine (localhost)", url);
     }
   }
 
   private void checkResolved(OutboundUrl url, String role) {
     InetAddress[] addresses = resolver.apply(url.host());
     if (addresses == null || addresses.length == 0) {
-      throw refused(7036, role + " host does not resolve", url);
+      throw refused(ErrorCode.URL_UNRESOLVED, role + " host does not resolve", url);
     }
     for (InetAddress address : addresses) {
       checkAddress(url, role, address);
@@ -135,7 +139,7 @@ public final class OutboundUrlPolicy {
     String kind = IpLiterals.specialKind(address);
     if (kind != null && !(kind.equals("loopback") && mode == Mode.DEV)) {
       String how = url.literal() != null ? " is a " : " resolves to a ";
-      throw refused(7034, role + how + kind + " address", url, address);
+      throw refused(ErrorCode.URL_LOCAL_ADDRESS, role + how + kind + " address", url, address);
     }
   }
 
@@ -145,7 +149,8 @@ public final class OutboundUrlPolicy {
       checkHost(parsed, "allowed base");
       return parsed;
     } catch (OutboundUrlRefused e) {
-      throw new OutboundUrlRefused(7030, "unusable allowed base URL: " + e.getMessage());
+      throw new OutboundUrlRefused(
+          ErrorCode.ALLOWED_BASE_UNUSABLE, "unusable allowed base URL: " + e.getMessage());
     }
   }
 
@@ -157,12 +162,12 @@ public final class OutboundUrlPolicy {
     return host.equals("localhost") || host.endsWith(".localhost");
   }
 
-  private static OutboundUrlRefused refused(int code, String what, OutboundUrl url) {
+  private static OutboundUrlRefused refused(ErrorCode code, String what, OutboundUrl url) {
     return new OutboundUrlRefused(code, what + " — " + url.display());
   }
 
   private static OutboundUrlRefused refused(
-      int code, String what, OutboundUrl url, InetAddress address) {
+      ErrorCode code, String what, OutboundUrl url, InetAddress address) {
     return new OutboundUrlRefused(
         code, what + " — " + url.display() + " (" + address.getHostAddress() + ")");
   }

@@ -1,5 +1,6 @@
 package org.fusioncds.security;
 
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.error.HttpAnswer;
 
@@ -10,13 +11,13 @@ import org.fusioncds.error.HttpAnswer;
  */
 public class OutboundUrlRefused extends FcdsException implements HttpAnswer {
 
-  public OutboundUrlRefused(int code, String message) {
+  public OutboundUrlRefused(ErrorCode code, String message) {
     super(code, message);
   }
 
   /** The HTTP status to answer the caller with: 400 (the request named a URL we do not call). */
   @Override
   public int httpStatus() {
-    return 400;
+    return errorCode().httpStatus();
   }
 }

@@ -21,6 +21,7 @@ import java.util.Date;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
@@ -82,7 +83,9 @@ final class PrivateKeyJwt implements ClientAuthentication {
       jwt.sign(signer);
     } catch (JOSEException e) {
       throw new FcdsException(
-          7055, "cannot sign the client assertion for " + clientId + " with kid " + keyId, e);
+          ErrorCode.CLIENT_ASSERTION,
+          "cannot sign the client assertion for " + clientId + " with kid " + keyId,
+          e);
     }
     return jwt.serialize();
   }
@@ -109,7 +112,7 @@ final class PrivateKeyJwt implements ClientAuthentication {
 
   private FcdsException unusable(String why, JWK key) {
     return new FcdsException(
-        7055,
+        ErrorCode.CLIENT_ASSERTION,
         "the private_key_jwt key of client "
             + clientId
             + " "

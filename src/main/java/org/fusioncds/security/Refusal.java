@@ -1,5 +1,7 @@
 package org.fusioncds.security;
 
+import org.fusioncds.error.ErrorCode;
+
 /**
  * Why a bearer JWT (RFC 7519, CDS Hooks 2.0.1 §Trusting CDS Clients) was refused: a code from
  * 7001–7029, the HTTP status for the caller (401 for the token, 503 when the module itself cannot
@@ -7,42 +9,43 @@ package org.fusioncds.security;
  * from the token, a key id, an issuer or library text: the caller learns only which rule failed.
  */
 public enum Refusal {
-  MISSING_TOKEN(7001, 401, "missing-token", "no bearer token"),
-  MALFORMED_TOKEN(7002, 401, "malformed-token", "token is not a compact JWS JWT"),
-  ALGORITHM_REFUSED(7003, 401, "algorithm-refused", "token algorithm or key header not accepted"),
-  UNTRUSTED_ISSUER(7004, 401, "untrusted-issuer", "token issuer not trusted"),
-  UNKNOWN_KEY(7005, 401, "unknown-key", "token key not found"),
-  JKU_REFUSED(7006, 401, "jku-refused", "token key set URL not allowed"),
-  BAD_SIGNATURE(7007, 401, "bad-signature", "token signature not valid"),
-  WRONG_AUDIENCE(7008, 401, "wrong-audience", "token audience not accepted"),
-  EXPIRED(7009, 401, "expired", "token expired"),
-  NOT_YET_VALID(7010, 401, "not-yet-valid", "token not yet valid"),
-  REPLAYED(7011, 401, "replayed", "token already used"),
-  MISSING_CLAIM(7012, 401, "missing-claim", "token lacks a required claim"),
-  TENANT_REFUSED(7013, 401, "tenant-refused", "token tenant not accepted"),
-  KEYS_UNAVAILABLE(7014, 503, "keys-unavailable", "issuer keys unavailable"),
-  LIFETIME_TOO_LONG(7015, 401, "lifetime-too-long", "token lifetime too long"),
-  REPLAY_CACHE_FULL(7016, 503, "replay-cache-full", "replay cache full"),
-  NOT_ACCESS_TOKEN(7017, 401, "not-access-token", "token is not an access token");
+  MISSING_TOKEN(ErrorCode.MISSING_TOKEN, "missing-token"),
+  MALFORMED_TOKEN(ErrorCode.MALFORMED_TOKEN, "malformed-token"),
+  ALGORITHM_REFUSED(ErrorCode.ALGORITHM_REFUSED, "algorithm-refused"),
+  UNTRUSTED_ISSUER(ErrorCode.UNTRUSTED_ISSUER, "untrusted-issuer"),
+  UNKNOWN_KEY(ErrorCode.UNKNOWN_KEY, "unknown-key"),
+  JKU_REFUSED(ErrorCode.JKU_REFUSED, "jku-refused"),
+  BAD_SIGNATURE(ErrorCode.BAD_SIGNATURE, "bad-signature"),
+  WRONG_AUDIENCE(ErrorCode.WRONG_AUDIENCE, "wrong-audience"),
+  EXPIRED(ErrorCode.TOKEN_EXPIRED, "expired"),
+  NOT_YET_VALID(ErrorCode.TOKEN_NOT_YET_VALID, "not-yet-valid"),
+  REPLAYED(ErrorCode.TOKEN_REPLAYED, "replayed"),
+  MISSING_CLAIM(ErrorCode.MISSING_CLAIM, "missing-claim"),
+  TENANT_REFUSED(ErrorCode.TENANT_REFUSED, "tenant-refused"),
+  KEYS_UNAVAILABLE(ErrorCode.KEYS_UNAVAILABLE, "keys-unavailable"),
+  LIFETIME_TOO_LONG(ErrorCode.LIFETIME_TOO_LONG, "lifetime-too-long"),
+  REPLAY_CACHE_FULL(ErrorCode.REPLAY_CACHE_FULL, "replay-cache-full"),
+  NOT_ACCESS_TOKEN(ErrorCode.NOT_ACCESS_TOKEN, "not-access-token");
 
-  private final int code;
-  private final int httpStatus;
+  private final ErrorCode code;
   private final String reason;
-  private final String message;
 
-  Refusal(int code, int httpStatus, String reason, String message) {
+  Refusal(ErrorCode code, String reason) {
     this.code = code;
-    this.httpStatus = httpStatus;
     this.reason = reason;
-    this.message = message;
   }
 
-  public int code() {
+  /** The error code; its number, HTTP status and fixed message are this refusal's. */
+  public ErrorCode errorCode() {
     return code;
   }
 
+  public int code() {
+    return code.code();
+  }
+
   public int httpStatus() {
-    return httpStatus;
+    return code.httpStatus();
   }
 
   /** A short token for the audit trail, for example {@code expired}. */
@@ -52,7 +55,7 @@ public enum Refusal {
 
   /** The fixed message, without the code. */
   public String message() {
-    return message;
+    return code.meaning();
   }
 
   /** The exception to throw for this refusal. */

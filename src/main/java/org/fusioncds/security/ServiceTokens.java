@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.function.Supplier;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
@@ -59,7 +60,7 @@ public final class ServiceTokens {
       }
       default ->
           throw new FcdsException(
-              7060,
+              ErrorCode.OUTBOUND_AUTH_INVALID,
               "security.outbound.auth must be none, client-secret or private-key-jwt — " + auth);
     };
   }
@@ -70,7 +71,8 @@ public final class ServiceTokens {
 
   private static String required(String value, String name) {
     if (value == null || value.isBlank()) {
-      throw new FcdsException(7061, "security.outbound." + name + " is not set");
+      throw new FcdsException(
+          ErrorCode.OUTBOUND_SETTING_MISSING, "security.outbound." + name + " is not set");
     }
     return value;
   }
@@ -79,11 +81,13 @@ public final class ServiceTokens {
     try {
       JWK key = JWK.parse(Files.readString(Path.of(file)));
       if (!key.isPrivate()) {
-        throw new FcdsException(7062, "the key file holds no private key — " + file);
+        throw new FcdsException(
+            ErrorCode.OUTBOUND_KEY_INVALID, "the key file holds no private key — " + file);
       }
       return key;
     } catch (IOException | ParseException e) {
-      throw new FcdsException(7062, "the key file is not a readable JWK — " + file);
+      throw new FcdsException(
+          ErrorCode.OUTBOUND_KEY_INVALID, "the key file is not a readable JWK — " + file);
     }
   }
 }

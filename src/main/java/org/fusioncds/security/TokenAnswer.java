@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.util.regex.Pattern;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
@@ -63,7 +64,8 @@ record TokenAnswer(String accessToken, Long expiresIn) {
   }
 
   private static FcdsException malformed(String what, URI endpoint) {
-    return new FcdsException(7053, "malformed token answer: " + what + " — " + endpoint);
+    return new FcdsException(
+        ErrorCode.TOKEN_ANSWER_MALFORMED, "malformed token answer: " + what + " — " + endpoint);
   }
 
   @Override

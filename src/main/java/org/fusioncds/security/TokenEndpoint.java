@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
@@ -118,7 +119,7 @@ final class TokenEndpoint {
   private FcdsException unreachable(Exception e) {
     String why = e.getMessage() == null ? "" : ": " + e.getMessage();
     return new FcdsException(
-        7051,
+        ErrorCode.TOKEN_ENDPOINT_UNREACHABLE,
         "token endpoint unreachable for client "
             + client.clientId()
             + " ("
@@ -131,7 +132,7 @@ final class TokenEndpoint {
 
   private FcdsException refused(int status, byte[] body) {
     return new FcdsException(
-        7052,
+        ErrorCode.TOKEN_ENDPOINT_REFUSED,
         "token endpoint refused client "
             + client.clientId()
             + ": HTTP "

@@ -7,6 +7,8 @@ import org.fusioncds.dicom.DicomFile;
 import org.fusioncds.dicom.DicomReader;
 import org.fusioncds.dicom.Tag;
 import org.fusioncds.dicom.VR;
+import org.fusioncds.flow.DicomImage;
+import org.fusioncds.flow.ModelInputs;
 import org.fusioncds.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

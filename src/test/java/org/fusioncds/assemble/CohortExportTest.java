@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.fusioncds.cli.FusionCdsCommand;
+import org.fusioncds.flow.DicomImage;
+import org.fusioncds.flow.ModelInputs;
 import org.fusioncds.testing.TestData;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ImagingStudy;

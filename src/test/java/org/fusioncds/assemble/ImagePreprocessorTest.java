@@ -10,8 +10,8 @@ import org.fusioncds.dicom.DicomReader;
 import org.fusioncds.dicom.pixel.Frame;
 import org.fusioncds.dicom.pixel.PixelDecoder;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.inference.ModelCard.ImageSpec;
-import org.fusioncds.inference.ModelCard.Window;
+import org.fusioncds.model.ModelCard.ImageSpec;
+import org.fusioncds.model.ModelCard.Window;
 import org.fusioncds.testing.TestData;
 import org.junit.jupiter.api.Test;
 

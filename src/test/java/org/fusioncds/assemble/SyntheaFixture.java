@@ -6,6 +6,7 @@ import org.fusioncds.dicom.DicomReader;
 import org.fusioncds.dicom.DicomWriter;
 import org.fusioncds.dicom.Tag;
 import org.fusioncds.dicom.VR;
+import org.fusioncds.flow.DicomImage;
 import org.fusioncds.testing.TestData;
 
 /** Real shared fixtures: a Synthea patient with a chest CR study, and a real 16×16 CR instance. */

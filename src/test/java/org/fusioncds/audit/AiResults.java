@@ -6,8 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import org.fusioncds.report.ReportRequest;
-import org.fusioncds.report.ResultKey;
+import org.fusioncds.flow.ReportRequest;
+import org.fusioncds.flow.ResultKey;
 
 /** Write-back requests as the service builds them after a model run, for the compliance tests. */
 final class AiResults {

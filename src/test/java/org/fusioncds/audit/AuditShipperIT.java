@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.flow.AuditContext;
 import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.SandboxFhirServer;
 import org.fusioncds.security.Caller;

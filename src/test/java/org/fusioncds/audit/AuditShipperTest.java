@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.fusioncds.flow.AuditContext;
 import org.fusioncds.sandbox.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.fusioncds.flow.AuditContext;
 import org.fusioncds.security.Caller;
 import org.hl7.fhir.r4.model.AuditEvent;
 

@@ -10,12 +10,12 @@ import java.util.HashMap;
 import java.util.Map;
 import org.fusioncds.assemble.AssemblyInput;
 import org.fusioncds.assemble.InputAssembler;
-import org.fusioncds.assemble.ModelInputs;
-import org.fusioncds.assemble.Tensor;
+import org.fusioncds.flow.ModelInputs;
+import org.fusioncds.flow.Tensor;
 import org.fusioncds.inference.InferenceSettings;
 import org.fusioncds.inference.LoadedModel.GraphSession;
-import org.fusioncds.inference.ModelCard;
 import org.fusioncds.inference.ModelRegistry;
+import org.fusioncds.model.ModelCard;
 
 /**
  * The model without the service: the card's {@link InputAssembler} and the fused graph's own ONNX

@@ -13,8 +13,12 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.report.ResultKey;
+import org.fusioncds.flow.EvaluationJob;
+import org.fusioncds.flow.HookRequest;
+import org.fusioncds.flow.Keyed;
+import org.fusioncds.flow.ResultKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,15 +38,31 @@ class DeadLettersTest {
             "patient-with-a-name",
             null,
             Map.of());
-    PatientCase c = new PatientCase(request, Instant.now());
-    c.key = ResultKey.of("cap-fusion", "0.1.0", List.of("Patient/p/_history/1"));
+    ResultKey key = ResultKey.of("cap-fusion", "0.1.0", List.of("Patient/p/_history/1"));
+    EvaluationJob job =
+        EvaluationJob.ofHook(
+            request, "cap-fusion", "0.1.0", "http://fhir.invalid/fhir", Instant.now());
+    Keyed failedStage =
+        new Keyed() {
+          @Override
+          public EvaluationJob job() {
+            return job;
+          }
+
+          @Override
+          public ResultKey key() {
+            return key;
+          }
+        };
     Exchange failed;
     try (DefaultCamelContext camel = new DefaultCamelContext()) {
       failed = new DefaultExchange(camel);
-      failed.getMessage().setBody(c);
+      failed.getMessage().setBody(failedStage);
       failed.setProperty(
           Exchange.EXCEPTION_CAUGHT,
-          new FcdsException(6002, "the FHIR server cannot be reached — transaction"));
+          new FcdsException(
+              ErrorCode.REPORT_FHIR_UNREACHABLE,
+              "the FHIR server cannot be reached — transaction"));
 
       new DeadLetters(tmp).record(failed);
     }
@@ -51,7 +71,9 @@ class DeadLettersTest {
     assertEquals(1, lines.size());
     JsonNode line = new ObjectMapper().readTree(lines.get(0));
     assertEquals("hook-123", line.path("hookInstance").asText());
-    assertEquals(c.key.value(), line.path("resultKey").asText());
+    assertEquals(key.value(), line.path("resultKey").asText());
+    assertEquals("hook:patient-view", line.path("trigger").asText());
+    assertEquals("cap-fusion|0.1.0", line.path("model").asText());
     assertEquals("FCDS-6002", line.path("code").asText());
     assertFalse(lines.get(0).contains("patient-with-a-name"), "no patient id in dead letters");
   }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.inference.ModelCard.Calibration;
-import org.fusioncds.inference.ModelCard.IndicatorThresholds;
-import org.fusioncds.inference.ModelCard.Output;
+import org.fusioncds.model.ModelCard.Calibration;
+import org.fusioncds.model.ModelCard.IndicatorThresholds;
+import org.fusioncds.model.ModelCard.Output;
 import org.junit.jupiter.api.Test;
 
 class PostProcessorTest {

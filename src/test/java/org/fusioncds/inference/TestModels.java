@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.fusioncds.model.ModelCard;
+import org.fusioncds.model.ModelCards;
 
 /**
  * Tiny real ONNX graphs for tests, made by {@code src/test/python/make_test_models.py} (Debian

@@ -6,6 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import org.fusioncds.flow.ReportRequest;
+import org.fusioncds.flow.ResultKey;
 
 /** A realistic write-back request, as the service builds it after one cap-fusion run. */
 final class ReportRequests {

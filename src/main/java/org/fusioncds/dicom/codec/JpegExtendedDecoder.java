@@ -2,6 +2,7 @@ package org.fusioncds.dicom.codec;
 
 import java.util.Arrays;
 import org.fusioncds.dicom.DicomException;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * Decoder for sequential DCT-based, Huffman-coded JPEG (ITU-T T.81 processes 1, 2 and 4: baseline
@@ -32,49 +33,49 @@ import org.fusioncds.dicom.DicomException;
 public final class JpegExtendedDecoder {
 
   /** The input is not a JPEG codestream (no SOI at offset 0, or empty). */
-  static final int E_NOT_JPEG = 2250;
+  static final ErrorCode E_NOT_JPEG = ErrorCode.JPEG_NOT_JPEG;
 
   /** The codestream ends inside a marker segment or before the image is complete. */
-  static final int E_TRUNCATED = 2251;
+  static final ErrorCode E_TRUNCATED = ErrorCode.JPEG_TRUNCATED;
 
   /** A JPEG process other than sequential DCT with Huffman coding. */
-  static final int E_UNSUPPORTED_PROCESS = 2252;
+  static final ErrorCode E_UNSUPPORTED_PROCESS = ErrorCode.JPEG_UNSUPPORTED_PROCESS;
 
   /** Invalid or unsupported frame header (SOF) content. */
-  static final int E_BAD_FRAME = 2253;
+  static final ErrorCode E_BAD_FRAME = ErrorCode.JPEG_BAD_FRAME;
 
   /** The image is larger than this decoder will allocate. */
-  static final int E_TOO_LARGE = 2254;
+  static final ErrorCode E_TOO_LARGE = ErrorCode.JPEG_TOO_LARGE;
 
   /** A scan refers to a quantisation or Huffman table that was never defined. */
-  static final int E_MISSING_TABLE = 2255;
+  static final ErrorCode E_MISSING_TABLE = ErrorCode.JPEG_MISSING_TABLE;
 
   /** Invalid DQT segment. */
-  static final int E_BAD_DQT = 2256;
+  static final ErrorCode E_BAD_DQT = ErrorCode.JPEG_BAD_DQT;
 
   /** Invalid DHT segment. */
-  static final int E_BAD_DHT = 2257;
+  static final ErrorCode E_BAD_DHT = ErrorCode.JPEG_BAD_DHT;
 
   /** Invalid SOS segment. */
-  static final int E_BAD_SOS = 2258;
+  static final ErrorCode E_BAD_SOS = ErrorCode.JPEG_BAD_SOS;
 
   /** A bit sequence in the entropy-coded data that is not a code of the Huffman table. */
-  static final int E_BAD_CODE = 2259;
+  static final ErrorCode E_BAD_CODE = ErrorCode.JPEG_BAD_CODE;
 
   /** The entropy-coded data ends (end of stream or a marker) before all blocks are decoded. */
-  static final int E_ENTROPY_TRUNCATED = 2260;
+  static final ErrorCode E_ENTROPY_TRUNCATED = ErrorCode.JPEG_ENTROPY_TRUNCATED;
 
   /** Invalid coefficient coding: magnitude category out of range or run past coefficient 63. */
-  static final int E_BAD_COEFFICIENT = 2261;
+  static final ErrorCode E_BAD_COEFFICIENT = ErrorCode.JPEG_BAD_COEFFICIENT;
 
   /** Invalid DRI segment or a restart marker missing or out of sequence. */
-  static final int E_BAD_RESTART = 2262;
+  static final ErrorCode E_BAD_RESTART = ErrorCode.JPEG_BAD_RESTART;
 
   /** The codestream has no frame, no scan, or a component that no scan codes. */
-  static final int E_INCOMPLETE = 2263;
+  static final ErrorCode E_INCOMPLETE = ErrorCode.JPEG_INCOMPLETE;
 
   /** A marker where it is not allowed (second SOI or SOF, SOS before SOF, garbage for a marker). */
-  static final int E_UNEXPECTED_MARKER = 2264;
+  static final ErrorCode E_UNEXPECTED_MARKER = ErrorCode.JPEG_UNEXPECTED_MARKER;
 
   /** Refuse frames with more samples than this (width * height * components). */
   static final long MAX_SAMPLES = 1L << 28;

@@ -2,6 +2,7 @@ package org.fusioncds.dicom.codec;
 
 import java.util.Arrays;
 import org.fusioncds.dicom.DicomException;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * A JPEG-LS decoder (ITU-T T.87 | ISO/IEC 14495-1), lossless and near-lossless, for the DICOM
@@ -90,7 +91,7 @@ public final class JpegLsDecoder {
   /** Decodes one JPEG-LS codestream (SOI..EOI; bytes after EOI ignored). */
   public static JpegLsImage decode(byte[] codestream) {
     if (codestream == null) {
-      throw new DicomException(2200, "JPEG-LS codestream is null");
+      throw new DicomException(ErrorCode.JPEG_LS_NO_SOI, "JPEG-LS codestream is null");
     }
     return new JpegLsDecoder(codestream).run();
   }
@@ -100,7 +101,7 @@ public final class JpegLsDecoder {
   private JpegLsImage run() {
     if (end < 2 || u8(0) != 0xFF || u8(1) != 0xD8) {
       throw new DicomException(
-          2200,
+          ErrorCode.JPEG_LS_NO_SOI,
           "JPEG-LS codestream does not start with SOI 0xFFD8 at offset 0 (found "
               + (end < 2 ? end + " byte(s)" : String.format("0x%02X%02X", u8(0), u8(1)))
               + ")");
@@ -120,20 +121,20 @@ public final class JpegLsDecoder {
         case 0xFFE8 -> readApp8(markerOffset);
         case 0xFFD8 ->
             throw new DicomException(
-                2202,
+                ErrorCode.JPEG_LS_MARKER_MISPLACED,
                 "JPEG-LS marker SOI 0xFFD8 at offset " + markerOffset + " appears a second time");
         default -> {
           if ((marker >= 0xFFE0 && marker <= 0xFFEF) || marker == 0xFFFE) {
             pos = segmentEnd(marker, markerOffset); // APPn, COM: skipped
           } else if (marker >= 0xFFD0 && marker <= 0xFFD7) {
             throw new DicomException(
-                2202,
+                ErrorCode.JPEG_LS_MARKER_MISPLACED,
                 String.format(
                     "JPEG-LS restart marker 0x%04X at offset %d is outside a scan",
                     marker, markerOffset));
           } else {
             throw new DicomException(
-                2203,
+                ErrorCode.JPEG_LS_MARKER_UNSUPPORTED,
                 String.format(
                     "JPEG-LS marker 0x%04X at offset %d is not supported%s",
                     marker, markerOffset, describeUnsupported(marker)));
@@ -156,12 +157,13 @@ public final class JpegLsDecoder {
   private JpegLsImage finish(int markerOffset) {
     if (!frameSeen) {
       throw new DicomException(
-          2202, "JPEG-LS EOI at offset " + markerOffset + " comes before any frame header SOF55");
+          ErrorCode.JPEG_LS_MARKER_MISPLACED,
+          "JPEG-LS EOI at offset " + markerOffset + " comes before any frame header SOF55");
     }
     for (int c = 0; c < components; c++) {
       if (!componentDone[c]) {
         throw new DicomException(
-            2215,
+            ErrorCode.JPEG_LS_INCOMPLETE,
             "JPEG-LS EOI at offset "
                 + markerOffset
                 + " but component "
@@ -176,11 +178,12 @@ public final class JpegLsDecoder {
   private int readMarker() {
     if (pos >= end) {
       throw new DicomException(
-          2201, "JPEG-LS codestream ends at offset " + pos + " without EOI 0xFFD9");
+          ErrorCode.JPEG_LS_TRUNCATED,
+          "JPEG-LS codestream ends at offset " + pos + " without EOI 0xFFD9");
     }
     if (u8(pos) != 0xFF) {
       throw new DicomException(
-          2202,
+          ErrorCode.JPEG_LS_MARKER_MISPLACED,
           String.format(
               "JPEG-LS expected a marker at offset %d but found byte 0x%02X", pos, u8(pos)));
     }
@@ -189,7 +192,8 @@ public final class JpegLsDecoder {
     }
     if (pos + 1 >= end) {
       throw new DicomException(
-          2201, "JPEG-LS codestream ends at offset " + end + " inside a marker, without EOI");
+          ErrorCode.JPEG_LS_TRUNCATED,
+          "JPEG-LS codestream ends at offset " + end + " inside a marker, without EOI");
     }
     int marker = 0xFF00 | u8(pos + 1);
     pos += 2;
@@ -200,7 +204,7 @@ public final class JpegLsDecoder {
   private int segmentEnd(int marker, int markerOffset) {
     if (pos + 2 > end) {
       throw new DicomException(
-          2201,
+          ErrorCode.JPEG_LS_TRUNCATED,
           String.format(
               "JPEG-LS codestream ends at offset %d inside the length of marker 0x%04X at offset"
                   + " %d",
@@ -209,7 +213,7 @@ public final class JpegLsDecoder {
     int length = u16(pos);
     if (length < 2) {
       throw new DicomException(
-          2214,
+          ErrorCode.JPEG_LS_SEGMENT_LENGTH,
           String.format(
               "JPEG-LS segment 0x%04X at offset %d has invalid length %d",
               marker, markerOffset, length));
@@ -217,7 +221,7 @@ public final class JpegLsDecoder {
     int segEnd = pos + length;
     if (segEnd > end) {
       throw new DicomException(
-          2201,
+          ErrorCode.JPEG_LS_TRUNCATED,
           String.format(
               "JPEG-LS segment 0x%04X at offset %d of length %d runs past the end of the"
                   + " codestream at offset %d",
@@ -230,12 +234,13 @@ public final class JpegLsDecoder {
   private void readFrameHeader(int markerOffset) {
     if (frameSeen) {
       throw new DicomException(
-          2202, "JPEG-LS frame header SOF55 at offset " + markerOffset + " appears a second time");
+          ErrorCode.JPEG_LS_MARKER_MISPLACED,
+          "JPEG-LS frame header SOF55 at offset " + markerOffset + " appears a second time");
     }
     int segEnd = segmentEnd(0xFFF7, markerOffset);
     if (segEnd - pos < 6) {
       throw new DicomException(
-          2214,
+          ErrorCode.JPEG_LS_SEGMENT_LENGTH,
           "JPEG-LS frame header SOF55 at offset "
               + markerOffset
               + " has length "
@@ -248,7 +253,7 @@ public final class JpegLsDecoder {
     int nf = u8(pos + 5);
     if (p < 2 || p > 16) {
       throw new DicomException(
-          2204,
+          ErrorCode.JPEG_LS_PRECISION,
           "JPEG-LS bits per sample "
               + p
               + " at offset "
@@ -259,18 +264,19 @@ public final class JpegLsDecoder {
     }
     if (y == 0) {
       throw new DicomException(
-          2205,
+          ErrorCode.JPEG_LS_DIMENSION,
           "JPEG-LS frame height 0 at offset "
               + (pos + 1)
               + " is not supported (height defined by DNL)");
     }
     if (x == 0) {
       throw new DicomException(
-          2205, "JPEG-LS frame width 0 at offset " + (pos + 3) + " is not supported");
+          ErrorCode.JPEG_LS_DIMENSION,
+          "JPEG-LS frame width 0 at offset " + (pos + 3) + " is not supported");
     }
     if (nf != 1 && nf != 3) {
       throw new DicomException(
-          2207,
+          ErrorCode.JPEG_LS_COMPONENTS,
           "JPEG-LS frame has "
               + nf
               + " components at offset "
@@ -279,7 +285,7 @@ public final class JpegLsDecoder {
     }
     if (segEnd - pos != 6 + 3 * nf) {
       throw new DicomException(
-          2214,
+          ErrorCode.JPEG_LS_SEGMENT_LENGTH,
           "JPEG-LS frame header SOF55 at offset "
               + markerOffset
               + " has length "
@@ -293,7 +299,7 @@ public final class JpegLsDecoder {
     long total = (long) x * y * nf;
     if (total > MAX_SAMPLES) {
       throw new DicomException(
-          2206,
+          ErrorCode.JPEG_LS_IMAGE_TOO_LARGE,
           "JPEG-LS image "
               + x
               + "x"
@@ -315,13 +321,14 @@ public final class JpegLsDecoder {
       for (int d = 0; d < c; d++) {
         if (ids[d] == ids[c]) {
           throw new DicomException(
-              2207, "JPEG-LS component id " + ids[c] + " at offset " + at + " appears twice");
+              ErrorCode.JPEG_LS_COMPONENTS,
+              "JPEG-LS component id " + ids[c] + " at offset " + at + " appears twice");
         }
       }
       int hv = u8(at + 1);
       if (hv != 0x11) {
         throw new DicomException(
-            2207,
+            ErrorCode.JPEG_LS_COMPONENTS,
             String.format(
                 "JPEG-LS component %d has sampling factors 0x%02X at offset %d; only 1x1 is"
                     + " supported",
@@ -343,14 +350,15 @@ public final class JpegLsDecoder {
     int segEnd = segmentEnd(0xFFF8, markerOffset);
     if (segEnd - pos < 1) {
       throw new DicomException(
-          2214, "JPEG-LS preset parameters LSE at offset " + markerOffset + " are empty");
+          ErrorCode.JPEG_LS_SEGMENT_LENGTH,
+          "JPEG-LS preset parameters LSE at offset " + markerOffset + " are empty");
     }
     int id = u8(pos);
     switch (id) {
       case 1 -> {
         if (segEnd - pos != 11) {
           throw new DicomException(
-              2214,
+              ErrorCode.JPEG_LS_SEGMENT_LENGTH,
               "JPEG-LS preset coding parameters LSE at offset "
                   + markerOffset
                   + " have length "
@@ -365,7 +373,7 @@ public final class JpegLsDecoder {
       }
       case 2, 3 ->
           throw new DicomException(
-              2210,
+              ErrorCode.JPEG_LS_MAPPING_TABLE,
               "JPEG-LS mapping table (LSE type "
                   + id
                   + ") at offset "
@@ -373,7 +381,7 @@ public final class JpegLsDecoder {
                   + " is not supported");
       default ->
           throw new DicomException(
-              2210,
+              ErrorCode.JPEG_LS_MAPPING_TABLE,
               "JPEG-LS preset parameters of type "
                   + id
                   + " (LSE at offset "
@@ -388,7 +396,7 @@ public final class JpegLsDecoder {
     int n = segEnd - pos;
     if (n < 1 || n > 4) {
       throw new DicomException(
-          2214,
+          ErrorCode.JPEG_LS_SEGMENT_LENGTH,
           "JPEG-LS restart interval DRI at offset "
               + markerOffset
               + " has length "
@@ -412,7 +420,7 @@ public final class JpegLsDecoder {
         && u8(pos + 3) == 'x'
         && u8(pos + 4) != 0) {
       throw new DicomException(
-          2211,
+          ErrorCode.JPEG_LS_COLOUR_TRANSFORM,
           "JPEG-LS colour transform "
               + u8(pos + 4)
               + " (APP8 \"mrfx\" at offset "
@@ -425,16 +433,19 @@ public final class JpegLsDecoder {
   private void readScan(int markerOffset) {
     if (!frameSeen) {
       throw new DicomException(
-          2202, "JPEG-LS scan SOS at offset " + markerOffset + " comes before the frame header");
+          ErrorCode.JPEG_LS_MARKER_MISPLACED,
+          "JPEG-LS scan SOS at offset " + markerOffset + " comes before the frame header");
     }
     int segEnd = segmentEnd(0xFFDA, markerOffset);
     if (segEnd - pos < 1) {
-      throw new DicomException(2214, "JPEG-LS scan header at offset " + markerOffset + " is empty");
+      throw new DicomException(
+          ErrorCode.JPEG_LS_SEGMENT_LENGTH,
+          "JPEG-LS scan header at offset " + markerOffset + " is empty");
     }
     int ns = u8(pos);
     if (ns < 1 || ns > components) {
       throw new DicomException(
-          2208,
+          ErrorCode.JPEG_LS_SCAN_HEADER,
           "JPEG-LS scan at offset "
               + markerOffset
               + " has "
@@ -444,7 +455,7 @@ public final class JpegLsDecoder {
     }
     if (segEnd - pos != 4 + 2 * ns) {
       throw new DicomException(
-          2214,
+          ErrorCode.JPEG_LS_SEGMENT_LENGTH,
           "JPEG-LS scan header at offset "
               + markerOffset
               + " has length "
@@ -462,21 +473,24 @@ public final class JpegLsDecoder {
       }
       if (c == components) {
         throw new DicomException(
-            2208, "JPEG-LS scan component id " + id + " at offset " + at + " is not in the frame");
+            ErrorCode.JPEG_LS_SCAN_HEADER,
+            "JPEG-LS scan component id " + id + " at offset " + at + " is not in the frame");
       }
       if (componentDone[c]) {
         throw new DicomException(
-            2208, "JPEG-LS component " + id + " at offset " + at + " is in a second scan");
+            ErrorCode.JPEG_LS_SCAN_HEADER,
+            "JPEG-LS component " + id + " at offset " + at + " is in a second scan");
       }
       for (int d = 0; d < s; d++) {
         if (index[d] == c) {
           throw new DicomException(
-              2208, "JPEG-LS component " + id + " at offset " + at + " twice in one scan");
+              ErrorCode.JPEG_LS_SCAN_HEADER,
+              "JPEG-LS component " + id + " at offset " + at + " twice in one scan");
         }
       }
       if (u8(at + 1) != 0) {
         throw new DicomException(
-            2210,
+            ErrorCode.JPEG_LS_MAPPING_TABLE,
             "JPEG-LS mapping table "
                 + u8(at + 1)
                 + " for component "
@@ -493,11 +507,12 @@ public final class JpegLsDecoder {
     int pt = u8(at + 2);
     if (ilv > 2) {
       throw new DicomException(
-          2208, "JPEG-LS interleave mode " + ilv + " at offset " + (at + 1) + " is not 0, 1 or 2");
+          ErrorCode.JPEG_LS_SCAN_HEADER,
+          "JPEG-LS interleave mode " + ilv + " at offset " + (at + 1) + " is not 0, 1 or 2");
     }
     if (ilv == 0 && ns > 1) {
       throw new DicomException(
-          2208,
+          ErrorCode.JPEG_LS_SCAN_HEADER,
           "JPEG-LS scan at offset "
               + markerOffset
               + " has "
@@ -506,7 +521,8 @@ public final class JpegLsDecoder {
     }
     if (pt != 0) {
       throw new DicomException(
-          2216, "JPEG-LS point transform " + pt + " at offset " + (at + 2) + " is not supported");
+          ErrorCode.JPEG_LS_POINT_TRANSFORM,
+          "JPEG-LS point transform " + pt + " at offset " + (at + 2) + " is not supported");
     }
     setUpScan(nearValue, at, markerOffset);
     pos = segEnd;
@@ -526,7 +542,7 @@ public final class JpegLsDecoder {
     maxval = presetMaxval != 0 ? presetMaxval : defaultMaxval;
     if (maxval > defaultMaxval) {
       throw new DicomException(
-          2209,
+          ErrorCode.JPEG_LS_PRESET,
           "JPEG-LS preset MAXVAL "
               + maxval
               + " exceeds 2^"
@@ -539,7 +555,7 @@ public final class JpegLsDecoder {
     }
     if (nearValue > Math.min(255, maxval / 2)) {
       throw new DicomException(
-          2208,
+          ErrorCode.JPEG_LS_SCAN_HEADER,
           "JPEG-LS NEAR "
               + nearValue
               + " at offset "
@@ -570,7 +586,7 @@ public final class JpegLsDecoder {
     }
     if (t1 < near + 1 || t1 > maxval || t2 < t1 || t2 > maxval || t3 < t2 || t3 > maxval) {
       throw new DicomException(
-          2209,
+          ErrorCode.JPEG_LS_PRESET,
           "JPEG-LS thresholds T1="
               + t1
               + " T2="
@@ -588,7 +604,7 @@ public final class JpegLsDecoder {
     reset = presetReset != 0 ? presetReset : 64;
     if (reset < 3 || reset > Math.max(255, maxval)) {
       throw new DicomException(
-          2209,
+          ErrorCode.JPEG_LS_PRESET,
           "JPEG-LS RESET "
               + reset
               + " is outside 3.."
@@ -1046,7 +1062,7 @@ public final class JpegLsDecoder {
   private void checkNotPastEnd(int line) {
     if (pastEnd()) {
       throw new DicomException(
-          2201,
+          ErrorCode.JPEG_LS_TRUNCATED,
           "JPEG-LS scan data ends at offset "
               + pos
               + " before line "
@@ -1060,7 +1076,7 @@ public final class JpegLsDecoder {
   private DicomException corrupt(String what) {
     if (pastEnd()) {
       return new DicomException(
-          2201,
+          ErrorCode.JPEG_LS_TRUNCATED,
           "JPEG-LS scan data ends at offset "
               + pos
               + " before the image is complete ("
@@ -1068,7 +1084,8 @@ public final class JpegLsDecoder {
               + ")");
     }
     return new DicomException(
-        2212, "JPEG-LS scan data is corrupt near offset " + pos + ": " + what);
+        ErrorCode.JPEG_LS_SCAN_CORRUPT,
+        "JPEG-LS scan data is corrupt near offset " + pos + ": " + what);
   }
 
   /** The offset of the next marker at or after from (fill bytes before it included). */
@@ -1079,7 +1096,8 @@ public final class JpegLsDecoder {
     }
     if (p + 1 >= end) {
       throw new DicomException(
-          2201, "JPEG-LS codestream ends at offset " + end + " after scan data, without EOI");
+          ErrorCode.JPEG_LS_TRUNCATED,
+          "JPEG-LS codestream ends at offset " + end + " after scan data, without EOI");
     }
     return p;
   }
@@ -1094,7 +1112,7 @@ public final class JpegLsDecoder {
     int expected = 0xFFD0 + (restarts & 7);
     if (marker != expected) {
       throw new DicomException(
-          2213,
+          ErrorCode.JPEG_LS_RESTART,
           String.format(
               "JPEG-LS expected restart marker 0x%04X before line %d but found 0x%04X at offset"
                   + " %d",

@@ -1,6 +1,7 @@
 package org.fusioncds.dicom.pixel;
 
 import org.fusioncds.dicom.DicomException;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * Colour model conversion as an explicit step after decoding: YBR_FULL (native or RLE; JPEG
@@ -21,7 +22,7 @@ public final class ColorConversion {
     }
     if (!"YBR_FULL".equals(f.photometric()) || f.samplesPerPixel() != 3) {
       throw new DicomException(
-          2155,
+          ErrorCode.COLOR_CONVERSION_UNSUPPORTED,
           "conversion to RGB needs a 3-sample YBR_FULL or RGB frame — "
               + f.photometric()
               + " with "

@@ -10,6 +10,7 @@ import org.fusioncds.dicom.Dataset;
 import org.fusioncds.dicom.DicomException;
 import org.fusioncds.dicom.Fragments;
 import org.fusioncds.dicom.Tag;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * Finds the bytes of one frame in encapsulated pixel data (PS3.5 A.4): through the Extended Offset
@@ -23,7 +24,8 @@ final class EncapsulatedFrames {
   static byte[] frame(Dataset ds, Fragments f, int index, int frames) {
     List<BulkData> fragments = f.fragments();
     if (fragments.isEmpty()) {
-      throw new DicomException(2104, "encapsulated pixel data has no fragments");
+      throw new DicomException(
+          ErrorCode.FRAGMENTS_MISSING, "encapsulated pixel data has no fragments");
     }
     byte[] eot = ds.getBytes(Tag.ExtendedOffsetTable);
     if (eot != null && eot.length >= 8 * frames) {
@@ -65,7 +67,8 @@ final class EncapsulatedFrames {
   private static byte[] byOffsets(List<BulkData> fragments, long[] offsets, int index) {
     if (index >= offsets.length) {
       throw new DicomException(
-          2105, "frame " + index + " is beyond the offset table of " + offsets.length + " entries");
+          ErrorCode.OFFSET_TABLE_INVALID,
+          "frame " + index + " is beyond the offset table of " + offsets.length + " entries");
     }
     long start = offsets[index];
     long end = index + 1 < offsets.length ? offsets[index + 1] : Long.MAX_VALUE;
@@ -79,7 +82,8 @@ final class EncapsulatedFrames {
     }
     if (mine.isEmpty()) {
       throw new DicomException(
-          2105, "offset table entry " + start + " of frame " + index + " matches no fragment");
+          ErrorCode.OFFSET_TABLE_INVALID,
+          "offset table entry " + start + " of frame " + index + " matches no fragment");
     }
     return join(mine);
   }
@@ -89,7 +93,8 @@ final class EncapsulatedFrames {
       List<BulkData> fragments, long[] offsets, long[] lengths, int index) {
     if (index >= offsets.length) {
       throw new DicomException(
-          2105, "frame " + index + " is beyond the extended offset table of " + offsets.length);
+          ErrorCode.OFFSET_TABLE_INVALID,
+          "frame " + index + " is beyond the extended offset table of " + offsets.length);
     }
     long start = offsets[index];
     long base = fragments.get(0).offset() - 8;
@@ -102,7 +107,7 @@ final class EncapsulatedFrames {
     }
     if (out.size() < lengths[index]) {
       throw new DicomException(
-          2105,
+          ErrorCode.OFFSET_TABLE_INVALID,
           "frame "
               + index
               + " declares "
@@ -129,7 +134,7 @@ final class EncapsulatedFrames {
     }
     if (mine.isEmpty()) {
       throw new DicomException(
-          2105,
+          ErrorCode.OFFSET_TABLE_INVALID,
           "frame "
               + index
               + " not found: "

@@ -4,6 +4,7 @@ import org.fusioncds.dicom.Dataset;
 import org.fusioncds.dicom.DicomException;
 import org.fusioncds.dicom.DicomLimits;
 import org.fusioncds.dicom.Tag;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * The Image Pixel module attributes (PS3.3 C.7.6.3) that say how to read the pixel data, checked
@@ -53,7 +54,7 @@ public record ImageDescription(
     int v = ds.getInt(tag, -1);
     if (v <= 0) {
       throw new DicomException(
-          2101,
+          ErrorCode.IMAGE_ATTRIBUTE_MISSING,
           "image attribute " + name + " " + Tag.toString(tag) + " missing or not positive — " + v);
     }
     return v;
@@ -61,28 +62,34 @@ public record ImageDescription(
 
   private void check(DicomLimits limits) {
     if (samplesPerPixel != 1 && samplesPerPixel != 3) {
-      throw new DicomException(2102, "SamplesPerPixel must be 1 or 3 — " + samplesPerPixel);
+      throw new DicomException(
+          ErrorCode.IMAGE_ATTRIBUTES_INVALID,
+          "SamplesPerPixel must be 1 or 3 — " + samplesPerPixel);
     }
     if (bitsAllocated != 1 && bitsAllocated != 8 && bitsAllocated != 16 && bitsAllocated != 32) {
-      throw new DicomException(2102, "BitsAllocated must be 1, 8, 16 or 32 — " + bitsAllocated);
+      throw new DicomException(
+          ErrorCode.IMAGE_ATTRIBUTES_INVALID,
+          "BitsAllocated must be 1, 8, 16 or 32 — " + bitsAllocated);
     }
     if (bitsStored < 1
         || bitsStored > bitsAllocated
         || highBit < bitsStored - 1
         || highBit >= bitsAllocated) {
       throw new DicomException(
-          2102,
+          ErrorCode.IMAGE_ATTRIBUTES_INVALID,
           String.format(
               "inconsistent BitsStored %d / HighBit %d for BitsAllocated %d",
               bitsStored, highBit, bitsAllocated));
     }
     if (pixelRepresentation != 0 && pixelRepresentation != 1) {
-      throw new DicomException(2102, "PixelRepresentation must be 0 or 1 — " + pixelRepresentation);
+      throw new DicomException(
+          ErrorCode.IMAGE_ATTRIBUTES_INVALID,
+          "PixelRepresentation must be 0 or 1 — " + pixelRepresentation);
     }
     long pixels = (long) rows * columns;
     if (pixels > limits.maxFramePixels()) {
       throw new DicomException(
-          2103,
+          ErrorCode.FRAME_TOO_LARGE,
           String.format(
               "frame of %d x %d pixels exceeds the limit of %d pixels",
               rows, columns, limits.maxFramePixels()));
@@ -90,7 +97,7 @@ public record ImageDescription(
     long decodedBytes = pixels * samplesPerPixel * 4L;
     if (decodedBytes > limits.maxFrameBytes()) {
       throw new DicomException(
-          2103,
+          ErrorCode.FRAME_TOO_LARGE,
           String.format(
               "frame of %d x %d x %d samples needs %d bytes decoded, over the limit of %d",
               rows, columns, samplesPerPixel, decodedBytes, limits.maxFrameBytes()));

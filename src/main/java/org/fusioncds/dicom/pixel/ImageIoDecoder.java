@@ -12,6 +12,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.spi.IIORegistry;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.fusioncds.dicom.DicomException;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * JPEG lossless (process 14) through TwelveMonkeys' reader and JPEG 2000 through jai-imageio's,
@@ -39,14 +40,16 @@ final class ImageIoDecoder {
   static int[] decodeJpeg2000(byte[] codestream, ImageDescription d) {
     if (!endsWithEoc(codestream)) {
       throw new DicomException(
-          2122, "JPEG 2000 codestream of " + codestream.length + " bytes does not end with EOC");
+          ErrorCode.JPEG2000_TRUNCATED,
+          "JPEG 2000 codestream of " + codestream.length + " bytes does not end with EOC");
     }
     J2KImageReader reader = new J2KImageReader(new J2KImageReaderSpi());
     try {
       return read(reader, codestream, d, "JPEG 2000");
     } catch (ThreadDeath e) {
       // jai-imageio 1.4.0 signals a truncated codestream by throwing ThreadDeath
-      throw new DicomException(2122, "JPEG 2000 codestream is truncated or corrupt", e);
+      throw new DicomException(
+          ErrorCode.JPEG2000_TRUNCATED, "JPEG 2000 codestream is truncated or corrupt", e);
     } finally {
       reader.dispose();
     }
@@ -60,7 +63,8 @@ final class ImageIoDecoder {
         return r;
       }
     }
-    throw new DicomException(9101, "TwelveMonkeys JPEG reader is not registered with ImageIO");
+    throw new DicomException(
+        ErrorCode.JPEG_READER_MISSING, "TwelveMonkeys JPEG reader is not registered with ImageIO");
   }
 
   private static int[] read(
@@ -74,7 +78,7 @@ final class ImageIoDecoder {
       throw e;
     } catch (Exception | LinkageError | AssertionError e) {
       throw new DicomException(
-          2120,
+          ErrorCode.CODESTREAM_UNDECODABLE,
           what
               + " codestream cannot be decoded — "
               + e.getClass().getSimpleName()

@@ -3,6 +3,7 @@ package org.fusioncds.dicom.pixel;
 import org.fusioncds.dicom.Dataset;
 import org.fusioncds.dicom.DicomException;
 import org.fusioncds.dicom.Tag;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * The modality LUT as a linear rescale (PS3.3 C.11.1): {@code value = stored × slope + intercept},
@@ -22,7 +23,8 @@ public record ModalityLut(double slope, double intercept, String type) {
   public ModalityLut {
     if (!Double.isFinite(slope) || !Double.isFinite(intercept) || slope == 0) {
       throw new DicomException(
-          2140, "Rescale Slope / Intercept unusable — slope " + slope + ", intercept " + intercept);
+          ErrorCode.RESCALE_UNUSABLE,
+          "Rescale Slope / Intercept unusable — slope " + slope + ", intercept " + intercept);
     }
   }
 
@@ -30,7 +32,7 @@ public record ModalityLut(double slope, double intercept, String type) {
   public static ModalityLut of(Dataset ds) {
     if (ds.contains(MODALITY_LUT_SEQUENCE) && !ds.contains(Tag.RescaleSlope)) {
       throw new DicomException(
-          2141,
+          ErrorCode.MODALITY_LUT_UNSUPPORTED,
           "Modality LUT Sequence (0028,3000) is not supported, only a linear rescale — "
               + ds.getSequence(MODALITY_LUT_SEQUENCE).size()
               + " item(s)");
@@ -70,7 +72,7 @@ public record ModalityLut(double slope, double intercept, String type) {
   public void apply(Frame f, float[] out, int offset) {
     if (f.samplesPerPixel() != 1) {
       throw new DicomException(
-          2142,
+          ErrorCode.MODALITY_LUT_MULTI_SAMPLE,
           "the modality LUT applies to single-sample images, this frame is "
               + f.photometric()
               + " with "

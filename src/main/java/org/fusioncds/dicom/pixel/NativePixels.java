@@ -3,6 +3,7 @@ package org.fusioncds.dicom.pixel;
 import org.fusioncds.dicom.BulkData;
 import org.fusioncds.dicom.DicomException;
 import org.fusioncds.dicom.Element;
+import org.fusioncds.error.ErrorCode;
 
 /** Native (uncompressed) pixel data, PS3.5 section 8.1 and 8.2 (little endian once read). */
 final class NativePixels {
@@ -19,7 +20,7 @@ final class NativePixels {
     long available = px.value() instanceof BulkData b ? b.length() : ((byte[]) px.value()).length;
     if (from + len > available) {
       throw new DicomException(
-          2108,
+          ErrorCode.PIXEL_DATA_SHORT,
           String.format(
               "pixel data has %d bytes, frame %d needs bytes %d to %d",
               available, index, from, from + len));

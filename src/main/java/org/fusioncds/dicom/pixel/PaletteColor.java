@@ -5,6 +5,7 @@ import org.fusioncds.dicom.DicomException;
 import org.fusioncds.dicom.Element;
 import org.fusioncds.dicom.Tag;
 import org.fusioncds.dicom.VR;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * PALETTE COLOR to RGB (PS3.3 C.7.6.3.1.5 and C.7.9): each stored value indexes the Red, Green and
@@ -36,7 +37,8 @@ public final class PaletteColor {
     String photometric = ds.getString(Tag.PhotometricInterpretation);
     if (!"PALETTE COLOR".equals(photometric)) {
       throw new DicomException(
-          2150, "palette lookup needs PhotometricInterpretation PALETTE COLOR — " + photometric);
+          ErrorCode.PALETTE_NOT_APPLICABLE,
+          "palette lookup needs PhotometricInterpretation PALETTE COLOR — " + photometric);
     }
     boolean signed = ds.getInt(Tag.PixelRepresentation, 0) == 1;
     int[] descriptors = new int[9];
@@ -57,7 +59,7 @@ public final class PaletteColor {
       long[] d = ds.getLongs(descTags[c]);
       if (d.length != 3) {
         throw new DicomException(
-            2151,
+            ErrorCode.PALETTE_DESCRIPTOR_INVALID,
             names[c]
                 + " Palette Color Lookup Table Descriptor "
                 + Tag.toString(descTags[c])
@@ -77,7 +79,7 @@ public final class PaletteColor {
       int bits = (int) d[2];
       if (bits != 8 && bits != 16) {
         throw new DicomException(
-            2151,
+            ErrorCode.PALETTE_DESCRIPTOR_INVALID,
             names[c]
                 + " Palette Color Lookup Table Descriptor gives "
                 + bits
@@ -89,7 +91,7 @@ public final class PaletteColor {
       descriptors[3 * c + 2] = bits;
       if (ds.contains(SEGMENTED_RED + c) && !ds.contains(dataTags[c])) {
         throw new DicomException(
-            2154,
+            ErrorCode.PALETTE_SEGMENTED,
             "segmented palette tables are not supported — "
                 + names[c]
                 + " Segmented Palette Color Lookup Table Data "
@@ -98,7 +100,7 @@ public final class PaletteColor {
       byte[] data = ds.getBytes(dataTags[c]);
       if (data == null || data.length == 0) {
         throw new DicomException(
-            2152,
+            ErrorCode.PALETTE_DATA_MISSING,
             names[c]
                 + " Palette Color Lookup Table Data "
                 + Tag.toString(dataTags[c])
@@ -111,7 +113,7 @@ public final class PaletteColor {
           || descriptors[3 * c + 1] != descriptors[1]
           || descriptors[3 * c + 2] != descriptors[2]) {
         throw new DicomException(
-            2153,
+            ErrorCode.PALETTE_INCONSISTENT,
             String.format(
                 "palette descriptors differ: Red %d\\%d\\%d, %s %d\\%d\\%d",
                 descriptors[0],
@@ -144,7 +146,7 @@ public final class PaletteColor {
 
   private static DicomException inconsistent(String name, int length, int count, int bits) {
     return new DicomException(
-        2153,
+        ErrorCode.PALETTE_INCONSISTENT,
         String.format(
             "%s Palette Color Lookup Table Data has %d bytes, the descriptor says %d entries of %d"
                 + " bits — %d",
@@ -175,7 +177,8 @@ public final class PaletteColor {
   public Frame apply(Frame f) {
     if (f.samplesPerPixel() != 1) {
       throw new DicomException(
-          2150, "palette lookup needs one sample per pixel — " + f.samplesPerPixel());
+          ErrorCode.PALETTE_NOT_APPLICABLE,
+          "palette lookup needs one sample per pixel — " + f.samplesPerPixel());
     }
     int[] s = f.samples();
     int n = f.rows() * f.columns();

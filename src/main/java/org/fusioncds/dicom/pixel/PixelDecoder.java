@@ -14,6 +14,7 @@ import org.fusioncds.dicom.codec.JpegExtendedDecoder;
 import org.fusioncds.dicom.codec.JpegExtendedImage;
 import org.fusioncds.dicom.codec.JpegLsDecoder;
 import org.fusioncds.dicom.codec.JpegLsImage;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * Decodes one frame of Pixel Data (7FE0,0010) to stored values, whatever the transfer syntax:
@@ -34,11 +35,13 @@ public final class PixelDecoder {
     ImageDescription d = ImageDescription.of(ds, limits);
     if (index < 0 || index >= d.frames()) {
       throw new DicomException(
-          2106, "frame " + index + " requested, the image has " + d.frames() + " (0-based)");
+          ErrorCode.FRAME_INDEX_OUT_OF_RANGE,
+          "frame " + index + " requested, the image has " + d.frames() + " (0-based)");
     }
     Element px = ds.get(Tag.PixelData);
     if (px == null || px.value() == null) {
-      throw new DicomException(2100, "no Pixel Data (7FE0,0010) in the data set");
+      throw new DicomException(
+          ErrorCode.PIXEL_DATA_MISSING, "no Pixel Data (7FE0,0010) in the data set");
     }
     TransferSyntax ts = TransferSyntax.find(transferSyntaxUid);
     if (px.value() instanceof Fragments f) {
@@ -46,7 +49,7 @@ public final class PixelDecoder {
     }
     if (ts != null && ts.encapsulated()) {
       throw new DicomException(
-          2107,
+          ErrorCode.NATIVE_FOR_ENCAPSULATED,
           "transfer syntax " + transferSyntaxUid + " needs encapsulated pixel data, found native");
     }
     return NativePixels.decode(px, d, index);
@@ -60,11 +63,13 @@ public final class PixelDecoder {
     ImageDescription d = ImageDescription.of(ds, DicomLimits.DEFAULT);
     if (index < 0 || index >= d.frames()) {
       throw new DicomException(
-          2106, "frame " + index + " requested, the image has " + d.frames() + " (0-based)");
+          ErrorCode.FRAME_INDEX_OUT_OF_RANGE,
+          "frame " + index + " requested, the image has " + d.frames() + " (0-based)");
     }
     Element px = ds.get(Tag.PixelData);
     if (px == null || !(px.value() instanceof Fragments f)) {
-      throw new DicomException(2100, "no encapsulated Pixel Data (7FE0,0010) in the data set");
+      throw new DicomException(
+          ErrorCode.PIXEL_DATA_MISSING, "no encapsulated Pixel Data (7FE0,0010) in the data set");
     }
     return EncapsulatedFrames.frame(ds, f, index, d.frames());
   }
@@ -140,7 +145,7 @@ public final class PixelDecoder {
       String codec, int width, int height, int components, ImageDescription d) {
     if (width != d.columns() || height != d.rows() || components != d.samplesPerPixel()) {
       throw new DicomException(
-          2121,
+          ErrorCode.CODESTREAM_MISMATCH,
           String.format(
               "%s codestream is %dx%d with %d components, the data set says %dx%d with %d",
               codec, width, height, components, d.columns(), d.rows(), d.samplesPerPixel()));
@@ -155,7 +160,7 @@ public final class PixelDecoder {
   /** The coded error for a syntax this decoder lacks; DICOMweb callers then ask for transcoding. */
   public static DicomException unsupported(String uid) {
     return new DicomException(
-        2130,
+        ErrorCode.TRANSFER_SYNTAX_NOT_DECODED,
         "transfer syntax not decoded here — "
             + uid
             + " (request the frame transcoded, e.g. to 1.2.840.10008.1.2.1)");
@@ -169,7 +174,8 @@ public final class PixelDecoder {
     byte[] all = (byte[]) px.value();
     if (from + len > all.length) {
       throw new DicomException(
-          2108, "pixel data has " + all.length + " bytes, the frame needs up to " + (from + len));
+          ErrorCode.PIXEL_DATA_SHORT,
+          "pixel data has " + all.length + " bytes, the frame needs up to " + (from + len));
     }
     return java.util.Arrays.copyOfRange(all, (int) from, (int) (from + len));
   }

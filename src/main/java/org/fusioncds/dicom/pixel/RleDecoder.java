@@ -1,6 +1,7 @@
 package org.fusioncds.dicom.pixel;
 
 import org.fusioncds.dicom.DicomException;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * RLE Lossless (PS3.5 Annex G): a 64-byte header of segment offsets, then one PackBits segment per
@@ -14,13 +15,15 @@ final class RleDecoder {
   static int[] decode(byte[] data, ImageDescription d) {
     int bytesPerSample = d.bitsAllocated() / 8;
     if (data.length < 64) {
-      throw new DicomException(2110, "RLE frame shorter than its 64-byte header — " + data.length);
+      throw new DicomException(
+          ErrorCode.RLE_HEADER_SHORT, "RLE frame shorter than its 64-byte header — " + data.length);
     }
     int segments = u32(data, 0);
     int expected = bytesPerSample * d.samplesPerPixel();
     if (segments != expected) {
       throw new DicomException(
-          2111, "RLE header declares " + segments + " segments, the image needs " + expected);
+          ErrorCode.RLE_SEGMENT_COUNT,
+          "RLE header declares " + segments + " segments, the image needs " + expected);
     }
     int pixels = d.rows() * d.columns();
     int[] out = new int[pixels * d.samplesPerPixel()];
@@ -30,7 +33,8 @@ final class RleDecoder {
       int end = s + 1 < segments ? u32(data, 8 + 4 * s) : data.length;
       if (start < 64 || end > data.length || start > end) {
         throw new DicomException(
-            2112, "RLE segment " + s + " offsets " + start + ".." + end + " outside the frame");
+            ErrorCode.RLE_SEGMENT_OUTSIDE,
+            "RLE segment " + s + " offsets " + start + ".." + end + " outside the frame");
       }
       unpack(data, start, end, plane, s);
       int sample = s / bytesPerSample;
@@ -62,7 +66,8 @@ final class RleDecoder {
     }
     if (o < out.length) {
       throw new DicomException(
-          2113, "RLE segment " + segment + " decodes to " + o + " of " + out.length + " bytes");
+          ErrorCode.RLE_SEGMENT_LENGTH,
+          "RLE segment " + segment + " decodes to " + o + " of " + out.length + " bytes");
     }
   }
 

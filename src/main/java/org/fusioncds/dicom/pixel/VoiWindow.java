@@ -4,6 +4,7 @@ import java.util.Optional;
 import org.fusioncds.dicom.Dataset;
 import org.fusioncds.dicom.DicomException;
 import org.fusioncds.dicom.Tag;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * VOI windowing (PS3.3 C.11.2.1.2): modality values to presentation values in [0, 1], by Window
@@ -29,11 +30,12 @@ public record VoiWindow(double center, double width, Function function) {
     }
     if (!Double.isFinite(center) || !Double.isFinite(width)) {
       throw new DicomException(
-          2143, "window center / width not finite — " + center + " / " + width);
+          ErrorCode.VOI_WINDOW_INVALID,
+          "window center / width not finite — " + center + " / " + width);
     }
     if (function == Function.LINEAR ? width < 1 : width <= 0) {
       throw new DicomException(
-          2143,
+          ErrorCode.VOI_WINDOW_INVALID,
           "window width must be "
               + (function == Function.LINEAR ? ">= 1" : "> 0")
               + " for "
@@ -65,7 +67,7 @@ public record VoiWindow(double center, double width, Function function) {
     }
     if (centers.length != widths.length) {
       throw new DicomException(
-          2144,
+          ErrorCode.VOI_WINDOW_COUNT,
           "Window Center and Window Width have different value counts — "
               + centers.length
               + " / "
@@ -73,7 +75,8 @@ public record VoiWindow(double center, double width, Function function) {
     }
     if (index < 0 || index >= centers.length) {
       throw new DicomException(
-          2144, "window " + index + " requested, the data set has " + centers.length);
+          ErrorCode.VOI_WINDOW_COUNT,
+          "window " + index + " requested, the data set has " + centers.length);
     }
     return Optional.of(new VoiWindow(centers[index], widths[index], function(ds)));
   }
@@ -95,7 +98,8 @@ public record VoiWindow(double center, double width, Function function) {
     try {
       return Function.valueOf(f.trim());
     } catch (IllegalArgumentException e) {
-      throw new DicomException(2145, "unknown VOI LUT Function (0028,1056) — '" + f + "'");
+      throw new DicomException(
+          ErrorCode.VOI_FUNCTION_UNKNOWN, "unknown VOI LUT Function (0028,1056) — '" + f + "'");
     }
   }
 

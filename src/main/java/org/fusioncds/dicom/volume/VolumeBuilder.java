@@ -16,6 +16,7 @@ import org.fusioncds.dicom.pixel.Frame;
 import org.fusioncds.dicom.pixel.FunctionalGroups;
 import org.fusioncds.dicom.pixel.ModalityLut;
 import org.fusioncds.dicom.pixel.PixelDecoder;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * Builds a {@link Volume} from the slices of one series (PS3.3 C.7.6.2): slices are sorted by the
@@ -48,7 +49,8 @@ public final class VolumeBuilder {
    */
   public static Volume fromFiles(List<Path> files, VolumeOptions options) {
     if (files.isEmpty()) {
-      throw new DicomException(2400, "no slices to build a volume from — 0 files");
+      throw new DicomException(
+          ErrorCode.VOLUME_NO_SLICES, "no slices to build a volume from — 0 files");
     }
     if (files.size() == 1) {
       try (DicomFile f = DicomReader.read(files.get(0), options.limits())) {
@@ -66,7 +68,7 @@ public final class VolumeBuilder {
       int frames = ds.getInt(Tag.NumberOfFrames, 1);
       if (frames > 1) {
         throw new DicomException(
-            2409,
+            ErrorCode.VOLUME_SAMPLES,
             "a multi-frame instance among several files is not supported — "
                 + frames
                 + " frames in "
@@ -81,7 +83,8 @@ public final class VolumeBuilder {
                 try (DicomFile f = DicomReader.read(p, options.limits())) {
                   if (!Objects.equals(uid, f.dataset().getString(Tag.SOPInstanceUID))) {
                     throw new DicomException(
-                        2408, "file changed while the volume was built — " + p.getFileName());
+                        ErrorCode.VOLUME_MIXED_SERIES,
+                        "file changed while the volume was built — " + p.getFileName());
                   }
                   return PixelDecoder.decode(
                       f.dataset(), f.transferSyntaxUid(), 0, options.limits());
@@ -114,7 +117,8 @@ public final class VolumeBuilder {
   /** From slices already read (any order); pixels are decoded through each source's supplier. */
   public static Volume fromSlices(List<SliceSource> sources, VolumeOptions options) {
     if (sources.isEmpty()) {
-      throw new DicomException(2400, "no slices to build a volume from — 0 slices");
+      throw new DicomException(
+          ErrorCode.VOLUME_NO_SLICES, "no slices to build a volume from — 0 slices");
     }
     List<Slice> slices = new ArrayList<>(sources.size());
     for (SliceSource s : sources) {
@@ -143,7 +147,7 @@ public final class VolumeBuilder {
     long voxels = (long) width * height * depth;
     if (voxels * 4 > options.maxVolumeBytes() || voxels > Integer.MAX_VALUE - 8) {
       throw new DicomException(
-          2406,
+          ErrorCode.VOLUME_TOO_LARGE,
           String.format(
               "volume of %d x %d x %d voxels needs %d bytes, over the limit of %d",
               width, height, depth, voxels * 4, options.maxVolumeBytes()));
@@ -158,7 +162,7 @@ public final class VolumeBuilder {
       Frame f = s.source.pixels().get();
       if (f.rows() != height || f.columns() != width || f.samplesPerPixel() != 1) {
         throw new DicomException(
-            2409,
+            ErrorCode.VOLUME_SAMPLES,
             String.format(
                 "decoded frame of slice %s is %dx%d with %d samples, expected %dx%d with 1",
                 s.describe(), f.columns(), f.rows(), f.samplesPerPixel(), width, height));
@@ -189,7 +193,7 @@ public final class VolumeBuilder {
   private static void checkSameSeries(Slice ref, Slice s) {
     if (ref.seriesUid != null && s.seriesUid != null && !ref.seriesUid.equals(s.seriesUid)) {
       throw new DicomException(
-          2408,
+          ErrorCode.VOLUME_MIXED_SERIES,
           "slices of different series — Series Instance UID "
               + s.seriesUid
               + " of "
@@ -201,7 +205,7 @@ public final class VolumeBuilder {
         && s.frameOfReferenceUid != null
         && !ref.frameOfReferenceUid.equals(s.frameOfReferenceUid)) {
       throw new DicomException(
-          2408,
+          ErrorCode.VOLUME_MIXED_SERIES,
           "slices in different frames of reference — Frame of Reference UID "
               + s.frameOfReferenceUid
               + " of "
@@ -212,7 +216,7 @@ public final class VolumeBuilder {
     for (int i = 0; i < 6; i++) {
       if (Math.abs(ref.orientation[i] - s.orientation[i]) > COSINE_TOLERANCE) {
         throw new DicomException(
-            2402,
+            ErrorCode.VOLUME_MIXED_ORIENTATION,
             "mixed orientations — Image Orientation (Patient) "
                 + fmt(s.orientation)
                 + " of "
@@ -223,7 +227,7 @@ public final class VolumeBuilder {
     }
     if (ref.rows != s.rows || ref.columns != s.columns) {
       throw new DicomException(
-          2403,
+          ErrorCode.VOLUME_SLICE_SIZE,
           String.format(
               "slices of different sizes — %d rows x %d columns in %s, expected %d x %d",
               s.rows, s.columns, s.describe(), ref.rows, ref.columns));
@@ -231,7 +235,7 @@ public final class VolumeBuilder {
     for (int i = 0; i < 2; i++) {
       if (Math.abs(ref.pixelSpacing[i] - s.pixelSpacing[i]) > 1e-4 * ref.pixelSpacing[i]) {
         throw new DicomException(
-            2407,
+            ErrorCode.VOLUME_PIXEL_SPACING,
             "different Pixel Spacing — "
                 + fmt(s.pixelSpacing)
                 + " in "
@@ -247,7 +251,7 @@ public final class VolumeBuilder {
     double lc = Math.sqrt(dot(col, col));
     if (Math.abs(lr - 1) > 1e-3 || Math.abs(lc - 1) > 1e-3 || Math.abs(dot(row, col)) > 1e-3) {
       throw new DicomException(
-          2411,
+          ErrorCode.VOLUME_ORIENTATION_INVALID,
           "Image Orientation (Patient) is not two orthogonal unit vectors — "
               + fmt(ref.orientation));
     }
@@ -267,7 +271,7 @@ public final class VolumeBuilder {
             && prev.source.frameIndex() == s.source.frameIndex()) {
           warnings.add(
               new VolumeWarning(
-                  2404,
+                  ErrorCode.VOLUME_DUPLICATE_SLICE,
                   "the same instance was given twice, used once — "
                       + s.describe()
                       + " at "
@@ -275,7 +279,7 @@ public final class VolumeBuilder {
           continue;
         }
         throw new DicomException(
-            2404,
+            ErrorCode.VOLUME_DUPLICATE_SLICE,
             "two different slices at the same position "
                 + mm(s.along)
                 + " along the normal — "
@@ -306,9 +310,9 @@ public final class VolumeBuilder {
           "slice positions are not on one line along the normal (gantry tilt or shear) — "
               + summarize(off);
       if (o.strict()) {
-        throw new DicomException(2412, msg);
+        throw new DicomException(ErrorCode.VOLUME_SLICES_OBLIQUE, msg);
       }
-      warnings.add(new VolumeWarning(2412, msg));
+      warnings.add(new VolumeWarning(ErrorCode.VOLUME_SLICES_OBLIQUE, msg));
     }
   }
 
@@ -319,7 +323,7 @@ public final class VolumeBuilder {
       double v = s.spacingBetweenSlices > 0 ? s.spacingBetweenSlices : s.sliceThickness;
       if (!(v > 0)) {
         throw new DicomException(
-            2410,
+            ErrorCode.VOLUME_SINGLE_SLICE_THICKNESS,
             "single slice without Spacing Between Slices (0018,0088) or Slice Thickness"
                 + " (0018,0050) — "
                 + s.describe());
@@ -359,9 +363,9 @@ public final class VolumeBuilder {
               gaps.size(),
               summarize(gaps));
       if (o.strict()) {
-        throw new DicomException(2405, msg);
+        throw new DicomException(ErrorCode.VOLUME_SPACING_IRREGULAR, msg);
       }
-      warnings.add(new VolumeWarning(2405, msg));
+      warnings.add(new VolumeWarning(ErrorCode.VOLUME_SPACING_IRREGULAR, msg));
     }
     return median;
   }
@@ -399,24 +403,45 @@ public final class VolumeBuilder {
       this.columns = ds.getInt(Tag.Columns, -1);
       if (rows <= 0 || columns <= 0) {
         throw new DicomException(
-            2403, "Rows / Columns missing — " + rows + " / " + columns + " in " + describe());
+            ErrorCode.VOLUME_SLICE_SIZE,
+            "Rows / Columns missing — " + rows + " / " + columns + " in " + describe());
       }
       if (ds.getInt(Tag.SamplesPerPixel, 1) != 1) {
         throw new DicomException(
-            2409,
+            ErrorCode.VOLUME_SAMPLES,
             "a volume needs single-sample images — SamplesPerPixel "
                 + ds.getInt(Tag.SamplesPerPixel, 1)
                 + " in "
                 + describe());
       }
       this.position =
-          values(ds, frame, Tag.PlanePositionSequence, Tag.ImagePositionPatient, 3, 2401);
+          values(
+              ds,
+              frame,
+              Tag.PlanePositionSequence,
+              Tag.ImagePositionPatient,
+              3,
+              ErrorCode.VOLUME_GEOMETRY_MISSING);
       this.orientation =
-          values(ds, frame, Tag.PlaneOrientationSequence, Tag.ImageOrientationPatient, 6, 2401);
-      this.pixelSpacing = values(ds, frame, Tag.PixelMeasuresSequence, Tag.PixelSpacing, 2, 2407);
+          values(
+              ds,
+              frame,
+              Tag.PlaneOrientationSequence,
+              Tag.ImageOrientationPatient,
+              6,
+              ErrorCode.VOLUME_GEOMETRY_MISSING);
+      this.pixelSpacing =
+          values(
+              ds,
+              frame,
+              Tag.PixelMeasuresSequence,
+              Tag.PixelSpacing,
+              2,
+              ErrorCode.VOLUME_PIXEL_SPACING);
       if (!(pixelSpacing[0] > 0) || !(pixelSpacing[1] > 0)) {
         throw new DicomException(
-            2407, "Pixel Spacing not positive — " + fmt(pixelSpacing) + " in " + describe());
+            ErrorCode.VOLUME_PIXEL_SPACING,
+            "Pixel Spacing not positive — " + fmt(pixelSpacing) + " in " + describe());
       }
       Dataset measures = FunctionalGroups.find(ds, frame, Tag.PixelMeasuresSequence).orElse(null);
       this.sliceThickness = number(measures, ds, Tag.SliceThickness);
@@ -435,7 +460,7 @@ public final class VolumeBuilder {
           : uid;
     }
 
-    private double[] values(Dataset ds, int frame, int macro, int tag, int count, int code) {
+    private double[] values(Dataset ds, int frame, int macro, int tag, int count, ErrorCode code) {
       double[] v =
           FunctionalGroups.find(ds, frame, macro)
               .filter(item -> item.contains(tag))

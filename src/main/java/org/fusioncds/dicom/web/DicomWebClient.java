@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.fusioncds.dicom.DicomException;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * A DICOMweb client (DICOM PS3.18 2024): QIDO-RS search (§10.6), WADO-RS retrieval of metadata
@@ -133,7 +134,7 @@ public final class DicomWebClient implements AutoCloseable {
     Duration maxBackoff = Objects.requireNonNull(settings.maxBackoff(), "maxBackoff");
     if (settings.maxRetries() < 0 || backoff.isNegative() || maxBackoff.isNegative()) {
       throw new DicomException(
-          2300,
+          ErrorCode.DICOMWEB_ARGUMENT_INVALID,
           "retries and backoff must not be negative, got "
               + settings.maxRetries()
               + ", "
@@ -312,7 +313,7 @@ public final class DicomWebClient implements AutoCloseable {
     }
     if (body == null || !body.isObject()) {
       throw new DicomException(
-          2307,
+          ErrorCode.STOW_REFUSED,
           "STOW-RS POST "
               + fullPath(path)
               + " answered HTTP status "
@@ -347,7 +348,7 @@ public final class DicomWebClient implements AutoCloseable {
           JsonNode node = readJsonBody(response, body, path);
           if (!node.isArray()) {
             throw new DicomException(
-                2306,
+                ErrorCode.DICOMWEB_JSON_INVALID,
                 "GET "
                     + fullPath(path)
                     + " answered a JSON "
@@ -365,7 +366,7 @@ public final class DicomWebClient implements AutoCloseable {
     MediaType type = MediaType.parse(contentType(response.headers()));
     if (!type.is(DICOM_JSON) && !type.is("application/json")) {
       throw new DicomException(
-          2305,
+          ErrorCode.DICOMWEB_CONTENT_TYPE,
           response.request().method()
               + " "
               + fullPath(path)
@@ -378,12 +379,13 @@ public final class DicomWebClient implements AutoCloseable {
       JsonNode node = json.readTree(body);
       if (node == null || node.isMissingNode()) {
         throw new DicomException(
-            2306, response.request().method() + " " + fullPath(path) + " answered an empty body");
+            ErrorCode.DICOMWEB_JSON_INVALID,
+            response.request().method() + " " + fullPath(path) + " answered an empty body");
       }
       return node;
     } catch (JsonProcessingException e) {
       throw new DicomException(
-          2306,
+          ErrorCode.DICOMWEB_JSON_INVALID,
           response.request().method()
               + " "
               + fullPath(path)
@@ -415,7 +417,7 @@ public final class DicomWebClient implements AutoCloseable {
           }
           if (used == null) {
             throw new DicomException(
-                2305,
+                ErrorCode.DICOMWEB_CONTENT_TYPE,
                 "GET "
                     + fullPath(path)
                     + " answered frame part "
@@ -434,7 +436,8 @@ public final class DicomWebClient implements AutoCloseable {
 
   private DicomException partCountMismatch(String path, int asked, int got) {
     return new DicomException(
-        2310, "GET " + fullPath(path) + " asked for " + asked + " frames, the answer has " + got);
+        ErrorCode.DICOMWEB_PART_COUNT,
+        "GET " + fullPath(path) + " asked for " + asked + " frames, the answer has " + got);
   }
 
   private List<Path> retrieveDicom(
@@ -446,7 +449,8 @@ public final class DicomWebClient implements AutoCloseable {
     try {
       Files.createDirectories(folder);
     } catch (IOException e) {
-      throw new DicomException(2308, "cannot create the folder " + folder, e);
+      throw new DicomException(
+          ErrorCode.DICOMWEB_LOCAL_FILE, "cannot create the folder " + folder, e);
     }
     boolean single = path.contains("/instances/");
     return exchange(
@@ -477,7 +481,7 @@ public final class DicomWebClient implements AutoCloseable {
             MediaType type = part.contentType();
             if (part.header("Content-Type") != null && !type.is("application/dicom")) {
               throw new DicomException(
-                  2305,
+                  ErrorCode.DICOMWEB_CONTENT_TYPE,
                   "GET "
                       + fullPath(path)
                       + " answered part "
@@ -506,7 +510,7 @@ public final class DicomWebClient implements AutoCloseable {
     String contentType = contentType(response.headers());
     if (!MediaType.parse(contentType).is("multipart/related")) {
       throw new DicomException(
-          2305,
+          ErrorCode.DICOMWEB_CONTENT_TYPE,
           "GET "
               + fullPath(path)
               + " answered Content-Type '"
@@ -543,7 +547,8 @@ public final class DicomWebClient implements AutoCloseable {
           });
     } catch (DicomWebRetry.Retryable e) {
       if (Thread.currentThread().isInterrupted()) {
-        throw new DicomException(2309, where + " was interrupted while waiting to retry", e);
+        throw new DicomException(
+            ErrorCode.DICOMWEB_INTERRUPTED, where + " was interrupted while waiting to retry", e);
       }
       throw lastFailure(e, attempts.get() - 1);
     }
@@ -557,7 +562,7 @@ public final class DicomWebClient implements AutoCloseable {
     if (e.ioCause() != null) {
       return ioError(e.where, e.ioCause(), attempt);
     }
-    return (RuntimeException) e.getCause(); // a body that broke off (2322)
+    return (RuntimeException) e.getCause(); // a body that broke off (MULTIPART_UNTERMINATED)
   }
 
   /** One attempt: a retryable status or connection failure is thrown as {@code Retryable}. */
@@ -580,7 +585,7 @@ public final class DicomWebClient implements AutoCloseable {
         return reader.read(response, in);
       }
     } catch (DicomException e) {
-      if (e.code() == 2322) {
+      if (e.errorCode() == ErrorCode.MULTIPART_UNTERMINATED) {
         throw DicomWebRetry.Retryable.broken(where, e);
       }
       throw e;
@@ -588,7 +593,7 @@ public final class DicomWebClient implements AutoCloseable {
       throw DicomWebRetry.Retryable.broken(where, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new DicomException(2309, where + " was interrupted", e);
+      throw new DicomException(ErrorCode.DICOMWEB_INTERRUPTED, where + " was interrupted", e);
     }
   }
 
@@ -620,25 +625,29 @@ public final class DicomWebClient implements AutoCloseable {
   private DicomException statusError(String where, int status, int attempt) {
     String tries = attempt == 0 ? "" : " after " + (attempt + 1) + " attempts";
     if (status == 404) {
-      return new DicomException(2302, where + " answered 404 Not Found");
+      return new DicomException(ErrorCode.DICOMWEB_NOT_FOUND, where + " answered 404 Not Found");
     }
-    return new DicomException(2301, where + " answered HTTP status " + status + tries);
+    return new DicomException(
+        ErrorCode.DICOMWEB_HTTP_ERROR, where + " answered HTTP status " + status + tries);
   }
 
   private DicomException ioError(String where, IOException e, int attempt) {
     String tries = " (" + (attempt + 1) + " attempts)";
     if (e instanceof StallGuardInputStream.StalledException) {
       return new DicomException(
-          2304,
+          ErrorCode.DICOMWEB_TIMEOUT,
           where + " stopped sending: no bytes within " + requestTimeout.toMillis() + " ms" + tries,
           e);
     }
     if (e instanceof HttpTimeoutException) {
       return new DicomException(
-          2304, where + " got no answer within " + requestTimeout.toMillis() + " ms" + tries, e);
+          ErrorCode.DICOMWEB_TIMEOUT,
+          where + " got no answer within " + requestTimeout.toMillis() + " ms" + tries,
+          e);
     }
     String what = e instanceof ConnectException ? "could not connect" : "connection failed";
-    return new DicomException(2303, where + " " + what + ": " + e + tries, e);
+    return new DicomException(
+        ErrorCode.DICOMWEB_CONNECTION_FAILED, where + " " + what + ": " + e + tries, e);
   }
 
   private static Duration retryAfter(HttpHeaders headers) {
@@ -669,7 +678,8 @@ public final class DicomWebClient implements AutoCloseable {
   static String uid(String uid) {
     if (uid == null || uid.length() > 64 || !UID.matcher(uid).matches()) {
       throw new DicomException(
-          2300, "not a DICOM UID: " + (uid == null ? "null" : "'" + uid + "'"));
+          ErrorCode.DICOMWEB_ARGUMENT_INVALID,
+          "not a DICOM UID: " + (uid == null ? "null" : "'" + uid + "'"));
     }
     return uid;
   }
@@ -682,12 +692,15 @@ public final class DicomWebClient implements AutoCloseable {
 
   static String frameList(int[] frameNumbers) {
     if (frameNumbers == null || frameNumbers.length == 0) {
-      throw new DicomException(2300, "retrieveFrames needs at least one frame number, got none");
+      throw new DicomException(
+          ErrorCode.DICOMWEB_ARGUMENT_INVALID,
+          "retrieveFrames needs at least one frame number, got none");
     }
     StringBuilder s = new StringBuilder();
     for (int n : frameNumbers) {
       if (n < 1) {
-        throw new DicomException(2300, "frame numbers are 1-based, got " + n);
+        throw new DicomException(
+            ErrorCode.DICOMWEB_ARGUMENT_INVALID, "frame numbers are 1-based, got " + n);
       }
       s.append(s.length() == 0 ? "" : ",").append(n);
     }
@@ -724,7 +737,8 @@ public final class DicomWebClient implements AutoCloseable {
         || baseUrl.getHost() == null
         || baseUrl.getRawQuery() != null) {
       throw new DicomException(
-          2300, "DICOMweb base URL must be http(s)://host[:port]/path, got " + baseUrl);
+          ErrorCode.DICOMWEB_ARGUMENT_INVALID,
+          "DICOMweb base URL must be http(s)://host[:port]/path, got " + baseUrl);
     }
     String s = baseUrl.toString();
     return URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
@@ -732,7 +746,8 @@ public final class DicomWebClient implements AutoCloseable {
 
   private static Duration positive(Duration d, String name) {
     if (d == null || d.isZero() || d.isNegative()) {
-      throw new DicomException(2300, name + " must be positive, got " + d);
+      throw new DicomException(
+          ErrorCode.DICOMWEB_ARGUMENT_INVALID, name + " must be positive, got " + d);
     }
     return d;
   }
@@ -753,7 +768,8 @@ public final class DicomWebClient implements AutoCloseable {
       return Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       Files.deleteIfExists(temp);
-      throw new DicomException(2308, "cannot move the retrieved file to " + target, e);
+      throw new DicomException(
+          ErrorCode.DICOMWEB_LOCAL_FILE, "cannot move the retrieved file to " + target, e);
     }
   }
 
@@ -761,7 +777,8 @@ public final class DicomWebClient implements AutoCloseable {
     try {
       out.write(buffer, 0, n);
     } catch (IOException e) {
-      throw new DicomException(2308, "cannot write the retrieved file " + file, e);
+      throw new DicomException(
+          ErrorCode.DICOMWEB_LOCAL_FILE, "cannot write the retrieved file " + file, e);
     }
   }
 }

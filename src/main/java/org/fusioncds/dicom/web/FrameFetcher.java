@@ -14,6 +14,7 @@ import org.fusioncds.dicom.DicomLimits;
 import org.fusioncds.dicom.DicomReader;
 import org.fusioncds.dicom.Tag;
 import org.fusioncds.dicom.pixel.PixelDecoder;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * Decoded frames over WADO-RS (PS3.18 8.7.3): asks for the frame as stored ({@code
@@ -26,7 +27,7 @@ import org.fusioncds.dicom.pixel.PixelDecoder;
 public final class FrameFetcher {
 
   /** {@link DicomWebClient}'s code for an HTTP error status other than 404. */
-  private static final int HTTP_ERROR = 2301;
+  private static final ErrorCode HTTP_ERROR = ErrorCode.DICOMWEB_HTTP_ERROR;
 
   private final DicomWebClient client;
   private final Predicate<String> decodeLocally;
@@ -56,7 +57,7 @@ public final class FrameFetcher {
     try {
       stored = only(client.retrieveFrames(study, series, instance, number, "*"));
     } catch (DicomException e) {
-      if (e.code() != HTTP_ERROR) {
+      if (e.errorCode() != HTTP_ERROR) {
         throw e;
       }
       return fromWholeInstance(study, series, instance, index);
@@ -78,12 +79,15 @@ public final class FrameFetcher {
     try {
       folder = Files.createTempDirectory("fcds-instance");
     } catch (IOException e) {
-      throw new DicomException(2308, "cannot create a temporary folder — " + e.getMessage(), e);
+      throw new DicomException(
+          ErrorCode.DICOMWEB_LOCAL_FILE, "cannot create a temporary folder — " + e.getMessage(), e);
     }
     try {
       List<Path> files = client.retrieveInstance(study, series, instance, "*", folder);
       if (files.size() != 1) {
-        throw new DicomException(2310, "expected 1 instance part, the server sent " + files.size());
+        throw new DicomException(
+            ErrorCode.DICOMWEB_PART_COUNT,
+            "expected 1 instance part, the server sent " + files.size());
       }
       try (DicomFile f = DicomReader.read(files.get(0), limits)) {
         return PixelDecoder.decode(f.dataset(), f.transferSyntaxUid(), index, limits);
@@ -103,7 +107,8 @@ public final class FrameFetcher {
 
   private static Frame only(List<Frame> frames) {
     if (frames.size() != 1) {
-      throw new DicomException(2310, "expected 1 frame part, the server sent " + frames.size());
+      throw new DicomException(
+          ErrorCode.DICOMWEB_PART_COUNT, "expected 1 frame part, the server sent " + frames.size());
     }
     return frames.get(0);
   }
@@ -111,7 +116,9 @@ public final class FrameFetcher {
   private static String required(Dataset ds, int tag, String name) {
     String v = ds.getString(tag);
     if (v == null) {
-      throw new DicomException(2311, "metadata lacks " + name + " " + Tag.toString(tag));
+      throw new DicomException(
+          ErrorCode.DICOMWEB_METADATA_UID_MISSING,
+          "metadata lacks " + name + " " + Tag.toString(tag));
     }
     return v;
   }

@@ -20,6 +20,7 @@ import org.apache.james.mime4j.stream.MimeParseEventException;
 import org.apache.james.mime4j.stream.MimeTokenStream;
 import org.apache.james.mime4j.stream.RecursionMode;
 import org.fusioncds.dicom.DicomException;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * A streaming parser of a {@code multipart/related} body (RFC 2046 §5.1, RFC 2387), as DICOMweb
@@ -101,12 +102,13 @@ public final class MultipartRelatedParser {
     MediaType type = MediaType.parse(contentType);
     if (!type.is("multipart/related")) {
       throw new DicomException(
-          2321, "expected a multipart/related body, the Content-Type is " + quote(contentType));
+          ErrorCode.MULTIPART_NOT_RELATED,
+          "expected a multipart/related body, the Content-Type is " + quote(contentType));
     }
     String boundary = type.parameter("boundary");
     if (boundary == null || boundary.isEmpty() || boundary.length() > 70) {
       throw new DicomException(
-          2320,
+          ErrorCode.MULTIPART_NO_BOUNDARY,
           "multipart/related Content-Type has no usable boundary parameter (1 to 70 characters): "
               + quote(contentType));
     }
@@ -138,7 +140,7 @@ public final class MultipartRelatedParser {
           case T_START_MULTIPART -> {
             if (headers != null) {
               throw new DicomException(
-                  2324,
+                  ErrorCode.MULTIPART_MALFORMED,
                   "multipart/related part "
                       + parts
                       + " is itself multipart, which is not supported");
@@ -198,7 +200,7 @@ public final class MultipartRelatedParser {
             : text.contains("Unexpected end of stream");
     if (premature) {
       return new DicomException(
-          2322,
+          ErrorCode.MULTIPART_UNTERMINATED,
           "multipart body ended before the closing boundary --"
               + boundary
               + "-- (after "
@@ -207,12 +209,14 @@ public final class MultipartRelatedParser {
           e);
     }
     return new DicomException(
-        2324, "multipart body is malformed at part " + parts + ": " + text, e);
+        ErrorCode.MULTIPART_MALFORMED,
+        "multipart body is malformed at part " + parts + ": " + text,
+        e);
   }
 
   private DicomException headerTooLarge(int parts, Throwable e) {
     return new DicomException(
-        2323,
+        ErrorCode.MULTIPART_HEADERS_TOO_LARGE,
         "multipart part "
             + parts
             + " has headers beyond the bound of "

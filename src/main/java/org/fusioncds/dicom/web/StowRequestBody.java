@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.fusioncds.dicom.DicomException;
+import org.fusioncds.error.ErrorCode;
 
 /**
  * The {@code multipart/related; type="application/dicom"} request body of a STOW-RS store (PS3.18
@@ -30,7 +31,9 @@ final class StowRequestBody {
 
   StowRequestBody(List<Path> files) {
     if (files.isEmpty()) {
-      throw new DicomException(2300, "STOW-RS store needs at least one file, got an empty list");
+      throw new DicomException(
+          ErrorCode.DICOMWEB_ARGUMENT_INVALID,
+          "STOW-RS store needs at least one file, got an empty list");
     }
     this.files = List.copyOf(files);
     this.boundary = "fcds-" + UUID.randomUUID();
@@ -97,11 +100,13 @@ final class StowRequestBody {
   private static long size(Path file) {
     try {
       if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-        throw new DicomException(2308, "STOW-RS store: not a readable file: " + file);
+        throw new DicomException(
+            ErrorCode.DICOMWEB_LOCAL_FILE, "STOW-RS store: not a readable file: " + file);
       }
       return Files.size(file);
     } catch (IOException e) {
-      throw new DicomException(2308, "STOW-RS store: cannot read the size of " + file, e);
+      throw new DicomException(
+          ErrorCode.DICOMWEB_LOCAL_FILE, "STOW-RS store: cannot read the size of " + file, e);
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.fusioncds.dicom.DicomException;
+import org.fusioncds.error.ErrorCode;
 
 /** Checks a STOW-RS Store Instances Response (PS3.18 §10.5.3, Table 10.5.3-1). */
 final class StowResponses {
@@ -32,7 +33,7 @@ final class StowResponses {
     }
     String more = failed.size() > LISTED ? " and " + (failed.size() - LISTED) + " more" : "";
     throw new DicomException(
-        2307,
+        ErrorCode.STOW_REFUSED,
         "STOW-RS POST "
             + path
             + " answered HTTP status "

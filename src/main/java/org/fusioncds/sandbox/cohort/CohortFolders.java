@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /** The layout of a cohort folder: {@code fhir/}, {@code dicom/<study>/}, {@code labels.csv}. */
@@ -18,15 +19,17 @@ final class CohortFolders {
   /** Creates {@code root} with its subfolders; it must be new or empty. */
   static CohortFolders create(Path root) {
     if (Files.exists(root) && !Files.isDirectory(root)) {
-      throw new FcdsException(8102, "output is not a folder — " + root);
+      throw new FcdsException(ErrorCode.COHORT_OUTPUT_FOLDER, "output is not a folder — " + root);
     }
     CohortGenerator.createDirectories(root);
     try (Stream<Path> entries = Files.list(root)) {
       if (entries.findAny().isPresent()) {
-        throw new FcdsException(8103, "output folder is not empty — " + root);
+        throw new FcdsException(
+            ErrorCode.COHORT_OUTPUT_NOT_EMPTY, "output folder is not empty — " + root);
       }
     } catch (IOException e) {
-      throw new FcdsException(8102, "cannot read output folder " + root + " — " + e, e);
+      throw new FcdsException(
+          ErrorCode.COHORT_OUTPUT_FOLDER, "cannot read output folder " + root + " — " + e, e);
     }
     CohortGenerator.createDirectories(root.resolve("fhir"));
     CohortGenerator.createDirectories(root.resolve("dicom"));
@@ -51,7 +54,7 @@ final class CohortFolders {
     try {
       Files.write(file, bytes);
     } catch (IOException e) {
-      throw new FcdsException(8104, "cannot write " + file + " — " + e, e);
+      throw new FcdsException(ErrorCode.COHORT_WRITE, "cannot write " + file + " — " + e, e);
     }
   }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.fusioncds.dicom.DicomWriter;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
@@ -52,7 +53,8 @@ public final class CohortGenerator {
   public static CohortSummary generate(int patients, long seed, Path out, VisitFrame frame) {
     if (patients < 1 || patients > MAX_PATIENTS) {
       throw new FcdsException(
-          8101, "number of patients must be 1 to " + MAX_PATIENTS + " — " + patients);
+          ErrorCode.COHORT_SIZE,
+          "number of patients must be 1 to " + MAX_PATIENTS + " — " + patients);
     }
     long start = System.nanoTime();
     CohortFolders folders = CohortFolders.create(out);
@@ -110,7 +112,8 @@ public final class CohortGenerator {
     try {
       Files.createDirectories(dir);
     } catch (IOException | RuntimeException e) {
-      throw new FcdsException(8102, "cannot create output folder " + dir + " — " + e, e);
+      throw new FcdsException(
+          ErrorCode.COHORT_OUTPUT_FOLDER, "cannot create output folder " + dir + " — " + e, e);
     }
   }
 }

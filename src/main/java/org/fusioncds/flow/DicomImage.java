@@ -1,4 +1,4 @@
-package org.fusioncds.assemble;
+package org.fusioncds.flow;
 
 import org.fusioncds.dicom.Dataset;
 import org.fusioncds.dicom.DicomFile;

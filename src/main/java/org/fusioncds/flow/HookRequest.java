@@ -1,4 +1,4 @@
-package org.fusioncds.cdshooks;
+package org.fusioncds.flow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package org.fusioncds.inference;
+package org.fusioncds.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.inference.TestModels;
 import org.junit.jupiter.api.Test;
 
 class ModelCardTest {

@@ -1,4 +1,4 @@
-package org.fusioncds.cdshooks;
+package org.fusioncds.flow;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;

@@ -1,7 +1,8 @@
-package org.fusioncds.inference;
+package org.fusioncds.flow;
 
 import java.util.List;
 import java.util.Map;
+import org.fusioncds.model.ModelCard;
 
 /**
  * What one run produced, labelled with the card's warning (shown on every output) and the exact

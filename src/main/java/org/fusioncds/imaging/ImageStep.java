@@ -1,4 +1,4 @@
-package org.fusioncds.dicom.web;
+package org.fusioncds.imaging;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
@@ -8,13 +8,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.fusioncds.assemble.DicomImage;
-import org.fusioncds.assemble.StudySelector;
 import org.fusioncds.audit.AuditTrail;
-import org.fusioncds.cdshooks.PatientCase;
 import org.fusioncds.dicom.Dataset;
 import org.fusioncds.dicom.DicomJson;
+import org.fusioncds.dicom.web.DicomWebClient;
+import org.fusioncds.dicom.web.FrameFetcher;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.flow.DicomImage;
+import org.fusioncds.flow.ImageInput;
+import org.fusioncds.flow.PatientContext;
+import org.fusioncds.model.StudySelector;
 import org.fusioncds.security.OutboundUrlPolicy;
 import org.hl7.fhir.r4.model.Endpoint;
 import org.hl7.fhir.r4.model.ImagingStudy;
@@ -60,25 +64,24 @@ public final class ImageStep implements AutoCloseable {
     this.guard = guard;
   }
 
-  public PatientCase fetch(PatientCase c) {
+  /** The image of the context's study, or why it is missing (the case goes on either way). */
+  public ImageInput fetch(PatientContext c) {
     try {
-      c.image = image(c);
+      return ImageInput.of(c, image(c));
     } catch (FcdsException e) {
-      c.imageProblem = e.getMessage();
-      LOG.warn(
-          "image of hookInstance {} not fetched: {}", c.request.hookInstance(), e.getMessage());
+      LOG.warn("image of job {} not fetched: {}", c.job().jobId(), e.getMessage());
+      return ImageInput.missing(c, e.getMessage());
     }
-    return c;
   }
 
-  private DicomImage image(PatientCase c) {
-    String studyUid = StudySelector.studyUid(c.study);
+  private DicomImage image(PatientContext c) {
+    String studyUid = StudySelector.studyUid(c.study());
     ImagingStudy.ImagingStudySeriesComponent series =
-        c.study.getSeries().stream().filter(selector::eligible).findFirst().orElseThrow();
+        c.study().getSeries().stream().filter(selector::eligible).findFirst().orElseThrow();
     String base = null;
     String instanceUid = null;
     try {
-      base = c.reads.audited(() -> base(c.fhir, c.study));
+      base = c.reads().audited(() -> base(c.fhir(), c.study()));
       DicomWebClient client = client(base);
       instanceUid =
           series.getInstance().isEmpty()
@@ -95,10 +98,12 @@ public final class ImageStep implements AutoCloseable {
 
   /** The retrieval's AuditEvent: a success, or the code it failed with. */
   private void audit(
-      PatientCase c, String base, String study, String series, String instance, String failure) {
+      PatientContext c, String base, String study, String series, String instance, String failure) {
     AuditTrail trail = guard.audit();
     trail.record(
-        trail.events().dicomRead(c.audit, base, study, series, instance, failure == null, failure));
+        trail
+            .events()
+            .dicomRead(c.audit(), base, study, series, instance, failure == null, failure));
   }
 
   private DicomImage retrieve(
@@ -109,7 +114,8 @@ public final class ImageStep implements AutoCloseable {
                 client.retrieveInstanceMetadata(studyUid, seriesUid, instanceUid)));
     if (metadata.size() != 1) {
       throw new FcdsException(
-          2312, "instance metadata has " + metadata.size() + " data sets — " + instanceUid);
+          ErrorCode.INSTANCE_METADATA_COUNT,
+          "instance metadata has " + metadata.size() + " data sets — " + instanceUid);
     }
     return new DicomImage(metadata.get(0), new FrameFetcher(client).fetch(metadata.get(0), 0));
   }
@@ -119,7 +125,10 @@ public final class ImageStep implements AutoCloseable {
         .findFirst()
         .map(n -> n.path("00080018").path("Value").path(0).asText())
         .orElseThrow(
-            () -> new FcdsException(2313, "series has no instances on the PACS — " + series));
+            () ->
+                new FcdsException(
+                    ErrorCode.SERIES_WITHOUT_INSTANCES,
+                    "series has no instances on the PACS — " + series));
   }
 
   /**
@@ -140,7 +149,8 @@ public final class ImageStep implements AutoCloseable {
     }
     if (defaultBase == null) {
       throw new FcdsException(
-          2314, "the study names no DICOMweb endpoint and dicomweb.base-url is not set");
+          ErrorCode.DICOMWEB_BASE_MISSING,
+          "the study names no DICOMweb endpoint and dicomweb.base-url is not set");
     }
     return defaultBase;
   }
@@ -150,10 +160,13 @@ public final class ImageStep implements AutoCloseable {
     try {
       return fhir.read().resource(Endpoint.class).withUrl(url).execute();
     } catch (FhirClientConnectionException e) {
-      throw new FcdsException(2315, "the study's Endpoint cannot be read — no answer for " + url);
+      throw new FcdsException(
+          ErrorCode.STUDY_ENDPOINT_UNREADABLE,
+          "the study's Endpoint cannot be read — no answer for " + url);
     } catch (BaseServerResponseException e) {
       throw new FcdsException(
-          2315, "the study's Endpoint cannot be read — HTTP " + e.getStatusCode() + " for " + url);
+          ErrorCode.STUDY_ENDPOINT_UNREADABLE,
+          "the study's Endpoint cannot be read — HTTP " + e.getStatusCode() + " for " + url);
     }
   }
 

@@ -1,4 +1,4 @@
-package org.fusioncds.audit;
+package org.fusioncds.flow;
 
 import org.fusioncds.security.Caller;
 

@@ -1,4 +1,4 @@
-package org.fusioncds.report;
+package org.fusioncds.flow;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,11 +1,10 @@
-package org.fusioncds.assemble;
+package org.fusioncds.model;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import org.fusioncds.inference.ModelCard;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.ImagingStudy;
@@ -59,7 +58,7 @@ public final class StudySelector {
   }
 
   /** Whether a DICOM modality is one the card accepts. */
-  boolean modalityAllowed(String modality) {
+  public boolean modalityAllowed(String modality) {
     return modality != null && rule.modalities().contains(modality);
   }
 

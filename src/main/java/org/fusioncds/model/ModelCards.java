@@ -1,4 +1,4 @@
-package org.fusioncds.inference;
+package org.fusioncds.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /** Reads and validates {@code model-card.yaml} files (YAML 1.1 via jackson-dataformat-yaml). */
@@ -30,7 +31,8 @@ public final class ModelCards {
     try {
       text = Files.readString(file);
     } catch (IOException e) {
-      throw new FcdsException(5001, "model card unreadable — " + file, e);
+      throw new FcdsException(
+          ErrorCode.MODEL_CARD_UNREADABLE, "model card unreadable — " + file, e);
     }
     return parse(text, file.toString());
   }
@@ -42,14 +44,15 @@ public final class ModelCards {
       card = YAML.readValue(yaml, ModelCard.class);
     } catch (JsonMappingException e) {
       throw new FcdsException(
-          5002,
+          ErrorCode.MODEL_CARD_FIELD_INVALID,
           "model card field invalid at " + path(e) + " — " + origin + ": " + e.getOriginalMessage(),
           e);
     } catch (JsonProcessingException e) {
-      throw new FcdsException(5001, "model card is not valid YAML — " + origin, e);
+      throw new FcdsException(
+          ErrorCode.MODEL_CARD_UNREADABLE, "model card is not valid YAML — " + origin, e);
     }
     if (card == null) {
-      throw new FcdsException(5001, "model card is empty — " + origin);
+      throw new FcdsException(ErrorCode.MODEL_CARD_UNREADABLE, "model card is empty — " + origin);
     }
     new ModelCardValidator(card, origin).validate();
     return card;

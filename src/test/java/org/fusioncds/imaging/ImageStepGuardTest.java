@@ -1,7 +1,8 @@
-package org.fusioncds.dicom.web;
+package org.fusioncds.imaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -12,19 +13,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.fusioncds.assemble.StudySelector;
-import org.fusioncds.audit.AuditContext;
 import org.fusioncds.audit.AuditSpool;
 import org.fusioncds.audit.AuditTrail;
 import org.fusioncds.audit.AuditingClientInterceptor;
-import org.fusioncds.cdshooks.HookRequest;
-import org.fusioncds.cdshooks.PatientCase;
-import org.fusioncds.inference.ModelCard;
+import org.fusioncds.dicom.web.DicomWebClient;
+import org.fusioncds.flow.AuditContext;
+import org.fusioncds.flow.EvaluationJob;
+import org.fusioncds.flow.HookRequest;
+import org.fusioncds.flow.ImageInput;
+import org.fusioncds.flow.PatientContext;
+import org.fusioncds.model.ModelCard;
+import org.fusioncds.model.StudySelector;
 import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.security.OutboundUrlPolicy;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ImagingStudy;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,31 +62,29 @@ class ImageStepGuardTest {
                 Duration.ofMillis(100),
                 Duration.ofSeconds(30)),
             new ImageStep.Guard(loopback, loopback, trail));
-    PatientCase c = caseFor(fhirBase, trail);
+    PatientContext c = caseFor(fhirBase, trail);
 
-    step.fetch(c);
+    ImageInput image = step.fetch(c);
 
-    assertNull(c.image);
-    assertTrue(c.imageProblem.startsWith("FCDS-2315"), c.imageProblem);
+    assertNull(image.image());
+    assertSame(c, image.context());
+    assertTrue(image.problem().startsWith("FCDS-2315"), image.problem());
     List<AuditEvent> events = spool.oldest(10).stream().map(AuditSpool.Entry::event).toList();
     assertEquals(2, events.size());
     assertEquals("no answer", events.get(0).getOutcomeDesc(), "the Endpoint read");
     assertEquals("FCDS-2315", events.get(1).getOutcomeDesc(), "the retrieval");
   }
 
-  private static PatientCase caseFor(String fhirBase, AuditTrail trail) {
+  private static PatientContext caseFor(String fhirBase, AuditTrail trail) {
     HookRequest request =
         new HookRequest(
             "imaging-fusion", "patient-view", "h-1", fhirBase, null, null, "p-1", null, Map.of());
-    PatientCase c = new PatientCase(request, Instant.now());
-    c.audit = new AuditContext("req-1", "h-1", null, null, "p-1", null);
-    c.reads = new AuditingClientInterceptor(trail, c.audit, fhirBase);
+    AuditContext audit = new AuditContext("req-1", "h-1", null, null, "p-1", null);
+    AuditingClientInterceptor reads = new AuditingClientInterceptor(trail, audit, fhirBase);
     FhirContext fhir = FhirContext.forR4Cached();
     fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     IGenericClient client = fhir.newRestfulGenericClient(fhirBase);
-    client.registerInterceptor(c.reads);
-    c.fhir = client;
-    c.fhirBase = fhirBase;
+    client.registerInterceptor(reads);
     ImagingStudy study = new ImagingStudy();
     study.addIdentifier().setSystem("urn:dicom:uid").setValue("urn:oid:1.2.3");
     study
@@ -89,7 +92,17 @@ class ImageStepGuardTest {
         .setUid("1.2.3.4")
         .setModality(new Coding("http://dicom.nema.org/resources/ontology/DCM", "CR", null));
     study.addEndpoint(new Reference("Endpoint/pacs-1"));
-    c.study = study;
-    return c;
+    Instant now = Instant.now();
+    return new PatientContext(
+        EvaluationJob.ofHook(request, "cap-fusion", "0.1.0", fhirBase, now),
+        request,
+        now,
+        audit,
+        fhirBase,
+        client,
+        reads::audited,
+        new Patient(),
+        List.of(study),
+        study);
   }
 }

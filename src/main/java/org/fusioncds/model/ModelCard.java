@@ -1,4 +1,4 @@
-package org.fusioncds.inference;
+package org.fusioncds.model;
 
 import java.util.List;
 import java.util.Map;
@@ -15,7 +15,8 @@ import java.util.Map;
  *   <li>{@code id, version, name, intendedUse, warning} — warning is shown on every output.
  *   <li>{@code finding}, {@code report}: codings (system, code, display) — FHIR R4 Coding.
  *   <li>{@code study}: eligible ImagingStudy: {@code modalities} (DICOM CID 29 codes), {@code
- *       bodySites} ({@code system|code}), {@code maxAgeHours} (age of the study at evaluation).
+ *       bodySites} ({@code system|code}), {@code maxAgeHours} (age of the study at evaluation),
+ *       {@code description} and {@code bodyPart} (the words of the not-evaluable cards).
  *   <li>{@code labWindow}: {@code hoursBefore}/{@code hoursAfter} the study start.
  *   <li>{@code inputs}: tensors (name, dtype {@code float32}, shape, kind {@code
  *       image|tabular|mask}).
@@ -59,7 +60,42 @@ public record ModelCard(
   public record Coding(String system, String code, String display) {}
 
   /** Which ImagingStudy is eligible. Body sites and codes are written {@code system|code}. */
-  public record Study(List<String> modalities, List<String> bodySites, Double maxAgeHours) {}
+  /**
+   * The eligible study, and how a clinician names it: {@code description} (e.g. {@code chest
+   * radiograph}) and {@code bodyPart} (e.g. {@code chest}) word the info cards of a patient who
+   * cannot be evaluated.
+   */
+  public record Study(
+      List<String> modalities,
+      List<String> bodySites,
+      Double maxAgeHours,
+      String description,
+      String bodyPart) {
+
+    public Study(List<String> modalities, List<String> bodySites, Double maxAgeHours) {
+      this(modalities, bodySites, maxAgeHours, null, null);
+    }
+
+    /** What the cards call the study; {@code imaging study} when the card does not say. */
+    public String name() {
+      return description == null || description.isBlank() ? "imaging study" : description;
+    }
+  }
+
+  /** The info card's summary when the patient has no eligible study. */
+  public String notEvaluableSummary() {
+    return "AI: no recent " + study().name() + " to analyse";
+  }
+
+  /** The info card's detail when the patient has no eligible study: the card's study section. */
+  public String notEvaluableDetail() {
+    Study s = study();
+    return "No imaging study of this patient matches the model's inputs ("
+        + String.join("/", s.modalities())
+        + (s.bodyPart() == null || s.bodyPart().isBlank() ? "" : ", " + s.bodyPart())
+        + (s.maxAgeHours() == null ? "" : ", within " + Math.round(s.maxAgeHours()) + " h")
+        + "). The model was not run.";
+  }
 
   /** Observations count when effective within [study − hoursBefore, study + hoursAfter]. */
   public record LabWindow(Double hoursBefore, Double hoursAfter) {}

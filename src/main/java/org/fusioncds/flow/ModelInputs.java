@@ -1,10 +1,11 @@
-package org.fusioncds.assemble;
+package org.fusioncds.flow;
 
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fusioncds.assemble.InputAssembler;
 
 /**
  * What {@link InputAssembler} built for one model and one patient: named float32 tensors (masks

@@ -1,12 +1,13 @@
-package org.fusioncds.inference;
+package org.fusioncds.model;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.inference.ModelCard.Feature;
-import org.fusioncds.inference.ModelCard.Graph;
-import org.fusioncds.inference.ModelCard.InputTensor;
+import org.fusioncds.model.ModelCard.Feature;
+import org.fusioncds.model.ModelCard.Graph;
+import org.fusioncds.model.ModelCard.InputTensor;
 
 /** Checks a parsed card: required fields (5002) and references between its parts (5003). */
 final class ModelCardValidator {
@@ -73,7 +74,10 @@ final class ModelCardValidator {
     require("image.fill", s.fill());
     List<Long> shape = c.input(s.tensor()).shape();
     if (shape.get(2) != s.rows().longValue() || shape.get(3) != s.columns().longValue()) {
-      fail(5003, "image.rows/columns", s.rows() + "x" + s.columns() + " but shape " + shape);
+      fail(
+          ErrorCode.MODEL_CARD_REFERENCE,
+          "image.rows/columns",
+          s.rows() + "x" + s.columns() + " but shape " + shape);
     }
   }
 
@@ -86,7 +90,10 @@ final class ModelCardValidator {
     tensor("tabular.maskTensor", c.tabular().maskTensor(), 2);
     long width = c.input(c.tabular().tensor()).shape().get(1);
     if (width != c.features().size()) {
-      fail(5003, "features", c.features().size() + " features but tabular shape width " + width);
+      fail(
+          ErrorCode.MODEL_CARD_REFERENCE,
+          "features",
+          c.features().size() + " features but tabular shape width " + width);
     }
     for (int i = 0; i < c.features().size(); i++) {
       feature("features[" + i + "]", c.features().get(i));
@@ -105,13 +112,16 @@ final class ModelCardValidator {
       }
       case "condition" -> {
         if (empty(f.codes()) && empty(f.codePrefixes())) {
-          fail(5002, at + ".codes", "a condition feature needs codes or codePrefixes");
+          fail(
+              ErrorCode.MODEL_CARD_FIELD_INVALID,
+              at + ".codes",
+              "a condition feature needs codes or codePrefixes");
         }
       }
       default -> demographic(at, f);
     }
     if (f.clip() != null && (f.clip().size() != 2 || f.clip().get(0) > f.clip().get(1))) {
-      fail(5002, at + ".clip", String.valueOf(f.clip()));
+      fail(ErrorCode.MODEL_CARD_FIELD_INVALID, at + ".clip", String.valueOf(f.clip()));
     }
   }
 
@@ -160,7 +170,7 @@ final class ModelCardValidator {
       require(at + ".inputs", e.getValue().inputs());
       for (String name : e.getValue().inputs()) {
         if (c.input(name) == null) {
-          fail(5003, at + ".inputs", "unknown tensor '" + name + "'");
+          fail(ErrorCode.MODEL_CARD_REFERENCE, at + ".inputs", "unknown tensor '" + name + "'");
         }
       }
     }
@@ -175,7 +185,7 @@ final class ModelCardValidator {
   private void graphName(String at, String name) {
     boolean late = ModelCard.LATE.equals(name) && c.fusion().lateWeights() != null;
     if (!late && !c.graphs().containsKey(name)) {
-      fail(5003, at, "unknown graph '" + name + "'");
+      fail(ErrorCode.MODEL_CARD_REFERENCE, at, "unknown graph '" + name + "'");
     }
   }
 
@@ -183,30 +193,33 @@ final class ModelCardValidator {
     require(at, name);
     InputTensor t = c.input(name);
     if (t == null) {
-      fail(5003, at, "unknown tensor '" + name + "'");
+      fail(ErrorCode.MODEL_CARD_REFERENCE, at, "unknown tensor '" + name + "'");
     }
     if (t.shape().size() != rank) {
-      fail(5003, at, "tensor '" + name + "' has shape " + t.shape() + ", expected rank " + rank);
+      fail(
+          ErrorCode.MODEL_CARD_REFERENCE,
+          at,
+          "tensor '" + name + "' has shape " + t.shape() + ", expected rank " + rank);
     }
   }
 
   private void require(String field, Object value) {
     if (value == null || (value instanceof String s && s.isBlank()) || empty(value)) {
-      fail(5002, field, "missing");
+      fail(ErrorCode.MODEL_CARD_FIELD_INVALID, field, "missing");
     }
   }
 
   private void positive(String field, Double value) {
     require(field, value);
     if (!(value > 0) || value.isInfinite()) {
-      fail(5002, field, "must be > 0, found " + value);
+      fail(ErrorCode.MODEL_CARD_FIELD_INVALID, field, "must be > 0, found " + value);
     }
   }
 
   private void oneOf(String field, String value, Set<String> allowed) {
     require(field, value);
     if (!allowed.contains(value)) {
-      fail(5002, field, "'" + value + "' is not one of " + allowed);
+      fail(ErrorCode.MODEL_CARD_FIELD_INVALID, field, "'" + value + "' is not one of " + allowed);
     }
   }
 
@@ -215,7 +228,7 @@ final class ModelCardValidator {
         || (v instanceof Map<?, ?> m && m.isEmpty());
   }
 
-  private void fail(int code, String field, String what) {
+  private void fail(ErrorCode code, String field, String what) {
     throw new FcdsException(
         code, "model card field " + field + " invalid — " + what + " in " + origin);
   }

@@ -1,0 +1,38 @@
+package org.fusioncds.flow;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import java.time.Instant;
+import java.util.List;
+import org.hl7.fhir.r4.model.ImagingStudy;
+import org.hl7.fhir.r4.model.Patient;
+
+/**
+ * The first stage after the request: whom and where to evaluate — the job, the FHIR server (checked
+ * against the allowlist) with its client and audited reads, the patient, their imaging studies and
+ * the study the model card chose. Immutable: the resources read are never modified after the read
+ * (the gather branches only read them); the client is thread-safe. Holds PHI: never logged.
+ *
+ * @param request the hook request (prefetch and the EHR's token stay in-process, never on a queue)
+ * @param study the eligible study, never null here (a patient without one is {@link NotEvaluable})
+ */
+public record PatientContext(
+    EvaluationJob job,
+    HookRequest request,
+    Instant evaluationTime,
+    AuditContext audit,
+    String fhirBase,
+    IGenericClient fhir,
+    AuditedReads reads,
+    Patient patient,
+    List<ImagingStudy> studies,
+    ImagingStudy study) {
+
+  public PatientContext {
+    studies = List.copyOf(studies);
+  }
+
+  @Override
+  public String toString() {
+    return "PatientContext[" + job + "]";
+  }
+}
