@@ -3,6 +3,7 @@ package org.fusioncds.audit;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import io.github.resilience4j.core.IntervalFunction;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,9 +19,12 @@ import org.slf4j.LoggerFactory;
  * the files only after the server answered with success. Resending a batch whose answer was lost
  * updates the same resources instead of creating new ones, so the trail gets every event exactly
  * once. A failure keeps the files, logs one line (FCDS-7073 with the status, nothing of the events)
- * and backs off exponentially from {@code interval} up to {@value #MAX_BACKOFF_S} s. Every failure
- * is retried, refusals (4xx) included: an event is never dropped, so an event the server keeps
- * refusing holds back the ones after it until an operator acts on the FCDS-7073 lines.
+ * and waits as the declared back-off says (a resilience4j {@link IntervalFunction}: by default
+ * doubling from {@code interval} up to {@value #MAX_BACKOFF_S} s, {@code audit.retry.*}). Every
+ * failure is retried, refusals (4xx) included, with no limit on attempts: an event is never
+ * dropped, so an event the server keeps refusing holds back the ones after it until an operator
+ * acts on the FCDS-7073 lines. The wait is the shipper's own so that {@link #flush} and {@link
+ * #close} can end it at once.
  */
 public final class AuditShipper implements AutoCloseable {
 
@@ -32,6 +36,7 @@ public final class AuditShipper implements AutoCloseable {
   private final Supplier<IGenericClient> repository;
   private final int batchSize;
   private final Duration interval;
+  private final IntervalFunction backoff;
   private final AtomicLong sent = new AtomicLong();
   private final Object wake = new Object();
   private volatile boolean running;
@@ -47,6 +52,28 @@ public final class AuditShipper implements AutoCloseable {
    */
   public AuditShipper(
       AuditSpool spool, Supplier<IGenericClient> repository, int batchSize, Duration interval) {
+    this(
+        spool,
+        repository,
+        batchSize,
+        interval,
+        backoff(interval, Duration.ofSeconds(MAX_BACKOFF_S)));
+  }
+
+  /**
+   * @param spool where the events wait
+   * @param repository a client of the audit repository, asked for anew before every batch; null
+   *     while none is configured (the events wait)
+   * @param batchSize the most events in one transaction
+   * @param interval how long to wait when the spool is empty
+   * @param backoff the wait after the n-th failure in a row (n from 1), see {@link #backoff}
+   */
+  public AuditShipper(
+      AuditSpool spool,
+      Supplier<IGenericClient> repository,
+      int batchSize,
+      Duration interval,
+      IntervalFunction backoff) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1: " + batchSize);
     }
@@ -54,6 +81,18 @@ public final class AuditShipper implements AutoCloseable {
     this.repository = repository;
     this.batchSize = batchSize;
     this.interval = interval;
+    this.backoff = backoff;
+  }
+
+  /**
+   * The declared back-off: {@code first} after the first failure, doubled after each further one,
+   * never more than {@code max} ({@code audit.retry.backoff-ms}, {@code
+   * audit.retry.max-backoff-ms}).
+   */
+  public static IntervalFunction backoff(Duration first, Duration max) {
+    Duration start = first.toMillis() < 1 ? Duration.ofMillis(1) : first;
+    return IntervalFunction.ofExponentialBackoff(
+        start, 2.0, max.compareTo(start) < 0 ? start : max);
   }
 
   /** Starts the daemon thread {@code audit-shipper}; once (a second call does nothing). */
@@ -131,24 +170,25 @@ public final class AuditShipper implements AutoCloseable {
   }
 
   private void loop() {
-    long backoffMs = interval.toMillis();
+    int failures = 0;
     while (running) {
       try {
         int n = shipOnce();
-        backoffMs = interval.toMillis();
+        failures = 0;
         if (n == 0) {
           pause(interval.toMillis());
         }
       } catch (RuntimeException e) {
+        failures = Math.min(failures + 1, 64); // past 64 doublings every wait is the cap
+        long wait = backoff.apply(failures);
         LOG.warn(
             ErrorCode.AUDIT_BATCH_REFUSED.codeText()
                 + ": audit batch not accepted — {} ({}), {} waiting, retry in {} ms",
             status(e),
             e.getClass().getSimpleName(),
             waiting(),
-            backoffMs);
-        pause(backoffMs);
-        backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_S * 1000L);
+            wait);
+        pause(wait);
       }
     }
   }

@@ -22,6 +22,7 @@ import org.fusioncds.cdshooks.CdsHooksEndpoints;
 import org.fusioncds.cdshooks.CdsService;
 import org.fusioncds.cdshooks.DeadLetters;
 import org.fusioncds.cdshooks.FeedbackStore;
+import org.fusioncds.dicom.web.DicomWebClient;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.fhir.FhirGateway;
 import org.fusioncds.fhir.GatherJoin;
@@ -34,6 +35,7 @@ import org.fusioncds.inference.ModelRegistry;
 import org.fusioncds.model.ModelCard;
 import org.fusioncds.model.StudySelector;
 import org.fusioncds.report.ReportStep;
+import org.fusioncds.report.TransactionRetry;
 import org.fusioncds.security.FhirHttpClients;
 import org.fusioncds.security.OutboundUrlPolicy;
 import org.fusioncds.security.ServiceTokens;
@@ -42,7 +44,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The beans the routes call, made once from settings: {@code cds.*} (service, time budget), {@code
- * fhir.*}, {@code dicomweb.*}, {@code models.*}, {@code inference.*}, {@code report.*}.
+ * fhir.*}, {@code dicomweb.*}, {@code models.*}, {@code inference.*}, {@code report.*}, {@code
+ * audit.*}. Timeouts ({@code *-timeout-ms}) and retries ({@code *.retry.*}) are settings too; the
+ * defaults here are the ones {@code application.properties} documents.
  */
 public class FusionCdsConfiguration implements CamelConfiguration {
 
@@ -75,8 +79,20 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "dicomweb.base-url", defaultValue = "")
   String dicomWebBaseUrl;
 
-  @PropertyInject(value = "dicomweb.timeout-ms", defaultValue = "20000")
-  long dicomWebTimeoutMs;
+  @PropertyInject(value = "dicomweb.connect-timeout-ms", defaultValue = "5000")
+  long dicomWebConnectTimeoutMs;
+
+  @PropertyInject(value = "dicomweb.read-timeout-ms", defaultValue = "20000")
+  long dicomWebReadTimeoutMs;
+
+  @PropertyInject(value = "dicomweb.retry.max-retries", defaultValue = "2")
+  int dicomWebMaxRetries;
+
+  @PropertyInject(value = "dicomweb.retry.backoff-ms", defaultValue = "100")
+  long dicomWebBackoffMs;
+
+  @PropertyInject(value = "dicomweb.retry.max-backoff-ms", defaultValue = "30000")
+  long dicomWebMaxBackoffMs;
 
   @PropertyInject(value = "models.folder", defaultValue = "models")
   String modelsFolder;
@@ -90,8 +106,17 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "inference.threads", defaultValue = "2")
   int inferenceThreads;
 
+  @PropertyInject(value = "inference.await-timeout-ms", defaultValue = "300000")
+  long inferenceAwaitTimeoutMs;
+
   @PropertyInject(value = "report.organization", defaultValue = "")
   String organization;
+
+  @PropertyInject(value = "report.retry.max-attempts", defaultValue = "4")
+  int reportMaxAttempts;
+
+  @PropertyInject(value = "report.retry.backoff-ms", defaultValue = "75")
+  long reportBackoffMs;
 
   @PropertyInject(value = "cds.feedback-folder", defaultValue = "data/feedback")
   String feedbackFolder;
@@ -107,6 +132,12 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   @PropertyInject(value = "audit.interval-ms", defaultValue = "2000")
   long auditIntervalMs;
+
+  @PropertyInject(value = "audit.retry.backoff-ms", defaultValue = "2000")
+  long auditBackoffMs;
+
+  @PropertyInject(value = "audit.retry.max-backoff-ms", defaultValue = "30000")
+  long auditMaxBackoffMs;
 
   @BeanInject("auditTrail")
   AuditTrail auditTrail;
@@ -233,7 +264,9 @@ public class FusionCdsConfiguration implements CamelConfiguration {
             auditSpool,
             () -> base.isBlank() ? null : gateway().client(base, serviceTokens.orNull()),
             auditBatchSize,
-            Duration.ofMillis(auditIntervalMs));
+            Duration.ofMillis(auditIntervalMs),
+            AuditShipper.backoff(
+                Duration.ofMillis(auditBackoffMs), Duration.ofMillis(auditMaxBackoffMs)));
     return auditShipper;
   }
 
@@ -245,7 +278,12 @@ public class FusionCdsConfiguration implements CamelConfiguration {
         new StudySelector(card().study()),
         dicomWebBaseUrl,
         serviceTokens.orNull(),
-        Duration.ofMillis(dicomWebTimeoutMs),
+        new DicomWebClient.Settings(
+            Duration.ofMillis(dicomWebConnectTimeoutMs),
+            Duration.ofMillis(dicomWebReadTimeoutMs),
+            dicomWebMaxRetries,
+            Duration.ofMillis(dicomWebBackoffMs),
+            Duration.ofMillis(dicomWebMaxBackoffMs)),
         new ImageStep.Guard(dicomWebServers, fhirServers, auditTrail));
   }
 
@@ -256,13 +294,22 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   @BindToRegistry("inference")
   public InferenceStep inference() {
-    return new InferenceStep(models(), Duration.ofMillis(timeBudgetMs), inferenceThreads);
+    return new InferenceStep(
+        models(),
+        Duration.ofMillis(timeBudgetMs),
+        Duration.ofMillis(inferenceAwaitTimeoutMs),
+        inferenceThreads);
   }
 
   @BindToRegistry("reports")
   public ReportStep reports() {
     if (reportStep == null) {
-      reportStep = new ReportStep(card(), organization, auditTrail);
+      reportStep =
+          new ReportStep(
+              card(),
+              organization,
+              auditTrail,
+              new TransactionRetry(reportMaxAttempts, Duration.ofMillis(reportBackoffMs)));
     }
     return reportStep;
   }

@@ -232,6 +232,7 @@ public enum ErrorCode {
   REPORT_RETRIES_EXHAUSTED(
       6005, 500, "the FHIR server kept answering an HTTP error to the transaction"),
   REPORT_INTERRUPTED(6006, 500, "interrupted while writing the report"),
+  REPORT_RETRY_SETTINGS(6007, 500, "report.retry.* settings are out of range"),
   PROFILE_FOLDER(6100, 500, "the profile folder is unreadable or has no StructureDefinition"),
   PROFILE_NOT_STRUCTURE_DEFINITION(
       6101, 500, "a profile file is not a FHIR R4 StructureDefinition"),

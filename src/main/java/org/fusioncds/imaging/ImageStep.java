@@ -4,7 +4,6 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,7 +47,7 @@ public final class ImageStep implements AutoCloseable {
   private final StudySelector selector;
   private final String defaultBase;
   private final Supplier<String> pacsToken;
-  private final Duration timeout;
+  private final DicomWebClient.Settings settings;
   private final Guard guard;
   private final Map<String, DicomWebClient> clients = new ConcurrentHashMap<>();
 
@@ -56,12 +55,12 @@ public final class ImageStep implements AutoCloseable {
       StudySelector selector,
       String defaultBase,
       Supplier<String> pacsToken,
-      Duration timeout,
+      DicomWebClient.Settings settings,
       Guard guard) {
     this.selector = selector;
     this.defaultBase = defaultBase == null || defaultBase.isBlank() ? null : defaultBase;
     this.pacsToken = pacsToken == null ? () -> null : pacsToken;
-    this.timeout = timeout;
+    this.settings = settings;
     this.guard = guard;
   }
 
@@ -173,15 +172,7 @@ public final class ImageStep implements AutoCloseable {
 
   private DicomWebClient client(String base) {
     return clients.computeIfAbsent(
-        base,
-        b ->
-            new DicomWebClient(
-                URI.create(b),
-                pacsToken,
-                Duration.ofSeconds(5),
-                timeout,
-                2,
-                Duration.ofMillis(100)));
+        base, b -> new DicomWebClient(URI.create(b), pacsToken, settings));
   }
 
   @Override

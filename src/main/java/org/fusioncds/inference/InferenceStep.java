@@ -23,11 +23,19 @@ public final class InferenceStep implements AutoCloseable {
 
   private final ModelRegistry registry;
   private final Duration budget;
+  private final Duration awaitTimeout;
   private final ExecutorService pool;
 
-  public InferenceStep(ModelRegistry registry, Duration budget, int threads) {
+  /**
+   * @param budget how long the hook waits for the model ({@code cds.time-budget-ms})
+   * @param awaitTimeout how long the asynchronous path waits for a pending result ({@code
+   *     inference.await-timeout-ms})
+   */
+  public InferenceStep(
+      ModelRegistry registry, Duration budget, Duration awaitTimeout, int threads) {
     this.registry = registry;
     this.budget = budget;
+    this.awaitTimeout = awaitTimeout;
     this.pool =
         Executors.newFixedThreadPool(
             threads,
@@ -61,12 +69,14 @@ public final class InferenceStep implements AutoCloseable {
   /** The pending result, waited for (the asynchronous path). */
   public Inferred awaitPending(Pending p) {
     try {
-      return new Inferred(p.inputs(), p.result().get(5, TimeUnit.MINUTES));
+      return new Inferred(
+          p.inputs(), p.result().get(awaitTimeout.toMillis(), TimeUnit.MILLISECONDS));
     } catch (ExecutionException e) {
       throw failure(e);
     } catch (TimeoutException e) {
       throw new FcdsException(
-          ErrorCode.INFERENCE_TIMEOUT, "the model did not answer within 5 minutes");
+          ErrorCode.INFERENCE_TIMEOUT,
+          "the model did not answer within " + awaitTimeout.toMillis() + " ms");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FcdsException(

@@ -3,8 +3,6 @@ package org.fusioncds.report;
 import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,19 +27,23 @@ import org.hl7.fhir.r4.model.IdType;
 /**
  * The {@code report} step: looks up a report already written for the same result key (the cached
  * path), and writes the preliminary DiagnosticReport, its Observations, the model's Device and the
- * Provenance in one transaction. Coded errors: 6001 the FHIR server refused the transaction, 6002
- * it cannot be reached, 6003 its answer names no DiagnosticReport.
+ * Provenance in one transaction (sent under {@link TransactionRetry}). Coded errors: 6001 the FHIR
+ * server refused the transaction, 6002 it cannot be reached, 6003 its answer names no
+ * DiagnosticReport, 6005 it kept answering 409/412.
  */
 public final class ReportStep {
 
   private final ModelCard card;
   private final String organization;
   private final AuditTrail audit;
+  private final TransactionRetry transactions;
 
-  public ReportStep(ModelCard card, String organization, AuditTrail audit) {
+  public ReportStep(
+      ModelCard card, String organization, AuditTrail audit, TransactionRetry transactions) {
     this.card = card;
     this.organization = organization == null || organization.isBlank() ? null : organization;
     this.audit = audit;
+    this.transactions = transactions;
   }
 
   /** The cached path: a {@link StoredReport} when a report carries the key, else the inputs. */
@@ -83,7 +85,7 @@ public final class ReportStep {
     ReportRequest report = request(inferred);
     Bundle response;
     try {
-      response = send(c, ReportBundleBuilder.build(report));
+      response = transactions.send(c.fhir(), ReportBundleBuilder.build(report));
     } catch (FcdsException e) {
       audit.record(audit.events().fhirWrite(c.audit(), c.fhirBase(), List.of(), 0, e.codeText()));
       throw e;
@@ -105,36 +107,6 @@ public final class ReportStep {
           ErrorCode.REPORT_ANSWER_INCOMPLETE, "the transaction answer names no DiagnosticReport");
     }
     return new Reported(inferred, report, reportUrl);
-  }
-
-  private static Bundle send(PatientContext c, Bundle bundle) {
-    Bundle response = null;
-    for (int attempt = 1; response == null; attempt++) {
-      try {
-        response = c.fhir().transaction().withBundle(bundle).execute();
-      } catch (ResourceVersionConflictException | PreconditionFailedException e) {
-        if (attempt == CONFLICT_ATTEMPTS) {
-          throw new FcdsException(
-              ErrorCode.REPORT_RETRIES_EXHAUSTED,
-              "the FHIR server kept answering HTTP "
-                  + e.getStatusCode()
-                  + " to the transaction after "
-                  + attempt
-                  + " attempts");
-        }
-        pause(attempt);
-      } catch (FhirClientConnectionException e) {
-        throw new FcdsException(
-            ErrorCode.REPORT_FHIR_UNREACHABLE,
-            "the FHIR server cannot be reached — transaction",
-            e);
-      } catch (BaseServerResponseException e) {
-        throw new FcdsException(
-            ErrorCode.REPORT_TRANSACTION_REFUSED,
-            "the FHIR server answered HTTP " + e.getStatusCode() + " — transaction");
-      }
-    }
-    return response;
   }
 
   /** What the write-back needs, from the inferred stage. */
@@ -177,17 +149,6 @@ public final class ReportStep {
     String sha = r == null ? card.graphs().get(graph).sha256() : r.graphSha256().get(graph);
     return new ReportRequest.Model(
         card.id(), card.version(), card.name(), graph, sha, card.warning());
-  }
-
-  private static final int CONFLICT_ATTEMPTS = 4;
-
-  private static void pause(int attempt) {
-    try {
-      Thread.sleep(50L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextLong(50));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new FcdsException(ErrorCode.REPORT_INTERRUPTED, "interrupted while writing the report");
-    }
   }
 
   private static String url(String base, IdType id) {

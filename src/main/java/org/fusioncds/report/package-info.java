@@ -13,6 +13,7 @@
  *   <li>FCDS-6004 (500) the FHIR server answered an HTTP error while the report was read
  *   <li>FCDS-6005 (500) the FHIR server kept answering an HTTP error to the transaction
  *   <li>FCDS-6006 (500) interrupted while writing the report
+ *   <li>FCDS-6007 (500) report.retry.* settings are out of range
  *   <li>FCDS-6100 (500) the profile folder is unreadable or has no StructureDefinition
  *   <li>FCDS-6101 (500) a profile file is not a FHIR R4 StructureDefinition
  *   <li>FCDS-6102 (500) no complete snapshot could be generated for a profile

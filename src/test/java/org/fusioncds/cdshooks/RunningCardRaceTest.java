@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import org.fusioncds.flow.ResultKey;
 import org.fusioncds.model.ModelCard;
 import org.fusioncds.model.ModelCards;
 import org.fusioncds.report.ReportStep;
+import org.fusioncds.report.TransactionRetry;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +62,12 @@ class RunningCardRaceTest {
       throws Exception {
     FeedbackStore store = new FeedbackStore(folder);
     CardStep cards =
-        new CardStep(CARD, new ReportStep(CARD, null, (AuditTrail) null), "http://x/card", store);
+        new CardStep(
+            CARD,
+            new ReportStep(
+                CARD, null, (AuditTrail) null, new TransactionRetry(4, Duration.ofMillis(75))),
+            "http://x/card",
+            store);
     HookAnswer answer = cards.running(pending);
     if (backgroundFirst) {
       // what seda:finish-evaluation does with the same message: wait for the model, go on

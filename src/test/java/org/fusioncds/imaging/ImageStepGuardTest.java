@@ -16,6 +16,7 @@ import java.util.Map;
 import org.fusioncds.audit.AuditSpool;
 import org.fusioncds.audit.AuditTrail;
 import org.fusioncds.audit.AuditingClientInterceptor;
+import org.fusioncds.dicom.web.DicomWebClient;
 import org.fusioncds.flow.AuditContext;
 import org.fusioncds.flow.EvaluationJob;
 import org.fusioncds.flow.HookRequest;
@@ -54,7 +55,12 @@ class ImageStepGuardTest {
             new StudySelector(new ModelCard.Study(List.of("CR"), List.of(), 48.0)),
             "",
             null,
-            Duration.ofSeconds(2),
+            new DicomWebClient.Settings(
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(2),
+                2,
+                Duration.ofMillis(100),
+                Duration.ofSeconds(30)),
             new ImageStep.Guard(loopback, loopback, trail));
     PatientContext c = caseFor(fhirBase, trail);
 

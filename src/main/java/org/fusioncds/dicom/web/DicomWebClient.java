@@ -3,6 +3,7 @@ package org.fusioncds.dicom.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.resilience4j.retry.Retry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,12 +28,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.fusioncds.dicom.DicomException;
 import org.fusioncds.error.ErrorCode;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A DICOMweb client (DICOM PS3.18 2024): QIDO-RS search (§10.6), WADO-RS retrieval of metadata
@@ -42,11 +42,12 @@ import org.slf4j.LoggerFactory;
  * <p>Every call sends {@code Authorization: Bearer <token>} when the token source gives a token
  * (asked again for each attempt). 5xx, 429 and connection failures (including a response that
  * breaks off mid-body) are retried up to {@code maxRetries} times with exponential backoff; other
- * 4xx never are. The request timeout bounds the wait for the response headers and every later wait
- * for more body bytes. Responses are streamed: instances go to files part by part, never whole into
- * memory. Errors are {@link DicomException}s with codes 2300–2324 (see the package documentation);
- * they name the method, the URL path (never the query string, which may carry patient identifiers)
- * and the status.
+ * 4xx never are (the policy is declared in {@link DicomWebRetry}, a resilience4j Retry). The
+ * request timeout bounds the wait for the response headers and every later wait for more body
+ * bytes. Responses are streamed: instances go to files part by part, never whole into memory.
+ * Errors are {@link DicomException}s with codes 2300–2324 (see the package documentation); they
+ * name the method, the URL path (never the query string, which may carry patient identifiers) and
+ * the status.
  */
 public final class DicomWebClient implements AutoCloseable {
 
@@ -56,21 +57,40 @@ public final class DicomWebClient implements AutoCloseable {
   /** Ask for the transfer syntax the server has stored ({@code transfer-syntax=*}). */
   public static final String STORED_TRANSFER_SYNTAX = "*";
 
-  private static final Logger LOG = LoggerFactory.getLogger(DicomWebClient.class);
   private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
   private static final String DICOM_JSON = "application/dicom+json";
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  private static final AtomicInteger CLIENTS = new AtomicInteger();
   private static final int MAX_ERROR_BODY = 1 << 20;
 
   private final URI base;
   private final Supplier<String> tokens;
   private final Duration requestTimeout;
-  private final int maxRetries;
-  private final Duration backoff;
+  private final Retry retry;
   private final HttpClient http;
   private final ScheduledExecutorService timer;
   private final ObjectMapper json = new ObjectMapper();
   private final MultipartRelatedParser multipart = new MultipartRelatedParser();
+
+  /**
+   * How a client connects, waits and retries.
+   *
+   * @param connectTimeout the limit to open a connection ({@code dicomweb.connect-timeout-ms})
+   * @param requestTimeout the limit to wait for the response headers, and for each later piece of
+   *     the body ({@code dicomweb.read-timeout-ms})
+   * @param maxRetries how often a 5xx, a 429 or a connection failure is retried, 0: never ({@code
+   *     dicomweb.retry.max-retries})
+   * @param backoff the wait before the first retry; doubled for each further one ({@code
+   *     dicomweb.retry.backoff-ms})
+   * @param maxBackoff the longest wait, a server's Retry-After included ({@code
+   *     dicomweb.retry.max-backoff-ms})
+   */
+  public record Settings(
+      Duration connectTimeout,
+      Duration requestTimeout,
+      int maxRetries,
+      Duration backoff,
+      Duration maxBackoff) {}
 
   /**
    * A client of one DICOMweb service.
@@ -91,21 +111,46 @@ public final class DicomWebClient implements AutoCloseable {
       Duration requestTimeout,
       int maxRetries,
       Duration backoff) {
+    this(
+        baseUrl,
+        tokens,
+        new Settings(connectTimeout, requestTimeout, maxRetries, backoff, MAX_BACKOFF));
+  }
+
+  /**
+   * A client of one DICOMweb service.
+   *
+   * @param baseUrl the service root, for example {@code http://127.0.0.1:8042/dicom-web}
+   * @param tokens the bearer token source, asked before every attempt; it may return {@code null}
+   *     (then no Authorization header is sent)
+   * @param settings timeouts and retries
+   */
+  public DicomWebClient(URI baseUrl, Supplier<String> tokens, Settings settings) {
     this.base = checkBase(baseUrl);
     this.tokens = Objects.requireNonNull(tokens, "tokens");
-    this.requestTimeout = positive(requestTimeout, "requestTimeout");
-    this.backoff = Objects.requireNonNull(backoff, "backoff");
-    if (maxRetries < 0 || backoff.isNegative()) {
+    Objects.requireNonNull(settings, "settings");
+    this.requestTimeout = positive(settings.requestTimeout(), "requestTimeout");
+    Duration backoff = Objects.requireNonNull(settings.backoff(), "backoff");
+    Duration maxBackoff = Objects.requireNonNull(settings.maxBackoff(), "maxBackoff");
+    if (settings.maxRetries() < 0 || backoff.isNegative() || maxBackoff.isNegative()) {
       throw new DicomException(
           ErrorCode.DICOMWEB_ARGUMENT_INVALID,
-          "retries and backoff must not be negative, got " + maxRetries + " and " + backoff);
+          "retries and backoff must not be negative, got "
+              + settings.maxRetries()
+              + ", "
+              + backoff
+              + " and "
+              + maxBackoff);
     }
-    this.maxRetries = maxRetries;
+    this.retry =
+        DicomWebRetry.retry(
+            "dicomweb-" + CLIENTS.incrementAndGet(),
+            DicomWebRetry.config(settings.maxRetries(), backoff, maxBackoff));
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(positive(connectTimeout, "connectTimeout"))
+            .connectTimeout(positive(settings.connectTimeout(), "connectTimeout"))
             .build();
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
@@ -475,7 +520,7 @@ public final class DicomWebClient implements AutoCloseable {
     return contentType;
   }
 
-  /** Reads one response; runs inside the retry loop, so a body that breaks off is retried. */
+  /** Reads one response; runs inside each attempt, so a body that breaks off is retried. */
   @FunctionalInterface
   private interface ResponseReader<T> {
     T read(HttpResponse<InputStream> response, InputStream body) throws IOException;
@@ -492,35 +537,63 @@ public final class DicomWebClient implements AutoCloseable {
       int... readableErrors) {
     URI uri = URI.create(base + path + (query.isEmpty() ? "" : "?" + query));
     String where = method + " " + uri.getRawPath();
-    for (int attempt = 0; ; attempt++) {
-      HttpRequest request = request(method, uri, accept, body, contentType);
-      try {
-        HttpResponse<InputStream> response = http.send(request, BodyHandlers.ofInputStream());
-        try (InputStream in = new StallGuardInputStream(response.body(), requestTimeout, timer)) {
-          int status = response.statusCode();
-          if (isRetryable(status) && attempt < maxRetries) {
-            pause(where, "answered " + status, attempt, retryAfter(response.headers()));
-            continue;
-          }
-          if (status >= 300 && !contains(readableErrors, status)) {
-            throw statusError(where, status, attempt);
-          }
-          return reader.read(response, in);
-        }
-      } catch (DicomException e) {
-        if (e.errorCode() != ErrorCode.MULTIPART_UNTERMINATED || attempt >= maxRetries) {
-          throw e;
-        }
-        pause(where, "broke off (" + e.getMessage() + ")", attempt, Duration.ZERO);
-      } catch (IOException e) {
-        if (attempt >= maxRetries) {
-          throw ioError(where, e, attempt);
-        }
-        pause(where, "failed (" + e + ")", attempt, Duration.ZERO);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new DicomException(ErrorCode.DICOMWEB_INTERRUPTED, where + " was interrupted", e);
+    AtomicInteger attempts = new AtomicInteger();
+    try {
+      return retry.executeSupplier(
+          () -> {
+            int attempt = attempts.getAndIncrement();
+            HttpRequest request = request(method, uri, accept, body, contentType);
+            return attempt(where, request, attempt, reader, readableErrors);
+          });
+    } catch (DicomWebRetry.Retryable e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new DicomException(
+            ErrorCode.DICOMWEB_INTERRUPTED, where + " was interrupted while waiting to retry", e);
       }
+      throw lastFailure(e, attempts.get() - 1);
+    }
+  }
+
+  /** The error of the last attempt, once no retry is left. */
+  private RuntimeException lastFailure(DicomWebRetry.Retryable e, int attempt) {
+    if (e.status != 0) {
+      return statusError(e.where, e.status, attempt);
+    }
+    if (e.ioCause() != null) {
+      return ioError(e.where, e.ioCause(), attempt);
+    }
+    return (RuntimeException) e.getCause(); // a body that broke off (MULTIPART_UNTERMINATED)
+  }
+
+  /** One attempt: a retryable status or connection failure is thrown as {@code Retryable}. */
+  private <T> T attempt(
+      String where,
+      HttpRequest request,
+      int attempt,
+      ResponseReader<T> reader,
+      int... readableErrors) {
+    try {
+      HttpResponse<InputStream> response = http.send(request, BodyHandlers.ofInputStream());
+      try (InputStream in = new StallGuardInputStream(response.body(), requestTimeout, timer)) {
+        int status = response.statusCode();
+        if (DicomWebRetry.isRetryable(status)) {
+          throw DicomWebRetry.Retryable.status(where, status, retryAfter(response.headers()));
+        }
+        if (status >= 300 && !contains(readableErrors, status)) {
+          throw statusError(where, status, attempt);
+        }
+        return reader.read(response, in);
+      }
+    } catch (DicomException e) {
+      if (e.errorCode() == ErrorCode.MULTIPART_UNTERMINATED) {
+        throw DicomWebRetry.Retryable.broken(where, e);
+      }
+      throw e;
+    } catch (IOException e) {
+      throw DicomWebRetry.Retryable.broken(where, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DicomException(ErrorCode.DICOMWEB_INTERRUPTED, where + " was interrupted", e);
     }
   }
 
@@ -538,10 +611,6 @@ public final class DicomWebClient implements AutoCloseable {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     }
     return b.build();
-  }
-
-  private static boolean isRetryable(int status) {
-    return status >= 500 || status == 429;
   }
 
   private static boolean contains(int[] values, int v) {
@@ -579,25 +648,6 @@ public final class DicomWebClient implements AutoCloseable {
     String what = e instanceof ConnectException ? "could not connect" : "connection failed";
     return new DicomException(
         ErrorCode.DICOMWEB_CONNECTION_FAILED, where + " " + what + ": " + e + tries, e);
-  }
-
-  private void pause(String where, String why, int attempt, Duration atLeast) {
-    Duration wait = backoff.multipliedBy(1L << Math.min(attempt, 20));
-    if (wait.compareTo(atLeast) < 0) {
-      wait = atLeast;
-    }
-    if (wait.compareTo(MAX_BACKOFF) > 0) {
-      wait = MAX_BACKOFF;
-    }
-    LOG.warn(
-        "{} {}; retry {} of {} in {} ms", where, why, attempt + 1, maxRetries, wait.toMillis());
-    try {
-      Thread.sleep(wait.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DicomException(
-          ErrorCode.DICOMWEB_INTERRUPTED, where + " was interrupted while waiting to retry", e);
-    }
   }
 
   private static Duration retryAfter(HttpHeaders headers) {
