@@ -2,11 +2,12 @@
  * Step: assemble — model-card driven input assembly (FHIR R4 resources + DICOM pixels → named
  * tensors, masks, versioned input list).
  *
- * <p>One code path for serving and for the training export ({@link
- * org.fusioncds.export.CohortExporter}): the same {@link org.fusioncds.assemble.InputAssembler}
- * builds every tensor. Standards: FHIR R4 (Patient, ImagingStudy, Observation, Condition), UCUM
- * (unit conversion through {@code org.fhir.ucum}), DICOM PS3.3 C.11 (modality LUT, linear VOI
- * window, MONOCHROME1 inversion), NumPy {@code .npy} format 1.0.
+ * <p>One code path for serving and for the training export (the export tool's {@code
+ * CohortExporter}, which this package does not know): the same {@link
+ * org.fusioncds.assemble.InputAssembler} builds every tensor. Standards: FHIR R4 (Patient,
+ * ImagingStudy, Observation, Condition), UCUM (unit conversion through {@code org.fhir.ucum}),
+ * DICOM PS3.3 C.11 (modality LUT, linear VOI window, MONOCHROME1 inversion), NumPy {@code .npy}
+ * format 1.0.
  *
  * <p>Bad input, decided case by case:
  *
