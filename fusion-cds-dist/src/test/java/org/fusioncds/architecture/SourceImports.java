@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** Package → packages it imports, read from Java sources; and the cycles among them. */
-final class SourceImports {
+public final class SourceImports {
 
   private static final Pattern PACKAGE = Pattern.compile("(?m)^package ([\\w.]+);");
   private static final Pattern IMPORT =
@@ -32,6 +32,35 @@ final class SourceImports {
       files.filter(f -> f.toString().endsWith(".java")).forEach(f -> add(graph, f));
     }
     return graph;
+  }
+
+  /** The graph of every module's main sources together. */
+  static Map<String, Set<String>> ofAllModules() throws IOException {
+    Map<String, Set<String>> graph = new TreeMap<>();
+    mainSources().forEach(f -> add(graph, f));
+    return graph;
+  }
+
+  /**
+   * Every Java file under each module's {@code src/main/java} (the tests run from the repository's
+   * top folder); at least one module, or the check would pass on nothing.
+   */
+  public static List<Path> mainSources() throws IOException {
+    List<Path> roots;
+    try (Stream<Path> modules = Files.list(Path.of("."))) {
+      roots =
+          modules.map(m -> m.resolve("src/main/java")).filter(Files::isDirectory).sorted().toList();
+    }
+    if (roots.size() < 5) {
+      throw new IllegalStateException("expected the five modules' sources, found " + roots);
+    }
+    List<Path> files = new ArrayList<>();
+    for (Path root : roots) {
+      try (Stream<Path> s = Files.walk(root)) {
+        s.filter(f -> f.toString().endsWith(".java")).sorted().forEach(files::add);
+      }
+    }
+    return files;
   }
 
   private static void add(Map<String, Set<String>> graph, Path file) {

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import org.fusioncds.architecture.SourceImports;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,9 +21,6 @@ import org.junit.jupiter.api.Test;
  * ErrorCode}, the numbers unique and in their package's range, and src/main free of bare codes.
  */
 class ErrorCodeTableTest {
-
-  private static final Path MAIN = Path.of("src/main/java");
-  private static final Path BASE = MAIN.resolve("org/fusioncds");
 
   /** The first digit of the codes each top-level package may list (DESIGN.md ranges). */
   private static final Map<String, Integer> RANGE =
@@ -79,7 +76,8 @@ class ErrorCodeTableTest {
       assertEquals(c.meaning(), r.meaning(), r.file() + ": meaning of " + c);
       Path before = listedIn.put(r.code(), r.file());
       assertEquals(null, before, "FCDS-" + r.code() + " listed twice: " + r.file());
-      String top = BASE.relativize(r.file()).getName(0).toString();
+      String path = r.file().toString().replace('\\', '/');
+      String top = path.substring(path.indexOf("org/fusioncds/") + 14).split("/")[0];
       Integer digit = RANGE.get(top);
       assertTrue(digit != null, r.file() + " lists codes but its package has no range");
       assertEquals(
@@ -125,12 +123,10 @@ class ErrorCodeTableTest {
             "(?:Exception|Error|Refused|Parameter|Issue|issue|Warning)\\(\\s*(?:\\d{3},\\s*)?\\d{4}\\b"
                 + "|\"FCDS-\\d{4}");
     List<String> found = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(MAIN)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-        Matcher m = bare.matcher(Files.readString(f));
-        while (m.find()) {
-          found.add(f + ": " + m.group());
-        }
+    for (Path f : SourceImports.mainSources()) {
+      Matcher m = bare.matcher(Files.readString(f));
+      while (m.find()) {
+        found.add(f + ": " + m.group());
       }
     }
     assertEquals(List.of(), found, "use an ErrorCode constant");
@@ -160,9 +156,9 @@ class ErrorCodeTableTest {
   }
 
   private static List<Path> packageInfos() throws IOException {
-    try (Stream<Path> s = Files.walk(MAIN)) {
-      return s.filter(p -> p.getFileName().toString().equals("package-info.java")).toList();
-    }
+    return SourceImports.mainSources().stream()
+        .filter(p -> p.getFileName().toString().equals("package-info.java"))
+        .toList();
   }
 
   /** The {@code <li>FCDS-NNNN (status) meaning} rows, Javadoc continuation lines joined. */

@@ -57,7 +57,7 @@ public final class TestModels {
         new ProcessBuilder(
                 List.of(
                     "/usr/bin/python3",
-                    "src/test/python/make_test_models.py",
+                    "fusion-cds-dist/src/test/python/make_test_models.py",
                     out.toString(),
                     "--rows",
                     Long.toString(rows),

@@ -1,0 +1,203 @@
+package org.fusioncds.cli;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+import org.fusioncds.sandbox.FreePorts;
+import org.fusioncds.sandbox.SandboxEhr;
+import org.fusioncds.sandbox.SandboxServers;
+import org.fusioncds.sandbox.SandboxSettings;
+import org.fusioncds.sandbox.cohort.CohortGenerator;
+import org.fusioncds.sandbox.cohort.CohortLoader;
+import org.fusioncds.sandbox.cohort.CohortLoader.LoadedPatient;
+import org.fusioncds.sandbox.cohort.VisitFrame;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code target/fusion-cds-service.jar} as an operator runs it: only {@code serve}, none of the
+ * demo's servers, databases, Spring, the HAPI validator or the cohort inside; and it answers a
+ * signed hook against real servers (the sandbox FHIR server and DICOMweb, the sandbox EHR's JWKS).
+ */
+class ServiceJarIT {
+
+  static final Path JAR = Path.of("target/fusion-cds-service.jar");
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What runs only in the demo, the tests or the tools. */
+  static final List<String> FORBIDDEN =
+      List.of(
+          "org/h2/",
+          "org/hibernate/",
+          "org/springframework/",
+          "jakarta/persistence/",
+          "ca/uhn/fhir/jpa/",
+          "org/hl7/fhir/common/hapi/validation/",
+          "org/hl7/fhir/validation/",
+          "org/apache/lucene/",
+          "org/sqlite/",
+          "org/eclipse/jetty/",
+          "org/jfree/",
+          "picocli/",
+          "org/fusioncds/sandbox/",
+          "org/fusioncds/evaluate/",
+          "org/fusioncds/export/",
+          "org/fusioncds/conformance/",
+          "org/fusioncds/cli/");
+
+  @Test
+  void theServiceJarHoldsTheServiceAndNothingOfTheSandboxOrTools() throws Exception {
+    List<String> found = new ArrayList<>();
+    int classes = 0;
+    try (JarFile jar = new JarFile(JAR.toFile())) {
+      for (ZipEntry e : java.util.Collections.list(jar.entries())) {
+        String name = e.getName();
+        classes += name.endsWith(".class") ? 1 : 0;
+        FORBIDDEN.stream().filter(name::startsWith).findFirst().ifPresent(f -> found.add(name));
+      }
+      assertEquals(
+          "org.fusioncds.app.ServiceMain",
+          jar.getManifest().getMainAttributes().getValue("Main-Class"));
+      assertTrue(jar.getEntry("org/fusioncds/cdshooks/CardStep.class") != null);
+      assertTrue(jar.getEntry("org/fusioncds/dicom/DicomReader.class") != null);
+      assertTrue(jar.getEntry("routes/evaluate-patient.camel.yaml") != null);
+      assertTrue(jar.getEntry("application.properties") != null);
+    }
+    assertEquals(List.of(), found.stream().limit(20).toList(), "forbidden in the service jar");
+    assertTrue(classes > 1000, "a service jar with its libraries: " + classes + " classes");
+  }
+
+  @Test
+  void theServiceJarRefusesAnyCommandButServe() throws Exception {
+    Process p =
+        new ProcessBuilder(List.of(java(), "-jar", JAR.toString(), "demo"))
+            .redirectErrorStream(true)
+            .start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertEquals(2, p.exitValue(), text);
+    assertTrue(text.startsWith("FCDS-8001: "), text);
+  }
+
+  @Test
+  void theServiceJarServesASignedHookAgainstRealServers(@TempDir Path work) throws Exception {
+    Path cohort = work.resolve("cohort");
+    CohortGenerator.generate(8, 31, cohort, VisitFrame.dayBefore(Instant.now()));
+    try (SandboxServers servers = SandboxServers.start(cohort.resolve("dicom"));
+        SandboxEhr ehr = SandboxEhr.start()) {
+      String fhirBase = servers.fhir().baseUrl();
+      List<LoadedPatient> loaded =
+          CohortLoader.load(FhirContext.forR4Cached().newRestfulGenericClient(fhirBase), cohort);
+      LoadedPatient patient =
+          loaded.stream().filter(p -> p.image() && p.labs()).findFirst().orElseThrow();
+      int port = FreePorts.find();
+      Map<String, String> settings =
+          SandboxSettings.forApp(port, ehr, work, fhirBase, servers.dicomWeb().baseUrl());
+      settings.put("dicomweb.base-url", servers.dicomWeb().baseUrl());
+      List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g"));
+      settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
+      command.addAll(List.of("-jar", JAR.toString()));
+      Path log = work.resolve("service.log");
+      Process service =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      try {
+        String base = "http://127.0.0.1:" + port + "/cds-services";
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> !service.isAlive() || status(get(base, ehr.sign(base))) == 200);
+        assertTrue(service.isAlive(), Files.readString(log));
+
+        String hook = base + "/imaging-fusion";
+        HttpResponse<String> answer = post(hook, body(fhirBase, patient.id()), ehr.sign(hook));
+
+        assertEquals(200, answer.statusCode(), answer.body() + "\n" + Files.readString(log));
+        JsonNode card = JSON.readTree(answer.body()).path("cards").path(0);
+        assertTrue(card.path("summary").asText().startsWith("AI: "), answer.body());
+        assertTrue(card.path("links").path(0).path("url").asText().contains("/DiagnosticReport/"));
+        assertEquals(401, post(hook, body(fhirBase, patient.id()), null).statusCode());
+        assertFalse(Files.readString(log).contains(patient.id()), "no patient id in the log");
+      } finally {
+        service.destroy();
+        if (!service.waitFor(20, TimeUnit.SECONDS)) {
+          service.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static int status(HttpResponse<String> r) {
+    return r == null ? -1 : r.statusCode();
+  }
+
+  private static HttpResponse<String> get(String url, String jwt) {
+    try {
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create(url))
+                  .header("Authorization", "Bearer " + jwt)
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      return null; // not listening yet
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  private static ObjectNode body(String fhirBase, String patientId) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("hook", "patient-view");
+    body.put("hookInstance", UUID.randomUUID().toString());
+    body.put("fhirServer", fhirBase);
+    body.putObject("context")
+        .put("userId", "Practitioner/service-jar-it")
+        .put("patientId", patientId);
+    return body;
+  }
+
+  private static HttpResponse<String> post(String url, ObjectNode body, String jwt)
+      throws Exception {
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(60))
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+    if (jwt != null) {
+      r.header("Authorization", "Bearer " + jwt);
+    }
+    return HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
