@@ -1,6 +1,5 @@
 package org.fusioncds.cli;
 
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.fusioncds.app.FusionCdsApp;
 import picocli.CommandLine.Command;
@@ -14,7 +13,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    FusionCdsApp.run(Map.of());
+    FusionCdsApp.run(FusionCdsApp.systemPropertyOverrides());
     return 0;
   }
 }

@@ -139,7 +139,7 @@ class ServiceJarIT {
 
         assertEquals(200, answer.statusCode(), answer.body() + "\n" + Files.readString(log));
         JsonNode card = JSON.readTree(answer.body()).path("cards").path(0);
-        assertTrue(card.path("summary").asText().startsWith("AI: "), answer.body());
+        assertTrue(card.path("summary").asText().startsWith("AI (preliminary): "), answer.body());
         assertTrue(card.path("links").path(0).path("url").asText().contains("/DiagnosticReport/"));
         assertEquals(401, post(hook, body(fhirBase, patient.id()), null).statusCode());
         assertFalse(Files.readString(log).contains(patient.id()), "no patient id in the log");

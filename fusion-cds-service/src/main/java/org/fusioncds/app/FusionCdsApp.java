@@ -35,6 +35,36 @@ public final class FusionCdsApp implements AutoCloseable {
     return new FusionCdsApp(main);
   }
 
+  /** The namespaces of our settings (docs/ARCHITECTURE.md, "Configuration namespaces"). */
+  static final java.util.List<String> NAMESPACES =
+      java.util.List.of(
+          "camel.",
+          "cds.",
+          "fhir.",
+          "dicomweb.",
+          "models.",
+          "inference.",
+          "report.",
+          "security.",
+          "audit.");
+
+  /**
+   * Settings given as JVM system properties ({@code -Dsecurity.mode=dev}) in our namespaces: they
+   * win over application.properties and its environment placeholders, as overrides do.
+   */
+  public static Map<String, String> systemPropertyOverrides() {
+    Map<String, String> overrides = new java.util.TreeMap<>();
+    System.getProperties()
+        .forEach(
+            (k, v) -> {
+              String key = k.toString();
+              if (NAMESPACES.stream().anyMatch(key::startsWith)) {
+                overrides.put(key, v.toString());
+              }
+            });
+    return overrides;
+  }
+
   /** Runs until the JVM is stopped (the {@code serve} command). */
   public static void run(Map<String, String> overrides) throws Exception {
     configured(overrides).run();

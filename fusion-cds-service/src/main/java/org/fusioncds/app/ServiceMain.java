@@ -1,12 +1,11 @@
 package org.fusioncds.app;
 
-import java.util.Map;
 import org.fusioncds.error.ErrorCode;
 
 /**
  * The entry point of {@code fusion-cds-service.jar}: runs the CDS Hooks service until the JVM is
  * stopped (the CLI's {@code serve}, and nothing else). Settings come from application.properties
- * and the environment; no argument is read.
+ * and the environment, and {@code -Dkey=value} system properties in our namespaces win over both.
  */
 public final class ServiceMain {
 
@@ -20,6 +19,6 @@ public final class ServiceMain {
               + String.join(" ", args));
       System.exit(2);
     }
-    FusionCdsApp.run(Map.of());
+    FusionCdsApp.run(FusionCdsApp.systemPropertyOverrides());
   }
 }
