@@ -133,6 +133,15 @@ class ErrorCodeTableTest {
   }
 
   @Test
+  void theArchitectureDocumentListsEveryCodeAsTheEnumPrintsIt() throws IOException {
+    String doc = Files.readString(Path.of("docs/ARCHITECTURE.md"));
+
+    assertTrue(
+        doc.contains(ErrorCode.markdownTable()),
+        "docs/ARCHITECTURE.md Appendix A differs from ErrorCode.markdownTable(): regenerate it");
+  }
+
+  @Test
   void theMarkdownTableHasOneRowPerCode() {
     String table = ErrorCode.markdownTable();
     assertEquals(ErrorCode.values().length + 2, table.lines().count());
