@@ -26,9 +26,11 @@ import org.fusioncds.dicom.volume.VolumeOptions;
 import org.fusioncds.testing.TestData;
 
 /**
- * Benchmarks, not a test (surefire does not run it): run by hand after {@code mvn -B -q
- * test-compile} and {@code mvn -q dependency:build-classpath -Dmdep.outputFile=cp.txt}, with {@code
- * java -cp target/classes:target/test-classes:$(cat cp.txt) org.fusioncds.bench.DicomBenchmark}.
+ * Benchmarks, not a test (surefire does not run it): run by hand from the repository's top folder
+ * after {@code mvn -B -q install -DskipTests} and {@code mvn -q -pl fusion-cds-dist
+ * dependency:build-classpath -Dmdep.outputFile=target/cp.txt}, with {@code
+ * CLASSPATH=fusion-cds-dist/target/classes:fusion-cds-dist/target/test-classes:$(cat
+ * fusion-cds-dist/target/cp.txt) java org.fusioncds.bench.DicomBenchmark}.
  *
  * <p>(a) Decode throughput, in MB/s of decoded pixel bytes (rows × columns × samples × bytes per
  * sample, all frames), of our {@link PixelDecoder} against DCMTK's decompression tool for the

@@ -28,9 +28,10 @@ import org.fusioncds.sandbox.cohort.VisitFrame;
  * <p>Run from the repository root (about 2 minutes on 2 cores):
  *
  * <pre>
- * mvn -B -q test-compile &amp;&amp; mvn -q dependency:build-classpath -Dmdep.outputFile=target/cp.txt \
- *   &amp;&amp; CLASSPATH=target/classes:target/test-classes:$(cat target/cp.txt) \
- *      java org.fusioncds.bench.HookBenchmark
+ * mvn -B -q install -DskipTests &amp;&amp; mvn -q -pl fusion-cds-dist dependency:build-classpath \
+ *     -Dmdep.outputFile=target/cp.txt \
+ *   &amp;&amp; CLASSPATH=fusion-cds-dist/target/classes:fusion-cds-dist/target/test-classes:$(cat \
+ *      fusion-cds-dist/target/cp.txt) java org.fusioncds.bench.HookBenchmark
  * </pre>
  *
  * The class path goes in {@code CLASSPATH} (or a {@code java @argfile}), not after {@code -cp}:
