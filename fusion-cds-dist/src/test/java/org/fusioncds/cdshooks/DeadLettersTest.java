@@ -16,6 +16,7 @@ import org.apache.camel.support.DefaultExchange;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.EvaluationJob;
+import org.fusioncds.flow.EvaluationOutcome;
 import org.fusioncds.flow.HookRequest;
 import org.fusioncds.flow.Keyed;
 import org.fusioncds.flow.ResultKey;
@@ -74,6 +75,11 @@ class DeadLettersTest {
     assertEquals(key.value(), line.path("resultKey").asText());
     assertEquals("hook:patient-view", line.path("trigger").asText());
     assertEquals("cap-fusion|0.1.0", line.path("model").asText());
+    EvaluationOutcome outcome = EvaluationOutcome.fromJson(line.path("outcome").toString());
+    assertEquals(EvaluationOutcome.Status.FAILED, outcome.status());
+    assertEquals("hook-123", outcome.jobId());
+    assertEquals(key.value(), outcome.resultKey());
+    assertEquals("FCDS-6002", outcome.code());
     assertEquals("FCDS-6002", line.path("code").asText());
     assertFalse(lines.get(0).contains("patient-with-a-name"), "no patient id in dead letters");
   }

@@ -26,6 +26,7 @@ import org.hl7.fhir.r4.model.Observation;
 public final class CardStep {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CardStep.class);
 
   private final ModelCard card;
   private final ReportStep reports;
@@ -131,6 +132,7 @@ public final class CardStep {
     for (Card issued : answer.cards()) {
       feedback.issued(issued, card.id(), card.version(), answer.key(), answer.reportUrl());
     }
+    LOG.debug("hook answered: {}", answer.outcome().toJson()); // job id, status, key: no PHI
     return JSON.writeValueAsString(Map.of("cards", answer.cards()));
   }
 

@@ -13,6 +13,7 @@ import java.time.Instant;
 import org.apache.camel.Exchange;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.flow.EvaluationOutcome;
 import org.fusioncds.flow.Keyed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,10 +60,27 @@ public final class DeadLetters {
       line.put("model", k.job().modelId() + "|" + k.job().modelVersion());
       line.put("resultKey", k.key().value());
     }
-    line.put("code", t instanceof FcdsException f ? f.codeText() : ErrorCode.UNEXPECTED.codeText());
+    String code = t instanceof FcdsException f ? f.codeText() : ErrorCode.UNEXPECTED.codeText();
+    line.put("code", code);
+    if (body instanceof Keyed k) {
+      // the job's outcome message, as a queue of outcomes would carry it (no patient id)
+      line.set(
+          "outcome",
+          readTree(
+              EvaluationOutcome.of(k.job(), EvaluationOutcome.Status.FAILED, k.key(), null, code)
+                  .toJson()));
+    }
     line.put("error", t == null ? "unknown" : t.getMessage());
     append(line.toString() + "\n");
     LOG.error("background work failed: {}", line);
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new FcdsException(ErrorCode.FLOW_MESSAGE_INVALID, "outcome not readable — " + e);
+    }
   }
 
   /** How many failures are recorded (lines of the file). */
