@@ -132,7 +132,9 @@ public final class CardStep {
     for (Card issued : answer.cards()) {
       feedback.issued(issued, card.id(), card.version(), answer.key(), answer.reportUrl());
     }
-    LOG.debug("hook answered: {}", answer.outcome().toJson()); // job id, status, key: no PHI
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("hook answered: {}", answer.outcome().toJson()); // job id, status, key: no PHI
+    }
     return JSON.writeValueAsString(Map.of("cards", answer.cards()));
   }
 
