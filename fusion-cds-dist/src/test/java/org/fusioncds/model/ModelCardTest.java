@@ -32,6 +32,41 @@ class ModelCardTest {
   }
 
   @Test
+  void theStudySectionWordsTheNotEvaluableCard() throws IOException {
+    String yaml =
+        example()
+            .replace("modalities: [CR, DX]", "modalities: [CT]")
+            .replace("description: chest radiograph", "description: chest CT")
+            .replace("bodyPart: chest", "bodyPart: thorax")
+            .replace("maxAgeHours: 48", "maxAgeHours: 72");
+
+    ModelCard card = ModelCards.parse(yaml, "test");
+
+    assertEquals("AI: no recent chest CT to analyse", card.notEvaluableSummary());
+    assertEquals(
+        "No imaging study of this patient matches the model's inputs (CT, thorax, within 72 h)."
+            + " The model was not run.",
+        card.notEvaluableDetail());
+  }
+
+  @Test
+  void aCardWithoutWordsForItsStudyCallsItAnImagingStudy() throws IOException {
+    String yaml =
+        example()
+            .replaceAll("(?m)^  description: .*\\n", "")
+            .replaceAll("(?m)^  bodyPart: .*\\n", "");
+
+    ModelCard card = ModelCards.parse(yaml, "test");
+
+    assertEquals("AI: no recent imaging study to analyse", card.notEvaluableSummary());
+    assertTrue(
+        card.notEvaluableDetail()
+            .startsWith(
+                "No imaging study of this patient matches the model's inputs (CR/DX, within 48 h)"),
+        card.notEvaluableDetail());
+  }
+
+  @Test
   void refusesCardWithoutThresholdNamingTheField() throws IOException {
     String yaml = example().replace("    threshold: 0.5\n", "");
 
