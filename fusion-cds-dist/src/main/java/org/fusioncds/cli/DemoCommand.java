@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,13 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.fusioncds.app.FusionCdsApp;
 import org.fusioncds.audit.AuditShipper;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.sandbox.SandboxEhr;
+import org.fusioncds.sandbox.SandboxHookCalls;
 import org.fusioncds.sandbox.SandboxServers;
 import org.fusioncds.sandbox.SandboxSettings;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
@@ -223,28 +220,13 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static ObjectNode body(String fhirBase, String patientId) {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("hook", "patient-view");
-    body.put("hookInstance", UUID.randomUUID().toString());
-    body.put("fhirServer", fhirBase);
-    body.putObject("context")
-        .put("userId", "Practitioner/demo-clinician")
-        .put("patientId", patientId);
-    return body;
+    return SandboxHookCalls.patientView(fhirBase, patientId, "Practitioner/demo-clinician");
   }
 
   /** A hook call as the EHR makes it (CDS Hooks 2.0.1: {@code Authorization: Bearer <JWT>}). */
   private static HttpResponse<String> post(String hook, ObjectNode body, String jwt)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(hook))
-            .header("Content-Type", "application/json")
-            .timeout(Duration.ofSeconds(60))
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-    if (jwt != null) {
-      request.header("Authorization", "Bearer " + jwt);
-    }
-    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return SandboxHookCalls.post(hook, body, jwt);
   }
 
   private static void printCards(PrintWriter out, IGenericClient fhir, JsonNode answer) {

@@ -21,12 +21,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.SandboxEhr;
+import org.fusioncds.sandbox.SandboxHookCalls;
 import org.fusioncds.sandbox.SandboxServers;
 import org.fusioncds.sandbox.SandboxSettings;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
@@ -178,26 +178,11 @@ class ServiceJarIT {
   }
 
   private static ObjectNode body(String fhirBase, String patientId) {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("hook", "patient-view");
-    body.put("hookInstance", UUID.randomUUID().toString());
-    body.put("fhirServer", fhirBase);
-    body.putObject("context")
-        .put("userId", "Practitioner/service-jar-it")
-        .put("patientId", patientId);
-    return body;
+    return SandboxHookCalls.patientView(fhirBase, patientId, "Practitioner/service-jar-it");
   }
 
   private static HttpResponse<String> post(String url, ObjectNode body, String jwt)
       throws Exception {
-    HttpRequest.Builder r =
-        HttpRequest.newBuilder(URI.create(url))
-            .header("Content-Type", "application/json")
-            .timeout(Duration.ofSeconds(60))
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-    if (jwt != null) {
-      r.header("Authorization", "Bearer " + jwt);
-    }
-    return HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
+    return SandboxHookCalls.post(url, body, jwt);
   }
 }
