@@ -110,6 +110,99 @@ class CdsHooksRequestIT {
   }
 
   @Test
+  void wrongJsonTypesAreEachNamedWithTheirFieldInOneAnswer() throws Exception {
+    String body =
+        "{\"hook\":null,\"hookInstance\":7,\"fhirServer\":\"https://fhir.example.invalid/fhir\","
+            + "\"fhirAuthorization\":{\"access_token\":\"t\",\"token_type\":\"MAC\","
+            + "\"expires_in\":\"300\",\"scope\":\"patient/*.read\",\"subject\":[]},"
+            + "\"context\":{\"patientId\":\"\",\"userId\":{}},\"prefetch\":{\"patient\":"
+            + "{\"resourceType\":\"Bundle\"}}}";
+
+    HttpResponse<String> r = post("/imaging-fusion", body.getBytes());
+
+    assertEquals(400, r.statusCode(), r.body());
+    assertEquals(
+        List.of(
+            "hook",
+            "hookInstance",
+            "context.patientId",
+            "context.userId",
+            "fhirAuthorization.token_type",
+            "fhirAuthorization.expires_in",
+            "fhirAuthorization.subject",
+            "prefetch.patient"),
+        expressions(r));
+    assertEquals(
+        List.of(
+            "FCDS-1002",
+            "FCDS-1004",
+            "FCDS-1006",
+            "FCDS-1007",
+            "FCDS-1010",
+            "FCDS-1010",
+            "FCDS-1010",
+            "FCDS-1012"),
+        codes(r));
+  }
+
+  @Test
+  void aContextThatIsAStringIsA400NotA500() throws Exception {
+    String body = "{\"hook\":\"patient-view\",\"hookInstance\":\"h-1\",\"context\":\"AAAA\"}";
+
+    HttpResponse<String> r = post("/imaging-fusion", body.getBytes());
+
+    assertEquals(400, r.statusCode(), r.body());
+    assertEquals(List.of("FCDS-1005"), codes(r));
+  }
+
+  @Test
+  void aBodyOverTheByteLimitIsA413WithItsCode() throws Exception {
+    byte[] big = new byte[5 * 1024 * 1024 + 1];
+    java.util.Arrays.fill(big, (byte) ' ');
+
+    HttpResponse<String> r = post("/imaging-fusion", big);
+
+    assertEquals(413, r.statusCode(), r.body());
+    assertEquals(List.of("FCDS-1015"), codes(r));
+  }
+
+  @Test
+  void nestingDeeperThanTheLimitIsRefusedBeforeTheFieldsAreRead() throws Exception {
+    String deep = "[".repeat(100) + "]".repeat(100);
+    String body = "{\"hook\":\"patient-view\",\"extension\":" + deep + "}";
+
+    HttpResponse<String> r = post("/imaging-fusion", body.getBytes());
+
+    assertEquals(400, r.statusCode(), r.body());
+    assertEquals(List.of("FCDS-1016"), codes(r));
+  }
+
+  @Test
+  void aDuplicateFieldIsRefusedAsInvalidJson() throws Exception {
+    String body = "{\"hook\":\"patient-view\",\"hook\":\"order-sign\"}";
+
+    HttpResponse<String> r = post("/imaging-fusion", body.getBytes());
+
+    assertEquals(400, r.statusCode(), r.body());
+    assertEquals(List.of("FCDS-1001"), codes(r));
+  }
+
+  @Test
+  void withoutFhirServerAndWithAnIncompletePrefetchTheAnswerIs412NamingWhatIsMissing()
+      throws Exception {
+    String body =
+        "{\"hook\":\"patient-view\",\"hookInstance\":\"d1577c69-dfbe-44ad-ba6d-3e05e953b2eb\","
+            + "\"context\":{\"userId\":\"Practitioner/1\",\"patientId\":\"p-1\"},"
+            + "\"prefetch\":{\"patient\":{\"resourceType\":\"Patient\",\"id\":\"p-1\"}}}";
+
+    HttpResponse<String> r = post("/imaging-fusion", body.getBytes());
+
+    assertEquals(412, r.statusCode(), r.body());
+    assertEquals(List.of("FCDS-3006"), codes(r));
+    assertTrue(r.body().contains("the prefetch lacks studies, observations, conditions"), r.body());
+  }
+
+  @Test
   void wrongHookIsRefused() throws Exception {
     byte[] orderSign =
         Files.readAllBytes(
@@ -192,6 +285,14 @@ class CdsHooksRequestIT {
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static List<String> expressions(HttpResponse<String> r) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (JsonNode issue : JSON.readTree(r.body()).path("issue")) {
+      out.add(issue.path("expression").path(0).asText());
+    }
+    return out;
   }
 
   private static List<String> codes(HttpResponse<String> r) throws Exception {

@@ -147,8 +147,8 @@ class ErrorCodeTableTest {
     assertEquals(ErrorCode.values().length + 2, table.lines().count());
     assertTrue(
         table.contains(
-            "| FCDS-3006 | 500 | `FHIR_SERVER_MISSING` | the hook names no fhirServer and"
-                + " fhir.base-url is not set |"),
+            "| FCDS-3006 | 412 | `FHIR_SERVER_MISSING` | the hook names no fhirServer and"
+                + " fhir.base-url is not set: the prefetch cannot be completed |"),
         table);
   }
 

@@ -31,11 +31,20 @@ public enum ErrorCode {
   PREFETCH_INVALID(1012, 400, "prefetch is not an object of FHIR resources"),
   SERVICE_UNKNOWN(1013, 404, "no CDS service with that id"),
   MODEL_CARD_UNKNOWN(1014, 404, "no model card with that id"),
+  REQUEST_TOO_LARGE(1015, 413, "the request body is larger than cds.request.max-body-bytes"),
+  REQUEST_TOO_DEEP(1016, 400, "the request JSON nests deeper than cds.request.max-depth"),
+  REQUEST_STRING_TOO_LONG(
+      1017, 400, "a string, name or number in the request is longer than its limit"),
+  REQUEST_ARRAY_TOO_LONG(
+      1018, 400, "an array in the request has more items than cds.request.max-array-length"),
+  REQUEST_LIMITS_SETTING(1019, 500, "a cds.request.* limit is out of range"),
   FEEDBACK_BODY_INVALID(1020, 400, "the feedback body is not valid JSON"),
   FEEDBACK_EMPTY(1021, 400, "feedback is not a non-empty array"),
   FEEDBACK_CARD_UNKNOWN(1022, 404, "feedback names a card that was never issued"),
   FEEDBACK_OUTCOME_INVALID(1023, 400, "feedback outcome is not accepted or overridden"),
   FEEDBACK_NOT_STORED(1024, 500, "feedback could not be stored"),
+  FEEDBACK_ITEM_INVALID(
+      1025, 400, "a feedback item or one of its fields has the wrong type or form"),
   FLOW_MESSAGE_VERSION(1090, 500, "a flow message (evaluation job or outcome) has another version"),
   FLOW_MESSAGE_INCOMPLETE(1091, 500, "a flow message lacks a required field"),
   FLOW_MESSAGE_INVALID(1092, 500, "a flow message is not valid JSON"),
@@ -188,10 +197,13 @@ public enum ErrorCode {
   WRITE_SHORT_VALUE_TOO_LONG(2465, 500, "a value too long for a VR with a 16-bit length"),
   FHIR_UNREACHABLE(3001, 500, "the FHIR server cannot be reached"),
   FHIR_TOKEN_REFUSED(3002, 500, "the FHIR server refused the token"),
-  FHIR_NOT_FOUND(3003, 500, "not found on the FHIR server"),
+  FHIR_NOT_FOUND(3003, 404, "not found on the FHIR server (the hook's patient)"),
   FHIR_HTTP_ERROR(3004, 500, "the FHIR server answered with an HTTP error status"),
-  PREFETCH_UNUSABLE(3005, 500, "a prefetch value is not the resource expected"),
-  FHIR_SERVER_MISSING(3006, 500, "the hook names no fhirServer and fhir.base-url is not set"),
+  PREFETCH_UNUSABLE(3005, 400, "a prefetch value is not the resource expected"),
+  FHIR_SERVER_MISSING(
+      3006,
+      412,
+      "the hook names no fhirServer and fhir.base-url is not set: the prefetch cannot be completed"),
   NO_PATIENT(4101, 500, "no Patient to assemble inputs for"),
   NO_ANCHOR_TIME(
       4102, 500, "no eligible ImagingStudy and no evaluation time to anchor the lab window"),

@@ -25,11 +25,21 @@ public final class CdsHooksEndpoints {
   private final Map<String, CdsService> services;
   private final java.nio.file.Path modelsFolder;
   private final FeedbackStore feedback;
+  private final RequestLimits limits;
+  private final HookRequestParser parser;
 
+  /**
+   * @param limits the size limits of hook and feedback bodies ({@code cds.request.*})
+   */
   public CdsHooksEndpoints(
-      List<CdsService> services, java.nio.file.Path modelsFolder, FeedbackStore feedback) {
+      List<CdsService> services,
+      java.nio.file.Path modelsFolder,
+      FeedbackStore feedback,
+      RequestLimits limits) {
     this.modelsFolder = modelsFolder;
     this.feedback = feedback;
+    this.limits = limits;
+    this.parser = new HookRequestParser(limits);
     this.services =
         services.stream()
             .collect(
@@ -62,7 +72,7 @@ public final class CdsHooksEndpoints {
    * call's audit context learns the hook instance, the patient and the user.
    */
   public HookRequest parse(@Header("serviceId") String serviceId, byte[] body, Exchange exchange) {
-    HookRequest request = HookRequestParser.parse(body, service(serviceId));
+    HookRequest request = parser.parse(body, service(serviceId));
     CallAuditPolicy.describeHook(
         exchange, request.hook(), request.hookInstance(), request.patientId(), request.userId());
     return request;
@@ -81,7 +91,8 @@ public final class CdsHooksEndpoints {
   /** {@code POST /cds-services/{id}/feedback} (CDS Hooks 2.0.1 §Feedback): stored, or 400/404. */
   public String feedback(@Header("serviceId") String serviceId, byte[] body) {
     service(serviceId);
-    feedback.record(body);
+    feedback.record(
+        limits.read(body == null ? new byte[0] : body, ErrorCode.FEEDBACK_BODY_INVALID));
     return "{}";
   }
 

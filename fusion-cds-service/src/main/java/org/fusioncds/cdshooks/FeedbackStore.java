@@ -73,16 +73,15 @@ public final class FeedbackStore {
     issued.put(card.uuid(), n);
   }
 
-  /** {@code POST /cds-services/{id}/feedback}: validates every item, then stores them all. */
-  public int record(byte[] body) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(body);
-    } catch (IOException e) {
-      throw new CdsHooksException(
-          400, ErrorCode.FEEDBACK_BODY_INVALID, "$", "feedback body is not valid JSON");
-    }
-    JsonNode items = root == null ? null : root.get("feedback");
+  /**
+   * {@code POST /cds-services/{id}/feedback} (CDS Hooks 2.0.1 §Feedback), the body already read
+   * within the request limits: validates every item (an object; {@code card} a string naming an
+   * issued card; {@code outcome} accepted or overridden; {@code outcomeTimestamp} an ISO 8601
+   * date-time if given; {@code acceptedSuggestions} an array and {@code overrideReason} an object
+   * if given), then stores them all.
+   */
+  public int record(JsonNode root) {
+    JsonNode items = root == null || !root.isObject() ? null : root.get("feedback");
     if (items == null || !items.isArray() || items.isEmpty()) {
       throw new CdsHooksException(
           400, ErrorCode.FEEDBACK_EMPTY, "feedback", "feedback must be a non-empty array");
@@ -90,34 +89,8 @@ public final class FeedbackStore {
     List<ObjectNode> lines = new ArrayList<>();
     List<CdsHooksException.Issue> issues = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
-      JsonNode item = items.get(i);
-      String where = "feedback[" + i + "]";
-      JsonNode card = issued.get(item.path("card").asText(""));
-      String outcome = item.path("outcome").asText("");
-      if (card == null) {
-        issues.add(
-            new CdsHooksException.Issue(
-                ErrorCode.FEEDBACK_CARD_UNKNOWN,
-                where + ".card",
-                "no card issued with uuid '" + item.path("card").asText("") + "'"));
-      } else if (!OUTCOMES.contains(outcome)) {
-        issues.add(
-            new CdsHooksException.Issue(
-                ErrorCode.FEEDBACK_OUTCOME_INVALID,
-                where + ".outcome",
-                "outcome must be accepted or overridden — '" + outcome + "'"));
-      } else {
-        ObjectNode line = card.deepCopy();
-        line.put("outcome", outcome);
-        line.put(
-            "outcomeTimestamp", item.path("outcomeTimestamp").asText(Instant.now().toString()));
-        if (item.has("overrideReason")) {
-          line.set("overrideReason", item.get("overrideReason"));
-        }
-        if (item.has("acceptedSuggestions")) {
-          line.set("acceptedSuggestions", item.get("acceptedSuggestions"));
-        }
-        line.put("received", Instant.now().toString());
+      ObjectNode line = checked(items.get(i), "feedback[" + i + "]", issues);
+      if (line != null) {
         lines.add(line);
       }
     }
@@ -128,6 +101,96 @@ public final class FeedbackStore {
     }
     lines.forEach(l -> append(feedback, l));
     return lines.size();
+  }
+
+  /** The line to store for one item, or null with its issues. */
+  private ObjectNode checked(JsonNode item, String where, List<CdsHooksException.Issue> issues) {
+    if (!item.isObject()) {
+      issues.add(
+          new CdsHooksException.Issue(
+              ErrorCode.FEEDBACK_ITEM_INVALID,
+              where,
+              "a feedback item must be an object, not " + HookRequestParser.kind(item)));
+      return null;
+    }
+    int before = issues.size();
+    JsonNode cardId = item.get("card");
+    JsonNode card = cardId != null && cardId.isTextual() ? issued.get(cardId.asText()) : null;
+    if (cardId == null || !cardId.isTextual()) {
+      issues.add(
+          new CdsHooksException.Issue(
+              ErrorCode.FEEDBACK_ITEM_INVALID, where + ".card", "card must be a string"));
+    } else if (card == null) {
+      issues.add(
+          new CdsHooksException.Issue(
+              ErrorCode.FEEDBACK_CARD_UNKNOWN,
+              where + ".card",
+              "no card issued with uuid " + HookRequestParser.quote(cardId.asText())));
+    }
+    JsonNode outcome = item.get("outcome");
+    if (outcome == null || !outcome.isTextual() || !OUTCOMES.contains(outcome.asText())) {
+      issues.add(
+          new CdsHooksException.Issue(
+              ErrorCode.FEEDBACK_OUTCOME_INVALID,
+              where + ".outcome",
+              "outcome must be accepted or overridden — "
+                  + (outcome != null && outcome.isTextual()
+                      ? HookRequestParser.quote(outcome.asText())
+                      : outcome == null ? "missing" : HookRequestParser.kind(outcome))));
+    }
+    JsonNode timestamp = item.get("outcomeTimestamp");
+    if (timestamp != null && !isDateTime(timestamp)) {
+      issues.add(
+          new CdsHooksException.Issue(
+              ErrorCode.FEEDBACK_ITEM_INVALID,
+              where + ".outcomeTimestamp",
+              "outcomeTimestamp must be an ISO 8601 date-time with a time zone"));
+    }
+    typed(item, "acceptedSuggestions", JsonNode::isArray, "an array", where, issues);
+    typed(item, "overrideReason", JsonNode::isObject, "an object", where, issues);
+    if (issues.size() > before) {
+      return null;
+    }
+    ObjectNode line = card.deepCopy();
+    line.put("outcome", outcome.asText());
+    line.put("outcomeTimestamp", timestamp == null ? Instant.now().toString() : timestamp.asText());
+    if (item.has("overrideReason")) {
+      line.set("overrideReason", item.get("overrideReason"));
+    }
+    if (item.has("acceptedSuggestions")) {
+      line.set("acceptedSuggestions", item.get("acceptedSuggestions"));
+    }
+    line.put("received", Instant.now().toString());
+    return line;
+  }
+
+  private static boolean isDateTime(JsonNode n) {
+    if (!n.isTextual()) {
+      return false;
+    }
+    try {
+      java.time.OffsetDateTime.parse(n.asText());
+      return true;
+    } catch (java.time.DateTimeException e) {
+      return false;
+    }
+  }
+
+  private static void typed(
+      JsonNode item,
+      String field,
+      java.util.function.Predicate<JsonNode> is,
+      String expected,
+      String where,
+      List<CdsHooksException.Issue> issues) {
+    JsonNode n = item.get(field);
+    if (n != null && !is.test(n)) {
+      issues.add(
+          new CdsHooksException.Issue(
+              ErrorCode.FEEDBACK_ITEM_INVALID,
+              where + "." + field,
+              field + " must be " + expected + ", not " + HookRequestParser.kind(n)));
+    }
   }
 
   private static synchronized void append(Path file, JsonNode line) {

@@ -19,11 +19,17 @@
  *   <li>FCDS-1012 (400) prefetch is not an object of FHIR resources
  *   <li>FCDS-1013 (404) no CDS service with that id
  *   <li>FCDS-1014 (404) no model card with that id
+ *   <li>FCDS-1015 (413) the request body is larger than cds.request.max-body-bytes
+ *   <li>FCDS-1016 (400) the request JSON nests deeper than cds.request.max-depth
+ *   <li>FCDS-1017 (400) a string, name or number in the request is longer than its limit
+ *   <li>FCDS-1018 (400) an array in the request has more items than cds.request.max-array-length
+ *   <li>FCDS-1019 (500) a cds.request.* limit is out of range
  *   <li>FCDS-1020 (400) the feedback body is not valid JSON
  *   <li>FCDS-1021 (400) feedback is not a non-empty array
  *   <li>FCDS-1022 (404) feedback names a card that was never issued
  *   <li>FCDS-1023 (400) feedback outcome is not accepted or overridden
  *   <li>FCDS-1024 (500) feedback could not be stored
+ *   <li>FCDS-1025 (400) a feedback item or one of its fields has the wrong type or form
  *   <li>FCDS-1099 (500) an unexpected error while answering a request
  * </ul>
  */

@@ -22,6 +22,7 @@ import org.fusioncds.cdshooks.CdsHooksEndpoints;
 import org.fusioncds.cdshooks.CdsService;
 import org.fusioncds.cdshooks.DeadLetters;
 import org.fusioncds.cdshooks.FeedbackStore;
+import org.fusioncds.cdshooks.RequestLimits;
 import org.fusioncds.dicom.web.DicomWebClient;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.fhir.FhirGateway;
@@ -63,6 +64,18 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   @PropertyInject(value = "cds.time-budget-ms", defaultValue = "2000")
   long timeBudgetMs;
+
+  @PropertyInject(value = "cds.request.max-body-bytes", defaultValue = "5242880")
+  int requestMaxBodyBytes;
+
+  @PropertyInject(value = "cds.request.max-depth", defaultValue = "64")
+  int requestMaxDepth;
+
+  @PropertyInject(value = "cds.request.max-string-length", defaultValue = "1048576")
+  int requestMaxStringLength;
+
+  @PropertyInject(value = "cds.request.max-array-length", defaultValue = "10000")
+  int requestMaxArrayLength;
 
   @PropertyInject(value = "cds.public-base-url", defaultValue = "")
   String publicBaseUrl;
@@ -347,6 +360,11 @@ public class FusionCdsConfiguration implements CamelConfiguration {
                 + " fhirAuthorization), and the latest eligible study's images from the PACS that"
                 + " its ImagingStudy.endpoint names; writes a preliminary DiagnosticReport,"
                 + " Observations, Device and Provenance there.");
-    return new CdsHooksEndpoints(List.of(service), Path.of(modelsFolder), feedbackStore());
+    return new CdsHooksEndpoints(
+        List.of(service),
+        Path.of(modelsFolder),
+        feedbackStore(),
+        new RequestLimits(
+            requestMaxBodyBytes, requestMaxDepth, requestMaxStringLength, requestMaxArrayLength));
   }
 }

@@ -36,6 +36,10 @@ public final class FhirGateway {
 
   private static final int MAX_PAGES = 20;
 
+  /** The prefetch keys the service reads, in the order it reads them (discovery's templates). */
+  public static final java.util.List<String> PREFETCH_KEYS =
+      java.util.List.of("patient", "studies", "observations", "conditions");
+
   private final FhirContext fhir;
 
   public FhirGateway(FhirContext fhir, int connectTimeoutMs, int socketTimeoutMs) {
@@ -145,7 +149,7 @@ public final class FhirGateway {
       throw new FcdsException(
           ErrorCode.FHIR_UNREACHABLE, "the FHIR server cannot be reached — " + what, e);
     } catch (ResourceNotFoundException e) {
-      throw new FcdsException(ErrorCode.FHIR_NOT_FOUND, "not found on the FHIR server — " + what);
+      throw new HookDataRefused(ErrorCode.FHIR_NOT_FOUND, "not found on the FHIR server — " + what);
     } catch (AuthenticationException | ForbiddenOperationException e) {
       throw new FcdsException(
           ErrorCode.FHIR_TOKEN_REFUSED,
@@ -166,7 +170,7 @@ public final class FhirGateway {
         return null;
       }
       if (!type.isInstance(r)) {
-        throw new FcdsException(
+        throw new HookDataRefused(
             ErrorCode.PREFETCH_UNUSABLE,
             "prefetch '" + key + "' is a " + r.fhirType() + ", expected " + type.getSimpleName());
       }
@@ -180,7 +184,7 @@ public final class FhirGateway {
         return null;
       }
       if (!(r instanceof Bundle b)) {
-        throw new FcdsException(
+        throw new HookDataRefused(
             ErrorCode.PREFETCH_UNUSABLE,
             "prefetch '" + key + "' is a " + r.fhirType() + ", expected a searchset Bundle");
       }
@@ -202,9 +206,9 @@ public final class FhirGateway {
       try {
         return fhir.newJsonParser().parseResource(n.toString());
       } catch (ca.uhn.fhir.parser.DataFormatException e) {
-        throw new FcdsException(
+        throw new HookDataRefused(
             ErrorCode.PREFETCH_UNUSABLE,
-            "prefetch '" + key + "' is not a valid FHIR resource — " + e.getMessage());
+            "prefetch '" + key + "' is not a valid FHIR " + n.path("resourceType").asText());
       }
     }
   }

@@ -11,7 +11,6 @@ import org.fusioncds.audit.AuditTrail;
 import org.fusioncds.audit.AuditingClientInterceptor;
 import org.fusioncds.audit.CallAuditPolicy;
 import org.fusioncds.error.ErrorCode;
-import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.AuditContext;
 import org.fusioncds.flow.ClinicalInputs;
 import org.fusioncds.flow.EvaluationJob;
@@ -76,9 +75,14 @@ public final class GatherStep {
     } else if (defaultFhirBase != null) {
       fhirBase = defaultFhirBase;
     } else {
-      throw new FcdsException(
+      List<String> missing =
+          FhirGateway.PREFETCH_KEYS.stream().filter(k -> request.prefetched(k) == null).toList();
+      throw new HookDataRefused(
           ErrorCode.FHIR_SERVER_MISSING,
-          "the hook names no fhirServer and fhir.base-url is not set");
+          "the hook names no fhirServer and fhir.base-url is not set: "
+              + (missing.isEmpty()
+                  ? "the report needs a FHIR server to be written to"
+                  : "the prefetch lacks " + String.join(", ", missing)));
     }
     EvaluationJob job = EvaluationJob.ofHook(request, card.id(), card.version(), fhirBase, now);
     AuditingClientInterceptor reads =

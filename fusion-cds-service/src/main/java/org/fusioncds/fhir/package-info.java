@@ -7,10 +7,11 @@
  * <ul>
  *   <li>FCDS-3001 (500) the FHIR server cannot be reached
  *   <li>FCDS-3002 (500) the FHIR server refused the token
- *   <li>FCDS-3003 (500) not found on the FHIR server
+ *   <li>FCDS-3003 (404) not found on the FHIR server (the hook's patient)
  *   <li>FCDS-3004 (500) the FHIR server answered with an HTTP error status
- *   <li>FCDS-3005 (500) a prefetch value is not the resource expected
- *   <li>FCDS-3006 (500) the hook names no fhirServer and fhir.base-url is not set
+ *   <li>FCDS-3005 (400) a prefetch value is not the resource expected
+ *   <li>FCDS-3006 (412) the hook names no fhirServer and fhir.base-url is not set: the prefetch
+ *       cannot be completed
  * </ul>
  */
 package org.fusioncds.fhir;
