@@ -258,7 +258,7 @@ class CdsHooksRequestIT {
 
     HttpResponse<String> r = post("/imaging-fusion", body.getBytes());
 
-    assertEquals(500, r.statusCode(), r.body());
+    assertEquals(502, r.statusCode(), r.body()); // the upstream failed: Bad Gateway, not 500
     assertEquals(List.of("FCDS-3001"), codes(r));
     List<AuditSpool.Entry> added = spool.oldest(before + 10).subList(before, spool.size());
     AuditEvent read =

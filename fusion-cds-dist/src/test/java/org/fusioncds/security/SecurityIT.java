@@ -205,7 +205,7 @@ class SecurityIT {
             "it-ehr-token",
             fhirAuthorization("an-ehr-token-the-fhir-server-refuses", 300));
 
-    assertEquals(500, r.statusCode(), r.body());
+    assertEquals(502, r.statusCode(), r.body()); // the FHIR server refused: Bad Gateway
     assertTrue(r.body().contains("FCDS-3002"), r.body());
     assertEquals(refused + 1, fhirCheck.refused(), "the EHR's token went to the FHIR server");
   }

@@ -8,10 +8,10 @@ import java.util.stream.Collectors;
 /**
  * Every error code of fusion-cds, once: the number ({@code FCDS-NNNN}), the HTTP status the module
  * answers with when the error reaches a caller (500 unless the caller has something to fix), and
- * what it means. Ranges (DESIGN.md): 1xxx cdshooks, 2xxx dicom, 3xxx fhir, 4xxx assemble, 5xxx
- * inference, 6xxx report, 7xxx security and audit, 8xxx sandbox and CLI, 9xxx configuration. A
- * code, once used, keeps its meaning. Depends on nothing but the JDK (the DICOM library uses it
- * alone).
+ * what it means; 502 and 504 for an upstream server that failed or did not answer in time. Ranges
+ * (DESIGN.md): 1xxx cdshooks, 2xxx dicom, 3xxx fhir, 4xxx assemble, 5xxx inference, 6xxx report,
+ * 7xxx security and audit, 8xxx sandbox and CLI, 9xxx configuration. A code, once used, keeps its
+ * meaning. Depends on nothing but the JDK (the DICOM library uses it alone).
  *
  * <p>The {@code package-info.java} tables and the README list codes; {@code ErrorCodeTableTest}
  * keeps them in agreement with this enum.
@@ -195,15 +195,19 @@ public enum ErrorCode {
   WRITE_BULK_REFERENCE(2463, 500, "a value to write is only a bulk data reference"),
   WRITE_VALUE_TOO_LONG(2464, 500, "a value too long for one element"),
   WRITE_SHORT_VALUE_TOO_LONG(2465, 500, "a value too long for a VR with a 16-bit length"),
-  FHIR_UNREACHABLE(3001, 500, "the FHIR server cannot be reached"),
-  FHIR_TOKEN_REFUSED(3002, 500, "the FHIR server refused the token"),
+  FHIR_UNREACHABLE(3001, 502, "the FHIR server cannot be reached"),
+  FHIR_TOKEN_REFUSED(3002, 502, "the FHIR server refused the token"),
   FHIR_NOT_FOUND(3003, 404, "not found on the FHIR server (the hook's patient)"),
-  FHIR_HTTP_ERROR(3004, 500, "the FHIR server answered with an HTTP error status"),
+  FHIR_HTTP_ERROR(3004, 502, "the FHIR server answered with an HTTP error status"),
   PREFETCH_UNUSABLE(3005, 400, "a prefetch value is not the resource expected"),
   FHIR_SERVER_MISSING(
       3006,
       412,
       "the hook names no fhirServer and fhir.base-url is not set: the prefetch cannot be completed"),
+  FHIR_TIMEOUT(3007, 504, "the FHIR server did not answer in time"),
+  FHIR_ANSWER_INVALID(3008, 502, "the FHIR server's answer is not the FHIR resource asked for"),
+  FHIR_ANSWER_TOO_LARGE(3009, 502, "the FHIR server's answer exceeds fhir.max-response-bytes"),
+  FHIR_PAGING_LOOP(3010, 502, "the FHIR server's next links lead back to a page already read"),
   NO_PATIENT(4101, 500, "no Patient to assemble inputs for"),
   NO_ANCHOR_TIME(
       4102, 500, "no eligible ImagingStudy and no evaluation time to anchor the lab window"),

@@ -96,6 +96,14 @@ public final class CdsHooksEndpoints {
     return "{}";
   }
 
+  /**
+   * An error of a server we called (the FHIR server failed, 502, or did not answer in time, 504):
+   * answered with the code's own status; every other plain error is ours, 500.
+   */
+  static boolean isUpstream(ErrorCode code) {
+    return code.httpStatus() == 502 || code.httpStatus() == 504;
+  }
+
   /** Writes an error answer on the exchange: status, OperationOutcome JSON; the code is audited. */
   public void answerError(Exchange exchange) throws JsonProcessingException {
     Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -114,6 +122,9 @@ public final class CdsHooksEndpoints {
     } else if (error instanceof HttpAnswer a) {
       status = a.httpStatus();
       body = OperationOutcomes.refused(error, status);
+    } else if (isUpstream(error.errorCode())) {
+      status = error.errorCode().httpStatus();
+      body = OperationOutcomes.upstream(error, status);
     } else {
       status = 500;
       body = OperationOutcomes.internal(error);

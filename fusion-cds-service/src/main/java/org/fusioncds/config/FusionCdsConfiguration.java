@@ -89,6 +89,12 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "fhir.socket-timeout-ms", defaultValue = "20000")
   int fhirSocketTimeoutMs;
 
+  @PropertyInject(value = "fhir.request-timeout-ms", defaultValue = "60000")
+  long fhirRequestTimeoutMs;
+
+  @PropertyInject(value = "fhir.max-response-bytes", defaultValue = "33554432")
+  long fhirMaxResponseBytes;
+
   @PropertyInject(value = "dicomweb.base-url", defaultValue = "")
   String dicomWebBaseUrl;
 
@@ -97,6 +103,9 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   @PropertyInject(value = "dicomweb.read-timeout-ms", defaultValue = "20000")
   long dicomWebReadTimeoutMs;
+
+  @PropertyInject(value = "dicomweb.total-timeout-ms", defaultValue = "120000")
+  long dicomWebTotalTimeoutMs;
 
   @PropertyInject(value = "dicomweb.retry.max-retries", defaultValue = "2")
   int dicomWebMaxRetries;
@@ -246,7 +255,12 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   private FhirGateway gateway() {
     if (gateway == null) {
       gateway = new FhirGateway(fhirContext(), fhirConnectTimeoutMs, fhirSocketTimeoutMs);
-      FhirHttpClients.configure(fhirContext(), fhirConnectTimeoutMs, fhirSocketTimeoutMs);
+      FhirHttpClients.configure(
+          fhirContext(),
+          fhirConnectTimeoutMs,
+          fhirSocketTimeoutMs,
+          fhirRequestTimeoutMs,
+          fhirMaxResponseBytes);
     }
     return gateway;
   }
@@ -296,7 +310,8 @@ public class FusionCdsConfiguration implements CamelConfiguration {
             Duration.ofMillis(dicomWebReadTimeoutMs),
             dicomWebMaxRetries,
             Duration.ofMillis(dicomWebBackoffMs),
-            Duration.ofMillis(dicomWebMaxBackoffMs)),
+            Duration.ofMillis(dicomWebMaxBackoffMs),
+            Duration.ofMillis(dicomWebTotalTimeoutMs)),
         new ImageStep.Guard(dicomWebServers, fhirServers, auditTrail));
   }
 

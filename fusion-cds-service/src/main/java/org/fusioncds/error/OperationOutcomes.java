@@ -50,13 +50,30 @@ public final class OperationOutcomes {
     return oo;
   }
 
+  /**
+   * A 502 or 504 answer (a server we called failed or was too slow): the code and its fixed
+   * meaning, never the detail (URLs, ids).
+   */
+  public static ObjectNode upstream(FcdsException e, int httpStatus) {
+    ObjectNode oo = outcome();
+    oo.putArray("issue")
+        .add(
+            issue(
+                issueType(httpStatus),
+                e.code(),
+                e.errorCode().format(e.errorCode().meaning()),
+                null));
+    return oo;
+  }
+
   /** FHIR R4 issue-type for an HTTP status. */
   static String issueType(int httpStatus) {
     return switch (httpStatus) {
       case 401 -> "login";
       case 403 -> "forbidden";
       case 404 -> "not-found";
-      case 503 -> "transient";
+      case 502, 503 -> "transient";
+      case 504 -> "timeout";
       default -> "invalid";
     };
   }

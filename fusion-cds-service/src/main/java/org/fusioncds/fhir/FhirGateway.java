@@ -1,6 +1,7 @@
 package org.fusioncds.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.client.api.IClientInterceptor;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
@@ -8,16 +9,19 @@ import ca.uhn.fhir.rest.client.api.IHttpRequest;
 import ca.uhn.fhir.rest.client.api.IHttpResponse;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
+import ca.uhn.fhir.rest.client.exceptions.NonFhirResponseException;
 import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.security.BoundedAnswers;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Condition;
@@ -30,7 +34,9 @@ import org.hl7.fhir.r4.model.Resource;
  * Reads one patient's data for the model (FHIR R4 RESTful API): what the EHR prefetched is used as
  * is; the rest is searched on the hook's {@code fhirServer} with its bearer token. Searches follow
  * {@code next} links up to a bound. Errors are coded: 3001 unreachable, 3002 token refused, 3003
- * patient not found, 3004 any other server error, 3005 a prefetched value of the wrong type.
+ * patient not found, 3004 any other server error, 3005 a prefetched value of the wrong type, 3007
+ * no answer in time, 3008 an answer that is not the resource asked for, 3009 an answer over the
+ * size limit, 3010 paging that loops.
  */
 public final class FhirGateway {
 
@@ -123,8 +129,13 @@ public final class FhirGateway {
     return new ClinicalData(null, List.of(), observations, conditions, used);
   }
 
+  /**
+   * A search and its {@code next} pages, at most {@value #MAX_PAGES} (then the search stops with
+   * what it has); a {@code next} link to a page already read is FCDS-3010.
+   */
   private <T extends Resource> List<T> search(IGenericClient client, String url, Class<T> type) {
     List<T> out = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
     Bundle page = call(() -> client.search().byUrl(url).returnBundle(Bundle.class).execute(), url);
     for (int pages = 1; page != null; pages++) {
       for (Bundle.BundleEntryComponent e : page.getEntry()) {
@@ -134,6 +145,11 @@ public final class FhirGateway {
       }
       if (page.getLink(Bundle.LINK_NEXT) == null || pages >= MAX_PAGES) {
         break;
+      }
+      if (!seen.add(page.getLink(Bundle.LINK_NEXT).getUrl())) {
+        throw new FcdsException(
+            ErrorCode.FHIR_PAGING_LOOP,
+            "page " + (pages + 1) + " of the search leads back to a page already read — " + url);
       }
       Bundle current = page;
       page = call(() -> client.loadPage().next(current).execute(), url + " (next page)");
@@ -146,8 +162,19 @@ public final class FhirGateway {
     try {
       return request.get();
     } catch (FhirClientConnectionException e) {
+      throw connectionFailure(e, what);
+    } catch (DataFormatException | ClassCastException e) {
       throw new FcdsException(
-          ErrorCode.FHIR_UNREACHABLE, "the FHIR server cannot be reached — " + what, e);
+          ErrorCode.FHIR_ANSWER_INVALID,
+          "the FHIR server's answer is not the resource asked for — " + what,
+          e);
+    } catch (NonFhirResponseException e) {
+      throw new FcdsException(
+          ErrorCode.FHIR_ANSWER_INVALID,
+          "the FHIR server answered HTTP "
+              + e.getStatusCode()
+              + " with a body that is not FHIR — "
+              + what);
     } catch (ResourceNotFoundException e) {
       throw new HookDataRefused(ErrorCode.FHIR_NOT_FOUND, "not found on the FHIR server — " + what);
     } catch (AuthenticationException | ForbiddenOperationException e) {
@@ -159,6 +186,30 @@ public final class FhirGateway {
           ErrorCode.FHIR_HTTP_ERROR,
           "the FHIR server answered HTTP " + e.getStatusCode() + " — " + what);
     }
+  }
+
+  /**
+   * A failed exchange, by its cause: the deadline or a socket timeout (3007), a body over the limit
+   * (3009), a body that does not parse (3008), else no usable connection (3001).
+   */
+  private static FcdsException connectionFailure(FhirClientConnectionException e, String what) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof BoundedAnswers.AnswerTooLargeException) {
+        return new FcdsException(ErrorCode.FHIR_ANSWER_TOO_LARGE, c.getMessage() + " — " + what, e);
+      }
+      if (c instanceof InterruptedIOException) { // socket timeout, deadline, aborted request
+        return new FcdsException(
+            ErrorCode.FHIR_TIMEOUT, "the FHIR server did not answer in time — " + what, e);
+      }
+      if (c instanceof DataFormatException) {
+        return new FcdsException(
+            ErrorCode.FHIR_ANSWER_INVALID,
+            "the FHIR server's answer is not the resource asked for — " + what,
+            e);
+      }
+    }
+    return new FcdsException(
+        ErrorCode.FHIR_UNREACHABLE, "the FHIR server cannot be reached — " + what, e);
   }
 
   /** The prefetched JSON of a hook, parsed on demand. */

@@ -5,13 +5,17 @@
  * <p>Error codes ({@link org.fusioncds.error.ErrorCode}; code, HTTP status, meaning):
  *
  * <ul>
- *   <li>FCDS-3001 (500) the FHIR server cannot be reached
- *   <li>FCDS-3002 (500) the FHIR server refused the token
+ *   <li>FCDS-3001 (502) the FHIR server cannot be reached
+ *   <li>FCDS-3002 (502) the FHIR server refused the token
  *   <li>FCDS-3003 (404) not found on the FHIR server (the hook's patient)
- *   <li>FCDS-3004 (500) the FHIR server answered with an HTTP error status
+ *   <li>FCDS-3004 (502) the FHIR server answered with an HTTP error status
  *   <li>FCDS-3005 (400) a prefetch value is not the resource expected
  *   <li>FCDS-3006 (412) the hook names no fhirServer and fhir.base-url is not set: the prefetch
  *       cannot be completed
+ *   <li>FCDS-3007 (504) the FHIR server did not answer in time
+ *   <li>FCDS-3008 (502) the FHIR server's answer is not the FHIR resource asked for
+ *   <li>FCDS-3009 (502) the FHIR server's answer exceeds fhir.max-response-bytes
+ *   <li>FCDS-3010 (502) the FHIR server's next links lead back to a page already read
  * </ul>
  */
 package org.fusioncds.fhir;

@@ -18,6 +18,12 @@ import org.apache.http.impl.client.HttpClientBuilder;
  */
 public final class FhirHttpClients {
 
+  /** The whole-request limit when none is given (fhir.request-timeout-ms). */
+  public static final long DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
+  /** The body limit when none is given (fhir.max-response-bytes): 32 MiB. */
+  public static final long DEFAULT_MAX_ANSWER_BYTES = 32L << 20;
+
   private FhirHttpClients() {}
 
   /**
@@ -29,8 +35,29 @@ public final class FhirHttpClients {
    * @param socketTimeoutMs the limit to wait for each read of the response
    */
   public static void configure(FhirContext ctx, int connectTimeoutMs, int socketTimeoutMs) {
+    configure(
+        ctx,
+        connectTimeoutMs,
+        socketTimeoutMs,
+        DEFAULT_REQUEST_TIMEOUT_MS,
+        DEFAULT_MAX_ANSWER_BYTES);
+  }
+
+  /**
+   * As {@link #configure(FhirContext, int, int)}, and bounds every answer: a request not finished
+   * within {@code requestTimeoutMs} is aborted ({@link BoundedAnswers.AnswerTooSlowException}, a
+   * {@link java.net.SocketTimeoutException}), a body over {@code maxAnswerBytes} is cut ({@link
+   * BoundedAnswers.AnswerTooLargeException}).
+   */
+  public static void configure(
+      FhirContext ctx,
+      int connectTimeoutMs,
+      int socketTimeoutMs,
+      long requestTimeoutMs,
+      long maxAnswerBytes) {
     IRestfulClientFactory old = ctx.getRestfulClientFactory();
-    NoRedirectClientFactory factory = new NoRedirectClientFactory(ctx);
+    NoRedirectClientFactory factory =
+        new NoRedirectClientFactory(ctx, new BoundedAnswers(requestTimeoutMs, maxAnswerBytes));
     factory.setServerValidationMode(old.getServerValidationMode());
     factory.setConnectionRequestTimeout(old.getConnectionRequestTimeout());
     factory.setPoolMaxTotal(old.getPoolMaxTotal());
@@ -44,13 +71,19 @@ public final class FhirHttpClients {
   /** HAPI's Apache client factory, its HttpClient builder with redirect handling off. */
   static final class NoRedirectClientFactory extends ApacheRestfulClientFactory {
 
-    NoRedirectClientFactory(FhirContext ctx) {
+    private final BoundedAnswers bounds;
+
+    NoRedirectClientFactory(FhirContext ctx, BoundedAnswers bounds) {
       super(ctx);
+      this.bounds = bounds;
     }
 
     @Override
     protected HttpClientBuilder getHttpClientBuilder() {
-      return super.getHttpClientBuilder().disableRedirectHandling();
+      return super.getHttpClientBuilder()
+          .disableRedirectHandling()
+          .addInterceptorFirst((org.apache.http.HttpRequestInterceptor) bounds)
+          .addInterceptorLast((org.apache.http.HttpResponseInterceptor) bounds);
     }
   }
 }

@@ -66,6 +66,7 @@ public final class DicomWebClient implements AutoCloseable {
   private final URI base;
   private final Supplier<String> tokens;
   private final Duration requestTimeout;
+  private final Duration totalTimeout;
   private final Retry retry;
   private final HttpClient http;
   private final ScheduledExecutorService timer;
@@ -84,13 +85,30 @@ public final class DicomWebClient implements AutoCloseable {
    *     dicomweb.retry.backoff-ms})
    * @param maxBackoff the longest wait, a server's Retry-After included ({@code
    *     dicomweb.retry.max-backoff-ms})
+   * @param totalTimeout the limit for a whole response body, however steadily it comes ({@code
+   *     dicomweb.total-timeout-ms})
    */
   public record Settings(
       Duration connectTimeout,
       Duration requestTimeout,
       int maxRetries,
       Duration backoff,
-      Duration maxBackoff) {}
+      Duration maxBackoff,
+      Duration totalTimeout) {
+
+    /** The limit for a whole response body when none is given: 2 minutes. */
+    public static final Duration DEFAULT_TOTAL_TIMEOUT = Duration.ofMinutes(2);
+
+    /** Settings with {@link #DEFAULT_TOTAL_TIMEOUT}. */
+    public Settings(
+        Duration connectTimeout,
+        Duration requestTimeout,
+        int maxRetries,
+        Duration backoff,
+        Duration maxBackoff) {
+      this(connectTimeout, requestTimeout, maxRetries, backoff, maxBackoff, DEFAULT_TOTAL_TIMEOUT);
+    }
+  }
 
   /**
    * A client of one DICOMweb service.
@@ -130,6 +148,7 @@ public final class DicomWebClient implements AutoCloseable {
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     Objects.requireNonNull(settings, "settings");
     this.requestTimeout = positive(settings.requestTimeout(), "requestTimeout");
+    this.totalTimeout = positive(settings.totalTimeout(), "totalTimeout");
     Duration backoff = Objects.requireNonNull(settings.backoff(), "backoff");
     Duration maxBackoff = Objects.requireNonNull(settings.maxBackoff(), "maxBackoff");
     if (settings.maxRetries() < 0 || backoff.isNegative() || maxBackoff.isNegative()) {
@@ -426,12 +445,24 @@ public final class DicomWebClient implements AutoCloseable {
                     + type.type()
                     + "' without a transfer-syntax parameter");
           }
-          frames.add(new Frame(numbers[frames.size()], used, part.body().readAllBytes()));
+          frames.add(new Frame(numbers[frames.size()], used, frameBytes(part.body(), path)));
         });
     if (frames.size() != numbers.length) {
       throw partCountMismatch(path, numbers.length, frames.size());
     }
     return List.copyOf(frames);
+  }
+
+  /** A frame part's bytes, at most {@link DicomLimits#DEFAULT}'s frame bytes (else 2103). */
+  private byte[] frameBytes(InputStream part, String path) throws IOException {
+    long max = org.fusioncds.dicom.DicomLimits.DEFAULT.maxFrameBytes();
+    byte[] data = part.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+    if (data.length > max) {
+      throw new DicomException(
+          ErrorCode.FRAME_TOO_LARGE,
+          "GET " + fullPath(path) + " answered a frame part over " + max + " bytes");
+    }
+    return data;
   }
 
   private DicomException partCountMismatch(String path, int asked, int got) {
@@ -574,7 +605,8 @@ public final class DicomWebClient implements AutoCloseable {
       int... readableErrors) {
     try {
       HttpResponse<InputStream> response = http.send(request, BodyHandlers.ofInputStream());
-      try (InputStream in = new StallGuardInputStream(response.body(), requestTimeout, timer)) {
+      try (InputStream in =
+          new StallGuardInputStream(response.body(), requestTimeout, totalTimeout, timer)) {
         int status = response.statusCode();
         if (DicomWebRetry.isRetryable(status)) {
           throw DicomWebRetry.Retryable.status(where, status, retryAfter(response.headers()));
@@ -636,7 +668,13 @@ public final class DicomWebClient implements AutoCloseable {
     if (e instanceof StallGuardInputStream.StalledException) {
       return new DicomException(
           ErrorCode.DICOMWEB_TIMEOUT,
-          where + " stopped sending: no bytes within " + requestTimeout.toMillis() + " ms" + tries,
+          where
+              + " stopped sending: no bytes within "
+              + requestTimeout.toMillis()
+              + " ms, or not done within "
+              + totalTimeout.toMillis()
+              + " ms"
+              + tries,
           e);
     }
     if (e instanceof HttpTimeoutException) {

@@ -9,9 +9,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes a response body that has delivered no byte for longer than the timeout, so that a server
- * that stops sending mid-response ends in {@link StalledException} instead of a read that blocks
- * forever (the JDK client's request timeout only covers the wait for the response headers).
+ * Closes a response body that has delivered no byte for longer than the timeout, or that is not
+ * finished within the total limit, so that a server that stops sending mid-response, or drips, ends
+ * in {@link StalledException} instead of a read that blocks forever (the JDK client's request
+ * timeout only covers the wait for the response headers).
  */
 final class StallGuardInputStream extends FilterInputStream {
 
@@ -25,26 +26,44 @@ final class StallGuardInputStream extends FilterInputStream {
   private final ScheduledExecutorService timer;
   private final Duration timeout;
   private final long timeoutNanos;
+  private final long endNanos;
   private volatile long lastProgress;
   private volatile boolean expired;
   private volatile boolean closed;
   private volatile ScheduledFuture<?> check;
 
   StallGuardInputStream(InputStream in, Duration timeout, ScheduledExecutorService timer) {
+    this(in, timeout, null, timer);
+  }
+
+  /**
+   * @param total the limit for the whole body (a server that drips a byte within every timeout
+   *     never stalls), or null for none
+   */
+  StallGuardInputStream(
+      InputStream in, Duration timeout, Duration total, ScheduledExecutorService timer) {
     super(in);
     this.timer = timer;
     this.timeout = timeout;
     this.timeoutNanos = timeout.toNanos();
     this.lastProgress = System.nanoTime();
-    this.check = timer.schedule(this::check, timeoutNanos, TimeUnit.NANOSECONDS);
+    this.endNanos = total == null ? Long.MAX_VALUE : lastProgress + total.toNanos();
+    this.check =
+        timer.schedule(
+            this::check, Math.min(timeoutNanos, remaining(lastProgress)), TimeUnit.NANOSECONDS);
+  }
+
+  private long remaining(long now) {
+    return endNanos == Long.MAX_VALUE ? Long.MAX_VALUE : endNanos - now;
   }
 
   private void check() {
     if (closed) {
       return;
     }
-    long idle = System.nanoTime() - lastProgress;
-    if (idle >= timeoutNanos) {
+    long now = System.nanoTime();
+    long idle = now - lastProgress;
+    if (idle >= timeoutNanos || remaining(now) <= 0) {
       expired = true;
       try {
         in.close();
@@ -52,7 +71,9 @@ final class StallGuardInputStream extends FilterInputStream {
         // the reader sees the expiry either way
       }
     } else {
-      check = timer.schedule(this::check, timeoutNanos - idle, TimeUnit.NANOSECONDS);
+      check =
+          timer.schedule(
+              this::check, Math.min(timeoutNanos - idle, remaining(now)), TimeUnit.NANOSECONDS);
     }
   }
 
