@@ -157,7 +157,7 @@ class CdsHooksRequestIT {
 
   @Test
   void aBodyOverTheByteLimitIsA413WithItsCode() throws Exception {
-    byte[] big = new byte[5 * 1024 * 1024 + 1];
+    byte[] big = new byte[2 * 1024 * 1024 + 1]; // over the hook limit, under edge.max-body-bytes
     java.util.Arrays.fill(big, (byte) ' ');
 
     HttpResponse<String> r = post("/imaging-fusion", big);

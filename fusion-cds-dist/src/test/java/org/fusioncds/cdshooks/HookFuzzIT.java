@@ -167,13 +167,19 @@ class HookFuzzIT {
 
   @AfterContainer
   static void stopAndWriteTheFigures() throws Exception {
-    String figures = HOOK.summary("hook") + "\n" + FEEDBACK.summary("feedback") + "\n";
-    System.out.print(figures);
-    Files.createDirectories(Path.of("target/fuzz"));
-    Files.writeString(Path.of("target/fuzz/HookFuzzIT.txt"), figures);
-    for (AutoCloseable c : new AutoCloseable[] {app, ehr, servers}) {
-      if (c != null) {
-        c.close();
+    try {
+      String figures = HOOK.summary("hook") + "\n" + FEEDBACK.summary("feedback") + "\n";
+      System.out.print(figures);
+      Files.createDirectories(Path.of("target/fuzz"));
+      // getBytes replaces what UTF-8 cannot encode (generated lone surrogates) instead of throwing
+      Files.write(
+          Path.of("target/fuzz/HookFuzzIT.txt"),
+          figures.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } finally {
+      for (AutoCloseable c : new AutoCloseable[] {app, ehr, servers}) {
+        if (c != null) {
+          c.close();
+        }
       }
     }
   }

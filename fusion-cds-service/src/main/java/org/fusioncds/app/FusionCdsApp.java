@@ -39,6 +39,7 @@ public final class FusionCdsApp implements AutoCloseable {
   static final java.util.List<String> NAMESPACES =
       java.util.List.of(
           "camel.",
+          "edge.",
           "cds.",
           "fhir.",
           "dicomweb.",

@@ -52,9 +52,9 @@ public record RequestLimits(
     }
   }
 
-  /** The defaults of application.properties: 5 MiB, depth 64, 1 MiB characters, 10,000 items. */
+  /** The defaults of application.properties: 2 MiB, depth 64, 1 MiB characters, 10,000 items. */
   public static RequestLimits defaults() {
-    return new RequestLimits(5 * 1024 * 1024, 64, 1024 * 1024, 10_000);
+    return new RequestLimits(2 * 1024 * 1024, 64, 1024 * 1024, 10_000);
   }
 
   /**

@@ -65,7 +65,7 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "cds.time-budget-ms", defaultValue = "2000")
   long timeBudgetMs;
 
-  @PropertyInject(value = "cds.request.max-body-bytes", defaultValue = "5242880")
+  @PropertyInject(value = "cds.request.max-body-bytes", defaultValue = "2097152")
   int requestMaxBodyBytes;
 
   @PropertyInject(value = "cds.request.max-depth", defaultValue = "64")

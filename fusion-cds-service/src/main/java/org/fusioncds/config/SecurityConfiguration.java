@@ -1,5 +1,6 @@
 package org.fusioncds.config;
 
+import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,6 +21,8 @@ import org.fusioncds.audit.CallAuditPolicy;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.security.BearerRoutePolicy;
+import org.fusioncds.security.HttpEdge;
+import org.fusioncds.security.HttpEdgeLimits;
 import org.fusioncds.security.OutboundUrlPolicy;
 import org.fusioncds.security.ServiceTokens;
 import org.fusioncds.security.TokenVerifier;
@@ -87,6 +90,21 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
   @PropertyInject(value = "audit.site", defaultValue = "fusion-cds")
   String site;
 
+  @PropertyInject(value = "edge.max-body-bytes", defaultValue = "4194304")
+  long edgeMaxBodyBytes;
+
+  @PropertyInject(value = "edge.max-header-bytes", defaultValue = "8192")
+  int edgeMaxHeaderBytes;
+
+  @PropertyInject(value = "edge.max-initial-line-bytes", defaultValue = "4096")
+  int edgeMaxInitialLineBytes;
+
+  @PropertyInject(value = "edge.header-timeout-ms", defaultValue = "10000")
+  long edgeHeaderTimeoutMs;
+
+  @PropertyInject(value = "edge.body-timeout-ms", defaultValue = "30000")
+  long edgeBodyTimeoutMs;
+
   private CamelContext camel;
   private AuditTrail trail;
   private AuditSpool spool;
@@ -116,6 +134,21 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
       spool = new AuditSpool(Path.of(spoolFolder));
     }
     return spool;
+  }
+
+  /**
+   * The Vert.x instance Camel platform-http serves on (it takes the registry's one), with the
+   * {@code edge.*} limits: body, header and request-line sizes, header and body timeouts.
+   */
+  @BindToRegistry(value = "httpEdgeVertx", destroyMethod = "close")
+  public Vertx httpEdgeVertx() {
+    return HttpEdge.vertx(
+        new HttpEdgeLimits(
+            edgeMaxBodyBytes,
+            edgeMaxHeaderBytes,
+            edgeMaxInitialLineBytes,
+            edgeHeaderTimeoutMs,
+            edgeBodyTimeoutMs));
   }
 
   @BindToRegistry("auditTrail")

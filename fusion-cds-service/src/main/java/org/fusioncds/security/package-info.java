@@ -42,6 +42,9 @@
  *   <li>FCDS-7034 (400) a URL names this machine or a non-public address
  *   <li>FCDS-7035 (400) a URL is missing or malformed
  *   <li>FCDS-7036 (400) a URL's host does not resolve
+ *   <li>FCDS-7040 (413) the request body is larger than the server accepts
+ *   <li>FCDS-7041 (408) the request body did not arrive in time
+ *   <li>FCDS-7042 (500) an edge.* setting is not a positive number
  *   <li>FCDS-7051 (500) the token endpoint cannot be reached
  *   <li>FCDS-7052 (500) the token endpoint refused the client
  *   <li>FCDS-7053 (500) the token endpoint's answer is malformed
