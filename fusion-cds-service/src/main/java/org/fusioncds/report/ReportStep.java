@@ -78,7 +78,8 @@ public final class ReportStep {
   /**
    * Writes the transaction: {@link Reported} with the report's URL. Two transactions that create
    * the same Device (or report) at once make the server answer 409 to one of them: that one is sent
-   * again, and its conditional creates then find what the other wrote.
+   * again, and its conditional creates then find what the other wrote. When the conflicts outlast
+   * the retries, the report the concurrent write left for the same result key is the answer.
    */
   public Reported write(Inferred inferred) {
     PatientContext c = inferred.inputs().context();
@@ -88,6 +89,14 @@ public final class ReportStep {
       response = transactions.send(c.fhir(), ReportBundleBuilder.build(report));
     } catch (FcdsException e) {
       audit.record(audit.events().fhirWrite(c.audit(), c.fhirBase(), List.of(), 0, e.codeText()));
+      if (e.errorCode() == ErrorCode.REPORT_RETRIES_EXHAUSTED) {
+        // the conflicts came from a concurrent write of the same inputs: when its report is there,
+        // it is this report (same result key); otherwise the failure stands
+        Object existing = findExisting(inferred.inputs());
+        if (existing instanceof StoredReport stored) {
+          return new Reported(inferred, report, stored.reportUrl());
+        }
+      }
       throw e;
     }
     List<String> written = new ArrayList<>();
