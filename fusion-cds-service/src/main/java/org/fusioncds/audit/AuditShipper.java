@@ -164,8 +164,9 @@ public final class AuditShipper implements AutoCloseable {
       return 0;
     }
     AuditBatch.send(client, batch);
+    sent.addAndGet(
+        batch.size()); // accepted now; counted before the spool empties (flush waits on it)
     spool.remove(batch);
-    sent.addAndGet(batch.size());
     return batch.size();
   }
 
