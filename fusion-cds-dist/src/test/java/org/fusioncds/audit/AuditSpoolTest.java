@@ -193,6 +193,19 @@ class AuditSpoolTest {
   }
 
   @Test
+  void failsClosedWhenTheFolderIsRemovedAfterEventsWereWritten() throws IOException {
+    AuditSpool spool = new AuditSpool(folder.resolve("spool"));
+    spool.append(event());
+    Files.walk(folder.resolve("spool"))
+        .sorted((a, b) -> b.compareTo(a))
+        .forEach(p -> p.toFile().delete());
+
+    FcdsException x = assertThrows(FcdsException.class, () -> spool.append(event()));
+
+    assertEquals(7071, x.code());
+  }
+
+  @Test
   void refusesAFolderThatCannotBeCreated() throws IOException {
     Path file = Files.writeString(folder.resolve("file"), "x");
 

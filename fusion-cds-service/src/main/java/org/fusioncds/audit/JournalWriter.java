@@ -3,6 +3,8 @@ package org.fusioncds.audit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -227,6 +229,10 @@ final class JournalWriter implements AutoCloseable {
   }
 
   private void openSegmentIfNeeded() throws IOException {
+    if (segment != null && !Files.exists(segmentFile)) {
+      // deleted under us (the folder removed): writing on would only fill an unlinked file
+      throw new NoSuchFileException(segmentFile.toString(), null, "journal segment deleted");
+    }
     if (segment != null && segmentSize < settings.segmentBytes()) {
       return;
     }
