@@ -10,9 +10,11 @@ import org.fusioncds.security.Caller;
 import org.hl7.fhir.r4.model.AuditEvent;
 
 /**
- * Measures what {@link AuditSpool#append} costs per event (encode, write, fsync, atomic rename,
- * directory fsync) in a folder given as the first argument (default: a new temp folder), so the
- * number can be taken on the disk the spool will live on. Not a test: run its {@code main}.
+ * Measures what {@link AuditSpool#append} costs per event from one thread (encode, hand-over to the
+ * journal's writer, write, fsync of a group of one) in a folder given as the first argument
+ * (default: a new temp folder), so the number can be taken on the disk the spool will live on. Many
+ * threads, and the per-file spool as baseline: {@code bench.AuditJournalBenchmark}. Not a test: run
+ * its {@code main}.
  */
 public final class AuditSpoolBenchmark {
 

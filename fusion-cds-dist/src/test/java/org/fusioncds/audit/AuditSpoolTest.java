@@ -45,7 +45,7 @@ class AuditSpoolTest {
   }
 
   @Test
-  void appendsAfterAFileWrittenWhenTheClockWasAhead() throws IOException {
+  void shipsTheFilesOfThePerFileSpoolBeforeNewEvents() throws IOException {
     AuditEvent future = event();
     Files.writeString(folder.resolve("9000000000000000000-" + id(future) + ".json"), json(future));
     AuditSpool spool = new AuditSpool(folder);
@@ -82,10 +82,10 @@ class AuditSpoolTest {
   }
 
   @Test
-  void quarantinesAFileThatDoesNotParseAndKeepsIt() throws IOException {
-    AuditSpool spool = new AuditSpool(folder);
+  void quarantinesAPerFileSpoolFileThatDoesNotParseAndKeepsIt() throws IOException {
     Path corrupt = folder.resolve("0000000000000000001-corrupt.json");
     Files.writeString(corrupt, "{\"resourceType\":\"AuditEvent\",\"id\":");
+    AuditSpool spool = new AuditSpool(folder);
     AuditEvent good = event();
     spool.append(good);
 
@@ -99,10 +99,10 @@ class AuditSpoolTest {
   }
 
   @Test
-  void quarantinesAFileHoldingAnotherResourceType() throws IOException {
-    AuditSpool spool = new AuditSpool(folder);
+  void quarantinesAPerFileSpoolFileHoldingAnotherResourceType() throws IOException {
     Files.writeString(
         folder.resolve("0000000000000000001-patient.json"), "{\"resourceType\":\"Patient\"}");
+    AuditSpool spool = new AuditSpool(folder);
 
     assertEquals(List.of(), spool.oldest(10));
     assertEquals(1, spool.quarantined());
@@ -186,6 +186,19 @@ class AuditSpoolTest {
         .sorted((a, b) -> b.compareTo(a))
         .forEach(p -> p.toFile().delete());
     Files.writeString(folder.resolve("spool"), "not a folder");
+
+    FcdsException x = assertThrows(FcdsException.class, () -> spool.append(event()));
+
+    assertEquals(7071, x.code());
+  }
+
+  @Test
+  void failsClosedWhenTheFolderIsRemovedAfterEventsWereWritten() throws IOException {
+    AuditSpool spool = new AuditSpool(folder.resolve("spool"));
+    spool.append(event());
+    Files.walk(folder.resolve("spool"))
+        .sorted((a, b) -> b.compareTo(a))
+        .forEach(p -> p.toFile().delete());
 
     FcdsException x = assertThrows(FcdsException.class, () -> spool.append(event()));
 

@@ -16,12 +16,12 @@ import org.slf4j.LoggerFactory;
  * Sends the spooled AuditEvents to the audit repository (a FHIR R4 server), off the hot path: one
  * daemon thread takes the oldest batch, sends it as ONE FHIR transaction of {@code PUT
  * AuditEvent/<id>} entries (FHIR R4 §3.1.0.11 update as create, client-assigned ids), and removes
- * the files only after the server answered with success. Resending a batch whose answer was lost
- * updates the same resources instead of creating new ones, so the trail gets every event exactly
- * once. A failure keeps the files, logs one line (FCDS-7073 with the status, nothing of the events)
- * and waits as the declared back-off says (a resilience4j {@link IntervalFunction}: by default
- * doubling from {@code interval} up to {@value #MAX_BACKOFF_S} s, {@code audit.retry.*}). Every
- * failure is retried, refusals (4xx) included, with no limit on attempts: an event is never
+ * them from the spool only after the server answered with success. Resending a batch whose answer
+ * was lost updates the same resources instead of creating new ones, so the trail gets every event
+ * exactly once. A failure keeps the events, logs one line (FCDS-7073 with the status, nothing of
+ * the events) and waits as the declared back-off says (a resilience4j {@link IntervalFunction}: by
+ * default doubling from {@code interval} up to {@value #MAX_BACKOFF_S} s, {@code audit.retry.*}).
+ * Every failure is retried, refusals (4xx) included, with no limit on attempts: an event is never
  * dropped, so an event the server keeps refusing holds back the ones after it until an operator
  * acts on the FCDS-7073 lines. The wait is the shipper's own so that {@link #flush} and {@link
  * #close} can end it at once.
@@ -164,8 +164,9 @@ public final class AuditShipper implements AutoCloseable {
       return 0;
     }
     AuditBatch.send(client, batch);
-    batch.forEach(spool::remove);
-    sent.addAndGet(batch.size());
+    sent.addAndGet(
+        batch.size()); // accepted now; counted before the spool empties (flush waits on it)
+    spool.remove(batch);
     return batch.size();
   }
 

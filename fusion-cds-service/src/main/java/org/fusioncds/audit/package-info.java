@@ -3,9 +3,9 @@
  * Patterns, BALP 1.1) for every hook call, every read of patient data over FHIR or DICOMweb, every
  * write and every refused authentication ({@link org.fusioncds.audit.CallAuditPolicy}, {@link
  * org.fusioncds.audit.AuditingClientInterceptor}, the image and report steps); kept in a durable
- * spool on disk (one fsynced file per event) and sent to the audit repository in batches by a
- * background thread, as PUTs with client-assigned ids so that a batch sent twice creates nothing
- * twice. The compliance query reads the trail back.
+ * journal on disk (segment files of checksummed records, one fsync per group of appends) and sent
+ * to the audit repository in batches by a background thread, as PUTs with client-assigned ids so
+ * that a batch sent twice creates nothing twice. The compliance query reads the trail back.
  *
  * <p>Error codes ({@link org.fusioncds.error.ErrorCode}; code, HTTP status, meaning):
  *
@@ -15,7 +15,9 @@
  *   <li>FCDS-7072 (500) a spooled AuditEvent is unreadable and quarantined
  *   <li>FCDS-7073 (500) an audit batch not accepted by the audit repository
  *   <li>FCDS-7074 (500) the audit spool folder is unusable
+ *   <li>FCDS-7075 (500) a torn last audit journal record was dropped after a crash
  *   <li>FCDS-7076 (500) not a FHIR read or search
+ *   <li>FCDS-7077 (500) an audit.journal setting is out of range
  *   <li>FCDS-7080 (500) no audit repository configured
  *   <li>FCDS-7090 (500) the compliance query's FHIR base is not an http(s) URL
  *   <li>FCDS-7091 (400) a compliance query parameter is invalid

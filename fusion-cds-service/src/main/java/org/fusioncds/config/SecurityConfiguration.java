@@ -18,6 +18,7 @@ import org.apache.camel.PropertyInject;
 import org.fusioncds.audit.AuditSpool;
 import org.fusioncds.audit.AuditTrail;
 import org.fusioncds.audit.CallAuditPolicy;
+import org.fusioncds.audit.JournalSettings;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.security.BearerRoutePolicy;
@@ -34,8 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The security and audit beans, made from settings: {@code security.*} (mode, trusted CDS Hooks
  * issuers and their JWKS, the fhirServer and DICOMweb allowlists, the Keycloak realm of the API,
- * outbound client credentials) and {@code audit.*} (spool folder, repository, batch size). Bound
- * before {@link FusionCdsConfiguration}, which uses them.
+ * outbound client credentials) and {@code audit.*} (spool folder and journal, repository, batch
+ * size). Bound before {@link FusionCdsConfiguration}, which uses them.
  */
 public class SecurityConfiguration implements CamelConfiguration, CamelContextAware {
 
@@ -87,6 +88,15 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
   @PropertyInject(value = "audit.spool-folder", defaultValue = "data/audit-spool")
   String spoolFolder;
 
+  @PropertyInject(value = "audit.journal.max-group", defaultValue = "256")
+  int journalMaxGroup;
+
+  @PropertyInject(value = "audit.journal.max-wait-us", defaultValue = "2000")
+  long journalMaxWaitMicros;
+
+  @PropertyInject(value = "audit.journal.segment-bytes", defaultValue = "8388608")
+  long journalSegmentBytes;
+
   @PropertyInject(value = "audit.site", defaultValue = "fusion-cds")
   String site;
 
@@ -131,7 +141,10 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
 
   private AuditSpool spool() {
     if (spool == null) {
-      spool = new AuditSpool(Path.of(spoolFolder));
+      spool =
+          new AuditSpool(
+              Path.of(spoolFolder),
+              new JournalSettings(journalMaxGroup, journalMaxWaitMicros, journalSegmentBytes));
     }
     return spool;
   }
