@@ -156,6 +156,26 @@ class CdsHooksRequestIT {
   }
 
   @Test
+  void anAccessTokenThatCannotGoIntoAnAuthorizationHeaderIsA400() throws Exception {
+    for (String token : List.of("x".repeat(7903), "has spaces and é")) {
+      String body =
+          "{\"hook\":\"patient-view\",\"hookInstance\":\"h-1\","
+              + "\"fhirServer\":\"http://127.0.0.1:1/fhir\",\"fhirAuthorization\":"
+              + "{\"access_token\":\""
+              + token
+              + "\",\"token_type\":\"Bearer\",\"expires_in\":300,\"scope\":\"patient/*.read\","
+              + "\"subject\":\"cds\"},\"context\":{\"patientId\":\"p-1\"}}";
+
+      HttpResponse<String> r =
+          post("/imaging-fusion", body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+      assertEquals(400, r.statusCode(), r.body());
+      assertTrue(codes(r).contains("FCDS-1010"), r.body());
+      assertTrue(r.body().contains("fhirAuthorization.access_token"), r.body());
+    }
+  }
+
+  @Test
   void aBodyOverTheByteLimitIsA413WithItsCode() throws Exception {
     byte[] big = new byte[2 * 1024 * 1024 + 1]; // over the hook limit, under edge.max-body-bytes
     java.util.Arrays.fill(big, (byte) ' ');

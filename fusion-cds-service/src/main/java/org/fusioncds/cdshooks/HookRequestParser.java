@@ -23,6 +23,12 @@ import org.fusioncds.flow.HookRequest;
  */
 public final class HookRequestParser {
 
+  /** The longest access token sent on (servers commonly refuse header blocks over 8 KiB). */
+  static final int MAX_TOKEN_CHARS = 4096;
+
+  private static final java.util.regex.Pattern B64TOKEN =
+      java.util.regex.Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
+
   /** FHIR R4 id (§2.24.0.1): letters, digits, '-' and '.', 1 to 64. */
   private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
@@ -230,6 +236,19 @@ public final class HookRequestParser {
     int before = issues.size();
     ErrorCode code = ErrorCode.FHIR_AUTHORIZATION_INCOMPLETE;
     String token = string(n, "access_token", "fhirAuthorization.access_token", code, issues);
+    if (token != null && (token.length() > MAX_TOKEN_CHARS || !B64TOKEN.matcher(token).matches())) {
+      // it goes into an Authorization header: RFC 6750's b64token, and no larger than a server
+      // accepts a header line
+      issues.add(
+          issue(
+              code,
+              "fhirAuthorization.access_token",
+              "access_token must be an RFC 6750 b64token of at most "
+                  + MAX_TOKEN_CHARS
+                  + " characters — "
+                  + token.length()
+                  + " characters"));
+    }
     String type = string(n, "token_type", "fhirAuthorization.token_type", code, issues);
     if (type != null && !"Bearer".equalsIgnoreCase(type)) {
       issues.add(
