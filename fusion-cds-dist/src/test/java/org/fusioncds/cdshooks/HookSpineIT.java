@@ -27,8 +27,8 @@ import java.util.stream.Stream;
 import org.fusioncds.app.FusionCdsApp;
 import org.fusioncds.conformance.ProfileValidator;
 import org.fusioncds.dicom.web.DicomWebClient;
+import org.fusioncds.flow.Profiles;
 import org.fusioncds.flow.ResultKey;
-import org.fusioncds.report.ReportBundleBuilder;
 import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.sandbox.SandboxFhirServer;
@@ -319,7 +319,7 @@ class HookSpineIT {
             .execute();
     assertTrue(report.getConclusion().contains("Inputs missing"), report.getConclusion());
     Provenance provenance = provenanceOf(report);
-    assertFalse(provenance.getExtensionsByUrl(ReportBundleBuilder.EXT_MISSING_INPUT).isEmpty());
+    assertFalse(provenance.getExtensionsByUrl(Profiles.EXT_MISSING_INPUT).isEmpty());
   }
 
   @Test

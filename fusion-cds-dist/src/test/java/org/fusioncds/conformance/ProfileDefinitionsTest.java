@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.fusioncds.error.FcdsException;
-import org.fusioncds.report.ReportBundleBuilder;
+import org.fusioncds.flow.Profiles;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,11 +38,11 @@ class ProfileDefinitionsTest {
 
     assertEquals(
         Set.of(
-            ReportBundleBuilder.PROFILE_REPORT,
-            ReportBundleBuilder.PROFILE_OBSERVATION,
-            ReportBundleBuilder.PROFILE_DEVICE,
-            ReportBundleBuilder.PROFILE_PROVENANCE,
-            ReportBundleBuilder.EXT_MISSING_INPUT),
+            Profiles.PROFILE_REPORT,
+            Profiles.PROFILE_OBSERVATION,
+            Profiles.PROFILE_DEVICE,
+            Profiles.PROFILE_PROVENANCE,
+            Profiles.EXT_MISSING_INPUT),
         urls);
   }
 
@@ -56,7 +56,7 @@ class ProfileDefinitionsTest {
       assertTrue(sd.hasDifferential() && !sd.hasSnapshot(), sd.getId());
       assertTrue(sd.hasName() && sd.hasTitle() && sd.hasDescription(), sd.getId());
       assertEquals(
-          ReportBundleBuilder.CANONICAL + "/StructureDefinition/" + sd.getIdElement().getIdPart(),
+          Profiles.CANONICAL + "/StructureDefinition/" + sd.getIdElement().getIdPart(),
           sd.getUrl());
     }
   }
@@ -100,7 +100,7 @@ class ProfileDefinitionsTest {
   void refusesADefinitionWhoseElementIsNotInItsBase(@TempDir Path folder) throws IOException {
     StructureDefinition sd =
         files.stream()
-            .filter(f -> f.getUrl().equals(ReportBundleBuilder.PROFILE_OBSERVATION))
+            .filter(f -> f.getUrl().equals(Profiles.PROFILE_OBSERVATION))
             .findFirst()
             .orElseThrow()
             .copy();

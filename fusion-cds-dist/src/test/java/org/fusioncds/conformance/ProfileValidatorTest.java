@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.flow.Profiles;
 import org.fusioncds.report.ReportBundleBuilder;
 import org.fusioncds.report.ReportRequests;
 import org.hl7.fhir.r4.model.Bundle;
@@ -60,7 +61,7 @@ class ProfileValidatorTest {
 
     assertRefusal(
         e,
-        ReportBundleBuilder.PROFILE_REPORT,
+        Profiles.PROFILE_REPORT,
         "DiagnosticReport.status",
         "Value is 'final' but is fixed to 'preliminary'");
   }
@@ -74,7 +75,7 @@ class ProfileValidatorTest {
 
     assertRefusal(
         e,
-        ReportBundleBuilder.PROFILE_REPORT,
+        Profiles.PROFILE_REPORT,
         "DiagnosticReport.meta.security",
         "minimum required = 1, but only found 0");
   }
@@ -88,7 +89,7 @@ class ProfileValidatorTest {
 
     assertRefusal(
         e,
-        ReportBundleBuilder.PROFILE_OBSERVATION,
+        Profiles.PROFILE_OBSERVATION,
         "Observation.device",
         "minimum required = 1, but only found 0");
   }
@@ -102,7 +103,7 @@ class ProfileValidatorTest {
 
     assertRefusal(
         e,
-        ReportBundleBuilder.PROFILE_PROVENANCE,
+        Profiles.PROFILE_PROVENANCE,
         "Provenance.entity",
         "minimum required = 1, but only found 0");
   }
@@ -115,23 +116,20 @@ class ProfileValidatorTest {
     FcdsException e = refused(transaction);
 
     assertRefusal(
-        e,
-        ReportBundleBuilder.PROFILE_DEVICE,
-        "Device.identifier",
-        "minimum required = 1, but only found 0");
+        e, Profiles.PROFILE_DEVICE, "Device.identifier", "minimum required = 1, but only found 0");
   }
 
   @Test
   void refusesMissingInputThatIsNotAString() {
     Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
     Provenance p = first(transaction, Provenance.class);
-    p.getExtensionByUrl(ReportBundleBuilder.EXT_MISSING_INPUT).setValue(new IntegerType(3));
+    p.getExtensionByUrl(Profiles.EXT_MISSING_INPUT).setValue(new IntegerType(3));
 
     FcdsException e = refused(transaction);
 
     assertRefusal(
         e,
-        ReportBundleBuilder.PROFILE_PROVENANCE,
+        Profiles.PROFILE_PROVENANCE,
         "Provenance.extension",
         "allows for the types [string] but found type integer");
   }
@@ -153,7 +151,7 @@ class ProfileValidatorTest {
 
     assertRefusal(
         e,
-        ReportBundleBuilder.PROFILE_REPORT,
+        Profiles.PROFILE_REPORT,
         "Slice 'DiagnosticReport.meta.security:aiast'",
         "a matching slice is required, but not found");
   }

@@ -32,12 +32,6 @@ import org.hl7.fhir.r4.model.StringType;
  */
 public final class ReportBundleBuilder {
 
-  public static final String CANONICAL = Profiles.CANONICAL;
-  public static final String PROFILE_REPORT = Profiles.PROFILE_REPORT;
-  public static final String PROFILE_OBSERVATION = Profiles.PROFILE_OBSERVATION;
-  public static final String PROFILE_DEVICE = Profiles.PROFILE_DEVICE;
-  public static final String PROFILE_PROVENANCE = Profiles.PROFILE_PROVENANCE;
-  public static final String EXT_MISSING_INPUT = Profiles.EXT_MISSING_INPUT;
   public static final String MODEL_SYSTEM = "urn:fusion-cds:model";
 
   private static final String OBSERVATION_VALUE =
@@ -104,7 +98,7 @@ public final class ReportBundleBuilder {
 
   private static Device device(ReportRequest r) {
     Device d = new Device();
-    d.getMeta().addProfile(PROFILE_DEVICE);
+    d.getMeta().addProfile(Profiles.PROFILE_DEVICE);
     d.addIdentifier(new Identifier().setSystem(MODEL_SYSTEM).setValue(r.model().identifier()));
     d.setStatus(Device.FHIRDeviceStatus.ACTIVE);
     d.addDeviceName().setName(r.model().name()).setType(Device.DeviceNameType.MODELNAME);
@@ -123,7 +117,7 @@ public final class ReportBundleBuilder {
   private static Observation observation(
       ReportRequest r, ReportRequest.Finding f, String deviceUrl) {
     Observation o = new Observation();
-    o.getMeta().addProfile(PROFILE_OBSERVATION);
+    o.getMeta().addProfile(Profiles.PROFILE_OBSERVATION);
     o.getMeta().addSecurity(aiast());
     o.addIdentifier(new Identifier().setSystem(ResultKey.SYSTEM).setValue(observationKey(r, f)));
     o.setStatus(Observation.ObservationStatus.PRELIMINARY);
@@ -168,7 +162,7 @@ public final class ReportBundleBuilder {
 
   private static DiagnosticReport report(ReportRequest r, List<Reference> results) {
     DiagnosticReport d = new DiagnosticReport();
-    d.getMeta().addProfile(PROFILE_REPORT);
+    d.getMeta().addProfile(Profiles.PROFILE_REPORT);
     d.getMeta().addSecurity(aiast());
     d.addIdentifier(new Identifier().setSystem(ResultKey.SYSTEM).setValue(r.key().value()));
     d.setStatus(DiagnosticReport.DiagnosticReportStatus.PRELIMINARY);
@@ -213,7 +207,7 @@ public final class ReportBundleBuilder {
   private static Provenance provenance(ReportRequest r, List<String> targets, String deviceUrl) {
     Provenance p = new Provenance();
     p.setId(r.key().fhirId("fcds"));
-    p.getMeta().addProfile(PROFILE_PROVENANCE);
+    p.getMeta().addProfile(Profiles.PROFILE_PROVENANCE);
     targets.forEach(t -> p.addTarget(new Reference(t)));
     p.setRecordedElement(new InstantType(Date.from(r.issued())));
     p.setActivity(
@@ -242,7 +236,7 @@ public final class ReportBundleBuilder {
       p.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE).setWhat(entityReference(input));
     }
     for (String missing : r.missing()) {
-      p.addExtension(EXT_MISSING_INPUT, new StringType(missing));
+      p.addExtension(Profiles.EXT_MISSING_INPUT, new StringType(missing));
     }
     if (r.requester() != null) {
       p.addReason().setText("requested through CDS Hooks by " + r.requester());
