@@ -182,6 +182,36 @@ class HostileUpstreamIT {
   }
 
   @Test
+  void aLabSearchAnsweringHtmlWhileTheImageIsFetchedIsA502OfTheLabSearch() throws Exception {
+    // the patient has an eligible study, so the gather's two branches run in parallel; the
+    // clinical branch fails (Camel wraps its error), the answer still carries that branch's code
+    String study =
+        "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":"
+            + "{\"resourceType\":\"ImagingStudy\",\"id\":\"s-1\",\"status\":\"available\","
+            + "\"subject\":{\"reference\":\"Patient/p-1\"},\"started\":\""
+            + java.time.Instant.now().minus(Duration.ofHours(1))
+            + "\",\"identifier\":[{\"system\":\"urn:dicom:uid\",\"value\":\"urn:oid:1.2.3.4\"}],"
+            + "\"series\":[{\"uid\":\"1.2.3.4.1\",\"modality\":{\"system\":"
+            + "\"http://dicom.nema.org/resources/ontology/DCM\",\"code\":\"CR\"},"
+            + "\"bodySite\":{\"system\":\"http://snomed.info/sct\",\"code\":\"51185008\"},"
+            + "\"instance\":[{\"uid\":\"1.2.3.4.1.1\",\"sopClass\":{\"system\":"
+            + "\"urn:ietf:rfc:3986\",\"code\":\"urn:oid:1.2.840.10008.5.1.4.1.1.1\"}}]}]}}]}";
+    hostileFhir.behave(
+        when(
+            "Observation",
+            answer(200, "text/html", "<html><body>Login</body></html>"),
+            when(
+                "ImagingStudy",
+                answer(200, FHIR_JSON, study),
+                when(
+                    "Condition",
+                    answer(200, FHIR_JSON, EMPTY_SEARCH),
+                    answer(200, FHIR_JSON, PATIENT)))));
+
+    expectUpstreamError("FHIR: HTML to the lab search (parallel)", "FCDS-3008", 502);
+  }
+
+  @Test
   void aFiftyMegabyteBundleIsCutAtTheLimitAndIsA502() throws Exception {
     byte[] entry =
         ("{\"resource\":{\"resourceType\":\"ImagingStudy\",\"status\":\"available\","

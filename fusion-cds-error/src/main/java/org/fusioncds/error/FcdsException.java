@@ -20,6 +20,22 @@ public class FcdsException extends RuntimeException {
     this.errorCode = code;
   }
 
+  /**
+   * The first coded exception in {@code t}'s cause chain ({@code t} itself included), or null.
+   * Frameworks wrap what a step threw (Camel's parallel multicast puts it inside a {@code
+   * CamelExchangeException} that names the branch): the code is the step's, not the wrapper's.
+   */
+  public static FcdsException in(Throwable t) {
+    java.util.Set<Throwable> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
+      if (c instanceof FcdsException f) {
+        return f;
+      }
+    }
+    return null;
+  }
+
   /** The code's constant. */
   public ErrorCode errorCode() {
     return errorCode;

@@ -12,7 +12,10 @@ import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.error.HttpAnswer;
 import org.fusioncds.error.OperationOutcomes;
+import org.fusioncds.error.Traces;
 import org.fusioncds.flow.HookRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of the CDS Hooks service, called from {@code routes/cds-hooks.camel.yaml}:
@@ -20,6 +23,7 @@ import org.fusioncds.flow.HookRequest;
  */
 public final class CdsHooksEndpoints {
 
+  private static final Logger LOG = LoggerFactory.getLogger(CdsHooksEndpoints.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<String, CdsService> services;
@@ -107,8 +111,9 @@ public final class CdsHooksEndpoints {
   /** Writes an error answer on the exchange: status, OperationOutcome JSON; the code is audited. */
   public void answerError(Exchange exchange) throws JsonProcessingException {
     Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    FcdsException coded = FcdsException.in(t);
     FcdsException error =
-        t instanceof FcdsException e ? e : new FcdsException(ErrorCode.UNEXPECTED, "unexpected", t);
+        coded != null ? coded : new FcdsException(ErrorCode.UNEXPECTED, "unexpected", t);
     int status;
     ObjectNode body;
     if (error instanceof CdsHooksException e) {
@@ -128,6 +133,12 @@ public final class CdsHooksEndpoints {
     } else {
       status = 500;
       body = OperationOutcomes.internal(error);
+      // a fault of ours: where and which kind, never a message (they carry the record's values)
+      LOG.error(
+          "{} answered 500 on route {}: {}",
+          error.codeText(),
+          exchange.getFromRouteId(),
+          Traces.withoutMessages(t == null ? error : t));
     }
     exchange.setProperty(CallAuditPolicy.OUTCOME_CODE, error.codeText());
     exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);

@@ -60,7 +60,8 @@ public final class DeadLetters {
       line.put("model", k.job().modelId() + "|" + k.job().modelVersion());
       line.put("resultKey", k.key().value());
     }
-    String code = t instanceof FcdsException f ? f.codeText() : ErrorCode.UNEXPECTED.codeText();
+    FcdsException coded = FcdsException.in(t);
+    String code = coded != null ? coded.codeText() : ErrorCode.UNEXPECTED.codeText();
     line.put("code", code);
     if (body instanceof Keyed k) {
       // the job's outcome message, as a queue of outcomes would carry it (no patient id)
@@ -70,7 +71,10 @@ public final class DeadLetters {
               EvaluationOutcome.of(k.job(), EvaluationOutcome.Status.FAILED, k.key(), null, code)
                   .toJson()));
     }
-    line.put("error", t == null ? "unknown" : t.getMessage());
+    // our coded message; of anything else only its class (library messages carry the record)
+    line.put(
+        "error",
+        coded != null ? coded.getMessage() : t == null ? "unknown" : t.getClass().getName());
     append(line.toString() + "\n");
     LOG.error("background work failed: {}", line);
   }
