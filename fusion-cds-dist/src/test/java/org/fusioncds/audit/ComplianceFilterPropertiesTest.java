@@ -39,7 +39,7 @@ class ComplianceFilterPropertiesTest {
         Arbitraries.strings().alpha().ofMinLength(1000).ofMaxLength(5000));
   }
 
-  @Property(tries = 2000, seed = "20261203") // reproducible in CI
+  @Property(tries = 2000, seed = org.fusioncds.testing.FuzzFigures.SEED) // reproducible in CI
   void anyParametersGiveAFilterOrAnFcds7091(
       @ForAll("parameter") String patient,
       @ForAll("parameter") String model,

@@ -1,5 +1,6 @@
 package org.fusioncds.cdshooks;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -296,6 +297,61 @@ class CdsHooksRequestIT {
             .filter(ref -> ref != null && ref.startsWith("Patient/"))
             .findFirst()
             .orElseThrow());
+  }
+
+  @Test
+  void aTokenInTheQueryStringIsNeverTakenForTheAuthorizationHeader() throws Exception {
+    // tokens in URLs end up in proxy and browser logs (RFC 6750 §2.3 discourages them; we take
+    // none): a query parameter named Authorization neither authenticates nor spoils a real header
+    String token = ehr.sign(base);
+    String asParameter = "Authorization=" + java.net.URLEncoder.encode("Bearer " + token, UTF_8);
+
+    HttpResponse<String> onlyInQuery =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "?" + asParameter)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> headerAndJunkParameter =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "?Authorization=junk"))
+                .header("Authorization", "Bearer " + ehr.sign(base))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(401, onlyInQuery.statusCode(), onlyInQuery.body());
+    assertEquals(200, headerAndJunkParameter.statusCode(), headerAndJunkParameter.body());
+  }
+
+  @Test
+  void theAnswerCarriesOnlyItsOwnHeadersNeverTheRequestsOrItsQueryParameters() throws Exception {
+    // Camel maps request headers and query parameters into message headers; what goes back to
+    // the client is only what the service sets (a reflected Set-Cookie or Content-Type would let
+    // a link plant a cookie or turn the answer into a page; a reflected token leaks it)
+    String token = ehr.sign(base + "/imaging-fusion");
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        base
+                            + "/imaging-fusion?Set-Cookie=planted%3D1&X-Frame-Options=ALLOWALL"
+                            + "&Content-Type=text%2Fhtml&x%3Ay=1"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .header("X-Forwarded-Host", "evil.example")
+                .header("Cookie", "session=secret-cookie")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"hook\": 1}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(400, r.statusCode(), r.body());
+    assertEquals("application/fhir+json", r.headers().firstValue("Content-Type").orElse(""));
+    java.util.Set<String> names = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    names.addAll(r.headers().map().keySet());
+    for (String reflected :
+        List.of("Set-Cookie", "X-Frame-Options", "Authorization", "X-Forwarded-Host", "Cookie")) {
+      assertTrue(!names.contains(reflected), reflected + " in the answer: " + r.headers().map());
+    }
+    assertTrue(!r.headers().map().toString().contains(token), "the token came back");
   }
 
   private static HttpResponse<String> post(String path, byte[] body) throws Exception {

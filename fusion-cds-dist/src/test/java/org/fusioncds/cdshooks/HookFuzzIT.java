@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.RandomAccessFile;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,11 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -32,7 +27,9 @@ import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.sandbox.SandboxServers;
 import org.fusioncds.sandbox.SandboxSettings;
+import org.fusioncds.testing.FuzzFigures;
 import org.fusioncds.testing.JsonMutations;
+import org.fusioncds.testing.LogTail;
 import org.fusioncds.testing.SecuredApp;
 import org.fusioncds.testing.TrailFixture;
 
@@ -45,13 +42,6 @@ import org.fusioncds.testing.TrailFixture;
  * to {@code target/fuzz/}.
  */
 class HookFuzzIT {
-
-  /**
-   * One seed for every run of the suite, so that CI is reproducible and a failure can be replayed;
-   * {@code -Pfuzz} explores 10,000 cases from it (the first 1,000 are the suite's). Change it to
-   * explore elsewhere.
-   */
-  static final String FUZZ_SEED = "20261203";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -96,32 +86,9 @@ class HookFuzzIT {
   private static String hooks;
   private static ObjectNode validHook;
   private static ObjectNode validFeedback;
-  private static long logOffset;
-  private static final Figures HOOK = new Figures();
-  private static final Figures FEEDBACK = new Figures();
-
-  /** What a run saw: cases, statuses, codes, the slowest answer. */
-  static final class Figures {
-    final AtomicInteger cases = new AtomicInteger();
-    final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
-    final Map<String, AtomicInteger> codes = new ConcurrentHashMap<>();
-    final AtomicLong slowestMs = new AtomicLong();
-    volatile String slowestCase = "";
-
-    String summary(String name) {
-      return name
-          + ": cases="
-          + cases
-          + " statuses="
-          + new TreeMap<>(statuses)
-          + " codes="
-          + new TreeMap<>(codes)
-          + " slowestMs="
-          + slowestMs
-          + " slowestCase="
-          + slowestCase;
-    }
-  }
+  private static LogTail log;
+  private static final FuzzFigures HOOK = new FuzzFigures();
+  private static final FuzzFigures FEEDBACK = new FuzzFigures();
 
   @BeforeContainer
   static void startTheApplicationOnTheSandbox() throws Exception {
@@ -169,7 +136,7 @@ class HookFuzzIT {
         .put("card", card)
         .put("outcome", "accepted")
         .put("outcomeTimestamp", "2026-11-28T10:00:00Z");
-    logOffset = Files.size(logFile());
+    log = LogTail.fromNow();
   }
 
   @AfterContainer
@@ -201,7 +168,7 @@ class HookFuzzIT {
     return JsonMutations.cases(FEEDBACK_PATHS);
   }
 
-  @Property(seed = FUZZ_SEED, shrinking = net.jqwik.api.ShrinkingMode.BOUNDED)
+  @Property(seed = FuzzFigures.SEED, shrinking = net.jqwik.api.ShrinkingMode.BOUNDED)
   void aMutatedHookIsAnsweredWithCardsOrACodedOutcomeNever5xx(
       @ForAll("hookCases") JsonMutations.Case c) throws Exception {
     byte[] body = c.apply(validHook);
@@ -213,7 +180,7 @@ class HookFuzzIT {
     checkAnswer(HOOK, c, body, r, ms, "cards");
   }
 
-  @Property(tries = 300, seed = FUZZ_SEED, shrinking = net.jqwik.api.ShrinkingMode.BOUNDED)
+  @Property(tries = 300, seed = FuzzFigures.SEED, shrinking = net.jqwik.api.ShrinkingMode.BOUNDED)
   void mutatedFeedbackIsStoredOrAnsweredWithACodedOutcomeNever5xx(
       @ForAll("feedbackCases") JsonMutations.Case c) throws Exception {
     // the CDS Hooks feedback is an array of items: the mutations apply to its first item
@@ -242,14 +209,14 @@ class HookFuzzIT {
   }
 
   private static void checkAnswer(
-      Figures f, JsonMutations.Case c, byte[] body, HttpResponse<String> r, long ms, String okField)
+      FuzzFigures f,
+      JsonMutations.Case c,
+      byte[] body,
+      HttpResponse<String> r,
+      long ms,
+      String okField)
       throws Exception {
-    f.cases.incrementAndGet();
-    f.statuses.computeIfAbsent(r.statusCode(), k -> new AtomicInteger()).incrementAndGet();
-    if (ms > f.slowestMs.get()) {
-      f.slowestMs.set(ms);
-      f.slowestCase = c.toString();
-    }
+    f.answered(r.statusCode(), ms, c);
     String sent = new String(body, StandardCharsets.UTF_8);
     assertTrue(r.statusCode() < 500, r.statusCode() + " for " + c + ": " + r.body());
     JsonNode answer = JSON.readTree(r.body());
@@ -261,7 +228,7 @@ class HookFuzzIT {
       for (JsonNode issue : answer.path("issue")) {
         String code = issue.path("details").path("coding").path(0).path("code").asText();
         assertTrue(code.matches("FCDS-\\d{4}"), r.body());
-        f.codes.computeIfAbsent(code, k -> new AtomicInteger()).incrementAndGet();
+        f.coded(code);
       }
     }
     for (String internal : INTERNALS) {
@@ -269,25 +236,9 @@ class HookFuzzIT {
           sent.contains(internal) || !r.body().contains(internal),
           "'" + internal + "' in the answer to " + c + ": " + r.body());
     }
-    String logged = newLog();
+    String logged = log.next();
     assertFalse(logged.contains(" ERROR "), "logged at ERROR for " + c + ":\n" + logged);
     assertEquals(List.of(), data.phiIn(logged), "PHI logged for " + c);
-  }
-
-  /** What was logged since the last look. */
-  private static synchronized String newLog() throws Exception {
-    try (RandomAccessFile f = new RandomAccessFile(logFile().toFile(), "r")) {
-      long end = f.length();
-      byte[] b = new byte[(int) Math.max(0, end - logOffset)];
-      f.seek(logOffset);
-      f.readFully(b);
-      logOffset = end;
-      return new String(b, StandardCharsets.UTF_8);
-    }
-  }
-
-  private static Path logFile() {
-    return Path.of(System.getProperty("fcds.test.log", "target/test-logs/tests.log"));
   }
 
   private static HttpResponse<String> post(String url, byte[] body) throws Exception {

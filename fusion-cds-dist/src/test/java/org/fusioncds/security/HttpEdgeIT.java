@@ -168,6 +168,7 @@ class HttpEdgeIT {
 
     System.out.printf("[edge] %d-byte header: %d%n", big.length(), a.status);
     assertEquals(431, a.status, a.text);
+    assertEquals(List.of("FCDS-7044"), a.codes());
   }
 
   @Test
@@ -178,6 +179,16 @@ class HttpEdgeIT {
 
     System.out.printf("[edge] %d-byte request target: %d%n", target.length(), a.status);
     assertEquals(414, a.status, a.text);
+    assertEquals(List.of("FCDS-7043"), a.codes());
+  }
+
+  @Test
+  void aRequestTheDecoderCannotReadIs400WithItsCode() throws Exception {
+    Answer a = exchange("GET /cds-services HTTP/1.1\r\nHost: 127.0.0.1\r\nNo colon here\r\n\r\n");
+
+    System.out.printf("[edge] header line without a colon: %d%n", a.status);
+    assertEquals(400, a.status, a.text);
+    assertEquals(List.of("FCDS-7045"), a.codes());
   }
 
   @Test

@@ -21,6 +21,7 @@ import org.fusioncds.audit.CallAuditPolicy;
 import org.fusioncds.audit.JournalSettings;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.security.AnswerHeaders;
 import org.fusioncds.security.BearerRoutePolicy;
 import org.fusioncds.security.HttpEdge;
 import org.fusioncds.security.HttpEdgeLimits;
@@ -162,6 +163,15 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
             edgeMaxInitialLineBytes,
             edgeHeaderTimeoutMs,
             edgeBodyTimeoutMs));
+  }
+
+  /**
+   * What an HTTP answer may carry: only the headers the service sets (platform-http takes it from
+   * {@code camel.component.platform-http.header-filter-strategy}).
+   */
+  @BindToRegistry("answerHeaders")
+  public AnswerHeaders answerHeaders() {
+    return new AnswerHeaders();
   }
 
   @BindToRegistry("auditTrail")

@@ -1,5 +1,6 @@
 package org.fusioncds.security;
 
+import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -131,6 +132,37 @@ final class EdgeWatch {
             .toString();
     if (!ctx.response().headWritten() && !ctx.response().closed()) {
       ctx.response().setStatusCode(500).putHeader("Content-Type", FHIR_JSON).end(body);
+    }
+  }
+
+  /**
+   * What the HTTP decoder could not take (Vert.x's invalid-request handler; the connection is
+   * closed once the answer ends): a request line past {@code edge.max-initial-line-bytes} gets 414
+   * FCDS-7043, a header block past {@code edge.max-header-bytes} 431 FCDS-7044, anything else the
+   * decoder refused 400 FCDS-7045 — each with an OperationOutcome, as every other refusal.
+   */
+  void invalid(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    String why = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
+    if (cause instanceof TooLongFrameException && why.startsWith("An HTTP line is larger than")) {
+      refuse(
+          request,
+          ErrorCode.HTTP_REQUEST_LINE_TOO_LONG,
+          "the request line is longer than edge.max-initial-line-bytes = "
+              + limits.maxInitialLineBytes());
+    } else if (cause instanceof TooLongFrameException
+        && why.startsWith("HTTP header is larger than")) {
+      refuse(
+          request,
+          ErrorCode.HTTP_HEADERS_TOO_LARGE,
+          "the header block is larger than edge.max-header-bytes = " + limits.maxHeaderBytes());
+    } else {
+      refuse(
+          request,
+          ErrorCode.HTTP_REQUEST_UNREADABLE,
+          "the HTTP decoder refused the request ("
+              + (cause == null ? "no cause" : cause.getClass().getSimpleName())
+              + ")");
     }
   }
 

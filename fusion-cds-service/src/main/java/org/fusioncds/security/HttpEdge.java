@@ -52,6 +52,7 @@ public final class HttpEdge {
   @SuppressWarnings("unchecked")
   private static HttpServer watched(HttpServer server, EdgeWatch watch) {
     server.connectionHandler(watch::opened);
+    server.invalidRequestHandler(watch::invalid);
     return (HttpServer)
         Proxy.newProxyInstance(
             HttpServer.class.getClassLoader(),

@@ -45,6 +45,9 @@
  *   <li>FCDS-7040 (413) the request body is larger than the server accepts
  *   <li>FCDS-7041 (408) the request body did not arrive in time
  *   <li>FCDS-7042 (500) an edge.* setting is not a positive number
+ *   <li>FCDS-7043 (414) the request line is longer than the server accepts
+ *   <li>FCDS-7044 (431) the request's header block is larger than the server accepts
+ *   <li>FCDS-7045 (400) the request is not HTTP/1.x the server can read
  *   <li>FCDS-7051 (500) the token endpoint cannot be reached
  *   <li>FCDS-7052 (500) the token endpoint refused the client
  *   <li>FCDS-7053 (500) the token endpoint's answer is malformed
