@@ -334,7 +334,7 @@ class CdsHooksRequestIT {
                     URI.create(
                         base
                             + "/imaging-fusion?Set-Cookie=planted%3D1&X-Frame-Options=ALLOWALL"
-                            + "&Content-Type=text%2Fhtml&x%3Ay=1"))
+                            + "&Content-Type=text%2Fhtml&x%3Ay=1&X-Request-Id=planted-id"))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .header("X-Forwarded-Host", "evil.example")
@@ -352,6 +352,9 @@ class CdsHooksRequestIT {
       assertTrue(!names.contains(reflected), reflected + " in the answer: " + r.headers().map());
     }
     assertTrue(!r.headers().map().toString().contains(token), "the token came back");
+    // the request id of the audit trail comes from a header or is ours, never from the URL
+    String requestId = r.headers().firstValue("X-Request-Id").orElse("");
+    assertTrue(requestId.matches("[0-9a-f-]{36}"), requestId);
   }
 
   private static HttpResponse<String> post(String path, byte[] body) throws Exception {

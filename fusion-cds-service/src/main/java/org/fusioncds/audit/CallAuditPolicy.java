@@ -9,6 +9,7 @@ import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.AuditContext;
 import org.fusioncds.security.BearerRoutePolicy;
 import org.fusioncds.security.Caller;
+import org.fusioncds.security.RequestHeaders;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,7 @@ public final class CallAuditPolicy extends RoutePolicySupport {
     if (exchange.getProperty(CONTEXT) != null) {
       return;
     }
-    String given = exchange.getMessage().getHeader(REQUEST_ID_HEADER, String.class);
+    String given = RequestHeaders.single(exchange, REQUEST_ID_HEADER); // never a query parameter
     String requestId =
         given != null && PLAIN_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
     exchange.setProperty(

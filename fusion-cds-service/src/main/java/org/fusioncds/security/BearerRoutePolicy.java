@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
-import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.apache.camel.support.RoutePolicySupport;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
@@ -70,7 +69,9 @@ public final class BearerRoutePolicy extends RoutePolicySupport {
 
   @Override
   public void onExchangeBegin(Route route, Exchange exchange) {
-    String authorization = authorization(exchange);
+    // from the request itself, never a query parameter (a token in a URL lands in proxy logs,
+    // RFC 6750 §2.3); two Authorization headers are no credentials
+    String authorization = RequestHeaders.single(exchange, "Authorization");
     exchange.getMessage().removeHeader("Authorization");
     if (verifier == null) {
       LOG.warn(
@@ -88,20 +89,6 @@ public final class BearerRoutePolicy extends RoutePolicySupport {
     } catch (FcdsException e) {
       refuse(exchange, e);
     }
-  }
-
-  /**
-   * The request's one {@code Authorization} header. Over HTTP it is read from the request itself:
-   * platform-http also maps query parameters into the message's headers, and a token in a URL
-   * (proxy and browser logs keep it; RFC 6750 §2.3) is never taken — nor does such a parameter
-   * spoil a real header. Two {@code Authorization} headers are no credentials (401).
-   */
-  static String authorization(Exchange exchange) {
-    if (exchange.getMessage() instanceof HttpMessage http && http.getRequest() != null) {
-      java.util.List<String> values = http.getRequest().headers().getAll("Authorization");
-      return values.size() == 1 ? values.get(0) : null;
-    }
-    return exchange.getMessage().getHeader("Authorization", String.class);
   }
 
   private static void refuse(Exchange exchange, FcdsException e) {
