@@ -224,6 +224,7 @@ class AdminAuditFuzzIT {
   @Property(seed = FuzzFigures.SEED, shrinking = ShrinkingMode.BOUNDED)
   void anyQueryStringIsAnsweredOrRefusedWithACodeNever5xx(@ForAll("queries") Query q)
       throws Exception {
+    log.next(); // what an earlier (failed) case left in the log is not this case's
     long t0 = System.nanoTime();
     HttpResponse<String> r = get(q.raw(), auditorToken());
     long ms = (System.nanoTime() - t0) / 1_000_000;

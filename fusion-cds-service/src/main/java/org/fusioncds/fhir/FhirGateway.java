@@ -256,7 +256,10 @@ public final class FhirGateway {
       }
       try {
         return fhir.newJsonParser().parseResource(n.toString());
-      } catch (ca.uhn.fhir.parser.DataFormatException e) {
+      } catch (RuntimeException e) {
+        // DataFormatException, and what HAPI's parser throws on shapes it does not expect (a
+        // Bundle entry whose resource is a string: a NullPointerException while it links the
+        // entries; found by the 10,000-case fuzz): the EHR's data, refused as such
         throw new HookDataRefused(
             ErrorCode.PREFETCH_UNUSABLE,
             "prefetch '" + key + "' is not a valid FHIR " + n.path("resourceType").asText());

@@ -239,6 +239,27 @@ public final class DicomWebClient implements AutoCloseable {
       String instanceUid,
       int[] frameNumbers,
       String transferSyntaxUid) {
+    return retrieveFrames(
+        studyUid,
+        seriesUid,
+        instanceUid,
+        frameNumbers,
+        transferSyntaxUid,
+        org.fusioncds.dicom.DicomLimits.DEFAULT.maxFrameBytes());
+  }
+
+  /**
+   * As {@link #retrieveFrames(String, String, String, int[], String)}, reading at most {@code
+   * maxFrameBytes} of any frame part (more: FCDS-2103, and the rest is never read). The caller that
+   * knows the frame's geometry gives the bound it implies ({@link FrameFetcher}).
+   */
+  public List<Frame> retrieveFrames(
+      String studyUid,
+      String seriesUid,
+      String instanceUid,
+      int[] frameNumbers,
+      String transferSyntaxUid,
+      long maxFrameBytes) {
     String path =
         instancePath(studyUid, seriesUid, instanceUid) + "/frames/" + frameList(frameNumbers);
     String syntax = syntax(transferSyntaxUid == null ? STORED_TRANSFER_SYNTAX : transferSyntaxUid);
@@ -255,7 +276,7 @@ public final class DicomWebClient implements AutoCloseable {
         accept,
         null,
         null,
-        (response, body) -> readFrames(response, body, numbers, syntax, path));
+        (response, body) -> readFrames(response, body, numbers, syntax, path, maxFrameBytes));
   }
 
   // ---------------------------------------------------------------- WADO-RS instances
@@ -417,7 +438,12 @@ public final class DicomWebClient implements AutoCloseable {
   }
 
   private List<Frame> readFrames(
-      HttpResponse<?> response, InputStream body, int[] numbers, String syntax, String path)
+      HttpResponse<?> response,
+      InputStream body,
+      int[] numbers,
+      String syntax,
+      String path,
+      long maxFrameBytes)
       throws IOException {
     String contentType = requireMultipart(response, path);
     String fallback = TransferSyntaxes.fromMultipartType(contentType);
@@ -445,7 +471,9 @@ public final class DicomWebClient implements AutoCloseable {
                     + type.type()
                     + "' without a transfer-syntax parameter");
           }
-          frames.add(new Frame(numbers[frames.size()], used, frameBytes(part.body(), path)));
+          frames.add(
+              new Frame(
+                  numbers[frames.size()], used, frameBytes(part.body(), path, maxFrameBytes)));
         });
     if (frames.size() != numbers.length) {
       throw partCountMismatch(path, numbers.length, frames.size());
@@ -453,9 +481,8 @@ public final class DicomWebClient implements AutoCloseable {
     return List.copyOf(frames);
   }
 
-  /** A frame part's bytes, at most {@link DicomLimits#DEFAULT}'s frame bytes (else 2103). */
-  private byte[] frameBytes(InputStream part, String path) throws IOException {
-    long max = org.fusioncds.dicom.DicomLimits.DEFAULT.maxFrameBytes();
+  /** A frame part's bytes, at most {@code max} (else 2103). */
+  private byte[] frameBytes(InputStream part, String path, long max) throws IOException {
     byte[] data = part.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
     if (data.length > max) {
       throw new DicomException(

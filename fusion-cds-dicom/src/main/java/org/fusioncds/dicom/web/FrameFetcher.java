@@ -53,9 +53,10 @@ public final class FrameFetcher {
     String series = required(metadata, Tag.SeriesInstanceUID, "SeriesInstanceUID");
     String instance = required(metadata, Tag.SOPInstanceUID, "SOPInstanceUID");
     int[] number = {index + 1};
+    long bound = frameBound(metadata, limits);
     Frame stored;
     try {
-      stored = only(client.retrieveFrames(study, series, instance, number, "*"));
+      stored = only(client.retrieveFrames(study, series, instance, number, "*", bound));
     } catch (DicomException e) {
       if (e.errorCode() != HTTP_ERROR) {
         throw e;
@@ -68,9 +69,28 @@ public final class FrameFetcher {
     Frame transcoded =
         only(
             client.retrieveFrames(
-                study, series, instance, number, DicomWebClient.EXPLICIT_VR_LITTLE_ENDIAN));
+                study, series, instance, number, DicomWebClient.EXPLICIT_VR_LITTLE_ENDIAN, bound));
     return PixelDecoder.decodeFrame(
         metadata, DicomWebClient.EXPLICIT_VR_LITTLE_ENDIAN, transcoded.data(), limits);
+  }
+
+  /**
+   * The most bytes a frame part of this instance may have: twice its native size (Rows × Columns ×
+   * SamplesPerPixel × BitsAllocated/8; a compressed frame is smaller, except a few bytes of codec
+   * overhead on noise) plus 64 KiB, and never more than the limits allow. A server sending more (a
+   * part whose boundary never comes) is cut there instead of at the general frame limit: a 512 ×
+   * 512 16-bit frame reads at most 1.06 MiB, not 256 MiB. Without the geometry, the limits' bound.
+   */
+  static long frameBound(Dataset metadata, DicomLimits limits) {
+    long rows = metadata.getInt(Tag.Rows, 0);
+    long columns = metadata.getInt(Tag.Columns, 0);
+    long samples = metadata.getInt(Tag.SamplesPerPixel, 1);
+    long bits = metadata.getInt(Tag.BitsAllocated, 0);
+    if (rows <= 0 || columns <= 0 || samples <= 0 || bits <= 0) {
+      return limits.maxFrameBytes();
+    }
+    long nativeBytes = rows * columns * samples * ((bits + 7) / 8);
+    return Math.min(limits.maxFrameBytes(), 2 * nativeBytes + (64 << 10));
   }
 
   private org.fusioncds.dicom.pixel.Frame fromWholeInstance(
