@@ -197,6 +197,24 @@ class HookFuzzIT {
     checkAnswer(FEEDBACK, c, body, r, ms, null);
   }
 
+  /**
+   * Found by the 10,000-case run: a fhirAuthorization that expires within the 5 s margin failed
+   * inside the FHIR client's interceptor (a 500, logged at ERROR by HAPI).
+   */
+  @Example
+  void aFhirAuthorizationExpiringInTwoSecondsIsA412BeforeAnyFhirCall() throws Exception {
+    ObjectNode hook = validHook.deepCopy();
+    hook.put("hookInstance", UUID.randomUUID().toString());
+    ((ObjectNode) hook.get("fhirAuthorization")).put("expires_in", 2);
+    log.next();
+
+    HttpResponse<String> r = post(hooks, hook.toString().getBytes(StandardCharsets.UTF_8));
+
+    assertEquals(412, r.statusCode(), r.body());
+    assertTrue(r.body().contains("FCDS-7054"), r.body());
+    assertFalse(log.next().contains(" ERROR "));
+  }
+
   /** Found by the 10,000-case run: HAPI's parser threw a NullPointerException on it (a 500). */
   @Example
   void aPrefetchedBundleWhoseEntryResourceIsAStringIsA400OfThePrefetch() throws Exception {

@@ -41,6 +41,20 @@ class HookTokensTest {
   }
 
   @Test
+  void aTokenOfFiveSecondsOrLessWithoutFallbackIsRefusedBeforeTheFirstCallWith412() {
+    HookTokens shortLived = HookTokens.of("hook-token", 5, RECEIVED, clock, null);
+    HookTokens withFallback = HookTokens.of("hook-token", 5, RECEIVED, clock, () -> "ours");
+    HookTokens longer = HookTokens.of("hook-token", 6, RECEIVED, clock, null);
+
+    FcdsException e = assertThrows(FcdsException.class, shortLived::requireUsable);
+
+    assertEquals(7054, e.code());
+    assertEquals(412, ((org.fusioncds.error.HttpAnswer) e).httpStatus());
+    assertEquals("ours", withFallback.requireUsable().get());
+    assertEquals("hook-token", longer.requireUsable().get());
+  }
+
+  @Test
   void keepsATokenWithoutExpiresInValid() {
     HookTokens tokens = HookTokens.of("hook-token", null, RECEIVED, clock, null);
 

@@ -295,7 +295,7 @@ public enum ErrorCode {
   TOKEN_ENDPOINT_UNREACHABLE(7051, 500, "the token endpoint cannot be reached"),
   TOKEN_ENDPOINT_REFUSED(7052, 500, "the token endpoint refused the client"),
   TOKEN_ANSWER_MALFORMED(7053, 500, "the token endpoint's answer is malformed"),
-  HOOK_AUTHORIZATION_EXPIRED(7054, 500, "the hook's fhirAuthorization expired"),
+  HOOK_AUTHORIZATION_EXPIRED(7054, 412, "the hook's fhirAuthorization expired"),
   CLIENT_ASSERTION(7055, 500, "the private_key_jwt client assertion cannot be signed"),
   OUTBOUND_AUTH_INVALID(
       7060, 500, "security.outbound.auth must be none, client-secret or private-key-jwt"),

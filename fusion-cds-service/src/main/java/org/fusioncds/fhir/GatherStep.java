@@ -116,7 +116,12 @@ public final class GatherStep {
       return outbound.serviceTokens();
     }
     return HookTokens.of(
-        a.accessToken(), a.expiresIn(), Instant.now(), Clock.systemUTC(), outbound.serviceTokens());
+            a.accessToken(),
+            a.expiresIn(),
+            Instant.now(),
+            Clock.systemUTC(),
+            outbound.serviceTokens())
+        .requireUsable();
   }
 
   /** Observations (the card's LOINC codes) and Conditions: prefetch first, then searches. */

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.error.HttpAnswer;
 
 /**
  * The bearer token a CDS Hooks 2.0.1 request brings in {@code fhirAuthorization} (§Passing the FHIR
@@ -67,18 +68,52 @@ public final class HookTokens implements Supplier<String> {
    */
   @Override
   public String get() {
-    if (validUntil == null || clock.instant().isBefore(validUntil)) {
+    if (usableNow()) {
       return accessToken;
     }
     if (fallback != null) {
       return fallback.get();
     }
-    throw new FcdsException(
-        ErrorCode.HOOK_AUTHORIZATION_EXPIRED,
+    throw expired();
+  }
+
+  /**
+   * Checks, before the first call, that there is a token to call with: the hook's while valid, else
+   * a fallback. An {@code expires_in} of 5 s or less without a fallback is refused here, with the
+   * request's answer (412 FCDS-7054: the service cannot obtain the data it needs, as CDS Hooks
+   * answers an unsatisfiable prefetch), not inside a FHIR client's interceptor.
+   *
+   * @return this
+   */
+  public HookTokens requireUsable() {
+    if (!usableNow() && fallback == null) {
+      throw expired();
+    }
+    return this;
+  }
+
+  private boolean usableNow() {
+    return validUntil == null || clock.instant().isBefore(validUntil);
+  }
+
+  private Expired expired() {
+    return new Expired(
         "the hook's fhirAuthorization expired — expires_in "
             + expiresIn
             + " s, valid until "
             + validUntil.plus(MARGIN));
+  }
+
+  /** FCDS-7054, answered with its status (412). */
+  static final class Expired extends FcdsException implements HttpAnswer {
+    Expired(String message) {
+      super(ErrorCode.HOOK_AUTHORIZATION_EXPIRED, message);
+    }
+
+    @Override
+    public int httpStatus() {
+      return ErrorCode.HOOK_AUTHORIZATION_EXPIRED.httpStatus();
+    }
   }
 
   @Override

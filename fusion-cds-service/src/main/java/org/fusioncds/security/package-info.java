@@ -51,7 +51,7 @@
  *   <li>FCDS-7051 (500) the token endpoint cannot be reached
  *   <li>FCDS-7052 (500) the token endpoint refused the client
  *   <li>FCDS-7053 (500) the token endpoint's answer is malformed
- *   <li>FCDS-7054 (500) the hook's fhirAuthorization expired
+ *   <li>FCDS-7054 (412) the hook's fhirAuthorization expired
  *   <li>FCDS-7055 (500) the private_key_jwt client assertion cannot be signed
  *   <li>FCDS-7060 (500) security.outbound.auth must be none, client-secret or private-key-jwt
  *   <li>FCDS-7061 (500) a security.outbound setting is not set
