@@ -8,7 +8,8 @@ import java.util.Set;
  * A throwable as the log may show it: the class of each exception in the cause chain (with its code
  * where it is an {@link FcdsException}) and the frames where it was thrown, never a message —
  * messages of the libraries we call carry URLs, ids and values of the patient's record. What an
- * operator needs to find the fault (where, which kind) without a line of PHI.
+ * operator needs to find the fault (where, which kind) without a line of PHI. Past the frames
+ * shown, the first frame of fusion-cds is named: where our code called the library that failed.
  */
 public final class Traces {
 
@@ -46,9 +47,20 @@ public final class Traces {
       }
       if (frames.length > FRAMES) {
         out.append("\n  … ").append(frames.length - FRAMES).append(" more frames");
+        ours(frames).ifPresent(f -> out.append(", the first of ours at ").append(f));
       }
       depth++;
     }
     return out.toString();
+  }
+
+  /** The first frame of fusion-cds past the frames shown (where our code called the library). */
+  private static java.util.Optional<StackTraceElement> ours(StackTraceElement[] frames) {
+    for (int i = FRAMES; i < frames.length; i++) {
+      if (frames[i].getClassName().startsWith("org.fusioncds.")) {
+        return java.util.Optional.of(frames[i]);
+      }
+    }
+    return java.util.Optional.empty();
   }
 }
