@@ -343,6 +343,27 @@ class HostileUpstreamIT {
   }
 
   @Test
+  void endlessMetadataJsonIsCutAtItsCapAndLeavesTheImageMissing() throws Exception {
+    hostilePacs.behave(
+        when(
+            "/metadata",
+            stream(
+                200,
+                new String[] {"Content-Type: application/dicom+json"},
+                "[".getBytes(StandardCharsets.UTF_8),
+                "{\"00080018\":{\"vr\":\"UI\",\"Value\":[\"1.2.3\"]}},"
+                    .getBytes(StandardCharsets.UTF_8),
+                1L << 30,
+                "{}]".getBytes(StandardCharsets.UTF_8)),
+            wellBehavedPacs()));
+
+    Measured m =
+        expectImageMissing("PACS: 1 GiB of metadata JSON (no Content-Length)", "FCDS-2316");
+    // cut at 4 MiB (DicomWebClient.MAX_JSON_BYTES): the tree of those, not the gigabyte, is read
+    assertTrue(m.peakHeap() < 640L << 20, "peak heap " + (m.peakHeap() >> 20) + " MiB");
+  }
+
+  @Test
   void aLengthThatLiesLeavesTheImageMissing() throws Exception {
     hostilePacs.behave(
         when(

@@ -160,6 +160,7 @@ public enum ErrorCode {
   DICOMWEB_BASE_MISSING(
       2314, 500, "the study names no DICOMweb endpoint and dicomweb.base-url is not set"),
   STUDY_ENDPOINT_UNREADABLE(2315, 500, "the study's Endpoint cannot be read from the FHIR server"),
+  DICOMWEB_JSON_TOO_LARGE(2316, 500, "a DICOM JSON answer is larger than the client reads"),
   MULTIPART_NO_BOUNDARY(2320, 500, "multipart: the Content-Type has no usable boundary parameter"),
   MULTIPART_NOT_RELATED(2321, 500, "multipart: the Content-Type is not multipart/related"),
   MULTIPART_UNTERMINATED(2322, 500, "multipart: the body ended before the closing boundary"),

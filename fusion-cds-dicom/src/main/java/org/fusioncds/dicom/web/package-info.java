@@ -17,6 +17,7 @@
  *   <li>FCDS-2309 (500) the calling thread was interrupted
  *   <li>FCDS-2310 (500) a frames response does not hold one part per requested frame
  *   <li>FCDS-2311 (500) instance metadata lacks a UID needed to ask for its frames
+ *   <li>FCDS-2316 (500) a DICOM JSON answer is larger than the client reads
  *   <li>FCDS-2320 (500) multipart: the Content-Type has no usable boundary parameter
  *   <li>FCDS-2321 (500) multipart: the Content-Type is not multipart/related
  *   <li>FCDS-2322 (500) multipart: the body ended before the closing boundary
