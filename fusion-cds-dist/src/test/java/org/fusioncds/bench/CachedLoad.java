@@ -15,9 +15,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The cached path under load: {@code calls} hook calls for patients whose result exists, made by a
  * fixed pool of {@code callers} threads over loopback. Only answers that are 200 and say "the model
- * was not run again" count as latencies; everything else is counted by kind.
+ * was not run again" count as latencies; everything else is counted by kind. The same harness times
+ * the floor: plain FHIR reads ({@code GET Patient/id}) of the same server at the same concurrency.
  */
 final class CachedLoad {
+
+  /** One timed call for a patient: its latency in ms, or the kind of failure (thrown). */
+  interface Call {
+    double millis(String patient) throws Exception;
+  }
+
+  /** A call that failed in a way worth counting by kind. */
+  static final class Failed extends Exception {
+    Failed(String kind) {
+      super(kind, null, false, false);
+    }
+  }
 
   /** One level: latencies of good answers, wall time of the whole level, errors by kind. */
   record Level(
@@ -32,12 +45,50 @@ final class CachedLoad {
     }
   }
 
-  private final HookClient client;
+  private final Call call;
   private final List<String> patients;
 
-  CachedLoad(HookClient client, List<String> patients) {
-    this.client = client;
+  CachedLoad(Call call, List<String> patients) {
+    this.call = call;
     this.patients = List.copyOf(patients);
+  }
+
+  /** Cached hook answers: 200 and the card says the model was not run again. */
+  static Call cachedHooks(HookClient client) {
+    return patient -> {
+      HookClient.Answer a = client.call(patient);
+      if (a.status() != 200) {
+        throw new Failed("HTTP " + a.status() + " " + code(a.body()));
+      }
+      if (!a.cached()) {
+        throw new Failed("200 but not the cached answer");
+      }
+      return a.millis();
+    };
+  }
+
+  /** Plain FHIR reads of the patient, JSON, over the same kind of HTTP/1.1 client. */
+  static Call plainReads(String fhirBase) {
+    java.net.http.HttpClient http =
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .build();
+    return patient -> {
+      java.net.http.HttpRequest request =
+          java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create(fhirBase + "/Patient/" + patient))
+              .header("Accept", "application/fhir+json")
+              .timeout(java.time.Duration.ofSeconds(60))
+              .build();
+      long t0 = System.nanoTime();
+      java.net.http.HttpResponse<byte[]> r =
+          http.send(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      double ms = (System.nanoTime() - t0) / 1e6;
+      if (r.statusCode() != 200) {
+        throw new Failed("HTTP " + r.statusCode());
+      }
+      return ms;
+    };
   }
 
   Level run(int callers, int calls) throws InterruptedException {
@@ -66,14 +117,9 @@ final class CachedLoad {
 
   private void one(String patient, List<Double> ms, Map<String, Integer> errors) {
     try {
-      HookClient.Answer a = client.call(patient);
-      if (a.status() != 200) {
-        errors.merge("HTTP " + a.status() + " " + code(a.body()), 1, Integer::sum);
-      } else if (!a.cached()) {
-        errors.merge("200 but not the cached answer", 1, Integer::sum);
-      } else {
-        ms.add(a.millis());
-      }
+      ms.add(call.millis(patient));
+    } catch (Failed e) {
+      errors.merge(e.getMessage(), 1, Integer::sum);
     } catch (HttpTimeoutException e) {
       errors.merge("timeout", 1, Integer::sum);
     } catch (Exception e) {

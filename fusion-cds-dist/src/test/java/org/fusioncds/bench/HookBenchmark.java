@@ -17,13 +17,15 @@ import org.fusioncds.sandbox.SandboxSettings;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.CohortLoader;
 import org.fusioncds.sandbox.cohort.VisitFrame;
+import org.fusioncds.testing.RequestTap;
 
 /**
  * The hook benchmark (fusion-cds issue 4): a {@code main}, not a test. In one run, on the sandbox
  * servers (HAPI FHIR JPA on H2, DICOMweb over the cohort folder) and the real service (CDS Hooks
  * 2.0.1 over HTTP): (1) the first hook call of fresh patients against the raw FHIR R4 / DICOMweb
  * (PS3.18) fetches of the same bytes and the raw {@code OrtSession.run} on the same tensors; (2)
- * the cached answer at 1, 10 and 50 concurrent callers. Prints a table on stdout (logs: stderr).
+ * the cached answer at 1, 10 and 50 concurrent callers beside plain FHIR reads ({@code GET
+ * Patient/id}) of the same server at the same concurrency. Prints a table on stdout (logs: stderr).
  *
  * <p>Run from the repository root (about 2 minutes on 2 cores):
  *
@@ -92,13 +94,18 @@ public final class HookBenchmark {
           }
           Report.firstCalls(samples);
         }
-        CachedLoad load = new CachedLoad(hook, measured);
+        CachedLoad load = new CachedLoad(CachedLoad.cachedHooks(hook), measured);
+        CachedLoad plain = new CachedLoad(CachedLoad.plainReads(fhirBase), measured);
         load.run(2, Math.min(60, CALLS));
+        plain.run(2, Math.min(60, CALLS));
         List<CachedLoad.Level> levels = new ArrayList<>();
+        List<CachedLoad.Level> floors = new ArrayList<>();
         for (String l : LEVELS.split(",")) {
-          levels.add(load.run(Integer.parseInt(l.trim()), CALLS));
+          int callers = Integer.parseInt(l.trim());
+          floors.add(plain.run(callers, CALLS)); // the floor first, then the hook, same level
+          levels.add(load.run(callers, CALLS));
         }
-        Report.cached(levels);
+        Report.cached(levels, floors);
       }
     }
     Report.line("total run time %.0f s", (System.nanoTime() - start) / 1e9);

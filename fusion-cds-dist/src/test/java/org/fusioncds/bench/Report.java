@@ -97,23 +97,45 @@ final class Report {
     }
   }
 
-  static void cached(List<CachedLoad.Level> levels) {
-    line("%n(2) cached answer (model not run; card says so), loopback, fixed pool of callers");
+  static void cached(List<CachedLoad.Level> levels, List<CachedLoad.Level> floors) {
     line(
-        "  %7s %6s %6s %9s %9s %9s %10s  %s",
-        "callers", "calls", "ok", "p50 ms", "p99 ms", "calls/s", "p50/p50(1)", "errors");
-    double base = levels.get(0).latency().median();
-    for (CachedLoad.Level l : levels) {
+        "%n(2) cached answer (model not run; card says so) beside plain FHIR reads (GET Patient/id)"
+            + " of the same server, same callers, loopback");
+    line(
+        "  %7s %6s %6s %9s %9s %9s | %9s %9s %9s | %9s %9s  %s",
+        "callers",
+        "calls",
+        "ok",
+        "hook p50",
+        "hook p99",
+        "hooks/s",
+        "read p50",
+        "read p99",
+        "reads/s",
+        "rate x",
+        "p99 x",
+        "errors (hook; read)");
+    for (int i = 0; i < levels.size(); i++) {
+      CachedLoad.Level l = levels.get(i);
+      CachedLoad.Level f = floors.get(i);
       line(
-          "  %7d %6d %6d %s  %s  %8.1f %10s  %s",
+          "  %7d %6d %6d %s  %s  %8.1f | %s  %s  %8.1f | %9s %9s  %s; %s",
           l.callers(),
           l.calls(),
           l.good(),
           Stats.ms(l.latency().median()),
           Stats.ms(l.latency().p(99)),
           l.callsPerSecond(),
-          Stats.ratio(l.latency().median() / base),
-          l.errors().isEmpty() ? "none" : l.errors());
+          Stats.ms(f.latency().median()),
+          Stats.ms(f.latency().p(99)),
+          f.callsPerSecond(),
+          Stats.ratio(l.callsPerSecond() / f.callsPerSecond()),
+          Stats.ratio(l.latency().p(99) / f.latency().p(99)),
+          l.errors().isEmpty() ? "none" : l.errors(),
+          f.errors().isEmpty() ? "none" : f.errors());
     }
+    line(
+        "  rate x: hooks/s over reads/s (target >= 0.5 at 50 callers); p99 x: hook p99 over read"
+            + " p99 (target <= 2, and hook p99 <= 500 ms)");
   }
 }

@@ -146,6 +146,36 @@ public final class AuditEvents {
   }
 
   /**
+   * An outbound FHIR {@code batch} of reads (the freshness check of the cached path): one event for
+   * the round trip, BALP Query shape (action E, subtype batch), with each entry as BALP records it
+   * alone: a Domain Resource entity for a read ({@code Patient/1}), a Query entity with the raw
+   * relative request for a search. Outcome from the batch's HTTP status (0: no answer).
+   *
+   * @param relativeUrls the entries' requests, relative to {@code serverBase}
+   */
+  public AuditEvent fhirBatchRead(
+      AuditContext ctx, String serverBase, List<String> relativeUrls, int httpStatus) {
+    AuditEventOutcome outcome = AuditParts.outcome(httpStatus);
+    AuditEvent e = base(BalpCodes.rest(), AuditEventAction.E, outcome);
+    e.addSubtype(BalpCodes.interaction("batch"));
+    if (outcome != AuditEventOutcome._0) {
+      e.setOutcomeDesc(httpStatus == 0 ? "no answer" : "HTTP " + httpStatus);
+    }
+    outbound(e, ctx, serverBase);
+    for (String url : relativeUrls) {
+      RestRead read = RestRead.of("GET", url);
+      if (read.reference() != null) {
+        e.addEntity(AuditParts.resource(read.reference()));
+      }
+      if (read.query() != null) {
+        e.addEntity(AuditParts.query(read.query()));
+      }
+    }
+    AuditParts.addContextEntities(e, ctx);
+    return e;
+  }
+
+  /**
    * The write-back transaction (BALP PatientCreate / Create): subtype transaction, action C, one
    * Domain Resource entity per written resource whose {@code what.reference} is the versioned
    * location exactly as the server answered it ({@code DiagnosticReport/12/_history/1}).

@@ -2,21 +2,19 @@ package org.fusioncds.cdshooks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.fusioncds.flow.EvaluationJob;
 import org.fusioncds.flow.EvaluationOutcome.Status;
-import org.fusioncds.flow.ModelInputs;
 import org.fusioncds.flow.NotEvaluable;
 import org.fusioncds.flow.Pending;
+import org.fusioncds.flow.Recalled;
 import org.fusioncds.flow.ReportRequest;
 import org.fusioncds.flow.Reported;
+import org.fusioncds.flow.ResultKey;
 import org.fusioncds.flow.StoredReport;
 import org.fusioncds.model.ModelCard;
 import org.fusioncds.report.ReportStep;
-import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.DiagnosticReport;
-import org.hl7.fhir.r4.model.Observation;
 
 /**
  * The last step of the hook: the card for the EHR — the result, the result computed earlier for the
@@ -53,49 +51,22 @@ public final class CardStep {
 
   /** The card of a report written earlier for the same inputs and model version. */
   public HookAnswer cached(StoredReport s) {
-    List<ReportRequest.Finding> findings = new ArrayList<>();
-    for (Bundle.BundleEntryComponent e : s.stored().getEntry()) {
-      if (e.getResource() instanceof Observation o && o.hasValueQuantity()) {
-        ModelCard.Output out = card.outputs().get(0);
-        findings.add(
-            new ReportRequest.Finding(
-                out.tensor(),
-                new ReportRequest.Coding(
-                    out.code().system(), out.code().code(), out.code().display()),
-                o.getValueQuantity().getValue().doubleValue(),
-                out.threshold(),
-                o.getInterpretationFirstRep().getCodingFirstRep().getCode().equals("POS")));
-      }
-    }
-    DiagnosticReport d =
-        s.stored().getEntry().stream()
-            .map(Bundle.BundleEntryComponent::getResource)
-            .filter(DiagnosticReport.class::isInstance)
-            .map(DiagnosticReport.class::cast)
-            .findFirst()
-            .orElseThrow();
-    ModelInputs inputs = s.inputs().inputs();
-    ReportRequest stored =
-        new ReportRequest(
-            s.key(),
-            s.inputs().context().request().patientId(),
-            null,
-            d.getEffectiveDateTimeType().getValue().toInstant(),
-            d.getIssued().toInstant(),
-            reports.model(null),
-            new ReportRequest.Coding(
-                card.report().system(), card.report().code(), card.report().display()),
-            findings,
-            inputs.referenceStrings(),
-            inputs.missingNames(),
-            null,
-            null);
+    return cachedAnswer(s.job(), s.key(), s.reportUrl(), reports.stored(s));
+  }
+
+  /** The card of a recalled report: the same card as {@link #cached}, gathered nothing. */
+  public HookAnswer recalled(Recalled r) {
+    return cachedAnswer(r.job(), r.key(), r.reportUrl(), r.report());
+  }
+
+  private HookAnswer cachedAnswer(
+      EvaluationJob job, ResultKey key, String reportUrl, ReportRequest stored) {
     Card fresh =
         CardFactory.result(
-            stored, indicator(findings.get(0).probability()), s.reportUrl(), modelCardUrl);
+            stored, indicator(stored.findings().get(0).probability()), reportUrl, modelCardUrl);
     String note =
         "\n\nComputed earlier for the same inputs and model version (report issued "
-            + d.getIssuedElement().getValueAsString()
+            + stored.issued()
             + "); the model was not run again.";
     Card cached =
         new Card(
@@ -105,7 +76,7 @@ public final class CardStep {
             fresh.indicator(),
             fresh.source(),
             fresh.links());
-    return new HookAnswer(s.job(), List.of(cached), Status.CACHED, s.key(), s.reportUrl());
+    return new HookAnswer(job, List.of(cached), Status.CACHED, key, reportUrl);
   }
 
   /**

@@ -35,6 +35,8 @@ import org.fusioncds.inference.InferenceStep;
 import org.fusioncds.inference.ModelRegistry;
 import org.fusioncds.model.ModelCard;
 import org.fusioncds.model.StudySelector;
+import org.fusioncds.recall.RecallStep;
+import org.fusioncds.recall.RecentResults;
 import org.fusioncds.report.ReportStep;
 import org.fusioncds.report.TransactionRetry;
 import org.fusioncds.security.FhirHttpClients;
@@ -61,6 +63,12 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   @PropertyInject("cds.service.description")
   String serviceDescription;
+
+  @PropertyInject(value = "cds.recall.max-entries", defaultValue = "10000")
+  long recallMaxEntries;
+
+  @PropertyInject(value = "cds.recall.max-age-s", defaultValue = "86400")
+  long recallMaxAgeSeconds;
 
   @PropertyInject(value = "cds.time-budget-ms", defaultValue = "2000")
   long timeBudgetMs;
@@ -340,6 +348,18 @@ public class FusionCdsConfiguration implements CamelConfiguration {
               new TransactionRetry(reportMaxAttempts, Duration.ofMillis(reportBackoffMs)));
     }
     return reportStep;
+  }
+
+  @BindToRegistry("recall")
+  public RecallStep recall() {
+    return new RecallStep(
+        gather(),
+        gateway(),
+        fhirContext(),
+        card(),
+        reports(),
+        new RecentResults(recallMaxEntries, Duration.ofSeconds(recallMaxAgeSeconds)),
+        auditTrail);
   }
 
   @BindToRegistry("cards")

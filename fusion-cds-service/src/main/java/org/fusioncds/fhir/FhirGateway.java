@@ -2,6 +2,7 @@ package org.fusioncds.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.client.api.IClientInterceptor;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
@@ -41,6 +42,13 @@ import org.hl7.fhir.r4.model.Resource;
 public final class FhirGateway {
 
   private static final int MAX_PAGES = 20;
+
+  /**
+   * {@code Cache-Control: no-cache} on every search: a server may answer a repeated search from a
+   * cache (HAPI FHIR JPA reuses results for 60 s by default), and a lab added within that time must
+   * be seen.
+   */
+  private static final CacheControlDirective FRESH = new CacheControlDirective().setNoCache(true);
 
   /** The prefetch keys the service reads, in the order it reads them (discovery's templates). */
   public static final java.util.List<String> PREFETCH_KEYS =
@@ -136,7 +144,16 @@ public final class FhirGateway {
   private <T extends Resource> List<T> search(IGenericClient client, String url, Class<T> type) {
     List<T> out = new ArrayList<>();
     java.util.Set<String> seen = new java.util.HashSet<>();
-    Bundle page = call(() -> client.search().byUrl(url).returnBundle(Bundle.class).execute(), url);
+    Bundle page =
+        call(
+            () ->
+                client
+                    .search()
+                    .byUrl(url)
+                    .returnBundle(Bundle.class)
+                    .cacheControl(FRESH) // HAPI reuses a search's results for 60 s by default
+                    .execute(),
+            url);
     for (int pages = 1; page != null; pages++) {
       for (Bundle.BundleEntryComponent e : page.getEntry()) {
         if (type.isInstance(e.getResource())) {
@@ -155,6 +172,80 @@ public final class FhirGateway {
       page = call(() -> client.loadPage().next(current).execute(), url + " (next page)");
     }
     return out;
+  }
+
+  /** One GET of a batch: its URL, the status the server gave it, and the resource it returned. */
+  public record BatchEntry(String url, int status, Resource resource) {
+
+    public boolean ok() {
+      return status >= 200 && status < 300 && resource != null;
+    }
+  }
+
+  /**
+   * Sends GETs as one FHIR {@code batch} (one round trip; the server answers each entry on its own)
+   * and gives each entry's status and resource, in the order asked. {@code audit} is told the URLs
+   * and the HTTP status of the batch (0 when no answer came) before any error goes on. Errors are
+   * coded as for single reads (3001, 3002, 3004, 3007, 3008, 3009); an answer with another number
+   * of entries is 3008.
+   */
+  public List<BatchEntry> batch(
+      IGenericClient client,
+      List<String> urls,
+      java.util.function.ObjIntConsumer<List<String>> audit) {
+    Bundle request = new Bundle().setType(Bundle.BundleType.BATCH);
+    for (String url : urls) {
+      request.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(url);
+    }
+    String what = "batch of " + urls.size() + " reads";
+    int[] status = {0}; // stays 0 when no answer came
+    Bundle answer;
+    try {
+      answer =
+          call(
+              () -> {
+                try {
+                  return client.transaction().withBundle(request).cacheControl(FRESH).execute();
+                } catch (BaseServerResponseException e) {
+                  status[0] = e.getStatusCode();
+                  throw e;
+                }
+              },
+              what);
+    } catch (RuntimeException e) {
+      audit.accept(urls, status[0]);
+      throw e;
+    }
+    audit.accept(urls, 200);
+    if (answer.getEntry().size() != urls.size()) {
+      throw new FcdsException(
+          ErrorCode.FHIR_ANSWER_INVALID,
+          "the batch answer has "
+              + answer.getEntry().size()
+              + " entries for "
+              + urls.size()
+              + " requests — "
+              + what);
+    }
+    List<BatchEntry> out = new ArrayList<>(urls.size());
+    for (int i = 0; i < urls.size(); i++) {
+      Bundle.BundleEntryComponent e = answer.getEntry().get(i);
+      out.add(new BatchEntry(urls.get(i), status(e.getResponse().getStatus()), e.getResource()));
+    }
+    return out;
+  }
+
+  /** The status code at the start of a batch entry's {@code response.status} ("200 OK"). */
+  static int status(String text) {
+    if (text == null) {
+      return 0;
+    }
+    String t = text.strip();
+    int end = 0;
+    while (end < t.length() && end < 3 && Character.isDigit(t.charAt(end))) {
+      end++;
+    }
+    return end == 3 ? Integer.parseInt(t.substring(0, 3)) : 0;
   }
 
   /** Runs a FHIR call and turns its failures into coded errors (no PHI in messages: ids only). */
@@ -215,7 +306,7 @@ public final class FhirGateway {
   /** The prefetched JSON of a hook, parsed on demand. */
   public record PrefetchView(FhirContext fhir, java.util.Map<String, JsonNode> prefetch) {
 
-    <T extends Resource> T resource(String key, Class<T> type, List<String> used) {
+    public <T extends Resource> T resource(String key, Class<T> type, List<String> used) {
       IBaseResource r = parse(key);
       if (r == null) {
         return null;
@@ -229,7 +320,7 @@ public final class FhirGateway {
       return type.cast(r);
     }
 
-    <T extends Resource> List<T> bundle(String key, Class<T> type, List<String> used) {
+    public <T extends Resource> List<T> bundle(String key, Class<T> type, List<String> used) {
       IBaseResource r = parse(key);
       if (r == null) {
         return null;

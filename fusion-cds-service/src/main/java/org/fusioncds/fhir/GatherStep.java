@@ -68,26 +68,11 @@ public final class GatherStep {
    */
   public Object start(HookRequest request, Exchange exchange) {
     Instant now = Instant.now();
-    AuditContext audit = CallAuditPolicy.context(exchange);
-    String fhirBase;
-    if (request.fhirServer() != null) {
-      fhirBase = outbound.fhirServers().check(request.fhirServer(), "fhirServer").toString();
-    } else if (defaultFhirBase != null) {
-      fhirBase = defaultFhirBase;
-    } else {
-      List<String> missing =
-          FhirGateway.PREFETCH_KEYS.stream().filter(k -> request.prefetched(k) == null).toList();
-      throw new HookDataRefused(
-          ErrorCode.FHIR_SERVER_MISSING,
-          "the hook names no fhirServer and fhir.base-url is not set: "
-              + (missing.isEmpty()
-                  ? "the report needs a FHIR server to be written to"
-                  : "the prefetch lacks " + String.join(", ", missing)));
-    }
+    Connection connection = connect(request, exchange);
+    String fhirBase = connection.fhirBase();
+    AuditingClientInterceptor reads = connection.reads();
+    IGenericClient client = connection.client();
     EvaluationJob job = EvaluationJob.ofHook(request, card.id(), card.version(), fhirBase, now);
-    AuditingClientInterceptor reads =
-        new AuditingClientInterceptor(outbound.audit(), audit, fhirBase);
-    IGenericClient client = gateway.client(fhirBase, tokens(request), reads);
     FhirGateway.PrefetchView prefetch = new FhirGateway.PrefetchView(fhir, request.prefetch());
     ClinicalData patientAndStudies =
         reads.audited(() -> gateway.readPatientAndStudies(client, request.patientId(), prefetch));
@@ -100,7 +85,7 @@ public final class GatherStep {
         job,
         request,
         now,
-        audit,
+        connection.audit(),
         fhirBase,
         client,
         reads::audited,
@@ -108,6 +93,48 @@ public final class GatherStep {
         patientAndStudies.studies(),
         study);
   }
+
+  /**
+   * The hook's FHIR server with its client: the hook's fhirServer, checked against the allowlist
+   * before any connection (the configured fhir.base-url when the hook names none; FCDS-3006 when
+   * neither), a client with the hook's token (else the service's own) whose every GET is audited.
+   */
+  public Connection connect(HookRequest request, Exchange exchange) {
+    AuditContext audit = CallAuditPolicy.context(exchange);
+    String fhirBase = fhirBase(request);
+    AuditingClientInterceptor reads =
+        new AuditingClientInterceptor(outbound.audit(), audit, fhirBase);
+    IGenericClient client = gateway.client(fhirBase, tokens(request), reads);
+    return new Connection(fhirBase, client, reads, audit);
+  }
+
+  /**
+   * The FHIR server of a hook: its fhirServer once on the allowlist (FCDS-703x), else the
+   * configured fhir.base-url, else FCDS-3006. Connects nowhere.
+   */
+  public String fhirBase(HookRequest request) {
+    if (request.fhirServer() != null) {
+      return outbound.fhirServers().check(request.fhirServer(), "fhirServer").toString();
+    } else if (defaultFhirBase != null) {
+      return defaultFhirBase;
+    } else {
+      List<String> missing =
+          FhirGateway.PREFETCH_KEYS.stream().filter(k -> request.prefetched(k) == null).toList();
+      throw new HookDataRefused(
+          ErrorCode.FHIR_SERVER_MISSING,
+          "the hook names no fhirServer and fhir.base-url is not set: "
+              + (missing.isEmpty()
+                  ? "the report needs a FHIR server to be written to"
+                  : "the prefetch lacks " + String.join(", ", missing)));
+    }
+  }
+
+  /** One hook's connection to its FHIR server: the base, the client, its audited reads. */
+  public record Connection(
+      String fhirBase,
+      IGenericClient client,
+      AuditingClientInterceptor reads,
+      AuditContext audit) {}
 
   /** The hook's fhirAuthorization while it is valid (then the service's own token), or ours. */
   private Supplier<String> tokens(HookRequest request) {

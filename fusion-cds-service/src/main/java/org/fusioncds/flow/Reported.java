@@ -5,8 +5,11 @@ package org.fusioncds.flow;
  *
  * @param report what was written (findings, inputs, model), as the card shows it
  * @param reportUrl the DiagnosticReport's URL on the FHIR server
+ * @param reportVersion its version id as the server answered it, or null when it named none
  */
-public record Reported(Inferred inferred, ReportRequest report, String reportUrl) implements Keyed {
+public record Reported(
+    Inferred inferred, ReportRequest report, String reportUrl, String reportVersion)
+    implements Keyed {
 
   @Override
   public EvaluationJob job() {

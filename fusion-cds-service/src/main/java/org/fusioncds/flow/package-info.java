@@ -3,6 +3,7 @@
  * returns (DESIGN.md "Types that cross stage boundaries"):
  *
  * <pre>
+ * HookRequest → Recalled → (card)
  * HookRequest → PatientContext | NotEvaluable → ClinicalInputs + ImageInput → GatheredInputs
  *   → EvaluationInputs | NotEvaluable → StoredReport | Inferred | Pending → Reported → (card)
  * </pre>

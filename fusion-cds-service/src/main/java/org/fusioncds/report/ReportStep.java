@@ -23,6 +23,7 @@ import org.fusioncds.model.ModelCard;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Observation;
 
 /**
  * The {@code report} step: looks up a report already written for the same result key (the cached
@@ -94,20 +95,23 @@ public final class ReportStep {
         // it is this report (same result key); otherwise the failure stands
         Object existing = findExisting(inferred.inputs());
         if (existing instanceof StoredReport stored) {
-          return new Reported(inferred, report, stored.reportUrl());
+          return new Reported(inferred, report, stored.reportUrl(), stored.reportVersion());
         }
       }
       throw e;
     }
     List<String> written = new ArrayList<>();
     String reportUrl = null;
+    String reportVersion = null;
     for (Bundle.BundleEntryComponent e : response.getEntry()) {
       String location = e.getResponse().getLocation();
       if (location != null) {
         written.add(location);
       }
       if (location != null && location.startsWith("DiagnosticReport/")) {
-        reportUrl = url(c.fhirBase(), new IdType(location));
+        IdType id = new IdType(location);
+        reportUrl = url(c.fhirBase(), id);
+        reportVersion = id.hasVersionIdPart() ? id.getVersionIdPart() : null;
       }
     }
     audit.record(audit.events().fhirWrite(c.audit(), c.fhirBase(), written, 200, null));
@@ -115,7 +119,44 @@ public final class ReportStep {
       throw new FcdsException(
           ErrorCode.REPORT_ANSWER_INCOMPLETE, "the transaction answer names no DiagnosticReport");
     }
-    return new Reported(inferred, report, reportUrl);
+    return new Reported(inferred, report, reportUrl, reportVersion);
+  }
+
+  /**
+   * What a stored report holds, as a card shows it: its findings read back from its Observations
+   * (value, interpretation POS), its times, and the inputs of the case that found it.
+   */
+  public ReportRequest stored(StoredReport s) {
+    List<ReportRequest.Finding> findings = new ArrayList<>();
+    ModelCard.Output out = card.outputs().get(0);
+    for (Bundle.BundleEntryComponent e : s.stored().getEntry()) {
+      if (e.getResource() instanceof Observation o && o.hasValueQuantity()) {
+        findings.add(
+            new ReportRequest.Finding(
+                out.tensor(),
+                new ReportRequest.Coding(
+                    out.code().system(), out.code().code(), out.code().display()),
+                o.getValueQuantity().getValue().doubleValue(),
+                out.threshold(),
+                "POS".equals(o.getInterpretationFirstRep().getCodingFirstRep().getCode())));
+      }
+    }
+    DiagnosticReport d = s.report();
+    ModelInputs inputs = s.inputs().inputs();
+    return new ReportRequest(
+        s.key(),
+        s.inputs().context().request().patientId(),
+        null,
+        d.getEffectiveDateTimeType().getValue().toInstant(),
+        d.getIssued().toInstant(),
+        model(null),
+        new ReportRequest.Coding(
+            card.report().system(), card.report().code(), card.report().display()),
+        findings,
+        inputs.referenceStrings(),
+        inputs.missingNames(),
+        null,
+        null);
   }
 
   /** What the write-back needs, from the inferred stage. */

@@ -1,4 +1,4 @@
-package org.fusioncds.bench;
+package org.fusioncds.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -18,14 +18,20 @@ import java.util.concurrent.Executors;
 /**
  * A recording pass-through HTTP/1.1 proxy on 127.0.0.1: forwards every request to {@code target}
  * and keeps its method, path and query (as sent, still encoded) and the headers that decide the
- * answer ({@code Accept}, {@code Content-Type}, {@code Cache-Control}). The benchmark points one
- * hook call at two taps (FHIR and DICOMweb) to learn exactly what the service sends.
+ * answer ({@code Accept}, {@code Content-Type}, {@code Cache-Control}), and its body. The hook
+ * benchmark points one hook call at two taps (FHIR and DICOMweb) to learn exactly what the service
+ * sends; tests count what a hook call costs the servers behind it.
  */
-final class RequestTap implements AutoCloseable {
+public final class RequestTap implements AutoCloseable {
 
-  /** One request as the service sent it. */
-  record Seen(
-      String method, String pathAndQuery, String accept, String contentType, String cache) {}
+  /** One request as the service sent it; {@code body} as UTF-8 text ("" when none). */
+  public record Seen(
+      String method,
+      String pathAndQuery,
+      String accept,
+      String contentType,
+      String cache,
+      String body) {}
 
   private static final List<String> FORWARDED = List.of("Accept", "Content-Type", "Cache-Control");
 
@@ -38,7 +44,7 @@ final class RequestTap implements AutoCloseable {
   private final List<Seen> seen = new ArrayList<>();
 
   /** Taps {@code target} (for example {@code http://127.0.0.1:1234/fhir}). */
-  RequestTap(String target) throws IOException {
+  public RequestTap(String target) throws IOException {
     this.target = target;
     this.prefix = URI.create(target).getRawPath();
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -48,12 +54,12 @@ final class RequestTap implements AutoCloseable {
   }
 
   /** The tap's base URL, standing in for the target's. */
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + prefix;
   }
 
   /** The requests seen, path and query relative to the target's base. */
-  synchronized List<Seen> seen() {
+  public synchronized List<Seen> seen() {
     return List.copyOf(seen);
   }
 
@@ -78,7 +84,8 @@ final class RequestTap implements AutoCloseable {
               relative,
               ex.getRequestHeaders().getFirst("Accept"),
               ex.getRequestHeaders().getFirst("Content-Type"),
-              ex.getRequestHeaders().getFirst("Cache-Control")));
+              ex.getRequestHeaders().getFirst("Cache-Control"),
+              new String(body, java.nio.charset.StandardCharsets.UTF_8)));
     }
     try {
       HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());

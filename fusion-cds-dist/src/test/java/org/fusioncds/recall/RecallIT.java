@@ -1,0 +1,291 @@
+package org.fusioncds.recall;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.CacheControlDirective;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.fusioncds.app.FusionCdsApp;
+import org.fusioncds.sandbox.FreePorts;
+import org.fusioncds.sandbox.SandboxEhr;
+import org.fusioncds.sandbox.SandboxServers;
+import org.fusioncds.sandbox.SandboxSettings;
+import org.fusioncds.sandbox.cohort.CohortGenerator;
+import org.fusioncds.sandbox.cohort.CohortLoader;
+import org.fusioncds.sandbox.cohort.VisitFrame;
+import org.fusioncds.testing.RequestTap;
+import org.fusioncds.testing.SecuredApp;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.ImagingStudy;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cached path's freshness check on real servers (the sandbox HAPI FHIR JPA server and DICOMweb
+ * server, the real application, signed hook calls over HTTP), with the hook's FHIR server and the
+ * PACS behind recording taps: a repeated hook whose inputs did not change costs one FHIR batch and
+ * nothing on the PACS; any change of an input or of the report gathers the case in full, and a new
+ * lab is never answered from the old report. The audit trail goes to the FHIR server directly (not
+ * through the tap), so the taps see only what hooks cost.
+ */
+class RecallIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final FhirContext FHIR = FhirContext.forR4Cached();
+
+  private static SandboxServers servers;
+  private static RequestTap fhirTap;
+  private static RequestTap pacsTap;
+  private static SandboxEhr ehr;
+  private static FusionCdsApp app;
+  private static IGenericClient fhir;
+  private static String hooks;
+  private static List<String> patients;
+  private static int next;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path work = Files.createTempDirectory("recall");
+    Path cohort = work.resolve("cohort");
+    CohortGenerator.generate(16, 20261203L, cohort, VisitFrame.dayBefore(Instant.now()));
+    servers = SandboxServers.start(cohort.resolve("dicom"));
+    fhir = FHIR.newRestfulGenericClient(servers.fhir().baseUrl());
+    patients =
+        CohortLoader.load(fhir, cohort).stream()
+            .filter(p -> p.image() && p.labs())
+            .map(CohortLoader.LoadedPatient::id)
+            .toList();
+    fhirTap = new RequestTap(servers.fhir().baseUrl());
+    pacsTap = new RequestTap(servers.dicomWeb().baseUrl());
+    ehr = SandboxEhr.start();
+    int port = FreePorts.find();
+    Map<String, String> settings =
+        SandboxSettings.forApp(
+            port,
+            ehr,
+            work.resolve("service"),
+            servers.fhir().baseUrl() + "," + fhirTap.baseUrl(),
+            pacsTap.baseUrl());
+    settings.put("dicomweb.base-url", pacsTap.baseUrl());
+    settings.put("cds.time-budget-ms", "20000");
+    app = FusionCdsApp.start(settings);
+    hooks = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (AutoCloseable c : new AutoCloseable[] {app, fhirTap, pacsTap, servers, ehr}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+
+  private String patient;
+
+  @BeforeEach
+  void aPatientOfItsOwn() {
+    patient = patients.get(next++);
+  }
+
+  @Test
+  void aRepeatedHookWithUnchangedInputsCostsOneFhirBatchAndNothingOnThePacs() throws Exception {
+    JsonNode first = hook(patient);
+    assertTrue(!cached(first), "the first call runs the model: " + first);
+    int fhirBefore = fhirTap.seen().size();
+    int pacsBefore = pacsTap.seen().size();
+
+    JsonNode again = hook(patient);
+
+    assertTrue(cached(again), again.toString());
+    assertEquals(reportUrl(first), reportUrl(again));
+    List<RequestTap.Seen> fhirCalls = fhirTap.seen().subList(fhirBefore, fhirTap.seen().size());
+    assertEquals(1, fhirCalls.size(), fhirCalls.toString());
+    RequestTap.Seen batch = fhirCalls.get(0);
+    assertEquals("POST", batch.method());
+    Bundle sent = FHIR.newJsonParser().parseResource(Bundle.class, batch.body());
+    assertEquals(Bundle.BundleType.BATCH, sent.getType());
+    assertTrue(
+        sent.getEntry().stream().allMatch(e -> e.getRequest().getMethod() == Bundle.HTTPVerb.GET),
+        batch.body());
+    assertEquals(0, pacsTap.seen().size() - pacsBefore, "no image, no metadata");
+    // the batch is audited as one BALP Query event naming each read
+    AuditEvent audited =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    (AuditEvent)
+                        fhir.search()
+                            .byUrl("AuditEvent?subtype=batch&entity=Patient/" + patient)
+                            .returnBundle(Bundle.class)
+                            .cacheControl(new CacheControlDirective().setNoCache(true))
+                            .execute()
+                            .getEntryFirstRep()
+                            .getResource(),
+                java.util.Objects::nonNull);
+    assertEquals(AuditEvent.AuditEventAction.E, audited.getAction());
+    long queries = audited.getEntity().stream().filter(e -> e.hasQuery()).count();
+    assertEquals(sent.getEntry().size() - 1, queries, "every search of the batch, the read apart");
+  }
+
+  @Test
+  void aNewLabIsNeverAnsweredFromTheOldReport() throws Exception {
+    JsonNode first = hook(patient);
+    assertTrue(cached(hook(patient)), "recalled before the new lab");
+    Observation crp = new Observation();
+    crp.setStatus(Observation.ObservationStatus.FINAL);
+    crp.getCode().addCoding().setSystem("http://loinc.org").setCode("1988-5");
+    crp.setSubject(new Reference("Patient/" + patient));
+    crp.setEffective(
+        new org.hl7.fhir.r4.model.DateTimeType(
+            Date.from(studyStarted().plus(Duration.ofHours(3)))));
+    crp.setValue(
+        new Quantity().setValue(210).setUnit("mg/L").setSystem("http://unitsofmeasure.org"));
+    crp.getValueQuantity().setCode("mg/L");
+    fhir.create().resource(crp).execute();
+    int pacsBefore = pacsTap.seen().size();
+
+    JsonNode afterLab = hook(patient);
+
+    assertTrue(!cached(afterLab), "the model ran again: " + afterLab);
+    assertNotEquals(reportUrl(first), reportUrl(afterLab));
+    assertTrue(pacsTap.seen().size() > pacsBefore, "gathered in full, image included");
+    JsonNode later = hook(patient);
+    assertTrue(cached(later), later.toString());
+    assertEquals(reportUrl(afterLab), reportUrl(later), "recalled: the new report");
+  }
+
+  @Test
+  void aChangedPatientADeletedLabOrAnAmendedReportGathersTheCaseInFull() throws Exception {
+    JsonNode first = hook(patient);
+    assertTrue(cached(hook(patient)));
+
+    Patient p = fhir.read().resource(Patient.class).withId(patient).execute();
+    p.addTelecom().setSystem(org.hl7.fhir.r4.model.ContactPoint.ContactPointSystem.PHONE);
+    p.getTelecomFirstRep().setValue("555-0100");
+    fhir.update().resource(p).execute();
+    assertGatheredInFull();
+
+    DiagnosticReport report =
+        fhir.read().resource(DiagnosticReport.class).withUrl(reportUrl(hook(patient))).execute();
+    report.setConclusion("read by a radiologist");
+    fhir.update().resource(report).execute();
+    assertGatheredInFull();
+
+    Bundle labs =
+        fhir.search()
+            .byUrl("Observation?patient=" + patient + "&code=http://loinc.org|6690-2")
+            .returnBundle(Bundle.class)
+            .execute();
+    assertTrue(!labs.getEntry().isEmpty(), "the cohort gave this patient a white cell count");
+    String lab = labs.getEntryFirstRep().getResource().getIdElement().getIdPart();
+    fhir.delete().resourceById("Observation", lab).execute();
+    assertGatheredInFull();
+    assertTrue(cached(hook(patient)), "unchanged again: recalled");
+    assertNotEquals(reportUrl(first), reportUrl(hook(patient)), "the patient's new version");
+  }
+
+  @Test
+  void aNewerStudyIsNeverAnsweredFromTheReportOfTheOlderOne() throws Exception {
+    JsonNode first = hook(patient);
+    assertTrue(cached(hook(patient)));
+    ImagingStudy newer = study().copy();
+    newer.setId((String) null);
+    newer.getMeta().setVersionId(null);
+    newer.setStarted(Date.from(Instant.now().minus(Duration.ofMinutes(5))));
+    newer.getIdentifier().clear();
+    newer.addIdentifier().setSystem("urn:dicom:uid").setValue("urn:oid:" + newUid());
+    newer.getSeriesFirstRep().setUid(newUid());
+    fhir.create().resource(newer).execute();
+    int pacsBefore = pacsTap.seen().size();
+
+    JsonNode afterStudy = hook(patient);
+
+    assertTrue(
+        !cached(afterStudy) || !reportUrl(first).equals(reportUrl(afterStudy)),
+        afterStudy.toString());
+    assertTrue(pacsTap.seen().size() > pacsBefore, "gathered in full: the newer study asked for");
+  }
+
+  /** A UID derived from a UUID (PS3.5 B.2). */
+  private static String newUid() {
+    return "2.25." + new BigInteger(UUID.randomUUID().toString().replace("-", ""), 16);
+  }
+
+  private void assertGatheredInFull() throws Exception {
+    int pacsBefore = pacsTap.seen().size();
+    int fhirBefore = fhirTap.seen().size();
+    hook(patient);
+    assertTrue(pacsTap.seen().size() > pacsBefore, "the image was fetched again");
+    assertTrue(fhirTap.seen().size() - fhirBefore > 1, "more than the batch");
+  }
+
+  private ImagingStudy study() {
+    Bundle b =
+        fhir.search().byUrl("ImagingStudy?patient=" + patient).returnBundle(Bundle.class).execute();
+    return (ImagingStudy) b.getEntryFirstRep().getResource();
+  }
+
+  private Instant studyStarted() {
+    return study().getStarted().toInstant();
+  }
+
+  private static boolean cached(JsonNode answer) {
+    return answer
+        .path("cards")
+        .path(0)
+        .path("detail")
+        .asText()
+        .contains("the model was not run again");
+  }
+
+  private static String reportUrl(JsonNode answer) {
+    return answer.path("cards").path(0).path("links").path(0).path("url").asText(null);
+  }
+
+  private static JsonNode hook(String patient) throws Exception {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("hook", "patient-view");
+    body.put("hookInstance", UUID.randomUUID().toString());
+    body.put("fhirServer", fhirTap.baseUrl());
+    body.putObject("context").put("userId", "Practitioner/example").put("patientId", patient);
+    HttpResponse<String> r =
+        HTTP.send(
+            SecuredApp.signed(ehr, hooks)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(120))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return JSON.readTree(r.body());
+  }
+}

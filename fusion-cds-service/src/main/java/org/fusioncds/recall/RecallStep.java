@@ -1,0 +1,294 @@
+package org.fusioncds.recall;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.apache.camel.Exchange;
+import org.fusioncds.audit.AuditTrail;
+import org.fusioncds.error.ErrorCode;
+import org.fusioncds.error.FcdsException;
+import org.fusioncds.fhir.FhirGateway;
+import org.fusioncds.fhir.GatherStep;
+import org.fusioncds.flow.EvaluationInputs;
+import org.fusioncds.flow.EvaluationJob;
+import org.fusioncds.flow.HookRequest;
+import org.fusioncds.flow.InputVersions;
+import org.fusioncds.flow.ModelInputs;
+import org.fusioncds.flow.PatientContext;
+import org.fusioncds.flow.Recalled;
+import org.fusioncds.flow.ReportRequest;
+import org.fusioncds.flow.Reported;
+import org.fusioncds.flow.ResultKey;
+import org.fusioncds.flow.StoredReport;
+import org.fusioncds.model.ModelCard;
+import org.fusioncds.model.StudySelector;
+import org.fusioncds.report.ReportStep;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.ImagingStudy;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cached path's freshness check, before any gather: when the index holds a result for this
+ * patient on this FHIR server, one FHIR {@code batch} asks for the versions of everything the
+ * gather would read (the Patient, the ImagingStudies, the card's Observations and the Conditions by
+ * id and meta only; what the EHR prefetched is taken from the prefetch) and for the report with the
+ * remembered key. When every version is the one remembered, the model card still chooses the same
+ * study now, and the report is still there in the version remembered, the answer is the cached
+ * card: no image, no WADO metadata, no model, one round trip. Anything else (a new lab, a changed
+ * patient, a new or changed study, a deleted resource, an amended report, a search with more than
+ * one page, an entry that failed) gathers the case in full, as without the index.
+ */
+public final class RecallStep {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RecallStep.class);
+
+  /** Statuses of a batch that say the server does not take batches (then none is sent again). */
+  private static final Set<Integer> NO_BATCH = Set.of(400, 404, 405, 415, 422, 501);
+
+  private final GatherStep gather;
+  private final FhirGateway gateway;
+  private final FhirContext fhir;
+  private final ModelCard card;
+  private final ReportStep reports;
+  private final RecentResults recent;
+  private final AuditTrail audit;
+  private final Set<String> withoutBatch = ConcurrentHashMap.newKeySet();
+
+  public RecallStep(
+      GatherStep gather,
+      FhirGateway gateway,
+      FhirContext fhir,
+      ModelCard card,
+      ReportStep reports,
+      RecentResults recent,
+      AuditTrail audit) {
+    this.gather = gather;
+    this.gateway = gateway;
+    this.fhir = fhir;
+    this.card = card;
+    this.reports = reports;
+    this.recent = recent;
+    this.audit = audit;
+  }
+
+  /** {@link Recalled} when the remembered result still holds; else the request, unchanged. */
+  public Object check(HookRequest request, Exchange exchange) {
+    String base = gather.fhirBase(request);
+    Optional<RecentResults.Entry> remembered = recent.get(base, request.patientId());
+    if (remembered.isEmpty() || withoutBatch.contains(base)) {
+      return request;
+    }
+    RecentResults.Entry entry = remembered.get();
+    Instant now = Instant.now();
+    GatherStep.Connection c = gather.connect(request, exchange);
+    FhirGateway.PrefetchView prefetch = new FhirGateway.PrefetchView(fhir, request.prefetch());
+    List<String> unused = new ArrayList<>();
+    Patient patient = prefetch.resource("patient", Patient.class, unused);
+    List<ImagingStudy> studies = prefetch.bundle("studies", ImagingStudy.class, unused);
+    List<Observation> observations = prefetch.bundle("observations", Observation.class, unused);
+    List<Condition> conditions = prefetch.bundle("conditions", Condition.class, unused);
+
+    String id = request.patientId();
+    List<String> urls = new ArrayList<>();
+    urls.add(reportSearch(entry.key()));
+    if (patient == null) {
+      urls.add("Patient/" + id);
+    }
+    if (studies == null) {
+      urls.add("ImagingStudy?patient=" + id + "&_count=50");
+    }
+    if (observations == null) {
+      urls.add(
+          "Observation?patient="
+              + id
+              + "&code="
+              + gather.loincCodes().stream()
+                  .map(code -> encode("http://loinc.org|" + code))
+                  .collect(Collectors.joining(","))
+              + "&_count=200&_elements=id,meta");
+    }
+    if (conditions == null) {
+      urls.add("Condition?patient=" + id + "&_count=200&_elements=id,meta");
+    }
+    int[] status = {0};
+    List<FhirGateway.BatchEntry> answers;
+    try {
+      answers =
+          gateway.batch(
+              c.client(),
+              urls,
+              (asked, httpStatus) -> {
+                status[0] = httpStatus;
+                audit.record(audit.events().fhirBatchRead(c.audit(), base, asked, httpStatus));
+              });
+    } catch (FcdsException e) {
+      if (e.errorCode() == ErrorCode.FHIR_HTTP_ERROR
+          || e.errorCode() == ErrorCode.FHIR_ANSWER_INVALID) {
+        // a server that answers a batch of reads with an error is read as before (the full
+        // gather); one that says it takes no batch is not asked again
+        if (NO_BATCH.contains(status[0]) && withoutBatch.add(base)) {
+          LOG.warn(
+              "{}: the FHIR server answered a batch of reads with HTTP {}: results are"
+                  + " checked by a full gather from now on",
+              e.codeText(),
+              status[0]);
+        }
+        return request;
+      }
+      throw e;
+    }
+    for (FhirGateway.BatchEntry a : answers) {
+      if (!a.ok() || a.resource() instanceof Bundle b && b.getLink(Bundle.LINK_NEXT) != null) {
+        return forget(base, id, request);
+      }
+    }
+    int i = 0;
+    Bundle reportAnswer = (Bundle) answers.get(i++).resource();
+    if (patient == null) {
+      if (!(answers.get(i++).resource() instanceof Patient p)) {
+        return forget(base, id, request);
+      }
+      patient = p;
+    }
+    if (studies == null) {
+      studies = entries(answers.get(i++).resource(), ImagingStudy.class);
+    }
+    if (observations == null) {
+      observations = entries(answers.get(i++).resource(), Observation.class);
+    }
+    if (conditions == null) {
+      conditions = entries(answers.get(i).resource(), Condition.class);
+    }
+    List<Resource> all = new ArrayList<>();
+    all.add(patient);
+    all.addAll(studies);
+    all.addAll(observations);
+    all.addAll(conditions);
+    Optional<InputVersions> versions = InputVersions.of(all);
+    Optional<ImagingStudy> study = new StudySelector(card.study()).select(studies, now);
+    if (versions.isEmpty()
+        || !versions.get().equals(entry.versions())
+        || study.isEmpty()
+        || !versioned(study.get()).equals(entry.studyReference())
+        || !sameReport(reportAnswer, entry)) {
+      return forget(base, id, request);
+    }
+    EvaluationJob job = EvaluationJob.ofHook(request, card.id(), card.version(), base, now);
+    return new Recalled(job, entry.key(), entry.reportUrl(), entry.report());
+  }
+
+  /** Remembers a report found for the inputs of a fully gathered case. */
+  public StoredReport remember(StoredReport s) {
+    DiagnosticReport d = s.report();
+    remember(s.inputs(), s.reportUrl(), d.getIdElement().getIdPart(), s.reportVersion(), null, s);
+    return s;
+  }
+
+  /** Remembers a report the hook has just written. */
+  public Reported remember(Reported r) {
+    String id = r.reportUrl().substring(r.reportUrl().lastIndexOf('/') + 1);
+    remember(r.inferred().inputs(), r.reportUrl(), id, r.reportVersion(), r.report(), null);
+    return r;
+  }
+
+  /**
+   * Only what the check can prove is remembered: every resource versioned, the image there and
+   * named by its study (an image that failed may be there next time; an instance found by a QIDO
+   * search is not checked again).
+   */
+  private void remember(
+      EvaluationInputs in,
+      String reportUrl,
+      String reportId,
+      String reportVersion,
+      ReportRequest report,
+      StoredReport stored) {
+    ModelInputs inputs = in.inputs();
+    PatientContext c = in.context();
+    if (reportVersion == null || inputs.missingNames().contains("image")) {
+      return;
+    }
+    Set<String> listed =
+        c.study().getSeries().stream()
+            .flatMap(s -> s.getInstance().stream())
+            .map(instance -> "urn:oid:" + instance.getUid())
+            .collect(Collectors.toSet());
+    boolean imageListed =
+        inputs.referenceStrings().stream()
+            .filter(r -> r.startsWith("urn:oid:"))
+            .allMatch(listed::contains);
+    Optional<InputVersions> versions = InputVersions.of(in.gathered());
+    if (!imageListed || versions.isEmpty()) {
+      return;
+    }
+    recent.put(
+        c.fhirBase(),
+        c.request().patientId(),
+        new RecentResults.Entry(
+            versions.get(),
+            versioned(c.study()),
+            in.key(),
+            reportUrl,
+            reportId,
+            reportVersion,
+            report != null ? report : reports.stored(stored)));
+  }
+
+  private Object forget(String base, String patientId, HookRequest request) {
+    recent.forget(base, patientId);
+    return request;
+  }
+
+  /** The report search answer holds exactly the remembered report, in the remembered version. */
+  private static boolean sameReport(Bundle answer, RecentResults.Entry entry) {
+    List<DiagnosticReport> found = entries(answer, DiagnosticReport.class);
+    if (found.size() != 1) {
+      return false;
+    }
+    DiagnosticReport d = found.get(0);
+    String version =
+        d.getIdElement().hasVersionIdPart()
+            ? d.getIdElement().getVersionIdPart()
+            : d.getMeta().getVersionId();
+    return entry.reportId().equals(d.getIdElement().getIdPart())
+        && entry.reportVersion().equals(version);
+  }
+
+  private static String reportSearch(ResultKey key) {
+    return "DiagnosticReport?identifier="
+        + encode(ResultKey.SYSTEM + "|" + key.value())
+        + "&_elements=identifier,status";
+  }
+
+  private static String versioned(ImagingStudy s) {
+    return InputVersions.of(List.of(s)).map(v -> v.references().get(0)).orElse("");
+  }
+
+  private static <T extends Resource> List<T> entries(Resource searchset, Class<T> type) {
+    if (!(searchset instanceof Bundle b)) {
+      return List.of();
+    }
+    return b.getEntry().stream()
+        .map(Bundle.BundleEntryComponent::getResource)
+        .filter(type::isInstance)
+        .map(type::cast)
+        .toList();
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}
