@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -45,13 +46,26 @@ public final class SandboxFhirServer implements AutoCloseable {
    *     auto_create_placeholder_reference_targets} does; off, such a write is refused as by a
    *     strict server
    */
-  public record Settings(int port, boolean placeholderReferenceTargets) {
+  public record Settings(int port, boolean placeholderReferenceTargets, Path databaseFolder) {
 
     public Settings {
       if (port < 0 || port > 65535) {
         throw new SandboxException(
             ErrorCode.SANDBOX_PORT_OUT_OF_RANGE, "port out of range — " + port);
       }
+    }
+
+    /** The database in memory (on the heap of this JVM). */
+    public Settings(int port, boolean placeholderReferenceTargets) {
+      this(port, placeholderReferenceTargets, null);
+    }
+
+    /**
+     * The database in files under {@code folder} (H2 keeps a bounded cache on the heap): for runs
+     * that measure the heap of the application beside the server, not the data it was sent.
+     */
+    public Settings onDisk(Path folder) {
+      return new Settings(port, placeholderReferenceTargets, folder);
     }
 
     /**
@@ -116,7 +130,16 @@ public final class SandboxFhirServer implements AutoCloseable {
   /** Starts a server; a failure stops whatever had started and throws FCDS-8002. */
   public static SandboxFhirServer start(Settings settings) {
     long t0 = System.nanoTime();
-    Database db = new Database("jdbc:h2:mem:fcds-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    Database db =
+        new Database(
+            settings.databaseFolder() == null
+                ? "jdbc:h2:mem:fcds-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"
+                : "jdbc:h2:file:"
+                    + settings
+                        .databaseFolder()
+                        .toAbsolutePath()
+                        .resolve("fhir-" + UUID.randomUUID())
+                    + ";DB_CLOSE_DELAY=-1");
     AnnotationConfigApplicationContext spring = new AnnotationConfigApplicationContext();
     Server jetty = null;
     try {

@@ -12,10 +12,18 @@ public record SandboxServers(SandboxFhirServer fhir, SandboxDicomWebServer dicom
 
   /** Starts the DICOMweb endpoint over {@code dicomRoot} (fast), then the FHIR server (slow). */
   public static SandboxServers start(Path dicomRoot) {
+    return start(dicomRoot, new SandboxFhirServer.Settings(0, true));
+  }
+
+  /** As {@link #start(Path)}, the FHIR server's database in files under {@code databaseFolder}. */
+  public static SandboxServers start(Path dicomRoot, Path databaseFolder) {
+    return start(dicomRoot, new SandboxFhirServer.Settings(0, true).onDisk(databaseFolder));
+  }
+
+  private static SandboxServers start(Path dicomRoot, SandboxFhirServer.Settings fhirSettings) {
     SandboxDicomWebServer dicomWeb = SandboxDicomWebServer.start(dicomRoot);
     try {
-      return new SandboxServers(
-          SandboxFhirServer.start(new SandboxFhirServer.Settings(0, true)), dicomWeb);
+      return new SandboxServers(SandboxFhirServer.start(fhirSettings), dicomWeb);
     } catch (RuntimeException e) {
       dicomWeb.close();
       throw e;
