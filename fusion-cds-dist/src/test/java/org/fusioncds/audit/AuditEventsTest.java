@@ -170,6 +170,31 @@ class AuditEventsTest {
   }
 
   @Test
+  void aBatchOfReadsIsOneQueryEventNamingEachReadAndEachSearch() {
+    List<String> urls =
+        List.of(
+            "DiagnosticReport?identifier=urn%3Afusion-cds%3Aresult-key%7Cab&_elements=status",
+            "Patient/p-77", "Condition?patient=p-77&_count=200&_elements=id,meta");
+
+    AuditEvent ok = EVENTS.fhirBatchRead(CTX, FHIR, urls, 200);
+    AuditEvent down = EVENTS.fhirBatchRead(CTX, FHIR, urls, 0);
+
+    assertCoding(ok.getSubtype().get(0), BalpCodes.RESTFUL_INTERACTION, "batch");
+    assertEquals(AuditEventAction.E, ok.getAction());
+    assertEquals(AuditEventOutcome._0, ok.getOutcome());
+    List<String> queries =
+        ok.getEntity().stream()
+            .filter(AuditEventEntityComponent::hasQuery)
+            .map(q -> new String(q.getQuery(), StandardCharsets.UTF_8))
+            .toList();
+    assertEquals(List.of(urls.get(0), urls.get(2)), queries);
+    assertTrue(
+        ok.getEntity().stream().anyMatch(x -> "Patient/p-77".equals(x.getWhat().getReference())));
+    assertEquals(AuditEventOutcome._8, down.getOutcome());
+    assertEquals("no answer", down.getOutcomeDesc());
+  }
+
+  @Test
   void fhirReadRefusesAWrite() {
     FcdsException e =
         assertThrows(FcdsException.class, () -> EVENTS.fhirRead(CTX, FHIR, "POST", "", 200));

@@ -67,6 +67,7 @@ class RecallIT {
   private static FusionCdsApp app;
   private static IGenericClient fhir;
   private static String hooks;
+  private static String management;
   private static List<String> patients;
   private static int next;
 
@@ -95,7 +96,10 @@ class RecallIT {
             pacsTap.baseUrl());
     settings.put("dicomweb.base-url", pacsTap.baseUrl());
     settings.put("cds.time-budget-ms", "20000");
+    int managementPort = FreePorts.find();
+    settings.put("camel.management.port", String.valueOf(managementPort));
     app = FusionCdsApp.start(settings);
+    management = "http://127.0.0.1:" + managementPort;
     hooks = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
   }
 
@@ -233,6 +237,50 @@ class RecallIT {
         !cached(afterStudy) || !reportUrl(first).equals(reportUrl(afterStudy)),
         afterStudy.toString());
     assertTrue(pacsTap.seen().size() > pacsBefore, "gathered in full: the newer study asked for");
+  }
+
+  @Test
+  void theManagementPortCountsRecallsAndSaysTheServiceIsReady() throws Exception {
+    hook(patient);
+    double before = recallHits(get(management + "/metrics"));
+    hook(patient);
+
+    HttpResponse<String> metrics = get(management + "/metrics");
+    assertEquals(200, metrics.statusCode());
+    assertEquals(before + 1, recallHits(metrics), "one more hook answered from the index");
+    assertTrue(metrics.body().contains("fcds_audit_backlog"), "the audit backlog is a gauge");
+    assertTrue(metrics.body().contains("routeId=\"cds-hook\""), "Camel's timers name the routes");
+    HttpResponse<String> ready = get(management + "/health/ready");
+    assertEquals(200, ready.statusCode(), ready.body());
+    JsonNode health = JSON.readTree(ready.body());
+    assertEquals("UP", health.path("status").asText(), ready.body());
+    List<String> up = new java.util.ArrayList<>();
+    health
+        .path("checks")
+        .forEach(c -> up.add(c.path("name").asText() + "=" + c.path("status").asText()));
+    for (String check : List.of("model", "audit-journal", "pacs", "audit-repository")) {
+      assertTrue(up.contains(check + "=UP"), check + " in " + up + ": " + ready.body());
+    }
+    assertTrue(up.stream().anyMatch(c -> c.startsWith("jwks-")), "the EHR's key set: " + up);
+    assertEquals(200, get(management + "/health/live").statusCode());
+    // the CDS Hooks port serves no metrics: they stay on the management port
+    String cds = hooks.substring(0, hooks.indexOf("/cds-services"));
+    assertNotEquals(200, get(cds + "/metrics").statusCode());
+  }
+
+  private static double recallHits(HttpResponse<String> metrics) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "(?m)^fcds_recall_total\\{[^}]*result=\"hit\"[^}]*\\} ([0-9.eE+]+)$")
+            .matcher(metrics.body());
+    assertTrue(m.find(), "fcds_recall_total{result=hit} in\n" + metrics.body());
+    return Double.parseDouble(m.group(1));
+  }
+
+  private static HttpResponse<String> get(String url) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(java.net.URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** A UID derived from a UUID (PS3.5 B.2). */

@@ -22,6 +22,7 @@ public final class SandboxSettings {
       int port, SandboxEhr ehr, Path work, String fhirServers, String dicomWebServers) {
     Map<String, String> s = new HashMap<>();
     s.put("camel.server.port", String.valueOf(port));
+    s.put("camel.management.port", "0"); // a free one: tests run many apps in one JVM
     s.put("cds.public-base-url", "http://127.0.0.1:" + port);
     s.put("security.mode", "dev");
     s.put("security.hook-issuer.ehr.iss", ehr.issuer());

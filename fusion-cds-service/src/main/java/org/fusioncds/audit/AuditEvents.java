@@ -128,13 +128,7 @@ public final class AuditEvents {
   public AuditEvent fhirRead(
       AuditContext ctx, String serverBase, String method, String relativeUrl, int httpStatus) {
     RestRead read = RestRead.of(method, relativeUrl);
-    AuditEventOutcome outcome = AuditParts.outcome(httpStatus);
-    AuditEvent e = base(BalpCodes.rest(), read.action(), outcome);
-    e.addSubtype(BalpCodes.interaction(read.subtype()));
-    if (outcome != AuditEventOutcome._0) {
-      e.setOutcomeDesc(httpStatus == 0 ? "no answer" : "HTTP " + httpStatus);
-    }
-    outbound(e, ctx, serverBase);
+    AuditEvent e = outboundRead(ctx, serverBase, read.action(), read.subtype(), httpStatus);
     if (read.reference() != null) {
       e.addEntity(AuditParts.resource(read.reference()));
     }
@@ -155,13 +149,7 @@ public final class AuditEvents {
    */
   public AuditEvent fhirBatchRead(
       AuditContext ctx, String serverBase, List<String> relativeUrls, int httpStatus) {
-    AuditEventOutcome outcome = AuditParts.outcome(httpStatus);
-    AuditEvent e = base(BalpCodes.rest(), AuditEventAction.E, outcome);
-    e.addSubtype(BalpCodes.interaction("batch"));
-    if (outcome != AuditEventOutcome._0) {
-      e.setOutcomeDesc(httpStatus == 0 ? "no answer" : "HTTP " + httpStatus);
-    }
-    outbound(e, ctx, serverBase);
+    AuditEvent e = outboundRead(ctx, serverBase, AuditEventAction.E, "batch", httpStatus);
     for (String url : relativeUrls) {
       RestRead read = RestRead.of("GET", url);
       if (read.reference() != null) {
@@ -172,6 +160,27 @@ public final class AuditEvents {
       }
     }
     AuditParts.addContextEntities(e, ctx);
+    return e;
+  }
+
+  /**
+   * The common part of an outbound read: type rest, the action and restful-interaction subtype,
+   * outcome from the HTTP status ({@code no answer} for 0, else {@code HTTP <status>} on failure),
+   * the requestors, ourselves and the server as agents.
+   */
+  private AuditEvent outboundRead(
+      AuditContext ctx,
+      String serverBase,
+      AuditEventAction action,
+      String subtype,
+      int httpStatus) {
+    AuditEventOutcome outcome = AuditParts.outcome(httpStatus);
+    AuditEvent e = base(BalpCodes.rest(), action, outcome);
+    e.addSubtype(BalpCodes.interaction(subtype));
+    if (outcome != AuditEventOutcome._0) {
+      e.setOutcomeDesc(httpStatus == 0 ? "no answer" : "HTTP " + httpStatus);
+    }
+    outbound(e, ctx, serverBase);
     return e;
   }
 

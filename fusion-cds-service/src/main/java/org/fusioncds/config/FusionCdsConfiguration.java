@@ -3,13 +3,17 @@ package org.fusioncds.config;
 import ca.uhn.fhir.context.FhirContext;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.fusioncds.admin.AdminEndpoints;
 import org.fusioncds.assemble.AssembleStep;
 import org.fusioncds.assemble.InputAssembler;
@@ -35,6 +39,9 @@ import org.fusioncds.inference.InferenceStep;
 import org.fusioncds.inference.ModelRegistry;
 import org.fusioncds.model.ModelCard;
 import org.fusioncds.model.StudySelector;
+import org.fusioncds.observe.Readiness;
+import org.fusioncds.observe.ReadinessChecks;
+import org.fusioncds.observe.ServiceMetrics;
 import org.fusioncds.recall.RecallStep;
 import org.fusioncds.recall.RecentResults;
 import org.fusioncds.report.ReportStep;
@@ -350,16 +357,98 @@ public class FusionCdsConfiguration implements CamelConfiguration {
     return reportStep;
   }
 
+  private RecallStep recallStep;
+
   @BindToRegistry("recall")
   public RecallStep recall() {
-    return new RecallStep(
-        gather(),
-        gateway(),
-        fhirContext(),
-        card(),
-        reports(),
-        new RecentResults(recallMaxEntries, Duration.ofSeconds(recallMaxAgeSeconds)),
-        auditTrail);
+    if (recallStep == null) {
+      recallStep =
+          new RecallStep(
+              gather(),
+              gateway(),
+              fhirContext(),
+              card(),
+              reports(),
+              new RecentResults(recallMaxEntries, Duration.ofSeconds(recallMaxAgeSeconds)),
+              auditTrail);
+    }
+    return recallStep;
+  }
+
+  /**
+   * Readiness of what a hook needs besides the key sets: the model, the audit journal, and each
+   * configured upstream (the default FHIR server and PACS, the audit repository) over TCP.
+   */
+  @BindToRegistry("serviceReadiness")
+  public Readiness serviceReadiness() {
+    List<HealthCheck> checks = new ArrayList<>();
+    checks.add(
+        ReadinessChecks.model(
+            () -> models().modelIds().contains(modelId),
+            () -> Map.of("model", modelId, "device", models().device())));
+    checks.add(ReadinessChecks.auditJournal(auditSpool.folder(), auditSpool::size));
+    if (!fhirBaseUrl.isBlank()) {
+      checks.add(ReadinessChecks.reachable("fhir-server", fhirBaseUrl, 1000));
+    }
+    if (!dicomWebBaseUrl.isBlank()) {
+      checks.add(ReadinessChecks.reachable("pacs", dicomWebBaseUrl, 1000));
+    }
+    String audits = auditFhirBaseUrl.isBlank() ? fhirBaseUrl : auditFhirBaseUrl;
+    if (!audits.isBlank()) {
+      checks.add(ReadinessChecks.reachable("audit-repository", audits, 1000));
+    }
+    return new Readiness("fusion-cds", checks);
+  }
+
+  /**
+   * When the context has started: every {@link Readiness} joins Camel's health checks (the
+   * management port's {@code /health}), and the service's meters join Camel's registry ({@code
+   * /metrics}).
+   */
+  @Override
+  public void configure(CamelContext context) throws Exception {
+    context.addStartupListener(
+        (ctx, alreadyStarted) -> {
+          HealthCheckRegistry health = HealthCheckRegistry.get(ctx);
+          if (health != null) {
+            ctx.getRegistry().findByType(Readiness.class).forEach(health::register);
+          }
+          new ServiceMetrics(metricsSource()).onCamelContextStarted(ctx, alreadyStarted);
+        });
+  }
+
+  private ServiceMetrics.Source metricsSource() {
+    return new ServiceMetrics.Source() {
+      @Override
+      public long recallHits() {
+        return recall().hits();
+      }
+
+      @Override
+      public long recallChanged() {
+        return recall().changed();
+      }
+
+      @Override
+      public long recallNothingRemembered() {
+        return recall().nothingRemembered();
+      }
+
+      @Override
+      public long recallEntries() {
+        return recall().entries();
+      }
+
+      @Override
+      public int auditBacklog() {
+        return auditSpool.size();
+      }
+
+      @Override
+      public long auditShipped() {
+        return auditShipper().sent();
+      }
+    };
   }
 
   @BindToRegistry("cards")

@@ -15,12 +15,15 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.health.HealthCheck;
 import org.fusioncds.audit.AuditSpool;
 import org.fusioncds.audit.AuditTrail;
 import org.fusioncds.audit.CallAuditPolicy;
 import org.fusioncds.audit.JournalSettings;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.observe.Readiness;
+import org.fusioncds.observe.ReadinessChecks;
 import org.fusioncds.security.AnswerHeaders;
 import org.fusioncds.security.BearerRoutePolicy;
 import org.fusioncds.security.HttpEdge;
@@ -248,6 +251,28 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
   @BindToRegistry("operators")
   public BearerRoutePolicy operators() {
     return BearerRoutePolicy.forApi(apiVerifier(), apiAudience, "cds-admin");
+  }
+
+  /**
+   * Readiness of the key sets every token is checked against: each trusted EHR's JWKS and
+   * Keycloak's (the module's API), reachable over TCP.
+   */
+  @BindToRegistry("keySetReadiness")
+  public Readiness keySetReadiness() {
+    List<HealthCheck> checks = new ArrayList<>();
+    for (TrustedIssuer i : hookIssuers()) {
+      checks.add(
+          ReadinessChecks.reachable(
+              "jwks-" + i.jwksUrl().getHost() + "-" + i.jwksUrl().getPort(),
+              i.jwksUrl().toString(),
+              1000));
+    }
+    if (!apiIssuer.isBlank()) {
+      String jwks =
+          apiJwksUrl.isBlank() ? apiIssuer + "/protocol/openid-connect/certs" : apiJwksUrl;
+      checks.add(ReadinessChecks.reachable("jwks-api", jwks, 1000));
+    }
+    return new Readiness("key-sets", checks);
   }
 
   private TokenVerifier apiVerifier;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.fusioncds.audit.AuditTrail;
@@ -66,6 +67,9 @@ public final class RecallStep {
   private final RecentResults recent;
   private final AuditTrail audit;
   private final Set<String> withoutBatch = ConcurrentHashMap.newKeySet();
+  private final AtomicLong hits = new AtomicLong();
+  private final AtomicLong changed = new AtomicLong();
+  private final AtomicLong nothingRemembered = new AtomicLong();
 
   public RecallStep(
       GatherStep gather,
@@ -89,6 +93,7 @@ public final class RecallStep {
     String base = gather.fhirBase(request);
     Optional<RecentResults.Entry> remembered = recent.get(base, request.patientId());
     if (remembered.isEmpty() || withoutBatch.contains(base)) {
+      nothingRemembered.incrementAndGet();
       return request;
     }
     RecentResults.Entry entry = remembered.get();
@@ -146,6 +151,7 @@ public final class RecallStep {
               e.codeText(),
               status[0]);
         }
+        changed.incrementAndGet();
         return request;
       }
       throw e;
@@ -187,6 +193,7 @@ public final class RecallStep {
       return forget(base, id, request);
     }
     EvaluationJob job = EvaluationJob.ofHook(request, card.id(), card.version(), base, now);
+    hits.incrementAndGet();
     return new Recalled(job, entry.key(), entry.reportUrl(), entry.report());
   }
 
@@ -247,7 +254,28 @@ public final class RecallStep {
             report != null ? report : reports.stored(stored)));
   }
 
+  /** Hooks answered from the index. */
+  public long hits() {
+    return hits.get();
+  }
+
+  /** Hooks whose remembered result no longer held (or whose batch failed): gathered in full. */
+  public long changed() {
+    return changed.get();
+  }
+
+  /** Hooks for a patient with nothing remembered: gathered in full. */
+  public long nothingRemembered() {
+    return nothingRemembered.get();
+  }
+
+  /** Patients in the index now. */
+  public long entries() {
+    return recent.size();
+  }
+
   private Object forget(String base, String patientId, HookRequest request) {
+    changed.incrementAndGet();
     recent.forget(base, patientId);
     return request;
   }

@@ -1,0 +1,84 @@
+package org.fusioncds.observe;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.ToDoubleFunction;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+
+/**
+ * The service's own meters, beside Camel's route timers and the JVM's, on the registry that
+ * camel-micrometer-prometheus serves at the management port's {@code /metrics}: recall outcomes
+ * (the cached path's hit rate), the index size, the audit backlog and the events shipped.
+ * Registered when the context has started (the registry exists then); nothing when metrics are off.
+ * Micrometer holds a meter's source weakly: the instance binds itself into the Camel registry,
+ * which keeps it (and its source) for the context's life; without that the counters read 0 once the
+ * source was collected.
+ */
+public final class ServiceMetrics implements StartupListener {
+
+  /** What the meters read; each method is called at every scrape. */
+  public interface Source {
+    long recallHits();
+
+    long recallChanged();
+
+    long recallNothingRemembered();
+
+    long recallEntries();
+
+    int auditBacklog();
+
+    long auditShipped();
+  }
+
+  private final Source source;
+
+  public ServiceMetrics(Source source) {
+    this.source = source;
+  }
+
+  @Override
+  public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+    MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
+    if (registry != null) {
+      context.getRegistry().bind("serviceMetrics", this);
+      register(registry);
+    }
+  }
+
+  /** Registers the meters on {@code registry}. */
+  public void register(MeterRegistry registry) {
+    recall(registry, "hit", "answered from the index after one FHIR batch", s -> s.recallHits());
+    recall(
+        registry,
+        "changed",
+        "an input or the report changed: gathered in full",
+        s -> s.recallChanged());
+    recall(
+        registry,
+        "none",
+        "no result remembered for the patient: gathered in full",
+        s -> s.recallNothingRemembered());
+    Gauge.builder("fcds.recall.entries", source, s -> s.recallEntries())
+        .description("patients in the index of recent results")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("fcds.audit.backlog", source, s -> s.auditBacklog())
+        .description("AuditEvents in the journal, not yet shipped")
+        .strongReference(true)
+        .register(registry);
+    FunctionCounter.builder("fcds.audit.shipped", source, s -> s.auditShipped())
+        .description("AuditEvents the audit repository accepted")
+        .register(registry);
+  }
+
+  private void recall(
+      MeterRegistry registry, String result, String description, ToDoubleFunction<Source> f) {
+    FunctionCounter.builder("fcds.recall", source, f)
+        .tag("result", result)
+        .description("hooks by what the freshness check found: " + description)
+        .register(registry);
+  }
+}
