@@ -80,21 +80,26 @@ public final class DemoCommand implements Callable<Integer> {
       List<LoadedPatient> loaded = CohortLoader.load(fhir, cohort);
       int port = org.fusioncds.sandbox.FreePorts.find();
       String base = "http://127.0.0.1:" + port;
+      String management = "http://127.0.0.1:" + org.fusioncds.sandbox.FreePorts.find();
       try (SandboxEhr ehr = SandboxEhr.start();
-          FusionCdsApp app = FusionCdsApp.start(settings(port, servers, ehr, work))) {
+          FusionCdsApp app = FusionCdsApp.start(settings(port, servers, ehr, work, management))) {
         out.printf("- EHR (signs its hook calls; JWKS): %s%n", ehr.jwksUrl());
-        out.printf("- CDS Hooks service: %s/cds-services%n%n", base);
+        out.printf("- CDS Hooks service: %s/cds-services%n", base);
+        out.printf(
+            "- metrics and health (management port): %s/metrics, /health/ready%n%n", management);
         String hook = base + "/cds-services/imaging-fusion";
         callHooks(out, fhir, servers.fhir().baseUrl(), hook, loaded, ehr);
         showRefusals(out, hook, servers.fhir().baseUrl(), loaded.get(0).id(), ehr);
         showAuditTrail(out, app, fhir);
+        showRecalls(out, management);
         if (stay) {
           out.printf(
               "{\"cdsServices\":\"%s/cds-services\",\"fhir\":\"%s\",\"dicomweb\":\"%s\","
-                  + "\"ehrIssuer\":\"%s\",\"ehrKey\":%s}%n",
+                  + "\"metrics\":\"%s/metrics\",\"ehrIssuer\":\"%s\",\"ehrKey\":%s}%n",
               base,
               servers.fhir().baseUrl(),
               servers.dicomWeb().baseUrl(),
+              management,
               ehr.issuer(),
               ehr.privateKey().toJSONString());
           out.flush();
@@ -105,12 +110,37 @@ public final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** What the management port counted: the repeated hooks answered from the index. */
+  private static void showRecalls(PrintWriter out, String management) {
+    try {
+      HttpResponse<String> r =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(java.net.URI.create(management + "/metrics"))
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      java.util.regex.Matcher hit =
+          java.util.regex.Pattern.compile(
+                  "(?m)^fcds_recall_total\\{[^}]*result=\"hit\"[^}]*\\} ([0-9.eE+]+)$")
+              .matcher(r.body());
+      out.printf(
+          "metrics (%s/metrics): hooks answered from the index after one FHIR batch: %s%n",
+          management, hit.find() ? String.valueOf((long) Double.parseDouble(hit.group(1))) : "?");
+    } catch (IOException e) {
+      out.printf("metrics: the management port did not answer — %s%n", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** The sandbox settings (dev mode, the sandbox EHR trusted) and the demo's own. */
   private Map<String, String> settings(
-      int port, SandboxServers servers, SandboxEhr ehr, Path work) {
+      int port, SandboxServers servers, SandboxEhr ehr, Path work, String management) {
     Map<String, String> s =
         SandboxSettings.forApp(
             port, ehr, work, servers.fhir().baseUrl(), servers.dicomWeb().baseUrl());
+    s.put("camel.management.port", management.substring(management.lastIndexOf(':') + 1));
     s.put("models.folder", models.toString());
     s.put("dicomweb.base-url", servers.dicomWeb().baseUrl());
     s.put("report.organization", "Organization/fusion-cds-demo");

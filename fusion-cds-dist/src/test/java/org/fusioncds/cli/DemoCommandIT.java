@@ -47,6 +47,12 @@ class DemoCommandIT {
             .matcher(text)
             .find(),
         "every AuditEvent shipped: " + text);
+    assertTrue(
+        java.util.regex.Pattern.compile(
+                "hooks answered from the index after one FHIR batch: [1-9][0-9]*")
+            .matcher(text)
+            .find(),
+        "the repeated hook recalled, as the management port counts it: " + text);
     assertTrue(!text.contains(" ERROR ") && !text.contains("Exception"), text);
   }
 }
