@@ -129,12 +129,7 @@ public final class AuditEvents {
       AuditContext ctx, String serverBase, String method, String relativeUrl, int httpStatus) {
     RestRead read = RestRead.of(method, relativeUrl);
     AuditEvent e = outboundRead(ctx, serverBase, read.action(), read.subtype(), httpStatus);
-    if (read.reference() != null) {
-      e.addEntity(AuditParts.resource(read.reference()));
-    }
-    if (read.query() != null) {
-      e.addEntity(AuditParts.query(read.query()));
-    }
+    addEntities(e, read);
     AuditParts.addContextEntities(e, ctx);
     return e;
   }
@@ -151,16 +146,20 @@ public final class AuditEvents {
       AuditContext ctx, String serverBase, List<String> relativeUrls, int httpStatus) {
     AuditEvent e = outboundRead(ctx, serverBase, AuditEventAction.E, "batch", httpStatus);
     for (String url : relativeUrls) {
-      RestRead read = RestRead.of("GET", url);
-      if (read.reference() != null) {
-        e.addEntity(AuditParts.resource(read.reference()));
-      }
-      if (read.query() != null) {
-        e.addEntity(AuditParts.query(read.query()));
-      }
+      addEntities(e, RestRead.of("GET", url));
     }
     AuditParts.addContextEntities(e, ctx);
     return e;
+  }
+
+  /** What one read names: the resource (read, vread) or the raw query (search and the rest). */
+  private static void addEntities(AuditEvent e, RestRead read) {
+    if (read.reference() != null) {
+      e.addEntity(AuditParts.resource(read.reference()));
+    }
+    if (read.query() != null) {
+      e.addEntity(AuditParts.query(read.query()));
+    }
   }
 
   /**

@@ -109,8 +109,7 @@ public final class FhirGateway {
     }
     List<ImagingStudy> studies = prefetch.bundle("studies", ImagingStudy.class, used);
     if (studies == null) {
-      studies =
-          search(client, "ImagingStudy?patient=" + patientId + "&_count=50", ImagingStudy.class);
+      studies = search(client, studiesSearch(patientId), ImagingStudy.class);
     }
     return new ClinicalData(patient, studies, List.of(), List.of(), used);
   }
@@ -121,20 +120,32 @@ public final class FhirGateway {
     List<String> used = new ArrayList<>();
     List<Observation> observations = prefetch.bundle("observations", Observation.class, used);
     if (observations == null) {
-      String codes =
-          String.join(",", loincCodes.stream().map(c -> "http://loinc.org|" + c).toList());
-      observations =
-          search(
-              client,
-              "Observation?patient=" + patientId + "&code=" + codes + "&_count=200",
-              Observation.class);
+      observations = search(client, observationsSearch(patientId, loincCodes), Observation.class);
     }
     List<Condition> conditions = prefetch.bundle("conditions", Condition.class, used);
     if (conditions == null) {
-      conditions =
-          search(client, "Condition?patient=" + patientId + "&_count=200", Condition.class);
+      conditions = search(client, conditionsSearch(patientId), Condition.class);
     }
     return new ClinicalData(null, List.of(), observations, conditions, used);
+  }
+
+  /**
+   * The searches the gather makes, relative to the server base. The freshness check of the cached
+   * path ({@code recall}) asks the same ones, so both see the same resources.
+   */
+  public static String studiesSearch(String patientId) {
+    return "ImagingStudy?patient=" + patientId + "&_count=50";
+  }
+
+  /** The patient's Observations with any of the given LOINC codes (see {@link #studiesSearch}). */
+  public static String observationsSearch(String patientId, List<String> loincCodes) {
+    String codes = String.join(",", loincCodes.stream().map(c -> "http://loinc.org|" + c).toList());
+    return "Observation?patient=" + patientId + "&code=" + codes + "&_count=200";
+  }
+
+  /** The patient's Conditions (see {@link #studiesSearch}). */
+  public static String conditionsSearch(String patientId) {
+    return "Condition?patient=" + patientId + "&_count=200";
   }
 
   /**

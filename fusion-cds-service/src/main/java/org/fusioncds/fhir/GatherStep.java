@@ -100,8 +100,12 @@ public final class GatherStep {
    * neither), a client with the hook's token (else the service's own) whose every GET is audited.
    */
   public Connection connect(HookRequest request, Exchange exchange) {
+    return connect(fhirBase(request), request, exchange);
+  }
+
+  /** As {@link #connect(HookRequest, Exchange)}, to a base {@link #fhirBase} already gave. */
+  public Connection connect(String fhirBase, HookRequest request, Exchange exchange) {
     AuditContext audit = CallAuditPolicy.context(exchange);
-    String fhirBase = fhirBase(request);
     AuditingClientInterceptor reads =
         new AuditingClientInterceptor(outbound.audit(), audit, fhirBase);
     IGenericClient client = gateway.client(fhirBase, tokens(request), reads);

@@ -98,7 +98,7 @@ public final class RecallStep {
     }
     RecentResults.Entry entry = remembered.get();
     Instant now = Instant.now();
-    GatherStep.Connection c = gather.connect(request, exchange);
+    GatherStep.Connection c = gather.connect(base, request, exchange);
     FhirGateway.PrefetchView prefetch = new FhirGateway.PrefetchView(fhir, request.prefetch());
     List<String> unused = new ArrayList<>();
     Patient patient = prefetch.resource("patient", Patient.class, unused);
@@ -113,20 +113,13 @@ public final class RecallStep {
       urls.add("Patient/" + id);
     }
     if (studies == null) {
-      urls.add("ImagingStudy?patient=" + id + "&_count=50");
+      urls.add(FhirGateway.studiesSearch(id));
     }
     if (observations == null) {
-      urls.add(
-          "Observation?patient="
-              + id
-              + "&code="
-              + gather.loincCodes().stream()
-                  .map(code -> encode("http://loinc.org|" + code))
-                  .collect(Collectors.joining(","))
-              + "&_count=200&_elements=id,meta");
+      urls.add(FhirGateway.observationsSearch(id, gather.loincCodes()) + "&_elements=id,meta");
     }
     if (conditions == null) {
-      urls.add("Condition?patient=" + id + "&_count=200&_elements=id,meta");
+      urls.add(FhirGateway.conditionsSearch(id) + "&_elements=id,meta");
     }
     int[] status = {0};
     List<FhirGateway.BatchEntry> answers;
