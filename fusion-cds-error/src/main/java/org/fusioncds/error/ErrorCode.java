@@ -241,6 +241,7 @@ public enum ErrorCode {
   INFERENCE_FAILED(5301, 500, "inference failed"),
   INFERENCE_INTERRUPTED(5302, 500, "interrupted while waiting for the model"),
   INFERENCE_TIMEOUT(5303, 500, "the model did not answer in time"),
+  INFERENCE_QUEUE_FULL(5304, 503, "too many evaluations wait for the model"),
   REPORT_TRANSACTION_REFUSED(6001, 500, "the FHIR server refused the report transaction"),
   REPORT_FHIR_UNREACHABLE(6002, 500, "the FHIR server cannot be reached to write the report"),
   REPORT_ANSWER_INCOMPLETE(6003, 500, "the transaction answer names no DiagnosticReport"),

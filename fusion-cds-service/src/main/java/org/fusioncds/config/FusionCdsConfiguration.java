@@ -34,6 +34,7 @@ import org.fusioncds.fhir.GatherJoin;
 import org.fusioncds.fhir.GatherStep;
 import org.fusioncds.fhir.VersionedReferences;
 import org.fusioncds.imaging.ImageStep;
+import org.fusioncds.inference.Batching;
 import org.fusioncds.inference.InferenceSettings;
 import org.fusioncds.inference.InferenceStep;
 import org.fusioncds.inference.ModelRegistry;
@@ -143,6 +144,15 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "inference.threads", defaultValue = "2")
   int inferenceThreads;
 
+  @PropertyInject(value = "inference.batch.max-size", defaultValue = "32")
+  int batchMaxSize;
+
+  @PropertyInject(value = "inference.batch.max-delay-us", defaultValue = "0")
+  long batchMaxDelayMicros;
+
+  @PropertyInject(value = "inference.batch.max-queue", defaultValue = "1024")
+  int batchMaxQueue;
+
   @PropertyInject(value = "inference.await-timeout-ms", defaultValue = "300000")
   long inferenceAwaitTimeoutMs;
 
@@ -236,7 +246,13 @@ public class FusionCdsConfiguration implements CamelConfiguration {
     if (registry == null) {
       registry =
           ModelRegistry.open(
-              Path.of(modelsFolder), modelId, new InferenceSettings(device, inferenceThreads, 1));
+              Path.of(modelsFolder),
+              modelId,
+              new InferenceSettings(
+                  device,
+                  inferenceThreads,
+                  1,
+                  new Batching(batchMaxSize, batchMaxDelayMicros, batchMaxQueue)));
     }
     return registry;
   }
@@ -338,10 +354,7 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @BindToRegistry("inference")
   public InferenceStep inference() {
     return new InferenceStep(
-        models(),
-        Duration.ofMillis(timeBudgetMs),
-        Duration.ofMillis(inferenceAwaitTimeoutMs),
-        inferenceThreads);
+        models(), Duration.ofMillis(timeBudgetMs), Duration.ofMillis(inferenceAwaitTimeoutMs));
   }
 
   @BindToRegistry("reports")
@@ -447,6 +460,16 @@ public class FusionCdsConfiguration implements CamelConfiguration {
       @Override
       public long auditShipped() {
         return auditShipper().sent();
+      }
+
+      @Override
+      public List<ServiceMetrics.Batcher> batchers() {
+        return models().batchStats().stream()
+            .map(
+                b ->
+                    new ServiceMetrics.Batcher(
+                        b.model(), b.graph(), b.batches(), b.samples(), b.waiting()))
+            .toList();
       }
     };
   }

@@ -6,10 +6,12 @@ import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
- * The {@code inference.*} settings: {@code inference.device} {@code cpu} or {@code cuda:N}, and the
- * ONNX Runtime thread counts (0 = ONNX Runtime's default).
+ * The {@code inference.*} settings: {@code inference.device} {@code cpu} or {@code cuda:N}, the
+ * ONNX Runtime thread counts (0 = ONNX Runtime's default) and the micro-batching ({@code
+ * inference.batch.*}).
  */
-public record InferenceSettings(String device, int intraOpThreads, int interOpThreads) {
+public record InferenceSettings(
+    String device, int intraOpThreads, int interOpThreads, Batching batching) {
 
   private static final Pattern CUDA = Pattern.compile("cuda:(\\d+)");
 
@@ -23,6 +25,14 @@ public record InferenceSettings(String device, int intraOpThreads, int interOpTh
           ErrorCode.INFERENCE_SETTINGS,
           "inference thread counts must be ≥ 0 — " + intraOpThreads + ", " + interOpThreads);
     }
+    if (batching == null) {
+      throw new FcdsException(ErrorCode.INFERENCE_SETTINGS, "inference.batch.* missing — null");
+    }
+  }
+
+  /** With the default batching ({@link Batching#DEFAULT}). */
+  public InferenceSettings(String device, int intraOpThreads, int interOpThreads) {
+    this(device, intraOpThreads, interOpThreads, Batching.DEFAULT);
   }
 
   /** CPU with ONNX Runtime's default threads. */

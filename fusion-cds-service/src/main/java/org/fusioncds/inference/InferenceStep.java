@@ -3,8 +3,6 @@ package org.fusioncds.inference;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.fusioncds.error.ErrorCode;
@@ -15,41 +13,30 @@ import org.fusioncds.flow.Inferred;
 import org.fusioncds.flow.Pending;
 
 /**
- * The {@code infer} step of the hook: runs the model's default graph; when it does not finish
- * within the hook's time budget, the case goes on with a pending result (the hook answers "analysis
- * running" and the report is written when the model is done).
+ * The {@code infer} step of the hook: queues the model's default graph on its batcher; when it does
+ * not finish within the hook's time budget, the case goes on with a pending result (the hook
+ * answers "analysis running" and the report is written when the model is done).
  */
-public final class InferenceStep implements AutoCloseable {
+public final class InferenceStep {
 
   private final ModelRegistry registry;
   private final Duration budget;
   private final Duration awaitTimeout;
-  private final ExecutorService pool;
 
   /**
    * @param budget how long the hook waits for the model ({@code cds.time-budget-ms})
    * @param awaitTimeout how long the asynchronous path waits for a pending result ({@code
    *     inference.await-timeout-ms})
    */
-  public InferenceStep(
-      ModelRegistry registry, Duration budget, Duration awaitTimeout, int threads) {
+  public InferenceStep(ModelRegistry registry, Duration budget, Duration awaitTimeout) {
     this.registry = registry;
     this.budget = budget;
     this.awaitTimeout = awaitTimeout;
-    this.pool =
-        Executors.newFixedThreadPool(
-            threads,
-            r -> {
-              Thread t = new Thread(r, "fcds-inference");
-              t.setDaemon(true);
-              return t;
-            });
   }
 
   /** {@link Inferred} when the model answers within the budget, else {@link Pending}. */
   public Object runWithinBudget(EvaluationInputs in) {
-    CompletableFuture<InferenceResult> future =
-        CompletableFuture.supplyAsync(() -> registry.run(in.inputs()), pool);
+    CompletableFuture<InferenceResult> future = registry.submit(in.inputs());
     if (budget.isZero()) {
       return new Pending(in, future); // a budget of 0: never wait, always "analysis running"
     }
@@ -89,10 +76,5 @@ public final class InferenceStep implements AutoCloseable {
         ? f
         : new FcdsException(
             ErrorCode.INFERENCE_FAILED, "inference failed — " + e.getCause(), e.getCause());
-  }
-
-  @Override
-  public void close() {
-    pool.shutdownNow();
   }
 }

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
@@ -13,7 +14,10 @@ import org.fusioncds.model.ModelCard.Graph;
 
 /**
  * One model: its card, and one open ONNX Runtime session per graph of the card, each opened once
- * after its file's SHA-256 matched the card. Closing closes every session.
+ * after its file's SHA-256 matched the card and fed by its own {@link GraphBatcher} (the session's
+ * only user: ONNX Runtime allows concurrent {@code run} calls on one session, but one thread per
+ * session is what lets concurrent requests become one batch). Closing stops every batcher, then
+ * closes every session.
  */
 public final class LoadedModel implements AutoCloseable {
 
@@ -23,6 +27,7 @@ public final class LoadedModel implements AutoCloseable {
   private final ModelCard card;
   private final Path folder;
   private final Map<String, GraphSession> graphs = new LinkedHashMap<>();
+  private final Map<String, GraphBatcher> batchers = new LinkedHashMap<>();
 
   private LoadedModel(ModelCard card, Path folder) {
     this.card = card;
@@ -30,11 +35,14 @@ public final class LoadedModel implements AutoCloseable {
   }
 
   /** Verifies and opens every graph of the card in {@code folder}; nothing stays open on error. */
-  static LoadedModel open(ModelCard card, Path folder, SessionFactory sessions) {
+  static LoadedModel open(ModelCard card, Path folder, SessionFactory sessions, Batching batching) {
     LoadedModel m = new LoadedModel(card, folder);
     try {
       for (Map.Entry<String, Graph> e : card.graphs().entrySet()) {
-        m.graphs.put(e.getKey(), m.openGraph(e.getKey(), e.getValue(), sessions));
+        GraphSession g = m.openGraph(e.getKey(), e.getValue(), sessions);
+        m.graphs.put(e.getKey(), g);
+        GraphRunner runner = new GraphRunner(sessions.environment(), card, g);
+        m.batchers.put(e.getKey(), new GraphBatcher(runner, card, g, batching));
       }
       return m;
     } catch (RuntimeException e) {
@@ -86,8 +94,20 @@ public final class LoadedModel implements AutoCloseable {
     return g;
   }
 
+  /** The batcher of the open graph of that name, or a 5204 error. */
+  GraphBatcher batcher(String name) {
+    graph(name);
+    return batchers.get(name);
+  }
+
+  /** What each graph's batcher has done so far. */
+  List<BatchStats> batchStats() {
+    return batchers.values().stream().map(GraphBatcher::stats).toList();
+  }
+
   @Override
   public void close() {
+    batchers.values().forEach(GraphBatcher::close);
     graphs.values().forEach(g -> closeQuietly(g.session()));
   }
 

@@ -8,13 +8,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.InferenceResult;
 import org.fusioncds.flow.InferenceResult.OutputResult;
 import org.fusioncds.flow.ModelInputs;
-import org.fusioncds.inference.LoadedModel.GraphSession;
 import org.fusioncds.model.ModelCard;
 import org.fusioncds.model.ModelCards;
 import org.slf4j.Logger;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The models of a {@code models/} folder (one sub-folder per model, each with {@code
  * model-card.yaml}), known only through their cards; each graph verified by SHA-256 and opened once
- * as an ONNX Runtime session, reused by every {@link #run}. Pre (validate, tensors), predict (ONNX
- * Runtime), post (calibration, threshold, indicator). Close it to release every session.
+ * as an ONNX Runtime session, fed by its micro-batcher ({@link GraphBatcher}, {@code
+ * inference.batch.*}). Pre (validate, tensors), predict (ONNX Runtime, one run per batch), post
+ * (calibration, threshold, indicator). Close it to release every session.
  */
 public final class ModelRegistry implements AutoCloseable {
 
@@ -32,11 +34,11 @@ public final class ModelRegistry implements AutoCloseable {
 
   private final Map<String, LoadedModel> models = new LinkedHashMap<>();
   private final SessionFactory sessions;
-  private final GraphRunner runner;
+  private final Batching batching;
 
   private ModelRegistry(InferenceSettings settings) {
     this.sessions = new SessionFactory(settings);
-    this.runner = new GraphRunner(sessions.environment());
+    this.batching = settings.batching();
   }
 
   /** Loads every model under {@code modelsFolder}. */
@@ -72,7 +74,7 @@ public final class ModelRegistry implements AutoCloseable {
           ErrorCode.MODELS_FOLDER, "two model cards with the same id — " + card.id());
     }
     long t0 = System.nanoTime();
-    models.put(card.id(), LoadedModel.open(card, folder, sessions));
+    models.put(card.id(), LoadedModel.open(card, folder, sessions, batching));
     LOG.info(
         "model {} {} loaded on {} in {} ms",
         card.id(),
@@ -111,13 +113,37 @@ public final class ModelRegistry implements AutoCloseable {
     return sessions.device();
   }
 
-  /** Runs the card's default graph. */
+  /** Runs the card's default graph (waits for {@link #submit(ModelInputs)}). */
   public InferenceResult run(ModelInputs inputs) {
     return run(inputs, model(inputs.modelId()).card().fusion().defaultGraph());
   }
 
-  /** Runs a card graph, or {@code late}: the weighted average of the card's late-fusion graphs. */
+  /**
+   * Runs a card graph or {@code late}, and waits for it (see {@link #submit(ModelInputs, String)}).
+   */
   public InferenceResult run(ModelInputs inputs, String graph) {
+    try {
+      return submit(inputs, graph).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof FcdsException f
+          ? f
+          : new FcdsException(
+              ErrorCode.INFERENCE_FAILED, "inference failed — " + e.getCause(), e.getCause());
+    }
+  }
+
+  /** Queues the card's default graph. */
+  public CompletableFuture<InferenceResult> submit(ModelInputs inputs) {
+    return submit(inputs, model(inputs.modelId()).card().fusion().defaultGraph());
+  }
+
+  /**
+   * Queues the inputs on the batcher of a card graph, or of each of the card's late-fusion graphs
+   * ({@code late}: their weighted average). Inputs that do not fit the card (5201–5203), an unknown
+   * model or graph (5204, 5205) and a full queue (5304) are thrown here; a failed run completes the
+   * future exceptionally.
+   */
+  public CompletableFuture<InferenceResult> submit(ModelInputs inputs, String graph) {
     LoadedModel m = model(inputs.modelId());
     ModelCard card = m.card();
     if (!card.version().equals(inputs.modelVersion())) {
@@ -131,27 +157,59 @@ public final class ModelRegistry implements AutoCloseable {
               + card.version());
     }
     Map<String, Double> weights = weights(card, graph);
-    double[] times = {inputs.assembleMillis(), 0};
     Map<String, String> hashes = new LinkedHashMap<>();
+    List<CompletableFuture<GraphBatcher.Outcome>> runs = new ArrayList<>();
+    for (String name : weights.keySet()) {
+      hashes.put(name, m.graph(name).sha256());
+      runs.add(m.batcher(name).submit(inputs));
+    }
+    return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done ->
+                combine(
+                    card,
+                    graph,
+                    inputs,
+                    weights,
+                    hashes,
+                    runs.stream().map(CompletableFuture::join).toList()));
+  }
+
+  private InferenceResult combine(
+      ModelCard card,
+      String graph,
+      ModelInputs inputs,
+      Map<String, Double> weights,
+      Map<String, String> hashes,
+      List<GraphBatcher.Outcome> runs) {
+    long t0 = System.nanoTime();
     Map<String, Double> probability = new LinkedHashMap<>();
-    for (Map.Entry<String, Double> w : weights.entrySet()) {
-      GraphSession g = m.graph(w.getKey());
-      hashes.put(g.name(), g.sha256());
-      Map<String, Double> raw = runner.run(card, g, inputs, times);
+    double tensorMs = 0;
+    double runMs = 0;
+    List<Double> w = new ArrayList<>(weights.values());
+    for (int i = 0; i < runs.size(); i++) {
+      GraphBatcher.Outcome run = runs.get(i);
+      tensorMs += run.tensorMs();
+      runMs = Math.max(runMs, run.runMs());
       for (ModelCard.Output o : card.outputs()) {
-        double p = PostProcessor.probability(raw.get(o.tensor()), o, card.calibration());
-        probability.merge(o.tensor(), w.getValue() * p, Double::sum);
+        double p = PostProcessor.probability(run.raw().get(o.tensor()), o, card.calibration());
+        probability.merge(o.tensor(), w.get(i) * p, Double::sum);
       }
     }
-    long t0 = System.nanoTime();
     List<OutputResult> outputs =
         card.outputs().stream()
             .map(o -> PostProcessor.decide(o, probability.get(o.tensor())))
             .toList();
     InferenceResult.Timings timings =
-        new InferenceResult.Timings(times[0], times[1], (System.nanoTime() - t0) / 1e6);
+        new InferenceResult.Timings(
+            inputs.assembleMillis() + tensorMs, runMs, (System.nanoTime() - t0) / 1e6);
     return new InferenceResult(
         card.id(), card.version(), graph, hashes, device(), card.warning(), outputs, timings);
+  }
+
+  /** What every graph's batcher has done so far (batches, samples, waiting), by model. */
+  public List<BatchStats> batchStats() {
+    return models.values().stream().flatMap(m -> m.batchStats().stream()).toList();
   }
 
   /** graph → weight: one graph with weight 1, or the normalised late-fusion weights. */

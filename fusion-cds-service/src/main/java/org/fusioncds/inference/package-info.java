@@ -29,6 +29,7 @@
  *   <li>FCDS-5301 (500) inference failed
  *   <li>FCDS-5302 (500) interrupted while waiting for the model
  *   <li>FCDS-5303 (500) the model did not answer in time
+ *   <li>FCDS-5304 (503) too many evaluations wait for the model
  * </ul>
  */
 package org.fusioncds.inference;

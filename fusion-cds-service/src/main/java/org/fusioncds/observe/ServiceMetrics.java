@@ -3,6 +3,8 @@ package org.fusioncds.observe;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -10,11 +12,11 @@ import org.apache.camel.StartupListener;
 /**
  * The service's own meters, beside Camel's route timers and the JVM's, on the registry that
  * camel-micrometer-prometheus serves at the management port's {@code /metrics}: recall outcomes
- * (the cached path's hit rate), the index size, the audit backlog and the events shipped.
- * Registered when the context has started (the registry exists then); nothing when metrics are off.
- * Micrometer holds a meter's source weakly: the instance binds itself into the Camel registry,
- * which keeps it (and its source) for the context's life; without that the counters read 0 once the
- * source was collected.
+ * (the cached path's hit rate), the index size, the audit backlog and the events shipped, and per
+ * graph the micro-batcher's batches, samples and queue. Registered when the context has started
+ * (the registry exists then); nothing when metrics are off. Micrometer holds a meter's source
+ * weakly: the instance binds itself into the Camel registry, which keeps it (and its source) for
+ * the context's life; without that the counters read 0 once the source was collected.
  */
 public final class ServiceMetrics implements StartupListener {
 
@@ -31,7 +33,13 @@ public final class ServiceMetrics implements StartupListener {
     int auditBacklog();
 
     long auditShipped();
+
+    /** Every graph's micro-batcher, as now. */
+    List<Batcher> batchers();
   }
+
+  /** One graph's batcher: batches and samples run so far, samples waiting now. */
+  public record Batcher(String model, String graph, long batches, long samples, int waiting) {}
 
   private final Source source;
 
@@ -72,6 +80,34 @@ public final class ServiceMetrics implements StartupListener {
     FunctionCounter.builder("fcds.audit.shipped", source, s -> s.auditShipped())
         .description("AuditEvents the audit repository accepted")
         .register(registry);
+    for (Batcher b : source.batchers()) {
+      batcher(registry, b);
+    }
+  }
+
+  /** Batches, samples (samples ÷ batches = the mean batch size) and the queue of one graph. */
+  private void batcher(MeterRegistry registry, Batcher b) {
+    Tags tags = Tags.of("model", b.model(), "graph", b.graph());
+    FunctionCounter.builder("fcds.inference.batches", source, s -> now(s, b).batches())
+        .tags(tags)
+        .description("session.run calls of the graph's micro-batcher")
+        .register(registry);
+    FunctionCounter.builder("fcds.inference.samples", source, s -> now(s, b).samples())
+        .tags(tags)
+        .description("evaluations run by the graph's micro-batcher (÷ batches: mean batch size)")
+        .register(registry);
+    Gauge.builder("fcds.inference.waiting", source, s -> now(s, b).waiting())
+        .tags(tags)
+        .description("evaluations waiting for the graph's next batch")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  private static Batcher now(Source s, Batcher b) {
+    return s.batchers().stream()
+        .filter(x -> x.model().equals(b.model()) && x.graph().equals(b.graph()))
+        .findFirst()
+        .orElse(new Batcher(b.model(), b.graph(), 0, 0, 0));
   }
 
   private void recall(

@@ -1,0 +1,177 @@
+package org.fusioncds.inference;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.fusioncds.error.ErrorCode;
+import org.fusioncds.error.FcdsException;
+import org.fusioncds.flow.ModelInputs;
+import org.fusioncds.inference.LoadedModel.GraphSession;
+import org.fusioncds.model.ModelCard;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dynamic batcher of one graph on one device: requests wait in a bounded queue; one thread (the
+ * only user of the graph's session) takes the first, everything else already waiting (up to {@link
+ * Batching#maxSize()}), waits for more at most {@link Batching#maxDelayMicros()} after the first
+ * arrived, and runs them as one {@code session.run}. A lone request therefore runs at once (batch
+ * 1) and batches grow with the load. Closing refuses what still waits (FCDS-5302) and stops the
+ * thread; the session itself belongs to {@link LoadedModel}.
+ */
+final class GraphBatcher implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GraphBatcher.class);
+
+  /** One sample's raw outputs with the time it spent: tensors, and queue + run. */
+  record Outcome(Map<String, Double> raw, double tensorMs, double runMs, int batchSize) {}
+
+  private record Request(ModelInputs inputs, CompletableFuture<Outcome> result, long arrived) {}
+
+  private final ModelCard card;
+  private final GraphSession graph;
+  private final GraphRunner runner;
+  private final int maxSize;
+  private final long maxDelayNanos;
+  private final BlockingQueue<Request> queue;
+  private final Thread thread;
+  private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong samples = new AtomicLong();
+  private volatile boolean closed;
+
+  GraphBatcher(GraphRunner runner, ModelCard card, GraphSession graph, Batching batching) {
+    this.card = card;
+    this.graph = graph;
+    this.runner = runner;
+    this.maxSize = runner.batchable() ? batching.maxSize() : 1;
+    this.maxDelayNanos = TimeUnit.MICROSECONDS.toNanos(batching.maxDelayMicros());
+    this.queue = new ArrayBlockingQueue<>(batching.maxQueue());
+    this.thread = new Thread(this::loop, "fcds-batch-" + card.id() + "-" + graph.name());
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /** The largest batch this graph runs: the setting, or 1 for a graph without a batch axis. */
+  int maxSize() {
+    return maxSize;
+  }
+
+  /**
+   * Queues one sample, validated here (5201–5203, thrown to the caller). A full queue is refused
+   * with FCDS-5304 (503).
+   */
+  CompletableFuture<Outcome> submit(ModelInputs inputs) {
+    GraphRunner.validate(card, graph, inputs);
+    CompletableFuture<Outcome> f = new CompletableFuture<>();
+    if (closed) {
+      throw stopped();
+    }
+    boolean queued = queue.offer(new Request(inputs, f, System.nanoTime()));
+    if (closed) {
+      refuseWaiting(); // closed while this one was being queued: nothing will take it
+    }
+    if (!queued) {
+      throw new FcdsException(
+          ErrorCode.INFERENCE_QUEUE_FULL,
+          "too many evaluations wait for "
+              + card.id()
+              + "/"
+              + graph.name()
+              + " — "
+              + queue.size()
+              + " waiting");
+    }
+    return f;
+  }
+
+  BatchStats stats() {
+    return new BatchStats(card.id(), graph.name(), batches.get(), samples.get(), queue.size());
+  }
+
+  private void loop() {
+    List<Request> batch = new ArrayList<>(maxSize);
+    while (!closed) {
+      try {
+        batch.add(queue.take());
+        collect(batch);
+        run(batch);
+      } catch (InterruptedException e) {
+        batch.forEach(r -> r.result().completeExceptionally(stopped()));
+        break;
+      } catch (RuntimeException | Error e) {
+        LOG.error("batch of {}/{} failed: {}", card.id(), graph.name(), e.toString());
+        batch.forEach(r -> r.result().completeExceptionally(e));
+      } finally {
+        batch.clear();
+      }
+    }
+    refuseWaiting();
+  }
+
+  /** Adds what waits, then what arrives until the first request's delay has passed. */
+  private void collect(List<Request> batch) throws InterruptedException {
+    queue.drainTo(batch, maxSize - batch.size());
+    long deadline = batch.get(0).arrived() + maxDelayNanos;
+    while (batch.size() < maxSize) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      Request r = queue.poll(left, TimeUnit.NANOSECONDS);
+      if (r == null) {
+        return;
+      }
+      batch.add(r);
+      queue.drainTo(batch, maxSize - batch.size());
+    }
+  }
+
+  private void run(List<Request> batch) {
+    double[] times = new double[2];
+    List<ModelInputs> inputs = batch.stream().map(Request::inputs).toList();
+    List<GraphRunner.Sample> out = runner.run(inputs, times);
+    long done = System.nanoTime();
+    batches.incrementAndGet();
+    samples.addAndGet(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      Request r = batch.get(i);
+      GraphRunner.Sample s = out.get(i);
+      if (s.error() != null) {
+        r.result().completeExceptionally(s.error());
+      } else {
+        double waitedAndRan = (done - r.arrived()) / 1e6 - times[0];
+        r.result().complete(new Outcome(s.raw(), times[0], waitedAndRan, batch.size()));
+      }
+    }
+  }
+
+  private void refuseWaiting() {
+    List<Request> left = new ArrayList<>();
+    queue.drainTo(left);
+    left.forEach(r -> r.result().completeExceptionally(stopped()));
+  }
+
+  private FcdsException stopped() {
+    return new FcdsException(
+        ErrorCode.INFERENCE_INTERRUPTED,
+        "the model is being closed — " + card.id() + "/" + graph.name());
+  }
+
+  /** Stops taking requests, refuses those waiting and waits for a running batch to finish. */
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    refuseWaiting();
+  }
+}
