@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       DemoCommand.class,
       ServeCommand.class,
-      AuditCommand.class
+      AuditCommand.class,
+      BenchCommand.class
     })
 public final class FusionCdsCommand implements Runnable {
 

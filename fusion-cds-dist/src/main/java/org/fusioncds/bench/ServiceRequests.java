@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.fusioncds.testing.RequestTap;
+import org.fusioncds.sandbox.RequestTap;
 
 /**
  * The requests the service sends for one hook call, learnt from a tapped call (method, path and

@@ -18,8 +18,9 @@ import org.fusioncds.inference.ModelRegistry;
 import org.fusioncds.model.ModelCard;
 
 /**
- * The model without the service: the card's {@link InputAssembler} and the fused graph's own ONNX
- * Runtime session, opened with the service's settings (cpu, 2 intra-op threads, 1 inter-op).
+ * The model without the service: the card's {@link InputAssembler} and the default graph's own ONNX
+ * Runtime session, opened with the service's settings (2 intra-op threads, 1 inter-op), used here
+ * directly (not through its batcher).
  */
 final class RawModel implements AutoCloseable {
 
@@ -32,10 +33,10 @@ final class RawModel implements AutoCloseable {
   private final InputAssembler assembler;
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
 
-  RawModel(Path models, String modelId) {
-    registry = ModelRegistry.open(models, modelId, new InferenceSettings("cpu", 2, 1));
+  RawModel(Path models, String modelId, String device) {
+    registry = ModelRegistry.open(models, modelId, new InferenceSettings(device, 2, 1));
     card = registry.model(modelId).card();
-    fused = registry.model(modelId).graph("fused");
+    fused = registry.model(modelId).graph(card.fusion().defaultGraph());
     assembler = new InputAssembler(card);
   }
 

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
+import org.fusioncds.sandbox.SandboxEhr;
 
 /** Calls the CDS hook (CDS Hooks 2.0.1 patient-view) over loopback HTTP/1.1, as an EHR would. */
 final class HookClient {
@@ -40,8 +41,11 @@ final class HookClient {
   private final String hookUrl;
   private final String fhirServer;
   private final Duration timeout;
+  private final SandboxEhr ehr;
 
-  HookClient(String hookUrl, String fhirServer, Duration timeout) {
+  /** Calls signed by {@code ehr} (its JWT is part of what is timed). */
+  HookClient(String hookUrl, String fhirServer, Duration timeout, SandboxEhr ehr) {
+    this.ehr = ehr;
     this.hookUrl = hookUrl;
     this.fhirServer = fhirServer;
     this.timeout = timeout;
@@ -55,7 +59,7 @@ final class HookClient {
     body.putObject("context").put("userId", "Practitioner/bench").put("patientId", patientId);
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(hookUrl))
-            .header("Authorization", "Bearer " + HookBenchmark.EHR.sign(hookUrl))
+            .header("Authorization", "Bearer " + ehr.sign(hookUrl))
             .header("Content-Type", "application/json")
             .timeout(timeout)
             .POST(HttpRequest.BodyPublishers.ofString(body.toString()))

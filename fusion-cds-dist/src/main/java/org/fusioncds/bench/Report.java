@@ -1,25 +1,33 @@
 package org.fusioncds.bench;
 
 import ai.onnxruntime.OrtEnvironment;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 import org.fusioncds.bench.FirstCallProbe.Sample;
 import org.fusioncds.bench.ServiceRequests.Kind;
 
-/** The benchmark's printed table (stdout). */
+/** The benchmark's printed tables (the command's standard output; logs go to stderr). */
 final class Report {
+
+  private static PrintWriter out = new PrintWriter(System.out, true);
 
   private Report() {}
 
+  /** Where the tables are printed from now on. */
+  static void to(PrintWriter writer) {
+    out = writer;
+  }
+
   static void line(String format, Object... args) {
-    System.out.printf(Locale.ROOT, format + "%n", args);
-    System.out.flush();
+    out.printf(Locale.ROOT, format + "%n", args);
+    out.flush();
   }
 
   static void environment() {
     Runtime rt = Runtime.getRuntime();
-    line("== fusion-cds hook benchmark (synthetic data, loopback only)");
+    line("== fusion-cds bench (synthetic data, loopback only)");
     line(
         "JVM: %s %s (%s), %d cores, max heap %d MiB, %s %s; ONNX Runtime %s",
         System.getProperty("java.vm.name"),
@@ -29,7 +37,7 @@ final class Report {
         rt.maxMemory() >> 20,
         System.getProperty("os.name"),
         System.getProperty("os.arch"),
-        String.valueOf(OrtEnvironment.class.getPackage().getImplementationVersion()));
+        OrtEnvironment.getEnvironment().getVersion());
   }
 
   static void requests(ServiceRequests r) {

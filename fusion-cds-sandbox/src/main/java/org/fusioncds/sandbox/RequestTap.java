@@ -1,4 +1,4 @@
-package org.fusioncds.testing;
+package org.fusioncds.sandbox;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

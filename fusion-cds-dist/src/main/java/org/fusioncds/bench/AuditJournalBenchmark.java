@@ -1,6 +1,5 @@
 package org.fusioncds.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,23 +13,14 @@ import org.fusioncds.flow.AuditContext;
 import org.hl7.fhir.r4.model.AuditEvent;
 
 /**
- * Durable audit appends per second with 1, 8 and 32 appending threads: the journal (group commit,
- * {@code audit.journal.*} defaults) beside the per-file spool it replaced ({@link
- * PerFileAuditSpool}: temp file, fsync, rename, folder fsync per event), measured in the same run
- * on the same disk. An append counts once it returned, i.e. once its event is durable. Arguments:
- * folder (default: a new temp folder on the disk to measure), seconds per case (default 3). Target
- * of issue #10: at least 2,000 durable appends/s. Not a test: run its {@code main}:
- *
- * <pre>
- * mvn -B -o -q -DskipTests test-compile
- * java -cp "fusion-cds-dist/target/test-classes:fusion-cds-dist/target/classes:$(cat cp.txt)" \
- *   org.fusioncds.bench.AuditJournalBenchmark /var/lib/fusion-cds/bench 3
- * </pre>
- *
- * ({@code cp.txt} from {@code mvn -pl fusion-cds-dist dependency:build-classpath
- * -Dmdep.outputFile=../cp.txt}.)
+ * Part {@code audit} of {@code fusion-cds bench}: durable audit appends per second with 1, 8 and 32
+ * appending threads: the journal (group commit, {@code audit.journal.*} defaults) beside the
+ * per-file spool it replaced ({@link PerFileAuditSpool}: temp file, fsync, rename, folder fsync per
+ * event), measured in the same run on the same disk (the bench's work folder: point {@code --work}
+ * at the disk the service's journal will use). An append counts once it returned, i.e. once its
+ * event is durable. Target of issue #10: at least 2,000 durable appends/s.
  */
-public final class AuditJournalBenchmark {
+final class AuditJournalBenchmark {
 
   private static final AuditContext CTX =
       new AuditContext("req-1", "hook-1", null, "10.0.0.1", "p-1", "Practitioner/1");
@@ -44,16 +34,17 @@ public final class AuditJournalBenchmark {
 
   private AuditJournalBenchmark() {}
 
-  public static void main(String[] args) throws Exception {
-    Path root = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("audit-bench");
-    double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3;
-    System.out.printf(
-        "durable audit appends/s in %s, %.1f s per case (journal: max-group %d, max-wait-us %d)%n",
+  static void run(Path root, double seconds) throws Exception {
+    Report.line(
+        "%n(4) durable audit appends/s in %s, %.1f s per case (journal: max-group %d, max-wait-us"
+            + " %d)",
         root,
         seconds,
         JournalSettings.DEFAULTS.maxGroup(),
         JournalSettings.DEFAULTS.maxWaitMicros());
-    System.out.println("threads | per-file spool | journal | ratio | events per fsync (journal)");
+    Report.line(
+        "  %7s | %14s | %9s | %7s | %s",
+        "threads", "per-file spool", "journal", "ratio", "events per fsync (journal)");
     for (int threads : new int[] {1, 8, 32}) {
       PerFileAuditSpool perFile = new PerFileAuditSpool(root.resolve("per-file-" + threads));
       run(threads, Math.min(1, seconds), perFile::append); // warm-up
@@ -64,11 +55,12 @@ public final class AuditJournalBenchmark {
         int size0 = journal.size();
         double rate = run(threads, seconds, journal::append);
         double perGroup = (journal.size() - size0) / (double) (journal.groupsWritten() - groups0);
-        System.out.printf(
-            "%7d | %14.0f | %7.0f | %5.1f× | %.1f%n",
+        Report.line(
+            "  %7d | %14.0f | %9.0f | %6.1fx | %.1f",
             threads, baseline, rate, rate / baseline, perGroup);
       }
     }
+    Report.line("  target: journal >= 2,000 durable appends/s");
   }
 
   private static double run(int threads, double seconds, Appender appender) throws Exception {

@@ -1,0 +1,147 @@
+package org.fusioncds.bench;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.fusioncds.app.FusionCdsApp;
+import org.fusioncds.error.ErrorCode;
+import org.fusioncds.error.FcdsException;
+import org.fusioncds.sandbox.FreePorts;
+import org.fusioncds.sandbox.RequestTap;
+import org.fusioncds.sandbox.SandboxEhr;
+import org.fusioncds.sandbox.SandboxServers;
+import org.fusioncds.sandbox.SandboxSettings;
+import org.fusioncds.sandbox.cohort.CohortGenerator;
+import org.fusioncds.sandbox.cohort.CohortLoader;
+import org.fusioncds.sandbox.cohort.VisitFrame;
+
+/**
+ * Part {@code hook} of {@code fusion-cds bench}. In one run, on the sandbox servers (HAPI FHIR JPA
+ * on H2, DICOMweb over the cohort folder) and the real service (CDS Hooks 2.0.1 over HTTP): (1) the
+ * first hook call of fresh patients against the raw FHIR R4 / DICOMweb (PS3.18) fetches of the same
+ * bytes and the raw {@code OrtSession.run} on the same tensors; (2) the cached answer at each
+ * concurrency level beside plain FHIR reads ({@code GET Patient/id}) of the same server at the same
+ * concurrency. Prints its tables through {@link Report}.
+ */
+final class HookBenchmark {
+
+  private final BenchSettings settings;
+  private final SandboxEhr ehr;
+
+  /** {@code ehr} signs every hook call of the benchmark (its JWT is part of what is timed). */
+  HookBenchmark(BenchSettings settings, SandboxEhr ehr) {
+    this.settings = settings;
+    this.ehr = ehr;
+  }
+
+  void run() throws Exception {
+    long start = System.nanoTime();
+    Path work = settings.work().resolve("hook");
+    Path cohort = work.resolve("cohort");
+    CohortGenerator.generate(
+        settings.cohort(), settings.seed(), cohort, VisitFrame.dayBefore(Instant.now()));
+    try (SandboxServers servers = SandboxServers.start(cohort.resolve("dicom"))) {
+      String fhirBase = servers.fhir().baseUrl();
+      String dicomBase = servers.dicomWeb().baseUrl();
+      List<String> eligible = load(fhirBase, cohort);
+      int needed = 1 + settings.warmup() + settings.patients();
+      if (eligible.size() < needed) {
+        throw new FcdsException(
+            ErrorCode.CLI_INVALID_COMMAND,
+            "too few patients with radiograph and labs for --patients and --warmup: raise --cohort"
+                + " — "
+                + eligible.size()
+                + " of "
+                + settings.cohort()
+                + ", need "
+                + needed);
+      }
+      Report.line(
+          "cohort: %d patients, %d with radiograph and labs; setup %.0f s",
+          settings.cohort(), eligible.size(), (System.nanoTime() - start) / 1e9);
+      ServiceRequests requests = learn(eligible.get(0), fhirBase, dicomBase, work);
+      Report.requests(requests);
+      int port = FreePorts.find();
+      try (FusionCdsApp app = startApp(port, fhirBase, dicomBase, work.resolve("service"));
+          RawModel model = new RawModel(settings.models(), settings.model(), settings.device())) {
+        String hookUrl = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
+        HookClient hook = new HookClient(hookUrl, fhirBase, Duration.ofSeconds(60), ehr);
+        List<String> measured = eligible.subList(1 + settings.warmup(), needed);
+        try (FirstCallProbe probe = new FirstCallProbe(hook, requests, model, dicomBase)) {
+          for (String p : eligible.subList(1, 1 + settings.warmup())) {
+            probe.measure(p);
+          }
+          List<FirstCallProbe.Sample> samples = new ArrayList<>();
+          for (String p : measured) {
+            samples.add(probe.measure(p));
+          }
+          Report.firstCalls(samples);
+        }
+        cached(hook, fhirBase, measured);
+      }
+    }
+    Report.line("hook part: %.0f s", (System.nanoTime() - start) / 1e9);
+  }
+
+  private void cached(HookClient hook, String fhirBase, List<String> measured) throws Exception {
+    int calls = settings.calls();
+    CachedLoad load = new CachedLoad(CachedLoad.cachedHooks(hook), measured);
+    CachedLoad plain = new CachedLoad(CachedLoad.plainReads(fhirBase), measured);
+    load.run(2, Math.min(60, calls));
+    plain.run(2, Math.min(60, calls));
+    List<CachedLoad.Level> levels = new ArrayList<>();
+    List<CachedLoad.Level> floors = new ArrayList<>();
+    for (int callers : settings.levels()) {
+      floors.add(plain.run(callers, calls)); // the floor first, then the hook, same level
+      levels.add(load.run(callers, calls));
+    }
+    Report.cached(levels, floors);
+  }
+
+  private FusionCdsApp startApp(int port, String fhirBase, String dicomBase, Path work) {
+    Map<String, String> app = SandboxSettings.forApp(port, ehr, work, fhirBase, dicomBase);
+    app.put("models.folder", settings.models().toString());
+    app.put("models.model", settings.model());
+    app.put("inference.device", settings.device());
+    app.put("dicomweb.base-url", dicomBase);
+    app.put("cds.time-budget-ms", "20000");
+    app.put("report.organization", "Organization/fusion-cds-demo");
+    return FusionCdsApp.start(app);
+  }
+
+  /** One first hook call through two taps, on a separate instance of the service, then closed. */
+  private ServiceRequests learn(String patient, String fhirBase, String dicomBase, Path work)
+      throws Exception {
+    int port = FreePorts.find();
+    try (RequestTap fhirTap = new RequestTap(fhirBase);
+        RequestTap dicomTap = new RequestTap(dicomBase);
+        FusionCdsApp app =
+            startApp(port, fhirTap.baseUrl(), dicomTap.baseUrl(), work.resolve("tapped"))) {
+      HookClient.Answer a =
+          new HookClient(
+                  "http://127.0.0.1:" + port + "/cds-services/imaging-fusion",
+                  fhirTap.baseUrl(),
+                  Duration.ofSeconds(60),
+                  ehr)
+              .call(patient);
+      if (a.status() != 200 || a.reportUrl() == null) {
+        throw new IllegalStateException("tapped hook call: HTTP " + a.status() + " " + a.body());
+      }
+      return new ServiceRequests(fhirTap.seen(), dicomTap.seen(), patient, fhirBase, dicomBase);
+    }
+  }
+
+  /** Loads the cohort; the ids of patients with a radiograph and labs, in file order. */
+  private static List<String> load(String fhirBase, Path cohort) throws Exception {
+    IGenericClient fhir = FhirContext.forR4Cached().newRestfulGenericClient(fhirBase);
+    return CohortLoader.load(fhir, cohort).stream()
+        .filter(p -> p.image() && p.labs())
+        .map(CohortLoader.LoadedPatient::id)
+        .toList();
+  }
+}

@@ -1,0 +1,229 @@
+package org.fusioncds.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.fusioncds.flow.ModelInputs;
+import org.fusioncds.flow.Tensor;
+import org.fusioncds.inference.BatchStats;
+import org.fusioncds.inference.Batching;
+import org.fusioncds.inference.InferenceSettings;
+import org.fusioncds.inference.LoadedModel.GraphSession;
+import org.fusioncds.inference.ModelRegistry;
+import org.fusioncds.model.ModelCard;
+
+/**
+ * Part {@code inference} of {@code fusion-cds bench}: the card's default graph run by the service's
+ * micro-batcher ({@code inference.batch.*} defaults, 2 intra-op threads as served) with N
+ * concurrent callers of one sample each, beside raw ONNX Runtime on the same session: {@code
+ * session.run} of batches of 1…64 samples made from pre-concatenated arrays, one thread, the best
+ * batch size taken as the floor. Samples are seeded values of the card's input shapes (the graph's
+ * cost does not depend on them).
+ */
+final class InferenceBenchmark {
+
+  private static final int[] RAW_BATCHES = {1, 2, 4, 8, 16, 32, 64};
+  private static final int SAMPLES = 64;
+
+  private final BenchSettings settings;
+
+  InferenceBenchmark(BenchSettings settings) {
+    this.settings = settings;
+  }
+
+  void run() throws Exception {
+    InferenceSettings served = new InferenceSettings(settings.device(), 2, 1, Batching.DEFAULT);
+    try (ModelRegistry registry = ModelRegistry.open(settings.models(), settings.model(), served)) {
+      ModelCard card = registry.model(settings.model()).card();
+      String graphName = card.fusion().defaultGraph();
+      GraphSession graph = registry.model(settings.model()).graph(graphName);
+      List<ModelInputs> samples = samples(card);
+      Report.line(
+          "%n(3) inference, %s/%s on %s: samples/s, %.1f s per case",
+          card.id(), graphName, registry.device(), settings.seconds());
+      Report.line("  raw ONNX Runtime, one thread, session.run per batch (tensors made each run):");
+      double best = 0;
+      int bestSize = 0;
+      double rawOne = 0;
+      for (int b : RAW_BATCHES) {
+        double rate = raw(graph, samples.subList(0, b));
+        Report.line("  %10s %5d %12.0f", "batch", b, rate);
+        if (b == 1) {
+          rawOne = rate;
+        }
+        if (rate > best) {
+          best = rate;
+          bestSize = b;
+        }
+      }
+      Report.line("  micro-batched through ModelRegistry.run (inference.batch.* defaults):");
+      for (int callers : new int[] {1, settings.callers()}) {
+        long batches0 = stats(registry, graphName).batches();
+        long samples0 = stats(registry, graphName).samples();
+        double rate = batched(registry, samples, callers);
+        BatchStats s = stats(registry, graphName);
+        double mean = (s.samples() - samples0) / (double) Math.max(1, s.batches() - batches0);
+        double floor = callers == 1 ? rawOne : best;
+        Report.line(
+            "  %10s %5d %12.0f  mean batch %5.1f  ratio to raw %s %s",
+            "callers",
+            callers,
+            rate,
+            mean,
+            callers == 1 ? "batch 1:" : "best (batch " + bestSize + "):",
+            Stats.ratio(rate / floor));
+      }
+      Report.line(
+          "  target: %d callers >= 0.9 x raw ONNX Runtime at its best batch size",
+          settings.callers());
+    }
+  }
+
+  private static BatchStats stats(ModelRegistry registry, String graph) {
+    return registry.batchStats().stream()
+        .filter(s -> s.graph().equals(graph))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** Seeded samples of the card's input shapes: values in [0, 1), masks and flags 1. */
+  private static List<ModelInputs> samples(ModelCard card) {
+    Random r = new Random(20261203L);
+    List<ModelInputs> out = new ArrayList<>();
+    for (int i = 0; i < SAMPLES; i++) {
+      Map<String, Tensor> t = new LinkedHashMap<>();
+      for (ModelCard.InputTensor in : card.inputs()) {
+        long[] shape = in.shape().stream().mapToLong(Long::longValue).toArray();
+        float[] v = new float[Math.toIntExact(count(shape))];
+        boolean flag = "mask".equals(in.kind());
+        for (int k = 0; k < v.length; k++) {
+          v[k] = flag ? 1f : r.nextFloat();
+        }
+        t.put(in.name(), new Tensor(in.name(), shape, v));
+      }
+      out.add(
+          new ModelInputs(card.id(), card.version(), t, List.of(), List.of(), Instant.EPOCH, 0));
+    }
+    return out;
+  }
+
+  private static long count(long[] shape) {
+    long n = 1;
+    for (long d : shape) {
+      n *= d;
+    }
+    return n;
+  }
+
+  /** Raw session.run of one batch made of these samples, on one thread, for the case's time. */
+  private double raw(GraphSession graph, List<ModelInputs> batch) throws OrtException {
+    Map<String, float[]> data = new HashMap<>();
+    Map<String, long[]> shapes = new HashMap<>();
+    for (String name : graph.graph().inputs()) {
+      Tensor first = batch.get(0).tensor(name);
+      float[] all = new float[first.data().length * batch.size()];
+      for (int i = 0; i < batch.size(); i++) {
+        Tensor t = batch.get(i).tensor(name);
+        System.arraycopy(t.data(), 0, all, i * t.data().length, t.data().length);
+      }
+      long[] shape = first.shape().clone();
+      shape[0] = batch.size();
+      data.put(name, all);
+      shapes.put(name, shape);
+    }
+    runFor(graph, data, shapes, settings.seconds() / 3); // warm-up
+    return runFor(graph, data, shapes, settings.seconds()) * batch.size();
+  }
+
+  /** Runs per second. */
+  private static double runFor(
+      GraphSession graph, Map<String, float[]> data, Map<String, long[]> shapes, double seconds)
+      throws OrtException {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    long t0 = System.nanoTime();
+    long end = t0 + (long) (seconds * 1e9);
+    long runs = 0;
+    long now;
+    do {
+      Map<String, OnnxTensor> feed = new HashMap<>();
+      try {
+        for (Map.Entry<String, float[]> e : data.entrySet()) {
+          feed.put(
+              e.getKey(),
+              OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue()), shapes.get(e.getKey())));
+        }
+        try (OrtSession.Result result = graph.session().run(feed)) {
+          runs++;
+        }
+      } finally {
+        feed.values().forEach(OnnxTensor::close);
+      }
+      now = System.nanoTime();
+    } while (now < end);
+    return runs / ((now - t0) / 1e9);
+  }
+
+  /** Samples per second of {@code callers} threads each running one sample at a time. */
+  private double batched(ModelRegistry registry, List<ModelInputs> samples, int callers)
+      throws InterruptedException {
+    load(registry, samples, callers, settings.seconds() / 3); // warm-up
+    return load(registry, samples, callers, settings.seconds());
+  }
+
+  private static double load(
+      ModelRegistry registry, List<ModelInputs> samples, int callers, double seconds)
+      throws InterruptedException {
+    LongAdder done = new LongAdder();
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch go = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    List<RuntimeException> failures = new ArrayList<>();
+    for (int c = 0; c < callers; c++) {
+      int first = c;
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  go.await();
+                  for (int i = first; !stop.get(); i++) {
+                    registry.run(samples.get(i % samples.size()));
+                    done.increment();
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                  synchronized (failures) {
+                    failures.add(e);
+                  }
+                }
+              },
+              "bench-caller-" + c);
+      t.start();
+      threads.add(t);
+    }
+    long t0 = System.nanoTime();
+    go.countDown();
+    Thread.sleep((long) (seconds * 1000)); // the measured interval itself, not a poll
+    stop.set(true);
+    for (Thread t : threads) {
+      t.join();
+    }
+    double elapsed = (System.nanoTime() - t0) / 1e9;
+    if (!failures.isEmpty()) {
+      throw failures.get(0);
+    }
+    return done.sum() / elapsed;
+  }
+}

@@ -1,0 +1,71 @@
+package org.fusioncds.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code fusion-cds bench --quick} as a user runs it: the embedded servers, the real service, the
+ * committed model, every part printed with its floor from the same run. The figures themselves are
+ * not judged here (they are the closing note's), only that each was measured and nothing failed.
+ */
+class BenchCommandIT {
+
+  private static String[] run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = FusionCdsCommand.run(new PrintWriter(out), new PrintWriter(err), args);
+    return new String[] {Integer.toString(exit), out.toString(), err.toString()};
+  }
+
+  private static double number(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    assertTrue(m.find(), "no match for " + regex + " in:\n" + text);
+    return Double.parseDouble(m.group(1));
+  }
+
+  @Test
+  void aQuickBenchPrintsEveryFigureBesideItsFloorMeasuredInTheSameRun(@TempDir Path work) {
+    String[] r = run("bench", "--quick", "--work", work.toString());
+
+    String out = r[1];
+    assertEquals("0", r[0], r[2] + "\n" + out);
+    assertTrue(out.contains("our assembled inputs give the report's result key: 4/4"), out);
+    assertTrue(number(out, "median\\(a\\)/median\\(\\(b\\)\\+\\(c\\)\\) = ([0-9.]+)") > 0, out);
+    for (String level : new String[] {"1", "10"}) {
+      Matcher m = Pattern.compile("\\n\\s+" + level + "\\s+40\\s+40\\s+.*none; none").matcher(out);
+      assertTrue(m.find(), "cached level " + level + ": 40 calls, 40 cached answers, no error");
+    }
+    assertTrue(number(out, "callers\\s+1\\s+([0-9]+)\\s+mean batch") > 0, out);
+    double mean = number(out, "callers\\s+8\\s+[0-9]+\\s+mean batch\\s+([0-9.]+)");
+    assertTrue(mean >= 1 && mean <= 32, "8 callers, mean batch " + mean);
+    assertTrue(number(out, "ratio to raw best \\(batch \\d+\\):\\s+([0-9.]+)") > 0, out);
+    assertTrue(number(out, "\\n\\s+32 \\|\\s+[0-9]+ \\|\\s+([0-9]+) \\|") > 0, out);
+    assertTrue(out.contains("bench: "), out);
+  }
+
+  @Test
+  void refusesAPartItDoesNotHaveWithACodedLineAndPrintsNothing() {
+    String[] r = run("bench", "--parts", "hook,gpu");
+
+    assertEquals("2", r[0]);
+    assertEquals("", r[1]);
+    assertTrue(r[2].startsWith("FCDS-8001"), r[2]);
+    assertTrue(r[2].contains("hook,gpu"), r[2]);
+  }
+
+  @Test
+  void refusesAConcurrencyLevelOfZero() {
+    String[] r = run("bench", "--levels", "1,0", "--parts", "hook");
+
+    assertEquals("2", r[0]);
+    assertTrue(r[2].startsWith("FCDS-8001") && r[2].contains("[1, 0]"), r[2]);
+  }
+}
