@@ -15,6 +15,8 @@ import java.util.Set;
  * @param levels the concurrency levels of the cached calls
  * @param cohort the synthetic cohort's size; {@code seed} its seed
  * @param callers concurrent callers of the batched inference
+ * @param batchMaxSize the micro-batcher's {@code inference.batch.max-size} in the inference part
+ * @param rawBatches the batch sizes raw ONNX Runtime is measured at
  * @param seconds how long each inference and audit case runs
  * @param work a folder for the cohort, the service's journals and the audit cases
  */
@@ -30,6 +32,8 @@ public record BenchSettings(
     int cohort,
     long seed,
     int callers,
+    int batchMaxSize,
+    List<Integer> rawBatches,
     double seconds,
     Path work) {
 

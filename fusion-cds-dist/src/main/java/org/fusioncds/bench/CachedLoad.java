@@ -1,5 +1,6 @@
 package org.fusioncds.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpTimeoutException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -55,8 +56,13 @@ final class CachedLoad {
 
   /** Cached hook answers: 200 and the card says the model was not run again. */
   static Call cachedHooks(HookClient client) {
+    return cachedHooks(client, Map.of());
+  }
+
+  /** The same, each call carrying the patient's prefetch (as an EHR that prefetches sends it). */
+  static Call cachedHooks(HookClient client, Map<String, JsonNode> prefetch) {
     return patient -> {
-      HookClient.Answer a = client.call(patient);
+      HookClient.Answer a = client.call(patient, prefetch.get(patient));
       if (a.status() != 200) {
         throw new Failed("HTTP " + a.status() + " " + code(a.body()));
       }

@@ -2,10 +2,12 @@ package org.fusioncds.bench;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.fusioncds.app.FusionCdsApp;
@@ -90,17 +92,27 @@ final class HookBenchmark {
 
   private void cached(HookClient hook, String fhirBase, List<String> measured) throws Exception {
     int calls = settings.calls();
+    Map<String, JsonNode> prefetch = new HashMap<>();
+    for (String p : measured) {
+      prefetch.put(p, hook.prefetch(p));
+    }
     CachedLoad load = new CachedLoad(CachedLoad.cachedHooks(hook), measured);
+    CachedLoad prefetched = new CachedLoad(CachedLoad.cachedHooks(hook, prefetch), measured);
     CachedLoad plain = new CachedLoad(CachedLoad.plainReads(fhirBase), measured);
     load.run(2, Math.min(60, calls));
+    prefetched.run(2, Math.min(60, calls));
     plain.run(2, Math.min(60, calls));
     List<CachedLoad.Level> levels = new ArrayList<>();
+    List<CachedLoad.Level> withPrefetch = new ArrayList<>();
     List<CachedLoad.Level> floors = new ArrayList<>();
     for (int callers : settings.levels()) {
-      floors.add(plain.run(callers, calls)); // the floor first, then the hook, same level
+      floors.add(plain.run(callers, calls)); // the floor first, then the hooks, same level
       levels.add(load.run(callers, calls));
+      withPrefetch.add(prefetched.run(callers, calls));
     }
-    Report.cached(levels, floors);
+    Report.cached("without prefetch (the service reads the versions)", levels, floors);
+    Report.cached(
+        "with the EHR's prefetch (the service reads only the report)", withPrefetch, floors);
   }
 
   private FusionCdsApp startApp(int port, String fhirBase, String dicomBase, Path work) {

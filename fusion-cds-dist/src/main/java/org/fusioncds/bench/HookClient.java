@@ -39,6 +39,7 @@ final class HookClient {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
   private final String hookUrl;
+
   private final String fhirServer;
   private final Duration timeout;
   private final SandboxEhr ehr;
@@ -51,12 +52,68 @@ final class HookClient {
     this.timeout = timeout;
   }
 
+  /**
+   * What an EHR that honours the service's discovery sends: each prefetch template of the service,
+   * with the patient's id, answered by the FHIR server (read once here, before any call is timed).
+   */
+  JsonNode prefetch(String patientId) throws IOException, InterruptedException {
+    String discovery = hookUrl.substring(0, hookUrl.lastIndexOf('/'));
+    HttpResponse<String> d =
+        http.send(
+            HttpRequest.newBuilder(URI.create(discovery))
+                .header("Authorization", "Bearer " + ehr.sign(discovery))
+                .timeout(timeout)
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (d.statusCode() != 200) {
+      throw new IOException("discovery: HTTP " + d.statusCode() + " " + d.body());
+    }
+    String id = hookUrl.substring(hookUrl.lastIndexOf('/') + 1);
+    ObjectNode out = JSON.createObjectNode();
+    for (JsonNode service : JSON.readTree(d.body()).path("services")) {
+      if (!id.equals(service.path("id").asText())) {
+        continue;
+      }
+      var templates = service.path("prefetch").fields();
+      while (templates.hasNext()) {
+        var t = templates.next();
+        String query =
+            t.getValue().asText().replace("{{context.patientId}}", patientId).replace("|", "%7C");
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(fhirServer + "/" + query))
+                    .header("Accept", "application/fhir+json")
+                    .timeout(timeout)
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+          throw new IOException("prefetch " + t.getKey() + ": HTTP " + r.statusCode());
+        }
+        out.set(t.getKey(), JSON.readTree(r.body()));
+      }
+    }
+    if (out.size() == 0) {
+      throw new IOException("discovery names no prefetch for " + id + ": " + d.body());
+    }
+    return out;
+  }
+
   Answer call(String patientId) throws IOException, InterruptedException {
+    return call(patientId, null);
+  }
+
+  /** A call with the EHR's prefetch (null: none; the service then reads what it needs). */
+  Answer call(String patientId, JsonNode prefetch) throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode();
     body.put("hook", "patient-view");
     body.put("hookInstance", UUID.randomUUID().toString());
     body.put("fhirServer", fhirServer);
     body.putObject("context").put("userId", "Practitioner/bench").put("patientId", patientId);
+    if (prefetch != null) {
+      body.set("prefetch", prefetch);
+    }
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(hookUrl))
             .header("Authorization", "Bearer " + ehr.sign(hookUrl))

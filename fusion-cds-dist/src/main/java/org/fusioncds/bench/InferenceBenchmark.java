@@ -28,14 +28,11 @@ import org.fusioncds.model.ModelCard;
  * Part {@code inference} of {@code fusion-cds bench}: the card's default graph run by the service's
  * micro-batcher ({@code inference.batch.*} defaults, 2 intra-op threads as served) with N
  * concurrent callers of one sample each, beside raw ONNX Runtime on the same session: {@code
- * session.run} of batches of 1…64 samples made from pre-concatenated arrays, one thread, the best
- * batch size taken as the floor. Samples are seeded values of the card's input shapes (the graph's
- * cost does not depend on them).
+ * session.run} of batches of 1…64 samples (by default) made from pre-concatenated arrays, one
+ * thread, the best batch size taken as the floor. Samples are seeded values of the card's input
+ * shapes (the graph's cost does not depend on them).
  */
 final class InferenceBenchmark {
-
-  private static final int[] RAW_BATCHES = {1, 2, 4, 8, 16, 32, 64};
-  private static final int SAMPLES = 64;
 
   private final BenchSettings settings;
 
@@ -44,12 +41,19 @@ final class InferenceBenchmark {
   }
 
   void run() throws Exception {
-    InferenceSettings served = new InferenceSettings(settings.device(), 2, 1, Batching.DEFAULT);
+    Batching d = Batching.DEFAULT;
+    InferenceSettings served =
+        new InferenceSettings(
+            settings.device(),
+            2,
+            1,
+            new Batching(settings.batchMaxSize(), d.maxDelayMicros(), d.maxQueue()));
     try (ModelRegistry registry = ModelRegistry.open(settings.models(), settings.model(), served)) {
       ModelCard card = registry.model(settings.model()).card();
       String graphName = card.fusion().defaultGraph();
       GraphSession graph = registry.model(settings.model()).graph(graphName);
-      List<ModelInputs> samples = samples(card);
+      int most = settings.rawBatches().stream().mapToInt(Integer::intValue).max().orElse(1);
+      List<ModelInputs> samples = samples(card, Math.max(most, settings.callers()));
       Report.line(
           "%n(3) inference, %s/%s on %s: samples/s, %.1f s per case",
           card.id(), graphName, registry.device(), settings.seconds());
@@ -57,7 +61,7 @@ final class InferenceBenchmark {
       double best = 0;
       int bestSize = 0;
       double rawOne = 0;
-      for (int b : RAW_BATCHES) {
+      for (int b : settings.rawBatches()) {
         double rate = raw(graph, samples.subList(0, b));
         Report.line("  %10s %5d %12.0f", "batch", b, rate);
         if (b == 1) {
@@ -68,7 +72,10 @@ final class InferenceBenchmark {
           bestSize = b;
         }
       }
-      Report.line("  micro-batched through ModelRegistry.run (inference.batch.* defaults):");
+      Report.line(
+          "  micro-batched through ModelRegistry.run (inference.batch.max-size %d, max-delay-us"
+              + " %d):",
+          settings.batchMaxSize(), d.maxDelayMicros());
       for (int callers : new int[] {1, settings.callers()}) {
         long batches0 = stats(registry, graphName).batches();
         long samples0 = stats(registry, graphName).samples();
@@ -99,10 +106,10 @@ final class InferenceBenchmark {
   }
 
   /** Seeded samples of the card's input shapes: values in [0, 1), masks and flags 1. */
-  private static List<ModelInputs> samples(ModelCard card) {
+  private static List<ModelInputs> samples(ModelCard card, int count) {
     Random r = new Random(20261203L);
     List<ModelInputs> out = new ArrayList<>();
-    for (int i = 0; i < SAMPLES; i++) {
+    for (int i = 0; i < count; i++) {
       Map<String, Tensor> t = new LinkedHashMap<>();
       for (ModelCard.InputTensor in : card.inputs()) {
         long[] shape = in.shape().stream().mapToLong(Long::longValue).toArray();

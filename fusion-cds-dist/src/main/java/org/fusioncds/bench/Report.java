@@ -105,10 +105,11 @@ final class Report {
     }
   }
 
-  static void cached(List<CachedLoad.Level> levels, List<CachedLoad.Level> floors) {
+  static void cached(String how, List<CachedLoad.Level> levels, List<CachedLoad.Level> floors) {
     line(
-        "%n(2) cached answer (model not run; card says so) beside plain FHIR reads (GET Patient/id)"
-            + " of the same server, same callers, loopback");
+        "%n(2) cached answer (model not run; card says so), %s, beside plain FHIR reads (GET"
+            + " Patient/id) of the same server, same callers, loopback",
+        how);
     line(
         "  %7s %6s %6s %9s %9s %9s | %9s %9s %9s | %9s %9s  %s",
         "callers",

@@ -65,6 +65,19 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--callers", defaultValue = "32", description = "inference callers")
   int callers;
 
+  @Option(
+      names = "--batch-max-size",
+      defaultValue = "32",
+      description = "inference.batch.max-size in the inference part")
+  int batchMaxSize;
+
+  @Option(
+      names = "--raw-batches",
+      defaultValue = "1,2,4,8,16,32,64",
+      split = ",",
+      description = "batch sizes of raw ONNX Runtime")
+  List<Integer> rawBatches;
+
   @Option(names = "--seconds", defaultValue = "3", description = "per inference or audit case")
   double seconds;
 
@@ -96,6 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
       levels = List.of(1, 10);
       cohort = 16;
       callers = 8;
+      rawBatches = List.of(1, 4, 16);
       seconds = 0.5;
     }
     positive("--patients", patients);
@@ -107,6 +121,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (levels.isEmpty() || levels.stream().anyMatch(l -> l < 1 || l > 1000)) {
       throw invalid("--levels must be callers in 1..1000", levels.toString());
+    }
+    if (rawBatches.isEmpty() || rawBatches.stream().anyMatch(b -> b < 1 || b > 4096)) {
+      throw invalid("--raw-batches must be sizes in 1..4096", rawBatches.toString());
     }
     if (!(seconds > 0 && seconds <= 600)) {
       throw invalid("--seconds must be in (0, 600]", Double.toString(seconds));
@@ -128,6 +145,8 @@ public final class BenchCommand implements Callable<Integer> {
         cohort,
         seed,
         callers,
+        batchMaxSize,
+        List.copyOf(rawBatches),
         seconds,
         folder);
   }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -157,7 +158,86 @@ class RecallIT {
                 java.util.Objects::nonNull);
     assertEquals(AuditEvent.AuditEventAction.E, audited.getAction());
     long queries = audited.getEntity().stream().filter(e -> e.hasQuery()).count();
-    assertEquals(sent.getEntry().size() - 1, queries, "every search of the batch, the read apart");
+    assertEquals(
+        sent.getEntry().size() - 2, queries, "every search of the batch, the two reads apart");
+    assertTrue(
+        sent.getEntry().stream()
+            .anyMatch(e -> e.getRequest().getUrl().startsWith("DiagnosticReport/")),
+        "the report is read by its id: " + batch.body());
+  }
+
+  @Test
+  void withEverythingPrefetchedARepeatedHookReadsOnlyTheReportAndANewLabStillCounts()
+      throws Exception {
+    JsonNode first = hook(patient, prefetch());
+    assertTrue(!cached(first), first.toString());
+    int fhirBefore = fhirTap.seen().size();
+
+    JsonNode again = hook(patient, prefetch());
+
+    assertTrue(cached(again), again.toString());
+    List<RequestTap.Seen> fhirCalls = fhirTap.seen().subList(fhirBefore, fhirTap.seen().size());
+    assertEquals(1, fhirCalls.size(), fhirCalls.toString());
+    Bundle sent = FHIR.newJsonParser().parseResource(Bundle.class, fhirCalls.get(0).body());
+    assertEquals(1, sent.getEntry().size(), fhirCalls.get(0).body());
+    String read = sent.getEntryFirstRep().getRequest().getUrl();
+    String reportId = reportUrl(first).replaceAll(".*/DiagnosticReport/([^/]+).*", "$1");
+    assertTrue(read.startsWith("DiagnosticReport/" + reportId + "?"), read);
+
+    // a lab the EHR prefetches but the index has not seen: the case is gathered again
+    Observation wbc = new Observation();
+    wbc.setStatus(Observation.ObservationStatus.FINAL);
+    wbc.getCode().addCoding().setSystem("http://loinc.org").setCode("6690-2");
+    wbc.setSubject(new Reference("Patient/" + patient));
+    wbc.setEffective(
+        new org.hl7.fhir.r4.model.DateTimeType(
+            Date.from(studyStarted().plus(Duration.ofHours(1)))));
+    wbc.setValue(
+        new Quantity().setValue(19.5).setUnit("10*3/uL").setSystem("http://unitsofmeasure.org"));
+    wbc.getValueQuantity().setCode("10*3/uL");
+    fhir.create().resource(wbc).execute();
+
+    JsonNode afterLab = hook(patient, prefetch());
+
+    assertTrue(!cached(afterLab), "the model ran again: " + afterLab);
+    assertNotEquals(reportUrl(first), reportUrl(afterLab));
+  }
+
+  /** What an EHR sends for the service's prefetch templates, read from the FHIR server now. */
+  private ObjectNode prefetch() throws Exception {
+    JsonNode discovery =
+        JSON.readTree(
+            HTTP.send(
+                    SecuredApp.signed(ehr, hooks.substring(0, hooks.lastIndexOf('/'))).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body());
+    ObjectNode out = JSON.createObjectNode();
+    discovery
+        .path("services")
+        .path(0)
+        .path("prefetch")
+        .fields()
+        .forEachRemaining(
+            t -> {
+              String url = t.getValue().asText().replace("{{context.patientId}}", patient);
+              var resource =
+                  url.contains("?")
+                      ? fhir.search()
+                          .byUrl(url)
+                          .returnBundle(Bundle.class)
+                          .cacheControl(new CacheControlDirective().setNoCache(true))
+                          .execute()
+                      : fhir.read().resource(Patient.class).withId(patient).execute();
+              try {
+                out.set(
+                    t.getKey(),
+                    JSON.readTree(FHIR.newJsonParser().encodeResourceToString(resource)));
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    assertEquals(4, out.size(), "patient, studies, observations, conditions: " + out);
+    return out;
   }
 
   @Test
@@ -250,6 +330,34 @@ class RecallIT {
     assertEquals(before + 1, recallHits(metrics), "one more hook answered from the index");
     assertTrue(metrics.body().contains("fcds_audit_backlog"), "the audit backlog is a gauge");
     assertTrue(metrics.body().contains("routeId=\"cds-hook\""), "Camel's timers name the routes");
+    String fhirServer = URI.create(fhirTap.baseUrl()).getAuthority();
+    String pacs = URI.create(pacsTap.baseUrl()).getAuthority();
+    assertTrue(
+        counter(
+                metrics,
+                "fcds_outbound_answers_total",
+                "server=\"" + fhirServer + "\"",
+                "status=\"200\"",
+                "target=\"fhir\"")
+            >= 2,
+        "the FHIR answers by server and status:\n" + metrics.body());
+    assertTrue(
+        counter(
+                metrics,
+                "fcds_outbound_answers_total",
+                "server=\"" + pacs + "\"",
+                "status=\"200\"",
+                "target=\"dicomweb\"")
+            >= 2,
+        "the PACS answers (metadata, frame) by server and status");
+    assertTrue(
+        counter(metrics, "fcds_inference_samples_total", "graph=\"fused\"", "model=\"cap-fusion\"")
+            >= 1,
+        "the batcher's samples");
+    assertTrue(
+        counter(metrics, "fcds_inference_batches_total", "graph=\"fused\"", "model=\"cap-fusion\"")
+            >= 1,
+        "the batcher's runs");
     HttpResponse<String> ready = get(management + "/health/ready");
     assertEquals(200, ready.statusCode(), ready.body());
     JsonNode health = JSON.readTree(ready.body());
@@ -319,12 +427,32 @@ class RecallIT {
     return answer.path("cards").path(0).path("links").path(0).path("url").asText(null);
   }
 
+  /**
+   * The value of the Prometheus sample of {@code name} whose labels include all of {@code labels}.
+   */
+  private static double counter(HttpResponse<String> metrics, String name, String... labels) {
+    return metrics
+        .body()
+        .lines()
+        .filter(l -> l.startsWith(name + "{"))
+        .filter(l -> java.util.Arrays.stream(labels).allMatch(l::contains))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
   private static JsonNode hook(String patient) throws Exception {
+    return hook(patient, null);
+  }
+
+  private static JsonNode hook(String patient, ObjectNode prefetch) throws Exception {
     ObjectNode body = JSON.createObjectNode();
     body.put("hook", "patient-view");
     body.put("hookInstance", UUID.randomUUID().toString());
     body.put("fhirServer", fhirTap.baseUrl());
     body.putObject("context").put("userId", "Practitioner/example").put("patientId", patient);
+    if (prefetch != null) {
+      body.set("prefetch", prefetch);
+    }
     HttpResponse<String> r =
         HTTP.send(
             SecuredApp.signed(ehr, hooks)

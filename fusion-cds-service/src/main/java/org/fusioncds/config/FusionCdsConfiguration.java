@@ -40,6 +40,7 @@ import org.fusioncds.inference.InferenceStep;
 import org.fusioncds.inference.ModelRegistry;
 import org.fusioncds.model.ModelCard;
 import org.fusioncds.model.StudySelector;
+import org.fusioncds.observe.OutboundCalls;
 import org.fusioncds.observe.Readiness;
 import org.fusioncds.observe.ReadinessChecks;
 import org.fusioncds.observe.ServiceMetrics;
@@ -110,6 +111,15 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   @PropertyInject(value = "fhir.max-response-bytes", defaultValue = "33554432")
   long fhirMaxResponseBytes;
+
+  @PropertyInject(value = "fhir.pool.max-per-server", defaultValue = "64")
+  int fhirPoolMaxPerServer;
+
+  @PropertyInject(value = "fhir.pool.max-total", defaultValue = "128")
+  int fhirPoolMaxTotal;
+
+  /** Outbound answers by target, server and status (the meters read it). */
+  private final OutboundCalls outbound = new OutboundCalls();
 
   @PropertyInject(value = "dicomweb.base-url", defaultValue = "")
   String dicomWebBaseUrl;
@@ -291,7 +301,9 @@ public class FusionCdsConfiguration implements CamelConfiguration {
           fhirConnectTimeoutMs,
           fhirSocketTimeoutMs,
           fhirRequestTimeoutMs,
-          fhirMaxResponseBytes);
+          fhirMaxResponseBytes,
+          new FhirHttpClients.Pool(fhirPoolMaxPerServer, fhirPoolMaxTotal),
+          (server, status) -> outbound.answered("fhir", server, status));
     }
     return gateway;
   }
@@ -342,7 +354,8 @@ public class FusionCdsConfiguration implements CamelConfiguration {
             dicomWebMaxRetries,
             Duration.ofMillis(dicomWebBackoffMs),
             Duration.ofMillis(dicomWebMaxBackoffMs),
-            Duration.ofMillis(dicomWebTotalTimeoutMs)),
+            Duration.ofMillis(dicomWebTotalTimeoutMs),
+            (server, status) -> outbound.answered("dicomweb", server, status)),
         new ImageStep.Guard(dicomWebServers, fhirServers, auditTrail));
   }
 
@@ -460,6 +473,11 @@ public class FusionCdsConfiguration implements CamelConfiguration {
       @Override
       public long auditShipped() {
         return auditShipper().sent();
+      }
+
+      @Override
+      public OutboundCalls outbound() {
+        return outbound;
       }
 
       @Override

@@ -13,10 +13,11 @@ import org.apache.camel.StartupListener;
  * The service's own meters, beside Camel's route timers and the JVM's, on the registry that
  * camel-micrometer-prometheus serves at the management port's {@code /metrics}: recall outcomes
  * (the cached path's hit rate), the index size, the audit backlog and the events shipped, and per
- * graph the micro-batcher's batches, samples and queue. Registered when the context has started
- * (the registry exists then); nothing when metrics are off. Micrometer holds a meter's source
- * weakly: the instance binds itself into the Camel registry, which keeps it (and its source) for
- * the context's life; without that the counters read 0 once the source was collected.
+ * graph the micro-batcher's batches, samples and queue, and the outbound answers by target, server
+ * and status. Registered when the context has started (the registry exists then); nothing when
+ * metrics are off. Micrometer holds a meter's source weakly: the instance binds itself into the
+ * Camel registry, which keeps it (and its source) for the context's life; without that the counters
+ * read 0 once the source was collected.
  */
 public final class ServiceMetrics implements StartupListener {
 
@@ -36,6 +37,9 @@ public final class ServiceMetrics implements StartupListener {
 
     /** Every graph's micro-batcher, as now. */
     List<Batcher> batchers();
+
+    /** The outbound answers counted by the FHIR and DICOMweb clients. */
+    OutboundCalls outbound();
   }
 
   /** One graph's batcher: batches and samples run so far, samples waiting now. */
@@ -83,6 +87,19 @@ public final class ServiceMetrics implements StartupListener {
     for (Batcher b : source.batchers()) {
       batcher(registry, b);
     }
+    OutboundCalls outbound = source.outbound();
+    outbound.onNewKey(
+        k ->
+            FunctionCounter.builder("fcds.outbound.answers", outbound, o -> o.count(k))
+                .tags(
+                    "target",
+                    k.target(),
+                    "server",
+                    k.server(),
+                    "status",
+                    Integer.toString(k.status()))
+                .description("HTTP answers of the FHIR and DICOMweb servers the service called")
+                .register(registry));
   }
 
   /** Batches, samples (samples ÷ batches = the mean batch size) and the queue of one graph. */

@@ -45,12 +45,13 @@ import org.slf4j.LoggerFactory;
  * The cached path's freshness check, before any gather: when the index holds a result for this
  * patient on this FHIR server, one FHIR {@code batch} asks for the versions of everything the
  * gather would read (the Patient, the ImagingStudies, the card's Observations and the Conditions by
- * id and meta only; what the EHR prefetched is taken from the prefetch) and for the report with the
- * remembered key. When every version is the one remembered, the model card still chooses the same
- * study now, and the report is still there in the version remembered, the answer is the cached
- * card: no image, no WADO metadata, no model, one round trip. Anything else (a new lab, a changed
- * patient, a new or changed study, a deleted resource, an amended report, a search with more than
- * one page, an entry that failed) gathers the case in full, as without the index.
+ * id and meta only; what the EHR prefetched is taken from the prefetch) and reads the remembered
+ * report by its id (with every input prefetched, the batch holds that one read). When every version
+ * is the one remembered, the model card still chooses the same study now, and the report is still
+ * there in the version remembered, the answer is the cached card: no image, no WADO metadata, no
+ * model, one round trip. Anything else (a new lab, a changed patient, a new or changed study, a
+ * deleted resource, an amended report, a search with more than one page, an entry that failed)
+ * gathers the case in full, as without the index.
  */
 public final class RecallStep {
 
@@ -108,7 +109,7 @@ public final class RecallStep {
 
     String id = request.patientId();
     List<String> urls = new ArrayList<>();
-    urls.add(reportSearch(entry.key()));
+    urls.add(reportRead(entry));
     if (patient == null) {
       urls.add("Patient/" + id);
     }
@@ -155,7 +156,7 @@ public final class RecallStep {
       }
     }
     int i = 0;
-    Bundle reportAnswer = (Bundle) answers.get(i++).resource();
+    Resource reportAnswer = answers.get(i++).resource();
     if (patient == null) {
       if (!(answers.get(i++).resource() instanceof Patient p)) {
         return forget(base, id, request);
@@ -273,25 +274,36 @@ public final class RecallStep {
     return request;
   }
 
-  /** The report search answer holds exactly the remembered report, in the remembered version. */
-  private static boolean sameReport(Bundle answer, RecentResults.Entry entry) {
-    List<DiagnosticReport> found = entries(answer, DiagnosticReport.class);
-    if (found.size() != 1) {
+  /**
+   * The read answer is the remembered report, in the remembered version, still carrying the result
+   * key, and not entered in error.
+   */
+  private static boolean sameReport(Resource answer, RecentResults.Entry entry) {
+    if (!(answer instanceof DiagnosticReport d)) {
       return false;
     }
-    DiagnosticReport d = found.get(0);
     String version =
         d.getIdElement().hasVersionIdPart()
             ? d.getIdElement().getVersionIdPart()
             : d.getMeta().getVersionId();
+    boolean keyed =
+        d.getIdentifier().stream()
+            .anyMatch(
+                id ->
+                    ResultKey.SYSTEM.equals(id.getSystem())
+                        && entry.key().value().equals(id.getValue()));
     return entry.reportId().equals(d.getIdElement().getIdPart())
-        && entry.reportVersion().equals(version);
+        && entry.reportVersion().equals(version)
+        && keyed
+        && d.getStatus() != DiagnosticReport.DiagnosticReportStatus.ENTEREDINERROR;
   }
 
-  private static String reportSearch(ResultKey key) {
-    return "DiagnosticReport?identifier="
-        + encode(ResultKey.SYSTEM + "|" + key.value())
-        + "&_elements=identifier,status";
+  /**
+   * The remembered report read by its id (a read, not a search: the server stores no search for it,
+   * and a deleted report answers 410 in its entry).
+   */
+  private static String reportRead(RecentResults.Entry entry) {
+    return "DiagnosticReport/" + encode(entry.reportId()) + "?_elements=identifier,status";
   }
 
   private static String versioned(ImagingStudy s) {

@@ -3,6 +3,9 @@ package org.fusioncds.security;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.apache.ApacheRestfulClientFactory;
 import ca.uhn.fhir.rest.client.api.IRestfulClientFactory;
+import java.util.function.ObjIntConsumer;
+import org.apache.http.HttpHost;
+import org.apache.http.client.protocol.HttpClientContext;
 import org.apache.http.impl.client.HttpClientBuilder;
 
 /**
@@ -40,28 +43,40 @@ public final class FhirHttpClients {
         connectTimeoutMs,
         socketTimeoutMs,
         DEFAULT_REQUEST_TIMEOUT_MS,
-        DEFAULT_MAX_ANSWER_BYTES);
+        DEFAULT_MAX_ANSWER_BYTES,
+        new Pool(20, 20),
+        (server, status) -> {});
   }
+
+  /**
+   * Connections kept open for reuse (HTTP keep-alive): at most {@code maxPerServer} to one server,
+   * {@code maxTotal} in all ({@code fhir.pool.*}); a request beyond them waits for a free one.
+   */
+  public record Pool(int maxPerServer, int maxTotal) {}
 
   /**
    * As {@link #configure(FhirContext, int, int)}, and bounds every answer: a request not finished
    * within {@code requestTimeoutMs} is aborted ({@link BoundedAnswers.AnswerTooSlowException}, a
    * {@link java.net.SocketTimeoutException}), a body over {@code maxAnswerBytes} is cut ({@link
-   * BoundedAnswers.AnswerTooLargeException}).
+   * BoundedAnswers.AnswerTooLargeException}), keeps up to {@code pool} connections open, and tells
+   * {@code answers} the server ({@code host:port}) and status of every answer.
    */
   public static void configure(
       FhirContext ctx,
       int connectTimeoutMs,
       int socketTimeoutMs,
       long requestTimeoutMs,
-      long maxAnswerBytes) {
+      long maxAnswerBytes,
+      Pool pool,
+      ObjIntConsumer<String> answers) {
     IRestfulClientFactory old = ctx.getRestfulClientFactory();
     NoRedirectClientFactory factory =
-        new NoRedirectClientFactory(ctx, new BoundedAnswers(requestTimeoutMs, maxAnswerBytes));
+        new NoRedirectClientFactory(
+            ctx, new BoundedAnswers(requestTimeoutMs, maxAnswerBytes), answers);
     factory.setServerValidationMode(old.getServerValidationMode());
     factory.setConnectionRequestTimeout(old.getConnectionRequestTimeout());
-    factory.setPoolMaxTotal(old.getPoolMaxTotal());
-    factory.setPoolMaxPerRoute(old.getPoolMaxPerRoute());
+    factory.setPoolMaxTotal(pool.maxTotal());
+    factory.setPoolMaxPerRoute(pool.maxPerServer());
     factory.setConnectTimeout(connectTimeoutMs);
     factory.setSocketTimeout(socketTimeoutMs);
     factory.setHttpClient(factory.getNativeHttpClient());
@@ -72,10 +87,13 @@ public final class FhirHttpClients {
   static final class NoRedirectClientFactory extends ApacheRestfulClientFactory {
 
     private final BoundedAnswers bounds;
+    private final ObjIntConsumer<String> answers;
 
-    NoRedirectClientFactory(FhirContext ctx, BoundedAnswers bounds) {
+    NoRedirectClientFactory(
+        FhirContext ctx, BoundedAnswers bounds, ObjIntConsumer<String> answers) {
       super(ctx);
       this.bounds = bounds;
+      this.answers = answers;
     }
 
     @Override
@@ -83,7 +101,15 @@ public final class FhirHttpClients {
       return super.getHttpClientBuilder()
           .disableRedirectHandling()
           .addInterceptorFirst((org.apache.http.HttpRequestInterceptor) bounds)
-          .addInterceptorLast((org.apache.http.HttpResponseInterceptor) bounds);
+          .addInterceptorLast((org.apache.http.HttpResponseInterceptor) bounds)
+          .addInterceptorLast(
+              (org.apache.http.HttpResponseInterceptor)
+                  (response, context) -> {
+                    HttpHost host = HttpClientContext.adapt(context).getTargetHost();
+                    answers.accept(
+                        host == null ? "unknown" : host.toHostString(),
+                        response.getStatusLine().getStatusCode());
+                  });
     }
   }
 }

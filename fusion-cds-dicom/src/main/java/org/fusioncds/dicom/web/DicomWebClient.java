@@ -29,6 +29,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ObjIntConsumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.fusioncds.dicom.DicomException;
@@ -77,6 +78,7 @@ public final class DicomWebClient implements AutoCloseable {
   private final Duration totalTimeout;
   private final Retry retry;
   private final HttpClient http;
+  private final ObjIntConsumer<String> answers;
   private final ScheduledExecutorService timer;
   private final ObjectMapper json = new ObjectMapper();
   private final MultipartRelatedParser multipart = new MultipartRelatedParser();
@@ -102,10 +104,32 @@ public final class DicomWebClient implements AutoCloseable {
       int maxRetries,
       Duration backoff,
       Duration maxBackoff,
-      Duration totalTimeout) {
+      Duration totalTimeout,
+      ObjIntConsumer<String> answers) {
 
     /** The limit for a whole response body when none is given: 2 minutes. */
     public static final Duration DEFAULT_TOTAL_TIMEOUT = Duration.ofMinutes(2);
+
+    /**
+     * Settings that tell nobody of the answers ({@code answers} is told the server, {@code
+     * host:port}, and the status of every HTTP answer, retries included).
+     */
+    public Settings(
+        Duration connectTimeout,
+        Duration requestTimeout,
+        int maxRetries,
+        Duration backoff,
+        Duration maxBackoff,
+        Duration totalTimeout) {
+      this(
+          connectTimeout,
+          requestTimeout,
+          maxRetries,
+          backoff,
+          maxBackoff,
+          totalTimeout,
+          (server, status) -> {});
+    }
 
     /** Settings with {@link #DEFAULT_TOTAL_TIMEOUT}. */
     public Settings(
@@ -157,6 +181,7 @@ public final class DicomWebClient implements AutoCloseable {
     Objects.requireNonNull(settings, "settings");
     this.requestTimeout = positive(settings.requestTimeout(), "requestTimeout");
     this.totalTimeout = positive(settings.totalTimeout(), "totalTimeout");
+    this.answers = Objects.requireNonNull(settings.answers(), "answers");
     Duration backoff = Objects.requireNonNull(settings.backoff(), "backoff");
     Duration maxBackoff = Objects.requireNonNull(settings.maxBackoff(), "maxBackoff");
     if (settings.maxRetries() < 0 || backoff.isNegative() || maxBackoff.isNegative()) {
@@ -686,6 +711,7 @@ public final class DicomWebClient implements AutoCloseable {
       try (InputStream in =
           new StallGuardInputStream(response.body(), requestTimeout, totalTimeout, timer)) {
         int status = response.statusCode();
+        answers.accept(request.uri().getHost() + ":" + request.uri().getPort(), status);
         if (DicomWebRetry.isRetryable(status)) {
           throw DicomWebRetry.Retryable.status(where, status, retryAfter(response.headers()));
         }
