@@ -400,13 +400,19 @@ class HookSpineIT {
   }
 
   @Test
-  void feedbackOnACardIsStoredWithTheModelVersionAndTheReport() throws Exception {
+  void feedbackOnACardIsStoredWithTheModelVersionTheReportAndAnOfferedReason() throws Exception {
     JsonNode card = onlyCard(hook(withImageAndLabs.get(4), null));
+    JsonNode reasons = card.path("overrideReasons");
+    assertEquals(5, reasons.size(), "the model card's override reasons: " + card);
+    JsonNode offered = reasons.get(1);
+    assertEquals("My reading of the image differs", offered.path("display").asText());
     String feedback =
         "{\"feedback\":[{\"card\":\""
             + card.path("uuid").asText()
             + "\",\"outcome\":\"overridden\","
-            + "\"overrideReason\":{\"reason\":{\"code\":\"disagree\"},\"userComment\":\"clear film\"},"
+            + "\"overrideReason\":{\"reason\":"
+            + offered
+            + ",\"userComment\":\"clear film\"},"
             + "\"outcomeTimestamp\":\"2026-11-28T10:00:00Z\"}]}";
 
     HttpResponse<String> ok = post(hooks + "/feedback", feedback);
@@ -416,19 +422,38 @@ class HookSpineIT {
             feedback.replace(card.path("uuid").asText(), UUID.randomUUID().toString()));
     HttpResponse<String> badOutcome =
         post(hooks + "/feedback", feedback.replace("overridden", "ignored"));
+    HttpResponse<String> notOffered =
+        post(hooks + "/feedback", feedback.replace("image-reading", "disagree"));
+    HttpResponse<String> longComment =
+        post(hooks + "/feedback", feedback.replace("clear film", "x".repeat(501)));
+    HttpResponse<String> acceptedWithReason =
+        post(hooks + "/feedback", feedback.replace("overridden", "accepted"));
 
     assertEquals(200, ok.statusCode(), ok.body());
-    JsonNode stored =
-        JSON.readTree(Files.readAllLines(feedbackFolder.resolve("feedback.jsonl")).get(0));
+    List<String> lines = Files.readAllLines(feedbackFolder.resolve("feedback.jsonl"));
+    assertEquals(1, lines.size(), "only the valid item was stored: " + lines);
+    JsonNode stored = JSON.readTree(lines.get(0));
     assertEquals(card.path("uuid").asText(), stored.path("card").asText());
     assertEquals("cap-fusion", stored.path("model").asText());
     assertEquals("0.1.0", stored.path("modelVersion").asText());
     assertEquals(card.path("links").path(0).path("url").asText(), stored.path("report").asText());
     assertEquals("overridden", stored.path("outcome").asText());
+    assertEquals(
+        "image-reading", stored.path("overrideReason").path("reason").path("code").asText());
+    assertEquals("clear film", stored.path("overrideReason").path("userComment").asText());
+    assertFalse(stored.has("offeredReasons"), "what the card offered stays with the card");
     assertEquals(404, unknown.statusCode());
     assertTrue(unknown.body().contains("FCDS-1022"), unknown.body());
     assertEquals(400, badOutcome.statusCode());
     assertTrue(badOutcome.body().contains("FCDS-1023"), badOutcome.body());
+    for (HttpResponse<String> r : List.of(notOffered, longComment, acceptedWithReason)) {
+      assertEquals(400, r.statusCode(), r.body());
+      assertTrue(r.body().contains("FCDS-1025"), r.body());
+      assertTrue(
+          r.body().contains("OperationOutcome") || r.body().contains("overrideReason"), r.body());
+    }
+    assertTrue(notOffered.body().contains("disagree"), notOffered.body());
+    assertTrue(longComment.body().contains("501 characters"), longComment.body());
   }
 
   private static HttpResponse<String> post(String url, String body) throws Exception {

@@ -77,6 +77,25 @@ class ModelCardTest {
   }
 
   @Test
+  void overrideReasonsAreFullCodingsWithNoCodeTwice() throws IOException {
+    ModelCard card = ModelCards.parse(example(), "test");
+    assertEquals(5, card.overrideReasons().size());
+    assertEquals("Other (see comment)", card.overrideReasons().get(4).display());
+
+    String noDisplay = example().replace(", display: \"Other (see comment)\"", "");
+    FcdsException missing =
+        assertThrows(FcdsException.class, () -> ModelCards.parse(noDisplay, "test"));
+    assertEquals(5002, missing.code());
+    assertTrue(missing.getMessage().contains("overrideReasons[4].display"), missing.getMessage());
+
+    String twice = example().replace("code: other,", "code: clinical-picture,");
+    FcdsException dup = assertThrows(FcdsException.class, () -> ModelCards.parse(twice, "test"));
+    assertEquals(5002, dup.code());
+    assertTrue(dup.getMessage().contains("overrideReasons[4]"), dup.getMessage());
+    assertTrue(dup.getMessage().contains("clinical-picture' twice"), dup.getMessage());
+  }
+
+  @Test
   void refusesGraphReferringToUnknownTensor() throws IOException {
     String yaml = example().replace("inputs: [image]\n", "inputs: [picture]\n");
 

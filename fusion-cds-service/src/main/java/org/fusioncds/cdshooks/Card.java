@@ -3,10 +3,19 @@ package org.fusioncds.cdshooks;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
-/** A CDS Hooks 2.0.1 card (§Card Attributes), as sent on the wire. */
+/**
+ * A CDS Hooks 2.0.1 card (§Card Attributes), as sent on the wire; {@code overrideReasons} (the
+ * model card's) are what the EHR offers a clinician who does not follow it.
+ */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Card(
-    String uuid, String summary, String detail, String indicator, Source source, List<Link> links) {
+    String uuid,
+    String summary,
+    String detail,
+    String indicator,
+    Source source,
+    List<Link> links,
+    List<Coding> overrideReasons) {
 
   public Card {
     if (summary.length() > 140) {
@@ -17,6 +26,23 @@ public record Card(
           "card indicator must be info, warning or critical: " + indicator);
     }
     links = links == null ? List.of() : List.copyOf(links);
+    overrideReasons = overrideReasons == null ? List.of() : List.copyOf(overrideReasons);
+  }
+
+  /** A card that offers no override reasons. */
+  public Card(
+      String uuid,
+      String summary,
+      String detail,
+      String indicator,
+      Source source,
+      List<Link> links) {
+    this(uuid, summary, detail, indicator, source, links, List.of());
+  }
+
+  /** The same card with another detail. */
+  public Card withDetail(String newDetail) {
+    return new Card(uuid, summary, newDetail, indicator, source, links, overrideReasons);
   }
 
   /** Who produced the card: the model, its version, and a link to its model card. */

@@ -16,7 +16,11 @@ public final class CardFactory {
   private CardFactory() {}
 
   public static Card result(
-      ReportRequest r, String indicator, String reportUrl, String modelCardUrl) {
+      ReportRequest r,
+      String indicator,
+      String reportUrl,
+      String modelCardUrl,
+      List<Card.Coding> overrideReasons) {
     ReportRequest.Finding f = r.findings().get(0);
     String summary =
         String.format(
@@ -32,7 +36,8 @@ public final class CardFactory {
         indicator,
         source(r.model(), modelCardUrl),
         List.of(
-            new Card.Link("Preliminary AI report (FHIR DiagnosticReport)", reportUrl, "absolute")));
+            new Card.Link("Preliminary AI report (FHIR DiagnosticReport)", reportUrl, "absolute")),
+        overrideReasons);
   }
 
   /** An info card: no result, and why (no eligible study, no data, analysis still running). */

@@ -45,7 +45,8 @@ public final class CardStep {
 
   public HookAnswer result(Reported r) {
     String indicator = r.inferred().result().outputs().get(0).indicator();
-    Card result = CardFactory.result(r.report(), indicator, r.reportUrl(), modelCardUrl);
+    Card result =
+        CardFactory.result(r.report(), indicator, r.reportUrl(), modelCardUrl, overrideReasons());
     return new HookAnswer(r.job(), List.of(result), Status.REPORTED, r.key(), r.reportUrl());
   }
 
@@ -63,19 +64,16 @@ public final class CardStep {
       EvaluationJob job, ResultKey key, String reportUrl, ReportRequest stored) {
     Card fresh =
         CardFactory.result(
-            stored, indicator(stored.findings().get(0).probability()), reportUrl, modelCardUrl);
+            stored,
+            indicator(stored.findings().get(0).probability()),
+            reportUrl,
+            modelCardUrl,
+            overrideReasons());
     String note =
         "\n\nComputed earlier for the same inputs and model version (report issued "
             + stored.issued()
             + "); the model was not run again.";
-    Card cached =
-        new Card(
-            fresh.uuid(),
-            fresh.summary(),
-            fresh.detail() + note,
-            fresh.indicator(),
-            fresh.source(),
-            fresh.links());
+    Card cached = fresh.withDetail(fresh.detail() + note);
     return new HookAnswer(job, List.of(cached), Status.CACHED, key, reportUrl);
   }
 
@@ -107,6 +105,13 @@ public final class CardStep {
       LOG.debug("hook answered: {}", answer.outcome().toJson()); // job id, status, key: no PHI
     }
     return JSON.writeValueAsString(Map.of("cards", answer.cards()));
+  }
+
+  /** The model card's override reasons, as the result cards offer them. */
+  private List<Card.Coding> overrideReasons() {
+    return card.overrideReasons().stream()
+        .map(r -> new Card.Coding(r.system(), r.code(), r.display()))
+        .toList();
   }
 
   private String indicator(double p) {

@@ -2,6 +2,7 @@ package org.fusioncds.cdshooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -28,6 +29,12 @@ public final class FeedbackStore {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> OUTCOMES = List.of("accepted", "overridden");
+
+  /** The longest {@code overrideReason.userComment} taken. */
+  static final int MAX_COMMENT = 500;
+
+  /** Where an issued card's record keeps the reasons it offered ({@code system|code}). */
+  private static final String OFFERED = "offeredReasons";
 
   private final Path cards;
   private final Path feedback;
@@ -69,6 +76,10 @@ public final class FeedbackStore {
       n.put("report", reportUrl);
     }
     n.put("issued", Instant.now().toString());
+    if (!card.overrideReasons().isEmpty()) {
+      ArrayNode offered = n.putArray(OFFERED);
+      card.overrideReasons().forEach(r -> offered.add(r.system() + "|" + r.code()));
+    }
     append(cards, n);
     issued.put(card.uuid(), n);
   }
@@ -148,10 +159,14 @@ public final class FeedbackStore {
     }
     typed(item, "acceptedSuggestions", JsonNode::isArray, "an array", where, issues);
     typed(item, "overrideReason", JsonNode::isObject, "an object", where, issues);
+    if (item.path("overrideReason").isObject()) {
+      overrideReason(item, card, where + ".overrideReason", issues);
+    }
     if (issues.size() > before) {
       return null;
     }
     ObjectNode line = card.deepCopy();
+    line.remove(OFFERED);
     line.put("outcome", outcome.asText());
     line.put("outcomeTimestamp", timestamp == null ? Instant.now().toString() : timestamp.asText());
     if (item.has("overrideReason")) {
@@ -162,6 +177,53 @@ public final class FeedbackStore {
     }
     line.put("received", Instant.now().toString());
     return line;
+  }
+
+  /**
+   * An override reason (CDS Hooks 2.0.1 §Overridden guidance): only with outcome {@code
+   * overridden}; {@code reason} a Coding the card offered; {@code userComment} text of at most
+   * {@value #MAX_COMMENT} characters.
+   */
+  private static void overrideReason(
+      JsonNode item, JsonNode card, String where, List<CdsHooksException.Issue> issues) {
+    JsonNode o = item.get("overrideReason");
+    if (!"overridden".equals(item.path("outcome").asText())) {
+      issues.add(
+          new CdsHooksException.Issue(
+              ErrorCode.FEEDBACK_ITEM_INVALID,
+              where,
+              "an overrideReason goes with outcome overridden, not "
+                  + HookRequestParser.quote(item.path("outcome").asText())));
+    }
+    JsonNode reason = o.get("reason");
+    if (reason != null) {
+      String given = reason.path("system").asText("") + "|" + reason.path("code").asText("");
+      boolean offered = false;
+      for (JsonNode r : card == null ? JSON.createArrayNode() : card.path(OFFERED)) {
+        offered |= r.asText().equals(given);
+      }
+      if (!reason.isObject() || !offered) {
+        issues.add(
+            new CdsHooksException.Issue(
+                ErrorCode.FEEDBACK_ITEM_INVALID,
+                where + ".reason",
+                "the reason must be one of the card's overrideReasons (system and code) — "
+                    + HookRequestParser.quote(given)));
+      }
+    }
+    JsonNode comment = o.get("userComment");
+    if (comment != null && (!comment.isTextual() || comment.asText().length() > MAX_COMMENT)) {
+      issues.add(
+          new CdsHooksException.Issue(
+              ErrorCode.FEEDBACK_ITEM_INVALID,
+              where + ".userComment",
+              "userComment must be text of at most "
+                  + MAX_COMMENT
+                  + " characters — "
+                  + (comment.isTextual()
+                      ? comment.asText().length() + " characters"
+                      : HookRequestParser.kind(comment))));
+    }
   }
 
   private static boolean isDateTime(JsonNode n) {

@@ -31,6 +31,8 @@ import java.util.Map;
  *   <li>{@code trainingData}, {@code trainingPrevalence} (the positive rate in training: what a
  *       single-modality model can say of a patient without its modality), {@code evaluation} (free
  *       map, filled after training).
+ *   <li>{@code overrideReasons}: codings (system, code, display) a clinician may give when not
+ *       following the card; offered on every result card and the only reasons its feedback takes.
  * </ul>
  */
 public record ModelCard(
@@ -54,7 +56,12 @@ public record ModelCard(
     Map<String, Graph> graphs,
     String trainingData,
     Double trainingPrevalence,
-    Map<String, Object> evaluation) {
+    Map<String, Object> evaluation,
+    List<Coding> overrideReasons) {
+
+  public ModelCard {
+    overrideReasons = overrideReasons == null ? List.of() : List.copyOf(overrideReasons);
+  }
 
   /** A FHIR R4 Coding. */
   public record Coding(String system, String code, String display) {}

@@ -39,6 +39,23 @@ final class ModelCardValidator {
     outputs();
     calibration();
     graphs();
+    overrideReasons();
+  }
+
+  /** Each reason a full coding, no code twice in one system. */
+  private void overrideReasons() {
+    Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < c.overrideReasons().size(); i++) {
+      ModelCard.Coding r = c.overrideReasons().get(i);
+      String at = "overrideReasons[" + i + "]";
+      require(at, r);
+      require(at + ".system", r.system());
+      require(at + ".code", r.code());
+      require(at + ".display", r.display());
+      if (!seen.add(r.system() + "|" + r.code())) {
+        fail(ErrorCode.MODEL_CARD_FIELD_INVALID, at, "'" + r.system() + "|" + r.code() + "' twice");
+      }
+    }
   }
 
   private void inputs() {
