@@ -178,11 +178,11 @@ class RecallIT {
     assertTrue(cached(again), again.toString());
     List<RequestTap.Seen> fhirCalls = fhirTap.seen().subList(fhirBefore, fhirTap.seen().size());
     assertEquals(1, fhirCalls.size(), fhirCalls.toString());
-    Bundle sent = FHIR.newJsonParser().parseResource(Bundle.class, fhirCalls.get(0).body());
-    assertEquals(1, sent.getEntry().size(), fhirCalls.get(0).body());
-    String read = sent.getEntryFirstRep().getRequest().getUrl();
     String reportId = reportUrl(first).replaceAll(".*/DiagnosticReport/([^/]+).*", "$1");
-    assertTrue(read.startsWith("DiagnosticReport/" + reportId + "?"), read);
+    assertEquals("GET", fhirCalls.get(0).method(), "a plain read, no batch");
+    assertTrue(
+        fhirCalls.get(0).pathAndQuery().contains("/DiagnosticReport/" + reportId + "?"),
+        fhirCalls.get(0).pathAndQuery());
 
     // a lab the EHR prefetches but the index has not seen: the case is gathered again
     Observation wbc = new Observation();
@@ -201,6 +201,16 @@ class RecallIT {
 
     assertTrue(!cached(afterLab), "the model ran again: " + afterLab);
     assertNotEquals(reportUrl(first), reportUrl(afterLab));
+    assertTrue(cached(hook(patient, prefetch())), "the new report is remembered");
+
+    // the remembered report amended: its read shows another version and the case is gathered
+    String newId = reportUrl(afterLab).replaceAll(".*/DiagnosticReport/([^/]+).*", "$1");
+    DiagnosticReport amended = fhir.read().resource(DiagnosticReport.class).withId(newId).execute();
+    amended.setConclusion(amended.getConclusion() + " (addendum)");
+    fhir.update().resource(amended).execute();
+    int before = fhirTap.seen().size();
+    hook(patient, prefetch());
+    assertTrue(fhirTap.seen().size() - before > 1, "more than the report's read: gathered again");
   }
 
   /** What an EHR sends for the service's prefetch templates, read from the FHIR server now. */

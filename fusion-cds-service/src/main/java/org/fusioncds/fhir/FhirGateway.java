@@ -246,6 +246,44 @@ public final class FhirGateway {
     return out;
   }
 
+  /**
+   * One GET of {@code url} (relative to the client's base) for a resource of {@code type}, answered
+   * as a batch entry would be: an HTTP error status (404, 410, …) is the entry's status, not an
+   * exception; no answer at all is a coded failure as for {@link #batch}. {@code audit} is told the
+   * status (0: no answer).
+   */
+  public BatchEntry read(
+      IGenericClient client,
+      String url,
+      Class<? extends Resource> type,
+      java.util.function.IntConsumer audit) {
+    int[] status = {0};
+    try {
+      Resource r =
+          call(
+              () -> {
+                try {
+                  return (Resource) client.fetchResourceFromUrl(type, url);
+                } catch (BaseServerResponseException e) {
+                  status[0] = e.getStatusCode();
+                  throw e;
+                }
+              },
+              "read");
+      audit.accept(200);
+      return new BatchEntry(url, 200, r);
+    } catch (FcdsException e) {
+      audit.accept(status[0]);
+      if (status[0] >= 400 && status[0] < 500) {
+        return new BatchEntry(url, status[0], null);
+      }
+      throw e;
+    } catch (RuntimeException e) {
+      audit.accept(status[0]);
+      throw e;
+    }
+  }
+
   /** The status code at the start of a batch entry's {@code response.status} ("200 OK"). */
   static int status(String text) {
     if (text == null) {

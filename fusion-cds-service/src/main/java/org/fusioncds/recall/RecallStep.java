@@ -46,12 +46,12 @@ import org.slf4j.LoggerFactory;
  * patient on this FHIR server, one FHIR {@code batch} asks for the versions of everything the
  * gather would read (the Patient, the ImagingStudies, the card's Observations and the Conditions by
  * id and meta only; what the EHR prefetched is taken from the prefetch) and reads the remembered
- * report by its id (with every input prefetched, the batch holds that one read). When every version
- * is the one remembered, the model card still chooses the same study now, and the report is still
- * there in the version remembered, the answer is the cached card: no image, no WADO metadata, no
- * model, one round trip. Anything else (a new lab, a changed patient, a new or changed study, a
- * deleted resource, an amended report, a search with more than one page, an entry that failed)
- * gathers the case in full, as without the index.
+ * report by its id (with every input prefetched, that read is the one request: a plain GET). When
+ * every version is the one remembered, the model card still chooses the same study now, and the
+ * report is still there in the version remembered, the answer is the cached card: no image, no WADO
+ * metadata, no model, one round trip. Anything else (a new lab, a changed patient, a new or changed
+ * study, a deleted resource, an amended report, a search with more than one page, an entry that
+ * failed) gathers the case in full, as without the index.
  */
 public final class RecallStep {
 
@@ -126,13 +126,24 @@ public final class RecallStep {
     List<FhirGateway.BatchEntry> answers;
     try {
       answers =
-          gateway.batch(
-              c.client(),
-              urls,
-              (asked, httpStatus) -> {
-                status[0] = httpStatus;
-                audit.record(audit.events().fhirBatchRead(c.audit(), base, asked, httpStatus));
-              });
+          urls.size() == 1
+              ? List.of(
+                  gateway.read(
+                      c.client(),
+                      urls.get(0),
+                      DiagnosticReport.class,
+                      httpStatus ->
+                          audit.record(
+                              audit
+                                  .events()
+                                  .fhirRead(c.audit(), base, "GET", urls.get(0), httpStatus))))
+              : gateway.batch(
+                  c.client(),
+                  urls,
+                  (asked, httpStatus) -> {
+                    status[0] = httpStatus;
+                    audit.record(audit.events().fhirBatchRead(c.audit(), base, asked, httpStatus));
+                  });
     } catch (FcdsException e) {
       if (e.errorCode() == ErrorCode.FHIR_HTTP_ERROR
           || e.errorCode() == ErrorCode.FHIR_ANSWER_INVALID) {
