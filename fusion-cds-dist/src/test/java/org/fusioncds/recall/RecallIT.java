@@ -308,6 +308,39 @@ class RecallIT {
   }
 
   @Test
+  void aReportMarkedEnteredInErrorIsNeverShownAgainNorWrittenAgain() throws Exception {
+    JsonNode first = hook(patient);
+    assertTrue(cached(hook(patient)), "recalled before the withdrawal");
+    String id = reportUrl(first).replaceAll(".*/DiagnosticReport/([^/]+).*", "$1");
+    DiagnosticReport report = fhir.read().resource(DiagnosticReport.class).withId(id).execute();
+    report.setStatus(DiagnosticReport.DiagnosticReportStatus.ENTEREDINERROR);
+    fhir.update().resource(report).execute();
+
+    for (int call = 0; call < 2; call++) {
+      JsonNode again = hook(patient);
+      JsonNode card = again.path("cards").path(0);
+      assertEquals(1, again.path("cards").size(), again.toString());
+      assertEquals("info", card.path("indicator").asText(), again.toString());
+      assertTrue(card.path("summary").asText().contains("withdrawn"), again.toString());
+      assertTrue(!card.toString().contains("probability"), "no result shown: " + card);
+      assertEquals(0, card.path("links").size(), "no link to the withdrawn result: " + card);
+    }
+    String key =
+        report.getIdentifier().stream()
+            .filter(i -> "urn:fusion-cds:result-key".equals(i.getSystem()))
+            .findFirst()
+            .orElseThrow()
+            .getValue();
+    Bundle same =
+        fhir.search()
+            .byUrl("DiagnosticReport?identifier=urn:fusion-cds:result-key|" + key)
+            .returnBundle(Bundle.class)
+            .cacheControl(new CacheControlDirective().setNoCache(true))
+            .execute();
+    assertEquals(1, same.getEntry().size(), "no second report for the same inputs");
+  }
+
+  @Test
   void aNewerStudyIsNeverAnsweredFromTheReportOfTheOlderOne() throws Exception {
     JsonNode first = hook(patient);
     assertTrue(cached(hook(patient)));

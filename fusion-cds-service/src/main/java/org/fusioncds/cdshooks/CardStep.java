@@ -15,6 +15,7 @@ import org.fusioncds.flow.ResultKey;
 import org.fusioncds.flow.StoredReport;
 import org.fusioncds.model.ModelCard;
 import org.fusioncds.report.ReportStep;
+import org.hl7.fhir.r4.model.DiagnosticReport;
 
 /**
  * The last step of the hook: the card for the EHR — the result, the result computed earlier for the
@@ -50,9 +51,33 @@ public final class CardStep {
     return new HookAnswer(r.job(), List.of(result), Status.REPORTED, r.key(), r.reportUrl());
   }
 
-  /** The card of a report written earlier for the same inputs and model version. */
+  /**
+   * The card of a report written earlier for the same inputs and model version; an info card
+   * without the result when that report was withdrawn (status {@code entered-in-error}).
+   */
   public HookAnswer cached(StoredReport s) {
+    if (s.report().getStatus() == DiagnosticReport.DiagnosticReportStatus.ENTEREDINERROR) {
+      return withdrawn(s);
+    }
     return cachedAnswer(s.job(), s.key(), s.reportUrl(), reports.stored(s));
+  }
+
+  /**
+   * The same inputs gave a report that someone has since marked entered in error: its result is not
+   * shown again, and the model is not run again for inputs whose result was withdrawn.
+   */
+  private HookAnswer withdrawn(StoredReport s) {
+    java.util.Date when = s.report().getMeta().getLastUpdated();
+    Card info =
+        CardFactory.info(
+            "AI result withdrawn: its report was marked entered in error",
+            "The preliminary AI report for these same inputs was marked entered in error"
+                + (when == null ? "" : " (" + when.toInstant() + ")")
+                + ". Its result is not shown, and the model is not run again for the same inputs:"
+                + " a new or changed lab, study or problem-list entry gives a new evaluation.",
+            reports.model(null),
+            modelCardUrl);
+    return new HookAnswer(s.job(), List.of(info), Status.CACHED, s.key(), s.reportUrl());
   }
 
   /** The card of a recalled report: the same card as {@link #cached}, gathered nothing. */

@@ -202,9 +202,12 @@ public final class RecallStep {
     return new Recalled(job, entry.key(), entry.reportUrl(), entry.report());
   }
 
-  /** Remembers a report found for the inputs of a fully gathered case. */
+  /** Remembers a report found for the inputs of a fully gathered case, unless it was withdrawn. */
   public StoredReport remember(StoredReport s) {
     DiagnosticReport d = s.report();
+    if (d.getStatus() == DiagnosticReport.DiagnosticReportStatus.ENTEREDINERROR) {
+      return s; // a withdrawn result is never answered from the index
+    }
     remember(s.inputs(), s.reportUrl(), d.getIdElement().getIdPart(), s.reportVersion(), null, s);
     return s;
   }
