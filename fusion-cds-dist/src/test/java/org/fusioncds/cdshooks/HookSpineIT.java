@@ -259,6 +259,41 @@ class HookSpineIT {
   }
 
   @Test
+  void aChildIsOutsideTheModelsIntendedUseAndGetsAnInfoCardWithoutAReport() throws Exception {
+    String patient = withImageAndLabs.get(7);
+    org.hl7.fhir.r4.model.Patient p =
+        fhir.read().resource(org.hl7.fhir.r4.model.Patient.class).withId(patient).execute();
+    p.setBirthDateElement(
+        new org.hl7.fhir.r4.model.DateType(
+            java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                .minusYears(9)
+                .minusDays(40)
+                .toString()));
+    fhir.update().resource(p).execute();
+
+    JsonNode card = onlyCard(hook(patient, null));
+
+    assertEquals("info", card.path("indicator").asText(), card.toString());
+    assertTrue(
+        card.path("summary").asText().contains("outside the model's intended use"),
+        card.toString());
+    String detail = card.path("detail").asText();
+    assertTrue(detail.contains("9 years old") && detail.contains("18–120 years"), detail);
+    assertTrue(detail.contains("FCDS-4111"), detail);
+    assertFalse(
+        java.util.regex.Pattern.compile("probability \\**[0-9]").matcher(card.toString()).find(),
+        "the model did not speak: " + card);
+    assertEquals(0, card.path("links").size(), card.toString());
+    Bundle reports =
+        fhir.search()
+            .byUrl("DiagnosticReport?subject=Patient/" + patient)
+            .cacheControl(new CacheControlDirective().setNoCache(true))
+            .returnBundle(Bundle.class)
+            .execute();
+    assertEquals(0, reports.getEntry().size(), "no report for a case outside the intended use");
+  }
+
+  @Test
   void concurrentIdenticalHooksWriteOneReport() throws Exception {
     String patient = withImageAndLabs.get(6);
     java.util.concurrent.ExecutorService pool =

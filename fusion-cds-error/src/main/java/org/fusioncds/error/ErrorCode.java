@@ -213,6 +213,10 @@ public enum ErrorCode {
   NO_ANCHOR_TIME(
       4102, 500, "no eligible ImagingStudy and no evaluation time to anchor the lab window"),
   CARD_INPUT_UNPRODUCED(4103, 500, "a card input is produced by neither image nor tabular"),
+  OUTSIDE_INTENDED_AGE(4111, 422, "the patient's age is outside the model's intended use"),
+  OUTSIDE_INTENDED_VIEW(4112, 422, "the image's view position is outside the model's intended use"),
+  OUTSIDE_INTENDED_SPACING(
+      4113, 422, "the image's pixel spacing is outside the model's intended use"),
   IMAGE_NOT_MONOCHROME(4201, 500, "image photometric interpretation not MONOCHROME1/2"),
   IMAGE_NOT_GREY(4202, 500, "image has more than one sample per pixel"),
   WINDOW_WIDTH_INVALID(4203, 500, "window width below 1"),

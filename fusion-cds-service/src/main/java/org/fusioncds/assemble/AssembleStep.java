@@ -1,6 +1,7 @@
 package org.fusioncds.assemble;
 
 import java.util.List;
+import java.util.Optional;
 import org.fusioncds.flow.EvaluationInputs;
 import org.fusioncds.flow.GatheredInputs;
 import org.fusioncds.flow.ModelInputs;
@@ -11,8 +12,9 @@ import org.fusioncds.model.ModelCard;
 
 /**
  * The {@code assemble} step of the hook: the gathered resources and image become the model card's
- * tensors, masks and versioned input list; the result key follows from them. A patient with neither
- * an image nor any observation the card reads is not evaluated (the info card says so).
+ * tensors, masks and versioned input list; the result key follows from them. A patient outside the
+ * card's intended use ({@link IntendedUse}), or with neither an image nor any observation the card
+ * reads, is not evaluated (the info card says why).
  */
 public final class AssembleStep {
 
@@ -25,6 +27,27 @@ public final class AssembleStep {
   /** {@link EvaluationInputs}, or {@link NotEvaluable} when nothing the model reads is there. */
   public Object assemble(GatheredInputs g) {
     PatientContext c = g.context();
+    ModelCard card = assembler.card();
+    Optional<IntendedUse.Outside> outside =
+        IntendedUse.check(
+            card,
+            c.patient(),
+            c.study() != null && c.study().hasStarted()
+                ? c.study().getStarted().toInstant()
+                : c.evaluationTime(),
+            g.image().image());
+    if (outside.isPresent()) {
+      IntendedUse.Outside o = outside.get();
+      return new NotEvaluable(
+          c.job(),
+          "AI: outside the model's intended use — not analysed",
+          "The model was not run: "
+              + o.reason()
+              + " ("
+              + o.code().codeText()
+              + "). Its intended use: "
+              + card.intendedUse());
+    }
     ModelInputs inputs =
         assembler.assemble(
             AssemblyInput.of(
@@ -34,7 +57,6 @@ public final class AssembleStep {
                 g.clinical().conditions(),
                 g.image().image(),
                 c.evaluationTime()));
-    ModelCard card = assembler.card();
     if (missingEverything(inputs, card)) {
       String problem = g.image().problem();
       return new NotEvaluable(

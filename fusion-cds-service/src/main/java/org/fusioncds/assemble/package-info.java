@@ -29,6 +29,9 @@
  *   <li>FCDS-4101 (500) no Patient to assemble inputs for
  *   <li>FCDS-4102 (500) no eligible ImagingStudy and no evaluation time to anchor the lab window
  *   <li>FCDS-4103 (500) a card input is produced by neither image nor tabular
+ *   <li>FCDS-4111 (422) the patient's age is outside the model's intended use
+ *   <li>FCDS-4112 (422) the image's view position is outside the model's intended use
+ *   <li>FCDS-4113 (422) the image's pixel spacing is outside the model's intended use
  *   <li>FCDS-4201 (500) image photometric interpretation not MONOCHROME1/2
  *   <li>FCDS-4202 (500) image has more than one sample per pixel
  *   <li>FCDS-4203 (500) window width below 1

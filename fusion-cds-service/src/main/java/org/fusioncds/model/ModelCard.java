@@ -31,6 +31,8 @@ import java.util.Map;
  *   <li>{@code trainingData}, {@code trainingPrevalence} (the positive rate in training: what a
  *       single-modality model can say of a patient without its modality), {@code evaluation} (free
  *       map, filled after training).
+ *   <li>{@code eligibility}: the intended use checked before the model runs — {@code ageYears} and
+ *       {@code pixelSpacingMm} ranges ({@code min}, {@code max}), {@code viewPositions}.
  *   <li>{@code overrideReasons}: codings (system, code, display) a clinician may give when not
  *       following the card; offered on every result card and the only reasons its feedback takes.
  * </ul>
@@ -57,7 +59,8 @@ public record ModelCard(
     String trainingData,
     Double trainingPrevalence,
     Map<String, Object> evaluation,
-    List<Coding> overrideReasons) {
+    List<Coding> overrideReasons,
+    Eligibility eligibility) {
 
   public ModelCard {
     overrideReasons = overrideReasons == null ? List.of() : List.copyOf(overrideReasons);
@@ -65,6 +68,37 @@ public record ModelCard(
 
   /** A FHIR R4 Coding. */
   public record Coding(String system, String code, String display) {}
+
+  /**
+   * Who and what the model is meant for, checked before it runs; outside it the model does not
+   * speak. Each part is optional, and a value the case does not carry (no birth date, no View
+   * Position) is not held against it.
+   *
+   * @param ageYears completed years at the study
+   * @param viewPositions DICOM View Position (0018,5101) values, e.g. PA, AP
+   * @param pixelSpacingMm the image's Pixel Spacing (0028,0030), or Imager Pixel Spacing
+   *     (0018,1164), row spacing
+   */
+  public record Eligibility(Range ageYears, List<String> viewPositions, Range pixelSpacingMm) {}
+
+  /** A closed interval; either end may be absent. */
+  public record Range(Double min, Double max) {
+
+    public boolean contains(double v) {
+      return (min == null || v >= min) && (max == null || v <= max);
+    }
+
+    /** {@code 18–120}, {@code ≥ 18}, {@code ≤ 2}. */
+    public String text() {
+      return min != null && max != null
+          ? fmt(min) + "–" + fmt(max)
+          : min != null ? "≥ " + fmt(min) : "≤ " + fmt(max);
+    }
+
+    private static String fmt(double v) {
+      return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+  }
 
   /** Which ImagingStudy is eligible. Body sites and codes are written {@code system|code}. */
   /**

@@ -40,6 +40,35 @@ final class ModelCardValidator {
     calibration();
     graphs();
     overrideReasons();
+    eligibility();
+  }
+
+  private void eligibility() {
+    ModelCard.Eligibility e = c.eligibility();
+    if (e == null) {
+      return;
+    }
+    range("eligibility.ageYears", e.ageYears());
+    range("eligibility.pixelSpacingMm", e.pixelSpacingMm());
+    if (e.viewPositions() != null
+        && e.viewPositions().stream().anyMatch(v -> v == null || v.isBlank())) {
+      fail(ErrorCode.MODEL_CARD_FIELD_INVALID, "eligibility.viewPositions", "an empty value");
+    }
+  }
+
+  private void range(String field, ModelCard.Range r) {
+    if (r == null) {
+      return;
+    }
+    if (r.min() == null && r.max() == null) {
+      fail(ErrorCode.MODEL_CARD_FIELD_INVALID, field, "neither min nor max");
+    }
+    if ((r.min() != null && r.min() < 0) || (r.max() != null && r.max() < 0)) {
+      fail(ErrorCode.MODEL_CARD_FIELD_INVALID, field, "a negative bound " + r.text());
+    }
+    if (r.min() != null && r.max() != null && r.min() > r.max()) {
+      fail(ErrorCode.MODEL_CARD_FIELD_INVALID, field, "min above max " + r.min() + " > " + r.max());
+    }
   }
 
   /** Each reason a full coding, no code twice in one system. */
