@@ -1,11 +1,6 @@
 package org.fusioncds.bench;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import org.fusioncds.audit.AuditEvents;
 import org.fusioncds.audit.AuditSpool;
 import org.fusioncds.audit.JournalSettings;
@@ -64,42 +59,11 @@ final class AuditJournalBenchmark {
   }
 
   private static double run(int threads, double seconds, Appender appender) throws Exception {
-    LongAdder done = new LongAdder();
-    AtomicBoolean stop = new AtomicBoolean();
-    CountDownLatch go = new CountDownLatch(1);
-    List<Thread> all = new ArrayList<>();
-    List<Exception> failures = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      Thread thread =
-          new Thread(
-              () -> {
-                try {
-                  go.await();
-                  while (!stop.get()) {
-                    appender.append(
-                        EVENTS.fhirRead(CTX, "http://fhir", "GET", "Observation?patient=p-1", 200));
-                    done.increment();
-                  }
-                } catch (Exception e) {
-                  synchronized (failures) {
-                    failures.add(e);
-                  }
-                }
-              });
-      thread.start();
-      all.add(thread);
-    }
-    long t0 = System.nanoTime();
-    go.countDown();
-    Thread.sleep((long) (seconds * 1000)); // the measured interval itself, not a poll
-    stop.set(true);
-    for (Thread t : all) {
-      t.join();
-    }
-    double elapsed = (System.nanoTime() - t0) / 1e9;
-    if (!failures.isEmpty()) {
-      throw failures.get(0);
-    }
-    return done.sum() / elapsed;
+    return TimedLoad.perSecond(
+        threads,
+        seconds,
+        (caller, i) ->
+            appender.append(
+                EVENTS.fhirRead(CTX, "http://fhir", "GET", "Observation?patient=p-1", 200)));
   }
 }

@@ -12,9 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import org.fusioncds.flow.ModelInputs;
 import org.fusioncds.flow.Tensor;
 import org.fusioncds.inference.BatchStats;
@@ -184,53 +181,17 @@ final class InferenceBenchmark {
 
   /** Samples per second of {@code callers} threads each running one sample at a time. */
   private double batched(ModelRegistry registry, List<ModelInputs> samples, int callers)
-      throws InterruptedException {
+      throws Exception {
     load(registry, samples, callers, settings.seconds() / 3); // warm-up
     return load(registry, samples, callers, settings.seconds());
   }
 
   private static double load(
       ModelRegistry registry, List<ModelInputs> samples, int callers, double seconds)
-      throws InterruptedException {
-    LongAdder done = new LongAdder();
-    AtomicBoolean stop = new AtomicBoolean();
-    CountDownLatch go = new CountDownLatch(1);
-    List<Thread> threads = new ArrayList<>();
-    List<RuntimeException> failures = new ArrayList<>();
-    for (int c = 0; c < callers; c++) {
-      int first = c;
-      Thread t =
-          new Thread(
-              () -> {
-                try {
-                  go.await();
-                  for (int i = first; !stop.get(); i++) {
-                    registry.run(samples.get(i % samples.size()));
-                    done.increment();
-                  }
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                  synchronized (failures) {
-                    failures.add(e);
-                  }
-                }
-              },
-              "bench-caller-" + c);
-      t.start();
-      threads.add(t);
-    }
-    long t0 = System.nanoTime();
-    go.countDown();
-    Thread.sleep((long) (seconds * 1000)); // the measured interval itself, not a poll
-    stop.set(true);
-    for (Thread t : threads) {
-      t.join();
-    }
-    double elapsed = (System.nanoTime() - t0) / 1e9;
-    if (!failures.isEmpty()) {
-      throw failures.get(0);
-    }
-    return done.sum() / elapsed;
+      throws Exception {
+    return TimedLoad.perSecond(
+        callers,
+        seconds,
+        (caller, i) -> registry.run(samples.get((int) ((caller + i) % samples.size()))));
   }
 }
