@@ -359,8 +359,7 @@ public enum ErrorCode {
   APP_NOT_STARTED(9001, 500, "the application did not start"),
   FEEDBACK_FOLDER(9010, 500, "the feedback folder is unusable"),
   DEAD_LETTER_FOLDER(9011, 500, "the dead-letter folder is unusable"),
-  DEAD_LETTER_UNREADABLE(9012, 500, "the dead-letter file is unreadable"),
-  JPEG_READER_MISSING(9101, 500, "the TwelveMonkeys JPEG reader is not registered with ImageIO");
+  DEAD_LETTER_UNREADABLE(9012, 500, "the dead-letter file is unreadable");
 
   private static final Map<Integer, ErrorCode> BY_NUMBER =
       Arrays.stream(values()).collect(Collectors.toMap(ErrorCode::code, Function.identity()));

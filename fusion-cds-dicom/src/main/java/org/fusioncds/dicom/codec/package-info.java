@@ -1,5 +1,10 @@
 /**
- * Pixel codecs of our own for transfer syntaxes no library on Maven Central decodes.
+ * Pixel codecs of our own, where no library on Maven Central decodes a syntax, or none as fast and
+ * as close to DCMTK: {@link org.fusioncds.dicom.codec.JpegExtendedDecoder} for JPEG baseline and
+ * extended (DICOM 1.2.840.10008.1.2.4.50, .51), {@link
+ * org.fusioncds.dicom.codec.JpegLosslessDecoder} for JPEG lossless (.57, .70; it shares the marker
+ * parser and the bit reader {@code JpegEntropyReader} of the former), {@link
+ * org.fusioncds.dicom.codec.JpegLsDecoder} for JPEG-LS (.80, .81).
  *
  * <p>Error codes ({@link org.fusioncds.error.ErrorCode}; code, HTTP status, meaning):
  *

@@ -12,6 +12,7 @@ import org.fusioncds.dicom.TransferSyntax;
 import org.fusioncds.dicom.VR;
 import org.fusioncds.dicom.codec.JpegExtendedDecoder;
 import org.fusioncds.dicom.codec.JpegExtendedImage;
+import org.fusioncds.dicom.codec.JpegLosslessDecoder;
 import org.fusioncds.dicom.codec.JpegLsDecoder;
 import org.fusioncds.dicom.codec.JpegLsImage;
 import org.fusioncds.error.ErrorCode;
@@ -19,9 +20,11 @@ import org.fusioncds.error.ErrorCode;
 /**
  * Decodes one frame of Pixel Data (7FE0,0010) to stored values, whatever the transfer syntax:
  * native (PS3.5 8.1: 1/8/16/32 bits, planar configuration, bits stored and high bit, signed), RLE
- * (Annex G), JPEG baseline and lossless (4.50, 4.57, 4.70), JPEG 2000 (4.90, 4.91). Only the
- * requested frame's bytes are read from the source. A syntax we cannot decode is a coded error that
- * tells the caller to ask the server for a transcoded frame.
+ * (Annex G, {@link RleDecoder}), JPEG baseline and extended (4.50, 4.51: our {@link
+ * JpegExtendedDecoder}), JPEG lossless (4.57, 4.70: our {@link JpegLosslessDecoder}), JPEG-LS
+ * (4.80, 4.81: our {@link JpegLsDecoder}), JPEG 2000 (4.90, 4.91: jai-imageio through {@link
+ * ImageIoDecoder}). Only the requested frame's bytes are read from the source. A syntax we cannot
+ * decode (HTJ2K) is a coded error that tells the caller to ask the server for a transcoded frame.
  */
 public final class PixelDecoder {
 
@@ -113,7 +116,7 @@ public final class PixelDecoder {
         switch (ts.compression()) {
           case RLE -> RleDecoder.decode(data, d);
           case JPEG_BASELINE, JPEG_EXTENDED -> jpegDct(data, d);
-          case JPEG_LOSSLESS -> ImageIoDecoder.decodeJpeg(data, d);
+          case JPEG_LOSSLESS -> jpegLossless(data, d);
           case JPEG_2000 -> ImageIoDecoder.decodeJpeg2000(data, d);
           case JPEG_LS -> jpegLs(data, d);
           default -> throw unsupported(uid);
@@ -132,6 +135,12 @@ public final class PixelDecoder {
   private static int[] jpegDct(byte[] data, ImageDescription d) {
     JpegExtendedImage img = JpegExtendedDecoder.decode(data);
     checkDimensions("JPEG", img.width(), img.height(), img.components(), d);
+    return img.samples();
+  }
+
+  private static int[] jpegLossless(byte[] data, ImageDescription d) {
+    JpegExtendedImage img = JpegLosslessDecoder.decode(data);
+    checkDimensions("JPEG lossless", img.width(), img.height(), img.components(), d);
     return img.samples();
   }
 
