@@ -15,13 +15,10 @@ import org.fusioncds.error.ErrorCode;
  * Refused with a coded error: progressive, lossless, arithmetic-coded and hierarchical JPEG, DNL
  * (height 0), precisions other than 8 and 12.
  *
- * <p>Output: the component values as coded (no colour conversion), clamped to {@code [0,
- * 2^precision - 1]}. Subsampled components are upsampled to full resolution as libjpeg (and so
- * DCMTK) does by default: a triangle filter (3/4 nearer + 1/4 further sample) where the ratio is
- * exactly 2:1 horizontally, or 2:1 both ways (4:2:2, 4:2:0), replication for other integral ratios
- * (for example 1:2 vertical only, as IJG 6b in DCMTK; libjpeg-turbo interpolates there), nearest
- * sample for non-integral ones. The inverse DCT is a separable double-precision one; results differ
- * from libjpeg's integer "islow" IDCT by at most a unit or two (1 on the reference files).
+ * <p>Output: the component values as coded ({@link #decode}) or converted from YCbCr to RGB ({@link
+ * #decodeToRgb}), clamped to {@code [0, 2^precision - 1]}. Subsampled components are upsampled to
+ * full resolution as libjpeg (and so DCMTK) does by default ({@link JpegExtendedOutput}). The
+ * inverse DCT is libjpeg's integer "islow" one ({@link JpegIdct}), as in DCMTK.
  *
  * <p>Errors are {@link DicomException}s with codes 2250..2264. Hostile input (truncated streams,
  * missing or broken tables, bad Huffman codes, absurd dimensions) is refused before large
@@ -83,9 +80,6 @@ public final class JpegExtendedDecoder {
   /** ZIGZAG[k] = natural (row-major) index of the k-th coefficient in zig-zag order. */
   static final int[] ZIGZAG = new int[64 + 16];
 
-  /** IDCT basis, M[x * 8 + u] = C(u)/2 * cos((2x + 1) u pi / 16). */
-  private static final double[] M = new double[64];
-
   static {
     int k = 0;
     for (int s = 0; s < 15; s++) {
@@ -100,12 +94,6 @@ public final class JpegExtendedDecoder {
       }
     }
     Arrays.fill(ZIGZAG, 64, ZIGZAG.length, 63);
-    for (int x = 0; x < 8; x++) {
-      for (int u = 0; u < 8; u++) {
-        double cu = u == 0 ? Math.sqrt(0.5) : 1.0;
-        M[x * 8 + u] = cu / 2 * Math.cos((2 * x + 1) * u * Math.PI / 16);
-      }
-    }
   }
 
   /** One frame component. */
@@ -155,16 +143,20 @@ public final class JpegExtendedDecoder {
   /** Lossless (SOF3, process 14) instead of DCT (SOF0, SOF1); see {@link JpegLosslessDecoder}. */
   private final boolean lossless;
 
+  /** DCT only: convert 3 components from YCbCr to RGB while assembling the output. */
+  private final boolean toRgb;
+
   /** Lossless only: the decoded samples, interleaved by pixel. */
   private int[] samples;
 
   private final JpegEntropyReader in;
   private final int[] coef = new int[64];
-  private final double[] work = new double[64];
+  private JpegIdct idct;
 
-  private JpegExtendedDecoder(byte[] d, boolean lossless) {
+  private JpegExtendedDecoder(byte[] d, boolean lossless, boolean toRgb) {
     this.d = d;
     this.lossless = lossless;
+    this.toRgb = toRgb;
     this.in = new JpegEntropyReader(d);
   }
 
@@ -177,18 +169,26 @@ public final class JpegExtendedDecoder {
    *     unsupported JPEG process
    */
   public static JpegExtendedImage decode(byte[] codestream) {
-    return decode(codestream, false);
+    return decode(codestream, false, false);
+  }
+
+  /**
+   * As {@link #decode(byte[])}, and for 3 components converts YBR_FULL (YCbCr) to RGB ({@link
+   * YbrFullColor}) in the same pass as the upsampling: the samples are R, G, B.
+   */
+  public static JpegExtendedImage decodeToRgb(byte[] codestream) {
+    return decode(codestream, false, true);
   }
 
   /** Decodes a DCT codestream, or a lossless one when {@code lossless} (and only that). */
-  static JpegExtendedImage decode(byte[] codestream, boolean lossless) {
+  static JpegExtendedImage decode(byte[] codestream, boolean lossless, boolean toRgb) {
     if (codestream == null || codestream.length < 2) {
       throw new DicomException(
           E_NOT_JPEG,
           "not a JPEG codestream: "
               + (codestream == null ? "no data" : codestream.length + " byte(s)"));
     }
-    return new JpegExtendedDecoder(codestream, lossless).run();
+    return new JpegExtendedDecoder(codestream, lossless, toRgb).run();
   }
 
   private JpegExtendedImage run() {
@@ -485,6 +485,7 @@ public final class JpegExtendedDecoder {
               x, y, blocks, ceilDiv(blocks, 4), d.length));
     }
     precision = prec;
+    idct = lossless ? null : new JpegIdct(prec);
     width = x;
     height = y;
     hmax = hm;
@@ -886,75 +887,11 @@ public final class JpegExtendedDecoder {
       acPresent = true;
       k++;
     }
-    idct(z, acPresent, c.plane, by * 8 * c.stride + bx * 8, c.stride);
-  }
-
-  private void idct(int[] z, boolean acPresent, short[] out, int off, int stride) {
-    int shift = 1 << (precision - 1);
-    int max = (1 << precision) - 1;
-    if (!acPresent) {
-      int v = clamp(z[0] / 8.0 + shift + 0.5, max);
-      short sv = (short) v;
-      for (int y = 0; y < 8; y++) {
-        Arrays.fill(out, off + y * stride, off + y * stride + 8, sv);
-      }
-      return;
+    if (acPresent) {
+      idct.transform(z, c.plane, by * 8 * c.stride + bx * 8, c.stride);
+    } else {
+      idct.transformDc(z[0], c.plane, by * 8 * c.stride + bx * 8, c.stride);
     }
-    double[] w = work;
-    double[] m = M;
-    // pass 1: rows (vertical frequency v), horizontal IDCT into w[v * 8 + x]
-    for (int v = 0; v < 8; v++) {
-      int r = v * 8;
-      int f0 = z[r];
-      int f1 = z[r + 1];
-      int f2 = z[r + 2];
-      int f3 = z[r + 3];
-      int f4 = z[r + 4];
-      int f5 = z[r + 5];
-      int f6 = z[r + 6];
-      int f7 = z[r + 7];
-      if ((f1 | f2 | f3 | f4 | f5 | f6 | f7) == 0) {
-        double dc = f0 * m[0];
-        for (int x = 0; x < 8; x++) {
-          w[r + x] = dc;
-        }
-        continue;
-      }
-      for (int x = 0; x < 4; x++) {
-        int b = x * 8;
-        double even = m[b] * f0 + m[b + 2] * f2 + m[b + 4] * f4 + m[b + 6] * f6;
-        double odd = m[b + 1] * f1 + m[b + 3] * f3 + m[b + 5] * f5 + m[b + 7] * f7;
-        w[r + x] = even + odd;
-        w[r + 7 - x] = even - odd;
-      }
-    }
-    // pass 2: columns
-    for (int x = 0; x < 8; x++) {
-      double f0 = w[x];
-      double f1 = w[8 + x];
-      double f2 = w[16 + x];
-      double f3 = w[24 + x];
-      double f4 = w[32 + x];
-      double f5 = w[40 + x];
-      double f6 = w[48 + x];
-      double f7 = w[56 + x];
-      for (int y = 0; y < 4; y++) {
-        int b = y * 8;
-        double even = m[b] * f0 + m[b + 2] * f2 + m[b + 4] * f4 + m[b + 6] * f6;
-        double odd = m[b + 1] * f1 + m[b + 3] * f3 + m[b + 5] * f5 + m[b + 7] * f7;
-        out[off + y * stride + x] = (short) clamp(even + odd + shift + 0.5, max);
-        out[off + (7 - y) * stride + x] = (short) clamp(even - odd + shift + 0.5, max);
-      }
-    }
-  }
-
-  /** Rounds {@code v} (already offset by 0.5) down and clamps it to [0, max]. */
-  private static int clamp(double v, int max) {
-    if (v < 0) {
-      return 0;
-    }
-    int i = (int) v;
-    return i > max ? max : i;
   }
 
   // ---------------------------------------------------------------- output
@@ -963,84 +900,13 @@ public final class JpegExtendedDecoder {
     if (lossless) {
       return new JpegExtendedImage(width, height, comps.length, precision, samples);
     }
-    int nc = comps.length;
-    int w = width;
-    int h = height;
-    int[] out = new int[w * h * nc];
-    int[] row = new int[Math.max(w, 2 * mcusX * hmax * 8)];
-    int[] xmap = new int[w];
-    for (int ci = 0; ci < nc; ci++) {
-      Component c = comps[ci];
-      boolean h2 = c.h * 2 == hmax && c.compWidth > 2;
-      boolean h2v1 = h2 && c.v == vmax;
-      boolean h2v2 = h2 && c.v * 2 == vmax;
-      for (int x = 0; x < w; x++) {
-        xmap[x] = x * c.h / hmax;
-      }
-      for (int y = 0; y < h; y++) {
-        int o = y * w * nc + ci;
-        if (h2v1) {
-          int r = y * c.stride;
-          upsampleRow(c.plane, r, r, c.compWidth, row, false);
-        } else if (h2v2) {
-          int near = y >> 1;
-          int far = (y & 1) == 0 ? Math.max(0, near - 1) : Math.min(c.compHeight - 1, near + 1);
-          upsampleRow(c.plane, near * c.stride, far * c.stride, c.compWidth, row, true);
-        } else {
-          int r = (y * c.v / vmax) * c.stride;
-          short[] plane = c.plane;
-          for (int x = 0; x < w; x++) {
-            out[o] = plane[r + xmap[x]];
-            o += nc;
-          }
-          continue;
-        }
-        for (int x = 0; x < w; x++) {
-          out[o] = row[x];
-          o += nc;
-        }
-      }
-      c.plane = null;
+    JpegExtendedOutput.Plane[] planes = new JpegExtendedOutput.Plane[comps.length];
+    for (int i = 0; i < comps.length; i++) {
+      Component c = comps[i];
+      planes[i] =
+          new JpegExtendedOutput.Plane(c.plane, c.stride, c.compWidth, c.compHeight, c.h, c.v);
     }
-    return new JpegExtendedImage(w, h, nc, precision, out);
-  }
-
-  /**
-   * Triangle-filter ("fancy") upsampling by 2 horizontally, and by 2 vertically too when {@code
-   * vertical}: each output sample weighs the nearer input sample 3/4 and the further one 1/4 (in
-   * each direction), with alternating rounding offsets, as libjpeg does by default. Edge samples
-   * reuse the edge value. {@code near} and {@code far} are the offsets of the nearer and further
-   * input rows (the same row when not {@code vertical}); {@code n > 2} input samples.
-   */
-  private static void upsampleRow(
-      short[] p, int near, int far, int n, int[] out, boolean vertical) {
-    if (!vertical) {
-      out[0] = p[near];
-      out[1] = (p[near] * 3 + p[near + 1] + 2) >> 2;
-      for (int i = 1; i < n - 1; i++) {
-        int cur = p[near + i] * 3;
-        out[2 * i] = (cur + p[near + i - 1] + 1) >> 2;
-        out[2 * i + 1] = (cur + p[near + i + 1] + 2) >> 2;
-      }
-      out[2 * n - 2] = (p[near + n - 1] * 3 + p[near + n - 2] + 1) >> 2;
-      out[2 * n - 1] = p[near + n - 1];
-      return;
-    }
-    int last = p[near] * 3 + p[far];
-    int cur = last;
-    int next = p[near + 1] * 3 + p[far + 1];
-    out[0] = (cur * 4 + 8) >> 4;
-    out[1] = (cur * 3 + next + 7) >> 4;
-    for (int i = 1; i < n - 1; i++) {
-      last = cur;
-      cur = next;
-      next = p[near + i + 1] * 3 + p[far + i + 1];
-      out[2 * i] = (cur * 3 + last + 8) >> 4;
-      out[2 * i + 1] = (cur * 3 + next + 7) >> 4;
-    }
-    last = cur;
-    cur = next;
-    out[2 * n - 2] = (cur * 3 + last + 8) >> 4;
-    out[2 * n - 1] = (cur * 4 + 7) >> 4;
+    int[] out = JpegExtendedOutput.assemble(planes, width, height, precision, toRgb);
+    return new JpegExtendedImage(width, height, comps.length, precision, out);
   }
 }

@@ -33,6 +33,6 @@ public final class JpegLosslessDecoder {
    *     lossless JPEG
    */
   public static JpegExtendedImage decode(byte[] codestream) {
-    return JpegExtendedDecoder.decode(codestream, true);
+    return JpegExtendedDecoder.decode(codestream, true, false);
   }
 }

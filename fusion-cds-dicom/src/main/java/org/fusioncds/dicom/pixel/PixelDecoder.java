@@ -115,15 +115,14 @@ public final class PixelDecoder {
     int[] samples =
         switch (ts.compression()) {
           case RLE -> RleDecoder.decode(data, d);
-          case JPEG_BASELINE, JPEG_EXTENDED -> jpegDct(data, d);
+          case JPEG_BASELINE, JPEG_EXTENDED -> jpegDct(data, d, toRgbInDecoder(ts, d));
           case JPEG_LOSSLESS -> jpegLossless(data, d);
           case JPEG_2000 -> ImageIoDecoder.decodeJpeg2000(data, d);
           case JPEG_LS -> jpegLs(data, d);
           default -> throw unsupported(uid);
         };
-    if (isLossyJpeg(ts) && photometric.startsWith("YBR_FULL") && d.samplesPerPixel() == 3) {
-      ColorSpaces.ybrFullToRgb(samples, d.bitsStored() > 8 ? d.bitsStored() : 8);
-      photometric = "RGB";
+    if (toRgbInDecoder(ts, d)) {
+      photometric = "RGB"; // converted by the JPEG decoder, fused with its upsampling
     } else if (photometric.equals("YBR_FULL_422")) {
       photometric = "YBR_FULL";
     }
@@ -131,9 +130,15 @@ public final class PixelDecoder {
     return Frame.of(d, photometric, samples);
   }
 
+  /** YBR_FULL and YBR_FULL_422 in lossy JPEG come out as RGB, as DCMTK's dcmdjpeg returns them. */
+  private static boolean toRgbInDecoder(TransferSyntax ts, ImageDescription d) {
+    return isLossyJpeg(ts) && d.photometric().startsWith("YBR_FULL") && d.samplesPerPixel() == 3;
+  }
+
   /** Ours for 8- and 12-bit DCT: libjpeg's upsampling (as DCMTK), and no 12-bit gap. */
-  private static int[] jpegDct(byte[] data, ImageDescription d) {
-    JpegExtendedImage img = JpegExtendedDecoder.decode(data);
+  private static int[] jpegDct(byte[] data, ImageDescription d, boolean toRgb) {
+    JpegExtendedImage img =
+        toRgb ? JpegExtendedDecoder.decodeToRgb(data) : JpegExtendedDecoder.decode(data);
     checkDimensions("JPEG", img.width(), img.height(), img.components(), d);
     return img.samples();
   }
