@@ -1,5 +1,8 @@
 package org.fusioncds.dicom.codec;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import org.fusioncds.dicom.DicomException;
 
 /**
@@ -13,6 +16,9 @@ import org.fusioncds.dicom.DicomException;
  * directly: {@code acc} holds {@code bits} valid bits in its low end.
  */
 final class JpegEntropyReader {
+
+  private static final VarHandle BIG_ENDIAN_LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private final byte[] d;
 
@@ -44,10 +50,26 @@ final class JpegEntropyReader {
     markerHit = false;
   }
 
+  /** True when one of the eight bytes of {@code v} is FF (a stuffed byte or a marker). */
+  static boolean hasFF(long v) {
+    return ((~v - 0x0101010101010101L) & v & 0x8080808080808080L) != 0;
+  }
+
   /** Tops the bit buffer up to more than 56 bits; zeros are padded in at a marker or the end. */
   void fill() {
     byte[] data = d;
     int n = data.length;
+    if (!markerHit && rp + 8 <= n) {
+      long v = (long) BIG_ENDIAN_LONG.get(data, rp);
+      if (!hasFF(v)) {
+        // eight bytes without FF (no stuffing, no marker): as many as fit, at once
+        int k = (64 - bits) >> 3;
+        acc = k == 8 ? v : (acc << (8 * k)) | (v >>> (64 - 8 * k));
+        bits += 8 * k;
+        rp += k;
+        return;
+      }
+    }
     while (bits <= 56) {
       int b;
       if (markerHit || rp >= n) {
