@@ -761,29 +761,21 @@ public final class JpegLsDecoder {
   }
 
   private int decodeRegular(int qs, int ra, int rb, int rc) {
-    int sign = 1;
-    if (qs < 0) {
-      sign = -1;
-      qs = -qs;
-    }
+    int sign = qs >> 31; // 0, or -1 when the context is negated (T.87 A.3.4)
+    qs = (qs ^ sign) - sign;
     int hi = Math.max(ra, rb);
     int lo = Math.min(ra, rb);
     int px = rc >= hi ? lo : rc <= lo ? hi : ra + rb - rc; // median edge detector, T.87 A.4.1
     int c = ctxC[qs];
-    px += sign * c;
-    if (px > maxval) {
-      px = maxval;
-    } else if (px < 0) {
-      px = 0;
-    }
+    px = Math.min(Math.max(px + ((c ^ sign) - sign), 0), maxval);
     long a = ctxA[qs];
     int b = ctxB[qs];
     int n = ctxN[qs];
     int k = golombK(n, a);
     int merr = decodeGolomb(k, limit);
-    int err = (merr & 1) == 0 ? merr >> 1 : -(merr >> 1) - 1;
+    int err = (merr >>> 1) ^ -(merr & 1); // 0, 1, 2, 3 ... -> 0, -1, 1, -2 ... (T.87 A.5.2)
     if (near == 0 && k == 0 && 2 * b <= -n) {
-      err = -err - 1;
+      err = ~err;
     }
     b += err * qdelta;
     a += Math.abs(err);
@@ -814,7 +806,7 @@ public final class JpegLsDecoder {
     ctxB[qs] = b;
     ctxC[qs] = c;
     ctxN[qs] = n;
-    return reconstruct(px, sign * err);
+    return reconstruct(px, (err ^ sign) - sign);
   }
 
   /** The least k >= 0 with n * 2^k >= a (T.87 A.5.1), from the bit lengths of n and a. */

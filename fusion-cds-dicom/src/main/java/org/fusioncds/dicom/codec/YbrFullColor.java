@@ -44,6 +44,13 @@ public final class YbrFullColor {
       int y = ys[x];
       int cb = cbs[x] - center;
       int cr = crs[x] - center;
+      if ((cb | cr) == 0) {
+        // neutral chroma (most of an ultrasound image): the formulas give Y three times
+        out[o] = y;
+        out[o + 1] = y;
+        out[o + 2] = y;
+        continue;
+      }
       out[o] = clamp(y + ((CR_R * cr + HALF) >> SCALE), max);
       out[o + 1] = clamp(y + ((CB_G * cb + CR_G * cr + HALF) >> SCALE), max);
       out[o + 2] = clamp(y + ((CB_B * cb + HALF) >> SCALE), max);

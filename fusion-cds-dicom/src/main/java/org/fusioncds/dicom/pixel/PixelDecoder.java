@@ -112,35 +112,46 @@ public final class PixelDecoder {
   private static Frame decodeCodestream(
       ImageDescription d, TransferSyntax ts, String uid, byte[] data) {
     String photometric = d.photometric();
-    int[] samples =
-        switch (ts.compression()) {
-          case RLE -> RleDecoder.decode(data, d);
-          case JPEG_BASELINE, JPEG_EXTENDED -> jpegDct(data, d, toRgbInDecoder(ts, d));
-          case JPEG_LOSSLESS -> jpegLossless(data, d);
-          case JPEG_2000 -> ImageIoDecoder.decodeJpeg2000(data, d);
-          case JPEG_LS -> jpegLs(data, d);
-          default -> throw unsupported(uid);
-        };
+    // the codecs of our own return values below 2^valueBits: masking them to BitsStored is then
+    // a no-op when BitsStored is at least that and the data are unsigned
+    int valueBits = 32;
+    int[] samples;
+    switch (ts.compression()) {
+      case RLE -> samples = RleDecoder.decode(data, d);
+      case JPEG_BASELINE, JPEG_EXTENDED -> {
+        JpegExtendedImage img =
+            toRgbInDecoder(ts, d)
+                ? JpegExtendedDecoder.decodeToRgb(data)
+                : JpegExtendedDecoder.decode(data);
+        checkDimensions("JPEG", img.width(), img.height(), img.components(), d);
+        samples = img.samples();
+        valueBits = img.precision();
+      }
+      case JPEG_LOSSLESS -> {
+        samples = jpegLossless(data, d);
+        valueBits = 16;
+      }
+      case JPEG_2000 -> samples = ImageIoDecoder.decodeJpeg2000(data, d);
+      case JPEG_LS -> {
+        samples = jpegLs(data, d);
+        valueBits = 16;
+      }
+      default -> throw unsupported(uid);
+    }
     if (toRgbInDecoder(ts, d)) {
       photometric = "RGB"; // converted by the JPEG decoder, fused with its upsampling
     } else if (photometric.equals("YBR_FULL_422")) {
       photometric = "YBR_FULL";
     }
-    Samples.toStoredValues(samples, d, false);
+    if (d.signed() || d.bitsStored() < valueBits) {
+      Samples.toStoredValues(samples, d, false);
+    }
     return Frame.of(d, photometric, samples);
   }
 
   /** YBR_FULL and YBR_FULL_422 in lossy JPEG come out as RGB, as DCMTK's dcmdjpeg returns them. */
   private static boolean toRgbInDecoder(TransferSyntax ts, ImageDescription d) {
     return isLossyJpeg(ts) && d.photometric().startsWith("YBR_FULL") && d.samplesPerPixel() == 3;
-  }
-
-  /** Ours for 8- and 12-bit DCT: libjpeg's upsampling (as DCMTK), and no 12-bit gap. */
-  private static int[] jpegDct(byte[] data, ImageDescription d, boolean toRgb) {
-    JpegExtendedImage img =
-        toRgb ? JpegExtendedDecoder.decodeToRgb(data) : JpegExtendedDecoder.decode(data);
-    checkDimensions("JPEG", img.width(), img.height(), img.components(), d);
-    return img.samples();
   }
 
   private static int[] jpegLossless(byte[] data, ImageDescription d) {
