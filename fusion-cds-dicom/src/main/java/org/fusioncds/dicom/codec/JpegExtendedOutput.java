@@ -37,6 +37,12 @@ final class JpegExtendedOutput {
       vmax = Math.max(vmax, p.v());
     }
     int[] out = new int[width * height * nc];
+    if (toRgb && is422(planes, hmax, vmax)) {
+      for (int y = 0; y < height; y++) {
+        line422ToRgb(planes, y, width, out, y * width * 3, precision);
+      }
+      return out;
+    }
     int[][] lines = new int[nc][];
     int[][] xmaps = new int[nc][];
     for (int ci = 0; ci < nc; ci++) {
@@ -56,14 +62,72 @@ final class JpegExtendedOutput {
       } else if (toRgb && nc == 3) {
         YbrFullColor.lineToRgb(lines[0], lines[1], lines[2], width, out, o, precision);
       } else {
-        for (int x = 0; x < width; x++) {
-          for (int ci = 0; ci < nc; ci++) {
-            out[o++] = lines[ci][x];
-          }
-        }
+        interleave(lines, nc, width, out, o);
       }
     }
     return out;
+  }
+
+  /** Y at full resolution, Cb and Cr halved horizontally only (YBR_FULL_422 as JPEG codes it). */
+  private static boolean is422(Plane[] planes, int hmax, int vmax) {
+    if (planes.length != 3 || planes[0].h() != hmax || planes[0].v() != vmax) {
+      return false;
+    }
+    for (int ci = 1; ci < 3; ci++) {
+      Plane p = planes[ci];
+      if (p.h() * 2 != hmax || p.v() != vmax || p.width() <= 2) {
+        return false;
+      }
+    }
+    return planes[1].width() == planes[2].width();
+  }
+
+  /**
+   * One line of a 4:2:2 frame straight to R,G,B: the triangle-filter upsampling of {@link
+   * #upsampleRow} (at the edges the missing neighbour is the edge sample, which gives the edge
+   * sample itself) fused with {@link YbrFullColor#pixelToRgb}, so that no upsampled line is stored.
+   */
+  private static void line422ToRgb(Plane[] planes, int y, int width, int[] out, int o, int bits) {
+    short[] ys = planes[0].samples();
+    short[] cbs = planes[1].samples();
+    short[] crs = planes[2].samples();
+    int yr = y * planes[0].stride();
+    int cbr = y * planes[1].stride();
+    int crr = y * planes[2].stride();
+    int n = planes[1].width();
+    int last = n - 1;
+    for (int i = 0; i < n; i++) {
+      int x = 2 * i;
+      int cb = cbs[cbr + i] * 3;
+      int cr = crs[crr + i] * 3;
+      int left = Math.max(i - 1, 0);
+      int right = Math.min(i + 1, last);
+      YbrFullColor.pixelToRgb(
+          ys[yr + x],
+          (cb + cbs[cbr + left] + 1) >> 2,
+          (cr + crs[crr + left] + 1) >> 2,
+          out,
+          o + 3 * x,
+          bits);
+      if (x + 1 < width) {
+        YbrFullColor.pixelToRgb(
+            ys[yr + x + 1],
+            (cb + cbs[cbr + right] + 2) >> 2,
+            (cr + crs[crr + right] + 2) >> 2,
+            out,
+            o + 3 * x + 3,
+            bits);
+      }
+    }
+  }
+
+  private static void interleave(int[][] lines, int nc, int width, int[] out, int o) {
+    for (int ci = 0; ci < nc; ci++) {
+      int[] line = lines[ci];
+      for (int x = 0, p = o + ci; x < width; x++, p += nc) {
+        out[p] = line[x];
+      }
+    }
   }
 
   /** Line {@code y} of the full-resolution frame, of component {@code p}, into {@code line}. */

@@ -29,10 +29,13 @@ final class JpegIdct {
   private final int rangeMask;
   private final int[] ws = new int[64];
 
+  private static final int[] LIMIT_8 = rangeLimit(8);
+  private static final int[] LIMIT_12 = rangeLimit(12);
+
   /** For 8- or 12-bit samples. */
   JpegIdct(int precision) {
     pass1Bits = precision == 8 ? 2 : 1;
-    limit = rangeLimit(precision);
+    limit = precision == 8 ? LIMIT_8 : LIMIT_12;
     rangeMask = limit.length - 1;
   }
 

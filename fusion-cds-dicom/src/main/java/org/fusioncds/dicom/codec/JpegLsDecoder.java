@@ -945,6 +945,18 @@ public final class JpegLsDecoder {
   /** Reads one Golomb-coded mapped error value with code parameter k and length limit. */
   private int decodeGolomb(int k, int glimit) {
     int maxUnary = glimit - qbpp - 1;
+    if (cacheBits < 32) {
+      fill();
+    }
+    int lz = Long.numberOfLeadingZeros(cache);
+    if (lz < maxUnary && lz + 1 + k <= cacheBits) {
+      // the whole code is in the cache (bits below cacheBits are zero): unary part and k bits
+      long rest = cache << (lz + 1);
+      long fast = ((long) lz << k) | (k == 0 ? 0 : rest >>> (64 - k));
+      cache = rest << k;
+      cacheBits -= lz + 1 + k;
+      return checkedMappedError(fast);
+    }
     int q = readUnary(maxUnary);
     long value;
     if (q < maxUnary) {
@@ -952,6 +964,10 @@ public final class JpegLsDecoder {
     } else {
       value = readBits(qbpp) + 1L;
     }
+    return checkedMappedError(value);
+  }
+
+  private int checkedMappedError(long value) {
     if (value > range + 2L) {
       throw corrupt("mapped error value " + value + " exceeds RANGE " + range);
     }

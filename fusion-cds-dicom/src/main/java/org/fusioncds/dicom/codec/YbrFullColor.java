@@ -57,6 +57,23 @@ public final class YbrFullColor {
     }
   }
 
+  /** One pixel: Y, Cb, Cr of {@code bits} bits to R, G, B at {@code out[o]}. */
+  static void pixelToRgb(int y, int cb, int cr, int[] out, int o, int bits) {
+    int center = 1 << (bits - 1);
+    cb -= center;
+    cr -= center;
+    if ((cb | cr) == 0) {
+      out[o] = y;
+      out[o + 1] = y;
+      out[o + 2] = y;
+      return;
+    }
+    int max = (1 << bits) - 1;
+    out[o] = clamp(y + ((CR_R * cr + HALF) >> SCALE), max);
+    out[o + 1] = clamp(y + ((CB_G * cb + CR_G * cr + HALF) >> SCALE), max);
+    out[o + 2] = clamp(y + ((CB_B * cb + HALF) >> SCALE), max);
+  }
+
   private static int clamp(int v, int max) {
     return Math.min(Math.max(v, 0), max);
   }
