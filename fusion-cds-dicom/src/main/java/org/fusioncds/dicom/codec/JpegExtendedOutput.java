@@ -37,9 +37,9 @@ final class JpegExtendedOutput {
       vmax = Math.max(vmax, p.v());
     }
     int[] out = new int[width * height * nc];
-    if (toRgb && is422(planes, hmax, vmax)) {
+    if (toRgb && isHalfChroma(planes, hmax, vmax)) {
       for (int y = 0; y < height; y++) {
-        line422ToRgb(planes, y, width, out, y * width * 3, precision);
+        lineHalfChromaToRgb(planes, y, width, vmax, out, y * width * 3, precision);
       }
       return out;
     }
@@ -68,56 +68,88 @@ final class JpegExtendedOutput {
     return out;
   }
 
-  /** Y at full resolution, Cb and Cr halved horizontally only (YBR_FULL_422 as JPEG codes it). */
-  private static boolean is422(Plane[] planes, int hmax, int vmax) {
+  /**
+   * Y at full resolution, Cb and Cr of the same size halved horizontally (4:2:2) or both ways
+   * (4:2:0): the chroma subsamplings of YBR_FULL_422 in JPEG.
+   */
+  private static boolean isHalfChroma(Plane[] planes, int hmax, int vmax) {
     if (planes.length != 3 || planes[0].h() != hmax || planes[0].v() != vmax) {
       return false;
     }
-    for (int ci = 1; ci < 3; ci++) {
-      Plane p = planes[ci];
-      if (p.h() * 2 != hmax || p.v() != vmax || p.width() <= 2) {
-        return false;
-      }
-    }
-    return planes[1].width() == planes[2].width();
+    Plane cb = planes[1];
+    Plane cr = planes[2];
+    return cb.h() * 2 == hmax
+        && (cb.v() == vmax || cb.v() * 2 == vmax)
+        && cb.width() > 2
+        && cr.h() == cb.h()
+        && cr.v() == cb.v()
+        && cr.width() == cb.width()
+        && cr.height() == cb.height()
+        && cr.stride() == cb.stride();
   }
 
   /**
-   * One line of a 4:2:2 frame straight to R,G,B: the triangle-filter upsampling of {@link
-   * #upsampleRow} (at the edges the missing neighbour is the edge sample, which gives the edge
-   * sample itself) fused with {@link YbrFullColor#pixelToRgb}, so that no upsampled line is stored.
+   * One line of a 4:2:2 or 4:2:0 frame straight to R,G,B: the triangle-filter upsampling of {@link
+   * #upsampleRow} fused with {@link YbrFullColor#pixelToRgb}, so that no upsampled line is stored.
+   * Each chroma column sum is {@code near} (4:2:2) or {@code 3 near + far} (4:2:0); at the line's
+   * ends the missing neighbour is the edge column itself, which gives {@link #upsampleRow}'s edge
+   * values.
    */
-  private static void line422ToRgb(Plane[] planes, int y, int width, int[] out, int o, int bits) {
+  private static void lineHalfChromaToRgb(
+      Plane[] planes, int y, int width, int vmax, int[] out, int o, int bits) {
     short[] ys = planes[0].samples();
     short[] cbs = planes[1].samples();
     short[] crs = planes[2].samples();
     int yr = y * planes[0].stride();
-    int cbr = y * planes[1].stride();
-    int crr = y * planes[2].stride();
+    boolean vertical = planes[1].v() * 2 == vmax;
+    int near = vertical ? y >> 1 : y;
+    int far = near;
+    if (vertical) {
+      far = (y & 1) == 0 ? Math.max(0, near - 1) : Math.min(planes[1].height() - 1, near + 1);
+    }
+    int stride = planes[1].stride();
+    int nr = near * stride;
+    int fr = far * stride;
+    int wNear = vertical ? 3 : 1;
+    int wFar = vertical ? 1 : 0;
+    int roundEven = vertical ? 8 : 1;
+    int roundOdd = vertical ? 7 : 2;
+    int shift = vertical ? 4 : 2;
     int n = planes[1].width();
     int last = n - 1;
+    // column sums of the previous, current and next chroma sample
+    int cbCur = wNear * cbs[nr] + wFar * cbs[fr];
+    int crCur = wNear * crs[nr] + wFar * crs[fr];
+    int cbPrev = cbCur;
+    int crPrev = crCur;
     for (int i = 0; i < n; i++) {
+      int cbNext = cbCur;
+      int crNext = crCur;
+      if (i < last) {
+        cbNext = wNear * cbs[nr + i + 1] + wFar * cbs[fr + i + 1];
+        crNext = wNear * crs[nr + i + 1] + wFar * crs[fr + i + 1];
+      }
       int x = 2 * i;
-      int cb = cbs[cbr + i] * 3;
-      int cr = crs[crr + i] * 3;
-      int left = Math.max(i - 1, 0);
-      int right = Math.min(i + 1, last);
       YbrFullColor.pixelToRgb(
           ys[yr + x],
-          (cb + cbs[cbr + left] + 1) >> 2,
-          (cr + crs[crr + left] + 1) >> 2,
+          (3 * cbCur + cbPrev + roundEven) >> shift,
+          (3 * crCur + crPrev + roundEven) >> shift,
           out,
           o + 3 * x,
           bits);
       if (x + 1 < width) {
         YbrFullColor.pixelToRgb(
             ys[yr + x + 1],
-            (cb + cbs[cbr + right] + 2) >> 2,
-            (cr + crs[crr + right] + 2) >> 2,
+            (3 * cbCur + cbNext + roundOdd) >> shift,
+            (3 * crCur + crNext + roundOdd) >> shift,
             out,
             o + 3 * x + 3,
             bits);
       }
+      cbPrev = cbCur;
+      crPrev = crCur;
+      cbCur = cbNext;
+      crCur = crNext;
     }
   }
 

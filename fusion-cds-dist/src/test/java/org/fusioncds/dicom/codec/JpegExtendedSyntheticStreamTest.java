@@ -242,6 +242,30 @@ class JpegExtendedSyntheticStreamTest {
   }
 
   @Test
+  void decodeToRgbEqualsDecodeThenColourConversionForEverySubsamplingAndOddSize() {
+    int[][][] samplings = {
+      {{2, 1, 1}, {1, 1, 1}}, {{2, 1, 1}, {2, 1, 1}}, {{1, 1, 1}, {1, 1, 1}}, {{1, 1, 1}, {2, 1, 1}}
+    };
+    for (int precision : new int[] {8, 12}) {
+      for (int[][] hv : samplings) {
+        for (int[] size : new int[][] {{83, 51}, {6, 5}, {64, 16}}) {
+          byte[] cs =
+              JpegExtendedTestEncoder.encode(spec(precision, size[0], size[1], hv[0], hv[1], 3));
+          int[] expected = JpegExtendedDecoder.decode(cs).samples().clone();
+          YbrFullColor.toRgb(expected, precision);
+
+          int[] fused = JpegExtendedDecoder.decodeToRgb(cs).samples();
+
+          assertArrayEquals(
+              expected,
+              fused,
+              precision + "-bit " + Arrays.deepToString(hv) + " " + size[0] + "x" + size[1]);
+        }
+      }
+    }
+  }
+
+  @Test
   void refusesRestartMarkerOutOfSequenceWithCode() {
     JpegExtendedTestEncoder.Spec s = spec(12, 64, 16, new int[] {1}, new int[] {1}, 4);
     s.restartInterval = 2;
