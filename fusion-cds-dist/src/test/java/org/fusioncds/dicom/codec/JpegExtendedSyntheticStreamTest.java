@@ -89,7 +89,7 @@ class JpegExtendedSyntheticStreamTest {
     }
   }
 
-  /** The JDK's own plugin (libjpeg 6b), not TwelveMonkeys', which is on the class path too. */
+  /** The JDK's own plugin (libjpeg 6b), whatever other JPEG plugins are registered. */
   private static <T> T jdk(Iterator<T> plugins) {
     while (plugins.hasNext()) {
       T p = plugins.next();
