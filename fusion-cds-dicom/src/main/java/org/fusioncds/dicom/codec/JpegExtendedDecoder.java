@@ -834,8 +834,7 @@ public final class JpegExtendedDecoder {
   }
 
   private void decodeBlock(Component c, int bx, int by) {
-    int[] z = coef;
-    Arrays.fill(z, 0);
+    int[] z = coef; // all zero between blocks: cleared after each transform below
     int[] q = c.quant;
     JpegEntropyReader in = this.in;
     if (in.bits < 32) {
@@ -889,8 +888,10 @@ public final class JpegExtendedDecoder {
     }
     if (acPresent) {
       idct.transform(z, c.plane, by * 8 * c.stride + bx * 8, c.stride);
+      Arrays.fill(z, 0);
     } else {
       idct.transformDc(z[0], c.plane, by * 8 * c.stride + bx * 8, c.stride);
+      z[0] = 0;
     }
   }
 
