@@ -14,6 +14,21 @@ public record BulkData(ByteSource source, long offset, long length, int swapUnit
     return bytes(0, length);
   }
 
+  /** Reads the whole value into {@code dst} at {@code off}, in little-endian order. */
+  public void readInto(byte[] dst, int off) {
+    if (off < 0 || off + length > dst.length) {
+      throw new DicomException(
+          ErrorCode.BULK_RANGE_INVALID,
+          "value of " + length + " bytes does not fit at " + off + " in " + dst.length + " bytes");
+    }
+    if (swapUnit > 1) {
+      byte[] swapped = bytes();
+      System.arraycopy(swapped, 0, dst, off, swapped.length);
+      return;
+    }
+    source.readFully(offset, dst, off, (int) length);
+  }
+
   /** Reads {@code len} bytes from {@code from} within the value, in little-endian order. */
   public byte[] bytes(long from, long len) {
     if (len > Integer.MAX_VALUE - 16) {

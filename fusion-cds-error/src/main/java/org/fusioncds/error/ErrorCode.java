@@ -126,7 +126,9 @@ public enum ErrorCode {
   JPEG_TRUNCATED(
       2251, 500, "JPEG codestream ends inside a marker segment or before the image is complete"),
   JPEG_UNSUPPORTED_PROCESS(
-      2252, 500, "a JPEG process other than sequential DCT with Huffman coding"),
+      2252,
+      500,
+      "a JPEG process other than Huffman-coded sequential DCT (4.50, 4.51) or lossless (4.57, 4.70) for the transfer syntax"),
   JPEG_BAD_FRAME(2253, 500, "invalid or unsupported JPEG frame header"),
   JPEG_TOO_LARGE(2254, 500, "JPEG image larger than the decoder allocates"),
   JPEG_MISSING_TABLE(2255, 500, "a JPEG scan refers to an undefined quantisation or Huffman table"),
@@ -364,8 +366,7 @@ public enum ErrorCode {
   APP_NOT_STARTED(9001, 500, "the application did not start"),
   FEEDBACK_FOLDER(9010, 500, "the feedback folder is unusable"),
   DEAD_LETTER_FOLDER(9011, 500, "the dead-letter folder is unusable"),
-  DEAD_LETTER_UNREADABLE(9012, 500, "the dead-letter file is unreadable"),
-  JPEG_READER_MISSING(9101, 500, "the TwelveMonkeys JPEG reader is not registered with ImageIO");
+  DEAD_LETTER_UNREADABLE(9012, 500, "the dead-letter file is unreadable");
 
   private static final Map<Integer, ErrorCode> BY_NUMBER =
       Arrays.stream(values()).collect(Collectors.toMap(ErrorCode::code, Function.identity()));

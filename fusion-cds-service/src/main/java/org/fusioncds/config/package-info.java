@@ -8,7 +8,6 @@
  *   <li>FCDS-9010 (500) the feedback folder is unusable
  *   <li>FCDS-9011 (500) the dead-letter folder is unusable
  *   <li>FCDS-9012 (500) the dead-letter file is unreadable
- *   <li>FCDS-9101 (500) the TwelveMonkeys JPEG reader is not registered with ImageIO
  * </ul>
  */
 package org.fusioncds.config;

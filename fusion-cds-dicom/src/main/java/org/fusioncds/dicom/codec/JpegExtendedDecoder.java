@@ -15,13 +15,10 @@ import org.fusioncds.error.ErrorCode;
  * Refused with a coded error: progressive, lossless, arithmetic-coded and hierarchical JPEG, DNL
  * (height 0), precisions other than 8 and 12.
  *
- * <p>Output: the component values as coded (no colour conversion), clamped to {@code [0,
- * 2^precision - 1]}. Subsampled components are upsampled to full resolution as libjpeg (and so
- * DCMTK) does by default: a triangle filter (3/4 nearer + 1/4 further sample) where the ratio is
- * exactly 2:1 horizontally, or 2:1 both ways (4:2:2, 4:2:0), replication for other integral ratios
- * (for example 1:2 vertical only, as IJG 6b in DCMTK; libjpeg-turbo interpolates there), nearest
- * sample for non-integral ones. The inverse DCT is a separable double-precision one; results differ
- * from libjpeg's integer "islow" IDCT by at most a unit or two (1 on the reference files).
+ * <p>Output: the component values as coded ({@link #decode}) or converted from YCbCr to RGB ({@link
+ * #decodeToRgb}), clamped to {@code [0, 2^precision - 1]}. Subsampled components are upsampled to
+ * full resolution as libjpeg (and so DCMTK) does by default ({@link JpegExtendedOutput}). The
+ * inverse DCT is libjpeg's integer "islow" one ({@link JpegIdct}), as in DCMTK.
  *
  * <p>Errors are {@link DicomException}s with codes 2250..2264. Hostile input (truncated streams,
  * missing or broken tables, bad Huffman codes, absurd dimensions) is refused before large
@@ -83,9 +80,6 @@ public final class JpegExtendedDecoder {
   /** ZIGZAG[k] = natural (row-major) index of the k-th coefficient in zig-zag order. */
   static final int[] ZIGZAG = new int[64 + 16];
 
-  /** IDCT basis, M[x * 8 + u] = C(u)/2 * cos((2x + 1) u pi / 16). */
-  private static final double[] M = new double[64];
-
   static {
     int k = 0;
     for (int s = 0; s < 15; s++) {
@@ -100,12 +94,6 @@ public final class JpegExtendedDecoder {
       }
     }
     Arrays.fill(ZIGZAG, 64, ZIGZAG.length, 63);
-    for (int x = 0; x < 8; x++) {
-      for (int u = 0; u < 8; u++) {
-        double cu = u == 0 ? Math.sqrt(0.5) : 1.0;
-        M[x * 8 + u] = cu / 2 * Math.cos((2 * x + 1) * u * Math.PI / 16);
-      }
-    }
   }
 
   /** One frame component. */
@@ -152,17 +140,24 @@ public final class JpegExtendedDecoder {
   private int mcusY;
   private int scans;
 
-  // entropy decoder state
-  private int rp;
-  private long acc;
-  private int bits;
-  private int padBits;
-  private boolean markerHit;
-  private final int[] coef = new int[64];
-  private final double[] work = new double[64];
+  /** Lossless (SOF3, process 14) instead of DCT (SOF0, SOF1); see {@link JpegLosslessDecoder}. */
+  private final boolean lossless;
 
-  private JpegExtendedDecoder(byte[] d) {
+  /** DCT only: convert 3 components from YCbCr to RGB while assembling the output. */
+  private final boolean toRgb;
+
+  /** Lossless only: the decoded samples, interleaved by pixel. */
+  private int[] samples;
+
+  private final JpegEntropyReader in;
+  private final int[] coef = new int[64];
+  private JpegIdct idct;
+
+  private JpegExtendedDecoder(byte[] d, boolean lossless, boolean toRgb) {
     this.d = d;
+    this.lossless = lossless;
+    this.toRgb = toRgb;
+    this.in = new JpegEntropyReader(d);
   }
 
   /**
@@ -174,13 +169,26 @@ public final class JpegExtendedDecoder {
    *     unsupported JPEG process
    */
   public static JpegExtendedImage decode(byte[] codestream) {
+    return decode(codestream, false, false);
+  }
+
+  /**
+   * As {@link #decode(byte[])}, and for 3 components converts YBR_FULL (YCbCr) to RGB ({@link
+   * YbrFullColor}) in the same pass as the upsampling: the samples are R, G, B.
+   */
+  public static JpegExtendedImage decodeToRgb(byte[] codestream) {
+    return decode(codestream, false, true);
+  }
+
+  /** Decodes a DCT codestream, or a lossless one when {@code lossless} (and only that). */
+  static JpegExtendedImage decode(byte[] codestream, boolean lossless, boolean toRgb) {
     if (codestream == null || codestream.length < 2) {
       throw new DicomException(
           E_NOT_JPEG,
           "not a JPEG codestream: "
               + (codestream == null ? "no data" : codestream.length + " byte(s)"));
     }
-    return new JpegExtendedDecoder(codestream).run();
+    return new JpegExtendedDecoder(codestream, lossless, toRgb).run();
   }
 
   private JpegExtendedImage run() {
@@ -214,7 +222,18 @@ public final class JpegExtendedDecoder {
       int start = pos + 4;
       int end = pos + len;
       switch (m) {
-        case 0xC0, 0xC1 -> readFrame(m, markerOffset, start, end);
+        case 0xC0, 0xC1 -> {
+          if (lossless) {
+            throw unsupported(m, markerOffset, "sequential DCT");
+          }
+          readFrame(m, markerOffset, start, end);
+        }
+        case 0xC3 -> {
+          if (!lossless) {
+            throw unsupported(m, markerOffset, "lossless");
+          }
+          readFrame(m, markerOffset, start, end);
+        }
         case 0xC4 -> readHuffmanTables(markerOffset, start, end);
         case 0xDB -> readQuantTables(markerOffset, start, end);
         case 0xDD -> readRestartInterval(markerOffset, start, end);
@@ -223,7 +242,7 @@ public final class JpegExtendedDecoder {
           continue; // pos was moved past the entropy-coded data
         }
         case 0xC2, 0xC6, 0xCA, 0xCE -> throw unsupported(m, markerOffset, "progressive DCT");
-        case 0xC3, 0xC7, 0xCB, 0xCF -> throw unsupported(m, markerOffset, "lossless");
+        case 0xC7, 0xCB, 0xCF -> throw unsupported(m, markerOffset, "lossless");
         case 0xC5, 0xCD, 0xDE, 0xDF -> throw unsupported(m, markerOffset, "hierarchical");
         case 0xC9 -> throw unsupported(m, markerOffset, "arithmetic-coded extended sequential DCT");
         case 0xCC -> throw unsupported(m, markerOffset, "arithmetic coding (DAC)");
@@ -261,13 +280,17 @@ public final class JpegExtendedDecoder {
     return assemble();
   }
 
-  private static DicomException unsupported(int m, int offset, String what) {
+  private DicomException unsupported(int m, int offset, String what) {
     return new DicomException(
         E_UNSUPPORTED_PROCESS,
         String.format(
-            "unsupported JPEG process: marker FF%02X (%s) at offset %d; only sequential DCT with"
-                + " Huffman coding (SOF0, SOF1) is supported",
-            m, what, offset));
+            "unsupported JPEG process: marker FF%02X (%s) at offset %d; only %s is supported",
+            m,
+            what,
+            offset,
+            lossless
+                ? "lossless Huffman coding (SOF3) for this transfer syntax"
+                : "sequential DCT with Huffman coding (SOF0, SOF1)"));
   }
 
   /**
@@ -351,10 +374,16 @@ public final class JpegExtendedDecoder {
     int y = u16(p + 1);
     int x = u16(p + 3);
     int nf = u8(p + 5);
-    if (prec != 8 && prec != 12) {
+    if (lossless ? prec < 2 || prec > 16 : prec != 8 && prec != 12) {
       throw new DicomException(
           E_BAD_FRAME,
-          "sample precision " + prec + " at offset " + (p) + " is not supported (8 or 12)");
+          "sample precision "
+              + prec
+              + " at offset "
+              + p
+              + " is not supported ("
+              + (lossless ? "2..16" : "8 or 12")
+              + ")");
     }
     if (y == 0) {
       throw new DicomException(
@@ -399,6 +428,14 @@ public final class JpegExtendedDecoder {
       int h = u8(q + 1) >> 4;
       int v = u8(q + 1) & 15;
       int tq = u8(q + 2);
+      if (lossless && (h != 1 || v != 1)) {
+        throw new DicomException(
+            E_BAD_FRAME,
+            String.format(
+                "lossless component %d has sampling factors %dx%d at offset %d (only 1x1 is"
+                    + " supported)",
+                id, h, v, q + 1));
+      }
       if (h < 1 || h > 4 || v < 1 || v > 4) {
         throw new DicomException(
             E_BAD_FRAME,
@@ -429,8 +466,17 @@ public final class JpegExtendedDecoder {
       c.blocksHigh = ceilDiv(c.compHeight, 8);
       blocks += (long) c.blocksWide * c.blocksHigh;
     }
+    if (lossless && samples > 8L * d.length) {
+      // Every lossless sample costs at least one Huffman code of >= 1 bit.
+      throw new DicomException(
+          E_TRUNCATED,
+          String.format(
+              "lossless frame of %d x %d x %d components needs at least %d bytes of coded data,"
+                  + " but the codestream has only %d bytes",
+              x, y, nf, ceilDiv(samples, 8), d.length));
+    }
     // Every block costs at least one DC and one AC Huffman code of >= 1 bit each.
-    if (blocks > 4L * d.length) {
+    if (!lossless && blocks > 4L * d.length) {
       throw new DicomException(
           E_TRUNCATED,
           String.format(
@@ -439,6 +485,7 @@ public final class JpegExtendedDecoder {
               x, y, blocks, ceilDiv(blocks, 4), d.length));
     }
     precision = prec;
+    idct = lossless ? null : new JpegIdct(prec);
     width = x;
     height = y;
     hmax = hm;
@@ -620,6 +667,11 @@ public final class JpegExtendedDecoder {
                 + td
                 + ", which is not defined");
       }
+      if (lossless) {
+        c.dc = dcTables[td];
+        sc[i] = c;
+        continue; // no AC or quantisation tables in lossless JPEG
+      }
       if (ta > 3 || acTables[ta] == null) {
         throw new DicomException(
             E_MISSING_TABLE,
@@ -648,6 +700,11 @@ public final class JpegExtendedDecoder {
       blocksPerMcu += c.h * c.v;
       sc[i] = c;
     }
+    if (lossless) {
+      scans++;
+      readLosslessScan(offset, p + 1 + 2 * ns, sc, end);
+      return;
+    }
     if (ns > 1 && blocksPerMcu > 10) {
       throw new DicomException(
           E_BAD_SOS,
@@ -668,14 +725,59 @@ public final class JpegExtendedDecoder {
     decodeScan(sc, end);
   }
 
+  /**
+   * Checks the selection value (Ss, predictor 1..7), Se = 0, Ah = 0 and the point transform (Al
+   * below the precision) of a lossless scan (T.81 H.2.2), then decodes it.
+   */
+  private void readLosslessScan(int offset, int p, Component[] sc, int dataStart) {
+    int psv = u8(p);
+    int se = u8(p + 1);
+    int ah = u8(p + 2) >> 4;
+    int pt = u8(p + 2) & 15;
+    if (psv < 1 || psv > 7) {
+      throw new DicomException(
+          E_BAD_SOS,
+          "lossless scan at offset " + offset + " has selection value " + psv + " (1..7 allowed)");
+    }
+    if (se != 0 || ah != 0 || pt >= precision) {
+      throw new DicomException(
+          E_BAD_SOS,
+          String.format(
+              "lossless scan at offset %d has Se %d, Ah %d, point transform %d (0, 0 and below"
+                  + " the precision %d expected)",
+              offset, se, ah, pt, precision));
+    }
+    if (restartInterval % width != 0) {
+      // libjpeg (and so DCMTK) refuses restart intervals that are not whole lines, too
+      throw new DicomException(
+          E_BAD_RESTART,
+          "lossless restart interval "
+              + restartInterval
+              + " is not a multiple of the line width "
+              + width);
+    }
+    if (samples == null) {
+      samples = new int[width * height * comps.length];
+    }
+    int[] index = new int[sc.length];
+    JpegExtHuffmanTable[] tables = new JpegExtHuffmanTable[sc.length];
+    for (int i = 0; i < sc.length; i++) {
+      index[i] = java.util.List.of(comps).indexOf(sc[i]);
+      tables[i] = sc[i].dc;
+    }
+    JpegLosslessScan scan =
+        new JpegLosslessScan(in, samples, width, height, comps.length, precision, restartInterval);
+    scan.decode(dataStart, index, tables, psv, pt);
+    for (Component c : sc) {
+      c.coded = true;
+    }
+    pos = in.endOfScan();
+  }
+
   // ---------------------------------------------------------------- entropy-coded data
 
   private void decodeScan(Component[] sc, int dataStart) {
-    rp = dataStart;
-    acc = 0;
-    bits = 0;
-    padBits = 0;
-    markerHit = false;
+    in.start(dataStart);
     for (Component c : sc) {
       c.pred = 0;
     }
@@ -693,7 +795,7 @@ public final class JpegExtendedDecoder {
           nextRst = (nextRst + 1) & 7;
         }
         decodeBlock(c, bx, by);
-        checkOverrun(mcu, total);
+        in.checkOverrun("MCU", mcu, total);
         if (++bx == bw) {
           bx = 0;
           by++;
@@ -715,147 +817,30 @@ public final class JpegExtendedDecoder {
             }
           }
         }
-        checkOverrun(mcu, total);
+        in.checkOverrun("MCU", mcu, total);
       }
     }
     for (Component c : sc) {
       c.coded = true;
     }
-    pos = findMarker(rp, true);
-  }
-
-  /** Fails when the decoder consumed bits that were not in the data (zeros padded in). */
-  private void checkOverrun(int mcu, int total) {
-    if (padBits > bits) {
-      if (markerHit) {
-        throw new DicomException(
-            E_ENTROPY_TRUNCATED,
-            String.format(
-                "entropy-coded data ends at marker FF%02X at offset %d inside MCU %d of %d",
-                u8(rp + 1), rp, mcu, total));
-      }
-      throw new DicomException(
-          E_ENTROPY_TRUNCATED,
-          String.format(
-              "codestream truncated: entropy-coded data ends at offset %d inside MCU %d of %d",
-              d.length, mcu, total));
-    }
-  }
-
-  /**
-   * Offset of the next marker at or after {@code p} (skipping stuffed FF00 and, if asked, RSTn),
-   * positioned on its first FF; {@code d.length} if there is none.
-   */
-  private int findMarker(int p, boolean skipRst) {
-    int n = d.length;
-    while (p + 1 < n) {
-      if ((d[p] & 0xFF) != 0xFF) {
-        p++;
-        continue;
-      }
-      int m = d[p + 1] & 0xFF;
-      if (m == 0x00 || (skipRst && m >= 0xD0 && m <= 0xD7)) {
-        p += 2;
-      } else if (m == 0xFF) {
-        p++;
-      } else {
-        return p;
-      }
-    }
-    return n;
+    pos = in.endOfScan();
   }
 
   private void restart(Component[] sc, int expected) {
-    int p = findMarker(rp, false);
-    if (p >= d.length) {
-      throw new DicomException(
-          E_ENTROPY_TRUNCATED,
-          String.format(
-              "codestream truncated: no restart marker RST%d after offset %d", expected, rp));
-    }
-    int m = u8(p + 1);
-    if (m != 0xD0 + expected) {
-      throw new DicomException(
-          E_BAD_RESTART,
-          String.format(
-              "expected restart marker RST%d at offset %d, found FF%02X", expected, p, m));
-    }
-    rp = p + 2;
-    acc = 0;
-    bits = 0;
-    padBits = 0;
-    markerHit = false;
+    in.restart(expected);
     for (Component c : sc) {
       c.pred = 0;
     }
   }
 
-  /** Tops the bit buffer up to more than 56 bits; zeros are padded in at a marker or the end. */
-  private void fill() {
-    byte[] data = d;
-    int n = data.length;
-    while (bits <= 56) {
-      int b;
-      if (markerHit || rp >= n) {
-        b = 0;
-        padBits += 8;
-      } else {
-        b = data[rp] & 0xFF;
-        if (b != 0xFF) {
-          rp++;
-        } else if (rp + 1 < n && data[rp + 1] == 0) {
-          rp += 2;
-        } else if (rp + 1 >= n) {
-          rp = n;
-          b = 0;
-          padBits += 8;
-        } else {
-          markerHit = true; // rp stays on the marker
-          b = 0;
-          padBits += 8;
-        }
-      }
-      acc = (acc << 8) | b;
-      bits += 8;
-    }
-  }
-
-  private int decodeSymbol(JpegExtHuffmanTable t) {
-    int peek = (int) (acc >>> (bits - 16)) & 0xFFFF;
-    int e = t.fast[peek >>> (16 - JpegExtHuffmanTable.LOOKAHEAD)];
-    if (e != 0) {
-      bits -= e >>> 8;
-      return e & 0xFF;
-    }
-    for (int l = JpegExtHuffmanTable.LOOKAHEAD + 1; l <= 16; l++) {
-      int code = peek >>> (16 - l);
-      if (code <= t.maxCode[l]) {
-        bits -= l;
-        return t.symbols[code + t.delta[l]];
-      }
-    }
-    throw new DicomException(
-        E_BAD_CODE,
-        String.format(
-            "invalid Huffman code: bits %s match no code of the table, in the entropy-coded data"
-                + " near offset %d",
-            Integer.toBinaryString(0x10000 | peek).substring(1), Math.max(0, rp - (bits + 7) / 8)));
-  }
-
-  private int receiveExtend(int s) {
-    int v = (int) (acc >>> (bits - s)) & ((1 << s) - 1);
-    bits -= s;
-    return v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
-  }
-
   private void decodeBlock(Component c, int bx, int by) {
-    int[] z = coef;
-    Arrays.fill(z, 0);
+    int[] z = coef; // all zero between blocks: cleared after each transform below
     int[] q = c.quant;
-    if (bits < 32) {
-      fill();
+    JpegEntropyReader in = this.in;
+    if (in.bits < 32) {
+      in.fill();
     }
-    int t = decodeSymbol(c.dc);
+    int t = in.decodeSymbol(c.dc);
     if (t != 0) {
       if (t > 15) {
         throw new DicomException(
@@ -863,20 +848,20 @@ public final class JpegExtendedDecoder {
             "DC difference category "
                 + t
                 + " (max 15) near offset "
-                + rp
+                + in.rp
                 + " of component "
                 + c.id);
       }
-      c.pred += receiveExtend(t);
+      c.pred += in.receiveExtend(t);
     }
     z[0] = c.pred * q[0];
     boolean acPresent = false;
     JpegExtHuffmanTable ac = c.ac;
     for (int k = 1; k < 64; ) {
-      if (bits < 32) {
-        fill();
+      if (in.bits < 32) {
+        in.fill();
       }
-      int rs = decodeSymbol(ac);
+      int rs = in.decodeSymbol(ac);
       int r = rs >>> 4;
       int s = rs & 15;
       if (s == 0) {
@@ -893,166 +878,36 @@ public final class JpegExtendedDecoder {
             "AC run reaches coefficient "
                 + k
                 + " (max 63) near offset "
-                + rp
+                + in.rp
                 + " of component "
                 + c.id);
       }
-      z[ZIGZAG[k]] = receiveExtend(s) * q[k];
+      z[ZIGZAG[k]] = in.receiveExtend(s) * q[k];
       acPresent = true;
       k++;
     }
-    idct(z, acPresent, c.plane, by * 8 * c.stride + bx * 8, c.stride);
-  }
-
-  private void idct(int[] z, boolean acPresent, short[] out, int off, int stride) {
-    int shift = 1 << (precision - 1);
-    int max = (1 << precision) - 1;
-    if (!acPresent) {
-      int v = clamp(z[0] / 8.0 + shift + 0.5, max);
-      short sv = (short) v;
-      for (int y = 0; y < 8; y++) {
-        Arrays.fill(out, off + y * stride, off + y * stride + 8, sv);
-      }
-      return;
+    if (acPresent) {
+      idct.transform(z, c.plane, by * 8 * c.stride + bx * 8, c.stride);
+      Arrays.fill(z, 0);
+    } else {
+      idct.transformDc(z[0], c.plane, by * 8 * c.stride + bx * 8, c.stride);
+      z[0] = 0;
     }
-    double[] w = work;
-    double[] m = M;
-    // pass 1: rows (vertical frequency v), horizontal IDCT into w[v * 8 + x]
-    for (int v = 0; v < 8; v++) {
-      int r = v * 8;
-      int f0 = z[r];
-      int f1 = z[r + 1];
-      int f2 = z[r + 2];
-      int f3 = z[r + 3];
-      int f4 = z[r + 4];
-      int f5 = z[r + 5];
-      int f6 = z[r + 6];
-      int f7 = z[r + 7];
-      if ((f1 | f2 | f3 | f4 | f5 | f6 | f7) == 0) {
-        double dc = f0 * m[0];
-        for (int x = 0; x < 8; x++) {
-          w[r + x] = dc;
-        }
-        continue;
-      }
-      for (int x = 0; x < 4; x++) {
-        int b = x * 8;
-        double even = m[b] * f0 + m[b + 2] * f2 + m[b + 4] * f4 + m[b + 6] * f6;
-        double odd = m[b + 1] * f1 + m[b + 3] * f3 + m[b + 5] * f5 + m[b + 7] * f7;
-        w[r + x] = even + odd;
-        w[r + 7 - x] = even - odd;
-      }
-    }
-    // pass 2: columns
-    for (int x = 0; x < 8; x++) {
-      double f0 = w[x];
-      double f1 = w[8 + x];
-      double f2 = w[16 + x];
-      double f3 = w[24 + x];
-      double f4 = w[32 + x];
-      double f5 = w[40 + x];
-      double f6 = w[48 + x];
-      double f7 = w[56 + x];
-      for (int y = 0; y < 4; y++) {
-        int b = y * 8;
-        double even = m[b] * f0 + m[b + 2] * f2 + m[b + 4] * f4 + m[b + 6] * f6;
-        double odd = m[b + 1] * f1 + m[b + 3] * f3 + m[b + 5] * f5 + m[b + 7] * f7;
-        out[off + y * stride + x] = (short) clamp(even + odd + shift + 0.5, max);
-        out[off + (7 - y) * stride + x] = (short) clamp(even - odd + shift + 0.5, max);
-      }
-    }
-  }
-
-  /** Rounds {@code v} (already offset by 0.5) down and clamps it to [0, max]. */
-  private static int clamp(double v, int max) {
-    if (v < 0) {
-      return 0;
-    }
-    int i = (int) v;
-    return i > max ? max : i;
   }
 
   // ---------------------------------------------------------------- output
 
   private JpegExtendedImage assemble() {
-    int nc = comps.length;
-    int w = width;
-    int h = height;
-    int[] out = new int[w * h * nc];
-    int[] row = new int[Math.max(w, 2 * mcusX * hmax * 8)];
-    int[] xmap = new int[w];
-    for (int ci = 0; ci < nc; ci++) {
-      Component c = comps[ci];
-      boolean h2 = c.h * 2 == hmax && c.compWidth > 2;
-      boolean h2v1 = h2 && c.v == vmax;
-      boolean h2v2 = h2 && c.v * 2 == vmax;
-      for (int x = 0; x < w; x++) {
-        xmap[x] = x * c.h / hmax;
-      }
-      for (int y = 0; y < h; y++) {
-        int o = y * w * nc + ci;
-        if (h2v1) {
-          int r = y * c.stride;
-          upsampleRow(c.plane, r, r, c.compWidth, row, false);
-        } else if (h2v2) {
-          int near = y >> 1;
-          int far = (y & 1) == 0 ? Math.max(0, near - 1) : Math.min(c.compHeight - 1, near + 1);
-          upsampleRow(c.plane, near * c.stride, far * c.stride, c.compWidth, row, true);
-        } else {
-          int r = (y * c.v / vmax) * c.stride;
-          short[] plane = c.plane;
-          for (int x = 0; x < w; x++) {
-            out[o] = plane[r + xmap[x]];
-            o += nc;
-          }
-          continue;
-        }
-        for (int x = 0; x < w; x++) {
-          out[o] = row[x];
-          o += nc;
-        }
-      }
-      c.plane = null;
+    if (lossless) {
+      return new JpegExtendedImage(width, height, comps.length, precision, samples);
     }
-    return new JpegExtendedImage(w, h, nc, precision, out);
-  }
-
-  /**
-   * Triangle-filter ("fancy") upsampling by 2 horizontally, and by 2 vertically too when {@code
-   * vertical}: each output sample weighs the nearer input sample 3/4 and the further one 1/4 (in
-   * each direction), with alternating rounding offsets, as libjpeg does by default. Edge samples
-   * reuse the edge value. {@code near} and {@code far} are the offsets of the nearer and further
-   * input rows (the same row when not {@code vertical}); {@code n > 2} input samples.
-   */
-  private static void upsampleRow(
-      short[] p, int near, int far, int n, int[] out, boolean vertical) {
-    if (!vertical) {
-      out[0] = p[near];
-      out[1] = (p[near] * 3 + p[near + 1] + 2) >> 2;
-      for (int i = 1; i < n - 1; i++) {
-        int cur = p[near + i] * 3;
-        out[2 * i] = (cur + p[near + i - 1] + 1) >> 2;
-        out[2 * i + 1] = (cur + p[near + i + 1] + 2) >> 2;
-      }
-      out[2 * n - 2] = (p[near + n - 1] * 3 + p[near + n - 2] + 1) >> 2;
-      out[2 * n - 1] = p[near + n - 1];
-      return;
+    JpegExtendedOutput.Plane[] planes = new JpegExtendedOutput.Plane[comps.length];
+    for (int i = 0; i < comps.length; i++) {
+      Component c = comps[i];
+      planes[i] =
+          new JpegExtendedOutput.Plane(c.plane, c.stride, c.compWidth, c.compHeight, c.h, c.v);
     }
-    int last = p[near] * 3 + p[far];
-    int cur = last;
-    int next = p[near + 1] * 3 + p[far + 1];
-    out[0] = (cur * 4 + 8) >> 4;
-    out[1] = (cur * 3 + next + 7) >> 4;
-    for (int i = 1; i < n - 1; i++) {
-      last = cur;
-      cur = next;
-      next = p[near + i + 1] * 3 + p[far + i + 1];
-      out[2 * i] = (cur * 3 + last + 8) >> 4;
-      out[2 * i + 1] = (cur * 3 + next + 7) >> 4;
-    }
-    last = cur;
-    cur = next;
-    out[2 * n - 2] = (cur * 3 + last + 8) >> 4;
-    out[2 * n - 1] = (cur * 4 + 7) >> 4;
+    int[] out = JpegExtendedOutput.assemble(planes, width, height, precision, toRgb);
+    return new JpegExtendedImage(width, height, comps.length, precision, out);
   }
 }

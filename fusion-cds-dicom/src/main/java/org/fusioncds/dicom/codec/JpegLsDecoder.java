@@ -1,5 +1,8 @@
 package org.fusioncds.dicom.codec;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.fusioncds.dicom.DicomException;
 import org.fusioncds.error.ErrorCode;
@@ -34,6 +37,9 @@ public final class JpegLsDecoder {
 
   /** 365 regular contexts, then the two run interruption contexts (RItype 0 and 1). */
   private static final int CONTEXTS = 367;
+
+  private static final VarHandle BIG_ENDIAN_LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private final byte[] data;
   private final int end;
@@ -614,30 +620,25 @@ public final class JpegLsDecoder {
               + ")");
     }
     qoffset = maxval;
-    qtable = new byte[2 * maxval + 1];
-    for (int d = -maxval; d <= maxval; d++) {
-      int q;
-      if (d <= -t3) {
-        q = -4;
-      } else if (d <= -t2) {
-        q = -3;
-      } else if (d <= -t1) {
-        q = -2;
-      } else if (d < -near) {
-        q = -1;
-      } else if (d <= near) {
-        q = 0;
-      } else if (d < t1) {
-        q = 1;
-      } else if (d < t2) {
-        q = 2;
-      } else if (d < t3) {
-        q = 3;
-      } else {
-        q = 4;
-      }
-      qtable[d + maxval] = (byte) q;
+    qtable = gradientTable(maxval, near, t1, t2, t3);
+  }
+
+  /**
+   * The quantised gradient Q(d) of T.87 A.3.3 for every d in [-maxval, maxval], at index d +
+   * maxval, filled by ranges (the table has up to 131,071 entries, one per frame).
+   */
+  private static byte[] gradientTable(int maxval, int near, int t1, int t2, int t3) {
+    byte[] t = new byte[2 * maxval + 1];
+    // upper bounds (inclusive, as d) of the ranges of q = -4 .. 3; q = 4 above
+    int[] upper = {-t3, -t2, -t1, -near - 1, near, t1 - 1, t2 - 1, t3 - 1};
+    int from = 0;
+    for (int q = -4; q <= 3; q++) {
+      int to = Math.min(Math.max(upper[q + 4] + maxval + 1, from), t.length);
+      Arrays.fill(t, from, to, (byte) q);
+      from = to;
     }
+    Arrays.fill(t, from, t.length, (byte) 4);
+    return t;
   }
 
   private int clampT(int value, int low) {
@@ -760,37 +761,21 @@ public final class JpegLsDecoder {
   }
 
   private int decodeRegular(int qs, int ra, int rb, int rc) {
-    int sign = 1;
-    if (qs < 0) {
-      sign = -1;
-      qs = -qs;
-    }
-    int px;
-    if (rc >= Math.max(ra, rb)) {
-      px = Math.min(ra, rb);
-    } else if (rc <= Math.min(ra, rb)) {
-      px = Math.max(ra, rb);
-    } else {
-      px = ra + rb - rc;
-    }
+    int sign = qs >> 31; // 0, or -1 when the context is negated (T.87 A.3.4)
+    qs = (qs ^ sign) - sign;
+    int hi = Math.max(ra, rb);
+    int lo = Math.min(ra, rb);
+    int px = rc >= hi ? lo : rc <= lo ? hi : ra + rb - rc; // median edge detector, T.87 A.4.1
     int c = ctxC[qs];
-    px += sign * c;
-    if (px > maxval) {
-      px = maxval;
-    } else if (px < 0) {
-      px = 0;
-    }
+    px = Math.min(Math.max(px + ((c ^ sign) - sign), 0), maxval);
     long a = ctxA[qs];
     int b = ctxB[qs];
     int n = ctxN[qs];
-    int k = 0;
-    while (((long) n << k) < a) {
-      k++;
-    }
+    int k = golombK(n, a);
     int merr = decodeGolomb(k, limit);
-    int err = (merr & 1) == 0 ? merr >> 1 : -(merr >> 1) - 1;
+    int err = (merr >>> 1) ^ -(merr & 1); // 0, 1, 2, 3 ... -> 0, -1, 1, -2 ... (T.87 A.5.2)
     if (near == 0 && k == 0 && 2 * b <= -n) {
-      err = -err - 1;
+      err = ~err;
     }
     b += err * qdelta;
     a += Math.abs(err);
@@ -821,7 +806,16 @@ public final class JpegLsDecoder {
     ctxB[qs] = b;
     ctxC[qs] = c;
     ctxN[qs] = n;
-    return reconstruct(px, sign * err);
+    return reconstruct(px, (err ^ sign) - sign);
+  }
+
+  /** The least k >= 0 with n * 2^k >= a (T.87 A.5.1), from the bit lengths of n and a. */
+  private static int golombK(int n, long a) {
+    if (n >= a) {
+      return 0;
+    }
+    int k = Long.numberOfLeadingZeros(n) - Long.numberOfLeadingZeros(a);
+    return ((long) n << k) < a ? k + 1 : k;
   }
 
   private int reconstruct(int px, int err) {
@@ -951,6 +945,18 @@ public final class JpegLsDecoder {
   /** Reads one Golomb-coded mapped error value with code parameter k and length limit. */
   private int decodeGolomb(int k, int glimit) {
     int maxUnary = glimit - qbpp - 1;
+    if (cacheBits < 32) {
+      fill();
+    }
+    int lz = Long.numberOfLeadingZeros(cache);
+    if (lz < maxUnary && lz + 1 + k <= cacheBits) {
+      // the whole code is in the cache (bits below cacheBits are zero): unary part and k bits
+      long rest = cache << (lz + 1);
+      long fast = ((long) lz << k) | (k == 0 ? 0 : rest >>> (64 - k));
+      cache = rest << k;
+      cacheBits -= lz + 1 + k;
+      return checkedMappedError(fast);
+    }
     int q = readUnary(maxUnary);
     long value;
     if (q < maxUnary) {
@@ -958,6 +964,10 @@ public final class JpegLsDecoder {
     } else {
       value = readBits(qbpp) + 1L;
     }
+    return checkedMappedError(value);
+  }
+
+  private int checkedMappedError(long value) {
     if (value > range + 2L) {
       throw corrupt("mapped error value " + value + " exceeds RANGE " + range);
     }
@@ -976,6 +986,18 @@ public final class JpegLsDecoder {
 
   /** Fills the cache to at least 56 bits; past the end of the data, with zero bits. */
   private void fill() {
+    if (!lastFF && pos + 8 <= end) {
+      long v = (long) BIG_ENDIAN_LONG.get(data, pos);
+      if (!JpegEntropyReader.hasFF(v)) {
+        // eight bytes without FF (no stuffing, no marker): as many as fit, at once
+        int n = (64 - cacheBits) >> 3;
+        cache |= (v >>> (64 - 8 * n)) << (64 - cacheBits - 8 * n);
+        cacheBits += 8 * n;
+        pos += n;
+        atEnd = pos >= end;
+        return;
+      }
+    }
     while (cacheBits < 56) {
       if (atEnd) {
         cacheBits += 8;

@@ -1,5 +1,13 @@
 /**
- * Pixel codecs of our own for transfer syntaxes no library on Maven Central decodes.
+ * Pixel codecs of our own, where no library on Maven Central decodes a syntax, or none as fast and
+ * as close to DCMTK: {@link org.fusioncds.dicom.codec.JpegExtendedDecoder} for JPEG baseline and
+ * extended (DICOM 1.2.840.10008.1.2.4.50, .51), {@link
+ * org.fusioncds.dicom.codec.JpegLosslessDecoder} for JPEG lossless (.57, .70; it shares the marker
+ * parser and the bit reader {@code JpegEntropyReader} of the former), {@link
+ * org.fusioncds.dicom.codec.JpegLsDecoder} for JPEG-LS (.80, .81). The DCT decoder's inverse DCT
+ * ({@code JpegIdct}), upsampling ({@code JpegExtendedOutput}) and YCbCr to RGB conversion ({@link
+ * org.fusioncds.dicom.codec.YbrFullColor}) are libjpeg's integer ones, so that its samples equal
+ * DCMTK's {@code dcmdjpeg}'s, as the lossless and JPEG-LS decoders' do.
  *
  * <p>Error codes ({@link org.fusioncds.error.ErrorCode}; code, HTTP status, meaning):
  *
@@ -24,7 +32,8 @@
  *   <li>FCDS-2250 (500) not a JPEG codestream
  *   <li>FCDS-2251 (500) JPEG codestream ends inside a marker segment or before the image is
  *       complete
- *   <li>FCDS-2252 (500) a JPEG process other than sequential DCT with Huffman coding
+ *   <li>FCDS-2252 (500) a JPEG process other than Huffman-coded sequential DCT (4.50, 4.51) or
+ *       lossless (4.57, 4.70) for the transfer syntax
  *   <li>FCDS-2253 (500) invalid or unsupported JPEG frame header
  *   <li>FCDS-2254 (500) JPEG image larger than the decoder allocates
  *   <li>FCDS-2255 (500) a JPEG scan refers to an undefined quantisation or Huffman table

@@ -157,14 +157,26 @@ final class EncapsulatedFrames {
     return (head[0] & 0xFF) == 0xFF && ((head[1] & 0xFF) == 0xD8 || (head[1] & 0xFF) == 0x4F);
   }
 
+  /** The fragments' bytes, read straight into one array of their total length. */
   private static byte[] join(List<BulkData> parts) {
     if (parts.size() == 1) {
       return parts.get(0).bytes();
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    long total = 0;
     for (BulkData b : parts) {
-      out.writeBytes(b.bytes());
+      total += b.length();
     }
-    return out.toByteArray();
+    if (total > Integer.MAX_VALUE - 16) {
+      throw new DicomException(
+          ErrorCode.BULK_VALUE_TOO_LARGE,
+          "frame of " + parts.size() + " fragments too large to hold in memory — " + total);
+    }
+    byte[] out = new byte[(int) total];
+    int o = 0;
+    for (BulkData b : parts) {
+      b.readInto(out, o);
+      o += (int) b.length();
+    }
+    return out;
   }
 }

@@ -2,40 +2,23 @@ package org.fusioncds.dicom.pixel;
 
 import com.github.jaiimageio.jpeg2000.impl.J2KImageReader;
 import com.github.jaiimageio.jpeg2000.impl.J2KImageReaderSpi;
-import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
-import java.util.Iterator;
-import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
-import javax.imageio.spi.IIORegistry;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.fusioncds.dicom.DicomException;
 import org.fusioncds.error.ErrorCode;
 
 /**
- * JPEG lossless (process 14) through TwelveMonkeys' reader and JPEG 2000 through jai-imageio's,
- * both pure Java from Maven Central. Raw rasters are read (no colour conversion by the codec), so
- * values are the stored ones. Readers are not thread-safe: a new one per frame.
+ * JPEG 2000 (4.90, 4.91) through jai-imageio's reader, pure Java from Maven Central, the one syntax
+ * we decode with a library (JPEG lossless moved to our own {@code codec.JpegLosslessDecoder}). Raw
+ * rasters are read (no colour conversion by the codec), so values are the stored ones. Readers are
+ * not thread-safe: a new one per frame.
  */
 final class ImageIoDecoder {
 
-  static {
-    // a shaded jar may lose META-INF/services; register explicitly (idempotent)
-    IIORegistry.getDefaultInstance().registerServiceProvider(new JPEGImageReaderSpi());
-  }
-
   private ImageIoDecoder() {}
-
-  static int[] decodeJpeg(byte[] codestream, ImageDescription d) {
-    ImageReader reader = twelveMonkeysReader();
-    try {
-      return read(reader, codestream, d, "JPEG");
-    } finally {
-      reader.dispose();
-    }
-  }
 
   static int[] decodeJpeg2000(byte[] codestream, ImageDescription d) {
     if (!endsWithEoc(codestream)) {
@@ -53,18 +36,6 @@ final class ImageIoDecoder {
     } finally {
       reader.dispose();
     }
-  }
-
-  private static ImageReader twelveMonkeysReader() {
-    Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName("jpeg");
-    while (it.hasNext()) {
-      ImageReader r = it.next();
-      if (r.getOriginatingProvider() instanceof JPEGImageReaderSpi) {
-        return r;
-      }
-    }
-    throw new DicomException(
-        ErrorCode.JPEG_READER_MISSING, "TwelveMonkeys JPEG reader is not registered with ImageIO");
   }
 
   private static int[] read(

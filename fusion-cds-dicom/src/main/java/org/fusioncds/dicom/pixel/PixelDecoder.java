@@ -12,6 +12,7 @@ import org.fusioncds.dicom.TransferSyntax;
 import org.fusioncds.dicom.VR;
 import org.fusioncds.dicom.codec.JpegExtendedDecoder;
 import org.fusioncds.dicom.codec.JpegExtendedImage;
+import org.fusioncds.dicom.codec.JpegLosslessDecoder;
 import org.fusioncds.dicom.codec.JpegLsDecoder;
 import org.fusioncds.dicom.codec.JpegLsImage;
 import org.fusioncds.error.ErrorCode;
@@ -19,9 +20,11 @@ import org.fusioncds.error.ErrorCode;
 /**
  * Decodes one frame of Pixel Data (7FE0,0010) to stored values, whatever the transfer syntax:
  * native (PS3.5 8.1: 1/8/16/32 bits, planar configuration, bits stored and high bit, signed), RLE
- * (Annex G), JPEG baseline and lossless (4.50, 4.57, 4.70), JPEG 2000 (4.90, 4.91). Only the
- * requested frame's bytes are read from the source. A syntax we cannot decode is a coded error that
- * tells the caller to ask the server for a transcoded frame.
+ * (Annex G, {@link RleDecoder}), JPEG baseline and extended (4.50, 4.51: our {@link
+ * JpegExtendedDecoder}), JPEG lossless (4.57, 4.70: our {@link JpegLosslessDecoder}), JPEG-LS
+ * (4.80, 4.81: our {@link JpegLsDecoder}), JPEG 2000 (4.90, 4.91: jai-imageio through {@link
+ * ImageIoDecoder}). Only the requested frame's bytes are read from the source. A syntax we cannot
+ * decode (HTJ2K) is a coded error that tells the caller to ask the server for a transcoded frame.
  */
 public final class PixelDecoder {
 
@@ -109,29 +112,51 @@ public final class PixelDecoder {
   private static Frame decodeCodestream(
       ImageDescription d, TransferSyntax ts, String uid, byte[] data) {
     String photometric = d.photometric();
-    int[] samples =
-        switch (ts.compression()) {
-          case RLE -> RleDecoder.decode(data, d);
-          case JPEG_BASELINE, JPEG_EXTENDED -> jpegDct(data, d);
-          case JPEG_LOSSLESS -> ImageIoDecoder.decodeJpeg(data, d);
-          case JPEG_2000 -> ImageIoDecoder.decodeJpeg2000(data, d);
-          case JPEG_LS -> jpegLs(data, d);
-          default -> throw unsupported(uid);
-        };
-    if (isLossyJpeg(ts) && photometric.startsWith("YBR_FULL") && d.samplesPerPixel() == 3) {
-      ColorSpaces.ybrFullToRgb(samples, d.bitsStored() > 8 ? d.bitsStored() : 8);
-      photometric = "RGB";
+    // the codecs of our own return values below 2^valueBits: masking them to BitsStored is then
+    // a no-op when BitsStored is at least that and the data are unsigned
+    int valueBits = 32;
+    int[] samples;
+    switch (ts.compression()) {
+      case RLE -> samples = RleDecoder.decode(data, d);
+      case JPEG_BASELINE, JPEG_EXTENDED -> {
+        JpegExtendedImage img =
+            toRgbInDecoder(ts, d)
+                ? JpegExtendedDecoder.decodeToRgb(data)
+                : JpegExtendedDecoder.decode(data);
+        checkDimensions("JPEG", img.width(), img.height(), img.components(), d);
+        samples = img.samples();
+        valueBits = img.precision();
+      }
+      case JPEG_LOSSLESS -> {
+        samples = jpegLossless(data, d);
+        valueBits = 16;
+      }
+      case JPEG_2000 -> samples = ImageIoDecoder.decodeJpeg2000(data, d);
+      case JPEG_LS -> {
+        samples = jpegLs(data, d);
+        valueBits = 16;
+      }
+      default -> throw unsupported(uid);
+    }
+    if (toRgbInDecoder(ts, d)) {
+      photometric = "RGB"; // converted by the JPEG decoder, fused with its upsampling
     } else if (photometric.equals("YBR_FULL_422")) {
       photometric = "YBR_FULL";
     }
-    Samples.toStoredValues(samples, d, false);
+    if (d.signed() || d.bitsStored() < valueBits) {
+      Samples.toStoredValues(samples, d, false);
+    }
     return Frame.of(d, photometric, samples);
   }
 
-  /** Ours for 8- and 12-bit DCT: libjpeg's upsampling (as DCMTK), and no 12-bit gap. */
-  private static int[] jpegDct(byte[] data, ImageDescription d) {
-    JpegExtendedImage img = JpegExtendedDecoder.decode(data);
-    checkDimensions("JPEG", img.width(), img.height(), img.components(), d);
+  /** YBR_FULL and YBR_FULL_422 in lossy JPEG come out as RGB, as DCMTK's dcmdjpeg returns them. */
+  private static boolean toRgbInDecoder(TransferSyntax ts, ImageDescription d) {
+    return isLossyJpeg(ts) && d.photometric().startsWith("YBR_FULL") && d.samplesPerPixel() == 3;
+  }
+
+  private static int[] jpegLossless(byte[] data, ImageDescription d) {
+    JpegExtendedImage img = JpegLosslessDecoder.decode(data);
+    checkDimensions("JPEG lossless", img.width(), img.height(), img.components(), d);
     return img.samples();
   }
 

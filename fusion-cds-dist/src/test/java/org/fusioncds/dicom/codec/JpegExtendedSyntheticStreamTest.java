@@ -89,7 +89,7 @@ class JpegExtendedSyntheticStreamTest {
     }
   }
 
-  /** The JDK's own plugin (libjpeg 6b), not TwelveMonkeys', which is on the class path too. */
+  /** The JDK's own plugin (libjpeg 6b), whatever other JPEG plugins are registered. */
   private static <T> T jdk(Iterator<T> plugins) {
     while (plugins.hasNext()) {
       T p = plugins.next();
@@ -239,6 +239,30 @@ class JpegExtendedSyntheticStreamTest {
     assertEquals(67, decoded.height());
     assertWithin(
         jdkRaw(cs), decoded.samples(), 2, "JDK-written 8-bit 4:2:2, RST every 3, 16-bit DQT");
+  }
+
+  @Test
+  void decodeToRgbEqualsDecodeThenColourConversionForEverySubsamplingAndOddSize() {
+    int[][][] samplings = {
+      {{2, 1, 1}, {1, 1, 1}}, {{2, 1, 1}, {2, 1, 1}}, {{1, 1, 1}, {1, 1, 1}}, {{1, 1, 1}, {2, 1, 1}}
+    };
+    for (int precision : new int[] {8, 12}) {
+      for (int[][] hv : samplings) {
+        for (int[] size : new int[][] {{83, 51}, {6, 5}, {64, 16}}) {
+          byte[] cs =
+              JpegExtendedTestEncoder.encode(spec(precision, size[0], size[1], hv[0], hv[1], 3));
+          int[] expected = JpegExtendedDecoder.decode(cs).samples().clone();
+          YbrFullColor.toRgb(expected, precision);
+
+          int[] fused = JpegExtendedDecoder.decodeToRgb(cs).samples();
+
+          assertArrayEquals(
+              expected,
+              fused,
+              precision + "-bit " + Arrays.deepToString(hv) + " " + size[0] + "x" + size[1]);
+        }
+      }
+    }
   }
 
   @Test

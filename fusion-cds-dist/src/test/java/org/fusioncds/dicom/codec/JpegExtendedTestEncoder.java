@@ -115,7 +115,7 @@ final class JpegExtendedTestEncoder {
     return out.toByteArray();
   }
 
-  private static void segment(ByteArrayOutputStream out, int marker, int contentLength) {
+  static void segment(ByteArrayOutputStream out, int marker, int contentLength) {
     out.write(0xFF);
     out.write(marker);
     out.write((contentLength + 2) >> 8);
@@ -141,7 +141,8 @@ final class JpegExtendedTestEncoder {
     }
   }
 
-  private static final class Bits {
+  /** Most significant bit first, FF stuffed with 00, padded with 1 bits. */
+  static final class Bits {
     final ByteArrayOutputStream out;
     long acc;
     int n;
