@@ -51,41 +51,58 @@ final class InferenceBenchmark {
       GraphSession graph = registry.model(settings.model()).graph(graphName);
       int most = settings.rawBatches().stream().mapToInt(Integer::intValue).max().orElse(1);
       List<ModelInputs> samples = samples(card, Math.max(most, settings.callers()));
+      int rounds = settings.seconds() >= 1 ? 3 : 1;
       Report.line(
-          "%n(3) inference, %s/%s on %s: samples/s, %.1f s per case",
-          card.id(), graphName, registry.device(), settings.seconds());
+          "%n(3) inference, %s/%s on %s: samples/s, median of %d rounds of %.1f s per case (each"
+              + " round measures every case, so a noisy stretch of the machine hits all alike)",
+          card.id(), graphName, registry.device(), rounds, settings.seconds());
+      List<Integer> sizes = settings.rawBatches();
+      int[] callerCounts = {1, settings.callers()};
+      Map<String, List<Double>> rates = new LinkedHashMap<>();
+      Map<Integer, List<Double>> meanBatch = new HashMap<>();
+      for (int round = 0; round < rounds; round++) {
+        for (int b : sizes) {
+          rates
+              .computeIfAbsent("raw " + b, k -> new ArrayList<>())
+              .add(raw(graph, samples.subList(0, b)));
+        }
+        for (int callers : callerCounts) {
+          long batches0 = stats(registry, graphName).batches();
+          long samples0 = stats(registry, graphName).samples();
+          rates
+              .computeIfAbsent("callers " + callers, k -> new ArrayList<>())
+              .add(batched(registry, samples, callers));
+          BatchStats s = stats(registry, graphName);
+          meanBatch
+              .computeIfAbsent(callers, k -> new ArrayList<>())
+              .add((s.samples() - samples0) / (double) Math.max(1, s.batches() - batches0));
+        }
+      }
       Report.line("  raw ONNX Runtime, one thread, session.run per batch (tensors made each run):");
       double best = 0;
       int bestSize = 0;
-      double rawOne = 0;
-      for (int b : settings.rawBatches()) {
-        double rate = raw(graph, samples.subList(0, b));
+      for (int b : sizes) {
+        double rate = new Stats(rates.get("raw " + b)).median();
         Report.line("  %10s %5d %12.0f", "batch", b, rate);
-        if (b == 1) {
-          rawOne = rate;
-        }
         if (rate > best) {
           best = rate;
           bestSize = b;
         }
       }
+      double rawOne = sizes.contains(1) ? new Stats(rates.get("raw 1")).median() : Double.NaN;
       Report.line(
           "  micro-batched through ModelRegistry.run (inference.batch.max-size %d, max-delay-us"
               + " %d):",
           settings.batchMaxSize(), d.maxDelayMicros());
-      for (int callers : new int[] {1, settings.callers()}) {
-        long batches0 = stats(registry, graphName).batches();
-        long samples0 = stats(registry, graphName).samples();
-        double rate = batched(registry, samples, callers);
-        BatchStats s = stats(registry, graphName);
-        double mean = (s.samples() - samples0) / (double) Math.max(1, s.batches() - batches0);
+      for (int callers : callerCounts) {
+        double rate = new Stats(rates.get("callers " + callers)).median();
         double floor = callers == 1 ? rawOne : best;
         Report.line(
             "  %10s %5d %12.0f  mean batch %5.1f  ratio to raw %s %s",
             "callers",
             callers,
             rate,
-            mean,
+            new Stats(meanBatch.get(callers)).median(),
             callers == 1 ? "batch 1:" : "best (batch " + bestSize + "):",
             Stats.ratio(rate / floor));
       }

@@ -67,7 +67,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--batch-max-size",
-      defaultValue = "32",
+      defaultValue = "8",
       description = "inference.batch.max-size in the inference part")
   int batchMaxSize;
 

@@ -154,7 +154,7 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "inference.threads", defaultValue = "2")
   int inferenceThreads;
 
-  @PropertyInject(value = "inference.batch.max-size", defaultValue = "32")
+  @PropertyInject(value = "inference.batch.max-size", defaultValue = "8")
   int batchMaxSize;
 
   @PropertyInject(value = "inference.batch.max-delay-us", defaultValue = "0")
