@@ -699,6 +699,13 @@ public final class DicomWebClient implements AutoCloseable {
     return (RuntimeException) e.getCause(); // a body that broke off (MULTIPART_UNTERMINATED)
   }
 
+  /** {@code host:port} of a request, the scheme's default port when the URL names none. */
+  static String server(URI uri) {
+    int port =
+        uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    return uri.getHost() + ":" + port;
+  }
+
   /** One attempt: a retryable status or connection failure is thrown as {@code Retryable}. */
   private <T> T attempt(
       String where,
@@ -711,7 +718,7 @@ public final class DicomWebClient implements AutoCloseable {
       try (InputStream in =
           new StallGuardInputStream(response.body(), requestTimeout, totalTimeout, timer)) {
         int status = response.statusCode();
-        answers.accept(request.uri().getHost() + ":" + request.uri().getPort(), status);
+        answers.accept(server(request.uri()), status);
         if (DicomWebRetry.isRetryable(status)) {
           throw DicomWebRetry.Retryable.status(where, status, retryAfter(response.headers()));
         }
