@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import org.fusioncds.sandbox.SandboxEhr;
 
@@ -43,6 +45,7 @@ final class HookClient {
   private final String fhirServer;
   private final Duration timeout;
   private final SandboxEhr ehr;
+  private Map<String, String> templates;
 
   /** Calls signed by {@code ehr} (its JWT is part of what is timed). */
   HookClient(String hookUrl, String fhirServer, Duration timeout, SandboxEhr ehr) {
@@ -54,9 +57,34 @@ final class HookClient {
 
   /**
    * What an EHR that honours the service's discovery sends: each prefetch template of the service,
-   * with the patient's id, answered by the FHIR server (read once here, before any call is timed).
+   * with the patient's id, answered by the FHIR server (read here, before any call is timed).
    */
   JsonNode prefetch(String patientId) throws IOException, InterruptedException {
+    ObjectNode out = JSON.createObjectNode();
+    for (Map.Entry<String, String> t : prefetchTemplates().entrySet()) {
+      String query = t.getValue().replace("{{context.patientId}}", patientId).replace("|", "%7C");
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(fhirServer + "/" + query))
+                  .header("Accept", "application/fhir+json")
+                  .timeout(timeout)
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        throw new IOException("prefetch " + t.getKey() + ": HTTP " + r.statusCode());
+      }
+      out.set(t.getKey(), JSON.readTree(r.body()));
+    }
+    return out;
+  }
+
+  /** The service's prefetch templates by key, from its discovery (asked once, signed). */
+  private synchronized Map<String, String> prefetchTemplates()
+      throws IOException, InterruptedException {
+    if (templates != null) {
+      return templates;
+    }
     String discovery = hookUrl.substring(0, hookUrl.lastIndexOf('/'));
     HttpResponse<String> d =
         http.send(
@@ -70,34 +98,20 @@ final class HookClient {
       throw new IOException("discovery: HTTP " + d.statusCode() + " " + d.body());
     }
     String id = hookUrl.substring(hookUrl.lastIndexOf('/') + 1);
-    ObjectNode out = JSON.createObjectNode();
+    Map<String, String> found = new LinkedHashMap<>();
     for (JsonNode service : JSON.readTree(d.body()).path("services")) {
-      if (!id.equals(service.path("id").asText())) {
-        continue;
-      }
-      var templates = service.path("prefetch").fields();
-      while (templates.hasNext()) {
-        var t = templates.next();
-        String query =
-            t.getValue().asText().replace("{{context.patientId}}", patientId).replace("|", "%7C");
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create(fhirServer + "/" + query))
-                    .header("Accept", "application/fhir+json")
-                    .timeout(timeout)
-                    .GET()
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-          throw new IOException("prefetch " + t.getKey() + ": HTTP " + r.statusCode());
-        }
-        out.set(t.getKey(), JSON.readTree(r.body()));
+      if (id.equals(service.path("id").asText())) {
+        service
+            .path("prefetch")
+            .fields()
+            .forEachRemaining(t -> found.put(t.getKey(), t.getValue().asText()));
       }
     }
-    if (out.size() == 0) {
+    if (found.isEmpty()) {
       throw new IOException("discovery names no prefetch for " + id + ": " + d.body());
     }
-    return out;
+    templates = found;
+    return templates;
   }
 
   Answer call(String patientId) throws IOException, InterruptedException {

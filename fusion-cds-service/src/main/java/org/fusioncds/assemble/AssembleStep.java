@@ -27,15 +27,17 @@ public final class AssembleStep {
   /** {@link EvaluationInputs}, or {@link NotEvaluable} when nothing the model reads is there. */
   public Object assemble(GatheredInputs g) {
     PatientContext c = g.context();
+    AssemblyInput in =
+        AssemblyInput.of(
+            c.patient(),
+            c.study(),
+            g.clinical().observations(),
+            g.clinical().conditions(),
+            g.image().image(),
+            c.evaluationTime());
     ModelCard card = assembler.card();
     Optional<IntendedUse.Outside> outside =
-        IntendedUse.check(
-            card,
-            c.patient(),
-            c.study() != null && c.study().hasStarted()
-                ? c.study().getStarted().toInstant()
-                : c.evaluationTime(),
-            g.image().image());
+        IntendedUse.check(card, c.patient(), assembler.anchor(in), g.image().image());
     if (outside.isPresent()) {
       IntendedUse.Outside o = outside.get();
       return new NotEvaluable(
@@ -48,15 +50,7 @@ public final class AssembleStep {
               + "). Its intended use: "
               + card.intendedUse());
     }
-    ModelInputs inputs =
-        assembler.assemble(
-            AssemblyInput.of(
-                c.patient(),
-                c.study(),
-                g.clinical().observations(),
-                g.clinical().conditions(),
-                g.image().image(),
-                c.evaluationTime()));
+    ModelInputs inputs = assembler.assemble(in);
     if (missingEverything(inputs, card)) {
       String problem = g.image().problem();
       return new NotEvaluable(

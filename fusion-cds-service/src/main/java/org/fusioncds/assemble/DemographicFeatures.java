@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.Period;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.OptionalInt;
 import org.fusioncds.model.ModelCard.Feature;
 import org.hl7.fhir.r4.model.Patient;
 
@@ -22,13 +23,27 @@ final class DemographicFeatures {
     if (!p.hasBirthDate()) {
       return FeatureValue.missing("no birthDate");
     }
-    LocalDate birth = birthDate(p.getBirthDateElement().getValueAsString());
-    LocalDate at = anchor.atZone(ZoneOffset.UTC).toLocalDate();
-    if (birth.isAfter(at)) {
+    OptionalInt years = ageYears(p, anchor);
+    if (years.isEmpty()) {
       return FeatureValue.missing("birthDate after the study");
     }
-    double years = Period.between(birth, at).getYears();
-    return FeatureValue.of(FeatureValue.scale(years, f.mean(), f.std(), f.clip()), List.of(p));
+    return FeatureValue.of(
+        FeatureValue.scale(years.getAsInt(), f.mean(), f.std(), f.clip()), List.of(p));
+  }
+
+  /**
+   * Completed years (UTC dates) at {@code anchor}; empty without a birthDate or with one after the
+   * anchor.
+   */
+  static OptionalInt ageYears(Patient p, Instant anchor) {
+    if (p == null || !p.hasBirthDate() || anchor == null) {
+      return OptionalInt.empty();
+    }
+    LocalDate birth = birthDate(p.getBirthDateElement().getValueAsString());
+    LocalDate at = anchor.atZone(ZoneOffset.UTC).toLocalDate();
+    return birth.isAfter(at)
+        ? OptionalInt.empty()
+        : OptionalInt.of(Period.between(birth, at).getYears());
   }
 
   /** FHIR date text: YYYY, YYYY-MM or YYYY-MM-DD; partial dates read as their first day. */

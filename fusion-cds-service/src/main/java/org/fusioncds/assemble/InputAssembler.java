@@ -51,13 +51,25 @@ public final class InputAssembler {
     return card;
   }
 
+  /**
+   * The time the case is anchored on (the lab window, the age): the start of the study the card
+   * selects, else the evaluation time; null when there is neither.
+   */
+  public Instant anchor(AssemblyInput in) {
+    return anchor(studies.select(in.studies(), in.evaluationTime()), in);
+  }
+
+  private static Instant anchor(Optional<ImagingStudy> study, AssemblyInput in) {
+    return study.map(s -> s.getStarted().toInstant()).orElse(in.evaluationTime());
+  }
+
   public ModelInputs assemble(AssemblyInput in) {
     long start = System.nanoTime();
     if (in.patient() == null) {
       throw new FcdsException(ErrorCode.NO_PATIENT, "no Patient to assemble inputs for — null");
     }
     Optional<ImagingStudy> study = studies.select(in.studies(), in.evaluationTime());
-    Instant anchor = study.map(s -> s.getStarted().toInstant()).orElse(in.evaluationTime());
+    Instant anchor = anchor(study, in);
     if (anchor == null) {
       throw new FcdsException(
           ErrorCode.NO_ANCHOR_TIME,

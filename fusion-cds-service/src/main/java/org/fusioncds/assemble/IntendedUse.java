@@ -1,11 +1,9 @@
 package org.fusioncds.assemble;
 
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.Period;
-import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.fusioncds.dicom.Dataset;
 import org.fusioncds.dicom.Tag;
 import org.fusioncds.error.ErrorCode;
@@ -34,21 +32,16 @@ final class IntendedUse {
     if (e == null) {
       return Optional.empty();
     }
-    if (e.ageYears() != null && patient != null && patient.hasBirthDate()) {
-      LocalDate birth =
-          DemographicFeatures.birthDate(patient.getBirthDateElement().getValueAsString());
-      LocalDate at = studyTime.atZone(ZoneOffset.UTC).toLocalDate();
-      int years = Period.between(birth, at).getYears();
-      if (!birth.isAfter(at) && !e.ageYears().contains(years)) {
-        return Optional.of(
-            new Outside(
-                ErrorCode.OUTSIDE_INTENDED_AGE,
-                "the patient is "
-                    + years
-                    + " years old at the study; the model is meant for "
-                    + e.ageYears().text()
-                    + " years"));
-      }
+    OptionalInt years = DemographicFeatures.ageYears(patient, studyTime);
+    if (e.ageYears() != null && years.isPresent() && !e.ageYears().contains(years.getAsInt())) {
+      return Optional.of(
+          new Outside(
+              ErrorCode.OUTSIDE_INTENDED_AGE,
+              "the patient is "
+                  + years.getAsInt()
+                  + " years old at the study; the model is meant for "
+                  + e.ageYears().text()
+                  + " years"));
     }
     if (image == null) {
       return Optional.empty();

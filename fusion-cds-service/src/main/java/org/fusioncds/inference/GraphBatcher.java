@@ -56,11 +56,6 @@ final class GraphBatcher implements AutoCloseable {
     this.thread.start();
   }
 
-  /** The largest batch this graph runs: the setting, or 1 for a graph without a batch axis. */
-  int maxSize() {
-    return maxSize;
-  }
-
   /**
    * Queues one sample, validated here (5201–5203, thrown to the caller). A full queue is refused
    * with FCDS-5304 (503).

@@ -1,7 +1,7 @@
 package org.fusioncds.observe;
 
+import java.net.URI;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -19,9 +19,9 @@ public final class OutboundCalls {
   private final Map<Key, LongAdder> counts = new ConcurrentHashMap<>();
   private volatile Consumer<Key> onNewKey = k -> {};
 
-  /** Counts one answer. */
-  public void answered(String target, String server, int status) {
-    Key key = new Key(target, server, status);
+  /** Counts one answer of the server {@code uri} names (only its host and port are kept). */
+  public void answered(String target, URI uri, int status) {
+    Key key = new Key(target, server(uri), status);
     LongAdder count = counts.get(key);
     if (count == null) {
       LongAdder fresh = new LongAdder();
@@ -40,11 +40,11 @@ public final class OutboundCalls {
     return c == null ? 0 : c.sum();
   }
 
-  /** Every key so far with its count, sorted (for tests and the status page). */
-  public Map<String, Long> snapshot() {
-    Map<String, Long> out = new TreeMap<>();
-    counts.forEach((k, v) -> out.put(k.target() + " " + k.server() + " " + k.status(), v.sum()));
-    return out;
+  /** {@code host:port} of a URL, the scheme's default port when it names none. */
+  static String server(URI uri) {
+    int port =
+        uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    return uri.getHost() + ":" + port;
   }
 
   /** Calls {@code listener} for every key seen so far and for each new one from now on. */

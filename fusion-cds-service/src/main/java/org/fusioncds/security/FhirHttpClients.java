@@ -3,6 +3,7 @@ package org.fusioncds.security;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.apache.ApacheRestfulClientFactory;
 import ca.uhn.fhir.rest.client.api.IRestfulClientFactory;
+import java.net.URI;
 import java.util.function.ObjIntConsumer;
 import org.apache.http.HttpHost;
 import org.apache.http.client.protocol.HttpClientContext;
@@ -59,7 +60,7 @@ public final class FhirHttpClients {
    * within {@code requestTimeoutMs} is aborted ({@link BoundedAnswers.AnswerTooSlowException}, a
    * {@link java.net.SocketTimeoutException}), a body over {@code maxAnswerBytes} is cut ({@link
    * BoundedAnswers.AnswerTooLargeException}), keeps up to {@code pool} connections open, and tells
-   * {@code answers} the server ({@code host:port}) and status of every answer.
+   * {@code answers} the server (scheme, host and port) and status of every answer.
    */
   public static void configure(
       FhirContext ctx,
@@ -68,7 +69,7 @@ public final class FhirHttpClients {
       long requestTimeoutMs,
       long maxAnswerBytes,
       Pool pool,
-      ObjIntConsumer<String> answers) {
+      ObjIntConsumer<URI> answers) {
     IRestfulClientFactory old = ctx.getRestfulClientFactory();
     NoRedirectClientFactory factory =
         new NoRedirectClientFactory(
@@ -87,10 +88,9 @@ public final class FhirHttpClients {
   static final class NoRedirectClientFactory extends ApacheRestfulClientFactory {
 
     private final BoundedAnswers bounds;
-    private final ObjIntConsumer<String> answers;
+    private final ObjIntConsumer<URI> answers;
 
-    NoRedirectClientFactory(
-        FhirContext ctx, BoundedAnswers bounds, ObjIntConsumer<String> answers) {
+    NoRedirectClientFactory(FhirContext ctx, BoundedAnswers bounds, ObjIntConsumer<URI> answers) {
       super(ctx);
       this.bounds = bounds;
       this.answers = answers;
@@ -107,7 +107,7 @@ public final class FhirHttpClients {
                   (response, context) -> {
                     HttpHost host = HttpClientContext.adapt(context).getTargetHost();
                     answers.accept(
-                        host == null ? "unknown" : host.toHostString(),
+                        URI.create(host == null ? "http://unknown" : host.toURI()),
                         response.getStatusLine().getStatusCode());
                   });
     }

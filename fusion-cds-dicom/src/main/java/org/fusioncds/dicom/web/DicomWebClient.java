@@ -78,7 +78,7 @@ public final class DicomWebClient implements AutoCloseable {
   private final Duration totalTimeout;
   private final Retry retry;
   private final HttpClient http;
-  private final ObjIntConsumer<String> answers;
+  private final ObjIntConsumer<URI> answers;
   private final ScheduledExecutorService timer;
   private final ObjectMapper json = new ObjectMapper();
   private final MultipartRelatedParser multipart = new MultipartRelatedParser();
@@ -105,14 +105,15 @@ public final class DicomWebClient implements AutoCloseable {
       Duration backoff,
       Duration maxBackoff,
       Duration totalTimeout,
-      ObjIntConsumer<String> answers) {
+      ObjIntConsumer<URI> answers) {
 
     /** The limit for a whole response body when none is given: 2 minutes. */
     public static final Duration DEFAULT_TOTAL_TIMEOUT = Duration.ofMinutes(2);
 
     /**
-     * Settings that tell nobody of the answers ({@code answers} is told the server, {@code
-     * host:port}, and the status of every HTTP answer, retries included).
+     * Settings that tell nobody of the answers ({@code answers} is told the request's URI and the
+     * status of every HTTP answer, retries included; keep only its host and port: the path and
+     * query can name a patient).
      */
     public Settings(
         Duration connectTimeout,
@@ -699,13 +700,6 @@ public final class DicomWebClient implements AutoCloseable {
     return (RuntimeException) e.getCause(); // a body that broke off (MULTIPART_UNTERMINATED)
   }
 
-  /** {@code host:port} of a request, the scheme's default port when the URL names none. */
-  static String server(URI uri) {
-    int port =
-        uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-    return uri.getHost() + ":" + port;
-  }
-
   /** One attempt: a retryable status or connection failure is thrown as {@code Retryable}. */
   private <T> T attempt(
       String where,
@@ -718,7 +712,7 @@ public final class DicomWebClient implements AutoCloseable {
       try (InputStream in =
           new StallGuardInputStream(response.body(), requestTimeout, totalTimeout, timer)) {
         int status = response.statusCode();
-        answers.accept(server(request.uri()), status);
+        answers.accept(request.uri(), status);
         if (DicomWebRetry.isRetryable(status)) {
           throw DicomWebRetry.Retryable.status(where, status, retryAfter(response.headers()));
         }

@@ -23,17 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The client's own rules, without a DICOMweb server (those tests are in DicomWebClientIT). */
 class DicomWebClientTest {
 
-  @Test
-  void answersAreCountedByHostAndPortWithTheSchemesDefaultWhenTheUrlNamesNone() {
-    assertEquals(
-        "pacs.example:443",
-        DicomWebClient.server(URI.create("https://pacs.example/dicom-web/studies")));
-    assertEquals(
-        "pacs.example:80", DicomWebClient.server(URI.create("http://pacs.example/dicom-web")));
-    assertEquals(
-        "127.0.0.1:8042", DicomWebClient.server(URI.create("http://127.0.0.1:8042/dicom-web?x=1")));
-  }
-
   private static DicomWebClient client(URI base, int retries) {
     return new DicomWebClient(
         base,
