@@ -35,7 +35,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "audit",
-    mixinStandardHelpOptions = true,
     description =
         "Compliance trail: for each AI report, the model (id, version, sha256), every input"
             + " version, the caller and the time; JSON or CSV. Bearer token from "

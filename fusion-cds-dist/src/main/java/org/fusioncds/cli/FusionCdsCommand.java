@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "fusion-cds",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT, // every command answers --help and --version
     version = "fusion-cds 0.1.0",
     description = "Multimodal fusion clinical decision support over FHIR and DICOMweb.",
     subcommands = {
