@@ -24,7 +24,10 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ServeCommand.class,
       AuditCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      WorkerCommand.class,
+      ReplayDeadLettersCommand.class,
+      BackfillCommand.class
     })
 public final class FusionCdsCommand implements Runnable {
 

@@ -26,6 +26,7 @@ class ErrorCodeTableTest {
   private static final Map<String, Integer> RANGE =
       Map.ofEntries(
           Map.entry("cdshooks", 1),
+          Map.entry("jobs", 1),
           Map.entry("flow", 1),
           Map.entry("imaging", 2),
           Map.entry("model", 5),

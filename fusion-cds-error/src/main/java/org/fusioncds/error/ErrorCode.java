@@ -48,6 +48,8 @@ public enum ErrorCode {
   FLOW_MESSAGE_VERSION(1090, 500, "a flow message (evaluation job or outcome) has another version"),
   FLOW_MESSAGE_INCOMPLETE(1091, 500, "a flow message lacks a required field"),
   FLOW_MESSAGE_INVALID(1092, 500, "a flow message is not valid JSON"),
+  JOB_NOT_QUEUED(1093, 503, "an evaluation job could not be queued"),
+  JOB_REPORT_MISSING(1094, 502, "the report an evaluation job names is not on the FHIR server"),
   GATHER_BRANCHES_MISMATCH(
       1098, 500, "the gather branches did not give one clinical and one image result"),
   UNEXPECTED(1099, 500, "an unexpected error while answering a request"),
@@ -351,6 +353,8 @@ public enum ErrorCode {
   SANDBOX_INTERNAL(8049, 500, "internal error of the DICOMweb sandbox"),
   NO_FREE_PORT(8050, 500, "no free loopback port"),
   DEMO_HOOK_FAILED(8060, 500, "the demo hook call failed"),
+  SANDBOX_KAFKA_MISSING(8070, 500, "the Kafka broker's classpath is missing"),
+  SANDBOX_KAFKA_NOT_STARTED(8071, 500, "the sandbox Kafka broker did not start"),
   COHORT_SIZE(8101, 500, "the number of patients is out of range"),
   COHORT_OUTPUT_FOLDER(8102, 500, "the cohort output folder is unusable"),
   COHORT_OUTPUT_NOT_EMPTY(8103, 500, "the cohort output folder is not empty"),

@@ -1,7 +1,8 @@
 /**
  * Sandbox servers for the demo and tests only: an in-JVM HAPI FHIR JPA server (R4, H2) and a
  * read-only DICOMweb endpoint over a folder, and an EHR that signs CDS Hooks JWTs and serves its
- * JWKS ({@link org.fusioncds.sandbox.SandboxEhr}, error 7029 from the security range). Never on the
+ * JWKS ({@link org.fusioncds.sandbox.SandboxEhr}, error 7029 from the security range), and a
+ * single-node Kafka broker in a child JVM ({@link org.fusioncds.sandbox.KafkaBroker}). Never on the
  * serve path.
  *
  * <p>Error codes ({@link org.fusioncds.error.ErrorCode}; code, HTTP status, meaning):
@@ -27,6 +28,8 @@
  *   <li>FCDS-8048 (405) only GET is served
  *   <li>FCDS-8049 (500) internal error of the DICOMweb sandbox
  *   <li>FCDS-8050 (500) no free loopback port
+ *   <li>FCDS-8070 (500) the Kafka broker's classpath is missing
+ *   <li>FCDS-8071 (500) the sandbox Kafka broker did not start
  * </ul>
  */
 package org.fusioncds.sandbox;

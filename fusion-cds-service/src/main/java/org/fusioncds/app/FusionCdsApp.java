@@ -2,6 +2,7 @@ package org.fusioncds.app;
 
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.fusioncds.config.FusionCdsConfiguration;
@@ -47,7 +48,8 @@ public final class FusionCdsApp implements AutoCloseable {
           "inference.",
           "report.",
           "security.",
-          "audit.");
+          "audit.",
+          "evaluation.");
 
   /**
    * Settings given as JVM system properties ({@code -Dsecurity.mode=dev}) in our namespaces: they
@@ -78,6 +80,11 @@ public final class FusionCdsApp implements AutoCloseable {
     main.configure().addConfiguration(SecurityConfiguration.class);
     main.configure().addConfiguration(FusionCdsConfiguration.class);
     Properties p = new Properties();
+    // each process reads every evaluation outcome in a consumer group of its own
+    String replica = System.getenv("FCDS_REPLICA_ID");
+    p.put(
+        "evaluation.replica-id",
+        replica == null || replica.isBlank() ? UUID.randomUUID().toString() : replica);
     p.putAll(overrides);
     main.setOverrideProperties(p);
     return main;

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
+import org.fusioncds.error.ErrorCode;
+import org.fusioncds.error.FcdsException;
+import org.fusioncds.flow.Delegated;
 import org.fusioncds.flow.EvaluationJob;
+import org.fusioncds.flow.EvaluationOutcome;
 import org.fusioncds.flow.EvaluationOutcome.Status;
 import org.fusioncds.flow.NotEvaluable;
 import org.fusioncds.flow.Pending;
@@ -103,18 +107,60 @@ public final class CardStep {
   }
 
   /**
+   * The card of a hook an evaluation worker answered: the result card of its report (with the
+   * cached note when the worker found the report already there), the info card worded as the worker
+   * worded it, or "analysis running" when no outcome came within the time budget. A job the worker
+   * failed is answered as the failure, with the worker's code.
+   */
+  public HookAnswer delegated(Delegated d) {
+    EvaluationOutcome o = d.outcome();
+    return switch (o.status()) {
+      case REPORTED -> {
+        String indicator = indicator(d.report().findings().get(0).probability());
+        Card result =
+            CardFactory.result(
+                d.report(), indicator, o.reportUrl(), modelCardUrl, overrideReasons());
+        yield new HookAnswer(d.job(), List.of(result), Status.REPORTED, d.key(), o.reportUrl());
+      }
+      case CACHED -> cachedAnswer(d.job(), d.key(), o.reportUrl(), d.report());
+      case NOT_EVALUABLE -> {
+        Card info = CardFactory.info(o.summary(), o.detail(), reports.model(null), modelCardUrl);
+        yield new HookAnswer(d.job(), List.of(info), Status.NOT_EVALUABLE, null, null);
+      }
+      case RUNNING ->
+          new HookAnswer(d.job(), List.of(runningCard()), Status.RUNNING, d.key(), null);
+      case FAILED -> throw workerFailure(o);
+    };
+  }
+
+  private static FcdsException workerFailure(EvaluationOutcome o) {
+    ErrorCode code = null;
+    if (o.code() != null && o.code().startsWith("FCDS-")) {
+      try {
+        code = ErrorCode.of(Integer.parseInt(o.code().substring(5)));
+      } catch (NumberFormatException unknown) {
+        // not a code of ours: answered as unexpected, with the text as it came
+      }
+    }
+    code = code == null ? ErrorCode.UNEXPECTED : code;
+    return new FcdsException(code, "the evaluation worker failed the job — " + o.code());
+  }
+
+  /**
    * "Analysis running": the report does not exist yet; the card record names the result key, which
    * the report will carry as its identifier when the background path writes it.
    */
   public HookAnswer running(Pending p) {
-    Card info =
-        CardFactory.info(
-            "AI: analysis running — the preliminary report will follow",
-            "The model did not finish within the time budget of this request. Its preliminary"
-                + " DiagnosticReport will appear in the patient's record when it is done.",
-            reports.model(null),
-            modelCardUrl);
-    return new HookAnswer(p.job(), List.of(info), Status.RUNNING, p.key(), null);
+    return new HookAnswer(p.job(), List.of(runningCard()), Status.RUNNING, p.key(), null);
+  }
+
+  private Card runningCard() {
+    return CardFactory.info(
+        "AI: analysis running — the preliminary report will follow",
+        "The model did not finish within the time budget of this request. Its preliminary"
+            + " DiagnosticReport will appear in the patient's record when it is done.",
+        reports.model(null),
+        modelCardUrl);
   }
 
   /**

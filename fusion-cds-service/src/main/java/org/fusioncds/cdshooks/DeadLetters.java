@@ -79,6 +79,15 @@ public final class DeadLetters {
     LOG.error("background work failed: {}", line);
   }
 
+  /**
+   * Records a dead evaluation job (the worker's failed path): the job, so that it can be queued
+   * again, with its FAILED outcome. The job names the patient by logical id only; the log line
+   * carries only the code and the job id.
+   */
+  public void job(String letter) {
+    append(letter.endsWith("\n") ? letter : letter + "\n");
+  }
+
   private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
     try {
       return JSON.readTree(json);

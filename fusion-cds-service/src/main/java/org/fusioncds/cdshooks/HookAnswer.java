@@ -26,6 +26,9 @@ public record HookAnswer(
 
   /** The outcome message of the job as this answer ends it. */
   public EvaluationOutcome outcome() {
+    if (status == EvaluationOutcome.Status.NOT_EVALUABLE && !cards.isEmpty()) {
+      return EvaluationOutcome.notEvaluable(job, cards.get(0).summary(), cards.get(0).detail());
+    }
     return EvaluationOutcome.of(job, status, key, reportUrl, null);
   }
 }

@@ -11,7 +11,9 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.fusioncds.admin.AdminEndpoints;
@@ -38,6 +40,8 @@ import org.fusioncds.inference.Batching;
 import org.fusioncds.inference.InferenceSettings;
 import org.fusioncds.inference.InferenceStep;
 import org.fusioncds.inference.ModelRegistry;
+import org.fusioncds.jobs.HookJobs;
+import org.fusioncds.jobs.WorkerStep;
 import org.fusioncds.model.ModelCard;
 import org.fusioncds.model.StudySelector;
 import org.fusioncds.observe.OutboundCalls;
@@ -433,6 +437,7 @@ public class FusionCdsConfiguration implements CamelConfiguration {
    */
   @Override
   public void configure(CamelContext context) throws Exception {
+    this.camel = context;
     context.addStartupListener(
         (ctx, alreadyStarted) -> {
           HealthCheckRegistry health = HealthCheckRegistry.get(ctx);
@@ -490,6 +495,54 @@ public class FusionCdsConfiguration implements CamelConfiguration {
             .toList();
       }
     };
+  }
+
+  @PropertyInject(value = "evaluation.retry.max-retries", defaultValue = "6")
+  int jobMaxRetries;
+
+  /**
+   * Set when Camel configures this class; the job queue's producer is made from it at first use.
+   */
+  private volatile CamelContext camel;
+
+  private volatile ProducerTemplate jobProducer;
+
+  /** The worker's side of evaluation jobs (route evaluation-jobs). */
+  @BindToRegistry("worker")
+  public WorkerStep worker() {
+    return new WorkerStep(jobMaxRetries);
+  }
+
+  /**
+   * The hook's side when workers evaluate: jobs go to {@code evaluation.<transport>.jobs-out},
+   * keyed by patient (one patient's jobs stay in order, on one worker, whose recall index knows
+   * them).
+   */
+  @BindToRegistry("hookJobs")
+  public HookJobs hookJobs() {
+    return new HookJobs(
+        gather(),
+        reports(),
+        card(),
+        Duration.ofMillis(timeBudgetMs),
+        job -> jobs().sendBodyAndHeader(job.toJson(), KafkaConstants.KEY, job.patientId()));
+  }
+
+  private ProducerTemplate jobs() {
+    ProducerTemplate p = jobProducer;
+    if (p == null) {
+      synchronized (this) {
+        if (jobProducer == null) {
+          ProducerTemplate t = camel.createProducerTemplate();
+          t.setDefaultEndpointUri(
+              camel.resolvePropertyPlaceholders(
+                  "{{evaluation.{{evaluation.transport}}.jobs-out}}"));
+          jobProducer = t;
+        }
+        p = jobProducer;
+      }
+    }
+    return p;
   }
 
   @BindToRegistry("cards")

@@ -18,8 +18,21 @@ import org.fusioncds.error.FcdsException;
  * @param resultKey null when the job stopped before assembly
  * @param reportUrl the DiagnosticReport, when one exists
  * @param code the FCDS code of a failure, else null
+ * @param summary the info card's summary when the patient was not evaluated (the model card's
+ *     wording), else null
+ * @param detail the info card's detail with it, else null
  */
-@JsonPropertyOrder({"version", "jobId", "status", "resultKey", "reportUrl", "code", "finishedAt"})
+@JsonPropertyOrder({
+  "version",
+  "jobId",
+  "status",
+  "resultKey",
+  "reportUrl",
+  "code",
+  "summary",
+  "detail",
+  "finishedAt"
+})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EvaluationOutcome(
     int version,
@@ -28,6 +41,8 @@ public record EvaluationOutcome(
     String resultKey,
     String reportUrl,
     String code,
+    String summary,
+    String detail,
     Instant finishedAt) {
 
   public enum Status {
@@ -47,6 +62,22 @@ public record EvaluationOutcome(
         key == null ? null : key.value(),
         reportUrl,
         code,
+        null,
+        null,
+        Instant.now());
+  }
+
+  /** A job that ended without evaluation: the info card's wording goes with it. */
+  public static EvaluationOutcome notEvaluable(EvaluationJob job, String summary, String detail) {
+    return new EvaluationOutcome(
+        EvaluationJob.VERSION,
+        job.jobId(),
+        Status.NOT_EVALUABLE,
+        null,
+        null,
+        null,
+        summary,
+        detail,
         Instant.now());
   }
 

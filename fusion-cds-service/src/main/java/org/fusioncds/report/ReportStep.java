@@ -1,6 +1,7 @@
 package org.fusioncds.report;
 
 import ca.uhn.fhir.rest.api.CacheControlDirective;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import org.fusioncds.flow.InferenceResult;
 import org.fusioncds.flow.Inferred;
 import org.fusioncds.flow.ModelInputs;
 import org.fusioncds.flow.PatientContext;
+import org.fusioncds.flow.Profiles;
 import org.fusioncds.flow.ReportRequest;
 import org.fusioncds.flow.Reported;
 import org.fusioncds.flow.ResultKey;
@@ -24,6 +26,8 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Reference;
 
 /**
  * The {@code report} step: looks up a report already written for the same result key (the cached
@@ -127,9 +131,79 @@ public final class ReportStep {
    * (value, interpretation POS), its times, and the inputs of the case that found it.
    */
   public ReportRequest stored(StoredReport s) {
+    ModelInputs inputs = s.inputs().inputs();
+    return stored(
+        s.key(),
+        s.inputs().context().request().patientId(),
+        s.report(),
+        s.stored(),
+        inputs.referenceStrings(),
+        inputs.missingNames());
+  }
+
+  /**
+   * A report another process wrote (an evaluation worker), read back by its id with its
+   * Observations and its Provenance: one search, {@code _include} and {@code _revinclude}.
+   */
+  public Bundle readBack(IGenericClient fhir, String reportUrl) {
+    IdType id = new IdType(reportUrl);
+    return call(
+        () ->
+            fhir.search()
+                .forResource(DiagnosticReport.class)
+                .where(DiagnosticReport.RES_ID.exactly().code(id.getIdPart()))
+                .include(DiagnosticReport.INCLUDE_RESULT)
+                .revInclude(Provenance.INCLUDE_TARGET)
+                .cacheControl(new CacheControlDirective().setNoCache(true))
+                .returnBundle(Bundle.class)
+                .execute(),
+        "DiagnosticReport?_id");
+  }
+
+  /**
+   * What a report read back ({@link #readBack}) holds, as a card shows it: the inputs and those
+   * missing as its Provenance names them. FCDS-6006 when the answer holds no such report.
+   */
+  public ReportRequest readBack(ResultKey key, String patientId, Bundle found) {
+    DiagnosticReport report = null;
+    List<String> inputs = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (Bundle.BundleEntryComponent e : found.getEntry()) {
+      if (e.getResource() instanceof DiagnosticReport d) {
+        report = d;
+      } else if (e.getResource() instanceof Provenance p) {
+        for (Provenance.ProvenanceEntityComponent en : p.getEntity()) {
+          // a versioned FHIR reference, or a DICOM instance named by its UID (urn:oid:…)
+          Reference what = en.getWhat();
+          if (what.hasReference()) {
+            inputs.add(what.getReference());
+          } else if (what.hasIdentifier() && what.getIdentifier().hasValue()) {
+            inputs.add(what.getIdentifier().getValue());
+          }
+        }
+        p.getExtensionsByUrl(Profiles.EXT_MISSING_INPUT)
+            .forEach(x -> missing.add(x.getValue().primitiveValue()));
+      }
+    }
+    if (report == null) {
+      throw new FcdsException(
+          ErrorCode.JOB_REPORT_MISSING,
+          "the report an evaluation worker wrote is not on the FHIR server — result key "
+              + key.value());
+    }
+    return stored(key, patientId, report, found, inputs, missing);
+  }
+
+  private ReportRequest stored(
+      ResultKey key,
+      String patientId,
+      DiagnosticReport d,
+      Bundle found,
+      List<String> inputs,
+      List<String> missing) {
     List<ReportRequest.Finding> findings = new ArrayList<>();
     ModelCard.Output out = card.outputs().get(0);
-    for (Bundle.BundleEntryComponent e : s.stored().getEntry()) {
+    for (Bundle.BundleEntryComponent e : found.getEntry()) {
       if (e.getResource() instanceof Observation o && o.hasValueQuantity()) {
         findings.add(
             new ReportRequest.Finding(
@@ -141,11 +215,9 @@ public final class ReportStep {
                 "POS".equals(o.getInterpretationFirstRep().getCodingFirstRep().getCode())));
       }
     }
-    DiagnosticReport d = s.report();
-    ModelInputs inputs = s.inputs().inputs();
     return new ReportRequest(
-        s.key(),
-        s.inputs().context().request().patientId(),
+        key,
+        patientId,
         null,
         d.getEffectiveDateTimeType().getValue().toInstant(),
         d.getIssued().toInstant(),
@@ -153,8 +225,8 @@ public final class ReportStep {
         new ReportRequest.Coding(
             card.report().system(), card.report().code(), card.report().display()),
         findings,
-        inputs.referenceStrings(),
-        inputs.missingNames(),
+        inputs,
+        missing,
         null,
         null);
   }
