@@ -67,7 +67,7 @@ for lib in $needed; do
   cp -L "$lib" "$dest"
 done
 # glibc loads libgcc_s when a thread is cancelled or unwinds; ldd does not list it for the JVM
-gcc_s=$(ldconfig -p | awk '/libgcc_s\.so\.1 .*x86-64/ { print $NF; exit }')
+gcc_s=$("$(command -v ldconfig || echo /sbin/ldconfig)" -p | awk '/libgcc_s\.so\.1 .*x86-64/ && !found { print $NF; found = 1 }')
 if [ -n "$gcc_s" ] && [ ! -e "$root$gcc_s" ]; then
   mkdir -p "$(dirname "$root$gcc_s")"
   cp -L "$gcc_s" "$root$gcc_s"
@@ -79,9 +79,19 @@ if [ -d /usr/lib/locale/C.utf8 ]; then
   cp -r /usr/lib/locale/C.utf8 "$root/usr/lib/locale/"
 fi
 
-mkdir -p "$root/etc" "$root/tmp" "$root/proc" "$root/dev" "$root/opt/fusion-cds/data"
+mkdir -p "$root/etc" "$root/tmp" "$root/proc" "$root/sys" "$root/dev" "$root/opt/fusion-cds/data"
 chmod 1777 "$root/tmp"
 chmod 0755 "$root/opt/fusion-cds/data"
+# ONNX Runtime 1.29 reads /etc/machine-id when it starts; without a non-empty one it runs
+# `sh -c "echo \`blkid; hostname\`"` instead, and with no shell in the image it crashes the JVM
+# (SIGSEGV in fclose, found by ImageIT). One fixed id for every container of the image: it names
+# no host.
+echo "440d9988310518e897ad3dd020c78aad" >"$root/etc/machine-id"
+cat >"$root/etc/os-release" <<'EOF'
+NAME="fusion-cds base"
+ID=fusion-cds-base
+PRETTY_NAME="fusion-cds base: a jlink runtime of the build JDK and its libraries"
+EOF
 cat >"$root/etc/passwd" <<'EOF'
 root:x:0:0:root:/root:/sbin/nologin
 fusion-cds:x:10001:10001:fusion-cds:/opt/fusion-cds:/sbin/nologin
