@@ -129,6 +129,18 @@ class DeployManifestsTest {
   }
 
   @Test
+  void theSystemdEnvironmentExampleNamesExactlyTheVariablesTheServiceReads() throws IOException {
+    Set<String> named = new TreeSet<>();
+    for (String line : Files.readAllLines(DEPLOY.resolve("fusion-cds.env.example"))) {
+      if (line.startsWith("FCDS_")) {
+        named.add(line.substring(0, line.indexOf('=')));
+      }
+    }
+
+    assertEquals(environmentVariables(), named, "deploy/fusion-cds.env.example");
+  }
+
+  @Test
   void probesAskTheManagementPortForThePathsCamelServesThere() throws IOException {
     Properties p = properties();
     assertEquals("true", p.getProperty("camel.management.enabled"));
