@@ -282,6 +282,10 @@ class DeployManifestsTest {
     assertTrue(services.containsKey("audit"));
     assertFalse(
         String.valueOf(hook.get("ports")).contains("9876"), "the management port is published");
+    for (Map<String, Object> service : ourComposeServices()) {
+      assertEquals(true, service.get("read_only"));
+      assertEquals(List.of("/tmp:exec,mode=1777"), service.get("tmpfs"), "natives load from /tmp");
+    }
   }
 
   // --- reading the files
