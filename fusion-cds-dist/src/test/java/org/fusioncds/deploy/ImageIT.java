@@ -44,19 +44,28 @@ import org.junit.jupiter.api.io.TempDir;
  * The container image of {@code mvn -Pimage} (Jib's {@code buildTar}, deploy/README.md) as a
  * container engine would run it, without one: its layers are unpacked in order into a folder, and
  * its entrypoint runs there in its own mount and PID namespaces with that folder as the root (its
- * own runtime, C library and ONNX Runtime, nothing of this machine's), in the image's working
- * directory, as the image's user, with the image's environment. Needs root (unshare), as CI has.
+ * own runtime, C library and ONNX Runtime, nothing of this machine's), read-only but for data/ and
+ * /tmp as in deploy/k8s, in the image's working directory, as the image's user, with the image's
+ * environment. Needs root (unshare), as CI has.
  */
 class ImageIT {
 
   static final Path TAR = Path.of("fusion-cds-dist/target/image/fusion-cds-image.tar");
   static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Runs "$@" in the namespaces (with /dev, /sys, /proc as a container has them), as given. */
+  /**
+   * Runs "$@" in the namespaces as deploy/k8s runs the image: /dev, /sys and /proc as a container
+   * has them, the root file system read-only, {@code data/} of the working directory and /tmp
+   * writable (the pods' emptyDirs); then the root, working directory and user of the image.
+   */
   static final String LAUNCH =
-      "root=$0 wd=$1 user=$2; shift 2; "
-          + "/bin/mount --rbind /dev \"$root/dev\" && /bin/mount --rbind /sys \"$root/sys\" && "
-          + "/bin/mount -t proc proc \"$root/proc\" && "
+      "root=$0 wd=$1 user=$2; shift 2; set -e; "
+          + "/bin/mount --bind \"$root\" \"$root\"; "
+          + "/bin/mount --rbind /dev \"$root/dev\"; /bin/mount --rbind /sys \"$root/sys\"; "
+          + "/bin/mount -t proc proc \"$root/proc\"; "
+          + "/bin/mount -t tmpfs -o mode=1777 tmpfs \"$root/tmp\"; "
+          + "/bin/mount --bind \"$root$wd/data\" \"$root$wd/data\"; "
+          + "/bin/mount -o remount,bind,ro \"$root\"; "
           + "exec /usr/bin/unshare --root=\"$root\" --wd=\"$wd\" --setuid \"${user%:*}\" "
           + "--setgid \"${user#*:}\" -- \"$@\"";
 
