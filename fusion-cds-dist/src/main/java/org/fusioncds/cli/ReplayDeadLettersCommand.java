@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -13,10 +16,12 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.fusioncds.error.ErrorCode;
@@ -71,12 +76,19 @@ public final class ReplayDeadLettersCommand implements Callable<Integer> {
     try (KafkaConsumer<String, String> in = new KafkaConsumer<>(consumer());
         KafkaProducer<String, String> out = new KafkaProducer<>(producer())) {
       in.subscribe(List.of(deadLetters));
+      Map<TopicPartition, Long> ends = endsAtStart(in);
+      Map<TopicPartition, Long> done = new HashMap<>();
       int idle = 0;
-      while (idle < 3) {
+      while (idle < 3 && !reached(in, ends, done)) {
         ConsumerRecords<String, String> records = in.poll(Duration.ofSeconds(1));
         idle = records.isEmpty() ? idle + 1 : 0;
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (ConsumerRecord<String, String> r : records) {
+          TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+          if (r.offset() >= ends.getOrDefault(tp, 0L)) {
+            continue; // a letter that came after the start (a replayed job that failed again)
+          }
+          done.put(tp, r.offset() + 1);
           EvaluationJob job = job(r.value());
           if (job == null) {
             skipped++;
@@ -87,11 +99,13 @@ public final class ReplayDeadLettersCommand implements Callable<Integer> {
             }
           }
         }
-        if (!dryRun && !records.isEmpty()) {
+        if (!dryRun && !done.isEmpty()) {
           for (Future<RecordMetadata> f : sent) {
             f.get(60, TimeUnit.SECONDS); // acknowledged by the broker before the letter is done
           }
-          in.commitSync();
+          Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+          done.forEach((tp, next) -> commit.put(tp, new OffsetAndMetadata(next)));
+          in.commitSync(commit);
         }
       }
     }
@@ -99,6 +113,38 @@ public final class ReplayDeadLettersCommand implements Callable<Integer> {
         .getOut()
         .printf("{\"replayed\":%d,\"skipped\":%d,\"dryRun\":%s}%n", replayed, skipped, dryRun);
     return 0;
+  }
+
+  /**
+   * The end of each partition when the replay starts: only the letters there then are replayed (a
+   * job that fails again adds a letter the next replay takes, not this one).
+   */
+  private static Map<TopicPartition, Long> endsAtStart(KafkaConsumer<String, String> in) {
+    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (in.assignment().isEmpty() && System.nanoTime() < until) {
+      in.poll(Duration.ofMillis(200)); // joins the group; nothing is consumed before the seek
+    }
+    Set<TopicPartition> assigned = in.assignment();
+    Map<TopicPartition, Long> ends = new HashMap<>(in.endOffsets(assigned));
+    Map<TopicPartition, OffsetAndMetadata> committed = in.committed(assigned);
+    for (TopicPartition tp : assigned) {
+      OffsetAndMetadata c = committed.get(tp);
+      in.seek(tp, c == null ? in.beginningOffsets(List.of(tp)).get(tp) : c.offset());
+    }
+    return ends;
+  }
+
+  private static boolean reached(
+      KafkaConsumer<String, String> in,
+      Map<TopicPartition, Long> ends,
+      Map<TopicPartition, Long> done) {
+    for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+      if (in.position(e.getKey()) < e.getValue()
+          && done.getOrDefault(e.getKey(), -1L) < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static EvaluationJob job(String letter) {
