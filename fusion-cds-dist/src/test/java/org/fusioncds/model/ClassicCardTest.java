@@ -96,7 +96,7 @@ class ClassicCardTest {
         classic()
             .replace("strategy: feature-rf", "strategy: stacked")
             .replace("defaultGraph: rf", "defaultGraph: stacked")
-            .replaceAll("(?m)^  stacking: .*\\n", "");
+            .replaceAll("(?m)^  stacking:.*\\n(    .*\\n)*", "");
 
     FcdsException e = refused(yaml);
 
