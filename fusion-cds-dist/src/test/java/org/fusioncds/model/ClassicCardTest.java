@@ -75,6 +75,15 @@ class ClassicCardTest {
   }
 
   @Test
+  void refusesAMaskOutsideTheWindowedRange() throws IOException {
+    FcdsException e =
+        refused(classic().replace("mask: {min: 0.2, max: 0.5}", "mask: {min: 0.2, max: 1.5}"));
+
+    assertEquals(4302, e.code());
+    assertTrue(e.getMessage().contains("imageFeatures.mask"), e.getMessage());
+  }
+
+  @Test
   void refusesAnUnknownFusionStrategy() throws IOException {
     FcdsException e = refused(classic().replace("strategy: feature-rf", "strategy: boosting"));
 

@@ -289,7 +289,7 @@ final class ModelCardValidator {
       featuresInvalid("imageFeatures.names missing");
     }
     for (String n : f.names()) {
-      if (!org.fusioncds.model.ImageFeatureNames.known(n)) {
+      if (!ImageFeatureNames.known(n)) {
         throw new FcdsException(
             ErrorCode.IMAGE_FEATURE_UNKNOWN,
             "model card names an unknown image feature — '"
@@ -314,7 +314,12 @@ final class ModelCardValidator {
       featuresInvalid("imageFeatures.levels must be 2–256, found " + f.levels());
     }
     ModelCard.Range m = f.mask();
-    if (m == null || m.min() == null || m.max() == null || m.min() > m.max()) {
+    if (m == null
+        || m.min() == null
+        || m.max() == null
+        || m.min() > m.max()
+        || m.min() < 0
+        || m.max() > 1) {
       featuresInvalid("imageFeatures.mask needs min ≤ max in [0, 1], found " + m);
     }
     if (f.equalize() == null || f.fill() == null) {
