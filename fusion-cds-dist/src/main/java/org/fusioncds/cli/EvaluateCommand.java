@@ -62,11 +62,12 @@ public final class EvaluateCommand implements Callable<Integer> {
       }
       double threshold = evaluation.card().outputs().get(0).threshold();
       EvaluationSettings d = EvaluationSettings.defaults();
+      List<String> variants = evaluation.variants();
       EvaluationSettings settings =
           new EvaluationSettings(
               threshold,
               d.primaryVariant(),
-              d.comparedVariants(),
+              variants.subList(1, variants.size()),
               bootstrap,
               d.seed(),
               d.eceBins(),

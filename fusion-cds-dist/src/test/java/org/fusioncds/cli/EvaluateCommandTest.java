@@ -59,6 +59,37 @@ class EvaluateCommandTest {
     assertEquals(800, calibration.getWidth());
   }
 
+  @Test
+  void evaluatesTheClassicalStrategiesOfTheirCardBesideEachOther(@TempDir Path tmp)
+      throws Exception {
+    Path cohort = tmp.resolve("cohort");
+    Path out = tmp.resolve("eval");
+    assertEquals(
+        0, run("cohort", "--patients", "120", "--seed", "9191", "--out", cohort.toString()));
+
+    int exit =
+        run(
+            "evaluate",
+            "--cohort",
+            cohort.toString(),
+            "--model",
+            "cap-classic",
+            "--out",
+            out.toString(),
+            "--bootstrap",
+            "200");
+
+    assertEquals(0, exit);
+    JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+    assertEquals("cap-classic", m.path("model").asText());
+    for (String v :
+        new String[] {"fused", "svm", "image_svm", "tabular_svm", "late_fusion", "stacked"}) {
+      double auroc = m.path("auroc").path(v).asDouble(-1);
+      assertTrue(auroc > 0.6 && auroc <= 1, v + " " + auroc);
+      assertEquals(120, m.path("n_per_variant").path(v).asInt(), v + " scored every patient");
+    }
+  }
+
   private static int run(String... args) {
     StringWriter err = new StringWriter();
     int exit =

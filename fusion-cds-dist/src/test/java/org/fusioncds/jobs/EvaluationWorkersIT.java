@@ -291,20 +291,13 @@ class EvaluationWorkersIT {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx768m");
     s.forEach((k, v) -> command.add("-D" + k + "=" + v));
-    command.addAll(
-        List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            "org.fusioncds.cli.Application",
-            "worker"));
+    command.addAll(List.of("-jar", "target/fusion-cds.jar", "worker"));
     Path log = work.resolve(name + ".log");
     Files.writeString(work.resolve(name + ".cmd"), String.join("\n", command));
-    ProcessBuilder child = new ProcessBuilder(command);
-    // a clean environment, as a service manager gives it: started with this JVM's (Maven's)
-    // environment, the child JVM died of SIGSEGV before its first log line (exit 139)
-    Map<String, String> env = child.environment();
-    env.keySet().retainAll(Set.of("PATH", "HOME", "LANG", "TZ"));
-    return child.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
   }
 
   /** Waits until the child worker's consumers are members of the workers' group. */

@@ -224,6 +224,8 @@ public enum ErrorCode {
   IMAGE_NOT_MONOCHROME(4201, 500, "image photometric interpretation not MONOCHROME1/2"),
   IMAGE_NOT_GREY(4202, 500, "image has more than one sample per pixel"),
   WINDOW_WIDTH_INVALID(4203, 500, "window width below 1"),
+  IMAGE_FEATURE_UNKNOWN(4301, 500, "the model card names an unknown image feature"),
+  IMAGE_FEATURES_INVALID(4302, 500, "the model card's imageFeatures section is unusable"),
   NPY_VALUE_COUNT(4401, 500, "the values written differ from the npy shape"),
   NPY_TYPE(4402, 500, "npy element type differs from the declared one"),
   COHORT_BUNDLE_INVALID(4501, 500, "a cohort bundle is unreadable or does not hold one Patient"),
@@ -250,6 +252,9 @@ public enum ErrorCode {
   INFERENCE_INTERRUPTED(5302, 500, "interrupted while waiting for the model"),
   INFERENCE_TIMEOUT(5303, 500, "the model did not answer in time"),
   INFERENCE_QUEUE_FULL(5304, 503, "too many evaluations wait for the model"),
+  FUSION_STRATEGY_UNKNOWN(5401, 500, "the model card's fusion strategy is unknown"),
+  FUSION_STRATEGY_INVALID(
+      5402, 500, "the model card's fusion strategy lacks what it needs or names unknown graphs"),
   REPORT_TRANSACTION_REFUSED(6001, 500, "the FHIR server refused the report transaction"),
   REPORT_FHIR_UNREACHABLE(6002, 500, "the FHIR server cannot be reached to write the report"),
   REPORT_ANSWER_INCOMPLETE(6003, 500, "the transaction answer names no DiagnosticReport"),

@@ -21,7 +21,10 @@ import org.fusioncds.model.ModelCard;
  * image_only} (only patients with an image: a single-modality model has nothing to say without its
  * modality), {@code tabular_only} (every patient; missing labs are masked), and {@code late_fusion}
  * (the card's weighted average of the single models; without an image, the tabular model alone —
- * the weights renormalised over the models that can answer).
+ * the weights renormalised over the models that can answer). A card with other graphs (e.g. the
+ * classical model's {@code rf}, {@code svm}, {@code image_svm}, {@code tabular_svm}) has each
+ * scored under its own name, and {@code stacked} when it declares a stacking layer; {@code fused}
+ * is always the card's default graph.
  */
 public final class CohortEvaluation {
 
@@ -53,18 +56,50 @@ public final class CohortEvaluation {
   private Prediction predict(CohortExporter.CohortCase c) {
     ModelInputs in = c.inputs();
     Set<String> missing = missing(in);
+    ModelCard card = model.card();
+    boolean noImage = missing.contains("image");
     Map<String, Double> scores = new LinkedHashMap<>();
-    scores.put("fused", probability(in, model.card().fusion().defaultGraph()));
-    double tabular = probability(in, "tabular_only");
-    scores.put("tabular_only", tabular);
-    if (missing.contains("image")) {
-      scores.put("image_only", prior());
-      scores.put("late_fusion", tabular);
-    } else {
-      scores.put("image_only", probability(in, "image_only"));
-      scores.put("late_fusion", probability(in, "late"));
+    scores.put("fused", probability(in, card.fusion().defaultGraph()));
+    for (String graph : card.graphs().keySet()) {
+      if (graph.equals(card.fusion().defaultGraph())) {
+        continue;
+      }
+      boolean imageOnly = graph.equals("image_only");
+      scores.put(graph, imageOnly && noImage ? prior() : probability(in, graph));
+    }
+    Map<String, Double> late = card.fusion().lateWeights();
+    if (late != null) {
+      boolean renormalise = noImage && late.containsKey("image_only") && late.size() == 2;
+      scores.put(
+          "late_fusion",
+          renormalise
+              ? scores.get(
+                  late.keySet().stream()
+                      .filter(g -> !g.equals("image_only"))
+                      .findFirst()
+                      .orElseThrow())
+              : probability(in, ModelCard.LATE));
+    }
+    if (card.fusion().stacking() != null) {
+      scores.put(ModelCard.STACKED, probability(in, ModelCard.STACKED));
     }
     return new Prediction(c.patientId(), c.label(), scores, missing);
+  }
+
+  /** The variants {@link #predict} scores for this card, {@code fused} first. */
+  public List<String> variants() {
+    ModelCard card = model.card();
+    List<String> out = new java.util.ArrayList<>(List.of("fused"));
+    card.graphs().keySet().stream()
+        .filter(g -> !g.equals(card.fusion().defaultGraph()))
+        .forEach(out::add);
+    if (card.fusion().lateWeights() != null) {
+      out.add("late_fusion");
+    }
+    if (card.fusion().stacking() != null) {
+      out.add(ModelCard.STACKED);
+    }
+    return out;
   }
 
   private double prior() {

@@ -23,13 +23,25 @@ public final class ImagePreprocessor {
 
   /** The normalised rows×columns image, C order. */
   public float[] apply(Dataset ds, Frame frame) {
+    return normalise(windowed(ds, frame));
+  }
+
+  /**
+   * The windowed image in [0, 1] resized to rows×columns, C order, before (v − mean) / std: what
+   * the classical image features are computed from.
+   */
+  public double[] windowed(Dataset ds, Frame frame) {
     check(frame);
     double[] v = modality(ds, frame);
     double[] cw = window(ds, v);
     boolean invert = frame.photometric().equals("MONOCHROME1");
     window(v, cw[0], cw[1], invert);
-    double[] out =
-        Resize.apply(v, frame.rows(), frame.columns(), spec.rows(), spec.columns(), spec.resize());
+    return Resize.apply(
+        v, frame.rows(), frame.columns(), spec.rows(), spec.columns(), spec.resize());
+  }
+
+  /** (v − mean) / std of a windowed image, as float. */
+  public float[] normalise(double[] out) {
     float[] f = new float[out.length];
     for (int i = 0; i < out.length; i++) {
       f[i] = (float) ((out[i] - spec.mean()) / spec.std());

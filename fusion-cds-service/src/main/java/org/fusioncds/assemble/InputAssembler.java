@@ -35,12 +35,15 @@ public final class InputAssembler {
   private final ConditionFeatures conditions = new ConditionFeatures();
   private final DemographicFeatures demographics = new DemographicFeatures();
   private final ImagePreprocessor image;
+  private final ImageFeatureExtractor imageFeatures;
 
   public InputAssembler(ModelCard card, UnitConverter units) {
     this.card = card;
     this.studies = new StudySelector(card.study());
     this.observations = new ObservationFeatures(units, card.labWindow());
     this.image = card.image() == null ? null : new ImagePreprocessor(card.image());
+    this.imageFeatures =
+        card.imageFeatures() == null ? null : new ImageFeatureExtractor(card.imageFeatures());
   }
 
   public InputAssembler(ModelCard card) {
@@ -135,14 +138,22 @@ public final class InputAssembler {
     ModelCard.ImageSpec spec = card.image();
     String reason = ImageEligibility.reason(study, in.image(), studies);
     float[] pixels = new float[spec.rows() * spec.columns()];
+    float[] features = imageFeatures == null ? null : imageFeatures.missing();
     if (reason == null) {
-      pixels = image.apply(in.image().dataset(), in.image().frame());
+      double[] windowed = image.windowed(in.image().dataset(), in.image().frame());
+      pixels = image.normalise(windowed);
+      if (imageFeatures != null) {
+        features = imageFeatures.apply(windowed, spec.rows(), spec.columns());
+      }
       parts.used.add(References.dicom(ImageEligibility.sopInstanceUid(in.image())));
     } else {
       Arrays.fill(pixels, (float) spec.fill().doubleValue());
       parts.missing.add(new Missing("image", reason));
     }
     parts.put(spec.tensor(), pixels, card);
+    if (features != null) {
+      parts.put(card.imageFeatures().tensor(), features, card);
+    }
     parts.put(spec.presentTensor(), new float[] {reason == null ? 1f : 0f}, card);
   }
 

@@ -9,6 +9,12 @@
  * DICOM PS3.3 C.11 (modality LUT, linear VOI window, MONOCHROME1 inversion), NumPy {@code .npy}
  * format 1.0.
  *
+ * <p>The classical pipeline ({@code imageFeatures} in the card): {@link
+ * org.fusioncds.assemble.ImageFeatureExtractor} computes a threshold organ mask, histogram
+ * equalisation, Sobel edge statistics, GLCM (Haralick, as scikit-image's graycomatrix/graycoprops),
+ * and the uniform LBP histogram from the same windowed image the image tensor is made of, so the
+ * exported training rows and the served rows are one computation.
+ *
  * <p>Bad input, decided case by case:
  *
  * <ul>
@@ -35,6 +41,8 @@
  *   <li>FCDS-4201 (500) image photometric interpretation not MONOCHROME1/2
  *   <li>FCDS-4202 (500) image has more than one sample per pixel
  *   <li>FCDS-4203 (500) window width below 1
+ *   <li>FCDS-4301 (500) the model card names an unknown image feature
+ *   <li>FCDS-4302 (500) the model card's imageFeatures section is unusable
  *   <li>FCDS-4401 (500) the values written differ from the npy shape
  *   <li>FCDS-4402 (500) npy element type differs from the declared one
  *   <li>FCDS-4501 (500) a cohort bundle is unreadable or does not hold one Patient

@@ -139,9 +139,10 @@ public final class ModelRegistry implements AutoCloseable {
 
   /**
    * Queues the inputs on the batcher of a card graph, or of each of the card's late-fusion graphs
-   * ({@code late}: their weighted average). Inputs that do not fit the card (5201–5203), an unknown
-   * model or graph (5204, 5205) and a full queue (5304) are thrown here; a failed run completes the
-   * future exceptionally.
+   * ({@code late}: their weighted average), or of each graph of its stacking layer ({@code
+   * stacked}: σ(intercept + Σ w·logit(p)), see {@link ModelCard.Stacking}). Inputs that do not fit
+   * the card (5201–5203), an unknown model or graph (5204, 5205) and a full queue (5304) are thrown
+   * here; a failed run completes the future exceptionally.
    */
   public CompletableFuture<InferenceResult> submit(ModelInputs inputs, String graph) {
     LoadedModel m = model(inputs.modelId());
@@ -187,14 +188,20 @@ public final class ModelRegistry implements AutoCloseable {
     double tensorMs = 0;
     double runMs = 0;
     List<Double> w = new ArrayList<>(weights.values());
+    boolean stacked = ModelCard.STACKED.equals(graph);
     for (int i = 0; i < runs.size(); i++) {
       GraphBatcher.Outcome run = runs.get(i);
       tensorMs += run.tensorMs();
       runMs = Math.max(runMs, run.runMs());
       for (ModelCard.Output o : card.outputs()) {
         double p = PostProcessor.probability(run.raw().get(o.tensor()), o, card.calibration());
-        probability.merge(o.tensor(), w.get(i) * p, Double::sum);
+        probability.merge(
+            o.tensor(), w.get(i) * (stacked ? PostProcessor.logit(p) : p), Double::sum);
       }
+    }
+    if (stacked) {
+      double intercept = card.fusion().stacking().intercept();
+      probability.replaceAll((tensor, z) -> PostProcessor.sigmoid(intercept + z));
     }
     List<OutputResult> outputs =
         card.outputs().stream()
@@ -212,8 +219,19 @@ public final class ModelRegistry implements AutoCloseable {
     return models.values().stream().flatMap(m -> m.batchStats().stream()).toList();
   }
 
-  /** graph → weight: one graph with weight 1, or the normalised late-fusion weights. */
+  /**
+   * graph → weight: one graph with weight 1, the normalised late-fusion weights, or the stacking
+   * layer's weights (on logits, not normalised).
+   */
   private static Map<String, Double> weights(ModelCard card, String graph) {
+    if (ModelCard.STACKED.equals(graph)) {
+      ModelCard.Stacking s = card.fusion().stacking();
+      if (s == null) {
+        throw new FcdsException(
+            ErrorCode.GRAPH_UNKNOWN, "model " + card.id() + " has no stacking layer — stacked");
+      }
+      return new LinkedHashMap<>(s.weights());
+    }
     if (!ModelCard.LATE.equals(graph)) {
       return Map.of(graph, 1.0);
     }

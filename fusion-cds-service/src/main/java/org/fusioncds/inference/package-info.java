@@ -30,6 +30,9 @@
  *   <li>FCDS-5302 (500) interrupted while waiting for the model
  *   <li>FCDS-5303 (500) the model did not answer in time
  *   <li>FCDS-5304 (503) too many evaluations wait for the model
+ *   <li>FCDS-5401 (500) the model card's fusion strategy is unknown
+ *   <li>FCDS-5402 (500) the model card's fusion strategy lacks what it needs or names unknown
+ *       graphs
  * </ul>
  */
 package org.fusioncds.inference;

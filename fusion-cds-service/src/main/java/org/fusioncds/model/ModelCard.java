@@ -19,7 +19,7 @@ import java.util.Map;
  *       {@code description} and {@code bodyPart} (the words of the not-evaluable cards).
  *   <li>{@code labWindow}: {@code hoursBefore}/{@code hoursAfter} the study start.
  *   <li>{@code inputs}: tensors (name, dtype {@code float32}, shape, kind {@code
- *       image|tabular|mask}).
+ *       image|tabular|mask|features}).
  *   <li>{@code image}: preprocessing (tensor, presentTensor, modalityLut, window, rows, columns,
  *       resize {@code area|bilinear}, mean, std, fill).
  *   <li>{@code tabular}: tensor and maskTensor; {@code features}: the tabular columns in order.
@@ -35,6 +35,9 @@ import java.util.Map;
  *       {@code pixelSpacingMm} ranges ({@code min}, {@code max}), {@code viewPositions}.
  *   <li>{@code overrideReasons}: codings (system, code, display) a clinician may give when not
  *       following the card; offered on every result card and the only reasons its feedback takes.
+ *   <li>{@code imageFeatures}: hand-crafted image features computed by the assemble step from the
+ *       windowed, resized image of {@code image} (the classical pipeline): tensor, equalize, mask,
+ *       levels, names (see {@link ImageFeatureNames}), fill.
  * </ul>
  */
 public record ModelCard(
@@ -60,7 +63,8 @@ public record ModelCard(
     Double trainingPrevalence,
     Map<String, Object> evaluation,
     List<Coding> overrideReasons,
-    Eligibility eligibility) {
+    Eligibility eligibility,
+    ImageFeatures imageFeatures) {
 
   public ModelCard {
     overrideReasons = overrideReasons == null ? List.of() : List.copyOf(overrideReasons);
@@ -192,6 +196,33 @@ public record ModelCard(
       Map<String, Double> map,
       String group) {}
 
+  /**
+   * The classical image features (a {@code [1, F]} tensor of kind {@code features}), computed from
+   * the image of the {@code image} section after its window and resize, before mean/std: values in
+   * [0, 1].
+   *
+   * @param tensor the declared input tensor, width = the columns of {@code names}
+   * @param equalize histogram equalisation (256 bins, over the mask) before the texture features
+   * @param mask the organ mask: pixels whose windowed value lies in [min, max] (before
+   *     equalisation); every statistic is taken over it
+   * @param levels grey levels of the co-occurrence matrix (2–256)
+   * @param names the features, in column order ({@link ImageFeatureNames})
+   * @param fill every column's value when the image is missing
+   */
+  public record ImageFeatures(
+      String tensor,
+      Boolean equalize,
+      Range mask,
+      Integer levels,
+      List<String> names,
+      Double fill) {
+
+    /** The tensor's column names. */
+    public List<String> columns() {
+      return ImageFeatureNames.columns(names);
+    }
+  }
+
   /** Value written for a missing feature; its mask entry is 0. */
   public record MissingPolicy(Double fill) {}
 
@@ -212,16 +243,41 @@ public record ModelCard(
   public record Calibration(String method, Double temperature, Double a, Double b) {}
 
   /**
-   * {@code strategy} (e.g. intermediate), the {@code defaultGraph}, and {@code lateWeights}: graph
-   * name → weight for the {@code late} graph (weighted average of those graphs' probabilities).
+   * {@code strategy} ({@link #STRATEGIES}), the {@code defaultGraph}, {@code lateWeights}: graph
+   * name → weight for the {@code late} graph (weighted average of those graphs' probabilities), and
+   * {@code stacking}: the logistic layer of the {@code stacked} graph.
    */
-  public record Fusion(String strategy, String defaultGraph, Map<String, Double> lateWeights) {}
+  public record Fusion(
+      String strategy, String defaultGraph, Map<String, Double> lateWeights, Stacking stacking) {
+
+    public Fusion(String strategy, String defaultGraph, Map<String, Double> lateWeights) {
+      this(strategy, defaultGraph, lateWeights, null);
+    }
+  }
+
+  /**
+   * Model-level fusion (stacking): p = σ(intercept + Σ weight_g · logit(p_g)) over the calibrated
+   * probabilities p_g of per-modality graphs, the weights fitted on the validation cohort.
+   */
+  public record Stacking(Double intercept, Map<String, Double> weights) {}
+
+  /**
+   * What the card may declare as {@code fusion.strategy}: {@code intermediate} (one deep graph that
+   * fuses embeddings), {@code late} (weighted average of per-modality graphs), {@code feature-rf} /
+   * {@code feature-svm} (feature-level fusion: image features + tabular → one ONNX-ML random forest
+   * or SVM graph), {@code stacked} (a logistic layer over per-modality graphs' outputs).
+   */
+  public static final java.util.Set<String> STRATEGIES =
+      java.util.Set.of("intermediate", "late", "feature-rf", "feature-svm", "stacked");
 
   /** An ONNX graph file next to the card, its SHA-256 (hex) and the input tensors it takes. */
   public record Graph(String file, String sha256, List<String> inputs) {}
 
   /** The name of the computed late-fusion graph. */
   public static final String LATE = "late";
+
+  /** The name of the computed stacking graph ({@code fusion.stacking}). */
+  public static final String STACKED = "stacked";
 
   /** The declared input tensor of that name, or null. */
   public InputTensor input(String tensorName) {

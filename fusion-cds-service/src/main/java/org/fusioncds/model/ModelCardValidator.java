@@ -12,7 +12,7 @@ import org.fusioncds.model.ModelCard.InputTensor;
 /** Checks a parsed card: required fields (5002) and references between its parts (5003). */
 final class ModelCardValidator {
 
-  private static final Set<String> KINDS = Set.of("image", "tabular", "mask");
+  private static final Set<String> KINDS = Set.of("image", "tabular", "mask", "features");
   private static final Set<String> SOURCES = Set.of("observation", "condition", "demographic");
   private static final Set<String> CALIBRATIONS = Set.of("none", "baked", "temperature", "platt");
 
@@ -36,6 +36,7 @@ final class ModelCardValidator {
     inputs();
     image();
     tabular();
+    imageFeatures();
     outputs();
     calibration();
     graphs();
@@ -221,6 +222,7 @@ final class ModelCardValidator {
       }
     }
     require("fusion.defaultGraph", c.fusion() == null ? null : c.fusion().defaultGraph());
+    strategy(c.fusion());
     graphName("fusion.defaultGraph", c.fusion().defaultGraph());
     if (c.fusion().lateWeights() != null) {
       c.fusion().lateWeights().keySet().forEach(g -> graphName("fusion.lateWeights", g));
@@ -228,9 +230,113 @@ final class ModelCardValidator {
     }
   }
 
+  /** The strategy is one we serve (5401) and has what it needs (5402). */
+  private void strategy(ModelCard.Fusion f) {
+    if (f.strategy() == null || !ModelCard.STRATEGIES.contains(f.strategy())) {
+      throw new FcdsException(
+          ErrorCode.FUSION_STRATEGY_UNKNOWN,
+          "model card fusion strategy unknown — '"
+              + f.strategy()
+              + "' (one of "
+              + new java.util.TreeSet<>(ModelCard.STRATEGIES)
+              + ") in "
+              + origin);
+    }
+    ModelCard.Stacking s = f.stacking();
+    if (s != null) {
+      if (s.intercept() == null || s.weights() == null || s.weights().isEmpty()) {
+        strategyInvalid("fusion.stacking needs intercept and weights");
+      }
+      for (Map.Entry<String, Double> w : s.weights().entrySet()) {
+        if (!c.graphs().containsKey(w.getKey()) || w.getValue() == null) {
+          strategyInvalid("fusion.stacking.weights names unknown graph '" + w.getKey() + "'");
+        }
+      }
+    }
+    if (f.strategy().equals(ModelCard.STACKED)
+        && (s == null || !ModelCard.STACKED.equals(f.defaultGraph()))) {
+      strategyInvalid("strategy stacked needs fusion.stacking and defaultGraph stacked");
+    }
+    if (f.strategy().equals(ModelCard.LATE)
+        && (f.lateWeights() == null || !ModelCard.LATE.equals(f.defaultGraph()))) {
+      strategyInvalid("strategy late needs fusion.lateWeights and defaultGraph late");
+    }
+    if (f.strategy().startsWith("feature-")
+        && (c.imageFeatures() == null
+            || !c.graphs().containsKey(f.defaultGraph())
+            || !c.graphs().get(f.defaultGraph()).inputs().contains(c.imageFeatures().tensor()))) {
+      strategyInvalid(
+          "strategy " + f.strategy() + " needs imageFeatures and a default graph that takes them");
+    }
+  }
+
+  private void strategyInvalid(String what) {
+    throw new FcdsException(
+        ErrorCode.FUSION_STRATEGY_INVALID,
+        "model card fusion strategy invalid — " + what + " in " + origin);
+  }
+
+  /** Known names (4301), a declared {@code features} tensor of the right width (4302). */
+  private void imageFeatures() {
+    ModelCard.ImageFeatures f = c.imageFeatures();
+    if (f == null) {
+      return;
+    }
+    if (c.image() == null) {
+      featuresInvalid("imageFeatures needs the image section (window, rows, columns)");
+    }
+    if (f.names() == null || f.names().isEmpty()) {
+      featuresInvalid("imageFeatures.names missing");
+    }
+    for (String n : f.names()) {
+      if (!ImageFeatureNames.known(n)) {
+        throw new FcdsException(
+            ErrorCode.IMAGE_FEATURE_UNKNOWN,
+            "model card names an unknown image feature — '"
+                + n
+                + "' (known: "
+                + new java.util.TreeSet<>(ImageFeatureNames.SCALARS)
+                + ", "
+                + ImageFeatureNames.LBP_HIST_8
+                + ") in "
+                + origin);
+      }
+    }
+    InputTensor t = f.tensor() == null ? null : c.input(f.tensor());
+    if (t == null || !"features".equals(t.kind()) || t.shape().size() != 2) {
+      featuresInvalid("imageFeatures.tensor must be a declared [1, F] input of kind features");
+    }
+    if (t.shape().get(1) != f.columns().size()) {
+      featuresInvalid(
+          "imageFeatures has " + f.columns().size() + " columns but tensor shape " + t.shape());
+    }
+    if (f.levels() == null || f.levels() < 2 || f.levels() > 256) {
+      featuresInvalid("imageFeatures.levels must be 2–256, found " + f.levels());
+    }
+    ModelCard.Range m = f.mask();
+    if (m == null
+        || m.min() == null
+        || m.max() == null
+        || m.min() > m.max()
+        || m.min() < 0
+        || m.max() > 1) {
+      featuresInvalid("imageFeatures.mask needs min ≤ max in [0, 1], found " + m);
+    }
+    if (f.equalize() == null || f.fill() == null) {
+      featuresInvalid("imageFeatures.equalize and imageFeatures.fill are required");
+    }
+  }
+
+  private void featuresInvalid(String what) {
+    throw new FcdsException(
+        ErrorCode.IMAGE_FEATURES_INVALID,
+        "model card imageFeatures section unusable — " + what + " in " + origin);
+  }
+
   private void graphName(String at, String name) {
     boolean late = ModelCard.LATE.equals(name) && c.fusion().lateWeights() != null;
-    if (!late && !c.graphs().containsKey(name)) {
+    boolean stacked = ModelCard.STACKED.equals(name) && c.fusion().stacking() != null;
+    if (!late && !stacked && !c.graphs().containsKey(name)) {
       fail(ErrorCode.MODEL_CARD_REFERENCE, at, "unknown graph '" + name + "'");
     }
   }
