@@ -47,7 +47,13 @@ public final class CardStep {
   public HookAnswer result(Reported r) {
     String indicator = r.inferred().result().outputs().get(0).indicator();
     Card result =
-        CardFactory.result(r.report(), indicator, r.reportUrl(), modelCardUrl, overrideReasons());
+        CardFactory.result(
+            r.report(),
+            indicator,
+            r.reportUrl(),
+            ReportStep.htmlUrl(r.reportUrl(), r.key()),
+            modelCardUrl,
+            overrideReasons());
     return new HookAnswer(r.job(), List.of(result), Status.REPORTED, r.key(), r.reportUrl());
   }
 
@@ -59,7 +65,8 @@ public final class CardStep {
     if (s.report().getStatus() == DiagnosticReport.DiagnosticReportStatus.ENTEREDINERROR) {
       return withdrawn(s);
     }
-    return cachedAnswer(s.job(), s.key(), s.reportUrl(), reports.stored(s));
+    String html = s.report().hasPresentedForm() ? ReportStep.htmlUrl(s.reportUrl(), s.key()) : null;
+    return cachedAnswer(s.job(), s.key(), s.reportUrl(), html, reports.stored(s));
   }
 
   /**
@@ -82,16 +89,18 @@ public final class CardStep {
 
   /** The card of a recalled report: the same card as {@link #cached}, gathered nothing. */
   public HookAnswer recalled(Recalled r) {
-    return cachedAnswer(r.job(), r.key(), r.reportUrl(), r.report());
+    return cachedAnswer(
+        r.job(), r.key(), r.reportUrl(), ReportStep.htmlUrl(r.reportUrl(), r.key()), r.report());
   }
 
   private HookAnswer cachedAnswer(
-      EvaluationJob job, ResultKey key, String reportUrl, ReportRequest stored) {
+      EvaluationJob job, ResultKey key, String reportUrl, String htmlUrl, ReportRequest stored) {
     Card fresh =
         CardFactory.result(
             stored,
             indicator(stored.findings().get(0).probability()),
             reportUrl,
+            htmlUrl,
             modelCardUrl,
             overrideReasons());
     String note =
