@@ -31,6 +31,7 @@ import org.fusioncds.flow.Explanation;
 import org.fusioncds.flow.Inferred;
 import org.fusioncds.flow.ReportRequest;
 import org.fusioncds.inference.BatchStats;
+import org.fusioncds.report.ReportBundleBuilder;
 import org.fusioncds.report.ReportStep;
 import org.fusioncds.report.TransactionRetry;
 import org.junit.jupiter.api.AfterAll;
@@ -201,6 +202,22 @@ class ReportFormsTest {
     String text =
         xhtml(new String(f.html(), StandardCharsets.UTF_8)).getDocumentElement().getTextContent();
     assertTrue(text.contains("No image was used: "), text);
+  }
+
+  @Test
+  void theTransactionWithFormsAndKeyImageStaysSmall() {
+    Inferred in = cases.withImageAndLabs(8);
+    ReportRequest r = step.request(in);
+    var json = ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser();
+
+    int before = json.encodeResourceToString(ReportBundleBuilder.build(r)).length();
+    int after =
+        json.encodeResourceToString(ReportBundleBuilder.build(r, render(in), "http://f/fhir"))
+            .length();
+
+    LOG.info(
+        "write-back transaction: {} B without forms, {} B with forms and key image", before, after);
+    assertTrue(after < 512 * 1024, after + " B");
   }
 
   /** Figures for the write-back: median of 10 renders after 3 warm-ups, and the 8×8 occlusion. */

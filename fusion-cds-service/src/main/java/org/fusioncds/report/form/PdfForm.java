@@ -14,9 +14,9 @@ import org.fusioncds.error.FcdsException;
 
 /**
  * The XHTML form as PDF/A-2u (ISO 19005-2, level U: Unicode text) with openhtmltopdf on PDFBox 3:
- * Liberation Sans (the TrueType font PDFBox ships) embedded as a subset for every weight and style,
- * the JDK's sRGB profile as the output intent, the XMP metadata openhtmltopdf writes for the
- * conformance level. Thread-safe: each call builds its own renderer.
+ * Liberation Sans Regular (the TrueType font PDFBox ships; the stylesheet uses no bold or italic)
+ * embedded as a subset, the JDK's sRGB profile as the output intent, the XMP metadata openhtmltopdf
+ * writes for the conformance level. Thread-safe: each call builds its own renderer.
  */
 final class PdfForm {
 
@@ -34,11 +34,8 @@ final class PdfForm {
     b.useFastMode();
     b.usePdfAConformance(PdfAConformance.PDFA_2_U);
     b.useColorProfile(SRGB);
-    for (int weight : new int[] {400, 700}) {
-      for (FontStyle style : new FontStyle[] {FontStyle.NORMAL, FontStyle.ITALIC}) {
-        b.useFont(() -> new ByteArrayInputStream(FONT_BYTES), FONT_FAMILY, weight, style, true);
-      }
-    }
+    // one face, parsed once per document: the stylesheet asks no other weight or style
+    b.useFont(() -> new ByteArrayInputStream(FONT_BYTES), FONT_FAMILY, 400, FontStyle.NORMAL, true);
     b.withProducer(producer);
     b.withHtmlContent(xhtml, null);
     b.toStream(out);
