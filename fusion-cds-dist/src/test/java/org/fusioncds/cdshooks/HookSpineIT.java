@@ -306,6 +306,9 @@ class HookSpineIT {
     assertEquals(first, second);
     assertTrue(
         again.path("detail").asText().contains("the model was not run again"), again.toString());
+    assertTrue(
+        again.path("links").path(1).path("url").asText().contains("/Binary/fcds-html-"),
+        "the cached card links the stored report's HTML form: " + again);
     DiagnosticReport report = fhir.read().resource(DiagnosticReport.class).withUrl(first).execute();
     Bundle same =
         fhir.search()

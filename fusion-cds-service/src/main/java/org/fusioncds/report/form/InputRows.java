@@ -43,6 +43,9 @@ final class InputRows {
     }
     Tensor values = m.tensor(card.tabular().tensor());
     Tensor mask = m.tensor(card.tabular().maskTensor());
+    if (values == null) {
+      return rows; // nothing tabular was assembled
+    }
     for (int i = 0; i < card.features().size(); i++) {
       if (mask != null && mask.data()[i] < 0.5f) {
         continue;
