@@ -15,7 +15,7 @@ public final class FormSamples {
 
   private static final String XHTML =
       "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><title>AI report</title>"
-          + "</head><body><p>AI-generated, preliminary.</p></body></html>";
+          + "<style type=\"text/css\">* { font-family: 'Liberation Sans'; }</style></head><body><p>AI-generated, preliminary.</p></body></html>";
   private static PresentedForms minimal;
 
   private FormSamples() {}

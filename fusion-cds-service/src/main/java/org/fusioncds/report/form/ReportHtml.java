@@ -113,6 +113,7 @@ final class ReportHtml {
     table(
         "Inputs the model used",
         List.of("Input", "Value", "Unit", "Time", "FHIR reference (version)"),
+        List.of(22, 17, 9, 17, 35),
         f.inputs().stream()
             .map(r -> List.of(r.name(), r.value(), r.unit(), r.time(), r.reference()))
             .toList());
@@ -122,6 +123,7 @@ final class ReportHtml {
       table(
           "Inputs the model expected and did not get (read as the training average)",
           List.of("Input", "Why it is missing"),
+          List.of(30, 70),
           f.missing().stream().map(r -> List.of(r.name(), r.reason())).toList());
     }
   }
@@ -132,6 +134,7 @@ final class ReportHtml {
     table(
         "The model that produced this report (from its model card)",
         List.of("Item", "Value"),
+        List.of(18, 82),
         List.of(
             List.of("Model", m.name()),
             List.of("Id and version", m.id() + " " + m.version()),
@@ -154,13 +157,15 @@ final class ReportHtml {
     h.append("</p>\n");
   }
 
-  private void table(String caption, List<String> head, List<List<String>> rows) {
+  /** A data table; {@code widths} in percent of the page, one per column. */
+  private void table(
+      String caption, List<String> head, List<Integer> widths, List<List<String>> rows) {
     h.append("<table class=\"data\"><caption>");
     text(caption);
     h.append("</caption>\n<thead><tr>");
-    for (String c : head) {
-      h.append("<th scope=\"col\">");
-      text(c);
+    for (int i = 0; i < head.size(); i++) {
+      h.append("<th scope=\"col\" style=\"width: ").append(widths.get(i)).append("%\">");
+      text(head.get(i));
       h.append("</th>");
     }
     h.append("</tr></thead>\n<tbody>\n");
