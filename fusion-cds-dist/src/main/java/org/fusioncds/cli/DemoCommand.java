@@ -277,6 +277,17 @@ public final class DemoCommand implements Callable<Integer> {
           report.getCode().getCodingFirstRep().getCode(),
           report.getIssuedElement().getValueAsString());
       out.printf("        conclusion: %s%n", report.getConclusion());
+      for (var form : report.getPresentedForm()) {
+        out.printf(
+            Locale.ROOT,
+            "        presentedForm %s: %.1f kB  %s%n",
+            form.getContentType(),
+            form.getSize() / 1024.0,
+            form.getUrl());
+      }
+      if (report.hasMedia()) {
+        out.printf("        key image: %s%n", report.getMediaFirstRep().getLink().getReference());
+      }
       Bundle provenance =
           fhir.search()
               .forResource(Provenance.class)

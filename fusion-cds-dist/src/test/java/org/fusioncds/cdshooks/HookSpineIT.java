@@ -1,6 +1,7 @@
 package org.fusioncds.cdshooks;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
 import org.fusioncds.app.FusionCdsApp;
 import org.fusioncds.conformance.ProfileValidator;
 import org.fusioncds.dicom.web.DicomWebClient;
@@ -38,12 +43,15 @@ import org.fusioncds.sandbox.cohort.VisitFrame;
 import org.fusioncds.testing.OrthancServer;
 import org.fusioncds.testing.SecuredApp;
 import org.fusioncds.testing.TestData;
+import org.hl7.fhir.r4.model.Attachment;
+import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.Endpoint;
 import org.hl7.fhir.r4.model.ImagingStudy;
+import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
@@ -231,6 +239,60 @@ class HookSpineIT {
       assertEquals(
           List.of(), profiles.errors(written), "conforms to its profile: " + written.fhirType());
     }
+    assertFormsAndKeyImage(card, report, targets);
+  }
+
+  /**
+   * The stored report carries its HTML and PDF/A forms as Binaries on the FHIR server (URL, size,
+   * SHA-1 agree with what is stored), the key image as a Media the Provenance targets, each
+   * conforming to its profile; the card's second link opens the HTML form in a browser.
+   */
+  private static void assertFormsAndKeyImage(
+      JsonNode card, DiagnosticReport report, List<String> targets) throws Exception {
+    assertEquals(
+        List.of("text/html", "application/pdf"),
+        report.getPresentedForm().stream().map(Attachment::getContentType).toList());
+    for (Attachment form : report.getPresentedForm()) {
+      Binary b = fhir.read().resource(Binary.class).withUrl(form.getUrl()).execute();
+      assertEquals(form.getContentType(), b.getContentType());
+      assertEquals(form.getSize(), b.getData().length);
+      assertArrayEquals(form.getHash(), MessageDigest.getInstance("SHA-1").digest(b.getData()));
+      assertEquals(List.of(), profiles.errors(b), "conforms: " + form.getContentType());
+    }
+    byte[] pdf =
+        fhir.read()
+            .resource(Binary.class)
+            .withUrl(report.getPresentedForm().get(1).getUrl())
+            .execute()
+            .getData();
+    assertTrue(pdf.length <= 300 * 1024, "PDF " + pdf.length + " B");
+    try (PDDocument doc = Loader.loadPDF(pdf)) {
+      assertTrue(new PDFTextStripper().getText(doc).contains("PRELIMINARY"));
+    }
+    Media media =
+        fhir.read()
+            .resource(Media.class)
+            .withUrl(report.getMediaFirstRep().getLink().getReference())
+            .execute();
+    assertEquals("image/png", media.getContent().getContentType());
+    assertTrue(media.getContent().getData().length > 1000, "the PNG inline");
+    assertEquals(report.getSubject().getReference(), media.getSubject().getReference());
+    assertEquals(List.of(), profiles.errors(media), "conforms: Media");
+    String mediaId = media.getIdElement().toUnqualifiedVersionless().getValue();
+    assertTrue(targets.stream().anyMatch(t -> t.startsWith(mediaId)), targets.toString());
+    String htmlLink = card.path("links").path(1).path("url").asText();
+    assertEquals(report.getPresentedForm().get(0).getUrl(), htmlLink);
+    HttpResponse<String> page =
+        HTTP.send(
+            HttpRequest.newBuilder(java.net.URI.create(htmlLink))
+                .header("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, page.statusCode());
+    assertTrue(
+        page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"),
+        page.headers().toString());
+    assertTrue(page.body().contains("AI-generated · PRELIMINARY"), page.body());
   }
 
   @Test
@@ -244,6 +306,9 @@ class HookSpineIT {
     assertEquals(first, second);
     assertTrue(
         again.path("detail").asText().contains("the model was not run again"), again.toString());
+    assertTrue(
+        again.path("links").path(1).path("url").asText().contains("/Binary/fcds-html-"),
+        "the cached card links the stored report's HTML form: " + again);
     DiagnosticReport report = fhir.read().resource(DiagnosticReport.class).withUrl(first).execute();
     Bundle same =
         fhir.search()

@@ -37,6 +37,9 @@ class DemoCommandIT {
     assertEquals(0, p.exitValue(), text);
     assertTrue(text.contains("status=preliminary"), text);
     assertTrue(text.contains("entity (source): ImagingStudy/"), text);
+    assertTrue(text.contains("presentedForm text/html: "), text);
+    assertTrue(text.contains("presentedForm application/pdf: "), text);
+    assertTrue(text.contains("key image: Media/"), text);
     assertTrue(text.contains("no recent chest radiograph"), text);
     assertTrue(text.contains("the model was not run again"), text);
     assertTrue(text.contains("without the EHR's JWT: HTTP 401 FCDS-7001"), text);

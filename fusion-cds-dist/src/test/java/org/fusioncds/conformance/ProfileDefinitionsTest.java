@@ -42,6 +42,8 @@ class ProfileDefinitionsTest {
             Profiles.PROFILE_OBSERVATION,
             Profiles.PROFILE_DEVICE,
             Profiles.PROFILE_PROVENANCE,
+            Profiles.PROFILE_REPORT_FORM,
+            Profiles.PROFILE_KEY_IMAGE,
             Profiles.EXT_MISSING_INPUT),
         urls);
   }

@@ -10,13 +10,14 @@ import java.util.Collections;
 import java.util.List;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.Profiles;
-import org.fusioncds.report.ReportBundleBuilder;
 import org.fusioncds.report.ReportRequests;
+import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Resource;
@@ -41,7 +42,7 @@ class ProfileValidatorTest {
 
   @Test
   void everyResourceOfTheTransactionConformsToItsProfile() {
-    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+    Bundle transaction = ReportRequests.transaction();
 
     for (Bundle.BundleEntryComponent entry : transaction.getEntry()) {
       Resource r = entry.getResource();
@@ -53,7 +54,7 @@ class ProfileValidatorTest {
 
   @Test
   void refusesReportWithStatusFinal() {
-    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+    Bundle transaction = ReportRequests.transaction();
     first(transaction, DiagnosticReport.class)
         .setStatus(DiagnosticReport.DiagnosticReportStatus.FINAL);
 
@@ -68,7 +69,7 @@ class ProfileValidatorTest {
 
   @Test
   void refusesReportWithoutAiastLabel() {
-    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+    Bundle transaction = ReportRequests.transaction();
     first(transaction, DiagnosticReport.class).getMeta().setSecurity(new ArrayList<>());
 
     FcdsException e = refused(transaction);
@@ -82,7 +83,7 @@ class ProfileValidatorTest {
 
   @Test
   void refusesObservationWithoutDevice() {
-    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+    Bundle transaction = ReportRequests.transaction();
     first(transaction, Observation.class).setDevice(null);
 
     FcdsException e = refused(transaction);
@@ -96,7 +97,7 @@ class ProfileValidatorTest {
 
   @Test
   void refusesProvenanceWithoutEntity() {
-    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+    Bundle transaction = ReportRequests.transaction();
     first(transaction, Provenance.class).setEntity(new ArrayList<>());
 
     FcdsException e = refused(transaction);
@@ -110,7 +111,7 @@ class ProfileValidatorTest {
 
   @Test
   void refusesDeviceWithoutIdentifier() {
-    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+    Bundle transaction = ReportRequests.transaction();
     first(transaction, Device.class).setIdentifier(new ArrayList<>());
 
     FcdsException e = refused(transaction);
@@ -121,7 +122,7 @@ class ProfileValidatorTest {
 
   @Test
   void refusesMissingInputThatIsNotAString() {
-    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+    Bundle transaction = ReportRequests.transaction();
     Provenance p = first(transaction, Provenance.class);
     p.getExtensionByUrl(Profiles.EXT_MISSING_INPUT).setValue(new IntegerType(3));
 
@@ -136,7 +137,7 @@ class ProfileValidatorTest {
 
   @Test
   void refusesReportLabelledWithAnotherSecurityCodeOnly() {
-    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+    Bundle transaction = ReportRequests.transaction();
     first(transaction, DiagnosticReport.class)
         .getMeta()
         .setSecurity(
@@ -157,8 +158,47 @@ class ProfileValidatorTest {
   }
 
   @Test
+  void refusesReportWithoutItsPdfForm() {
+    Bundle transaction = ReportRequests.transaction();
+    DiagnosticReport report = first(transaction, DiagnosticReport.class);
+    report.getPresentedForm().removeIf(a -> "application/pdf".equals(a.getContentType()));
+
+    FcdsException e = refused(transaction);
+
+    assertRefusal(e, Profiles.PROFILE_REPORT, "DiagnosticReport.presentedForm", "minimum required");
+  }
+
+  @Test
+  void refusesKeyImageWithoutItsPng() {
+    Bundle transaction = ReportRequests.transaction();
+    first(transaction, Media.class).getContent().setData(null);
+
+    FcdsException e = refused(transaction);
+
+    assertRefusal(
+        e,
+        Profiles.PROFILE_KEY_IMAGE,
+        "Media.content.data",
+        "minimum required = 1, but only found 0");
+  }
+
+  @Test
+  void refusesReportFormWithoutTheReportItBelongsTo() {
+    Bundle transaction = ReportRequests.transaction();
+    first(transaction, Binary.class).setSecurityContext(null);
+
+    FcdsException e = refused(transaction);
+
+    assertRefusal(
+        e,
+        Profiles.PROFILE_REPORT_FORM,
+        "Binary.securityContext",
+        "minimum required = 1, but only found 0");
+  }
+
+  @Test
   void stillReportsAnUnknownObservationValueCodeOtherThanAiast() {
-    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+    Bundle transaction = ReportRequests.transaction();
     DiagnosticReport report = first(transaction, DiagnosticReport.class);
     report.getMeta().addSecurity(new Coding(AIAST.getSystem(), "AIASTX", null));
 
@@ -170,14 +210,14 @@ class ProfileValidatorTest {
 
   @Test
   void wholeTransactionConformsToTheBundleRulesAndEveryProfile() {
-    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+    Bundle transaction = ReportRequests.transaction();
 
     assertEquals(List.of(), validator.errors(transaction));
   }
 
   @Test
   void wholeTransactionRefusesAPerformerThatIsNotTheDevice() {
-    Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+    Bundle transaction = ReportRequests.transaction();
     String observationUrl = transaction.getEntry().get(1).getFullUrl();
     first(transaction, Provenance.class).getAgentFirstRep().getWho().setReference(observationUrl);
 
@@ -216,7 +256,7 @@ class ProfileValidatorTest {
   void conformsOnEveryRebuild() {
     List<Long> micros = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      Bundle transaction = ReportBundleBuilder.build(ReportRequests.capFusion());
+      Bundle transaction = ReportRequests.transaction();
       long start = System.nanoTime();
       assertDoesNotThrow(() -> validator.check(transaction), "rebuild " + i);
       micros.add((System.nanoTime() - start) / 1000);

@@ -8,6 +8,8 @@ import java.util.HexFormat;
 import java.util.List;
 import org.fusioncds.flow.ReportRequest;
 import org.fusioncds.flow.ResultKey;
+import org.fusioncds.report.form.FormSamples;
+import org.hl7.fhir.r4.model.Bundle;
 
 /** A realistic write-back request, as the service builds it after one cap-fusion run. */
 public final class ReportRequests {
@@ -44,6 +46,11 @@ public final class ReportRequests {
         List.of("labs:pct"),
         "Organization/hospital-1",
         "Practitioner/dr-1");
+  }
+
+  /** The write-back transaction of {@link #capFusion()}, with small real forms and key image. */
+  public static Bundle transaction() {
+    return ReportBundleBuilder.build(capFusion(), FormSamples.minimal(), "http://fhir.test/fhir");
   }
 
   private static String sha256(String text) {

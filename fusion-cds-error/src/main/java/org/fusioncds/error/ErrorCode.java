@@ -269,6 +269,10 @@ public enum ErrorCode {
       6101, 500, "a profile file is not a FHIR R4 StructureDefinition"),
   PROFILE_SNAPSHOT(6102, 500, "no complete snapshot could be generated for a profile"),
   PROFILE_VIOLATION(6103, 500, "a resource does not conform to the profile it claims"),
+  REPORT_FORM_PDF(6200, 500, "the report form could not be rendered as PDF/A"),
+  REPORT_FORM_RESOURCE(
+      6201, 500, "a part of the report form (stylesheet, font, colour profile) is missing"),
+  REPORT_IMAGE_ENCODING(6202, 500, "the key image could not be encoded as PNG"),
   MISSING_TOKEN(7001, 401, "no bearer token"),
   MALFORMED_TOKEN(7002, 401, "token is not a compact JWS JWT"),
   ALGORITHM_REFUSED(7003, 401, "token algorithm or key header not accepted"),

@@ -8,17 +8,22 @@ import org.fusioncds.flow.ReportRequest;
 /**
  * Cards for the clinician (CDS Hooks 2.0.1): the result card (summary under 140 characters,
  * indicator from the model card's thresholds, source naming the model and linking its card,
- * Markdown detail with the finding, probability, inputs used and missing, and a link to the
- * DiagnosticReport), and the info cards that say why there is no result.
+ * Markdown detail with the finding, probability, inputs used and missing, and links to the
+ * DiagnosticReport and to its HTML form), and the info cards that say why there is no result.
  */
 public final class CardFactory {
 
   private CardFactory() {}
 
+  /**
+   * @param htmlUrl the report's HTML form (an absolute link a browser opens), or null when the
+   *     report has none
+   */
   public static Card result(
       ReportRequest r,
       String indicator,
       String reportUrl,
+      String htmlUrl,
       String modelCardUrl,
       List<Card.Coding> overrideReasons) {
     ReportRequest.Finding f = r.findings().get(0);
@@ -35,9 +40,16 @@ public final class CardFactory {
         detail(r, reportUrl),
         indicator,
         source(r.model(), modelCardUrl),
-        List.of(
-            new Card.Link("Preliminary AI report (FHIR DiagnosticReport)", reportUrl, "absolute")),
+        links(reportUrl, htmlUrl),
         overrideReasons);
+  }
+
+  private static List<Card.Link> links(String reportUrl, String htmlUrl) {
+    Card.Link fhir =
+        new Card.Link("Preliminary AI report (FHIR DiagnosticReport)", reportUrl, "absolute");
+    return htmlUrl == null
+        ? List.of(fhir)
+        : List.of(fhir, new Card.Link("Preliminary AI report (to read)", htmlUrl, "absolute"));
   }
 
   /** An info card: no result, and why (no eligible study, no data, analysis still running). */

@@ -51,7 +51,13 @@ public final class CardStep {
   public HookAnswer result(Reported r) {
     String indicator = r.inferred().result().outputs().get(0).indicator();
     Card result =
-        CardFactory.result(r.report(), indicator, r.reportUrl(), modelCardUrl, overrideReasons());
+        CardFactory.result(
+            r.report(),
+            indicator,
+            r.reportUrl(),
+            ReportStep.htmlUrl(r.reportUrl(), r.key()),
+            modelCardUrl,
+            overrideReasons());
     return new HookAnswer(r.job(), List.of(result), Status.REPORTED, r.key(), r.reportUrl());
   }
 
@@ -63,7 +69,8 @@ public final class CardStep {
     if (s.report().getStatus() == DiagnosticReport.DiagnosticReportStatus.ENTEREDINERROR) {
       return withdrawn(s);
     }
-    return cachedAnswer(s.job(), s.key(), s.reportUrl(), reports.stored(s));
+    String html = s.report().hasPresentedForm() ? ReportStep.htmlUrl(s.reportUrl(), s.key()) : null;
+    return cachedAnswer(s.job(), s.key(), s.reportUrl(), html, reports.stored(s));
   }
 
   /**
@@ -86,16 +93,18 @@ public final class CardStep {
 
   /** The card of a recalled report: the same card as {@link #cached}, gathered nothing. */
   public HookAnswer recalled(Recalled r) {
-    return cachedAnswer(r.job(), r.key(), r.reportUrl(), r.report());
+    return cachedAnswer(
+        r.job(), r.key(), r.reportUrl(), ReportStep.htmlUrl(r.reportUrl(), r.key()), r.report());
   }
 
   private HookAnswer cachedAnswer(
-      EvaluationJob job, ResultKey key, String reportUrl, ReportRequest stored) {
+      EvaluationJob job, ResultKey key, String reportUrl, String htmlUrl, ReportRequest stored) {
     Card fresh =
         CardFactory.result(
             stored,
             indicator(stored.findings().get(0).probability()),
             reportUrl,
+            htmlUrl,
             modelCardUrl,
             overrideReasons());
     String note =
@@ -119,10 +128,21 @@ public final class CardStep {
         String indicator = indicator(d.report().findings().get(0).probability());
         Card result =
             CardFactory.result(
-                d.report(), indicator, o.reportUrl(), modelCardUrl, overrideReasons());
+                d.report(),
+                indicator,
+                o.reportUrl(),
+                ReportStep.htmlUrl(o.reportUrl(), d.key()),
+                modelCardUrl,
+                overrideReasons());
         yield new HookAnswer(d.job(), List.of(result), Status.REPORTED, d.key(), o.reportUrl());
       }
-      case CACHED -> cachedAnswer(d.job(), d.key(), o.reportUrl(), d.report());
+      case CACHED ->
+          cachedAnswer(
+              d.job(),
+              d.key(),
+              o.reportUrl(),
+              ReportStep.htmlUrl(o.reportUrl(), d.key()),
+              d.report());
       case NOT_EVALUABLE -> {
         Card info = CardFactory.info(o.summary(), o.detail(), reports.model(null), modelCardUrl);
         yield new HookAnswer(d.job(), List.of(info), Status.NOT_EVALUABLE, null, null);

@@ -170,6 +170,9 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "inference.await-timeout-ms", defaultValue = "300000")
   long inferenceAwaitTimeoutMs;
 
+  @PropertyInject(value = "inference.explain.grid", defaultValue = "8")
+  int explainGrid;
+
   @PropertyInject(value = "report.organization", defaultValue = "")
   String organization;
 
@@ -371,7 +374,10 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @BindToRegistry("inference")
   public InferenceStep inference() {
     return new InferenceStep(
-        models(), Duration.ofMillis(timeBudgetMs), Duration.ofMillis(inferenceAwaitTimeoutMs));
+        models(),
+        Duration.ofMillis(timeBudgetMs),
+        Duration.ofMillis(inferenceAwaitTimeoutMs),
+        explainGrid);
   }
 
   @BindToRegistry("reports")

@@ -15,6 +15,9 @@ public final class Profiles {
       CANONICAL + "/StructureDefinition/ai-observation";
   public static final String PROFILE_DEVICE = CANONICAL + "/StructureDefinition/ai-model-device";
   public static final String PROFILE_PROVENANCE = CANONICAL + "/StructureDefinition/ai-provenance";
+  public static final String PROFILE_REPORT_FORM =
+      CANONICAL + "/StructureDefinition/ai-report-form";
+  public static final String PROFILE_KEY_IMAGE = CANONICAL + "/StructureDefinition/ai-key-image";
   public static final String EXT_MISSING_INPUT = CANONICAL + "/StructureDefinition/missing-input";
 
   private Profiles() {}

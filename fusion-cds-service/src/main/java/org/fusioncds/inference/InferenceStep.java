@@ -8,20 +8,27 @@ import java.util.concurrent.TimeoutException;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.EvaluationInputs;
+import org.fusioncds.flow.Explanation;
 import org.fusioncds.flow.InferenceResult;
 import org.fusioncds.flow.Inferred;
 import org.fusioncds.flow.Pending;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code infer} step of the hook: queues the model's default graph on its batcher; when it does
  * not finish within the hook's time budget, the case goes on with a pending result (the hook
- * answers "analysis running" and the report is written when the model is done).
+ * answers "analysis running" and the report is written when the model is done). Before a new report
+ * is written, {@link #explain} adds the occlusion map of its image ({@link Occlusion}).
  */
 public final class InferenceStep {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InferenceStep.class);
 
   private final ModelRegistry registry;
   private final Duration budget;
   private final Duration awaitTimeout;
+  private final Occlusion occlusion;
 
   /**
    * @param budget how long the hook waits for the model ({@code cds.time-budget-ms})
@@ -29,9 +36,37 @@ public final class InferenceStep {
    *     inference.await-timeout-ms})
    */
   public InferenceStep(ModelRegistry registry, Duration budget, Duration awaitTimeout) {
+    this(registry, budget, awaitTimeout, 8);
+  }
+
+  /**
+   * @param explainGrid cells per side of the occlusion map ({@code inference.explain.grid}; 0: off)
+   */
+  public InferenceStep(
+      ModelRegistry registry, Duration budget, Duration awaitTimeout, int explainGrid) {
     this.registry = registry;
     this.budget = budget;
     this.awaitTimeout = awaitTimeout;
+    this.occlusion = new Occlusion(registry, explainGrid);
+  }
+
+  /**
+   * The write-back's first step: the result with the occlusion map of its image. Runs only for a
+   * report about to be written, never on the cached path. When the map cannot be computed (the
+   * batcher's queue is full, a run failed) the report is written without it: WARN with the code.
+   */
+  public Inferred explain(Inferred in) {
+    try {
+      Explanation e = occlusion.explain(in.inputs().inputs(), in.result());
+      return e == null ? in : in.explained(e);
+    } catch (FcdsException e) {
+      LOG.warn(
+          "{}: no explanation for job {}: {}",
+          e.codeText(),
+          in.job().jobId(),
+          e.errorCode().meaning());
+      return in;
+    }
   }
 
   /** {@link Inferred} when the model answers within the budget, else {@link Pending}. */

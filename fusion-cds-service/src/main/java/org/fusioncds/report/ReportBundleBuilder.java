@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.fusioncds.flow.Profiles;
 import org.fusioncds.flow.ReportRequest;
 import org.fusioncds.flow.ResultKey;
+import org.fusioncds.report.form.PresentedForms;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -27,8 +28,9 @@ import org.hl7.fhir.r4.model.StringType;
  * Builds the write-back transaction (FHIR R4 Bundle type transaction): the model's Device (created
  * once, conditional on its identifier), a preliminary DiagnosticReport and its Observations
  * (conditional on the result key), and a Provenance (written at an id derived from the key) whose
- * targets are the report and its Observations, whose agents are the Device and the organisation,
- * and whose entities are every input version used.
+ * targets are the report, its Observations and its key image Media, whose agents are the Device and
+ * the organisation, and whose entities are every input version used. The report's presentedForm
+ * (HTML and PDF Binaries) and key image Media come from {@link FormEntries}.
  */
 public final class ReportBundleBuilder {
 
@@ -41,7 +43,18 @@ public final class ReportBundleBuilder {
 
   private ReportBundleBuilder() {}
 
+  /** The transaction without presentedForm or Media (what the audit trail's tests write). */
   public static Bundle build(ReportRequest r) {
+    return build(r, null, null);
+  }
+
+  /**
+   * The transaction of a new report with its forms.
+   *
+   * @param forms the rendered forms (null: none)
+   * @param fhirBase the server the forms' URLs name (null: relative URLs)
+   */
+  public static Bundle build(ReportRequest r, PresentedForms forms, String fhirBase) {
     Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
     String deviceUrl = uuid();
     String reportUrl = uuid();
@@ -70,6 +83,12 @@ public final class ReportBundleBuilder {
         reportUrl,
         report,
         "DiagnosticReport?identifier=" + ResultKey.SYSTEM + "|" + r.key().value());
+    if (forms != null) {
+      String mediaUrl = FormEntries.add(bundle, r, forms, fhirBase, report, reportUrl);
+      if (mediaUrl != null) {
+        targets.add(mediaUrl);
+      }
+    }
     Provenance provenance = provenance(r, targets, deviceUrl);
     bundle
         .addEntry()
@@ -206,7 +225,7 @@ public final class ReportBundleBuilder {
 
   private static Provenance provenance(ReportRequest r, List<String> targets, String deviceUrl) {
     Provenance p = new Provenance();
-    p.setId(r.key().fhirId("fcds"));
+    p.setId(provenanceId(r.key()));
     p.getMeta().addProfile(Profiles.PROFILE_PROVENANCE);
     targets.forEach(t -> p.addTarget(new Reference(t)));
     p.setRecordedElement(new InstantType(Date.from(r.issued())));
@@ -266,7 +285,12 @@ public final class ReportBundleBuilder {
     return java.math.BigDecimal.valueOf(p).setScale(4, java.math.RoundingMode.HALF_UP);
   }
 
-  private static String uuid() {
+  /** The Provenance's id: derived from the result key (it is written with PUT). */
+  public static String provenanceId(ResultKey key) {
+    return key.fhirId("fcds");
+  }
+
+  static String uuid() {
     return "urn:uuid:" + UUID.randomUUID();
   }
 }

@@ -22,26 +22,34 @@ import org.fusioncds.flow.Reported;
 import org.fusioncds.flow.ResultKey;
 import org.fusioncds.flow.StoredReport;
 import org.fusioncds.model.ModelCard;
+import org.fusioncds.report.form.PresentedForms;
+import org.fusioncds.report.form.ReportForms;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code report} step: looks up a report already written for the same result key (the cached
  * path), and writes the preliminary DiagnosticReport, its Observations, the model's Device and the
- * Provenance in one transaction (sent under {@link TransactionRetry}). Coded errors: 6001 the FHIR
- * server refused the transaction, 6002 it cannot be reached, 6003 its answer names no
+ * Provenance in one transaction (sent under {@link TransactionRetry}), the report's HTML and PDF
+ * forms and its key image inside the same transaction ({@link ReportForms}). Coded errors: 6001 the
+ * FHIR server refused the transaction, 6002 it cannot be reached, 6003 its answer names no
  * DiagnosticReport, 6005 it kept answering 409/412.
  */
 public final class ReportStep {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReportStep.class);
 
   private final ModelCard card;
   private final String organization;
   private final AuditTrail audit;
   private final TransactionRetry transactions;
+  private final ReportForms forms;
 
   public ReportStep(
       ModelCard card, String organization, AuditTrail audit, TransactionRetry transactions) {
@@ -49,6 +57,7 @@ public final class ReportStep {
     this.organization = organization == null || organization.isBlank() ? null : organization;
     this.audit = audit;
     this.transactions = transactions;
+    this.forms = new ReportForms(card);
   }
 
   /** The cached path: a {@link StoredReport} when a report carries the key, else the inputs. */
@@ -89,9 +98,15 @@ public final class ReportStep {
   public Reported write(Inferred inferred) {
     PatientContext c = inferred.inputs().context();
     ReportRequest report = request(inferred);
+    PresentedForms rendered =
+        forms.render(inferred, report, ReportBundleBuilder.provenanceId(report.key()));
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("job {}: {} in {} ms", inferred.job().jobId(), rendered, rendered.timings());
+    }
     Bundle response;
     try {
-      response = transactions.send(c.fhir(), ReportBundleBuilder.build(report));
+      response =
+          transactions.send(c.fhir(), ReportBundleBuilder.build(report, rendered, c.fhirBase()));
     } catch (FcdsException e) {
       audit.record(audit.events().fhirWrite(c.audit(), c.fhirBase(), List.of(), 0, e.codeText()));
       if (e.errorCode() == ErrorCode.REPORT_RETRIES_EXHAUSTED) {
@@ -232,7 +247,7 @@ public final class ReportStep {
   }
 
   /** What the write-back needs, from the inferred stage. */
-  ReportRequest request(Inferred inferred) {
+  public ReportRequest request(Inferred inferred) {
     InferenceResult r = inferred.result();
     ModelInputs in = inferred.inputs().inputs();
     HookRequest hook = inferred.inputs().context().request();
@@ -271,6 +286,16 @@ public final class ReportStep {
     String sha = r == null ? card.graphs().get(graph).sha256() : r.graphSha256().get(graph);
     return new ReportRequest.Model(
         card.id(), card.version(), card.name(), graph, sha, card.warning());
+  }
+
+  /**
+   * The absolute URL of the HTML form of the report with this key on the server of {@code
+   * reportUrl} ({@code <base>/DiagnosticReport/<id>}): the card's link, opened as the server serves
+   * a Binary to a browser (its content, {@code text/html}).
+   */
+  public static String htmlUrl(String reportUrl, ResultKey key) {
+    int at = reportUrl.lastIndexOf("/DiagnosticReport/");
+    return at < 0 ? null : reportUrl.substring(0, at) + "/Binary/" + FormEntries.htmlId(key);
   }
 
   private static String url(String base, IdType id) {

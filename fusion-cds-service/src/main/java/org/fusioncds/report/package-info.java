@@ -1,8 +1,9 @@
 /**
  * Step: report — the write-back, in one FHIR R4 transaction: a preliminary DiagnosticReport with
  * one Observation per model output, the model's Device, and a Provenance naming every input version
- * (shapes after the HL7 AI Transparency IG, profiles in {@code fhir-profiles/}). Conditional on the
- * result key, so a repeated hook writes nothing twice.
+ * (shapes after the HL7 AI Transparency IG, profiles in {@code fhir-profiles/}), the report's
+ * presentedForm (HTML and PDF/A Binaries, rendered by {@code report.form}) and its key image (a
+ * Media). Conditional on the result key, so a repeated hook writes nothing twice.
  *
  * <p>Error codes ({@link org.fusioncds.error.ErrorCode}; code, HTTP status, meaning):
  *
