@@ -230,6 +230,25 @@ class EvaluationWorkersIT {
   }
 
   @Test
+  void jobsQueuedRightAfterABrokerRestartAreAllEvaluatedOnce() throws Exception {
+    List<String> mine = take(4);
+
+    broker.stop();
+    broker.start(); // same data and ports: the workers' consumers reconnect by themselves
+
+    try (KafkaTopic jobs = new KafkaTopic(broker.bootstrap(), JOBS, false);
+        KafkaTopic outcomes = new KafkaTopic(broker.bootstrap(), OUTCOMES, false)) {
+      Set<String> queued = queue(jobs, mine);
+      Map<String, EvaluationOutcome> done = await(outcomes, queued, Duration.ofMinutes(3));
+      done.values()
+          .forEach(o -> assertEquals(EvaluationOutcome.Status.REPORTED, o.status(), o.toJson()));
+      for (String p : mine) {
+        assertEquals(1, reports(p), "reports of one patient after the broker restart");
+      }
+    }
+  }
+
+  @Test
   @Order(Integer.MAX_VALUE) // last: it evaluates every patient of the cohort
   void backfillQueuesEveryEligiblePatientOnceAndASecondRunWritesNothing() throws Exception {
     String since = java.time.LocalDate.now().minusDays(3).toString();
