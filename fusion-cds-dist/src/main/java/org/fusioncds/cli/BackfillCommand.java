@@ -19,17 +19,14 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.flow.EvaluationJob;
 import org.fusioncds.model.ModelCard;
@@ -110,7 +107,8 @@ public final class BackfillCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     long studiesAtStart = studies;
     PrintWriter err = spec.commandLine().getErr();
-    try (KafkaProducer<String, String> producer = dryRun ? null : producer()) {
+    try (KafkaProducer<String, String> producer =
+        dryRun ? null : KafkaClients.producer(bootstrap)) {
       Bundle page = next == null ? first(client, range) : page(client, next);
       while (page != null) {
         List<Future<RecordMetadata>> sent = new ArrayList<>();
@@ -230,14 +228,5 @@ public final class BackfillCommand implements Callable<Integer> {
         "\rstudies %d%s  jobs %d  %.1f studies/s%s   ",
         studies, total > 0 ? "/" + total : "", queued, rate, eta);
     err.flush();
-  }
-
-  private KafkaProducer<String, String> producer() {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    return new KafkaProducer<>(p);
   }
 }

@@ -18,12 +18,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.EvaluationJob;
@@ -74,7 +72,7 @@ public final class ReplayDeadLettersCommand implements Callable<Integer> {
     int replayed = 0;
     int skipped = 0;
     try (KafkaConsumer<String, String> in = new KafkaConsumer<>(consumer());
-        KafkaProducer<String, String> out = new KafkaProducer<>(producer())) {
+        KafkaProducer<String, String> out = KafkaClients.producer(bootstrap)) {
       in.subscribe(List.of(deadLetters));
       Map<TopicPartition, Long> ends = endsAtStart(in);
       Map<TopicPartition, Long> done = new HashMap<>();
@@ -164,15 +162,6 @@ public final class ReplayDeadLettersCommand implements Callable<Integer> {
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    return p;
-  }
-
-  private Properties producer() {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     return p;
   }
 }
