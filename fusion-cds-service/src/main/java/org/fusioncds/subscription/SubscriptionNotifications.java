@@ -1,7 +1,6 @@
 package org.fusioncds.subscription;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
@@ -31,7 +30,6 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
-import org.hl7.fhir.r4.model.Type;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,12 +118,11 @@ public final class SubscriptionNotifications {
       seen.put(CONTENTLESS, new Seen(0, now));
       return new Handled(CONTENTLESS, null, 0, queueAll(patients, now), true);
     }
-    Bundle bundle = parse(text);
-    Parameters status = status(bundle);
-    String type = type(status);
-    String subscription = subscription(status);
-    List<Parameters.ParametersParameterComponent> events = events(status);
-    long total = eventsSinceStart(status, events.size());
+    BackportStatus status = BackportStatus.read(fhir, text);
+    Bundle bundle = status.bundle();
+    String type = status.type();
+    String subscription = status.subscription();
+    long total = status.eventsSinceStart();
     Seen before = seen.get(subscription);
     Set<String> patients = new LinkedHashSet<>();
     boolean gap;
@@ -133,16 +130,12 @@ public final class SubscriptionNotifications {
       case "handshake" -> gap = false;
       case "heartbeat", "query-status" -> gap = before != null && total > before.events();
       case "event-notification", "query-event" -> {
-        long first = firstEventNumber(events, total);
-        gap = first > (before == null ? 1 : before.events() + 1);
+        gap = status.firstEventNumber() > (before == null ? 1 : before.events() + 1);
         GatherStep.Connection c = connect(exchange);
-        for (Parameters.ParametersParameterComponent e : events) {
-          Reference focus = part(e, "focus") instanceof Reference r ? r : null;
-          if (focus != null && focus.hasReference()) {
-            String p = patientOf(focus.getReference(), bundle, c);
-            if (p != null) {
-              patients.add(p);
-            }
+        for (String focus : status.foci()) {
+          String p = patientOf(focus, bundle, c);
+          if (p != null) {
+            patients.add(p);
           }
         }
         if (gap) {
@@ -189,7 +182,7 @@ public final class SubscriptionNotifications {
     Resource focus;
     try {
       focus = (Resource) fhir.newJsonParser().parseResource(text);
-    } catch (DataFormatException | ClassCastException e) {
+    } catch (ca.uhn.fhir.parser.DataFormatException | ClassCastException e) {
       throw new NotificationRefused(
           ErrorCode.SUBSCRIPTION_NOTIFICATION_INVALID,
           "the notified resource is not FHIR R4 JSON — " + path);
@@ -223,98 +216,6 @@ public final class SubscriptionNotifications {
     } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
       throw new IllegalStateException(impossible);
     }
-  }
-
-  private Bundle parse(String text) {
-    try {
-      return fhir.newJsonParser().parseResource(Bundle.class, text);
-    } catch (DataFormatException e) {
-      throw new NotificationRefused(
-          ErrorCode.SUBSCRIPTION_NOTIFICATION_INVALID,
-          "the notification is not an R4 Bundle — " + e.getMessage());
-    }
-  }
-
-  private static Parameters status(Bundle bundle) {
-    for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
-      if (e.getResource() instanceof Parameters p && p.getParameter("type") != null) {
-        return p;
-      }
-    }
-    throw new NotificationRefused(
-        ErrorCode.SUBSCRIPTION_NOTIFICATION_INVALID,
-        "the notification has no SubscriptionStatus Parameters entry — "
-            + bundle.getEntry().size()
-            + " entries");
-  }
-
-  private static String type(Parameters status) {
-    Type t = status.getParameter("type").getValue();
-    if (t == null || !t.isPrimitive()) {
-      throw new NotificationRefused(
-          ErrorCode.SUBSCRIPTION_NOTIFICATION_INVALID, "the notification's type has no value");
-    }
-    return t.primitiveValue();
-  }
-
-  private static String subscription(Parameters status) {
-    Parameters.ParametersParameterComponent s = status.getParameter("subscription");
-    if (s == null || !(s.getValue() instanceof Reference r) || !r.hasReference()) {
-      throw new NotificationRefused(
-          ErrorCode.SUBSCRIPTION_NOTIFICATION_INVALID,
-          "the notification names no subscription — parameter subscription");
-    }
-    String ref = r.getReference();
-    int i = ref.indexOf("Subscription/");
-    String id = i < 0 ? ref : ref.substring(i);
-    int h = id.indexOf("/_history");
-    return h < 0 ? id : id.substring(0, h);
-  }
-
-  private static List<Parameters.ParametersParameterComponent> events(Parameters status) {
-    return status.getParameter().stream()
-        .filter(p -> "notification-event".equals(p.getName()))
-        .toList();
-  }
-
-  private static long eventsSinceStart(Parameters status, int count) {
-    Parameters.ParametersParameterComponent p =
-        status.getParameter("events-since-subscription-start");
-    if (p == null || p.getValue() == null) {
-      return count;
-    }
-    return number(p.getValue(), "events-since-subscription-start");
-  }
-
-  private static long firstEventNumber(
-      List<Parameters.ParametersParameterComponent> events, long total) {
-    long first = Long.MAX_VALUE;
-    for (Parameters.ParametersParameterComponent e : events) {
-      Type n = part(e, "event-number");
-      if (n != null) {
-        first = Math.min(first, number(n, "event-number"));
-      }
-    }
-    return first == Long.MAX_VALUE ? total - events.size() + 1 : first;
-  }
-
-  private static long number(Type value, String name) {
-    String s = value.isPrimitive() ? value.primitiveValue() : null;
-    try {
-      return Long.parseLong(s == null ? "" : s.strip());
-    } catch (NumberFormatException e) {
-      throw new NotificationRefused(
-          ErrorCode.SUBSCRIPTION_NOTIFICATION_INVALID,
-          "the notification's " + name + " is not a whole number — " + s);
-    }
-  }
-
-  private static Type part(Parameters.ParametersParameterComponent p, String name) {
-    return p.getPart().stream()
-        .filter(x -> name.equals(x.getName()))
-        .map(Parameters.ParametersParameterComponent::getValue)
-        .findFirst()
-        .orElse(null);
   }
 
   /** The focus's patient: the resource from the bundle (full-resource), else read by reference. */

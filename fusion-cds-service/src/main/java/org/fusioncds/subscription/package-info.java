@@ -6,11 +6,12 @@
  * authenticated by a shared secret in a header ({@link
  * org.fusioncds.subscription.NotificationSecret}). {@link
  * org.fusioncds.subscription.SubscriptionNotifications} reads the R4 Subscriptions Backport
- * notification bundle (handshake, heartbeat, event-notification; full-resource, id-only or empty
- * payload), maps each focus to its patient and queues one {@link org.fusioncds.flow.EvaluationJob}
- * per patient (trigger {@code subscription}); a gap in {@code eventsSinceSubscriptionStart}, or a
- * notification without content, is caught up by a {@code _lastUpdated} search. {@link
- * org.fusioncds.subscription.NotifySubscriptions} writes the Subscriptions the model card asks for.
+ * notification bundle ({@link org.fusioncds.subscription.BackportStatus}) (handshake, heartbeat,
+ * event-notification; full-resource, id-only or empty payload), maps each focus to its patient and
+ * queues one {@link org.fusioncds.flow.EvaluationJob} per patient (trigger {@code subscription}); a
+ * gap in {@code eventsSinceSubscriptionStart}, or a notification without content, is caught up by a
+ * {@code _lastUpdated} search. {@link org.fusioncds.subscription.NotifySubscriptions} writes the
+ * Subscriptions the model card asks for.
  *
  * <p>Error codes ({@link org.fusioncds.error.ErrorCode}; code, HTTP status, meaning):
  *
