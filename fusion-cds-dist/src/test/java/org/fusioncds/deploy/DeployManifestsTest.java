@@ -40,7 +40,8 @@ class DeployManifestsTest {
   static final Path LOGBACK = Path.of("fusion-cds-service/src/main/resources/logback.xml");
 
   /** The variables that carry secrets: in the Secret, never in the ConfigMap. */
-  static final Set<String> SECRET_VARIABLES = Set.of("FCDS_CLIENT_SECRET");
+  static final Set<String> SECRET_VARIABLES =
+      Set.of("FCDS_CLIENT_SECRET", "FCDS_SUBSCRIPTION_SECRET");
 
   static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{env:(FCDS_[A-Z0-9_]+):([^}]*)}}");
   static final Pattern LOGBACK_VARIABLE = Pattern.compile("\\$\\{(FCDS_[A-Z0-9_]+)");

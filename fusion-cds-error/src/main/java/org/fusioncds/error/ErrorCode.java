@@ -53,6 +53,15 @@ public enum ErrorCode {
   GATHER_BRANCHES_MISMATCH(
       1098, 500, "the gather branches did not give one clinical and one image result"),
   UNEXPECTED(1099, 500, "an unexpected error while answering a request"),
+  SUBSCRIPTION_SECRET_UNSET(
+      1150, 401, "a subscription notification came but no shared secret is configured"),
+  SUBSCRIPTION_SECRET_WRONG(
+      1151, 401, "a subscription notification lacks the shared secret or carries a wrong one"),
+  SUBSCRIPTION_NOTIFICATION_INVALID(
+      1152, 400, "a subscription notification is not an R4 Bundle with a subscription status"),
+  SUBSCRIPTION_NOTIFICATION_TYPE(1153, 400, "a subscription notification has an unknown type"),
+  SUBSCRIPTION_FOCUS_UNUSABLE(
+      1154, 422, "a subscription notification's focus is not a study or lab of a patient"),
   FILE_UNREADABLE(2001, 500, "a DICOM file cannot be opened"),
   READ_FAILED(2002, 500, "a read error in a DICOM stream"),
   UNEXPECTED_END(2003, 500, "a DICOM stream ends unexpectedly"),

@@ -6,6 +6,7 @@ import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionLoader;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
@@ -170,6 +171,15 @@ public final class SandboxFhirServer implements AutoCloseable {
   /** The FHIR context (R4) the server uses. */
   public FhirContext fhirContext() {
     return spring.getBean(FhirContext.class);
+  }
+
+  /**
+   * Loads the active R4 Subscriptions into HAPI's registry, so that a Subscription just created
+   * matches from now on (the sandbox runs no scheduler, which would do it within a minute); returns
+   * how many are active.
+   */
+  public int refreshSubscriptions() {
+    return spring.getBean(SubscriptionLoader.class).doSyncSubscriptionsForUnitTest();
   }
 
   /** Stops Jetty, then Spring, then drops the database. */

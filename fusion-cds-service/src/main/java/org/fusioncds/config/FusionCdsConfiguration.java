@@ -55,6 +55,8 @@ import org.fusioncds.report.TransactionRetry;
 import org.fusioncds.security.FhirHttpClients;
 import org.fusioncds.security.OutboundUrlPolicy;
 import org.fusioncds.security.ServiceTokens;
+import org.fusioncds.subscription.NotificationSecret;
+import org.fusioncds.subscription.SubscriptionNotifications;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -531,7 +533,42 @@ public class FusionCdsConfiguration implements CamelConfiguration {
         reports(),
         card(),
         Duration.ofMillis(timeBudgetMs),
-        job -> jobs().sendBodyAndHeader(job.toJson(), KafkaConstants.KEY, job.patientId()));
+        job -> queueJob(job.toJson(), job.patientId()));
+  }
+
+  /**
+   * How every trigger (a hook whose workers evaluate, a FHIR Subscription notification) queues a
+   * job: to {@code evaluation.<transport>.jobs-out}, keyed by patient (one patient's jobs stay in
+   * order, on one worker, whose recall index knows them).
+   */
+  private void queueJob(String jobJson, String patientId) {
+    jobs().sendBodyAndHeader(jobJson, KafkaConstants.KEY, patientId);
+  }
+
+  @PropertyInject(value = "subscription.secret", defaultValue = "")
+  String subscriptionSecret;
+
+  @PropertyInject(value = "subscription.secret-header", defaultValue = "X-Fcds-Subscription-Secret")
+  String subscriptionSecretHeader;
+
+  @PropertyInject(value = "subscription.catch-up-overlap-ms", defaultValue = "60000")
+  long subscriptionOverlapMs;
+
+  /** FHIR Subscription notifications become jobs (routes/subscriptions, section 9c). */
+  @BindToRegistry("subscriptionNotifications")
+  public SubscriptionNotifications subscriptionNotifications() {
+    return new SubscriptionNotifications(
+        fhirContext(),
+        gather(),
+        card(),
+        job -> queueJob(job.toJson(), job.patientId()),
+        Duration.ofMillis(subscriptionOverlapMs));
+  }
+
+  /** The shared secret a subscription notification must carry. */
+  @BindToRegistry("subscriptionSenders")
+  public NotificationSecret subscriptionSenders() {
+    return new NotificationSecret(subscriptionSecretHeader, subscriptionSecret);
   }
 
   private ProducerTemplate jobs() {

@@ -1,0 +1,379 @@
+package org.fusioncds.subscription;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.CacheControlDirective;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.apache.camel.Exchange;
+import org.fusioncds.error.ErrorCode;
+import org.fusioncds.fhir.GatherStep;
+import org.fusioncds.flow.EvaluationJob;
+import org.fusioncds.flow.HookRequest;
+import org.fusioncds.model.ModelCard;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.ImagingStudy;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns FHIR Subscription notifications into evaluation jobs (R4 Subscriptions Backport IG 1.1.0,
+ * §Notifications: a {@code history} Bundle whose first entry is the {@code Parameters}
+ * SubscriptionStatus). A {@code handshake} or {@code heartbeat} queues nothing; an {@code
+ * event-notification} queues one {@link EvaluationJob} (trigger {@code subscription}) per patient
+ * its focus resources (ImagingStudy, Observation) name — the focus taken from the bundle
+ * (full-resource payload) or read from the FHIR server (id-only). The count {@code
+ * events-since-subscription-start} is remembered per subscription: a gap (an event number beyond
+ * the last seen + 1, or a heartbeat counting more than seen) is caught up by a search of the card's
+ * studies and labs changed since that subscription's last notification ({@code _lastUpdated}, with
+ * {@code subscription.catch-up-overlap-ms} of overlap), so nothing is missed. A notification with
+ * no content (the classic R4 rest-hook with an empty payload) is caught up the same way. Reads and
+ * searches use the module's own token, audited. Logs name no patient.
+ */
+public final class SubscriptionNotifications {
+
+  /** What a notification did; answered as JSON. */
+  public record Handled(
+      String type,
+      String subscription,
+      long eventsSinceSubscriptionStart,
+      int jobs,
+      boolean caughtUp) {}
+
+  private record Seen(long events, Instant at) {}
+
+  private static final String CONTENTLESS = "(no content)";
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(SubscriptionNotifications.class);
+
+  private final FhirContext fhir;
+  private final GatherStep gather;
+  private final ModelCard card;
+  private final List<String> loincCodes;
+  private final Consumer<EvaluationJob> queue;
+  private final Duration overlap;
+  private final Instant started = Instant.now();
+  private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong queued =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * @param gather the FHIR server (fhir.base-url) and a client with the module's own token
+   * @param queue sends a job to the jobs endpoint (the one the hook's jobs take)
+   * @param overlap how far before the last notification a catch-up search starts
+   */
+  public SubscriptionNotifications(
+      FhirContext fhir,
+      GatherStep gather,
+      ModelCard card,
+      Consumer<EvaluationJob> queue,
+      Duration overlap) {
+    this.fhir = fhir;
+    this.gather = gather;
+    this.card = card;
+    this.loincCodes = gather.loincCodes();
+    this.queue = queue;
+    this.overlap = overlap;
+  }
+
+  /** One notification: FCDS-1152/1153 when unreadable, FCDS-1154 for a focus of no patient. */
+  public Handled handle(Exchange exchange) {
+    Instant now = Instant.now();
+    Object body = exchange.getMessage().getBody();
+    // an empty form (HAPI's classic rest-hook without payload) arrives as a map
+    String text =
+        body == null || body instanceof Map<?, ?>
+            ? ""
+            : body instanceof byte[] b
+                ? new String(b, StandardCharsets.UTF_8).strip()
+                : String.valueOf(exchange.getMessage().getBody(String.class)).strip();
+    String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, "POST", String.class);
+    if (!"POST".equals(method)) {
+      return resource(method, text, exchange, now);
+    }
+    if (text.isEmpty()) {
+      // HAPI's classic rest-hook without payload posts an empty form: something changed
+      Set<String> patients = new LinkedHashSet<>();
+      GatherStep.Connection c = connect(exchange);
+      Instant since = since(seen.get(CONTENTLESS));
+      patients.addAll(catchUp(c, since));
+      seen.put(CONTENTLESS, new Seen(0, now));
+      return new Handled(CONTENTLESS, null, 0, queueAll(patients, now), true);
+    }
+    BackportStatus status = BackportStatus.read(fhir, text);
+    Bundle bundle = status.bundle();
+    String type = status.type();
+    String subscription = status.subscription();
+    long total = status.eventsSinceStart();
+    Seen before = seen.get(subscription);
+    Set<String> patients = new LinkedHashSet<>();
+    boolean gap;
+    switch (type) {
+      case "handshake" -> gap = false;
+      case "heartbeat", "query-status" -> gap = before != null && total > before.events();
+      case "event-notification", "query-event" -> {
+        gap = status.firstEventNumber() > (before == null ? 1 : before.events() + 1);
+        GatherStep.Connection c = connect(exchange);
+        for (String focus : status.foci()) {
+          String p = patientOf(focus, bundle, c);
+          if (p != null) {
+            patients.add(p);
+          }
+        }
+        if (gap) {
+          patients.addAll(catchUp(c, since(before)));
+        }
+      }
+      default ->
+          throw new NotificationRefused(
+              ErrorCode.SUBSCRIPTION_NOTIFICATION_TYPE,
+              "the notification's type is not handshake, heartbeat or event-notification — "
+                  + type);
+    }
+    if (gap && !"event-notification".equals(type) && !"query-event".equals(type)) {
+      patients.addAll(catchUp(connect(exchange), since(before)));
+    }
+    seen.merge(
+        subscription,
+        new Seen(total, now),
+        (a, b) -> new Seen(Math.max(a.events(), b.events()), b.at()));
+    int jobs = queueAll(patients, now);
+    if (gap) {
+      LOG.info(
+          "subscription {}: events {} after {} seen — caught up, {} jobs",
+          subscription,
+          total,
+          before == null ? 0 : before.events(),
+          jobs);
+    }
+    return new Handled(type, subscription, total, jobs, gap);
+  }
+
+  /**
+   * The classic R4 rest-hook with a payload: the changed resource PUT under the endpoint (one job
+   * for its patient), or DELETEd there (nothing to evaluate).
+   */
+  private Handled resource(String method, String text, Exchange exchange, Instant now) {
+    String path =
+        exchange.getMessage().getHeader("resourceType", String.class)
+            + "/"
+            + exchange.getMessage().getHeader("id", String.class);
+    if ("DELETE".equals(method)) {
+      return new Handled("deleted", null, 0, 0, false);
+    }
+    Resource focus;
+    try {
+      focus = (Resource) fhir.newJsonParser().parseResource(text);
+    } catch (ca.uhn.fhir.parser.DataFormatException | ClassCastException e) {
+      throw new NotificationRefused(
+          ErrorCode.SUBSCRIPTION_NOTIFICATION_INVALID,
+          "the notified resource is not FHIR R4 JSON — " + path);
+    }
+    Bundle alone = new Bundle();
+    alone.addEntry().setFullUrl(path).setResource(focus);
+    String patient = patientOf(path, alone, null);
+    Set<String> patients = patient == null ? Set.of() : Set.of(patient);
+    return new Handled("resource", null, 0, queueAll(patients, now), false);
+  }
+
+  /** The answer's JSON form. */
+  public String answer(Handled h, Exchange exchange) {
+    if ("resource".equals(h.type()) || "deleted".equals(h.type())) {
+      // the FHIR client that PUT or DELETEd reads a FHIR answer
+      exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/fhir+json");
+      return "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"information\","
+          + "\"code\":\"informational\",\"diagnostics\":\""
+          + h.jobs()
+          + " evaluation job(s) queued\"}]}";
+    }
+    exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("type", h.type());
+    m.put("subscription", h.subscription());
+    m.put("eventsSinceSubscriptionStart", h.eventsSinceSubscriptionStart());
+    m.put("jobs", h.jobs());
+    m.put("caughtUp", h.caughtUp());
+    try {
+      return JSON.writeValueAsString(m);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
+      throw new IllegalStateException(impossible);
+    }
+  }
+
+  /** The focus's patient: the resource from the bundle (full-resource), else read by reference. */
+  private String patientOf(String reference, Bundle bundle, GatherStep.Connection c) {
+    String relative = relative(reference);
+    Resource focus = null;
+    for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+      Resource r = e.getResource();
+      if (r != null
+          && !(r instanceof Parameters)
+          && (relative.equals(relative(e.getFullUrl()))
+              || relative.equals(r.getIdElement().toUnqualifiedVersionless().getValue()))) {
+        focus = r;
+      }
+    }
+    if (focus == null) {
+      focus = read(relative, c);
+      if (focus == null) {
+        return null; // deleted since: nothing to evaluate
+      }
+    }
+    Reference subject =
+        focus instanceof ImagingStudy s
+            ? s.getSubject()
+            : focus instanceof Observation o ? o.getSubject() : null;
+    if (subject == null
+        || !subject.hasReference()
+        || !"Patient".equals(subject.getReferenceElement().getResourceType())) {
+      throw new NotificationRefused(
+          ErrorCode.SUBSCRIPTION_FOCUS_UNUSABLE,
+          "the focus is not an ImagingStudy or Observation of a Patient — " + relative);
+    }
+    return subject.getReferenceElement().getIdPart();
+  }
+
+  private Resource read(String relative, GatherStep.Connection c) {
+    String[] typeAndId = relative.split("/");
+    if (typeAndId.length < 2
+        || !("ImagingStudy".equals(typeAndId[0]) || "Observation".equals(typeAndId[0]))) {
+      throw new NotificationRefused(
+          ErrorCode.SUBSCRIPTION_FOCUS_UNUSABLE,
+          "the focus is not an ImagingStudy or Observation of a Patient — " + relative);
+    }
+    Class<? extends Resource> type =
+        "ImagingStudy".equals(typeAndId[0]) ? ImagingStudy.class : Observation.class;
+    try {
+      return c.reads()
+          .audited(
+              () ->
+                  c.client()
+                      .read()
+                      .resource(type)
+                      .withId(typeAndId[1])
+                      .cacheControl(new CacheControlDirective().setNoCache(true))
+                      .execute());
+    } catch (ResourceNotFoundException | ResourceGoneException e) {
+      LOG.info("subscription focus {} is gone: nothing queued for it", relative);
+      return null;
+    }
+  }
+
+  private static String relative(String url) {
+    if (url == null) {
+      return "";
+    }
+    String u = url;
+    int h = u.indexOf("/_history");
+    if (h >= 0) {
+      u = u.substring(0, h);
+    }
+    String[] parts = u.split("/");
+    return parts.length < 2 ? u : parts[parts.length - 2] + "/" + parts[parts.length - 1];
+  }
+
+  private Instant since(Seen before) {
+    return (before == null ? started : before.at()).minus(overlap);
+  }
+
+  /** The patients with a study of the card's modalities or a lab of its codes changed since. */
+  private Set<String> catchUp(GatherStep.Connection c, Instant since) {
+    String gt = "_lastUpdated=gt" + since.truncatedTo(ChronoUnit.MILLIS);
+    List<String> searches = new ArrayList<>();
+    List<String> modalities = card.study().modalities();
+    searches.add(
+        "ImagingStudy?"
+            + gt
+            + "&modality="
+            + String.join(",", modalities)
+            + "&_elements=subject&_count=200");
+    if (!loincCodes.isEmpty()) {
+      searches.add(
+          "Observation?"
+              + gt
+              + "&code="
+              + String.join(",", loincCodes.stream().map(l -> "http://loinc.org|" + l).toList())
+              + "&_elements=subject&_count=200");
+    }
+    Set<String> patients = new LinkedHashSet<>();
+    for (String search : searches) {
+      c.reads().audited(() -> collect(c.client(), search, patients));
+    }
+    return patients;
+  }
+
+  private Void collect(IGenericClient client, String search, Set<String> patients) {
+    Bundle page =
+        client
+            .search()
+            .byUrl(search)
+            .returnBundle(Bundle.class)
+            .cacheControl(new CacheControlDirective().setNoCache(true))
+            .execute();
+    while (page != null) {
+      for (Bundle.BundleEntryComponent e : page.getEntry()) {
+        Reference subject =
+            e.getResource() instanceof ImagingStudy s
+                ? s.getSubject()
+                : e.getResource() instanceof Observation o ? o.getSubject() : null;
+        if (subject != null && "Patient".equals(subject.getReferenceElement().getResourceType())) {
+          patients.add(subject.getReferenceElement().getIdPart());
+        }
+      }
+      page = page.getLink(Bundle.LINK_NEXT) == null ? null : client.loadPage().next(page).execute();
+    }
+    return null;
+  }
+
+  private GatherStep.Connection connect(Exchange exchange) {
+    HookRequest none =
+        new HookRequest(null, "subscription", null, null, null, null, null, null, Map.of());
+    return gather.connect(gather.fhirBase(none), none, exchange);
+  }
+
+  /** Jobs queued since start (a meter). */
+  public long queued() {
+    return queued.get();
+  }
+
+  private int queueAll(Set<String> patients, Instant now) {
+    String base =
+        gather.fhirBase(
+            new HookRequest(null, "subscription", null, null, null, null, null, null, Map.of()));
+    for (String patient : patients) {
+      queue.accept(
+          new EvaluationJob(
+              EvaluationJob.VERSION,
+              UUID.randomUUID().toString(),
+              "subscription",
+              null,
+              card.id(),
+              card.version(),
+              patient,
+              base,
+              null,
+              null,
+              now));
+      queued.incrementAndGet();
+    }
+    return patients.size();
+  }
+}
