@@ -554,7 +554,7 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "subscription.catch-up-overlap-ms", defaultValue = "60000")
   long subscriptionOverlapMs;
 
-  /** FHIR Subscription notifications become jobs (routes/subscriptions, section 9c). */
+  /** FHIR Subscription notifications become jobs (routes/subscriptions, section 9e). */
   @BindToRegistry("subscriptionNotifications")
   public SubscriptionNotifications subscriptionNotifications() {
     return new SubscriptionNotifications(
