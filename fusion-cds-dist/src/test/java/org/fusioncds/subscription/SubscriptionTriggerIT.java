@@ -72,7 +72,7 @@ class SubscriptionTriggerIT {
     Path work = Files.createTempDirectory("subscriptions");
     Path cohort = work.resolve("cohort");
     CohortGenerator.generate(4, 20261204L, cohort, VisitFrame.dayBefore(Instant.now()));
-    servers = SandboxServers.start(cohort.resolve("dicom"));
+    servers = SandboxServers.startWithSubscriptions(cohort.resolve("dicom"));
     fhir = FHIR.newRestfulGenericClient(servers.fhir().baseUrl());
     ehr = SandboxEhr.start();
     int port = FreePorts.find();

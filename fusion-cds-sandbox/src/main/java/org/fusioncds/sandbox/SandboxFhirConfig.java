@@ -9,19 +9,12 @@ import ca.uhn.fhir.jpa.config.HapiJpaConfig;
 import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
 import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
-import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
 import ca.uhn.fhir.jpa.model.dialect.HapiFhirH2Dialect;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
-import ca.uhn.fhir.jpa.subscription.config.SubscriptionConfig;
-import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
-import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
-import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionSubmitterConfig;
-import ca.uhn.fhir.jpa.topic.SubscriptionTopicConfig;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.commons.dbcp2.BasicDataSource;
-import org.hl7.fhir.dstu2.model.Subscription;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,9 +27,7 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
  * The Spring configuration of the sandbox HAPI FHIR JPA server (R4): HAPI's own configuration
  * classes, plus the storage settings, an H2 data source, the entity manager factory and the
  * transaction manager they expect. Built for an in-memory database that lives as long as the
- * server. FHIR R4 Subscriptions with the rest-hook channel are on (matching and delivery in this
- * process, HAPI's subscription configuration classes); with scheduling off, {@link
- * SandboxFhirServer#refreshSubscriptions()} loads the active ones.
+ * server. FHIR R4 Subscriptions only when asked ({@link SandboxSubscriptionConfig}).
  */
 @Configuration
 @Import({
@@ -45,11 +36,7 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
   JpaBatch2Config.class,
   Batch2JobsConfig.class,
   SubscriptionChannelConfig.class,
-  ThreadPoolFactoryConfig.class,
-  SubscriptionConfig.class,
-  SubscriptionSubmitterConfig.class,
-  SubscriptionProcessorConfig.class,
-  SubscriptionTopicConfig.class
+  ThreadPoolFactoryConfig.class
 })
 class SandboxFhirConfig {
 
@@ -64,22 +51,6 @@ class SandboxFhirConfig {
     // placeholders for the resources an AuditEvent names (HAPI refuses numeric client ids)
     s.setResourceServerIdStrategy(JpaStorageSettings.IdStrategyEnum.UUID);
     return s;
-  }
-
-  /** R4 Subscriptions with the rest-hook channel (the module's {@code /subscriptions/notify}). */
-  @Bean
-  SubscriptionSettings subscriptionSettings() {
-    SubscriptionSettings s = new SubscriptionSettings();
-    s.addSupportedSubscriptionType(Subscription.SubscriptionChannelType.RESTHOOK);
-    return s;
-  }
-
-  /** HAPI's delivery wants a mail sender; the sandbox offers rest-hook only, never mail. */
-  @Bean
-  IEmailSender emailSender() {
-    return details -> {
-      throw new IllegalStateException("the sandbox FHIR server delivers no email subscription");
-    };
   }
 
   @Bean

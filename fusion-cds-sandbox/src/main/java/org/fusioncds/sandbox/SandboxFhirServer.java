@@ -46,8 +46,12 @@ public final class SandboxFhirServer implements AutoCloseable {
    *     which then gets that identifier), as HAPI's {@code
    *     auto_create_placeholder_reference_targets} does; off, such a write is refused as by a
    *     strict server
+   * @param databaseFolder where the H2 database lives in files; null: in memory
+   * @param subscriptions match and deliver R4 rest-hook Subscriptions ({@link
+   *     SandboxSubscriptionConfig}); off unless asked
    */
-  public record Settings(int port, boolean placeholderReferenceTargets, Path databaseFolder) {
+  public record Settings(
+      int port, boolean placeholderReferenceTargets, Path databaseFolder, boolean subscriptions) {
 
     public Settings {
       if (port < 0 || port > 65535) {
@@ -58,7 +62,14 @@ public final class SandboxFhirServer implements AutoCloseable {
 
     /** The database in memory (on the heap of this JVM). */
     public Settings(int port, boolean placeholderReferenceTargets) {
-      this(port, placeholderReferenceTargets, null);
+      this(port, placeholderReferenceTargets, null, false);
+    }
+
+    /**
+     * With R4 rest-hook Subscriptions matched and delivered ({@link SandboxSubscriptionConfig}).
+     */
+    public Settings withSubscriptions() {
+      return new Settings(port, placeholderReferenceTargets, databaseFolder, true);
     }
 
     /**
@@ -66,7 +77,7 @@ public final class SandboxFhirServer implements AutoCloseable {
      * that measure the heap of the application beside the server, not the data it was sent.
      */
     public Settings onDisk(Path folder) {
-      return new Settings(port, placeholderReferenceTargets, folder);
+      return new Settings(port, placeholderReferenceTargets, folder, subscriptions);
     }
 
     /**
@@ -147,6 +158,9 @@ public final class SandboxFhirServer implements AutoCloseable {
       spring.getBeanFactory().registerSingleton("sandboxSettings", settings);
       spring.getBeanFactory().registerSingleton("sandboxDatabase", db);
       spring.register(SandboxFhirConfig.class);
+      if (settings.subscriptions()) {
+        spring.register(SandboxSubscriptionConfig.class);
+      }
       spring.refresh();
       RestfulServer restful = restfulServer(spring);
       jetty = jetty(settings.port(), restful);

@@ -15,6 +15,13 @@ public record SandboxServers(SandboxFhirServer fhir, SandboxDicomWebServer dicom
     return start(dicomRoot, new SandboxFhirServer.Settings(0, true));
   }
 
+  /**
+   * As {@link #start(Path)}, the FHIR server matching and delivering R4 rest-hook Subscriptions.
+   */
+  public static SandboxServers startWithSubscriptions(Path dicomRoot) {
+    return start(dicomRoot, new SandboxFhirServer.Settings(0, true).withSubscriptions());
+  }
+
   /** As {@link #start(Path)}, the FHIR server's database in files under {@code databaseFolder}. */
   public static SandboxServers start(Path dicomRoot, Path databaseFolder) {
     return start(dicomRoot, new SandboxFhirServer.Settings(0, true).onDisk(databaseFolder));
