@@ -52,7 +52,11 @@ public final class WorkerCommand implements Callable<Integer> {
     return s;
   }
 
-  /** A worker: Kafka, jobs consumed, no hook routes, no outcomes read. */
+  /**
+   * A worker: Kafka, jobs consumed, no outcomes read, and none of the routes an HTTP caller reaches
+   * (hooks, admin, subscription notifications: Camel's exclude patterns match the route files as
+   * {@code **}/name; a {@code classpath:} prefix matched nothing).
+   */
   public static Map<String, String> workerSettings() {
     Map<String, String> s = new TreeMap<>();
     s.put("evaluation.transport", "kafka");
@@ -60,7 +64,7 @@ public final class WorkerCommand implements Callable<Integer> {
     s.put("evaluation.await-outcomes", "false");
     s.put(
         "camel.main.routes-exclude-pattern",
-        "classpath:routes/cds-hooks.camel.yaml,classpath:routes/admin.camel.yaml");
+        "**/cds-hooks.camel.yaml,**/admin.camel.yaml,**/subscriptions.camel.yaml");
     s.put("camel.server.enabled", "false");
     return s;
   }
