@@ -586,24 +586,7 @@ class HookSpineIT {
   }
 
   private static JsonNode hook(String url, String patient, JsonNode prefetch) throws Exception {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("hook", "patient-view");
-    body.put("hookInstance", UUID.randomUUID().toString());
-    body.put("fhirServer", fhirServer.baseUrl());
-    body.putObject("context").put("userId", "Practitioner/example").put("patientId", patient);
-    if (prefetch != null) {
-      body.set("prefetch", prefetch);
-    }
-    HttpResponse<String> r =
-        HTTP.send(
-            SecuredApp.signed(ehr, url)
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(120))
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, r.statusCode(), r.body());
-    return JSON.readTree(r.body());
+    return SecuredApp.patientView(ehr, url, fhirServer.baseUrl(), patient, prefetch);
   }
 
   private static JsonNode onlyCard(JsonNode response) {

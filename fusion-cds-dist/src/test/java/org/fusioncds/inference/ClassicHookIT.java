@@ -7,17 +7,13 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.fusioncds.app.FusionCdsApp;
 import org.fusioncds.assemble.InputAssembler;
@@ -130,23 +126,10 @@ class ClassicHookIT {
 
   /** The served probability of the patient's report, and the Device that made it. */
   private static Observation servedResult(int port, String patient) throws Exception {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("hook", "patient-view");
-    body.put("hookInstance", UUID.randomUUID().toString());
-    body.put("fhirServer", fhirServer.baseUrl());
-    body.putObject("context").put("userId", "Practitioner/example").put("patientId", patient);
     String url = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
-    HttpResponse<String> r =
-        HTTP.send(
-            SecuredApp.signed(ehr, url)
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(120))
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, r.statusCode(), r.body());
-    JsonNode cards = JSON.readTree(r.body()).path("cards");
-    assertEquals(1, cards.size(), r.body());
+    JsonNode answer = SecuredApp.patientView(ehr, url, fhirServer.baseUrl(), patient, null);
+    JsonNode cards = answer.path("cards");
+    assertEquals(1, cards.size(), answer.toString());
     String reportUrl = cards.path(0).path("links").path(0).path("url").asText();
     DiagnosticReport report =
         fhir.read().resource(DiagnosticReport.class).withUrl(reportUrl).execute();

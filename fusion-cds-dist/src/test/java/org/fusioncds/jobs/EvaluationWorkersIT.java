@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,13 +32,13 @@ import org.fusioncds.flow.EvaluationOutcome;
 import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.KafkaBroker;
 import org.fusioncds.sandbox.SandboxEhr;
-import org.fusioncds.sandbox.SandboxHookCalls;
 import org.fusioncds.sandbox.SandboxServers;
 import org.fusioncds.sandbox.SandboxSettings;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.CohortLoader;
 import org.fusioncds.sandbox.cohort.VisitFrame;
 import org.fusioncds.testing.KafkaTopic;
+import org.fusioncds.testing.SecuredApp;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.junit.jupiter.api.AfterAll;
@@ -418,13 +417,7 @@ class EvaluationWorkersIT {
   }
 
   private static JsonNode hook(String patient) throws Exception {
-    HttpResponse<String> r =
-        SandboxHookCalls.post(
-            hooks,
-            SandboxHookCalls.patientView(servers.fhir().baseUrl(), patient, "Practitioner/example"),
-            ehr.sign(hooks));
-    assertEquals(200, r.statusCode(), r.body());
-    return JSON.readTree(r.body());
+    return SecuredApp.patientView(ehr, hooks, servers.fhir().baseUrl(), patient, null);
   }
 
   private static String cli(String... args) {

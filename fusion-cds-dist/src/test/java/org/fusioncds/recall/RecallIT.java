@@ -488,23 +488,6 @@ class RecallIT {
   }
 
   private static JsonNode hook(String patient, ObjectNode prefetch) throws Exception {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("hook", "patient-view");
-    body.put("hookInstance", UUID.randomUUID().toString());
-    body.put("fhirServer", fhirTap.baseUrl());
-    body.putObject("context").put("userId", "Practitioner/example").put("patientId", patient);
-    if (prefetch != null) {
-      body.set("prefetch", prefetch);
-    }
-    HttpResponse<String> r =
-        HTTP.send(
-            SecuredApp.signed(ehr, hooks)
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(120))
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, r.statusCode(), r.body());
-    return JSON.readTree(r.body());
+    return SecuredApp.patientView(ehr, hooks, fhirTap.baseUrl(), patient, prefetch);
   }
 }

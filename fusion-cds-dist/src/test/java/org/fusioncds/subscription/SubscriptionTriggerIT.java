@@ -319,21 +319,7 @@ class SubscriptionTriggerIT {
   }
 
   private static JsonNode hook(String patient) throws Exception {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("hook", "patient-view");
-    body.put("hookInstance", UUID.randomUUID().toString());
-    body.put("fhirServer", servers.fhir().baseUrl());
-    body.putObject("context").put("userId", "Practitioner/example").put("patientId", patient);
     String hooks = base + "/cds-services/imaging-fusion";
-    HttpResponse<String> r =
-        HTTP.send(
-            SecuredApp.signed(ehr, hooks)
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(120))
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, r.statusCode(), r.body());
-    return JSON.readTree(r.body());
+    return SecuredApp.patientView(ehr, hooks, servers.fhir().baseUrl(), patient, null);
   }
 }

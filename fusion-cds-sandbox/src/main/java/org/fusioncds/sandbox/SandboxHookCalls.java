@@ -35,10 +35,16 @@ public final class SandboxHookCalls {
   /** POSTs the body as JSON; {@code jwt} null sends no Authorization header. */
   public static HttpResponse<String> post(String url, ObjectNode body, String jwt)
       throws IOException, InterruptedException {
+    return post(url, body, jwt, Duration.ofSeconds(60));
+  }
+
+  /** {@link #post(String, ObjectNode, String)} with the answer awaited at most {@code timeout}. */
+  public static HttpResponse<String> post(String url, ObjectNode body, String jwt, Duration timeout)
+      throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(url))
             .header("Content-Type", "application/json")
-            .timeout(Duration.ofSeconds(60))
+            .timeout(timeout)
             .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
     if (jwt != null) {
       request.header("Authorization", "Bearer " + jwt);

@@ -67,6 +67,15 @@ public record EvaluationOutcome(
         Instant.now());
   }
 
+  /**
+   * The FAILED outcome of a job known only by its id (a job that could not be read has none but
+   * "unreadable"), with the code that ended it.
+   */
+  public static EvaluationOutcome failed(String jobId, String code) {
+    return new EvaluationOutcome(
+        EvaluationJob.VERSION, jobId, Status.FAILED, null, null, code, null, null, Instant.now());
+  }
+
   /** A job that ended without evaluation: the info card's wording goes with it. */
   public static EvaluationOutcome notEvaluable(EvaluationJob job, String summary, String detail) {
     return new EvaluationOutcome(

@@ -117,17 +117,7 @@ public final class WorkerStep {
       jobId = job.jobId();
       letter.set("job", read(job.toJson()));
     }
-    EvaluationOutcome outcome =
-        new EvaluationOutcome(
-            EvaluationJob.VERSION,
-            jobId,
-            EvaluationOutcome.Status.FAILED,
-            null,
-            null,
-            code,
-            null,
-            null,
-            java.time.Instant.now());
+    EvaluationOutcome outcome = EvaluationOutcome.failed(jobId, code);
     letter.set("outcome", read(outcome.toJson()));
     exchange.setProperty(DEAD_LETTER, letter.toString());
     exchange.getMessage().setHeader(KafkaConstants.KEY, jobId);
