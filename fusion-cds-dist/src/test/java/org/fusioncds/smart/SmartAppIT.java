@@ -90,7 +90,12 @@ class SmartAppIT {
     CohortGenerator.generate(6, 2026L, cohort, VisitFrame.dayBefore(Instant.now()));
     servers = SandboxServers.start(cohort.resolve("dicom"));
     fhirBase = servers.fhir().baseUrl();
-    IGenericClient fhir = FhirContext.forR4Cached().newRestfulGenericClient(fhirBase);
+    FhirContext ctx = FhirContext.forR4();
+    // the shared build machine may be loaded: no metadata call, and patience with the first reads
+    ctx.getRestfulClientFactory()
+        .setServerValidationMode(ca.uhn.fhir.rest.client.api.ServerValidationModeEnum.NEVER);
+    ctx.getRestfulClientFactory().setSocketTimeout(120_000);
+    IGenericClient fhir = ctx.newRestfulGenericClient(fhirBase);
     patient =
         CohortLoader.load(fhir, cohort).stream()
             .filter(p -> p.image() && p.labs())
