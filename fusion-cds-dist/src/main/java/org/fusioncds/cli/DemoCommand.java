@@ -64,6 +64,9 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  /** The SMART launch of the first result card (as the EHR opens it), or null. */
+  private String appLaunch;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -93,15 +96,16 @@ public final class DemoCommand implements Callable<Integer> {
         showAuditTrail(out, app, fhir);
         showRecalls(out, management);
         if (stay) {
-          out.printf(
-              "{\"cdsServices\":\"%s/cds-services\",\"fhir\":\"%s\",\"dicomweb\":\"%s\","
-                  + "\"metrics\":\"%s/metrics\",\"ehrIssuer\":\"%s\",\"ehrKey\":%s}%n",
-              base,
-              servers.fhir().baseUrl(),
-              servers.dicomWeb().baseUrl(),
-              management,
-              ehr.issuer(),
-              ehr.privateKey().toJSONString());
+          ObjectNode line = JSON.createObjectNode();
+          line.put("cdsServices", base + "/cds-services");
+          line.put("fhir", servers.fhir().baseUrl());
+          line.put("dicomweb", servers.dicomWeb().baseUrl());
+          line.put("metrics", management + "/metrics");
+          line.put("ehrIssuer", ehr.issuer());
+          line.set("ehrKey", JSON.readTree(ehr.privateKey().toJSONString()));
+          line.put("app", base + "/app/");
+          line.put("launch", appLaunch);
+          out.println(line.toString());
           out.flush();
           Thread.currentThread().join();
         }
@@ -191,7 +195,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /** One patient of each kind: image and labs, image without labs, no image; then a repeat. */
-  private static void callHooks(
+  private void callHooks(
       PrintWriter out,
       IGenericClient fhir,
       String fhirBase,
@@ -221,6 +225,7 @@ public final class DemoCommand implements Callable<Integer> {
       JsonNode answer = call(hook, fhirBase, p.id(), ehr);
       out.printf("   answered in %.0f ms%n", (System.nanoTime() - t0) / 1e6);
       printCards(out, fhir, answer);
+      printAppLaunch(out, answer, fhirBase, p.id(), ehr);
     }
     if (!chosen.isEmpty()) {
       LoadedPatient again = chosen.get(0);
@@ -236,6 +241,37 @@ public final class DemoCommand implements Callable<Integer> {
       out.printf("        %s%n%n", detail.substring(detail.lastIndexOf("\n") + 1));
     }
     out.flush();
+  }
+
+  /**
+   * The SMART launch of a result card's {@code smart} link, as the EHR opens it: the link's URL
+   * with {@code iss} (the FHIR server) and {@code launch} (signed by the EHR, 5 minutes, once).
+   */
+  private void printAppLaunch(
+      PrintWriter out, JsonNode answer, String fhirBase, String patientId, SandboxEhr ehr) {
+    for (JsonNode card : answer.path("cards")) {
+      for (JsonNode link : card.path("links")) {
+        if (!"smart".equals(link.path("type").asText())) {
+          continue;
+        }
+        String url =
+            link.path("url").asText()
+                + "?iss="
+                + java.net.URLEncoder.encode(fhirBase, java.nio.charset.StandardCharsets.UTF_8)
+                + "&launch="
+                + java.net.URLEncoder.encode(
+                    ehr.launch(
+                        link.path("url").asText(),
+                        patientId,
+                        fhirBase,
+                        link.path("appContext").asText()),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        out.printf("   SMART launch (as the EHR opens the card's app, 5 min, once): %s%n%n", url);
+        if (appLaunch == null) {
+          appLaunch = url;
+        }
+      }
+    }
   }
 
   private static JsonNode call(String hook, String fhirBase, String patientId, SandboxEhr ehr)

@@ -54,8 +54,8 @@ public final class WorkerCommand implements Callable<Integer> {
 
   /**
    * A worker: Kafka, jobs consumed, no outcomes read, and none of the routes an HTTP caller reaches
-   * (hooks, admin, subscription notifications: Camel's exclude patterns match the route files as
-   * {@code **}/name; a {@code classpath:} prefix matched nothing).
+   * (hooks, admin, subscription notifications, the SMART app: Camel's exclude patterns match the
+   * route files as {@code **}/name; a {@code classpath:} prefix matched nothing).
    */
   public static Map<String, String> workerSettings() {
     Map<String, String> s = new TreeMap<>();
@@ -64,7 +64,8 @@ public final class WorkerCommand implements Callable<Integer> {
     s.put("evaluation.await-outcomes", "false");
     s.put(
         "camel.main.routes-exclude-pattern",
-        "**/cds-hooks.camel.yaml,**/admin.camel.yaml,**/subscriptions.camel.yaml");
+        "**/cds-hooks.camel.yaml,**/admin.camel.yaml,**/subscriptions.camel.yaml,"
+            + "**/smart-app.camel.yaml");
     s.put("camel.server.enabled", "false");
     return s;
   }

@@ -40,6 +40,13 @@ class DemoCommandIT {
     assertTrue(text.contains("presentedForm text/html: "), text);
     assertTrue(text.contains("presentedForm application/pdf: "), text);
     assertTrue(text.contains("key image: Media/"), text);
+    assertTrue(
+        java.util.regex.Pattern.compile(
+                "SMART launch \\(as the EHR opens the card's app, 5 min, once\\):"
+                    + " http://127\\.0\\.0\\.1:\\d+/app/launch\\?iss=.+&launch=ey")
+            .matcher(text)
+            .find(),
+        text);
     assertTrue(text.contains("no recent chest radiograph"), text);
     assertTrue(text.contains("the model was not run again"), text);
     assertTrue(text.contains("without the EHR's JWT: HTTP 401 FCDS-7001"), text);

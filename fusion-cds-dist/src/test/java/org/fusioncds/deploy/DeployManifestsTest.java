@@ -41,7 +41,7 @@ class DeployManifestsTest {
 
   /** The variables that carry secrets: in the Secret, never in the ConfigMap. */
   static final Set<String> SECRET_VARIABLES =
-      Set.of("FCDS_CLIENT_SECRET", "FCDS_SUBSCRIPTION_SECRET");
+      Set.of("FCDS_CLIENT_SECRET", "FCDS_SUBSCRIPTION_SECRET", "FCDS_SMART_CLIENT_SECRET");
 
   static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{env:(FCDS_[A-Z0-9_]+):([^}]*)}}");
   static final Pattern LOGBACK_VARIABLE = Pattern.compile("\\$\\{(FCDS_[A-Z0-9_]+)");

@@ -28,6 +28,7 @@ class ErrorCodeTableTest {
           Map.entry("cdshooks", 1),
           Map.entry("jobs", 1),
           Map.entry("subscription", 1),
+          Map.entry("smart", 1),
           Map.entry("flow", 1),
           Map.entry("imaging", 2),
           Map.entry("model", 5),

@@ -62,6 +62,31 @@ public enum ErrorCode {
   SUBSCRIPTION_NOTIFICATION_TYPE(1153, 400, "a subscription notification has an unknown type"),
   SUBSCRIPTION_FOCUS_UNUSABLE(
       1154, 422, "a subscription notification's focus is not a study or lab of a patient"),
+  SMART_LAUNCH_MISSING(1200, 400, "a SMART launch came without its launch or iss parameter"),
+  SMART_LAUNCH_REFUSED(
+      1201,
+      401,
+      "a SMART launch is expired, used before, not signed by a trusted EHR or not meant for this app"),
+  SMART_AUD_WRONG(
+      1202,
+      400,
+      "a SMART launch names a FHIR server (iss, the aud asked for) other than its launch context's"),
+  SMART_STATE_UNKNOWN(
+      1203, 400, "a SMART authorization answer names an unknown or expired state or session"),
+  SMART_TOKEN_REFUSED(
+      1204, 401, "the authorization server refused the code exchange (PKCE verifier, code)"),
+  SMART_PATIENT_MISMATCH(
+      1205, 403, "a SMART app request names a patient other than the launch context's"),
+  SMART_SESSION_MISSING(1206, 401, "a SMART app request came without an authorized live session"),
+  SMART_CSRF_WRONG(
+      1207, 403, "a SMART app form came without its session's CSRF token or with another"),
+  SMART_FEEDBACK_INVALID(1208, 400, "SMART app feedback is incomplete, unknown or too long"),
+  SMART_AUTH_SERVER(1209, 502, "the SMART app's authorization server could not be reached or read"),
+  SMART_FHIR_READ(1210, 502, "the SMART app could not read the report with the user's token"),
+  SMART_NOT_CONFIGURED(1211, 503, "the SMART app has no authorization server configured"),
+  SMART_AUTHORIZATION_DENIED(
+      1212, 401, "the authorization server answered the SMART authorization with an error"),
+  SMART_FAILED(1219, 500, "an unexpected error in the SMART app"),
   FILE_UNREADABLE(2001, 500, "a DICOM file cannot be opened"),
   READ_FAILED(2002, 500, "a read error in a DICOM stream"),
   UNEXPECTED_END(2003, 500, "a DICOM stream ends unexpectedly"),

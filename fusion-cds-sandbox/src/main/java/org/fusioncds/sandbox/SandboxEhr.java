@@ -123,6 +123,34 @@ public final class SandboxEhr implements AutoCloseable {
     return sign(claims);
   }
 
+  /**
+   * A SMART EHR launch for the app at {@code appLaunchUrl} (its {@code aud}), signed as the hook
+   * calls are: the patient in context, the FHIR server, and the card link's {@code appContext};
+   * valid 5 minutes, used once.
+   */
+  public String launch(
+      String appLaunchUrl, String patientId, String fhirServer, String appContext) {
+    return launch(appLaunchUrl, patientId, fhirServer, appContext, Instant.now());
+  }
+
+  /** The same launch, issued at {@code issued} (a test makes an expired one). */
+  public String launch(
+      String appLaunchUrl, String patientId, String fhirServer, String appContext, Instant issued) {
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .issuer(issuer)
+            .subject(clientId())
+            .audience(appLaunchUrl)
+            .issueTime(Date.from(issued))
+            .expirationTime(Date.from(issued.plus(LIFETIME)))
+            .jwtID(UUID.randomUUID().toString())
+            .claim("patient", patientId)
+            .claim("fhirServer", fhirServer)
+            .claim("appContext", appContext)
+            .build();
+    return sign(claims);
+  }
+
   /** These claims signed RS384 with the current key (header kid and typ JWT). */
   public String sign(JWTClaimsSet claims) {
     JWSHeader header =

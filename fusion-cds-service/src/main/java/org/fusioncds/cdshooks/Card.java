@@ -49,8 +49,18 @@ public record Card(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Source(String label, String url, Coding topic) {}
 
-  /** A link (type absolute) shown on the card. */
-  public record Link(String label, String url, String type) {}
+  /**
+   * A link shown on the card: type {@code absolute}, or {@code smart} (a SMART app's launch URL,
+   * with the {@code appContext} the EHR passes to the app in its launch context).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Link(String label, String url, String type, String appContext) {
+
+    /** A link without appContext. */
+    public Link(String label, String url, String type) {
+      this(label, url, type, null);
+    }
+  }
 
   /** A code as CDS Hooks carries it. */
   public record Coding(String system, String code, String display) {}

@@ -26,6 +26,21 @@ public final class CardFactory {
       String htmlUrl,
       String modelCardUrl,
       List<Card.Coding> overrideReasons) {
+    return result(r, indicator, reportUrl, htmlUrl, modelCardUrl, overrideReasons, null);
+  }
+
+  /**
+   * The result card; with {@code appLaunchUrl}, a {@code smart} link to the SMART app (ARCHITECTURE
+   * 9f) whose {@code appContext} names this card and the report.
+   */
+  public static Card result(
+      ReportRequest r,
+      String indicator,
+      String reportUrl,
+      String htmlUrl,
+      String modelCardUrl,
+      List<Card.Coding> overrideReasons,
+      String appLaunchUrl) {
     ReportRequest.Finding f = r.findings().get(0);
     String summary =
         String.format(
@@ -34,14 +49,33 @@ public final class CardFactory {
             f.code().display().toLowerCase(Locale.ROOT),
             f.positive() ? "suggested" : "not suggested",
             f.probability());
+    String uuid = UUID.randomUUID().toString();
+    List<Card.Link> links = new java.util.ArrayList<>(links(reportUrl, htmlUrl));
+    if (appLaunchUrl != null && reportUrl != null) {
+      links.add(
+          new Card.Link(
+              "Open the AI report app (image, inputs, feedback)",
+              appLaunchUrl,
+              "smart",
+              appContext(uuid, reportUrl)));
+    }
     return new Card(
-        UUID.randomUUID().toString(),
+        uuid,
         summary.length() > 140 ? summary.substring(0, 139) + "…" : summary,
         detail(r, reportUrl),
         indicator,
         source(r.model(), modelCardUrl),
-        links(reportUrl, htmlUrl),
+        links,
         overrideReasons);
+  }
+
+  /** The smart link's appContext: JSON text naming the card and its report. */
+  static String appContext(String cardUuid, String reportUrl) {
+    com.fasterxml.jackson.databind.node.ObjectNode n =
+        new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    n.put("card", cardUuid);
+    n.put("report", reportUrl);
+    return n.toString();
   }
 
   private static List<Card.Link> links(String reportUrl, String htmlUrl) {

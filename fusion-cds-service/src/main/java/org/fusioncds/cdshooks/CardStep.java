@@ -36,11 +36,19 @@ public final class CardStep {
   private final String modelCardUrl;
   private final FeedbackStore feedback;
 
+  private String appLaunchUrl;
+
   public CardStep(ModelCard card, ReportStep reports, String modelCardUrl, FeedbackStore feedback) {
     this.card = card;
     this.reports = reports;
     this.modelCardUrl = modelCardUrl;
     this.feedback = feedback;
+  }
+
+  /** Result cards link the SMART app at this launch URL (a {@code smart} link). */
+  public CardStep withAppLaunch(String launchUrl) {
+    this.appLaunchUrl = launchUrl;
+    return this;
   }
 
   public HookAnswer notEvaluable(NotEvaluable n) {
@@ -57,7 +65,8 @@ public final class CardStep {
             r.reportUrl(),
             ReportStep.htmlUrl(r.reportUrl(), r.key()),
             modelCardUrl,
-            overrideReasons());
+            overrideReasons(),
+            appLaunchUrl);
     return new HookAnswer(r.job(), List.of(result), Status.REPORTED, r.key(), r.reportUrl());
   }
 
@@ -106,7 +115,8 @@ public final class CardStep {
             reportUrl,
             htmlUrl,
             modelCardUrl,
-            overrideReasons());
+            overrideReasons(),
+            appLaunchUrl);
     String note =
         "\n\nComputed earlier for the same inputs and model version (report issued "
             + stored.issued()
@@ -133,7 +143,8 @@ public final class CardStep {
                 o.reportUrl(),
                 ReportStep.htmlUrl(o.reportUrl(), d.key()),
                 modelCardUrl,
-                overrideReasons());
+                overrideReasons(),
+                appLaunchUrl);
         yield new HookAnswer(d.job(), List.of(result), Status.REPORTED, d.key(), o.reportUrl());
       }
       case CACHED ->

@@ -214,6 +214,27 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @BeanInject("dicomWebServers")
   OutboundUrlPolicy dicomWebServers;
 
+  @BeanInject("ehrLaunches")
+  org.fusioncds.security.TokenVerifier ehrLaunches;
+
+  @PropertyInject(value = "smart.auth-issuer", defaultValue = "")
+  String smartIssuer;
+
+  @PropertyInject(value = "smart.client-id", defaultValue = "fusion-cds-app")
+  String smartClientId;
+
+  @PropertyInject(value = "smart.client-secret", defaultValue = "")
+  String smartClientSecret;
+
+  @PropertyInject(value = "smart.scope", defaultValue = "openid fhirUser launch patient/*.read")
+  String smartScope;
+
+  @PropertyInject(value = "smart.session-max-age-s", defaultValue = "1800")
+  long smartSessionMaxAgeS;
+
+  @PropertyInject(value = "smart.max-sessions", defaultValue = "10000")
+  long smartMaxSessions;
+
   @BeanInject("serviceTokens")
   ServiceTokens serviceTokens;
 
@@ -591,7 +612,30 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @BindToRegistry("cards")
   public CardStep cards() {
     return new CardStep(
-        card(), reports(), publicBaseUrl + "/models/" + modelId + "/model-card", feedbackStore());
+            card(),
+            reports(),
+            publicBaseUrl + "/models/" + modelId + "/model-card",
+            feedbackStore())
+        .withAppLaunch(smartSettings().launchUrl());
+  }
+
+  private org.fusioncds.smart.SmartSettings smartSettings() {
+    return new org.fusioncds.smart.SmartSettings(
+        smartIssuer,
+        smartClientId,
+        smartClientSecret,
+        smartScope,
+        publicBaseUrl,
+        java.time.Duration.ofSeconds(smartSessionMaxAgeS),
+        smartMaxSessions,
+        publicBaseUrl + "/models/" + modelId + "/model-card");
+  }
+
+  /** The SMART app (section 9f): EHR launch, tokens kept server-side, the report page. */
+  @BindToRegistry("smartApp")
+  public org.fusioncds.smart.SmartApp smartApp() {
+    return new org.fusioncds.smart.SmartApp(
+        smartSettings(), ehrLaunches, fhirServers, gateway(), card(), feedbackStore());
   }
 
   @BindToRegistry("cdsHooks")

@@ -290,6 +290,15 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
     return apiVerifier;
   }
 
+  /**
+   * The SMART app's check of an EHR launch: the EHR signs it with its CDS Hooks key (the trusted
+   * hook issuers), short-lived and used once, as a hook call (section 9f).
+   */
+  @BindToRegistry("ehrLaunches")
+  public org.fusioncds.security.TokenVerifier ehrLaunches() {
+    return Verifiers.forHooks(hookIssuers(), Clock.systemUTC());
+  }
+
   @BindToRegistry("fhirServers")
   public OutboundUrlPolicy fhirServers() {
     return urlPolicy(fhirServers);

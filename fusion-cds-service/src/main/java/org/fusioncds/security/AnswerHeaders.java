@@ -1,6 +1,7 @@
 package org.fusioncds.security;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpHeaderFilterStrategy;
@@ -26,12 +27,42 @@ public final class AnswerHeaders implements HeaderFilterStrategy {
           "cache-control",
           "content-disposition");
 
+  /**
+   * The exchange property holding the further headers (lower-case name → value) a step of the
+   * service set itself with {@link #setOwn}: {@code Location}, {@code Set-Cookie} and the security
+   * headers of the SMART app. Only that exact value goes out, never one a client planted.
+   */
+  static final String OWN = "fcds.ownAnswerHeaders";
+
   private final HeaderFilterStrategy arriving = new HttpHeaderFilterStrategy();
 
   /** True (filtered out) for every header of the message the answer must not carry. */
   @Override
   public boolean applyFilterToCamelHeaders(String name, Object value, Exchange exchange) {
-    return name == null || !ANSWERED.contains(name.toLowerCase(Locale.ROOT));
+    if (name == null) {
+      return true;
+    }
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (ANSWERED.contains(lower)) {
+      return false;
+    }
+    Map<?, ?> own = exchange == null ? null : exchange.getProperty(OWN, Map.class);
+    return own == null || value == null || !String.valueOf(value).equals(own.get(lower));
+  }
+
+  /**
+   * Sets an answer header beyond {@link #ANSWERED} (for example {@code Set-Cookie}) on the message
+   * and lets exactly this value through the filter.
+   */
+  @SuppressWarnings("unchecked")
+  public static void setOwn(Exchange exchange, String name, String value) {
+    Map<String, String> own = exchange.getProperty(OWN, Map.class);
+    if (own == null) {
+      own = new java.util.HashMap<>();
+      exchange.setProperty(OWN, own);
+    }
+    own.put(name.toLowerCase(Locale.ROOT), value);
+    exchange.getMessage().setHeader(name, value);
   }
 
   @Override

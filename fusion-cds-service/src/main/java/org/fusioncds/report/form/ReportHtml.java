@@ -90,7 +90,7 @@ final class ReportHtml {
     img(k.greyPng(), "The image the model read, " + k.columns() + "×" + k.rows() + " pixels");
     h.append("</td><td>");
     if (k.overlayPng() != null) {
-      img(k.overlayPng(), "The same image with the occlusion-sensitivity map laid over it");
+      img(k.overlayPng(), Xhtml.OVERLAY_ALT);
     } else {
       text("No explanation map was computed for this report.");
     }
@@ -191,23 +191,6 @@ final class ReportHtml {
 
   /** XML text: the five markup characters escaped, control characters dropped. */
   private void text(String s) {
-    if (s == null) {
-      return;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '<' -> h.append("&lt;");
-        case '>' -> h.append("&gt;");
-        case '&' -> h.append("&amp;");
-        case '"' -> h.append("&quot;");
-        case '\'' -> h.append("&#39;");
-        default -> {
-          if (c >= 0x20 || c == '\n' || c == '\t') {
-            h.append(c);
-          }
-        }
-      }
-    }
+    Xhtml.escape(h, s);
   }
 }

@@ -1,0 +1,451 @@
+package org.fusioncds.smart;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jwt.SignedJWT;
+import java.io.File;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.fusioncds.app.FusionCdsApp;
+import org.fusioncds.sandbox.FreePorts;
+import org.fusioncds.sandbox.SandboxEhr;
+import org.fusioncds.sandbox.SandboxHookCalls;
+import org.fusioncds.sandbox.SandboxServers;
+import org.fusioncds.sandbox.SandboxSettings;
+import org.fusioncds.sandbox.cohort.CohortGenerator;
+import org.fusioncds.sandbox.cohort.CohortLoader;
+import org.fusioncds.sandbox.cohort.VisitFrame;
+import org.fusioncds.testing.KeycloakServer;
+import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The SMART app in a real browser (Debian's Chromium, headless, driven by Selenium through Debian's
+ * chromedriver; nothing downloaded): the card's {@code smart} link launched as the EHR launches it,
+ * the sign-in at the realm's Keycloak, the page a clinician sees, read from the sandbox FHIR server
+ * with the user's token only (the server refuses any other once the report is written), the
+ * feedback stored, axe-core's accessibility check; and every refusal, coded.
+ */
+class SmartAppIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+  private static final Path SHOTS = Path.of("fusion-cds-dist/target/screenshots");
+  private static final Path AXE = Path.of("target/npm/node_modules/axe-core/axe.min.js");
+  private static final String SECRET = "dev-only-fusion-cds-app-secret-replace-me";
+
+  private static KeycloakServer keycloak;
+  private static SandboxServers servers;
+  private static SandboxEhr ehr;
+  private static FusionCdsApp app;
+  private static Path work;
+  private static String base;
+  private static String fhirBase;
+  private static String patient;
+  private static JsonNode smartLink;
+  private static String cardUuid;
+
+  @BeforeAll
+  static void startEverythingAndIssueACard() throws Exception {
+    CompletableFuture<KeycloakServer> kc = CompletableFuture.supplyAsync(KeycloakServer::shared);
+    work = Files.createTempDirectory("smart-app");
+    Path cohort = work.resolve("cohort");
+    CohortGenerator.generate(6, 2026L, cohort, VisitFrame.dayBefore(Instant.now()));
+    servers = SandboxServers.start(cohort.resolve("dicom"));
+    fhirBase = servers.fhir().baseUrl();
+    FhirContext ctx = FhirContext.forR4();
+    // the shared build machine may be loaded: no metadata call, and patience with the first reads
+    ctx.getRestfulClientFactory()
+        .setServerValidationMode(ca.uhn.fhir.rest.client.api.ServerValidationModeEnum.NEVER);
+    ctx.getRestfulClientFactory().setSocketTimeout(120_000);
+    IGenericClient fhir = ctx.newRestfulGenericClient(fhirBase);
+    patient =
+        CohortLoader.load(fhir, cohort).stream()
+            .filter(p -> p.image() && p.labs())
+            .min(java.util.Comparator.comparing(p -> !p.pneumonia()))
+            .orElseThrow()
+            .id();
+    keycloak = kc.get(150, TimeUnit.SECONDS);
+    ehr = SandboxEhr.start();
+    int port = FreePorts.find();
+    base = "http://127.0.0.1:" + port;
+    Map<String, String> s =
+        SandboxSettings.forApp(port, ehr, work, fhirBase, servers.dicomWeb().baseUrl());
+    s.put("dicomweb.base-url", servers.dicomWeb().baseUrl());
+    s.put("cds.time-budget-ms", "20000");
+    s.put("smart.auth-issuer", keycloak.issuer());
+    s.put("smart.client-secret", SECRET);
+    s.put("smart.scope", "openid");
+    app = FusionCdsApp.start(s);
+    String hook = base + "/cds-services/imaging-fusion";
+    HttpResponse<String> r =
+        SandboxHookCalls.post(
+            hook,
+            SandboxHookCalls.patientView(fhirBase, patient, "Practitioner/demo-clinician"),
+            ehr.sign(hook));
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode card = JSON.readTree(r.body()).path("cards").path(0);
+    cardUuid = card.path("uuid").asText();
+    for (JsonNode l : card.path("links")) {
+      if ("smart".equals(l.path("type").asText())) {
+        smartLink = l;
+      }
+    }
+    assertNotNull(smartLink, "the result card has a smart link: " + card);
+    pdfFirstPage(fhir, card);
+    // from now on the FHIR server answers only tokens the realm issued for it (the user's)
+    servers.fhir().requireBearer(SmartAppIT::isRealmTokenForTheFhirServer);
+  }
+
+  private static boolean isRealmTokenForTheFhirServer(String token) {
+    try {
+      var claims = SignedJWT.parse(token).getJWTClaimsSet();
+      return keycloak.issuer().equals(claims.getIssuer())
+          && claims.getAudience().contains("fhir-server");
+    } catch (java.text.ParseException e) {
+      return false;
+    }
+  }
+
+  /** The report's PDF form, its first page as PNG for a reviewer (pdftoppm, 60 dpi). */
+  private static void pdfFirstPage(IGenericClient fhir, JsonNode card) throws Exception {
+    String reportUrl = card.path("links").path(0).path("url").asText();
+    DiagnosticReport report =
+        fhir.read().resource(DiagnosticReport.class).withUrl(reportUrl).execute();
+    String pdfUrl =
+        report.getPresentedForm().stream()
+            .filter(a -> "application/pdf".equals(a.getContentType()))
+            .findFirst()
+            .orElseThrow()
+            .getUrl();
+    byte[] pdf = fhir.read().resource(Binary.class).withUrl(pdfUrl).execute().getContent();
+    Files.createDirectories(SHOTS);
+    Path file = SHOTS.resolve("report.pdf");
+    Files.write(file, pdf);
+    Process p =
+        new ProcessBuilder(
+                "pdftoppm",
+                "-png",
+                "-r",
+                "60",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                file.toString(),
+                SHOTS.resolve("report-pdf-page").toString())
+            .inheritIO()
+            .start();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "pdftoppm ran");
+  }
+
+  @AfterAll
+  static void stopAll() {
+    if (app != null) {
+      app.close();
+    }
+    if (ehr != null) {
+      ehr.close();
+    }
+    if (servers != null) {
+      servers.close();
+    }
+  }
+
+  private static String launchUrl(String launch) {
+    return smartLink.path("url").asText() + "?iss=" + enc(fhirBase) + "&launch=" + enc(launch);
+  }
+
+  private static String launch() {
+    return ehr.launch(
+        smartLink.path("url").asText(), patient, fhirBase, smartLink.path("appContext").asText());
+  }
+
+  @Test
+  void clinicianLaunchesFromTheCardSeesTheReportAndLeavesFeedbackOnce() throws Exception {
+    WebDriver driver = chrome();
+    try {
+      long t0 = System.nanoTime();
+      driver.get(launchUrl(launch()));
+      WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+      wait.until(ExpectedConditions.presenceOfElementLocated(By.id("username")));
+      long toLogin = System.nanoTime();
+      driver.findElement(By.id("username")).sendKeys("clinician");
+      driver.findElement(By.id("password")).sendKeys("dev-only-clinician-password");
+      long t1 = System.nanoTime();
+      driver.findElement(By.id("kc-login")).click();
+      wait.until(ExpectedConditions.presenceOfElementLocated(By.id("feedback")));
+      long t2 = System.nanoTime();
+      String html = driver.getPageSource();
+      System.out.printf(
+          "SMART launch: to the login page %.0f ms, login to the report page %.0f ms; page %d"
+              + " characters%n",
+          (toLogin - t0) / 1e6, (t2 - t1) / 1e6, html.length());
+      assertTrue(driver.getCurrentUrl().startsWith(base + "/app/report"), driver.getCurrentUrl());
+
+      String text = driver.findElement(By.tagName("body")).getText();
+      assertTrue(text.contains("AI-generated · PRELIMINARY"), text);
+      assertTrue(text.matches("(?s).*probability 0\\.\\d\\d \\(decision threshold 0\\.\\d+\\).*"));
+      assertTrue(text.contains("Inputs the model used"), text);
+      assertTrue(text.contains("wbc"), text);
+      assertTrue(driver.findElements(By.cssSelector("#missing")).size() == 1, text);
+      assertTrue(text.contains("Labs and vitals over the model's window"), text);
+      assertTrue(driver.findElements(By.cssSelector("svg.spark")).size() >= 3);
+      assertTrue(
+          driver.findElement(By.id("model-card")).getAttribute("href").endsWith("/model-card"));
+
+      JavascriptExecutor js = (JavascriptExecutor) driver;
+      long width =
+          (Long) js.executeScript("return document.getElementById('key-image').naturalWidth");
+      long overlayWidth =
+          (Long) js.executeScript("return document.getElementById('key-overlay').naturalWidth");
+      assertTrue(width > 0 && overlayWidth > 0, width + " / " + overlayWidth);
+      WebElement overlay = driver.findElement(By.id("key-overlay"));
+      assertFalse(overlay.isDisplayed());
+      focusByTab(driver, "overlay-toggle");
+      new Actions(driver).sendKeys(Keys.ENTER).perform();
+      assertTrue(overlay.isDisplayed(), "Enter on the focused button shows the overlay");
+      assertFalse(driver.findElement(By.id("key-image")).isDisplayed());
+      assertEquals(
+          "true", driver.findElement(By.id("overlay-toggle")).getAttribute("aria-pressed"));
+      screenshot(driver, "smart-app-overlay.png");
+      new Actions(driver).sendKeys(Keys.ENTER).perform();
+      assertFalse(overlay.isDisplayed(), "Enter again hides it");
+      screenshot(driver, "smart-app.png");
+
+      accessibility(driver);
+
+      String cookie = "fcds_app=" + driver.manage().getCookieNamed("fcds_app").getValue();
+      refusesFormsWithoutTheirCsrfToken(cookie);
+      refusesAnotherPatient(cookie);
+
+      driver.findElement(By.cssSelector("label[for=outcome-disagree]")).click();
+      new Select(driver.findElement(By.id("reason"))).selectByValue("image-reading");
+      driver.findElement(By.id("comment")).sendKeys("Consolidation not convincing on my read.");
+      driver.findElement(By.id("send-feedback")).click();
+      wait.until(ExpectedConditions.presenceOfElementLocated(By.id("notice")));
+      screenshot(driver, "smart-app-feedback-stored.png");
+      List<String> lines = Files.readAllLines(work.resolve("feedback/feedback.jsonl"));
+      assertEquals(1, lines.size(), "exactly one feedback entry: " + lines);
+      JsonNode entry = JSON.readTree(lines.get(0));
+      assertEquals(cardUuid, entry.path("card").asText());
+      assertEquals("overridden", entry.path("outcome").asText());
+      assertEquals(
+          "image-reading", entry.path("overrideReason").path("reason").path("code").asText());
+      assertTrue(
+          entry.path("modelVersion").isTextual() && !entry.path("modelVersion").asText().isBlank());
+      assertEquals(
+          "Consolidation not convincing on my read.",
+          entry.path("overrideReason").path("userComment").asText());
+
+      refusesACodeExchangedWithAnotherSessionsVerifier(driver);
+    } finally {
+      driver.quit();
+    }
+  }
+
+  private static void refusesFormsWithoutTheirCsrfToken(String cookie) throws Exception {
+    HttpResponse<String> none = post("/app/feedback", cookie, "outcome=agree");
+    assertCoded(403, "FCDS-1207", none);
+    HttpResponse<String> wrong =
+        post("/app/feedback", cookie, "outcome=agree&csrf=" + enc("not-this-sessions"));
+    assertCoded(403, "FCDS-1207", wrong);
+    assertFalse(Files.exists(work.resolve("feedback/feedback.jsonl")));
+  }
+
+  private static void refusesAnotherPatient(String cookie) throws Exception {
+    HttpResponse<String> other = get(base + "/app/report?patient=someone-else", cookie);
+    assertCoded(403, "FCDS-1205", other);
+  }
+
+  /**
+   * A code issued for one session's PKCE challenge, brought back with another session's state: the
+   * authorization server refuses it (the verifier does not match), and so does the app.
+   */
+  private static void refusesACodeExchangedWithAnotherSessionsVerifier(WebDriver driver)
+      throws Exception {
+    HttpResponse<String> a = get(launchUrl(launch()), null);
+    assertEquals(303, a.statusCode(), a.body());
+    String authorize = a.headers().firstValue("Location").orElseThrow();
+    driver.get(authorize); // signed in already: Keycloak answers with a code at once
+    new WebDriverWait(driver, Duration.ofSeconds(20))
+        .until(d -> d.getCurrentUrl().contains("/app/callback"));
+    assertTrue(
+        driver.getPageSource().contains("FCDS-1203"), "the browser's session has no such state");
+    String code = query(driver.getCurrentUrl(), "code");
+    HttpResponse<String> b = get(launchUrl(launch()), null);
+    String cookieB = b.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+    String stateB = query(b.headers().firstValue("Location").orElseThrow(), "state");
+    HttpResponse<String> swapped =
+        get(base + "/app/callback?code=" + enc(code) + "&state=" + enc(stateB), cookieB);
+    assertCoded(401, "FCDS-1204", swapped);
+  }
+
+  @Test
+  void refusesLaunchesItCannotTrust() throws Exception {
+    String url = smartLink.path("url").asText();
+    assertCoded(400, "FCDS-1200", get(url, null));
+    assertCoded(400, "FCDS-1200", get(url + "?launch=" + enc(launch()), null));
+    String expired =
+        ehr.launch(
+            url,
+            patient,
+            fhirBase,
+            smartLink.path("appContext").asText(),
+            Instant.now().minusSeconds(600));
+    assertCoded(401, "FCDS-1201", get(launchUrl(expired), null));
+    try (SandboxEhr stranger = SandboxEhr.start()) {
+      String forged =
+          stranger.launch(url, patient, fhirBase, smartLink.path("appContext").asText());
+      assertCoded(401, "FCDS-1201", get(launchUrl(forged), null));
+    }
+    String once = launch();
+    assertEquals(303, get(launchUrl(once), null).statusCode());
+    assertCoded(401, "FCDS-1201", get(launchUrl(once), null));
+    String elsewhere = url + "?iss=" + enc("http://127.0.0.1:1/fhir") + "&launch=" + enc(launch());
+    assertCoded(400, "FCDS-1202", get(elsewhere, null));
+    assertCoded(400, "FCDS-1203", get(base + "/app/callback?code=x&state=y", null));
+    HttpResponse<String> started = get(launchUrl(launch()), null);
+    String cookie = started.headers().firstValue("Set-Cookie").orElseThrow();
+    assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), cookie);
+    assertCoded(
+        400,
+        "FCDS-1203",
+        get(base + "/app/callback?code=x&state=not-its-state", cookie.split(";")[0]));
+    assertCoded(401, "FCDS-1206", get(base + "/app/report", null));
+    assertCoded(401, "FCDS-1206", get(base + "/app/report", cookie.split(";")[0]));
+  }
+
+  private static void accessibility(WebDriver driver) throws Exception {
+    assertTrue(Files.isRegularFile(AXE), "axe-core from npm (.ci/run installs it): " + AXE);
+    JavascriptExecutor js = (JavascriptExecutor) driver;
+    js.executeScript(Files.readString(AXE));
+    Object result =
+        js.executeAsyncScript(
+            "var done = arguments[arguments.length - 1];"
+                + "axe.run(document).then(function (r) {"
+                + " done(JSON.stringify({violations: r.violations.map(function (v) {"
+                + " return {id: v.id, impact: v.impact, nodes: v.nodes.length}; }),"
+                + " passes: r.passes.length})); });");
+    JsonNode axe = JSON.readTree(String.valueOf(result));
+    System.out.println("axe-core: " + axe);
+    for (JsonNode v : axe.path("violations")) {
+      String impact = v.path("impact").asText();
+      assertFalse(impact.equals("serious") || impact.equals("critical"), "axe violation: " + v);
+    }
+    assertEquals("en", driver.findElement(By.tagName("html")).getAttribute("lang"));
+    for (WebElement img : driver.findElements(By.tagName("img"))) {
+      assertFalse(img.getAttribute("alt").isBlank(), "alt text on every image");
+    }
+    for (WebElement field : driver.findElements(By.cssSelector("select, textarea, input"))) {
+      if (!"hidden".equals(field.getAttribute("type"))) {
+        String id = field.getAttribute("id");
+        assertEquals(1, driver.findElements(By.cssSelector("label[for='" + id + "']")).size(), id);
+      }
+    }
+    focusByTab(driver, "send-feedback");
+  }
+
+  /** Tabs from the top of the page until the element has the keyboard focus. */
+  private static void focusByTab(WebDriver driver, String id) {
+    ((JavascriptExecutor) driver)
+        .executeScript("document.activeElement.blur(); window.scrollTo(0, 0);");
+    for (int i = 0; i < 40; i++) {
+      new Actions(driver).sendKeys(Keys.TAB).perform();
+      if (id.equals(driver.switchTo().activeElement().getAttribute("id"))) {
+        return;
+      }
+    }
+    throw new AssertionError(id + " is not reached by the keyboard within 40 tabs");
+  }
+
+  private static WebDriver chrome() {
+    System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
+    ChromeOptions o = new ChromeOptions();
+    o.setBinary("/usr/bin/chromium");
+    o.addArguments(
+        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1100,3400");
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+            .usingAnyFreePort()
+            .build();
+    return new ChromeDriver(service, o);
+  }
+
+  private static void screenshot(WebDriver driver, String name) throws Exception {
+    Files.createDirectories(SHOTS);
+    Files.write(SHOTS.resolve(name), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+  }
+
+  private static void assertCoded(int status, String code, HttpResponse<String> r) {
+    assertEquals(status, r.statusCode(), r.body());
+    assertTrue(r.body().contains(code), code + " in " + r.body());
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+  }
+
+  private static HttpResponse<String> get(String url, String cookie) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+    if (cookie != null) {
+      b.header("Cookie", cookie);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> post(String path, String cookie, String form)
+      throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Cookie", cookie)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String query(String url, String name) {
+    return SmartApp.parse(URI.create(url).getRawQuery()).get(name);
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}
