@@ -3,22 +3,37 @@ package org.fusioncds.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.fusioncds.assemble.InputAssembler;
+import org.fusioncds.error.ErrorCode;
+import org.fusioncds.error.FcdsException;
 import org.fusioncds.export.CohortExporter;
 import org.fusioncds.model.ModelCards;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.CohortSummary;
+import org.fusioncds.sandbox.cohort.NoduleCohortGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code cohort --patients N --seed S --out DIR}: writes the synthetic multimodal cohort. */
+/**
+ * {@code cohort [--model ID] --patients N --seed S --out DIR}: writes the synthetic multimodal
+ * cohort of a model (cap-fusion and cap-classic: pneumonia on a chest radiograph; nodule-ct:
+ * pulmonary nodule malignancy on a chest CT series).
+ */
 @Command(
     name = "cohort",
     description =
-        "Write a synthetic pneumonia cohort (not clinical data): FHIR R4 transaction Bundles in"
-            + " DIR/fhir, DICOM chest radiographs in DIR/dicom, labels in DIR/labels.csv. The same"
-            + " seed gives the same bytes.")
+        "Write a model's synthetic cohort (not clinical data): FHIR R4 transaction Bundles in"
+            + " DIR/fhir, DICOM in DIR/dicom/<study> (a chest radiograph, or a CT series of one"
+            + " instance per slice for nodule-ct), labels in DIR/labels.csv. The same seed gives"
+            + " the same bytes.")
 public final class CohortCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--model",
+      defaultValue = "cap-fusion",
+      paramLabel = "ID",
+      description = "cap-fusion (default), cap-classic or nodule-ct")
+  String model;
 
   @Option(names = "--patients", required = true, paramLabel = "N", description = "1 to 1000000")
   int patients;
@@ -42,16 +57,26 @@ public final class CohortCommand implements Callable<Integer> {
 
   @Option(
       names = "--model-card",
-      defaultValue = "models/cap-fusion/model-card.yaml",
       paramLabel = "PATH",
-      description = "the card whose inputs --export-tensors writes")
+      description = "the card whose inputs --export-tensors writes (models/<ID>/model-card.yaml)")
   Path modelCard;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
-    CohortSummary summary = CohortGenerator.generate(patients, seed, out);
+    CohortSummary summary =
+        switch (model) {
+          case "cap-fusion", "cap-classic" -> CohortGenerator.generate(patients, seed, out);
+          case "nodule-ct" -> NoduleCohortGenerator.generate(patients, seed, out);
+          default ->
+              throw new FcdsException(
+                  ErrorCode.MODEL_UNKNOWN,
+                  "no cohort generator for model (cap-fusion, cap-classic, nodule-ct) — " + model);
+        };
+    if (modelCard == null) {
+      modelCard = Path.of("models", model, "model-card.yaml");
+    }
     spec.commandLine().getErr().println(summary.line());
     if (exportTensors != null) {
       int n =

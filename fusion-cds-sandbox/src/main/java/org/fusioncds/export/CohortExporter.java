@@ -16,6 +16,9 @@ import org.fusioncds.assemble.InputAssembler;
 import org.fusioncds.assemble.PatientRecord;
 import org.fusioncds.dicom.DicomFile;
 import org.fusioncds.dicom.DicomReader;
+import org.fusioncds.dicom.volume.SliceSource;
+import org.fusioncds.dicom.volume.VolumeBuilder;
+import org.fusioncds.dicom.volume.VolumeOptions;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.DicomImage;
@@ -30,7 +33,8 @@ import org.hl7.fhir.r4.model.ImagingStudy;
  * <tensor>.npy} per card input with a leading patient axis, {@code labels.npy} (int64), {@code
  * patients.txt}. Each patient goes through {@link InputAssembler} exactly as served, so the rows
  * are byte for byte the tensors serving builds. The study is the labelled one (else the eligible
- * latest); its first DICOM instance (by file name) is the image.
+ * latest); its first DICOM instance (by file name) is the image, or, for a card with a {@code
+ * volume} section, all its instances are the series.
  */
 public final class CohortExporter {
 
@@ -117,14 +121,33 @@ public final class CohortExporter {
               + "for the patient of bundle — "
               + bundle.getFileName());
     }
-    DicomImage image = study.map(s -> image(cohort, StudySelector.studyUid(s))).orElse(null);
+    ModelCard card = assembler.card();
+    DicomImage image =
+        card.image() == null
+            ? null
+            : study.map(s -> image(cohort, StudySelector.studyUid(s))).orElse(null);
+    List<SliceSource> series =
+        card.volume() == null
+            ? List.of()
+            : study.map(s -> series(cohort, StudySelector.studyUid(s))).orElse(List.of());
     return new AssemblyInput(
         rec.patient(),
         study.map(List::of).orElse(List.of()),
         rec.observations(),
         rec.conditions(),
         image,
-        study.isPresent() ? null : rec.visitTime());
+        study.isPresent() ? null : rec.visitTime(),
+        series);
+  }
+
+  /** The slices of the study's folder (one instance per file), decoded when the volume is built. */
+  private static List<SliceSource> series(Path cohort, String studyUid) {
+    if (studyUid == null) {
+      return List.of();
+    }
+    Path folder = cohort.resolve("dicom").resolve(studyUid);
+    List<Path> files = Files.isDirectory(folder) ? list(folder, ".dcm") : List.of();
+    return files.isEmpty() ? List.of() : VolumeBuilder.sources(files, VolumeOptions.DEFAULT);
   }
 
   private static DicomImage image(Path cohort, String studyUid) {

@@ -36,6 +36,7 @@ public final class InputAssembler {
   private final DemographicFeatures demographics = new DemographicFeatures();
   private final ImagePreprocessor image;
   private final ImageFeatureExtractor imageFeatures;
+  private final VolumePreprocessor volume;
 
   public InputAssembler(ModelCard card, UnitConverter units) {
     this.card = card;
@@ -44,6 +45,7 @@ public final class InputAssembler {
     this.image = card.image() == null ? null : new ImagePreprocessor(card.image());
     this.imageFeatures =
         card.imageFeatures() == null ? null : new ImageFeatureExtractor(card.imageFeatures());
+    this.volume = card.volume() == null ? null : new VolumePreprocessor(card.volume());
   }
 
   public InputAssembler(ModelCard card) {
@@ -82,6 +84,7 @@ public final class InputAssembler {
     study.ifPresent(s -> parts.used.add(References.of(s)));
     tabular(in, anchor, parts);
     image(in, study.orElse(null), parts);
+    volume(in, study.orElse(null), parts);
     return new ModelInputs(
         card.id(),
         card.version(),
@@ -154,6 +157,33 @@ public final class InputAssembler {
     if (features != null) {
       parts.put(card.imageFeatures().tensor(), features, card);
     }
+    parts.put(spec.presentTensor(), new float[] {reason == null ? 1f : 0f}, card);
+  }
+
+  /**
+   * The card's volume from the series, or its fill with {@code image} missing and the reason
+   * (including a series refused with its FCDS code): the same missing-image path as a radiograph.
+   */
+  private void volume(AssemblyInput in, ImagingStudy study, Parts parts) {
+    if (volume == null) {
+      return;
+    }
+    ModelCard.VolumeSpec spec = card.volume();
+    String reason = VolumePreprocessor.reason(study, in.series(), studies);
+    float[] voxels = null;
+    if (reason == null) {
+      VolumePreprocessor.Result r = volume.apply(in.series());
+      reason = r.reason();
+      if (r.present()) {
+        voxels = r.voxels();
+        parts.used.add(References.dicom(r.seriesUid() == null ? "unknown" : r.seriesUid()));
+      }
+    }
+    if (voxels == null) {
+      voxels = volume.missing();
+      parts.missing.add(new Missing("image", reason));
+    }
+    parts.put(spec.tensor(), voxels, card);
     parts.put(spec.presentTensor(), new float[] {reason == null ? 1f : 0f}, card);
   }
 

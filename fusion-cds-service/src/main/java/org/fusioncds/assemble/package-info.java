@@ -15,6 +15,11 @@
  * and the uniform LBP histogram from the same windowed image the image tensor is made of, so the
  * exported training rows and the served rows are one computation.
  *
+ * <p>The volume ({@code volume} in the card): {@link org.fusioncds.assemble.VolumePreprocessor}
+ * turns the slices of the study's series into the card's resampled, windowed grid through {@link
+ * org.fusioncds.dicom.volume.VolumeResampler}; a series that cannot be placed safely is a missing
+ * image with its FCDS code as the reason.
+ *
  * <p>Bad input, decided case by case:
  *
  * <ul>

@@ -38,6 +38,9 @@ import java.util.Map;
  *   <li>{@code imageFeatures}: hand-crafted image features computed by the assemble step from the
  *       windowed, resized image of {@code image} (the classical pipeline): tensor, equalize, mask,
  *       levels, names (see {@link ImageFeatureNames}), fill.
+ *   <li>{@code volume}: a CT or MR series assembled into a resampled volume ({@link VolumeSpec}):
+ *       tensor, presentTensor, orientation, spacingMm, size, outside, minSlices, minCoverage,
+ *       window, mean, std, fill.
  * </ul>
  */
 public record ModelCard(
@@ -64,7 +67,8 @@ public record ModelCard(
     Map<String, Object> evaluation,
     List<Coding> overrideReasons,
     Eligibility eligibility,
-    ImageFeatures imageFeatures) {
+    ImageFeatures imageFeatures,
+    VolumeSpec volume) {
 
   public ModelCard {
     overrideReasons = overrideReasons == null ? List.of() : List.copyOf(overrideReasons);
@@ -222,6 +226,32 @@ public record ModelCard(
       return ImageFeatureNames.columns(names);
     }
   }
+
+  /**
+   * A series (one instance per slice, or one enhanced multi-frame instance) → a {@code [1, 1, nz,
+   * ny, nx]} tensor: slices sorted along their normal with each slice's Modality LUT (Rescale
+   * Slope/Intercept, PS3.3 C.11.1) applied, resampled trilinearly onto the grid ({@code
+   * orientation}, {@code spacingMm} and {@code size} as x, y, z, centred on the series; {@code
+   * outside}: the modality value beyond the series), windowed to [0, 1] ({@code window} center and
+   * width in modality units, e.g. HU), then (v − mean) / std. A series with fewer than {@code
+   * minSlices} slices, a missing slice, uneven spacing, mixed orientations or sizes, or covering
+   * less than {@code minCoverage} of the grid is not used (the volume is missing, with the coded
+   * reason); a gantry tilt is resampled where each slice lies. {@code fill}: every voxel when the
+   * volume is missing ({@code presentTensor} = 0).
+   */
+  public record VolumeSpec(
+      String tensor,
+      String presentTensor,
+      String orientation,
+      List<Double> spacingMm,
+      List<Integer> size,
+      Double outside,
+      Integer minSlices,
+      Double minCoverage,
+      Window window,
+      Double mean,
+      Double std,
+      Double fill) {}
 
   /** Value written for a missing feature; its mask entry is 0. */
   public record MissingPolicy(Double fill) {}

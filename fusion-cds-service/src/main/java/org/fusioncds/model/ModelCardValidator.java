@@ -35,6 +35,7 @@ final class ModelCardValidator {
     require("missing.fill", c.missing() == null ? null : c.missing().fill());
     inputs();
     image();
+    volume();
     tabular();
     imageFeatures();
     outputs();
@@ -125,6 +126,59 @@ final class ModelCardValidator {
           ErrorCode.MODEL_CARD_REFERENCE,
           "image.rows/columns",
           s.rows() + "x" + s.columns() + " but shape " + shape);
+    }
+  }
+
+  private void volume() {
+    ModelCard.VolumeSpec v = c.volume();
+    if (v == null) {
+      return;
+    }
+    tensor("volume.tensor", v.tensor(), 5);
+    tensor("volume.presentTensor", v.presentTensor(), 2);
+    require("volume.orientation", v.orientation());
+    require("volume.spacingMm", v.spacingMm());
+    require("volume.size", v.size());
+    if (v.spacingMm().size() != 3 || v.spacingMm().stream().anyMatch(d -> d == null || !(d > 0))) {
+      fail(
+          ErrorCode.MODEL_CARD_FIELD_INVALID,
+          "volume.spacingMm",
+          "needs 3 positive mm, found " + v.spacingMm());
+    }
+    if (v.size().size() != 3 || v.size().stream().anyMatch(n -> n == null || n < 1 || n > 1024)) {
+      fail(
+          ErrorCode.MODEL_CARD_FIELD_INVALID,
+          "volume.size",
+          "needs 3 counts of 1 to 1024, found " + v.size());
+    }
+    require("volume.outside", v.outside());
+    positive("volume.minSlices", v.minSlices() == null ? null : v.minSlices().doubleValue());
+    require("volume.minCoverage", v.minCoverage());
+    if (v.minCoverage() < 0 || v.minCoverage() > 1) {
+      fail(
+          ErrorCode.MODEL_CARD_FIELD_INVALID,
+          "volume.minCoverage",
+          "must lie in 0–1, found " + v.minCoverage());
+    }
+    require("volume.window.center", v.window() == null ? null : v.window().center());
+    positive("volume.window.width", v.window().width());
+    require("volume.mean", v.mean());
+    positive("volume.std", v.std());
+    require("volume.fill", v.fill());
+    List<Long> shape = c.input(v.tensor()).shape();
+    List<Long> expected =
+        List.of(1L, 1L, (long) v.size().get(2), (long) v.size().get(1), (long) v.size().get(0));
+    if (!shape.equals(expected)) {
+      fail(
+          ErrorCode.MODEL_CARD_REFERENCE,
+          "volume.size",
+          "x, y, z " + v.size() + " needs shape " + expected + " but shape " + shape);
+    }
+    try {
+      new org.fusioncds.dicom.volume.VolumeGrid(
+          v.orientation(), new double[] {1, 1, 1}, new int[] {1, 1, 1}, 0, 0);
+    } catch (FcdsException e) {
+      fail(ErrorCode.MODEL_CARD_FIELD_INVALID, "volume.orientation", e.getMessage());
     }
   }
 

@@ -19,6 +19,8 @@ import java.util.List;
  *     × column)
  * @param voxels x fastest, then y, then z: {@code voxels[x + width·(y + height·z)]}
  * @param slicePositions each slice's position projected on the normal, in mm, ascending
+ * @param sliceOrigins each slice's Image Position (Patient), x, y, z of slice 0 then of slice 1 …
+ *     (3 × depth): with a gantry tilt or shear they do not lie on the normal through {@code origin}
  * @param sopInstanceUids the SOP Instance UID of each slice, in volume order
  * @param frameNumbers the frame (1-based) of each slice within its instance, in volume order
  * @param warnings what was tolerated
@@ -32,6 +34,7 @@ public record Volume(
     double[] direction,
     float[] voxels,
     double[] slicePositions,
+    double[] sliceOrigins,
     List<String> sopInstanceUids,
     List<Integer> frameNumbers,
     List<VolumeWarning> warnings) {

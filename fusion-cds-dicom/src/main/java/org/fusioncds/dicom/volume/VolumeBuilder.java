@@ -59,6 +59,14 @@ public final class VolumeBuilder {
         }
       }
     }
+    return fromSlices(sources(files, options), options);
+  }
+
+  /**
+   * One lazily decoded slice per file, for {@link #fromSlices}: each file's header is read now (and
+   * closed), its pixels when the builder asks, one file at a time.
+   */
+  public static List<SliceSource> sources(List<Path> files, VolumeOptions options) {
     List<SliceSource> sources = new ArrayList<>(files.size());
     for (Path p : files) {
       Dataset ds;
@@ -91,7 +99,7 @@ public final class VolumeBuilder {
                 }
               }));
     }
-    return fromSlices(sources, options);
+    return sources;
   }
 
   /**
@@ -157,6 +165,7 @@ public final class VolumeBuilder {
     List<String> uids = new ArrayList<>(depth);
     List<Integer> frameNumbers = new ArrayList<>(depth);
     double[] positions = new double[depth];
+    double[] origins = new double[3 * depth];
     for (int z = 0; z < depth; z++) {
       Slice s = slices.get(z);
       Frame f = s.source.pixels().get();
@@ -171,6 +180,7 @@ public final class VolumeBuilder {
       uids.add(s.sopInstanceUid);
       frameNumbers.add(s.source.frameIndex() + 1);
       positions[z] = s.along;
+      System.arraycopy(s.position, 0, origins, 3 * z, 3);
     }
     double[] direction = new double[9];
     System.arraycopy(row, 0, direction, 0, 3);
@@ -185,6 +195,7 @@ public final class VolumeBuilder {
         direction,
         data,
         positions,
+        origins,
         List.copyOf(uids),
         List.copyOf(frameNumbers),
         List.copyOf(warnings));

@@ -1,5 +1,6 @@
 /**
- * Series to volume: instances sorted along the slice normal, spacing checked (PS3.3 C.7.6.2).
+ * Series to volume: instances sorted along the slice normal, spacing checked (PS3.3 C.7.6.2); the
+ * volume resampled onto a model's grid ({@link org.fusioncds.dicom.volume.VolumeResampler}).
  *
  * <p>Error codes ({@link org.fusioncds.error.ErrorCode}; code, HTTP status, meaning):
  *
@@ -17,6 +18,9 @@
  *   <li>FCDS-2410 (500) a single slice without spacing or thickness
  *   <li>FCDS-2411 (500) Image Orientation (Patient) is not two orthogonal unit vectors
  *   <li>FCDS-2412 (500) slice positions not on one line along the normal
+ *   <li>FCDS-2500 (500) a volume resampling grid that is not valid
+ *   <li>FCDS-2501 (500) a series with fewer slices than the volume needs
+ *   <li>FCDS-2502 (500) a series that covers too little of the resampled volume
  * </ul>
  */
 package org.fusioncds.dicom.volume;
