@@ -6,7 +6,9 @@ import org.fusioncds.assemble.InputAssembler;
 import org.fusioncds.export.CohortExporter;
 import org.fusioncds.model.ModelCards;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
+import org.fusioncds.sandbox.cohort.CohortShift;
 import org.fusioncds.sandbox.cohort.CohortSummary;
+import org.fusioncds.sandbox.cohort.VisitFrame;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,11 +49,23 @@ public final class CohortCommand implements Callable<Integer> {
       description = "the card whose inputs --export-tensors writes")
   Path modelCard;
 
+  @Option(
+      names = "--out-of-distribution",
+      defaultValue = "none",
+      paramLabel = "KIND",
+      description =
+          "none (default), corrupted (read-out failure bands, salt-and-pepper), noise (no chest:"
+              + " uniform noise images) or extreme-labs: patients the model's out-of-distribution"
+              + " check should refuse")
+  String outOfDistribution;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
-    CohortSummary summary = CohortGenerator.generate(patients, seed, out);
+    CohortSummary summary =
+        CohortGenerator.generate(
+            patients, seed, out, VisitFrame.YEAR_2025, CohortShift.of(outOfDistribution));
     spec.commandLine().getErr().println(summary.line());
     if (exportTensors != null) {
       int n =
