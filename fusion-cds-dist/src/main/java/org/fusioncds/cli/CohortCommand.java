@@ -8,8 +8,10 @@ import org.fusioncds.error.FcdsException;
 import org.fusioncds.export.CohortExporter;
 import org.fusioncds.model.ModelCards;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
+import org.fusioncds.sandbox.cohort.CohortShift;
 import org.fusioncds.sandbox.cohort.CohortSummary;
 import org.fusioncds.sandbox.cohort.NoduleCohortGenerator;
+import org.fusioncds.sandbox.cohort.VisitFrame;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -61,14 +63,33 @@ public final class CohortCommand implements Callable<Integer> {
       description = "the card whose inputs --export-tensors writes (models/<ID>/model-card.yaml)")
   Path modelCard;
 
+  @Option(
+      names = "--out-of-distribution",
+      defaultValue = "none",
+      paramLabel = "KIND",
+      description =
+          "none (default), corrupted (read-out failure bands, salt-and-pepper), noise (no chest:"
+              + " uniform noise images) or extreme-labs: patients the model's out-of-distribution"
+              + " check should refuse")
+  String outOfDistribution;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     CohortSummary summary =
         switch (model) {
-          case "cap-fusion", "cap-classic" -> CohortGenerator.generate(patients, seed, out);
-          case "nodule-ct" -> NoduleCohortGenerator.generate(patients, seed, out);
+          case "cap-fusion", "cap-classic" ->
+              CohortGenerator.generate(
+                  patients, seed, out, VisitFrame.YEAR_2025, CohortShift.of(outOfDistribution));
+          case "nodule-ct" -> {
+            if (!"none".equals(outOfDistribution)) {
+              throw new FcdsException(
+                  ErrorCode.COHORT_SHIFT_UNKNOWN,
+                  "nodule-ct has no out-of-distribution cohort — " + outOfDistribution);
+            }
+            yield NoduleCohortGenerator.generate(patients, seed, out);
+          }
           default ->
               throw new FcdsException(
                   ErrorCode.MODEL_UNKNOWN,

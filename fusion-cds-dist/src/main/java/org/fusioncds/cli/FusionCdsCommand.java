@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       CohortCommand.class,
       CohortExportCommand.class,
       EvaluateCommand.class,
+      OodFitCommand.class,
       DemoCommand.class,
       ServeCommand.class,
       AuditCommand.class,

@@ -39,6 +39,7 @@ import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.sandbox.SandboxFhirServer;
 import org.fusioncds.sandbox.SandboxSettings;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
+import org.fusioncds.sandbox.cohort.CohortShift;
 import org.fusioncds.sandbox.cohort.VisitFrame;
 import org.fusioncds.testing.OrthancServer;
 import org.fusioncds.testing.SecuredApp;
@@ -78,6 +79,7 @@ class HookSpineIT {
   private static String hooks;
   private static final List<String> withImageAndLabs = new ArrayList<>();
   private static final List<String> withImageNoLabs = new ArrayList<>();
+  private static List<String> outOfDistribution;
   private static String synthea;
   private static Path feedbackFolder;
   private static ProfileValidator profiles;
@@ -91,6 +93,12 @@ class HookSpineIT {
     Path cohort = Files.createTempDirectory("spine").resolve("cohort");
     CohortGenerator.generate(24, 424242L, cohort, VisitFrame.dayBefore(Instant.now()));
     loadCohort(cohort);
+    int before = withImageAndLabs.size();
+    Path unlike = cohort.resolveSibling("extreme-labs");
+    CohortGenerator.generate(
+        4, 434343L, unlike, VisitFrame.dayBefore(Instant.now()), CohortShift.EXTREME_LABS);
+    loadCohort(unlike);
+    outOfDistribution = withImageAndLabs.subList(before, withImageAndLabs.size());
     Bundle beatrice =
         FHIR.newJsonParser()
             .parseResource(
@@ -119,6 +127,11 @@ class HookSpineIT {
   }
 
   private static FusionCdsApp startApp(int port, long budgetMs, String dicomWebBase) {
+    return startApp(port, budgetMs, dicomWebBase, false);
+  }
+
+  private static FusionCdsApp startApp(
+      int port, long budgetMs, String dicomWebBase, boolean oodAbstain) {
     Map<String, String> settings =
         SandboxSettings.forApp(
             port, ehr, feedbackFolder, fhirServer.baseUrl(), orthanc.dicomWebUrl().toString());
@@ -126,6 +139,7 @@ class HookSpineIT {
     settings.put("cds.time-budget-ms", String.valueOf(budgetMs));
     settings.put("cds.feedback-folder", feedbackFolder.toString());
     settings.put("report.organization", "Organization/fusion-cds-demo");
+    settings.put("inference.ood.abstain", String.valueOf(oodAbstain));
     return FusionCdsApp.start(settings);
   }
 
@@ -356,6 +370,35 @@ class HookSpineIT {
             .returnBundle(Bundle.class)
             .execute();
     assertEquals(0, reports.getEntry().size(), "no report for a case outside the intended use");
+  }
+
+  @Test
+  void aPatientUnlikeTheTrainingDataGetsAnInfoCardWithoutAProbabilityOrReport() throws Exception {
+    String patient = outOfDistribution.get(0);
+    int port = FreePorts.find();
+    JsonNode card;
+    try (FusionCdsApp screening = startApp(port, 20000, orthanc.dicomWebUrl().toString(), true)) {
+      card =
+          onlyCard(
+              hook("http://127.0.0.1:" + port + "/cds-services/imaging-fusion", patient, null));
+    }
+
+    assertEquals("info", card.path("indicator").asText(), card.toString());
+    assertTrue(
+        card.path("summary").asText().contains("unlike the model's training data"),
+        card.toString());
+    String detail = card.path("detail").asText();
+    assertTrue(detail.contains("FCDS-5600") && detail.contains("distance"), detail);
+    assertFalse(
+        java.util.regex.Pattern.compile("probability \\**[0-9]").matcher(card.toString()).find(),
+        "the model did not speak: " + card);
+    Bundle reports =
+        fhir.search()
+            .byUrl("DiagnosticReport?subject=Patient/" + patient)
+            .cacheControl(new CacheControlDirective().setNoCache(true))
+            .returnBundle(Bundle.class)
+            .execute();
+    assertEquals(0, reports.getEntry().size(), "no report for a case the model does not speak on");
   }
 
   @Test

@@ -15,7 +15,7 @@ import org.fusioncds.model.ModelCards;
 /**
  * Tiny real ONNX graphs for tests, made by {@code src/test/python/make_test_models.py} (Debian
  * python3-onnx), placed next to a copy of the example card whose placeholder hashes are replaced by
- * the real ones.
+ * the real ones (and without the card's {@code ood} section: these graphs have no embedding).
  */
 public final class TestModels {
 
@@ -40,7 +40,8 @@ public final class TestModels {
   }
 
   private static String withHashes(Path folder) throws IOException {
-    String text = Files.readString(EXAMPLE_CARD);
+    // the tiny graphs have no embedding to screen with: the card's ood section is left out
+    String text = Files.readString(EXAMPLE_CARD).replaceAll("(?m)^ood:.*\\n(?: .*\\n)*", "");
     Matcher m = GRAPH_HASH.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {

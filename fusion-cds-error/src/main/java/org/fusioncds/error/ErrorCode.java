@@ -292,6 +292,13 @@ public enum ErrorCode {
   FUSION_STRATEGY_UNKNOWN(5401, 500, "the model card's fusion strategy is unknown"),
   FUSION_STRATEGY_INVALID(
       5402, 500, "the model card's fusion strategy lacks what it needs or names unknown graphs"),
+  OUT_OF_DISTRIBUTION(
+      5600,
+      422,
+      "the case lies outside the model's training distribution (fused-embedding distance above"
+          + " the card's threshold)"),
+  OOD_STATISTICS_INVALID(5601, 500, "the model's out-of-distribution statistics are unusable"),
+  OOD_FIT(5602, 500, "the out-of-distribution statistics cannot be fitted"),
   REPORT_TRANSACTION_REFUSED(6001, 500, "the FHIR server refused the report transaction"),
   REPORT_FHIR_UNREACHABLE(6002, 500, "the FHIR server cannot be reached to write the report"),
   REPORT_ANSWER_INCOMPLETE(6003, 500, "the transaction answer names no DiagnosticReport"),
@@ -413,6 +420,10 @@ public enum ErrorCode {
   EVAL_NO_PRIMARY(8505, 500, "no patient has a score from the primary variant"),
   EVAL_WRITE(8506, 500, "the evaluation cannot be written"),
   EVAL_MODEL(8507, 500, "a model card has no trainingPrevalence"),
+  EVAL_SEED_USED_IN_TRAINING(
+      8600, 400, "an evaluation seed is one the model's training or validation cohort used"),
+  EVAL_SEEDS_INVALID(8601, 400, "the seeds are neither a count nor a comma-separated list"),
+  COHORT_SHIFT_UNKNOWN(8602, 400, "unknown out-of-distribution kind for the cohort"),
   APP_NOT_STARTED(9001, 500, "the application did not start"),
   FEEDBACK_FOLDER(9010, 500, "the feedback folder is unusable"),
   DEAD_LETTER_FOLDER(9011, 500, "the dead-letter folder is unusable"),

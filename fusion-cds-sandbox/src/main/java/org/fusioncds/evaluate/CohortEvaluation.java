@@ -86,6 +86,80 @@ public final class CohortEvaluation {
     return new Prediction(c.patientId(), c.label(), scores, missing);
   }
 
+  /**
+   * The predictions of a cohort and, per patient in the same order, the out-of-distribution
+   * distance of the card's {@code ood} check (empty when the card declares none).
+   */
+  public record Screened(List<Prediction> predictions, double[] distances, double threshold) {
+    /** The fraction of patients above the threshold; NaN without a check. */
+    public double abstainRate() {
+      return distances.length == 0
+          ? Double.NaN
+          : java.util.Arrays.stream(distances).filter(d -> d > threshold).count()
+              / (double) distances.length;
+    }
+  }
+
+  /** {@link #predict}, with each patient's out-of-distribution distance. */
+  public Screened predictScreened(Path cohort, Runnable step) {
+    List<Prediction> out = new java.util.ArrayList<>();
+    List<Double> distances = new java.util.ArrayList<>();
+    org.fusioncds.inference.OodCheck check = model.ood();
+    new CohortExporter(new InputAssembler(model.card()))
+        .forEachCase(
+            cohort,
+            c -> {
+              out.add(predict(c));
+              if (check != null) {
+                distances.add(check.distance(c.inputs()));
+              }
+              step.run();
+            });
+    return new Screened(
+        out,
+        distances.stream().mapToDouble(Double::doubleValue).toArray(),
+        check == null ? Double.NaN : check.threshold());
+  }
+
+  /** Only the out-of-distribution distances of a cohort (no graph runs); null without a check. */
+  public Screened screen(Path cohort) {
+    org.fusioncds.inference.OodCheck check = model.ood();
+    if (check == null) {
+      return null;
+    }
+    List<Double> distances = new java.util.ArrayList<>();
+    new CohortExporter(new InputAssembler(model.card()))
+        .forEachCase(cohort, c -> distances.add(check.distance(c.inputs())));
+    return new Screened(
+        List.of(),
+        distances.stream().mapToDouble(Double::doubleValue).toArray(),
+        check.threshold());
+  }
+
+  /**
+   * The variants scored from one modality only: card graphs whose inputs (masks aside) are all
+   * image-derived ({@code image}, {@code features}) or all tabular.
+   */
+  public List<String> singleModalityVariants() {
+    ModelCard card = model.card();
+    List<String> out = new java.util.ArrayList<>();
+    card.graphs()
+        .forEach(
+            (name, g) -> {
+              Set<String> kinds = new HashSet<>();
+              for (String input : g.inputs()) {
+                String kind = card.input(input).kind();
+                if (!kind.equals("mask")) {
+                  kinds.add(kind.equals("features") ? "image" : kind);
+                }
+              }
+              if (kinds.size() == 1 && !name.equals(card.fusion().defaultGraph())) {
+                out.add(name);
+              }
+            });
+    return out;
+  }
+
   /** The variants {@link #predict} scores for this card, {@code fused} first. */
   public List<String> variants() {
     ModelCard card = model.card();

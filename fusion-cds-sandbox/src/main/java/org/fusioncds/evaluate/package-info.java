@@ -21,6 +21,8 @@
  *   <li>FCDS-8505 (500) no patient has a score from the primary variant
  *   <li>FCDS-8506 (500) the evaluation cannot be written
  *   <li>FCDS-8507 (500) a model card has no trainingPrevalence
+ *   <li>FCDS-8600 (400) an evaluation seed is one the model's training or validation cohort used
+ *   <li>FCDS-8601 (400) the seeds are neither a count nor a comma-separated list
  * </ul>
  */
 package org.fusioncds.evaluate;

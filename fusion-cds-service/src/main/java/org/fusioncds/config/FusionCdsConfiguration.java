@@ -175,6 +175,9 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "inference.explain.grid", defaultValue = "8")
   int explainGrid;
 
+  @PropertyInject(value = "inference.ood.abstain", defaultValue = "true")
+  boolean oodAbstain;
+
   @PropertyInject(value = "report.organization", defaultValue = "")
   String organization;
 
@@ -400,7 +403,8 @@ public class FusionCdsConfiguration implements CamelConfiguration {
         models(),
         Duration.ofMillis(timeBudgetMs),
         Duration.ofMillis(inferenceAwaitTimeoutMs),
-        explainGrid);
+        explainGrid,
+        oodAbstain);
   }
 
   @BindToRegistry("reports")

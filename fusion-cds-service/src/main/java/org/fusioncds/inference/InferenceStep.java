@@ -1,6 +1,7 @@
 package org.fusioncds.inference;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,7 @@ import org.fusioncds.flow.EvaluationInputs;
 import org.fusioncds.flow.Explanation;
 import org.fusioncds.flow.InferenceResult;
 import org.fusioncds.flow.Inferred;
+import org.fusioncds.flow.NotEvaluable;
 import org.fusioncds.flow.Pending;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,7 @@ public final class InferenceStep {
   private final Duration budget;
   private final Duration awaitTimeout;
   private final Occlusion occlusion;
+  private final boolean oodAbstain;
 
   /**
    * @param budget how long the hook waits for the model ({@code cds.time-budget-ms})
@@ -44,6 +47,20 @@ public final class InferenceStep {
    */
   public InferenceStep(
       ModelRegistry registry, Duration budget, Duration awaitTimeout, int explainGrid) {
+    this(registry, budget, awaitTimeout, explainGrid, true);
+  }
+
+  /**
+   * @param oodAbstain whether {@link #screen} applies the card's ood check ({@code
+   *     inference.ood.abstain})
+   */
+  public InferenceStep(
+      ModelRegistry registry,
+      Duration budget,
+      Duration awaitTimeout,
+      int explainGrid,
+      boolean oodAbstain) {
+    this.oodAbstain = oodAbstain;
     this.registry = registry;
     this.budget = budget;
     this.awaitTimeout = awaitTimeout;
@@ -67,6 +84,35 @@ public final class InferenceStep {
           e.errorCode().meaning());
       return in;
     }
+  }
+
+  /**
+   * The out-of-distribution check of the model card's {@code ood} section, before the model runs or
+   * a stored report is looked up: the inputs unchanged when the case lies within the training
+   * distribution (or the card declares no check, or {@code inference.ood.abstain} is false), else
+   * {@link NotEvaluable} whose info card says why, with code FCDS-5600 and no probability.
+   */
+  public Object screen(EvaluationInputs in) {
+    Optional<OodCheck.Outside> outside =
+        oodAbstain ? registry.outOfDistribution(in.inputs()) : Optional.empty();
+    if (outside.isEmpty()) {
+      return in;
+    }
+    LOG.info(
+        "{}: job {} not analysed, ood distance {} > {}",
+        ErrorCode.OUT_OF_DISTRIBUTION.codeText(),
+        in.job().jobId(),
+        String.format(java.util.Locale.ROOT, "%.2f", outside.get().distance()),
+        outside.get().threshold());
+    return new NotEvaluable(
+        in.job(),
+        "AI: case unlike the model's training data — not analysed",
+        "The model was not run: "
+            + outside.get().reason()
+            + " ("
+            + ErrorCode.OUT_OF_DISTRIBUTION.codeText()
+            + "). Its intended use: "
+            + registry.model(in.inputs().modelId()).card().intendedUse());
   }
 
   /** {@link Inferred} when the model answers within the budget, else {@link Pending}. */

@@ -28,6 +28,7 @@ public final class LoadedModel implements AutoCloseable {
   private final Path folder;
   private final Map<String, GraphSession> graphs = new LinkedHashMap<>();
   private final Map<String, GraphBatcher> batchers = new LinkedHashMap<>();
+  private OodCheck ood;
 
   private LoadedModel(ModelCard card, Path folder) {
     this.card = card;
@@ -44,6 +45,7 @@ public final class LoadedModel implements AutoCloseable {
         GraphRunner runner = new GraphRunner(sessions.environment(), card, g);
         m.batchers.put(e.getKey(), new GraphBatcher(runner, card, g, batching));
       }
+      m.ood = OodCheck.open(card, folder);
       return m;
     } catch (RuntimeException e) {
       m.close();
@@ -94,6 +96,11 @@ public final class LoadedModel implements AutoCloseable {
     return g;
   }
 
+  /** The card's out-of-distribution check, or null when the card declares none. */
+  public OodCheck ood() {
+    return ood;
+  }
+
   /** The batcher of the open graph of that name, or a 5204 error. */
   GraphBatcher batcher(String name) {
     graph(name);
@@ -109,6 +116,9 @@ public final class LoadedModel implements AutoCloseable {
   public void close() {
     batchers.values().forEach(GraphBatcher::close);
     graphs.values().forEach(g -> closeQuietly(g.session()));
+    if (ood != null) {
+      ood.close();
+    }
   }
 
   private static void closeQuietly(OrtSession s) {

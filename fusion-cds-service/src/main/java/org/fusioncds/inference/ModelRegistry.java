@@ -113,6 +113,15 @@ public final class ModelRegistry implements AutoCloseable {
     return sessions.device();
   }
 
+  /**
+   * The out-of-distribution verdict of the card's {@code ood} section: present when the case lies
+   * beyond its threshold; empty when inside or when the card declares no check.
+   */
+  public java.util.Optional<OodCheck.Outside> outOfDistribution(ModelInputs inputs) {
+    OodCheck check = model(inputs.modelId()).ood();
+    return check == null ? java.util.Optional.empty() : check.outside(inputs);
+  }
+
   /** Runs the card's default graph (waits for {@link #submit(ModelInputs)}). */
   public InferenceResult run(ModelInputs inputs) {
     return run(inputs, model(inputs.modelId()).card().fusion().defaultGraph());

@@ -6,6 +6,8 @@
  * org.fusioncds.model.ModelCards}); graphs are opened by {@link
  * org.fusioncds.inference.ModelRegistry} after their SHA-256 matches the card. Outputs carry the
  * card's warning (MONAI Deploy habit: AI output labelled, not for clinical use until validated).
+ * Before the model runs, {@link org.fusioncds.inference.OodCheck} measures the case's distance to
+ * the training cases in the fused embedding; beyond the card's threshold the model does not speak.
  *
  * <p>Error codes ({@link org.fusioncds.error.ErrorCode}; code, HTTP status, meaning):
  *
@@ -33,6 +35,10 @@
  *   <li>FCDS-5401 (500) the model card's fusion strategy is unknown
  *   <li>FCDS-5402 (500) the model card's fusion strategy lacks what it needs or names unknown
  *       graphs
+ *   <li>FCDS-5600 (422) the case lies outside the model's training distribution (fused-embedding
+ *       distance above the card's threshold)
+ *   <li>FCDS-5601 (500) the model's out-of-distribution statistics are unusable
+ *   <li>FCDS-5602 (500) the out-of-distribution statistics cannot be fitted
  * </ul>
  */
 package org.fusioncds.inference;

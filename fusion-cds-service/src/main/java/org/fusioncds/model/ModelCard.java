@@ -41,6 +41,10 @@ import java.util.Map;
  *   <li>{@code volume}: a CT or MR series assembled into a resampled volume ({@link VolumeSpec}):
  *       tensor, presentTensor, orientation, spacingMm, size, outside, minSlices, minCoverage,
  *       window, mean, std, fill.
+ *   <li>{@code trainingCohorts}: the generator seeds (seed, patients, role) the model was fitted or
+ *       selected on; evaluation refuses them.
+ *   <li>{@code ood}: out-of-distribution abstention on the fused embedding — graph (file, sha256,
+ *       inputs), output, statistics (file, sha256), threshold, falseAbstainRate, fittedOn.
  * </ul>
  */
 public record ModelCard(
@@ -68,11 +72,42 @@ public record ModelCard(
     List<Coding> overrideReasons,
     Eligibility eligibility,
     ImageFeatures imageFeatures,
-    VolumeSpec volume) {
+    VolumeSpec volume,
+    List<TrainingCohort> trainingCohorts,
+    Ood ood) {
 
   public ModelCard {
     overrideReasons = overrideReasons == null ? List.of() : List.copyOf(overrideReasons);
+    trainingCohorts = trainingCohorts == null ? List.of() : List.copyOf(trainingCohorts);
   }
+
+  /**
+   * A synthetic cohort the model's graphs or statistics were fitted or selected on: {@code evaluate
+   * --seeds} refuses its seed (FCDS-8600).
+   *
+   * @param seed the cohort generator's seed
+   * @param patients how many patients of that seed were used
+   * @param role {@code training} or {@code validation}
+   */
+  public record TrainingCohort(Long seed, Integer patients, String role) {}
+
+  /**
+   * Out-of-distribution abstention: the Mahalanobis distance of the case's fused embedding (the
+   * {@code output} of {@code graph}, cut from the fused graph's weights) to the training
+   * embeddings, whose mean and shrinkage covariance are in {@code statistics}; above {@code
+   * threshold} the model does not speak (FCDS-5600). The threshold is the validation cohort's (1 −
+   * {@code falseAbstainRate}) quantile of the distance.
+   */
+  public record Ood(
+      Graph graph,
+      String output,
+      StatisticsFile statistics,
+      Double threshold,
+      Double falseAbstainRate,
+      String fittedOn) {}
+
+  /** A JSON file next to the card and its SHA-256 (hex). */
+  public record StatisticsFile(String file, String sha256) {}
 
   /** A FHIR R4 Coding. */
   public record Coding(String system, String code, String display) {}

@@ -43,6 +43,44 @@ final class ModelCardValidator {
     graphs();
     overrideReasons();
     eligibility();
+    trainingCohorts();
+    ood();
+  }
+
+  private void trainingCohorts() {
+    for (int i = 0; i < c.trainingCohorts().size(); i++) {
+      ModelCard.TrainingCohort t = c.trainingCohorts().get(i);
+      require("trainingCohorts[" + i + "].seed", t.seed());
+      oneOf("trainingCohorts[" + i + "].role", t.role(), Set.of("training", "validation"));
+    }
+  }
+
+  private void ood() {
+    ModelCard.Ood o = c.ood();
+    if (o == null) {
+      return;
+    }
+    require("ood.graph", o.graph());
+    require("ood.graph.file", o.graph().file());
+    require("ood.graph.sha256", o.graph().sha256());
+    require("ood.graph.inputs", o.graph().inputs());
+    for (String name : o.graph().inputs()) {
+      if (c.input(name) == null) {
+        fail(ErrorCode.MODEL_CARD_REFERENCE, "ood.graph.inputs", "unknown tensor '" + name + "'");
+      }
+    }
+    require("ood.output", o.output());
+    require("ood.statistics", o.statistics());
+    require("ood.statistics.file", o.statistics().file());
+    require("ood.statistics.sha256", o.statistics().sha256());
+    positive("ood.threshold", o.threshold());
+    positive("ood.falseAbstainRate", o.falseAbstainRate());
+    if (o.falseAbstainRate() >= 1) {
+      fail(
+          ErrorCode.MODEL_CARD_FIELD_INVALID,
+          "ood.falseAbstainRate",
+          "must be below 1, found " + o.falseAbstainRate());
+    }
   }
 
   private void eligibility() {

@@ -51,6 +51,15 @@ public final class CohortGenerator {
 
   /** The same, with visits in another frame of time (the demo's: the day before now). */
   public static CohortSummary generate(int patients, long seed, Path out, VisitFrame frame) {
+    return generate(patients, seed, out, frame, CohortShift.NONE);
+  }
+
+  /**
+   * The same, with every patient moved out of the training distribution by {@code shift} ({@link
+   * CohortShift}; {@code NONE}: the ordinary cohort).
+   */
+  public static CohortSummary generate(
+      int patients, long seed, Path out, VisitFrame frame, CohortShift shift) {
     if (patients < 1 || patients > MAX_PATIENTS) {
       throw new FcdsException(
           ErrorCode.COHORT_SIZE,
@@ -62,14 +71,21 @@ public final class CohortGenerator {
     List<LabelRow> rows =
         IntStream.range(0, patients)
             .parallel()
-            .mapToObj(i -> writePatient(SyntheticPatient.draw(seed, i, frame), seed, folders, fhir))
+            .mapToObj(
+                i ->
+                    writePatient(
+                        shift.patient(SyntheticPatient.draw(seed, i, frame)),
+                        seed,
+                        shift,
+                        folders,
+                        fhir))
             .toList();
     folders.write(folders.labels(), LabelRow.csv(rows).getBytes(StandardCharsets.UTF_8));
     return summary(rows, (System.nanoTime() - start) / 1_000_000);
   }
 
   private static LabelRow writePatient(
-      SyntheticPatient p, long seed, CohortFolders folders, FhirContext fhir) {
+      SyntheticPatient p, long seed, CohortShift shift, CohortFolders folders, FhirContext fhir) {
     String json =
         fhir.newJsonParser().setPrettyPrint(true).encodeResourceToString(CohortBundle.build(p));
     folders.write(folders.bundle(p.patientId()), json.getBytes(StandardCharsets.UTF_8));
@@ -77,7 +93,8 @@ public final class CohortGenerator {
     if (p.scene() != null) {
       studyUid = p.identity().studyUid();
       Path file = folders.image(studyUid, p.identity().instanceUid());
-      DicomWriter.write(RadiographDataset.build(p, p.pixels(seed)), file);
+      short[] pixels = shift.pixels(p.pixels(seed), Rng.of(seed, p.index(), Rng.Stream.SHIFT));
+      DicomWriter.write(RadiographDataset.build(p, pixels), file);
     }
     boolean noLabs = p.measurements().labsMissing();
     return new LabelRow(p.patientId(), studyUid, p.clinical().pneumonia(), noLabs);

@@ -15,7 +15,8 @@ final class Rng {
     MEASUREMENTS,
     SCENE,
     PIXELS,
-    HISTORY
+    HISTORY,
+    SHIFT // appended: the streams before it keep their ordinals, so their draws
   }
 
   private long state;

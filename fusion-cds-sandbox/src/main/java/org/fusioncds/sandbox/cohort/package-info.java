@@ -13,6 +13,7 @@
  *   <li>FCDS-8102 (500) the cohort output folder is unusable
  *   <li>FCDS-8103 (500) the cohort output folder is not empty
  *   <li>FCDS-8104 (500) a cohort file cannot be written
+ *   <li>FCDS-8602 (400) unknown out-of-distribution kind for the cohort
  * </ul>
  */
 package org.fusioncds.sandbox.cohort;
