@@ -12,6 +12,8 @@ import org.fusioncds.evaluate.ProgressBar;
 import org.fusioncds.export.CohortExporter;
 import org.fusioncds.inference.InferenceSettings;
 import org.fusioncds.inference.ModelRegistry;
+import org.fusioncds.model.ModelCard;
+import org.fusioncds.report.monitor.ReferenceDistribution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -19,7 +21,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code evaluate --cohort DIR --model ID --out OUT}: the service's assembly and inference over
  * every patient of a labelled cohort, then discrimination, calibration and their uncertainty for
- * each fusion strategy: {@code OUT/metrics.json}, {@code OUT/roc.png}, {@code OUT/calibration.png}.
+ * each fusion strategy: {@code OUT/metrics.json}, {@code OUT/roc.png}, {@code OUT/calibration.png},
+ * and {@code OUT/reference-distribution.json}: the default graph's probabilities over the cohort at
+ * their deciles, the reference the model owner's page compares the served probabilities with (copy
+ * it into the model folder under the name the card's {@code monitoring.reference} gives).
  */
 @Command(
     name = "evaluate",
@@ -48,6 +53,12 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--bootstrap", defaultValue = "2000", description = "bootstrap resamples")
   int bootstrap;
 
+  @Option(
+      names = "--reference-source",
+      paramLabel = "TEXT",
+      description = "how the reference distribution names its cohort (default: the folder, n)")
+  String referenceSource;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -74,6 +85,21 @@ public final class EvaluateCommand implements Callable<Integer> {
               d.missingModalities());
       EvaluationReport report = Evaluation.evaluate(model, predictions, settings);
       report.writeTo(out);
+      ModelCard card = evaluation.card();
+      String graph = card.fusion().defaultGraph();
+      List<Double> served =
+          predictions.stream()
+              .filter(p -> p.has("fused"))
+              .map(p -> p.scores().get("fused"))
+              .toList();
+      String source =
+          (referenceSource == null
+                  ? "cohort " + cohort.getFileName() + ", " + served.size() + " patients"
+                  : referenceSource)
+              + "; fusion-cds evaluate, graph "
+              + graph;
+      ReferenceDistribution.of(card.id(), card.version(), graph, source, served)
+          .write(out.resolve("reference-distribution.json"));
       spec.commandLine()
           .getOut()
           .printf(

@@ -114,7 +114,7 @@ public final class ModelMonitor {
     Path file = modelFolder.resolve(m.reference());
     if (!Files.exists(file)) {
       String note = "no reference distribution at " + file;
-      LOG.warn("FCDS-6302: {}", note);
+      LOG.warn("{}", ErrorCode.MODEL_REFERENCE_UNREADABLE.format(note));
       return new ModelMonitor(card, null, note, maxRecords, Clock.systemUTC());
     }
     try {
@@ -129,7 +129,7 @@ public final class ModelMonitor {
                 + card.id()
                 + " "
                 + card.version();
-        LOG.warn("FCDS-6303: {} — {}", note, file);
+        LOG.warn("{}", ErrorCode.MODEL_REFERENCE_MISMATCH.format(note + " — " + file));
         return new ModelMonitor(card, null, note, maxRecords, Clock.systemUTC());
       }
       return new ModelMonitor(card, r, null, maxRecords, Clock.systemUTC());
@@ -193,7 +193,10 @@ public final class ModelMonitor {
 
   private synchronized void skip(String file, RuntimeException e) {
     skipped++;
-    LOG.warn("FCDS-6304: a line of {} could not be read and is skipped — {}", file, e.toString());
+    LOG.warn(
+        "{}",
+        ErrorCode.MODEL_MONITOR_RECORD_SKIPPED.format(
+            "a line of " + file + " could not be read and is skipped — " + e));
   }
 
   /** Lines skipped since start. */
@@ -256,8 +259,12 @@ public final class ModelMonitor {
   private ModelFigures.VersionFigures version(String v, Instant now) {
     boolean served = v.equals(card.version());
     Instant week = now.minus(SHORT);
+    Instant month = now.minus(WINDOW);
     List<Issued> mine =
-        issued.stream().filter(i -> card.id().equals(i.model()) && v.equals(i.version())).toList();
+        issued.stream()
+            .filter(i -> card.id().equals(i.model()) && v.equals(i.version()))
+            .filter(i -> !i.at().isBefore(month))
+            .toList();
     long last7 = mine.stream().filter(i -> !i.at().isBefore(week)).count();
     Map<String, Issued> results30 = new LinkedHashMap<>();
     Map<String, Issued> results7 = new LinkedHashMap<>();
@@ -337,8 +344,10 @@ public final class ModelMonitor {
   }
 
   private List<Outcome> outcomes(String v) {
+    Instant month = clock.instant().minus(WINDOW);
     return outcomes.stream()
         .filter(o -> card.id().equals(o.model()) && v.equals(o.version()))
+        .filter(o -> !o.at().isBefore(month))
         .toList();
   }
 
@@ -414,10 +423,14 @@ public final class ModelMonitor {
         LOG.info("drift alarm cleared for model {} {}", card.id(), version);
       } else {
         LOG.warn(
-            "FCDS-6300: drift alarm for model {} {} — {}",
-            card.id(),
-            version,
-            String.join("; ", alarms));
+            "{}",
+            ErrorCode.MODEL_DRIFT_ALARM.format(
+                "drift alarm for model "
+                    + card.id()
+                    + " "
+                    + version
+                    + " — "
+                    + String.join("; ", alarms)));
       }
       alarmsRaised.put(version, now);
     }
