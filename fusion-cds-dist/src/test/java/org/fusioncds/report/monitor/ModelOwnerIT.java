@@ -56,7 +56,7 @@ class ModelOwnerIT {
   static void startAndIssueThreeCardsWithTwoFeedbackItems() throws Exception {
     keycloak = KeycloakServer.shared();
     Path work = Files.createTempDirectory("model-owner-it");
-    data = TrailFixture.generate(work.resolve("cohort"), 6, 131313L);
+    data = TrailFixture.generate(work.resolve("cohort"), 10, 121212L);
     servers = SandboxServers.start(data.dicomFolder());
     data.load(servers.fhir().baseUrl());
     ehr = SandboxEhr.start();
