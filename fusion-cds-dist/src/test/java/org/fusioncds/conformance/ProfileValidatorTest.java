@@ -142,7 +142,9 @@ class ProfileValidatorTest {
   @Test
   void refusesObservationWithoutAiConfidence() {
     Bundle transaction = ReportRequests.transaction();
-    first(transaction, Observation.class).removeExtension(Profiles.EXT_AI_CONFIDENCE);
+    first(transaction, Observation.class)
+        .getExtension()
+        .removeIf(x -> Profiles.EXT_AI_CONFIDENCE.equals(x.getUrl()));
 
     FcdsException e = refused(transaction);
 
