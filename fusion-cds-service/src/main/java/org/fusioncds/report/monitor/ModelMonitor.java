@@ -229,8 +229,7 @@ public final class ModelMonitor {
    */
   public synchronized ModelFigures figures(String modelId) {
     if (!card.id().equals(modelId)) {
-      throw new FcdsException(
-          ErrorCode.MODEL_OWNER_UNKNOWN_MODEL,
+      throw new UnknownModel(
           "no model with that id is served or was monitored — "
               + (modelId == null
                   ? "none"
