@@ -24,6 +24,7 @@ import org.fusioncds.export.CohortExporter;
 import org.fusioncds.inference.InferenceSettings;
 import org.fusioncds.inference.ModelRegistry;
 import org.fusioncds.model.ModelCard;
+import org.fusioncds.report.monitor.ReferenceDistribution;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.CohortShift;
 import org.fusioncds.sandbox.cohort.VisitFrame;
@@ -34,7 +35,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code evaluate --cohort DIR --model ID --out OUT}: the service's assembly and inference over
  * every patient of a labelled cohort, then discrimination, calibration and their uncertainty for
- * each fusion strategy: {@code OUT/metrics.json}, {@code OUT/roc.png}, {@code OUT/calibration.png}.
+ * each fusion strategy: {@code OUT/metrics.json}, {@code OUT/roc.png}, {@code OUT/calibration.png},
+ * and {@code OUT/reference-distribution.json}: the default graph's probabilities over the cohort at
+ * their deciles, the reference the model owner's page compares the served probabilities with (copy
+ * it into the model folder under the name the card's {@code monitoring.reference} gives).
  *
  * <p>{@code evaluate --seeds 10 --model A[,B] --out OUT}: generates unseen cohorts (seeds the
  * cards' {@code trainingCohorts} do not name), evaluates every strategy of every model on the same
@@ -107,6 +111,12 @@ public final class EvaluateCommand implements Callable<Integer> {
           "where the generated cohorts are kept (default OUT/cohorts; reused when present)")
   Path work;
 
+  @Option(
+      names = "--reference-source",
+      paramLabel = "TEXT",
+      description = "how the reference distribution names its cohort (default: the folder, n)")
+  String referenceSource;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -133,6 +143,21 @@ public final class EvaluateCommand implements Callable<Integer> {
       EvaluationReport report =
           Evaluation.evaluate(id, predictions, settings(evaluation, evaluation.variants()));
       report.writeTo(out);
+      ModelCard card = evaluation.card();
+      String graph = card.fusion().defaultGraph();
+      List<Double> served =
+          predictions.stream()
+              .filter(p -> p.has("fused"))
+              .map(p -> p.scores().get("fused"))
+              .toList();
+      String source =
+          (referenceSource == null
+                  ? "cohort " + cohort.getFileName() + ", " + served.size() + " patients"
+                  : referenceSource)
+              + "; fusion-cds evaluate, graph "
+              + graph;
+      ReferenceDistribution.of(card.id(), card.version(), graph, source, served)
+          .write(out.resolve("reference-distribution.json"));
       spec.commandLine()
           .getOut()
           .printf(

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -205,7 +206,19 @@ class HookSpineIT {
     assertTrue(card.path("summary").asText().length() < 140);
     assertTrue(List.of("info", "warning", "critical").contains(card.path("indicator").asText()));
     assertTrue(card.path("source").path("label").asText().contains("not for clinical use"));
-    assertTrue(card.path("detail").asText().contains("**Inputs used**"));
+    String detail = card.path("detail").asText();
+    assertTrue(
+        Pattern.compile(
+                "\\*\\*Inputs\\*\\*: [^\\n]*WBC [0-9.]+ \\S+ \\(([0-9.]+ (h|min) (before|after) |at )the image\\)")
+            .matcher(detail)
+            .find(),
+        "the lab as a person reads it, value, unit as recorded, time to the image: " + detail);
+    assertTrue(detail.contains("chest radiograph of "), "the image named: " + detail);
+    assertFalse(
+        detail.contains("_history")
+            || detail.contains("Observation/")
+            || detail.contains("urn:oid"),
+        "no FHIR reference on the card: " + detail);
     String reportUrl = card.path("links").path(0).path("url").asText();
     DiagnosticReport report =
         fhir.read().resource(DiagnosticReport.class).withUrl(reportUrl).execute();
@@ -454,7 +467,8 @@ class HookSpineIT {
 
     JsonNode card = onlyCard(hook(patient, null));
 
-    assertTrue(card.path("detail").asText().contains("labs:wbc"), card.path("detail").asText());
+    assertTrue(
+        card.path("detail").asText().contains("**missing**: WBC"), card.path("detail").asText());
     DiagnosticReport report =
         fhir.read()
             .resource(DiagnosticReport.class)
@@ -535,11 +549,17 @@ class HookSpineIT {
     }
 
     String detail = card.path("detail").asText();
-    assertTrue(detail.contains("urn:oid:"), "the DICOM instance was used: " + detail);
-    assertTrue(
-        detail.contains("ImagingStudy/" + study.getIdElement().getIdPart() + "/_history/2"),
-        detail);
-    assertFalse(detail.contains("Inputs missing**: image"), detail);
+    assertTrue(detail.contains("chest radiograph of "), "the image was used: " + detail);
+    assertFalse(detail.matches("(?s).*\\*\\*missing\\*\\*: [^\\n]*\\bimage\\b.*"), detail);
+    DiagnosticReport report =
+        fhir.read()
+            .resource(DiagnosticReport.class)
+            .withUrl(card.path("links").path(0).path("url").asText())
+            .execute();
+    assertEquals(
+        "ImagingStudy/" + study.getIdElement().getIdPart() + "/_history/2",
+        report.getImagingStudyFirstRep().getReference(),
+        "the report names the study version read");
   }
 
   @Test

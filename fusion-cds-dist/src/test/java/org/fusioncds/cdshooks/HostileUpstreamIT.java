@@ -440,7 +440,7 @@ class HostileUpstreamIT {
 
     assertEquals(200, m.response().statusCode(), m.response().body());
     String detail = onlyCard(m.response()).path("detail").asText();
-    assertTrue(detail.contains("**Inputs missing**: image"), detail);
+    assertTrue(detail.matches("(?s).*\\*\\*missing\\*\\*: [^\\n]*\\bimage\\b.*"), detail);
     String log = org.fusioncds.testing.TrailFixture.capturedLog();
     String logged =
         log.lines()

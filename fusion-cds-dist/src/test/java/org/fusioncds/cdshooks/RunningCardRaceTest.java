@@ -74,7 +74,7 @@ class RunningCardRaceTest {
       CompletableFuture.runAsync(() -> pending.result().complete(result())).join();
       assertEquals(result(), pending.result().join());
     }
-    cards.respond(answer);
+    cards.respond(answer, null);
     return new ObjectMapper().readTree(Files.readAllLines(folder.resolve("cards.jsonl")).get(0));
   }
 

@@ -121,6 +121,61 @@ class ProfileValidatorTest {
   }
 
   @Test
+  void everyObservationCarriesTheAiConfidenceOfItsInterpretation() {
+    Bundle transaction = ReportRequests.transaction();
+
+    for (Bundle.BundleEntryComponent e : transaction.getEntry()) {
+      if (e.getResource() instanceof Observation o) {
+        double p = o.getValueQuantity().getValue().doubleValue();
+        boolean positive =
+            "POS".equals(o.getInterpretationFirstRep().getCodingFirstRep().getCode());
+        double confidence =
+            ((org.hl7.fhir.r4.model.DecimalType)
+                    o.getExtensionByUrl(Profiles.EXT_AI_CONFIDENCE).getValue())
+                .getValueAsNumber()
+                .doubleValue();
+        assertEquals(positive ? p : 1 - p, confidence, 1e-4);
+      }
+    }
+  }
+
+  @Test
+  void refusesObservationWithoutAiConfidence() {
+    Bundle transaction = ReportRequests.transaction();
+    first(transaction, Observation.class)
+        .getExtension()
+        .removeIf(x -> Profiles.EXT_AI_CONFIDENCE.equals(x.getUrl()));
+
+    FcdsException e = refused(transaction);
+
+    assertRefusal(e, Profiles.PROFILE_OBSERVATION, "Observation", "fcds-ait-1");
+  }
+
+  @Test
+  void refusesDeviceNotTypedArtificialIntelligence() {
+    Bundle transaction = ReportRequests.transaction();
+    first(transaction, Device.class)
+        .setType(
+            new org.hl7.fhir.r4.model.CodeableConcept(
+                new Coding("http://snomed.info/sct", "706689003", null)));
+
+    FcdsException e = refused(transaction);
+
+    assertRefusal(e, Profiles.PROFILE_DEVICE, "Device", "fcds-ait-2");
+  }
+
+  @Test
+  void refusesProvenanceWithoutTheAiReasonOrTheAiAgentRole() {
+    Bundle noReason = ReportRequests.transaction();
+    first(noReason, Provenance.class).setReason(new ArrayList<>());
+    Bundle noRole = ReportRequests.transaction();
+    first(noRole, Provenance.class).getAgentFirstRep().setRole(new ArrayList<>());
+
+    assertRefusal(refused(noReason), Profiles.PROFILE_PROVENANCE, "Provenance", "fcds-ait-3");
+    assertRefusal(refused(noRole), Profiles.PROFILE_PROVENANCE, "Provenance", "fcds-ait-3");
+  }
+
+  @Test
   void refusesMissingInputThatIsNotAString() {
     Bundle transaction = ReportRequests.transaction();
     Provenance p = first(transaction, Provenance.class);

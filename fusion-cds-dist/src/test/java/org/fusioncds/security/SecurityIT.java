@@ -350,7 +350,7 @@ class SecurityIT {
       assertEquals(200, r.statusCode(), r.body());
       String detail = JSON.readTree(r.body()).path("cards").path(0).path("detail").asText();
       assertTrue(
-          java.util.regex.Pattern.compile("Inputs missing\\*\\*: [^\\n]*\\bimage\\b")
+          java.util.regex.Pattern.compile("\\*\\*missing\\*\\*: [^\\n]*\\bimage\\b")
               .matcher(detail)
               .find(),
           "the card says the image is missing: " + detail);

@@ -317,6 +317,14 @@ public enum ErrorCode {
   REPORT_FORM_RESOURCE(
       6201, 500, "a part of the report form (stylesheet, font, colour profile) is missing"),
   REPORT_IMAGE_ENCODING(6202, 500, "the key image could not be encoded as PNG"),
+  MODEL_DRIFT_ALARM(
+      6300, 500, "drift alarm: the model's probabilities or its clinicians' agreement drifted"),
+  MODEL_OWNER_UNKNOWN_MODEL(6301, 404, "no model with that id is served or was monitored"),
+  MODEL_REFERENCE_UNREADABLE(
+      6302, 500, "the evaluation cohort's reference distribution is unreadable or invalid"),
+  MODEL_REFERENCE_MISMATCH(
+      6303, 500, "the reference distribution was made for another model version"),
+  MODEL_MONITOR_RECORD_SKIPPED(6304, 500, "a stored card or feedback line could not be read"),
   MISSING_TOKEN(7001, 401, "no bearer token"),
   MALFORMED_TOKEN(7002, 401, "token is not a compact JWS JWT"),
   ALGORITHM_REFUSED(7003, 401, "token algorithm or key header not accepted"),

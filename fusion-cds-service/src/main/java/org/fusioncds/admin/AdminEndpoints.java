@@ -17,11 +17,16 @@ import org.fusioncds.cdshooks.DeadLetters;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.model.ModelCard;
+import org.fusioncds.report.monitor.ModelFigures;
+import org.fusioncds.report.monitor.ModelMonitor;
+import org.fusioncds.report.monitor.OwnerPage;
 
 /**
  * {@code GET /admin/audit?patient=&model=&from=&to=&caller=&format=json|csv} (role auditor): for
  * each AI report its model, every input version, the caller and the time; {@code GET /admin/status}
- * (role cds-admin): the model served and what waits in the audit spool.
+ * (role cds-admin): the model served and what waits in the audit spool; {@code GET
+ * /admin/models/{id}} (role model-owner): the model owner's page ({@link ModelMonitor}), HTML or,
+ * on {@code Accept: application/json}, the same figures as JSON.
  */
 public final class AdminEndpoints {
 
@@ -31,17 +36,41 @@ public final class AdminEndpoints {
   private final ModelCard card;
   private final AuditSpool spool;
   private final DeadLetters deadLetters;
+  private final ModelMonitor monitor;
 
   /**
    * @param query the compliance query on the FHIR server the reports are written to (null inside
    *     the supplier's answer when no fhir.base-url is configured: 7095)
    */
   public AdminEndpoints(
-      Supplier<ComplianceQuery> query, ModelCard card, AuditSpool spool, DeadLetters deadLetters) {
+      Supplier<ComplianceQuery> query,
+      ModelCard card,
+      AuditSpool spool,
+      DeadLetters deadLetters,
+      ModelMonitor monitor) {
     this.query = query;
     this.card = card;
     this.spool = spool;
     this.deadLetters = deadLetters;
+    this.monitor = monitor;
+  }
+
+  /**
+   * The model owner's page of {@code modelId}: HTML with SVG charts, or JSON when the caller
+   * accepts {@code application/json} and not {@code text/html} first. FCDS-6301 (404) for a model
+   * neither served nor monitored here.
+   */
+  public String model(
+      @Header("modelId") String modelId, @Header("Accept") String accept, Exchange exchange)
+      throws JsonProcessingException {
+    ModelFigures figures = monitor.figures(modelId);
+    boolean json =
+        accept != null && accept.contains("application/json") && !accept.startsWith("text/html");
+    exchange
+        .getMessage()
+        .setHeader(Exchange.CONTENT_TYPE, json ? "application/json" : "text/html; charset=utf-8");
+    exchange.getMessage().setHeader("Cache-Control", "no-store");
+    return json ? JSON.writeValueAsString(figures) : OwnerPage.render(figures);
   }
 
   /** The compliance query, as JSON (default) or CSV ({@code format=csv}). */

@@ -8,8 +8,9 @@ import org.fusioncds.flow.ReportRequest;
 /**
  * Cards for the clinician (CDS Hooks 2.0.1): the result card (summary under 140 characters,
  * indicator from the model card's thresholds, source naming the model and linking its card,
- * Markdown detail with the finding, probability, inputs used and missing, and links to the
- * DiagnosticReport and to its HTML form), and the info cards that say why there is no result.
+ * Markdown detail with the finding, probability, inputs used and missing as a person reads them,
+ * and links to the DiagnosticReport and to its HTML form), and the info cards that say why there is
+ * no result. The detail names no FHIR reference: the report and its Provenance keep those.
  */
 public final class CardFactory {
 
@@ -115,17 +116,51 @@ public final class CardFactory {
               f.threshold(),
               f.positive() ? "suggested" : "not suggested"));
     }
-    md.append("**Inputs used** (").append(r.inputs().size()).append("):\n");
-    for (String input : r.inputs()) {
-      md.append("- `").append(input).append("`\n");
-    }
-    md.append("\n**Inputs missing**: ")
-        .append(r.missing().isEmpty() ? "none" : String.join(", ", r.missing()))
-        .append("\n\n");
+    md.append(inputs(r)).append("\n\n");
     md.append("[Preliminary report](")
         .append(reportUrl)
         .append(") · ")
         .append(r.model().disclaimer());
     return md.toString();
+  }
+
+  /**
+   * The inputs line: {@code **Inputs**: WBC 14.2 10*3/uL (3.0 h before the image), CRP 85 mg/L (…);
+   * **missing**: PCT; chest radiograph of 2026-12-03 08:12 UTC} — or, for a report known only by
+   * its references (read back from the FHIR server), how many inputs it used.
+   */
+  static String inputs(ReportRequest r) {
+    StringBuilder line = new StringBuilder("**Inputs**: ");
+    ReportRequest.Readable readable = r.readable();
+    if (readable == null) {
+      line.append(r.inputs().size()).append(" used, named in the report and its Provenance");
+    } else {
+      line.append(
+          readable.used().isEmpty() ? "none" : markdown(String.join(", ", readable.used())));
+    }
+    line.append("; **missing**: ")
+        .append(
+            r.missing().isEmpty()
+                ? "none"
+                : markdown(
+                    String.join(
+                        ", ", r.missing().stream().map(CardFactory::missingName).toList())));
+    if (readable != null && readable.image() != null) {
+      line.append("; ").append(markdown(readable.image()));
+    }
+    return line.append('.').toString();
+  }
+
+  /** {@code labs:pct} → {@code PCT}, {@code conditions:copd} → {@code copd}, {@code image}. */
+  static String missingName(String missing) {
+    int colon = missing.indexOf(':');
+    String kind = colon < 0 ? "" : missing.substring(0, colon);
+    String name = missing.substring(colon + 1).replace('_', ' ');
+    return "labs".equals(kind) ? name.toUpperCase(Locale.ROOT) : name;
+  }
+
+  /** Text as Markdown shows it literally (a unit such as {@code 10*3/uL} is not emphasis). */
+  private static String markdown(String text) {
+    return text.replaceAll("([\\\\`*_\\[\\]<>#])", "\\\\$1");
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.Exchange;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.Delegated;
@@ -67,7 +68,8 @@ public final class CardStep {
             modelCardUrl,
             overrideReasons(),
             appLaunchUrl);
-    return new HookAnswer(r.job(), List.of(result), Status.REPORTED, r.key(), r.reportUrl());
+    return new HookAnswer(
+        r.job(), List.of(result), Status.REPORTED, r.key(), r.reportUrl(), r.report());
   }
 
   /**
@@ -122,7 +124,7 @@ public final class CardStep {
             + stored.issued()
             + "); the model was not run again.";
     Card cached = fresh.withDetail(fresh.detail() + note);
-    return new HookAnswer(job, List.of(cached), Status.CACHED, key, reportUrl);
+    return new HookAnswer(job, List.of(cached), Status.CACHED, key, reportUrl, stored);
   }
 
   /**
@@ -145,7 +147,8 @@ public final class CardStep {
                 modelCardUrl,
                 overrideReasons(),
                 appLaunchUrl);
-        yield new HookAnswer(d.job(), List.of(result), Status.REPORTED, d.key(), o.reportUrl());
+        yield new HookAnswer(
+            d.job(), List.of(result), Status.REPORTED, d.key(), o.reportUrl(), d.report());
       }
       case CACHED ->
           cachedAnswer(
@@ -197,11 +200,20 @@ public final class CardStep {
   /**
    * The hook's answer (CDS Hooks 2.0.1 §CDS Service Response); each card is recorded as issued,
    * with the model version, the result key and the report it shows, so feedback on it can name
-   * them.
+   * them, and with what it showed and the hook's latency so far (from the exchange's creation; null
+   * exchange: not measured), for the model owner's figures.
    */
-  public String respond(HookAnswer answer) throws JsonProcessingException {
+  public String respond(HookAnswer answer, Exchange exchange) throws JsonProcessingException {
+    Long latency = exchange == null ? null : exchange.getClock().elapsed();
+    ReportRequest r = answer.shown();
+    FeedbackStore.Shown shown =
+        new FeedbackStore.Shown(
+            answer.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+            r == null || r.findings().isEmpty() ? null : r.findings().get(0).probability(),
+            r == null ? null : r.missing(),
+            latency);
     for (Card issued : answer.cards()) {
-      feedback.issued(issued, card.id(), card.version(), answer.key(), answer.reportUrl());
+      feedback.issued(issued, card.id(), card.version(), answer.key(), answer.reportUrl(), shown);
     }
     if (LOG.isDebugEnabled()) {
       LOG.debug("hook answered: {}", answer.outcome().toJson()); // job id, status, key: no PHI

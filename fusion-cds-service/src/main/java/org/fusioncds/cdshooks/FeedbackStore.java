@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.ResultKey;
+import org.fusioncds.report.monitor.ModelMonitor;
 
 /**
  * The cards we issued and the feedback on them (CDS Hooks 2.0.1 §Feedback), as data: two
@@ -39,8 +40,18 @@ public final class FeedbackStore {
   private final Path cards;
   private final Path feedback;
   private final Map<String, JsonNode> issued = new ConcurrentHashMap<>();
+  private final ModelMonitor monitor;
 
   public FeedbackStore(Path folder) {
+    this(folder, null);
+  }
+
+  /**
+   * @param monitor told of every card issued and feedback stored, and of those in the files at
+   *     start (null: none)
+   */
+  public FeedbackStore(Path folder, ModelMonitor monitor) {
+    this.monitor = monitor;
     try {
       Files.createDirectories(folder);
       this.cards = folder.resolve("cards.jsonl");
@@ -49,6 +60,14 @@ public final class FeedbackStore {
         for (String line : Files.readAllLines(cards, StandardCharsets.UTF_8)) {
           JsonNode n = JSON.readTree(line);
           issued.put(n.path("card").asText(), n);
+          if (monitor != null) {
+            monitor.issuedLine(n);
+          }
+        }
+      }
+      if (monitor != null && Files.exists(feedback)) {
+        try (var lines = Files.lines(feedback, StandardCharsets.UTF_8)) {
+          lines.forEach(line -> replayFeedback(line));
         }
       }
     } catch (IOException e) {
@@ -59,12 +78,38 @@ public final class FeedbackStore {
     }
   }
 
+  private void replayFeedback(String line) {
+    try {
+      monitor.feedbackLine(JSON.readTree(line));
+    } catch (IOException e) {
+      monitor.feedbackLine(JSON.createObjectNode()); // counted and logged as skipped
+    }
+  }
+
+  /**
+   * What a card showed, for the model owner's figures: the hook's outcome ({@code reported}, {@code
+   * cached}, {@code running}, {@code not-evaluable}), the probability of the first finding (null
+   * without a result), the inputs missing (null when not known) and the hook's latency.
+   */
+  public record Shown(String status, Double probability, List<String> missing, Long latencyMs) {}
+
   /**
    * Records a card as issued, with the model that produced it, the result key of its inputs (the
    * identifier of the report they give, now or later) and the report it links, if any yet.
    */
   public void issued(
       Card card, String modelId, String modelVersion, ResultKey key, String reportUrl) {
+    issued(card, modelId, modelVersion, key, reportUrl, null);
+  }
+
+  /** Records a card as issued, with what it showed ({@code shown}, may be null). */
+  public void issued(
+      Card card,
+      String modelId,
+      String modelVersion,
+      ResultKey key,
+      String reportUrl,
+      Shown shown) {
     ObjectNode n = JSON.createObjectNode();
     n.put("card", card.uuid());
     n.put("model", modelId);
@@ -76,12 +121,28 @@ public final class FeedbackStore {
       n.put("report", reportUrl);
     }
     n.put("issued", Instant.now().toString());
+    if (shown != null) {
+      n.put("status", shown.status());
+      if (shown.probability() != null) {
+        n.put("probability", shown.probability());
+      }
+      if (shown.missing() != null) {
+        ArrayNode missing = n.putArray("missing");
+        shown.missing().forEach(missing::add);
+      }
+      if (shown.latencyMs() != null) {
+        n.put("latencyMs", shown.latencyMs());
+      }
+    }
     if (!card.overrideReasons().isEmpty()) {
       ArrayNode offered = n.putArray(OFFERED);
       card.overrideReasons().forEach(r -> offered.add(r.system() + "|" + r.code()));
     }
     append(cards, n);
     issued.put(card.uuid(), n);
+    if (monitor != null) {
+      monitor.issuedLine(n);
+    }
   }
 
   /**
@@ -111,6 +172,9 @@ public final class FeedbackStore {
           issues);
     }
     lines.forEach(l -> append(feedback, l));
+    if (monitor != null) {
+      lines.forEach(monitor::feedbackLine);
+    }
     return lines.size();
   }
 
@@ -166,7 +230,7 @@ public final class FeedbackStore {
       return null;
     }
     ObjectNode line = card.deepCopy();
-    line.remove(OFFERED);
+    line.remove(List.of(OFFERED, "probability", "missing", "latencyMs", "status"));
     line.put("outcome", outcome.asText());
     line.put("outcomeTimestamp", timestamp == null ? Instant.now().toString() : timestamp.asText());
     if (item.has("overrideReason")) {

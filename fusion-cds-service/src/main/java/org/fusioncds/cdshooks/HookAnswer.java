@@ -3,6 +3,7 @@ package org.fusioncds.cdshooks;
 import java.util.List;
 import org.fusioncds.flow.EvaluationJob;
 import org.fusioncds.flow.EvaluationOutcome;
+import org.fusioncds.flow.ReportRequest;
 import org.fusioncds.flow.ResultKey;
 
 /**
@@ -12,16 +13,28 @@ import org.fusioncds.flow.ResultKey;
  *
  * @param key the result key of the inputs, or null when the patient was not evaluated
  * @param reportUrl the report the cards show, or null (none yet: "analysis running")
+ * @param shown what the result card shows (findings, missing inputs), or null for an info card
  */
 public record HookAnswer(
     EvaluationJob job,
     List<Card> cards,
     EvaluationOutcome.Status status,
     ResultKey key,
-    String reportUrl) {
+    String reportUrl,
+    ReportRequest shown) {
 
   public HookAnswer {
     cards = List.copyOf(cards);
+  }
+
+  /** An answer whose cards show no result. */
+  public HookAnswer(
+      EvaluationJob job,
+      List<Card> cards,
+      EvaluationOutcome.Status status,
+      ResultKey key,
+      String reportUrl) {
+    this(job, cards, status, key, reportUrl, null);
   }
 
   /** The outcome message of the job as this answer ends it. */

@@ -52,6 +52,7 @@ import org.fusioncds.recall.RecallStep;
 import org.fusioncds.recall.RecentResults;
 import org.fusioncds.report.ReportStep;
 import org.fusioncds.report.TransactionRetry;
+import org.fusioncds.report.monitor.ModelMonitor;
 import org.fusioncds.security.FhirHttpClients;
 import org.fusioncds.security.OutboundUrlPolicy;
 import org.fusioncds.security.ServiceTokens;
@@ -269,7 +270,22 @@ public class FusionCdsConfiguration implements CamelConfiguration {
         },
         card(),
         auditSpool,
-        deadLetters());
+        deadLetters(),
+        monitor());
+  }
+
+  @PropertyInject(value = "monitor.max-records", defaultValue = "100000")
+  int monitorMaxRecords;
+
+  private ModelMonitor monitor;
+
+  /** The model owner's figures (report.monitor), fed by the feedback store. */
+  private ModelMonitor monitor() {
+    if (monitor == null) {
+      monitor =
+          ModelMonitor.forModel(card(), Path.of(modelsFolder).resolve(modelId), monitorMaxRecords);
+    }
+    return monitor;
   }
 
   private ModelRegistry registry;
@@ -279,7 +295,7 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   private FeedbackStore feedbackStore() {
     if (feedbackStore == null) {
-      feedbackStore = new FeedbackStore(Path.of(feedbackFolder));
+      feedbackStore = new FeedbackStore(Path.of(feedbackFolder), monitor());
     }
     return feedbackStore;
   }
@@ -516,6 +532,14 @@ public class FusionCdsConfiguration implements CamelConfiguration {
       @Override
       public OutboundCalls outbound() {
         return outbound;
+      }
+
+      @Override
+      public List<ServiceMetrics.Figure> figures() {
+        feedbackStore(); // the monitor has read the stored cards and feedback: versions known
+        return monitor().gauges().stream()
+            .map(g -> new ServiceMetrics.Figure(g.name(), g.description(), g.tags(), g.value()))
+            .toList();
       }
 
       @Override

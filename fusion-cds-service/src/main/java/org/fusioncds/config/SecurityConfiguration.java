@@ -253,6 +253,11 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
     return BearerRoutePolicy.forApi(apiVerifier(), apiAudience, "cds-admin");
   }
 
+  @BindToRegistry("modelOwners")
+  public BearerRoutePolicy modelOwners() {
+    return BearerRoutePolicy.forApi(apiVerifier(), apiAudience, "model-owner");
+  }
+
   /**
    * Readiness of the key sets every token is checked against: each trusted EHR's JWKS and
    * Keycloak's (the module's API), reachable over TCP.

@@ -20,5 +20,20 @@ public final class Profiles {
   public static final String PROFILE_KEY_IMAGE = CANONICAL + "/StructureDefinition/ai-key-image";
   public static final String EXT_MISSING_INPUT = CANONICAL + "/StructureDefinition/missing-input";
 
+  /**
+   * Canonical base of HL7's AI Transparency on FHIR IG (STU1 ballot, {@code
+   * hl7.fhir.uv.aitransparency}, build.fhir.org/ig/HL7/aitransparency-ig): its codes and
+   * extensions, as its FSH sources ({@code input/fsh/AIDevice.fsh}, {@code AIconfidence.fsh},
+   * {@code AIProvenance.fsh}) define them.
+   */
+  public static final String AI_TRANSPARENCY = "http://hl7.org/fhir/uv/aitransparency";
+
+  /** Device type / Provenance agent role for AI: code {@code Artificial-Intelligence}. */
+  public static final String CS_AI_DEVICE_TYPE = AI_TRANSPARENCY + "/CodeSystem/AIdeviceTypeCS";
+
+  /** The AI's confidence in the result of the resource it is on ({@code valueDecimal} 0–1). */
+  public static final String EXT_AI_CONFIDENCE =
+      AI_TRANSPARENCY + "/StructureDefinition/AIconfidence";
+
   private Profiles() {}
 }

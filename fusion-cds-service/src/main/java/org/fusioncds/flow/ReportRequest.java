@@ -10,6 +10,8 @@ import java.util.List;
  * @param inputs versioned references of every input used ({@code Type/id/_history/v}, or {@code
  *     urn:oid:} for DICOM instances)
  * @param missing the inputs that were absent, for example {@code image} or {@code labs:crp}
+ * @param readable the inputs as a person reads them (the card's detail), or null when only the
+ *     references are known (a report read back from the FHIR server)
  */
 public record ReportRequest(
     ResultKey key,
@@ -23,12 +25,57 @@ public record ReportRequest(
     List<String> inputs,
     List<String> missing,
     String organization,
-    String requester) {
+    String requester,
+    Readable readable) {
 
   public ReportRequest {
     findings = List.copyOf(findings);
     inputs = List.copyOf(inputs);
     missing = List.copyOf(missing);
+  }
+
+  /** A request whose inputs are known only by their references. */
+  public ReportRequest(
+      ResultKey key,
+      String patientId,
+      String imagingStudy,
+      Instant studyTime,
+      Instant issued,
+      Model model,
+      Coding reportCode,
+      List<Finding> findings,
+      List<String> inputs,
+      List<String> missing,
+      String organization,
+      String requester) {
+    this(
+        key,
+        patientId,
+        imagingStudy,
+        studyTime,
+        issued,
+        model,
+        reportCode,
+        findings,
+        inputs,
+        missing,
+        organization,
+        requester,
+        null);
+  }
+
+  /**
+   * The inputs as the card names them: each used value with its unit as recorded and its time
+   * relative to the image ({@code "WBC 14.2 10*3/uL (3.0 h before the image)"}), and the image (its
+   * description and time), no reference and nothing of the patient beyond what the EHR shows.
+   *
+   * @param image the image line ({@code "chest radiograph of 2026-12-03 08:12 UTC"}), or null when
+   *     no image was used
+   */
+  public record Readable(List<String> used, String image) {
+    public Readable {
+      used = List.copyOf(used);
+    }
   }
 
   /** A code with its system and display. */

@@ -45,6 +45,14 @@ import java.util.Map;
  *       selected on; evaluation refuses them.
  *   <li>{@code ood}: out-of-distribution abstention on the fused embedding — graph (file, sha256,
  *       inputs), output, statistics (file, sha256), threshold, falseAbstainRate, fittedOn.
+ *   <li>{@code monitoring}: what the model owner's page ({@code /admin/models/{id}}) holds the
+ *       model to — {@code agreementFloor} (the drift alarm fires when the 95 % upper bound of the
+ *       clinicians' agreement falls below it), {@code psiAlarm} (the alarm when the population
+ *       stability index of the last 7 or 30 days exceeds it; 0.2 when absent), {@code minFeedback}
+ *       (feedback items before agreement can raise the alarm; 10 when absent), {@code minResults}
+ *       (results in a window before its PSI can raise it; 30 when absent) and {@code reference}
+ *       (the file in the model folder with the evaluation cohort's probability distribution,
+ *       written by {@code fusion-cds evaluate}).
  * </ul>
  */
 public record ModelCard(
@@ -74,7 +82,8 @@ public record ModelCard(
     ImageFeatures imageFeatures,
     VolumeSpec volume,
     List<TrainingCohort> trainingCohorts,
-    Ood ood) {
+    Ood ood,
+    Monitoring monitoring) {
 
   public ModelCard {
     overrideReasons = overrideReasons == null ? List.of() : List.copyOf(overrideReasons);
@@ -108,6 +117,38 @@ public record ModelCard(
 
   /** A JSON file next to the card and its SHA-256 (hex). */
   public record StatisticsFile(String file, String sha256) {}
+
+  /**
+   * What the model owner's page holds the model to (see the class comment).
+   *
+   * @param agreementFloor the lowest acceptable agreement of clinicians with the model's cards
+   * @param psiAlarm the population stability index above which the distribution has drifted
+   * @param minFeedback feedback items before agreement can raise the alarm
+   * @param minResults results in a window before its PSI can raise the alarm
+   * @param reference the evaluation cohort's distribution, a file in the model folder
+   */
+  public record Monitoring(
+      Double agreementFloor,
+      Double psiAlarm,
+      Integer minFeedback,
+      Integer minResults,
+      String reference) {
+
+    /** The PSI above which the alarm fires: {@code psiAlarm}, else 0.2. */
+    public double psiLimit() {
+      return psiAlarm == null ? 0.2 : psiAlarm;
+    }
+
+    /** Feedback items before agreement can raise the alarm: {@code minFeedback}, else 10. */
+    public int feedbackNeeded() {
+      return minFeedback == null ? 10 : minFeedback;
+    }
+
+    /** Results in a window before its PSI can raise the alarm: {@code minResults}, else 30. */
+    public int resultsNeeded() {
+      return minResults == null ? 30 : minResults;
+    }
+  }
 
   /** A FHIR R4 Coding. */
   public record Coding(String system, String code, String display) {}

@@ -45,6 +45,7 @@ final class ModelCardValidator {
     eligibility();
     trainingCohorts();
     ood();
+    monitoring();
   }
 
   private void trainingCohorts() {
@@ -80,6 +81,46 @@ final class ModelCardValidator {
           ErrorCode.MODEL_CARD_FIELD_INVALID,
           "ood.falseAbstainRate",
           "must be below 1, found " + o.falseAbstainRate());
+    }
+  }
+
+  private void monitoring() {
+    ModelCard.Monitoring m = c.monitoring();
+    if (m == null) {
+      return;
+    }
+    if (m.agreementFloor() != null && (m.agreementFloor() < 0 || m.agreementFloor() > 1)) {
+      fail(
+          ErrorCode.MODEL_CARD_FIELD_INVALID,
+          "monitoring.agreementFloor",
+          "must lie in [0, 1], found " + m.agreementFloor());
+    }
+    if (m.psiAlarm() != null && m.psiAlarm() <= 0) {
+      fail(
+          ErrorCode.MODEL_CARD_FIELD_INVALID,
+          "monitoring.psiAlarm",
+          "must be > 0, found " + m.psiAlarm());
+    }
+    if (m.minFeedback() != null && m.minFeedback() < 1) {
+      fail(
+          ErrorCode.MODEL_CARD_FIELD_INVALID,
+          "monitoring.minFeedback",
+          "must be ≥ 1, found " + m.minFeedback());
+    }
+    if (m.minResults() != null && m.minResults() < 1) {
+      fail(
+          ErrorCode.MODEL_CARD_FIELD_INVALID,
+          "monitoring.minResults",
+          "must be ≥ 1, found " + m.minResults());
+    }
+    if (m.reference() != null
+        && (m.reference().contains("/")
+            || m.reference().contains("\\")
+            || m.reference().startsWith("."))) {
+      fail(
+          ErrorCode.MODEL_CARD_FIELD_INVALID,
+          "monitoring.reference",
+          "must name a file in the model folder, found '" + m.reference() + "'");
     }
   }
 

@@ -13,11 +13,11 @@ import org.apache.camel.StartupListener;
  * The service's own meters, beside Camel's route timers and the JVM's, on the registry that
  * camel-micrometer-prometheus serves at the management port's {@code /metrics}: recall outcomes
  * (the cached path's hit rate), the index size, the audit backlog and the events shipped, and per
- * graph the micro-batcher's batches, samples and queue, and the outbound answers by target, server
- * and status. Registered when the context has started (the registry exists then); nothing when
- * metrics are off. Micrometer holds a meter's source weakly: the instance binds itself into the
- * Camel registry, which keeps it (and its source) for the context's life; without that the counters
- * read 0 once the source was collected.
+ * graph the micro-batcher's batches, samples and queue, the outbound answers by target, server and
+ * status, and the model owner's figures ({@link Source#figures}). Registered when the context has
+ * started (the registry exists then); nothing when metrics are off. Micrometer holds a meter's
+ * source weakly: the instance binds itself into the Camel registry, which keeps it (and its source)
+ * for the context's life; without that the counters read 0 once the source was collected.
  */
 public final class ServiceMetrics implements StartupListener {
 
@@ -40,6 +40,23 @@ public final class ServiceMetrics implements StartupListener {
 
     /** The outbound answers counted by the FHIR and DICOMweb clients. */
     OutboundCalls outbound();
+
+    /** Further gauges, registered once at start (the model owner's figures). */
+    default List<Figure> figures() {
+      return List.of();
+    }
+  }
+
+  /**
+   * A gauge: its name (dotted, Micrometer style), description, tags (name, value, …) and what it
+   * reads at each scrape (NaN: not known).
+   */
+  public record Figure(
+      String name, String description, List<String> tags, java.util.function.DoubleSupplier value) {
+
+    public Figure {
+      tags = List.copyOf(tags);
+    }
   }
 
   /** One graph's batcher: batches and samples run so far, samples waiting now. */
@@ -86,6 +103,13 @@ public final class ServiceMetrics implements StartupListener {
         .register(registry);
     for (Batcher b : source.batchers()) {
       batcher(registry, b);
+    }
+    for (Figure f : source.figures()) {
+      Gauge.builder(f.name(), f.value(), java.util.function.DoubleSupplier::getAsDouble)
+          .tags(f.tags().toArray(String[]::new))
+          .description(f.description())
+          .strongReference(true)
+          .register(registry);
     }
     OutboundCalls outbound = source.outbound();
     outbound.onNewKey(

@@ -123,9 +123,15 @@ public final class ReportBundleBuilder {
     d.addDeviceName().setName(r.model().name()).setType(Device.DeviceNameType.MODELNAME);
     d.setModelNumber(r.model().id());
     d.addVersion().setValue(r.model().version());
-    d.setType(
+    CodeableConcept type =
         new CodeableConcept(
-            new Coding("http://snomed.info/sct", "706689003", "Application program software")));
+            new Coding(
+                Profiles.CS_AI_DEVICE_TYPE,
+                "Artificial-Intelligence",
+                "All kinds of Artificial Intelligence"));
+    type.addCoding(
+        new Coding("http://snomed.info/sct", "706689003", "Application program software"));
+    d.setType(type); // AI Transparency on FHIR: AIDevice.type
     d.addProperty()
         .setType(new CodeableConcept().setText("graph sha256 (" + r.model().graph() + ")"))
         .addValueCode(new CodeableConcept().setText(r.model().sha256()));
@@ -171,6 +177,11 @@ public final class ReportBundleBuilder {
                 .setSystem("http://unitsofmeasure.org")
                 .setCode("1"));
     o.setDevice(new Reference(deviceUrl));
+    // AI Transparency on FHIR: the AI's confidence that this result (its interpretation) is right
+    o.addExtension(
+        Profiles.EXT_AI_CONFIDENCE,
+        new org.hl7.fhir.r4.model.DecimalType(
+            round(f.positive() ? f.probability() : 1 - f.probability())));
     o.setMethod(new CodeableConcept().setText(r.model().name() + " " + r.model().version()));
     if (r.imagingStudy() != null) {
       o.addDerivedFrom(new Reference(r.imagingStudy()));
@@ -240,7 +251,13 @@ public final class ReportBundleBuilder {
                     "http://terminology.hl7.org/CodeSystem/provenance-participant-type",
                     "performer",
                     "Performer")))
-        .setWho(new Reference(deviceUrl).setDisplay(r.model().name() + " " + r.model().version()));
+        .setWho(new Reference(deviceUrl).setDisplay(r.model().name() + " " + r.model().version()))
+        .addRole(
+            new CodeableConcept(
+                new Coding(
+                    Profiles.CS_AI_DEVICE_TYPE,
+                    "Artificial-Intelligence",
+                    "All kinds of Artificial Intelligence")));
     if (r.organization() != null) {
       p.addAgent()
           .setType(
@@ -257,6 +274,8 @@ public final class ReportBundleBuilder {
     for (String missing : r.missing()) {
       p.addExtension(Profiles.EXT_MISSING_INPUT, new StringType(missing));
     }
+    // AI Transparency on FHIR (AIProvenance.reason[AIReason]): the targets are AI asserted
+    p.addReason(new CodeableConcept(aiast()).setText("AI-generated, preliminary"));
     if (r.requester() != null) {
       p.addReason().setText("requested through CDS Hooks by " + r.requester());
     }

@@ -153,7 +153,8 @@ public final class ReportStep {
         s.report(),
         s.stored(),
         inputs.referenceStrings(),
-        inputs.missingNames());
+        inputs.missingNames(),
+        forms.readable(s.inputs()));
   }
 
   /**
@@ -206,7 +207,7 @@ public final class ReportStep {
           "the report an evaluation worker wrote is not on the FHIR server — result key "
               + key.value());
     }
-    return stored(key, patientId, report, found, inputs, missing);
+    return stored(key, patientId, report, found, inputs, missing, null);
   }
 
   private ReportRequest stored(
@@ -215,7 +216,8 @@ public final class ReportStep {
       DiagnosticReport d,
       Bundle found,
       List<String> inputs,
-      List<String> missing) {
+      List<String> missing,
+      ReportRequest.Readable readable) {
     List<ReportRequest.Finding> findings = new ArrayList<>();
     ModelCard.Output out = card.outputs().get(0);
     for (Bundle.BundleEntryComponent e : found.getEntry()) {
@@ -243,7 +245,8 @@ public final class ReportStep {
         inputs,
         missing,
         null,
-        null);
+        null,
+        readable);
   }
 
   /** What the write-back needs, from the inferred stage. */
@@ -277,7 +280,8 @@ public final class ReportStep {
         inputs,
         in.missingNames(),
         organization,
-        hook.userId());
+        hook.userId(),
+        forms.readable(inferred.inputs()));
   }
 
   /** The model as the report names it. */

@@ -192,6 +192,81 @@ class ReportFormsTest {
   }
 
   @Test
+  void cardDetailNamesEachInputByValueUnitAndTimeToTheImageAndNoReference() {
+    Inferred in = cases.withImageAndLabs(8);
+    ReportRequest r = step.request(in);
+
+    String detail =
+        org.fusioncds.cdshooks.CardFactory.result(
+                r, "warning", "http://fhir/DiagnosticReport/1", null, "http://m", List.of())
+            .detail();
+
+    LOG.info("card detail of a demo case:\n{}", detail);
+    for (var o : in.inputs().gathered().clinical().observations()) {
+      String ref =
+          "Observation/" + o.getIdElement().getIdPart() + "/_history/" + o.getMeta().getVersionId();
+      if (!in.inputs().inputs().referenceStrings().contains(ref)) {
+        continue;
+      }
+      String value = o.getValueQuantity().getValue().stripTrailingZeros().toPlainString();
+      String unit = o.getValueQuantity().getCode().replace("*", "\\*");
+      assertTrue(
+          detail.contains(" " + value + " " + unit + " ("), value + " " + unit + ": " + detail);
+    }
+    assertTrue(detail.matches("(?s).*\\([0-9.]+ (h|min) before the image\\).*"), detail);
+    assertTrue(detail.contains("; chest radiograph of "), detail);
+    assertTrue(detail.contains("age "), detail);
+    assertFalse(detail.contains("_history") || detail.contains("urn:oid"), detail);
+    var patient = in.inputs().context().patient();
+    for (var name : patient.getName()) {
+      assertFalse(detail.contains(name.getNameAsSingleString()), "no patient name on the card");
+    }
+    assertFalse(detail.contains(patient.getBirthDateElement().getValueAsString()), "no birth date");
+  }
+
+  @Test
+  void cardDetailOfAMissingImageNamesItAmongTheMissingAndNoImageLine() {
+    Inferred in = cases.imageMissing();
+
+    String detail =
+        org.fusioncds.cdshooks.CardFactory.result(
+                step.request(in), "info", "http://fhir/DiagnosticReport/1", null, "m", List.of())
+            .detail();
+
+    assertTrue(detail.matches("(?s).*\\*\\*missing\\*\\*: [^\\n]*\\bimage\\b.*"), detail);
+    assertFalse(detail.contains("chest radiograph of"), detail);
+  }
+
+  @Test
+  void cardDetailOfAReportKnownOnlyByReferencesCountsThem() {
+    ReportRequest r = step.request(cases.withImageAndLabs(8));
+    ReportRequest bare =
+        new ReportRequest(
+            r.key(),
+            r.patientId(),
+            r.imagingStudy(),
+            r.studyTime(),
+            r.issued(),
+            r.model(),
+            r.reportCode(),
+            r.findings(),
+            r.inputs(),
+            List.of("labs:pct", "conditions:heart_failure"),
+            null,
+            null);
+
+    String detail =
+        org.fusioncds.cdshooks.CardFactory.result(bare, "info", "u", null, "m", List.of()).detail();
+
+    assertTrue(
+        detail.contains(
+            "**Inputs**: "
+                + r.inputs().size()
+                + " used, named in the report and its Provenance; **missing**: PCT, heart failure."),
+        detail);
+  }
+
+  @Test
   void aReportWhoseImageWasMissingSaysWhyAndHasNoKeyImage() throws Exception {
     Inferred in = cases.imageMissing();
 

@@ -39,8 +39,13 @@ record FormFacts(
   record Finding(
       String display, double probability, double threshold, boolean positive, String indicator) {}
 
-  /** One input the model used: its name, the value as recorded, unit, time, versioned reference. */
-  record InputRow(String name, String value, String unit, String time, String reference) {}
+  /**
+   * One input the model used: its name, the value as recorded, unit, time, versioned reference;
+   * {@code brief} is the same input as the card's detail names it ({@code "WBC 14.2 10*3/uL (3.0 h
+   * before the image)"}), or null for the image (named apart).
+   */
+  record InputRow(
+      String name, String value, String unit, String time, String reference, String brief) {}
 
   /** One input the model expected and did not get, and why. */
   record MissingRow(String name, String reason) {}

@@ -73,7 +73,12 @@ final class InputRows {
     String ref = (study == null ? "" : study + " · ") + "DICOM " + instance;
     return java.util.Optional.of(
         new FormFacts.InputRow(
-            card.study().name(), value, "", TIME.format(m.studyTime()) + " (the image)", ref));
+            card.study().name(),
+            value,
+            "",
+            TIME.format(m.studyTime()) + " (the image)",
+            ref,
+            null));
   }
 
   private static FormFacts.InputRow row(
@@ -94,15 +99,18 @@ final class InputRows {
         Quantity q = o.getValueQuantity();
         String unit = q.hasCode() ? q.getCode() : q.getUnit();
         Instant t = effective(o);
+        String value = q.getValue().stripTrailingZeros().toPlainString();
         return new FormFacts.InputRow(
             label(f.name(), o.getCode().getCodingFirstRep().getDisplay()),
-            q.getValue().stripTrailingZeros().toPlainString(),
+            value,
             unit,
             t == null ? "" : when(t, anchor),
-            ref);
+            ref,
+            brief(f, value, unit) + (t == null ? "" : " (" + relative(t, anchor) + ")"));
       }
     }
-    return new FormFacts.InputRow(f.name(), number(unscaled(f, z)), f.unit(), "", "");
+    String value = number(unscaled(f, z));
+    return new FormFacts.InputRow(f.name(), value, f.unit(), "", "", brief(f, value, f.unit()));
   }
 
   private static FormFacts.InputRow condition(Feature f, List<Condition> all, Set<String> used) {
@@ -120,13 +128,15 @@ final class InputRows {
       }
     }
     return refs.isEmpty()
-        ? new FormFacts.InputRow(f.name(), "absent (not on the problem list)", "", "", "")
+        ? new FormFacts.InputRow(
+            f.name(), "absent (not on the problem list)", "", "", "", "no " + name(f))
         : new FormFacts.InputRow(
             label(f.name(), display),
             "present",
             "",
             "active at the image",
-            String.join(", ", refs));
+            String.join(", ", refs),
+            name(f));
   }
 
   private static FormFacts.InputRow demographic(
@@ -134,11 +144,12 @@ final class InputRows {
     String patient = used.stream().filter(r -> r.startsWith("Patient/")).findFirst().orElse("");
     if ("age".equals(f.demographic())) {
       String years = String.valueOf(Math.round(unscaled(f, z)));
-      return new FormFacts.InputRow("age", years, "years", "at the image", patient);
+      return new FormFacts.InputRow(
+          "age", years, "years", "at the image", patient, "age " + years + " years");
     }
     var p = in.context().patient();
     String gender = p != null && p.hasGender() ? p.getGender().toCode() : number(unscaled(f, z));
-    return new FormFacts.InputRow(f.name(), gender, "", "", patient);
+    return new FormFacts.InputRow(f.name(), gender, "", "", patient, "sex " + gender);
   }
 
   /** The model's value back in the card's unit (exact unless the card clipped it). */
@@ -156,13 +167,38 @@ final class InputRows {
 
   /** The time, and how long before or after the image. */
   static String when(Instant t, Instant anchor) {
+    return TIME.format(t) + " (" + relative(t, anchor) + ")";
+  }
+
+  /** How long before or after the image: {@code "3.0 h before the image"}. */
+  static String relative(Instant t, Instant anchor) {
     long minutes = Duration.between(anchor, t).toMinutes();
     String rel =
         Math.abs(minutes) < 60
             ? Math.abs(minutes) + " min"
             : String.format(Locale.ROOT, "%.1f h", Math.abs(minutes) / 60.0);
-    String side = minutes == 0 ? "at the image" : rel + (minutes < 0 ? " before" : " after");
-    return TIME.format(t) + " (" + side + ")";
+    return minutes == 0
+        ? "at the image"
+        : rel + (minutes < 0 ? " before" : " after") + " the image";
+  }
+
+  /** A time as the form and the card print it. */
+  static String time(Instant t) {
+    return TIME.format(t);
+  }
+
+  /**
+   * The name a card gives a feature: a lab or vital sign as clinicians abbreviate it (the card's
+   * feature name in capitals: {@code WBC}, {@code CRP}), a condition or demographic as the card
+   * names it ({@code copd}, with {@code _} as a space).
+   */
+  static String name(Feature f) {
+    String n = f.name().replace('_', ' ');
+    return "observation".equals(f.source()) ? n.toUpperCase(Locale.ROOT) : n;
+  }
+
+  private static String brief(Feature f, String value, String unit) {
+    return name(f) + " " + value + (unit == null || unit.isBlank() ? "" : " " + unit);
   }
 
   private static boolean matches(List<Coding> codings, List<String> codes) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.fusioncds.flow.EvaluationInputs;
 import org.fusioncds.flow.Inferred;
 import org.fusioncds.flow.ModelInputs;
 import org.fusioncds.flow.ReportRequest;
@@ -43,6 +44,26 @@ public final class ReportForms {
         pdf,
         facts.keyImage() == null ? null : facts.keyImage().greyPng(),
         new PresentedForms.Timings((t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6));
+  }
+
+  /**
+   * The inputs of {@code in} as the card's detail names them: the same rows as the form's inputs
+   * table ({@link InputRows}), worded short, and the image by the card's study description and its
+   * time.
+   */
+  public ReportRequest.Readable readable(EvaluationInputs in) {
+    List<String> used = new ArrayList<>();
+    for (FormFacts.InputRow row : InputRows.used(card, in)) {
+      if (row.brief() != null) {
+        used.add(row.brief());
+      }
+    }
+    boolean image =
+        in.inputs().referenceStrings().stream().anyMatch(r -> r.startsWith("urn:oid:"))
+            && card.image() != null;
+    String line =
+        image ? card.study().name() + " of " + InputRows.time(in.inputs().studyTime()) : null;
+    return new ReportRequest.Readable(used, line);
   }
 
   FormFacts facts(Inferred inferred, ReportRequest r, String provenanceId) {
