@@ -20,5 +20,9 @@ public final class Profiles {
   public static final String PROFILE_KEY_IMAGE = CANONICAL + "/StructureDefinition/ai-key-image";
   public static final String EXT_MISSING_INPUT = CANONICAL + "/StructureDefinition/missing-input";
 
+  /** The time the card's recency rules were applied at (a backfill job's study time, or now). */
+  public static final String EXT_EVALUATED_AS_OF =
+      CANONICAL + "/StructureDefinition/evaluated-as-of";
+
   private Profiles() {}
 }

@@ -10,6 +10,8 @@ import java.util.List;
  * @param inputs versioned references of every input used ({@code Type/id/_history/v}, or {@code
  *     urn:oid:} for DICOM instances)
  * @param missing the inputs that were absent, for example {@code image} or {@code labs:crp}
+ * @param asOf the time the card's recency rules were applied at (a backfill job's study time, else
+ *     the evaluation's "now"); null: not recorded
  */
 public record ReportRequest(
     ResultKey key,
@@ -23,7 +25,38 @@ public record ReportRequest(
     List<String> inputs,
     List<String> missing,
     String organization,
-    String requester) {
+    String requester,
+    Instant asOf) {
+
+  /** A request that records no "as of" time. */
+  public ReportRequest(
+      ResultKey key,
+      String patientId,
+      String imagingStudy,
+      Instant studyTime,
+      Instant issued,
+      Model model,
+      Coding reportCode,
+      List<Finding> findings,
+      List<String> inputs,
+      List<String> missing,
+      String organization,
+      String requester) {
+    this(
+        key,
+        patientId,
+        imagingStudy,
+        studyTime,
+        issued,
+        model,
+        reportCode,
+        findings,
+        inputs,
+        missing,
+        organization,
+        requester,
+        null);
+  }
 
   public ReportRequest {
     findings = List.copyOf(findings);

@@ -257,6 +257,12 @@ public final class ReportBundleBuilder {
     for (String missing : r.missing()) {
       p.addExtension(Profiles.EXT_MISSING_INPUT, new StringType(missing));
     }
+    if (r.asOf() != null) {
+      p.addExtension(
+          Profiles.EXT_EVALUATED_AS_OF,
+          new org.hl7.fhir.r4.model.DateTimeType(
+              Date.from(r.asOf()), ca.uhn.fhir.model.api.TemporalPrecisionEnum.MILLI));
+    }
     if (r.requester() != null) {
       p.addReason().setText("requested through CDS Hooks by " + r.requester());
     }

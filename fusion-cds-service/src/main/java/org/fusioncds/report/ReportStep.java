@@ -277,7 +277,8 @@ public final class ReportStep {
         inputs,
         in.missingNames(),
         organization,
-        hook.userId());
+        hook.userId(),
+        inferred.inputs().context().evaluationTime());
   }
 
   /** The model as the report names it. */
