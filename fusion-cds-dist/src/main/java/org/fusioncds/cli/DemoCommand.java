@@ -96,6 +96,13 @@ public final class DemoCommand implements Callable<Integer> {
   int studyAgeDays;
 
   @Option(
+      names = "--again",
+      description =
+          "with --kafka: run the backfill a second time over the same studies (it must create"
+              + " nothing) and add its figures")
+  boolean again;
+
+  @Option(
       names = "--jar",
       paramLabel = "FILE",
       description = "with --kafka: the jar the workers run (default: this one, else target/)")
@@ -138,8 +145,8 @@ public final class DemoCommand implements Callable<Integer> {
                   studyAgeDays,
                   models,
                   jar == null ? ownJar() : jar,
-                  Duration.ofSeconds(
-                      timeoutSeconds == null ? 120 + 3L * patients : timeoutSeconds)),
+                  Duration.ofSeconds(timeoutSeconds == null ? 120 + 3L * patients : timeoutSeconds),
+                  again),
               out,
               spec.commandLine().getErr())
           .run();

@@ -78,7 +78,8 @@ final class ScaleDemo {
       int studyAgeDays,
       Path models,
       Path jar,
-      Duration timeout) {}
+      Duration timeout,
+      boolean again) {}
 
   /** What the servers hold after the run. */
   record Counts(long reports, long keys, long duplicates, long patientsWithReports) {}
@@ -87,6 +88,7 @@ final class ScaleDemo {
   private final PrintWriter out;
   private final PrintWriter err;
   private final List<Process> workers = new ArrayList<>();
+  private Map<String, String> firstRun = Map.of();
 
   ScaleDemo(Options o, PrintWriter out, PrintWriter err) {
     this.o = o;
@@ -137,7 +139,14 @@ final class ScaleDemo {
               workers.size(), workers.stream().map(Process::pid).toList(), work);
           out.printf("- hook replica (queues jobs, waits for outcomes): %s/cds-services%n", base);
           out.flush();
-          ObjectNode summary = backfillAndCount(broker, fhirBase, fhir);
+          ObjectNode summary = backfillAndCount(broker, fhirBase, fhir, Map.of(), o.killWorker());
+          if (o.again()) {
+            out.printf("- backfill again over the same studies%n");
+            ObjectNode again = backfillAndCount(broker, fhirBase, fhir, firstRun, false);
+            again.put(
+                "newReports", again.path("reports").asLong() - summary.path("reports").asLong());
+            summary.set("again", again);
+          }
           showHook(base + "/cds-services/imaging-fusion", fhirBase, loaded, ehr);
           out.printf(
               "{\"cdsServices\":\"%s/cds-services\",\"fhir\":\"%s\",\"dicomweb\":\"%s\","
@@ -177,7 +186,12 @@ final class ScaleDemo {
   /**
    * Backfill of every study since three days before the visits, the optional kill, and the counts.
    */
-  private ObjectNode backfillAndCount(KafkaBroker broker, String fhirBase, IGenericClient fhir)
+  private ObjectNode backfillAndCount(
+      KafkaBroker broker,
+      String fhirBase,
+      IGenericClient fhir,
+      Map<String, String> earlier,
+      boolean kill)
       throws Exception {
     Map<Long, Duration> cpuBefore = cpu();
     long t0 = System.nanoTime();
@@ -207,7 +221,10 @@ final class ScaleDemo {
         "- backfill: %d studies, %d jobs queued in %.1f s%n",
         queued.path("studies").asLong(), jobs, queued.path("seconds").asDouble());
     out.flush();
-    Map<String, String> finals = awaitOutcomes(broker, jobs);
+    Map<String, String> all = awaitOutcomes(broker, earlier.size() + jobs, kill);
+    Map<String, String> finals = new HashMap<>(all);
+    finals.keySet().removeAll(earlier.keySet());
+    firstRun = all;
     double seconds = (System.nanoTime() - t0) / 1e9;
     Map<Long, Duration> cpuAfter = cpu();
     Set<String> dead = deadLetters(broker);
@@ -224,7 +241,7 @@ final class ScaleDemo {
     s.put("jobsPerSecond", Math.round(finals.size() / seconds * 100) / 100.0);
     s.set("outcomes", JSON.valueToTree(byStatus));
     s.put("workers", o.workers());
-    s.put("killedWorker", o.killWorker());
+    s.put("killedWorker", kill);
     double cpuSeconds = 0;
     for (Map.Entry<Long, Duration> e : cpuAfter.entrySet()) {
       Duration before = cpuBefore.getOrDefault(e.getKey(), Duration.ZERO);
@@ -253,7 +270,8 @@ final class ScaleDemo {
    * Reads the outcomes topic until every job has a final outcome (not RUNNING), by job id; kills
    * the first worker (SIGKILL) once a third have, when asked. FCDS-8111 past the timeout.
    */
-  private Map<String, String> awaitOutcomes(KafkaBroker broker, long jobs) throws Exception {
+  private Map<String, String> awaitOutcomes(KafkaBroker broker, long jobs, boolean kill)
+      throws Exception {
     Map<String, String> finals = new HashMap<>();
     boolean killed = false;
     long until = System.nanoTime() + o.timeout().toNanos();
@@ -277,7 +295,7 @@ final class ScaleDemo {
             finals.putIfAbsent(outcome.path("jobId").asText(), status);
           }
         }
-        if (o.killWorker() && !killed && finals.size() * 3L >= jobs && !workers.isEmpty()) {
+        if (kill && !killed && finals.size() * 3L >= jobs && !workers.isEmpty()) {
           Process victim = workers.get(0);
           victim.destroyForcibly(); // SIGKILL
           victim.waitFor(30, TimeUnit.SECONDS);

@@ -82,6 +82,7 @@ class ScaleDemoIT {
       assertNotNull(summary, () -> "no summary: " + String.join("\n", lines));
       assertNotNull(endpoints, () -> String.join("\n", lines));
       String all = String.join("\n", lines);
+      System.out.println("SCALE-DEMO " + summary);
       long jobs = summary.path("jobs").asLong();
 
       assertTrue(jobs >= 6, all);
