@@ -194,6 +194,7 @@ final class ScaleDemo {
       boolean kill)
       throws Exception {
     Map<Long, Duration> cpuBefore = cpu();
+    Duration serverCpuBefore = ownCpu();
     long t0 = System.nanoTime();
     StringWriter backfillOut = new StringWriter();
     CommandLine cl = new CommandLine(new BackfillCommand());
@@ -227,6 +228,7 @@ final class ScaleDemo {
     firstRun = all;
     double seconds = (System.nanoTime() - t0) / 1e9;
     Map<Long, Duration> cpuAfter = cpu();
+    Duration serverCpu = ownCpu().minus(serverCpuBefore);
     Set<String> dead = deadLetters(broker);
     Counts c = count(fhir);
     Map<String, Integer> byStatus = new TreeMap<>();
@@ -251,8 +253,16 @@ final class ScaleDemo {
     s.put(
         "workerCpuSecondsPerJob",
         finals.isEmpty() ? 0 : Math.round(cpuSeconds / finals.size() * 1000) / 1000.0);
+    s.put(
+        "demoCpuSecondsPerJob",
+        finals.isEmpty() ? 0 : Math.round(serverCpu.toMillis() / finals.size()) / 1000.0);
     s.put("cores", Runtime.getRuntime().availableProcessors());
     return s;
+  }
+
+  /** CPU time of this process: the FHIR and DICOMweb servers and the hook replica. */
+  private static Duration ownCpu() {
+    return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
   }
 
   /** CPU time of each live worker process (user + system), by pid. */

@@ -143,7 +143,8 @@ class FaultRunsIT {
 
   /** Every DICOM file of the cohort into Orthanc (POST /instances). */
   private static void upload(Path dicom) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
+    // HTTP/1.1: Orthanc closes a connection that asks for an upgrade to HTTP/2
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     List<Path> files;
     try (Stream<Path> s = Files.walk(dicom)) {
       files = s.filter(f -> f.toString().endsWith(".dcm")).toList();
