@@ -44,8 +44,10 @@ import picocli.CommandLine.Spec;
  * takes (modality, body site) started in [since, until), page by page, with a progress line
  * (studies read, jobs queued, rate, ETA) and a checkpoint file written after each page's jobs are
  * acknowledged by the broker: a run stopped midway continues from its checkpoint. Queuing a patient
- * again creates no second report (the worker finds it by its result key). The worker applies the
- * card's recency rule at evaluation time.
+ * again creates no second report (the worker finds it by its result key). Studies are read latest
+ * first, so a patient's job names their latest study in the range as its "as of" time: the worker
+ * applies the card's recency rules (the study's maximum age, the lab windows) at that time, so last
+ * year's studies are evaluated as they were then.
  */
 @Command(
     name = "backfill",
@@ -128,7 +130,8 @@ public final class BackfillCommand implements Callable<Integer> {
           if (producer != null) {
             sent.add(
                 producer.send(
-                    new ProducerRecord<>(jobsTopic, patient, job(card, patient).toJson())));
+                    new ProducerRecord<>(
+                        jobsTopic, patient, job(card, patient, s.getStarted()).toJson())));
           }
         }
         Bundle.BundleLinkComponent link = page.getLink(Bundle.LINK_NEXT);
@@ -168,7 +171,7 @@ public final class BackfillCommand implements Callable<Integer> {
   private static Bundle first(IGenericClient client, String range) {
     return client
         .search()
-        .byUrl("ImagingStudy?" + range + "&_sort=started&_count=200&_total=accurate")
+        .byUrl("ImagingStudy?" + range + "&_sort=-started&_count=200&_total=accurate")
         .returnBundle(Bundle.class)
         .cacheControl(new CacheControlDirective().setNoCache(true))
         .execute();
@@ -178,7 +181,8 @@ public final class BackfillCommand implements Callable<Integer> {
     return client.search().byUrl(url).returnBundle(Bundle.class).execute();
   }
 
-  private EvaluationJob job(ModelCard card, String patient) {
+  /** A patient's job, evaluated as of its latest study in the range (the first one read). */
+  private EvaluationJob job(ModelCard card, String patient, java.util.Date studyStarted) {
     return new EvaluationJob(
         EvaluationJob.VERSION,
         UUID.randomUUID().toString(),
@@ -190,7 +194,8 @@ public final class BackfillCommand implements Callable<Integer> {
         fhir,
         null,
         null,
-        Instant.now());
+        Instant.now(),
+        studyStarted == null ? null : studyStarted.toInstant());
   }
 
   /** The checkpoint of the same range, or a fresh start (another range's is not used). */

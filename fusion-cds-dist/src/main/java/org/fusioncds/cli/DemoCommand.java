@@ -62,6 +62,58 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--models", defaultValue = "models", description = "model folders")
   Path models;
 
+  @Option(
+      names = "--kafka",
+      description =
+          "past one process: a Kafka broker, worker JVMs, a hook replica; the patients go through"
+              + " backfill and a summary counted on the servers is printed")
+  boolean kafka;
+
+  @Option(
+      names = "--workers",
+      defaultValue = "2",
+      description = "with --kafka: worker processes (default 2)")
+  int workers;
+
+  @Option(
+      names = "--kill-worker",
+      description = "with --kafka: SIGKILL one worker once a third of the jobs have finished")
+  boolean killWorker;
+
+  @Option(
+      names = "--concurrency",
+      defaultValue = "2",
+      description = "with --kafka: jobs each worker evaluates at once (default 2)")
+  int concurrency;
+
+  @Option(
+      names = "--study-age-days",
+      defaultValue = "0",
+      paramLabel = "D",
+      description =
+          "with --kafka: the visits fall D days before yesterday (older than the card's 48 h:"
+              + " backfill evaluates each job as of its study's time)")
+  int studyAgeDays;
+
+  @Option(
+      names = "--again",
+      description =
+          "with --kafka: run the backfill a second time over the same studies (it must create"
+              + " nothing) and add its figures")
+  boolean again;
+
+  @Option(
+      names = "--jar",
+      paramLabel = "FILE",
+      description = "with --kafka: the jar the workers run (default: this one, else target/)")
+  Path jar;
+
+  @Option(
+      names = "--timeout-s",
+      paramLabel = "S",
+      description = "with --kafka: how long the jobs may take (default 120 + 3 per patient)")
+  Long timeoutSeconds;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   /** The SMART launch of the first result card (as the EHR opens it), or null. */
@@ -70,6 +122,38 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (kafka) {
+      if (workers < 1 || patients < 1 || concurrency < 1 || studyAgeDays < 0) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
+            ErrorCode.CLI_INVALID_COMMAND.codeText()
+                + ": --workers, --patients, --concurrency must be at least 1, --study-age-days"
+                + " at least 0 — "
+                + workers
+                + ", "
+                + patients
+                + ", "
+                + concurrency
+                + ", "
+                + studyAgeDays);
+      }
+      return new ScaleDemo(
+              new ScaleDemo.Options(
+                  workers,
+                  patients,
+                  seed,
+                  killWorker,
+                  stay,
+                  concurrency,
+                  studyAgeDays,
+                  models,
+                  jar == null ? ownJar() : jar,
+                  Duration.ofSeconds(timeoutSeconds == null ? 120 + 3L * patients : timeoutSeconds),
+                  again),
+              out,
+              spec.commandLine().getErr())
+          .run();
+    }
     Path work = Files.createTempDirectory("fusion-cds-demo");
     Path cohort = work.resolve("cohort");
     out.printf("fusion-cds demo — synthetic data, not for clinical use%n");
@@ -112,6 +196,20 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The jar this command runs from, else {@code target/fusion-cds.jar} (run from the tests). */
+  static Path ownJar() {
+    try {
+      Path self =
+          Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (self.toString().endsWith(".jar")) {
+        return self;
+      }
+    } catch (Exception ignored) {
+      // not from a file: the build's jar
+    }
+    return Path.of("target", "fusion-cds.jar");
   }
 
   /** What the management port counted: the repeated hooks answered from the index. */

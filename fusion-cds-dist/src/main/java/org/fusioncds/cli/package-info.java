@@ -10,6 +10,8 @@
  *   <li>FCDS-8009 (500) unexpected error in a command
  *   <li>FCDS-8010 (500) a command cannot write its output
  *   <li>FCDS-8060 (500) the demo hook call failed
+ *   <li>FCDS-8110 (500) a demo worker process did not start or join
+ *   <li>FCDS-8111 (500) the demo's evaluation jobs did not all finish in time
  * </ul>
  */
 package org.fusioncds.cli;

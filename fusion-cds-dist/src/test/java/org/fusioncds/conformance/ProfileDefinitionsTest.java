@@ -44,7 +44,8 @@ class ProfileDefinitionsTest {
             Profiles.PROFILE_PROVENANCE,
             Profiles.PROFILE_REPORT_FORM,
             Profiles.PROFILE_KEY_IMAGE,
-            Profiles.EXT_MISSING_INPUT),
+            Profiles.EXT_MISSING_INPUT,
+            Profiles.EXT_EVALUATED_AS_OF),
         urls);
   }
 

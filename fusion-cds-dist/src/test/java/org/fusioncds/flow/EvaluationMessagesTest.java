@@ -62,6 +62,40 @@ class EvaluationMessagesTest {
   }
 
   @Test
+  void aJobWithoutAsOfReadsAsEvaluatedNowAndOneWithItKeepsIt() throws Exception {
+    EvaluationJob hook =
+        EvaluationJob.ofHook(
+            HOOK, "cap-fusion", "0.1.0", HOOK.fhirServer(), Instant.parse("2026-12-03T08:12:00Z"));
+    ObjectNode older = (ObjectNode) JSON.readTree(hook.toJson());
+    older.remove("asOf"); // as written before the field existed
+    EvaluationJob backfill =
+        new EvaluationJob(
+            EvaluationJob.VERSION,
+            "job-1",
+            "backfill",
+            null,
+            "cap-fusion",
+            "0.1.0",
+            "p-42",
+            "https://fhir.example.org/r4",
+            null,
+            null,
+            Instant.parse("2026-12-03T08:12:00Z"),
+            Instant.parse("2025-03-14T10:00:00Z"));
+    Instant now = Instant.parse("2026-12-03T09:00:00Z");
+
+    EvaluationJob read = EvaluationJob.fromJson(older.toString());
+    EvaluationJob readBackfill = EvaluationJob.fromJson(backfill.toJson());
+
+    assertFalse(JSON.readTree(hook.toJson()).has("asOf"), hook.toJson());
+    assertEquals(null, read.asOf());
+    assertEquals(now, read.evaluationTime(now));
+    assertEquals(backfill, readBackfill);
+    assertEquals("2025-03-14T10:00:00Z", JSON.readTree(backfill.toJson()).path("asOf").asText());
+    assertEquals(Instant.parse("2025-03-14T10:00:00Z"), readBackfill.evaluationTime(now));
+  }
+
+  @Test
   void anotherVersionIsRefusedWithItsCode() throws Exception {
     ObjectNode tree = (ObjectNode) JSON.readTree(job().toJson());
     tree.put("version", 2);

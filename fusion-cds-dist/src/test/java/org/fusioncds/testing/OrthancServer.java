@@ -36,7 +36,7 @@ public final class OrthancServer implements AutoCloseable {
 
   private final Path folder;
   private final int httpPort;
-  private final Process process;
+  private volatile Process process;
   private final Thread shutdownHook;
 
   private OrthancServer(Path folder, int httpPort, Process process) {
@@ -130,6 +130,36 @@ public final class OrthancServer implements AutoCloseable {
     } catch (IllegalStateException ignored) {
       // the JVM is already shutting down
     }
+  }
+
+  /**
+   * Stops the Orthanc process (SIGTERM, then SIGKILL) and keeps its storage: {@link #startAgain()}
+   * brings it back on the same port with the same instances.
+   */
+  public void stopKeepingData() {
+    Process p = process;
+    p.destroy();
+    try {
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Starts Orthanc again after {@link #stopKeepingData()}: same folder, same port. */
+  public void startAgain() throws IOException {
+    String executable = setting("ORTHANC_EXECUTABLE", EXECUTABLE);
+    process =
+        new ProcessBuilder(executable, "--no-jobs", folder.resolve("orthanc.json").toString())
+            .directory(folder.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(folder.resolve("orthanc.log").toFile()))
+            .start();
+    awaitReady(DEFAULT_STARTUP);
   }
 
   private void stop() {

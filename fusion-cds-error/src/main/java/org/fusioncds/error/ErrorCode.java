@@ -420,6 +420,8 @@ public enum ErrorCode {
   COHORT_OUTPUT_FOLDER(8102, 500, "the cohort output folder is unusable"),
   COHORT_OUTPUT_NOT_EMPTY(8103, 500, "the cohort output folder is not empty"),
   COHORT_WRITE(8104, 500, "a cohort file cannot be written"),
+  DEMO_WORKER_FAILED(8110, 500, "a demo worker process did not start or join"),
+  DEMO_JOBS_UNFINISHED(8111, 500, "the demo's evaluation jobs did not all finish in time"),
   EVAL_LABEL(8500, 500, "a label is not 0 or 1"),
   EVAL_SCORE(8501, 500, "a score is not a probability in [0, 1]"),
   EVAL_DUPLICATE_PATIENT(8502, 500, "a patient evaluated twice"),

@@ -60,6 +60,9 @@ public final class AuditSpool implements AutoCloseable {
   private long acked;
 
   /** Opens (creating when needed) the spool in this folder with the default settings. */
+  private final java.util.concurrent.atomic.AtomicLong appended =
+      new java.util.concurrent.atomic.AtomicLong();
+
   public AuditSpool(Path folder) {
     this(folder, JournalSettings.DEFAULTS);
   }
@@ -112,6 +115,7 @@ public final class AuditSpool implements AutoCloseable {
     }
     try {
       writer.append(() -> parser().encodeResourceToString(event).getBytes(StandardCharsets.UTF_8));
+      appended.incrementAndGet();
     } catch (FcdsException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -165,6 +169,11 @@ public final class AuditSpool implements AutoCloseable {
    */
   public void remove(List<Entry> entries) {
     forget(entries.stream().map(Entry::seq).toList());
+  }
+
+  /** The events appended (durably) since this spool was opened: what the repository must get. */
+  public long appended() {
+    return appended.get();
   }
 
   /** The number of events waiting (quarantined records not counted). */

@@ -64,15 +64,20 @@ public final class GatherStep {
    * configured fhir.base-url when the hook names none), a client with the hook's token (else the
    * service's own) whose every read is audited; then the patient and studies and the eligible
    * study: a {@link PatientContext}, or {@link NotEvaluable} saying why none (worded from the model
-   * card's study section).
+   * card's study section). The card's recency rules apply at the job's "as of" time (exchange
+   * property {@link PatientContext#AS_OF}, set for a backfill job) or else now.
    */
   public Object start(HookRequest request, Exchange exchange) {
-    Instant now = Instant.now();
+    Instant requested = Instant.now();
+    Instant asOf =
+        exchange == null ? null : exchange.getProperty(PatientContext.AS_OF, Instant.class);
+    Instant now = asOf == null ? requested : asOf;
     Connection connection = connect(request, exchange);
     String fhirBase = connection.fhirBase();
     AuditingClientInterceptor reads = connection.reads();
     IGenericClient client = connection.client();
-    EvaluationJob job = EvaluationJob.ofHook(request, card.id(), card.version(), fhirBase, now);
+    EvaluationJob job =
+        EvaluationJob.ofHook(request, card.id(), card.version(), fhirBase, requested);
     FhirGateway.PrefetchView prefetch = new FhirGateway.PrefetchView(fhir, request.prefetch());
     ClinicalData patientAndStudies =
         reads.audited(() -> gateway.readPatientAndStudies(client, request.patientId(), prefetch));

@@ -19,6 +19,9 @@ import org.fusioncds.error.FcdsException;
  * @param trigger what asked: {@code hook:patient-view}, {@code subscription}, {@code backfill}
  * @param fhirServer the FHIR base the inputs are read from and the report is written to
  * @param requestedAt when the trigger fired
+ * @param asOf the time the card's recency rules are applied at (the eligible study, the lab
+ *     windows): the study's time for a backfill job; null (absent from the JSON, as in jobs written
+ *     before it existed) means the time of the evaluation
  */
 @JsonPropertyOrder({
   "version",
@@ -31,7 +34,8 @@ import org.fusioncds.error.FcdsException;
   "fhirServer",
   "userId",
   "encounterId",
-  "requestedAt"
+  "requestedAt",
+  "asOf"
 })
 public record EvaluationJob(
     int version,
@@ -44,7 +48,10 @@ public record EvaluationJob(
     String fhirServer,
     String userId,
     String encounterId,
-    Instant requestedAt) {
+    Instant requestedAt,
+    @com.fasterxml.jackson.annotation.JsonInclude(
+            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        Instant asOf) {
 
   /** The JSON form's version; a reader refuses any other (FCDS-1090). */
   public static final int VERSION = 1;
@@ -55,6 +62,7 @@ public record EvaluationJob(
           .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+  @com.fasterxml.jackson.annotation.JsonCreator
   public EvaluationJob {
     require(jobId, "jobId");
     require(trigger, "trigger");
@@ -65,6 +73,39 @@ public record EvaluationJob(
       throw new FcdsException(
           ErrorCode.FLOW_MESSAGE_INCOMPLETE, "evaluation job without requestedAt — jobId " + jobId);
     }
+  }
+
+  /** A job evaluated as of the time it is evaluated (no {@link #asOf}). */
+  public EvaluationJob(
+      int version,
+      String jobId,
+      String trigger,
+      String serviceId,
+      String modelId,
+      String modelVersion,
+      String patientId,
+      String fhirServer,
+      String userId,
+      String encounterId,
+      Instant requestedAt) {
+    this(
+        version,
+        jobId,
+        trigger,
+        serviceId,
+        modelId,
+        modelVersion,
+        patientId,
+        fhirServer,
+        userId,
+        encounterId,
+        requestedAt,
+        null);
+  }
+
+  /** The time the recency rules apply at: {@link #asOf}, else {@code now}. */
+  public Instant evaluationTime(Instant now) {
+    return asOf == null ? now : asOf;
   }
 
   /** The job of a CDS Hooks call, named by its hook instance. */

@@ -27,6 +27,12 @@ public record PatientContext(
     List<ImagingStudy> studies,
     ImagingStudy study) {
 
+  /**
+   * The exchange property with the time a queued job is evaluated as of (an {@link Instant}; set by
+   * the worker from {@link EvaluationJob#asOf}); absent on a hook call: the evaluation time is now.
+   */
+  public static final String AS_OF = "fcdsEvaluationAsOf";
+
   public PatientContext {
     studies = List.copyOf(studies);
   }

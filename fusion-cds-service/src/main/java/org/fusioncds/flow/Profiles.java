@@ -35,5 +35,9 @@ public final class Profiles {
   public static final String EXT_AI_CONFIDENCE =
       AI_TRANSPARENCY + "/StructureDefinition/AIconfidence";
 
+  /** The time the card's recency rules were applied at (a backfill job's study time, or now). */
+  public static final String EXT_EVALUATED_AS_OF =
+      CANONICAL + "/StructureDefinition/evaluated-as-of";
+
   private Profiles() {}
 }

@@ -12,6 +12,8 @@ import java.util.List;
  * @param missing the inputs that were absent, for example {@code image} or {@code labs:crp}
  * @param readable the inputs as a person reads them (the card's detail), or null when only the
  *     references are known (a report read back from the FHIR server)
+ * @param asOf the time the card's recency rules were applied at (a backfill job's study time, else
+ *     the evaluation's "now"); null: not recorded
  */
 public record ReportRequest(
     ResultKey key,
@@ -26,7 +28,8 @@ public record ReportRequest(
     List<String> missing,
     String organization,
     String requester,
-    Readable readable) {
+    Readable readable,
+    Instant asOf) {
 
   public ReportRequest {
     findings = List.copyOf(findings);
@@ -61,6 +64,39 @@ public record ReportRequest(
         missing,
         organization,
         requester,
+        null,
+        null);
+  }
+
+  /** A request whose inputs a person can read, with no "as of" time recorded. */
+  public ReportRequest(
+      ResultKey key,
+      String patientId,
+      String imagingStudy,
+      Instant studyTime,
+      Instant issued,
+      Model model,
+      Coding reportCode,
+      List<Finding> findings,
+      List<String> inputs,
+      List<String> missing,
+      String organization,
+      String requester,
+      Readable readable) {
+    this(
+        key,
+        patientId,
+        imagingStudy,
+        studyTime,
+        issued,
+        model,
+        reportCode,
+        findings,
+        inputs,
+        missing,
+        organization,
+        requester,
+        readable,
         null);
   }
 

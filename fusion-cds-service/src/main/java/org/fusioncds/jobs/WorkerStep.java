@@ -33,6 +33,12 @@ public final class WorkerStep {
   /** The exchange property holding the job being evaluated. */
   public static final String JOB = "fcdsEvaluationJob";
 
+  /**
+   * The exchange property holding the job's "as of" time ({@link EvaluationJob#asOf}), read by the
+   * gather step; absent: the time of the evaluation.
+   */
+  public static final String AS_OF = org.fusioncds.flow.PatientContext.AS_OF;
+
   private static final String DEAD_LETTER = "fcdsDeadLetter";
 
   private static final java.util.Set<ErrorCode> UNREADABLE =
@@ -58,6 +64,9 @@ public final class WorkerStep {
   public HookRequest open(String json, Exchange exchange) {
     EvaluationJob job = EvaluationJob.fromJson(json);
     exchange.setProperty(JOB, job);
+    if (job.asOf() != null) {
+      exchange.setProperty(AS_OF, job.asOf());
+    }
     exchange.setProperty(
         CallAuditPolicy.CONTEXT,
         new AuditContext(job.jobId(), job.jobId(), null, null, job.patientId(), job.userId()));

@@ -189,7 +189,9 @@ public final class RecallStep {
     all.addAll(observations);
     all.addAll(conditions);
     Optional<InputVersions> versions = InputVersions.of(all);
-    Optional<ImagingStudy> study = new StudySelector(card.study()).select(studies, now);
+    Instant asOf = exchange.getProperty(org.fusioncds.flow.PatientContext.AS_OF, Instant.class);
+    Optional<ImagingStudy> study =
+        new StudySelector(card.study()).select(studies, asOf == null ? now : asOf);
     if (versions.isEmpty()
         || !versions.get().equals(entry.versions())
         || study.isEmpty()

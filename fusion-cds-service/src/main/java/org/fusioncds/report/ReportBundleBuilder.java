@@ -276,6 +276,12 @@ public final class ReportBundleBuilder {
     }
     // AI Transparency on FHIR (AIProvenance.reason[AIReason]): the targets are AI asserted
     p.addReason(new CodeableConcept(aiast()).setText("AI-generated, preliminary"));
+    if (r.asOf() != null) {
+      p.addExtension(
+          Profiles.EXT_EVALUATED_AS_OF,
+          new org.hl7.fhir.r4.model.DateTimeType(
+              Date.from(r.asOf()), ca.uhn.fhir.model.api.TemporalPrecisionEnum.MILLI));
+    }
     if (r.requester() != null) {
       p.addReason().setText("requested through CDS Hooks by " + r.requester());
     }

@@ -281,7 +281,8 @@ public final class ReportStep {
         in.missingNames(),
         organization,
         hook.userId(),
-        forms.readable(inferred.inputs()));
+        forms.readable(inferred.inputs()),
+        inferred.inputs().context().evaluationTime());
   }
 
   /** The model as the report names it. */
