@@ -17,6 +17,7 @@ import org.fusioncds.dicom.Tag;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -68,7 +69,8 @@ class CohortBundleTest {
     Patient p = CohortFiles.resources(CohortFiles.bundle(cohort, row[0]), Patient.class).get(0);
 
     assertEquals(row[0], p.getIdElement().getIdPart());
-    assertEquals("Synthetic", p.getNameFirstRep().getFamily());
+    assertEquals(SyntheticNames.family(row[0]), p.getNameFirstRep().getFamily());
+    assertEquals(HumanName.NameUse.ANONYMOUS, p.getNameFirstRep().getUse());
     assertEquals("P0007", p.getNameFirstRep().getGivenAsSingleString());
     assertNotNull(p.getGender());
     assertNotNull(p.getBirthDate());
@@ -146,7 +148,8 @@ class CohortBundleTest {
     assertEquals("51185008", series.getBodySite().getCode());
     assertEquals(p.getIdElement().getIdPart(), ds.getString(Tag.PatientID));
     assertEquals(
-        "Synthetic^" + p.getNameFirstRep().getGivenAsSingleString(), ds.getString(Tag.PatientName));
+        p.getNameFirstRep().getFamily() + "^" + p.getNameFirstRep().getGivenAsSingleString(),
+        ds.getString(Tag.PatientName));
     assertEquals(
         p.getBirthDateElement().getValueAsString().replace("-", ""),
         ds.getString(Tag.PatientBirthDate));

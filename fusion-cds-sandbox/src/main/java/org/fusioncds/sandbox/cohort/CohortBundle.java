@@ -82,7 +82,7 @@ final class CohortBundle {
     patient
         .addName()
         .setUse(HumanName.NameUse.ANONYMOUS)
-        .setFamily("Synthetic")
+        .setFamily(SyntheticNames.family(p.patientId()))
         .addGiven(p.identity().number());
     patient.setGender(
         p.clinical().female() ? AdministrativeGender.FEMALE : AdministrativeGender.MALE);

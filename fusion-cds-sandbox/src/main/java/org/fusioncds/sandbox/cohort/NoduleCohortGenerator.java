@@ -162,7 +162,7 @@ public final class NoduleCohortGenerator {
     patient
         .addName()
         .setUse(HumanName.NameUse.ANONYMOUS)
-        .setFamily("Synthetic")
+        .setFamily(SyntheticNames.family(p.patientId()))
         .addGiven(p.identity().number());
     patient.setGender(p.female() ? AdministrativeGender.FEMALE : AdministrativeGender.MALE);
     patient.setBirthDateElement(new DateType(p.birthDate().toString()));

@@ -85,7 +85,7 @@ final class NoduleCt {
     ds.putString(0x00080201, VR.SH, "+0000");
     ds.putString(Tag.StudyDescription, VR.LO, STUDY);
     ds.putString(Tag.SeriesDescription, VR.LO, SERIES);
-    ds.putString(Tag.PatientName, VR.PN, "Synthetic^" + id.number());
+    ds.putString(Tag.PatientName, VR.PN, SyntheticNames.family(id.patientId()) + "^" + id.number());
     ds.putString(Tag.PatientID, VR.LO, p.patientId());
     ds.putString(0x00100021, VR.LO, CohortBundle.PATIENT_ID_ISSUER);
     ds.putString(Tag.PatientBirthDate, VR.DA, DATE.format(p.birthDate()));

@@ -84,7 +84,10 @@ final class RadiographDataset {
   }
 
   private static void patient(Dataset ds, SyntheticPatient p) {
-    ds.putString(Tag.PatientName, VR.PN, "Synthetic^" + p.identity().number());
+    ds.putString(
+        Tag.PatientName,
+        VR.PN,
+        SyntheticNames.family(p.identity().patientId()) + "^" + p.identity().number());
     ds.putString(Tag.PatientID, VR.LO, p.patientId());
     ds.putString(ISSUER_OF_PATIENT_ID, VR.LO, CohortBundle.PATIENT_ID_ISSUER);
     ds.putString(Tag.PatientBirthDate, VR.DA, DATE.format(p.birthDate()));
