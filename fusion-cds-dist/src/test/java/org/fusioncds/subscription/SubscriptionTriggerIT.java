@@ -30,6 +30,7 @@ import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.sandbox.SandboxServers;
 import org.fusioncds.sandbox.SandboxSettings;
+import org.fusioncds.sandbox.SandboxTopics;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.CohortLoader;
 import org.fusioncds.sandbox.cohort.VisitFrame;
@@ -229,6 +230,44 @@ class SubscriptionTriggerIT {
         notify(eventNotification("Subscription/ids", 2, 2, patientFocus), SECRET);
     assertEquals(422, wrongFocus.statusCode(), wrongFocus.body());
     assertTrue(wrongFocus.body().contains("FCDS-1154"), wrongFocus.body());
+  }
+
+  @Test
+  void aTopicBasedSubscriptionIsNotifiedByTheServerInTheBackportFormAndQueuesTheStudysPatient()
+      throws Exception {
+    // the server's own topics (SandboxTopics, R4 Backport: Basic), the card's filters on them
+    ModelCard card = ModelCards.load(Path.of("models/cap-fusion/model-card.yaml"));
+    GatherStep gather =
+        app.camelContext().getRegistry().lookupByNameAndType("gather", GatherStep.class);
+    List<String> ids = new java.util.ArrayList<>();
+    for (Subscription s :
+        NotifySubscriptions.forTopics(
+            card,
+            gather.loincCodes(),
+            SandboxTopics.STUDIES,
+            SandboxTopics.OBSERVATIONS,
+            base,
+            HEADER,
+            SECRET)) {
+      ids.add("Subscription/" + fhir.create().resource(s).execute().getId().getIdPart());
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> servers.fhir().refreshSubscriptions() == 4);
+    String patient = loaded.stream().filter(p -> p.image()).findFirst().orElseThrow().id();
+    ImagingStudy study =
+        (ImagingStudy) fhir.read().resource(ImagingStudy.class).withUrl(study(patient)).execute();
+    long queuedBefore = notifications().queued();
+
+    study.setDescription("reread " + UUID.randomUUID()); // an update: the topic's trigger
+    fhir.update().resource(study).execute();
+
+    // HAPI posts the history Bundle with its SubscriptionStatus (event 1) to the module
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> notifications().eventsSeen(ids.get(0)).isPresent());
+    assertEquals(1, notifications().eventsSeen(ids.get(0)).getAsLong());
+    assertTrue(notifications().queued() > queuedBefore, "the study's patient was queued");
+    assertTrue(
+        notifications().eventsSeen(ids.get(1)).isEmpty(), "the lab topic saw no new lab: silent");
   }
 
   // --- helpers

@@ -1,13 +1,19 @@
 package org.fusioncds.sandbox;
 
+import ca.uhn.fhir.cache.BaseResourceCacheSynchronizer;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionLoader;
+import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
+import ca.uhn.fhir.jpa.topic.ISubscriptionTopicLoader;
 import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
@@ -22,6 +28,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.fhir.VersionedReferences;
+import org.hl7.fhir.r4.model.Basic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
@@ -166,6 +173,9 @@ public final class SandboxFhirServer implements AutoCloseable {
       jetty = jetty(settings.port(), restful);
       jetty.start();
       int port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+      if (settings.subscriptions()) {
+        publishTopics(spring);
+      }
       LOG.info("sandbox FHIR server on port {} in {} ms", port, (System.nanoTime() - t0) / 1000000);
       return new SandboxFhirServer(jetty, spring, db, port, restful);
     } catch (Exception | LinkageError e) {
@@ -188,12 +198,24 @@ public final class SandboxFhirServer implements AutoCloseable {
   }
 
   /**
-   * Loads the active R4 Subscriptions into HAPI's registry, so that a Subscription just created
-   * matches from now on (the sandbox runs no scheduler, which would do it within a minute); returns
-   * how many are active.
+   * Loads the published SubscriptionTopics and the active R4 Subscriptions (criteria- and
+   * topic-based) into HAPI's registries, so that a Subscription just created matches from now on
+   * (the sandbox runs no scheduler, which would do it within a minute); returns how many
+   * Subscriptions are registered.
    */
   public int refreshSubscriptions() {
-    return spring.getBean(SubscriptionLoader.class).doSyncSubscriptionsForUnitTest();
+    ((BaseResourceCacheSynchronizer) spring.getBean(ISubscriptionTopicLoader.class))
+        .doSyncResourcesForUnitTest();
+    spring.getBean(SubscriptionLoader.class).doSyncSubscriptionsForUnitTest();
+    return spring.getBean(SubscriptionRegistry.class).size();
+  }
+
+  /** Stores the topics a client may subscribe to ({@link SandboxTopics}). */
+  private static void publishTopics(AnnotationConfigApplicationContext spring) {
+    IFhirResourceDao<Basic> basic = spring.getBean(DaoRegistry.class).getResourceDao(Basic.class);
+    for (Basic topic : SandboxTopics.all()) {
+      basic.update(topic, new SystemRequestDetails());
+    }
   }
 
   /** Stops Jetty, then Spring, then drops the database. */

@@ -2,6 +2,8 @@ package org.fusioncds.subscription;
 
 import java.util.List;
 import org.fusioncds.model.ModelCard;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Subscription;
 
 /**
@@ -16,6 +18,9 @@ public final class NotifySubscriptions {
 
   /** The endpoint path under the module's public base URL. */
   public static final String PATH = "/subscriptions/notify";
+
+  private static final String BACKPORT =
+      "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/";
 
   private NotifySubscriptions() {}
 
@@ -46,6 +51,62 @@ public final class NotifySubscriptions {
             secretHeader,
             secret);
     return List.of(studies, labs);
+  }
+
+  /**
+   * The same two, topic-based (R4 Subscriptions Backport IG 1.1.0, profile {@code
+   * backport-subscription}): each subscribes to a topic the FHIR server publishes (one for studies,
+   * one for Observations), filtered to the card's modalities and LOINC codes ({@code
+   * backport-filter-criteria}), full-resource payload; the server POSTs a {@code history} Bundle
+   * whose first entry is the SubscriptionStatus (handshake, heartbeat, event-notification) to the
+   * endpoint itself.
+   *
+   * @param studiesTopic the canonical URL of the server's "ImagingStudy created or updated" topic
+   * @param labsTopic that of its "Observation created or updated" topic
+   */
+  public static List<Subscription> forTopics(
+      ModelCard card,
+      List<String> loincCodes,
+      String studiesTopic,
+      String labsTopic,
+      String publicBaseUrl,
+      String secretHeader,
+      String secret) {
+    String endpoint = stripSlash(publicBaseUrl) + PATH;
+    List<Subscription> all = new java.util.ArrayList<>();
+    all.add(
+        topicBased(
+            studiesTopic,
+            "ImagingStudy?modality=" + String.join(",", card.study().modalities()),
+            "New or updated studies for " + card.id(),
+            endpoint,
+            secretHeader,
+            secret));
+    if (!loincCodes.isEmpty()) {
+      all.add(
+          topicBased(
+              labsTopic,
+              "Observation?code="
+                  + String.join(
+                      ",", loincCodes.stream().map(c -> "http://loinc.org|" + c).toList()),
+              "New labs for " + card.id(),
+              endpoint,
+              secretHeader,
+              secret));
+    }
+    return List.copyOf(all);
+  }
+
+  private static Subscription topicBased(
+      String topic, String filter, String reason, String endpoint, String header, String secret) {
+    Subscription s = subscription(topic, reason, endpoint, header, secret);
+    s.getMeta().addProfile(BACKPORT + "backport-subscription");
+    s.getCriteriaElement()
+        .addExtension(BACKPORT + "backport-filter-criteria", new StringType(filter));
+    s.getChannel()
+        .getPayloadElement()
+        .addExtension(BACKPORT + "backport-payload-content", new CodeType("full-resource"));
+    return s;
   }
 
   private static Subscription subscription(

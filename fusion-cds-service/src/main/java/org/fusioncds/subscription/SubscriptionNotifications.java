@@ -349,6 +349,15 @@ public final class SubscriptionNotifications {
     return gather.connect(gather.fhirBase(none), none, exchange);
   }
 
+  /**
+   * The {@code events-since-subscription-start} last seen in a notification of this subscription
+   * ({@code Subscription/<id>}), empty when none of its notifications arrived since start.
+   */
+  public java.util.OptionalLong eventsSeen(String subscription) {
+    Seen s = seen.get(subscription);
+    return s == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(s.events());
+  }
+
   /** Jobs queued since start (a meter). */
   public long queued() {
     return queued.get();
