@@ -195,6 +195,8 @@ final class ScaleDemo {
       throws Exception {
     Map<Long, Duration> cpuBefore = cpu();
     Duration serverCpuBefore = ownCpu();
+    Duration brokerCpuBefore = cpuOf(broker.pid());
+    long[] machineBefore = MachineCpu.read();
     long t0 = System.nanoTime();
     StringWriter backfillOut = new StringWriter();
     CommandLine cl = new CommandLine(new BackfillCommand());
@@ -229,6 +231,8 @@ final class ScaleDemo {
     double seconds = (System.nanoTime() - t0) / 1e9;
     Map<Long, Duration> cpuAfter = cpu();
     Duration serverCpu = ownCpu().minus(serverCpuBefore);
+    Duration brokerCpu = cpuOf(broker.pid()).minus(brokerCpuBefore);
+    double machineBusy = MachineCpu.busy(machineBefore, MachineCpu.read());
     Set<String> dead = deadLetters(broker);
     Counts c = count(fhir);
     Map<String, Integer> byStatus = new TreeMap<>();
@@ -256,13 +260,23 @@ final class ScaleDemo {
     s.put(
         "demoCpuSecondsPerJob",
         finals.isEmpty() ? 0 : Math.round(serverCpu.toMillis() / finals.size()) / 1000.0);
-    s.put("cores", Runtime.getRuntime().availableProcessors());
+    int cores = Runtime.getRuntime().availableProcessors();
+    s.put("cores", cores);
+    // how CPU-bound the run was: the cores its own processes (workers, this JVM with the FHIR and
+    // DICOMweb servers and the hook replica, the broker) kept busy, and the whole machine's share
+    double runCpu = cpuSeconds + serverCpu.toMillis() / 1000.0 + brokerCpu.toMillis() / 1000.0;
+    s.put("runCoresBusy", Math.round(runCpu / seconds * 100) / 100.0);
+    s.put("machineBusy", Math.round(machineBusy * 100) / 100.0);
     return s;
   }
 
   /** CPU time of this process: the FHIR and DICOMweb servers and the hook replica. */
   private static Duration ownCpu() {
     return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
+  }
+
+  private static Duration cpuOf(long pid) {
+    return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).orElse(Duration.ZERO);
   }
 
   /** CPU time of each live worker process (user + system), by pid. */
