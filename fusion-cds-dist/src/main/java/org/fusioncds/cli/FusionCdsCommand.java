@@ -28,7 +28,8 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       WorkerCommand.class,
       ReplayDeadLettersCommand.class,
-      BackfillCommand.class
+      BackfillCommand.class,
+      SubscribeCommand.class
     })
 public final class FusionCdsCommand implements Runnable {
 

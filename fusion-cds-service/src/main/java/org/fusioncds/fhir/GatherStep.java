@@ -174,6 +174,11 @@ public final class GatherStep {
 
   /** The LOINC codes of the card's observation features, for the search and the prefetch. */
   public List<String> loincCodes() {
+    return loincCodes(card);
+  }
+
+  /** The LOINC codes of a card's observation features. */
+  public static List<String> loincCodes(ModelCard card) {
     return card.features().stream()
         .filter(f -> "observation".equals(f.source()))
         .flatMap(f -> f.codes().stream())
