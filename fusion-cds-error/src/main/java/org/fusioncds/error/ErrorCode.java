@@ -53,6 +53,7 @@ public enum ErrorCode {
   GATHER_BRANCHES_MISMATCH(
       1098, 500, "the gather branches did not give one clinical and one image result"),
   UNEXPECTED(1099, 500, "an unexpected error while answering a request"),
+  MODEL_NOT_SERVED(1110, 500, "a job names a model this service does not serve"),
   SUBSCRIPTION_SECRET_UNSET(
       1150, 401, "a subscription notification came but no shared secret is configured"),
   SUBSCRIPTION_SECRET_WRONG(
@@ -199,6 +200,12 @@ public enum ErrorCode {
       2314, 500, "the study names no DICOMweb endpoint and dicomweb.base-url is not set"),
   STUDY_ENDPOINT_UNREADABLE(2315, 500, "the study's Endpoint cannot be read from the FHIR server"),
   DICOMWEB_JSON_TOO_LARGE(2316, 500, "a DICOM JSON answer is larger than the client reads"),
+  SERIES_NONE_ACCEPTED(
+      2330, 500, "the PACS has no series of an accepted modality for the chosen study"),
+  SERIES_TOO_MANY_INSTANCES(
+      2331, 500, "a series has more instances than dicomweb.series.max-instances"),
+  SERIES_METADATA_MISSING(2332, 500, "the series metadata lacks an instance the search listed"),
+  SERIES_MULTI_FRAME(2333, 500, "a multi-frame instance in a series gathered slice by slice"),
   MULTIPART_NO_BOUNDARY(2320, 500, "multipart: the Content-Type has no usable boundary parameter"),
   MULTIPART_NOT_RELATED(2321, 500, "multipart: the Content-Type is not multipart/related"),
   MULTIPART_UNTERMINATED(2322, 500, "multipart: the body ended before the closing boundary"),
@@ -261,6 +268,7 @@ public enum ErrorCode {
   IMAGE_NOT_MONOCHROME(4201, 500, "image photometric interpretation not MONOCHROME1/2"),
   IMAGE_NOT_GREY(4202, 500, "image has more than one sample per pixel"),
   WINDOW_WIDTH_INVALID(4203, 500, "window width below 1"),
+  ASSEMBLY_MODEL_UNKNOWN(4204, 500, "no assembly for the model a job names"),
   IMAGE_FEATURE_UNKNOWN(4301, 500, "the model card names an unknown image feature"),
   IMAGE_FEATURES_INVALID(4302, 500, "the model card's imageFeatures section is unusable"),
   NPY_VALUE_COUNT(4401, 500, "the values written differ from the npy shape"),
