@@ -84,9 +84,6 @@ public final class FramePrefetch {
     CompletableFuture<Frame> f;
     synchronized (this) {
       f = started.remove(index);
-      if (f == null) {
-        f = CompletableFuture.supplyAsync(() -> timed(index), Runnable::run);
-      }
       int ahead = position[index] + 1 + readAhead;
       while (next < order.size() && next < ahead) {
         int i = order.get(next++);
@@ -94,6 +91,9 @@ public final class FramePrefetch {
           submit(i);
         }
       }
+    }
+    if (f == null) {
+      return timed(index); // not read ahead (asked out of order, or again): fetched here
     }
     try {
       return f.join();

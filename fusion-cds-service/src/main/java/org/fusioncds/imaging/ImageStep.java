@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code gather} step, image side: the chosen study's PACS (its ImagingStudy.endpoint, else the
  * configured DICOMweb base), the first instance of its eligible series, its WADO-RS metadata and
- * frame 0, decoded (or transcoded by the PACS when we lack the syntax). A PACS that fails leaves
- * the image missing, disclosed with the reason; it does not stop the case.
+ * frame 0, decoded (or transcoded by the PACS when we lack the syntax); for a model card with a
+ * {@code volume} section, the whole series ({@link SeriesGather}), whose frames are fetched in
+ * parallel as the volume builder takes them. The card is the one of the job's model. A PACS that
+ * fails leaves the image missing, disclosed with the reason; it does not stop the case.
  */
 public final class ImageStep implements AutoCloseable {
 
