@@ -28,6 +28,7 @@ import org.fusioncds.sandbox.SandboxSettings;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.CohortLoader;
 import org.fusioncds.sandbox.cohort.CohortLoader.LoadedPatient;
+import org.fusioncds.sandbox.cohort.SandboxChestCts;
 import org.fusioncds.sandbox.cohort.VisitFrame;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
@@ -58,6 +59,14 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--seed", defaultValue = "2026", description = "cohort seed (default 2026)")
   long seed;
+
+  @Option(
+      names = "--ct-patients",
+      defaultValue = "3",
+      description =
+          "chest CT patients (nodule-ct cohort, 64-slice series) beside the radiograph cohort,"
+              + " answered by the nodule-ct service (default 3; 0: none)")
+  int ctPatients;
 
   @Option(names = "--models", defaultValue = "models", description = "model folders")
   Path models;
@@ -159,12 +168,26 @@ public final class DemoCommand implements Callable<Integer> {
     out.printf("fusion-cds demo — synthetic data, not for clinical use%n");
     CohortGenerator.generate(patients, seed, cohort, VisitFrame.dayBefore(Instant.now()));
     out.printf("- cohort: %d synthetic patients, visits in the last 24 h (%s)%n", patients, cohort);
+    Path ctCohort = work.resolve("chest-ct");
+    if (ctPatients > 0) {
+      SandboxChestCts.generate(
+          ctPatients,
+          seed + 1,
+          ctCohort,
+          cohort.resolve("dicom"),
+          VisitFrame.dayBefore(Instant.now()));
+      out.printf(
+          "- chest CT patients: %d synthetic (nodule-ct cohort, 64-slice series), served beside"
+              + " the radiographs%n",
+          ctPatients);
+    }
     try (SandboxServers servers = SandboxServers.start(cohort.resolve("dicom"))) {
       out.printf("- FHIR server (HAPI JPA, H2): %s%n", servers.fhir().baseUrl());
       out.printf("- DICOMweb over the cohort's files: %s%n", servers.dicomWeb().baseUrl());
       IGenericClient fhir =
           FhirContext.forR4Cached().newRestfulGenericClient(servers.fhir().baseUrl());
       List<LoadedPatient> loaded = CohortLoader.load(fhir, cohort);
+      List<LoadedPatient> chestCts = ctPatients > 0 ? CohortLoader.load(fhir, ctCohort) : List.of();
       int port = org.fusioncds.sandbox.FreePorts.find();
       String base = "http://127.0.0.1:" + port;
       String management = "http://127.0.0.1:" + org.fusioncds.sandbox.FreePorts.find();
@@ -176,6 +199,7 @@ public final class DemoCommand implements Callable<Integer> {
             "- metrics and health (management port): %s/metrics, /health/ready%n%n", management);
         String hook = base + "/cds-services/imaging-fusion";
         callHooks(out, fhir, servers.fhir().baseUrl(), hook, loaded, ehr);
+        callCtHooks(out, fhir, servers.fhir().baseUrl(), base, chestCts, ehr);
         showRefusals(out, hook, servers.fhir().baseUrl(), loaded.get(0).id(), ehr);
         showAuditTrail(out, app, fhir);
         showRecalls(out, management);
@@ -244,6 +268,9 @@ public final class DemoCommand implements Callable<Integer> {
             port, ehr, work, servers.fhir().baseUrl(), servers.dicomWeb().baseUrl());
     s.put("camel.management.port", management.substring(management.lastIndexOf(':') + 1));
     s.put("models.folder", models.toString());
+    if (ctPatients > 0) {
+      s.put("models.additional", "nodule-ct");
+    }
     s.put("dicomweb.base-url", servers.dicomWeb().baseUrl());
     s.put("report.organization", "Organization/fusion-cds-demo");
     return s;
@@ -337,6 +364,30 @@ public final class DemoCommand implements Callable<Integer> {
       out.printf(
           "   card [%s] %s%n", card.path("indicator").asText(), card.path("summary").asText());
       out.printf("        %s%n%n", detail.substring(detail.lastIndexOf("\n") + 1));
+    }
+    out.flush();
+  }
+
+  /** The nodule-ct service (its own entry in discovery) for up to two chest CT patients. */
+  private static void callCtHooks(
+      PrintWriter out,
+      IGenericClient fhir,
+      String fhirBase,
+      String base,
+      List<LoadedPatient> patients,
+      SandboxEhr ehr)
+      throws Exception {
+    String hook = base + "/cds-services/nodule-ct";
+    for (LoadedPatient p : patients.stream().filter(LoadedPatient::image).limit(2).toList()) {
+      out.printf(
+          "== patient-view for Patient/%s on the nodule-ct service (chest CT, %s)%n",
+          p.id(), p.labs() ? "CEA" : "no CEA");
+      long t0 = System.nanoTime();
+      JsonNode answer = call(hook, fhirBase, p.id(), ehr);
+      out.printf(
+          "   answered in %.0f ms (the CT series gathered over DICOMweb, slice by slice)%n",
+          (System.nanoTime() - t0) / 1e6);
+      printCards(out, fhir, answer);
     }
     out.flush();
   }
@@ -437,12 +488,19 @@ public final class DemoCommand implements Callable<Integer> {
             p.getRecordedElement().getValueAsString(),
             p.getTarget().size(),
             p.getAgent().stream().map(a -> a.getWho().getReference()).toList());
+        int instances = 0;
         for (Provenance.ProvenanceEntityComponent entity : p.getEntity()) {
+          boolean dicom = !entity.getWhat().hasReference();
           String what =
-              entity.getWhat().hasReference()
-                  ? entity.getWhat().getReference()
-                  : entity.getWhat().getIdentifier().getValue();
+              dicom ? entity.getWhat().getIdentifier().getValue() : entity.getWhat().getReference();
+          if (dicom && ++instances > 2) {
+            continue; // a CT series names every slice: two shown, the rest counted
+          }
           out.printf(Locale.ROOT, "        entity (%s): %s%n", entity.getRole().toCode(), what);
+        }
+        if (instances > 2) {
+          out.printf(
+              Locale.ROOT, "        entity (source): … %d more DICOM instances%n", instances - 2);
         }
       }
       out.println();

@@ -32,6 +32,9 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.fusioncds.app.FusionCdsApp;
 import org.fusioncds.conformance.ProfileValidator;
+import org.fusioncds.dicom.DicomFile;
+import org.fusioncds.dicom.DicomReader;
+import org.fusioncds.dicom.Tag;
 import org.fusioncds.dicom.web.DicomWebClient;
 import org.fusioncds.flow.Profiles;
 import org.fusioncds.flow.ResultKey;
@@ -41,6 +44,7 @@ import org.fusioncds.sandbox.SandboxFhirServer;
 import org.fusioncds.sandbox.SandboxSettings;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.CohortShift;
+import org.fusioncds.sandbox.cohort.NoduleCohortGenerator;
 import org.fusioncds.sandbox.cohort.VisitFrame;
 import org.fusioncds.testing.OrthancServer;
 import org.fusioncds.testing.SecuredApp;
@@ -85,6 +89,10 @@ class HookSpineIT {
   private static Path feedbackFolder;
   private static ProfileValidator profiles;
   private static SandboxEhr ehr;
+  private static String ctHooks;
+  private static final List<String> ctWithLabs = new ArrayList<>();
+  private static String ctMissingSlice;
+  private static List<String> ctInstances;
 
   @BeforeAll
   static void startServersAndLoadPatients() throws Exception {
@@ -100,6 +108,7 @@ class HookSpineIT {
         4, 434343L, unlike, VisitFrame.dayBefore(Instant.now()), CohortShift.EXTREME_LABS);
     loadCohort(unlike);
     outOfDistribution = withImageAndLabs.subList(before, withImageAndLabs.size());
+    loadChestCts(cohort.resolveSibling("nodule-ct"));
     Bundle beatrice =
         FHIR.newJsonParser()
             .parseResource(
@@ -121,6 +130,51 @@ class HookSpineIT {
     int port = FreePorts.find();
     app = startApp(port, 20000);
     hooks = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
+    ctHooks = "http://127.0.0.1:" + port + "/cds-services/nodule-ct";
+  }
+
+  /**
+   * Chest CT patients of the nodule-ct cohort (64 slices, one instance each, STOW-RS to Orthanc):
+   * the first imaged one with a CEA keeps its whole series; the second loses its middle slice, as a
+   * PACS that never received it.
+   */
+  private static void loadChestCts(Path ct) throws Exception {
+    NoduleCohortGenerator.generate(8, 515151L, ct, VisitFrame.dayBefore(Instant.now()));
+    List<String> imageNoLabs = new ArrayList<>();
+    loadCohort(ct, ctWithLabs, imageNoLabs, false);
+    String whole = ctWithLabs.get(0);
+    List<String> imaged = new ArrayList<>(ctWithLabs.subList(1, ctWithLabs.size()));
+    imaged.addAll(imageNoLabs);
+    ctMissingSlice = imaged.get(0);
+    ctInstances = new ArrayList<>();
+    for (String line : Files.readAllLines(ct.resolve("labels.csv"))) {
+      String[] f = line.split(",");
+      if (f[0].equals(whole)) {
+        try (Stream<Path> files = Files.list(ct.resolve("dicom").resolve(f[1]))) {
+          for (Path p : files.toList()) {
+            try (DicomFile d = DicomReader.read(p)) {
+              ctInstances.add(d.dataset().getString(Tag.SOPInstanceUID));
+            }
+          }
+        }
+      }
+      if (f[0].equals(ctMissingSlice)) {
+        List<Path> slices;
+        try (Stream<Path> files = Files.list(ct.resolve("dicom").resolve(f[1]))) {
+          slices = new ArrayList<>(files.toList());
+        }
+        slices.sort(
+            java.util.Comparator.comparingDouble(
+                p -> {
+                  try (DicomFile d = DicomReader.read(p)) {
+                    return d.dataset().getDoubles(Tag.ImagePositionPatient)[2];
+                  }
+                }));
+        Files.delete(slices.get(slices.size() / 2));
+      }
+    }
+    assertEquals(64, ctInstances.size(), "the whole series");
+    storeDicom(ct);
   }
 
   private static FusionCdsApp startApp(int port, long budgetMs) {
@@ -141,21 +195,20 @@ class HookSpineIT {
     settings.put("cds.feedback-folder", feedbackFolder.toString());
     settings.put("report.organization", "Organization/fusion-cds-demo");
     settings.put("inference.ood.abstain", String.valueOf(oodAbstain));
+    settings.put("models.additional", "nodule-ct");
     return FusionCdsApp.start(settings);
   }
 
   private static void loadCohort(Path cohort) throws Exception {
+    loadCohort(cohort, withImageAndLabs, withImageNoLabs, true);
+  }
+
+  /** The cohort's bundles to FHIR (and its DICOM to Orthanc when {@code store}). */
+  private static void loadCohort(
+      Path cohort, List<String> withImageAndLabs, List<String> withImageNoLabs, boolean store)
+      throws Exception {
     List<String> labels = Files.readAllLines(cohort.resolve("labels.csv"));
-    try (Stream<Path> bundles = Files.list(cohort.resolve("fhir"));
-        Stream<Path> dicom = Files.walk(cohort.resolve("dicom"));
-        DicomWebClient pacs =
-            new DicomWebClient(
-                orthanc.dicomWebUrl(),
-                () -> null,
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(30),
-                1,
-                Duration.ofMillis(50))) {
+    try (Stream<Path> bundles = Files.list(cohort.resolve("fhir"))) {
       for (Path b : bundles.sorted().toList()) {
         Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, Files.readString(b));
         fhir.transaction().withBundle(bundle).execute();
@@ -177,6 +230,23 @@ class HookSpineIT {
           withImageNoLabs.add(id);
         }
       }
+    }
+    if (store) {
+      storeDicom(cohort);
+    }
+  }
+
+  /** Every DICOM file of the cohort to Orthanc over STOW-RS. */
+  private static void storeDicom(Path cohort) throws Exception {
+    try (Stream<Path> dicom = Files.walk(cohort.resolve("dicom"));
+        DicomWebClient pacs =
+            new DicomWebClient(
+                orthanc.dicomWebUrl(),
+                () -> null,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                1,
+                Duration.ofMillis(50))) {
       pacs.store(dicom.filter(p -> p.toString().endsWith(".dcm")).toList());
     }
   }
@@ -617,6 +687,133 @@ class HookSpineIT {
     }
     assertTrue(notOffered.body().contains("disagree"), notOffered.body());
     assertTrue(longComment.body().contains("501 characters"), longComment.body());
+  }
+
+  @Test
+  void aChestCtPatientGetsTheNoduleCardAndAReportWhoseProvenanceNamesEverySlice() throws Exception {
+    String patient = ctWithLabs.get(0);
+
+    long t0 = System.nanoTime();
+    JsonNode card = onlyCard(hook(ctHooks, patient, null));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+
+    System.out.printf(
+        "nodule-ct hook: series of %d slices gathered from Orthanc (QIDO, WADO metadata, frames"
+            + " in parallel), built, resampled, inferred and written in %d ms%n",
+        ctInstances.size(), ms);
+    String detail = card.path("detail").asText();
+    assertFalse(
+        detail.matches("(?s).*\\*\\*missing\\*\\*: [^\\n]*\\bimage\\b.*"),
+        "the volume was used: " + detail);
+    DiagnosticReport report =
+        fhir.read()
+            .resource(DiagnosticReport.class)
+            .withUrl(card.path("links").path(0).path("url").asText())
+            .execute();
+    assertEquals(DiagnosticReport.DiagnosticReportStatus.PRELIMINARY, report.getStatus());
+    assertEquals("Patient/" + patient, report.getSubject().getReference());
+    Observation obs =
+        fhir.read()
+            .resource(Observation.class)
+            .withUrl(report.getResultFirstRep().getReference())
+            .execute();
+    assertEquals("363358000", obs.getCode().getCodingFirstRep().getCode());
+    Device device =
+        fhir.read().resource(Device.class).withUrl(obs.getDevice().getReference()).execute();
+    assertTrue(device.getIdentifierFirstRep().getValue().startsWith("nodule-ct|"));
+    Provenance provenance = provenanceOf(report);
+    List<String> instances =
+        provenance.getEntity().stream()
+            .filter(e -> e.getWhat().hasIdentifier())
+            .map(e -> e.getWhat().getIdentifier().getValue())
+            .sorted()
+            .toList();
+    assertEquals(
+        ctInstances.stream().map(u -> "urn:oid:" + u).sorted().toList(),
+        instances,
+        "every instance of the series, named in the Provenance");
+    assertTrue(
+        provenance.getEntity().stream()
+            .filter(e -> e.getWhat().hasReference())
+            .allMatch(e -> e.getWhat().getReference().contains("/_history/")),
+        "every FHIR input is versioned");
+    for (var written : List.of(report, obs, device, provenance)) {
+      assertEquals(
+          List.of(), profiles.errors(written), "conforms to its profile: " + written.fhirType());
+    }
+  }
+
+  @Test
+  void aChestCtWithAMissingSliceIsAnsweredWithTheImageMissingAndItsCodedReason() throws Exception {
+    JsonNode card = onlyCard(hook(ctHooks, ctMissingSlice, null));
+
+    String detail = card.path("detail").asText();
+    assertTrue(
+        detail.matches("(?s).*\\*\\*missing\\*\\*: [^\\n]*\\bimage\\b.*"),
+        "the image disclosed as missing on the card: " + detail);
+    DiagnosticReport report =
+        fhir.read()
+            .resource(DiagnosticReport.class)
+            .withUrl(card.path("links").path(0).path("url").asText())
+            .execute();
+    assertTrue(report.getConclusion().contains("Inputs missing"), report.getConclusion());
+    assertTrue(report.getConclusion().contains("image"), report.getConclusion());
+    Provenance provenance = provenanceOf(report);
+    assertTrue(
+        provenance.getExtensionsByUrl(Profiles.EXT_MISSING_INPUT).stream()
+            .anyMatch(e -> e.getValue().primitiveValue().equals("image")),
+        "the Provenance names the missing image");
+    assertFalse(
+        provenance.getEntity().stream().anyMatch(e -> e.getWhat().hasIdentifier()),
+        "no DICOM instance used");
+    String html =
+        new String(
+            fhir.read()
+                .resource(Binary.class)
+                .withUrl(report.getPresentedForm().get(0).getUrl())
+                .execute()
+                .getData(),
+            java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(html.contains("FCDS-2405"), "the report says why: the gap in the slices");
+  }
+
+  @Test
+  void discoveryListsOneServicePerModelAndEachAnswersWithItsOwn() throws Exception {
+    HttpResponse<String> discovery =
+        HTTP.send(
+            SecuredApp.signed(ehr, hooks.substring(0, hooks.lastIndexOf('/'))).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    JsonNode services = JSON.readTree(discovery.body()).path("services");
+    assertEquals(
+        List.of("imaging-fusion", "nodule-ct"),
+        List.of(services.path(0).path("id").asText(), services.path(1).path("id").asText()));
+    assertTrue(services.path(1).path("prefetch").path("observations").asText().contains("2039-6"));
+
+    JsonNode radiograph = onlyCard(hook(withImageAndLabs.get(8), null));
+    JsonNode ctOnRadiographService = onlyCard(hook(ctWithLabs.get(0), null));
+
+    Observation obs =
+        fhir.read()
+            .resource(Observation.class)
+            .withUrl(
+                fhir.read()
+                    .resource(DiagnosticReport.class)
+                    .withUrl(radiograph.path("links").path(0).path("url").asText())
+                    .execute()
+                    .getResultFirstRep()
+                    .getReference())
+            .execute();
+    assertEquals("233604007", obs.getCode().getCodingFirstRep().getCode(), "cap-fusion's finding");
+    assertEquals("info", ctOnRadiographService.path("indicator").asText());
+    assertTrue(
+        ctOnRadiographService.path("links").isEmpty()
+            || !ctOnRadiographService
+                .path("links")
+                .path(0)
+                .path("url")
+                .asText()
+                .contains("DiagnosticReport"),
+        "no radiograph, no cap-fusion report: " + ctOnRadiographService);
   }
 
   private static HttpResponse<String> post(String url, String body) throws Exception {

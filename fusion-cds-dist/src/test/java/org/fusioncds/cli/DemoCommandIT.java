@@ -48,6 +48,13 @@ class DemoCommandIT {
             .find(),
         text);
     assertTrue(text.contains("no recent chest radiograph"), text);
+    assertTrue(
+        java.util.regex.Pattern.compile(
+                "on the nodule-ct service \\(chest CT[^\\n]*\\n[^\\n]*\\n   card \\[")
+            .matcher(text)
+            .find(),
+        "a chest CT patient answered by the nodule-ct service: " + text);
+    assertTrue(text.contains("more DICOM instances"), "the report names every slice: " + text);
     assertTrue(text.contains("the model was not run again"), text);
     assertTrue(text.contains("without the EHR's JWT: HTTP 401 FCDS-7001"), text);
     assertTrue(text.contains("off the allowlist: HTTP 400 FCDS-7031"), text);

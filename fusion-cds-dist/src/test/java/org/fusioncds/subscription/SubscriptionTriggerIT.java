@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.fusioncds.app.FusionCdsApp;
-import org.fusioncds.fhir.GatherStep;
+import org.fusioncds.fhir.GatherSteps;
 import org.fusioncds.model.ModelCard;
 import org.fusioncds.model.ModelCards;
 import org.fusioncds.sandbox.FreePorts;
@@ -93,8 +93,8 @@ class SubscriptionTriggerIT {
     base = "http://127.0.0.1:" + port;
     // the Subscriptions the card asks for, active on the FHIR server before any data arrives
     ModelCard card = ModelCards.load(Path.of("models/cap-fusion/model-card.yaml"));
-    GatherStep gather =
-        app.camelContext().getRegistry().lookupByNameAndType("gather", GatherStep.class);
+    GatherSteps gather =
+        app.camelContext().getRegistry().lookupByNameAndType("gather", GatherSteps.class);
     for (Subscription s :
         NotifySubscriptions.forCard(card, gather.loincCodes(), base, HEADER, SECRET)) {
       fhir.create().resource(s).execute();

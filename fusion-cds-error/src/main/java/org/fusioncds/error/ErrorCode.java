@@ -53,6 +53,7 @@ public enum ErrorCode {
   GATHER_BRANCHES_MISMATCH(
       1098, 500, "the gather branches did not give one clinical and one image result"),
   UNEXPECTED(1099, 500, "an unexpected error while answering a request"),
+  MODEL_NOT_SERVED(1110, 500, "a job names a model this service does not serve"),
   SUBSCRIPTION_SECRET_UNSET(
       1150, 401, "a subscription notification came but no shared secret is configured"),
   SUBSCRIPTION_SECRET_WRONG(
@@ -204,6 +205,12 @@ public enum ErrorCode {
   MULTIPART_UNTERMINATED(2322, 500, "multipart: the body ended before the closing boundary"),
   MULTIPART_HEADERS_TOO_LARGE(2323, 500, "multipart: a part's headers exceed the bounded size"),
   MULTIPART_MALFORMED(2324, 500, "multipart: the body is malformed in another way"),
+  SERIES_NONE_ACCEPTED(
+      2330, 500, "the PACS has no series of an accepted modality for the chosen study"),
+  SERIES_TOO_MANY_INSTANCES(
+      2331, 500, "a series has more instances than dicomweb.series.max-instances"),
+  SERIES_METADATA_MISSING(2332, 500, "the series metadata lacks an instance the search listed"),
+  SERIES_MULTI_FRAME(2333, 500, "a multi-frame instance in a series gathered slice by slice"),
   VOLUME_NO_SLICES(2400, 500, "no slices to build a volume from"),
   VOLUME_GEOMETRY_MISSING(2401, 500, "Image Position / Orientation (Patient) missing or malformed"),
   VOLUME_MIXED_ORIENTATION(2402, 500, "slices with different orientations"),
@@ -261,6 +268,7 @@ public enum ErrorCode {
   IMAGE_NOT_MONOCHROME(4201, 500, "image photometric interpretation not MONOCHROME1/2"),
   IMAGE_NOT_GREY(4202, 500, "image has more than one sample per pixel"),
   WINDOW_WIDTH_INVALID(4203, 500, "window width below 1"),
+  ASSEMBLY_MODEL_UNKNOWN(4204, 500, "no assembly for the model a job names"),
   IMAGE_FEATURE_UNKNOWN(4301, 500, "the model card names an unknown image feature"),
   IMAGE_FEATURES_INVALID(4302, 500, "the model card's imageFeatures section is unusable"),
   NPY_VALUE_COUNT(4401, 500, "the values written differ from the npy shape"),

@@ -1,7 +1,11 @@
 package org.fusioncds.assemble;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.fusioncds.error.ErrorCode;
+import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.EvaluationInputs;
 import org.fusioncds.flow.GatheredInputs;
 import org.fusioncds.flow.ModelInputs;
@@ -18,23 +22,42 @@ import org.fusioncds.model.ModelCard;
  */
 public final class AssembleStep {
 
-  private final InputAssembler assembler;
+  private final Map<String, InputAssembler> byModel;
 
+  /** One model's assembly. */
   public AssembleStep(InputAssembler assembler) {
-    this.assembler = assembler;
+    this(List.of(assembler));
+  }
+
+  /** The assembly of every served model, chosen by the job's model id. */
+  public AssembleStep(List<InputAssembler> assemblers) {
+    Map<String, InputAssembler> m = new LinkedHashMap<>();
+    assemblers.forEach(a -> m.put(a.card().id(), a));
+    this.byModel = Map.copyOf(m);
+  }
+
+  private InputAssembler assembler(String modelId) {
+    InputAssembler a = byModel.get(modelId);
+    if (a == null) {
+      throw new FcdsException(
+          ErrorCode.ASSEMBLY_MODEL_UNKNOWN, "no assembly for the job's model — " + modelId);
+    }
+    return a;
   }
 
   /** {@link EvaluationInputs}, or {@link NotEvaluable} when nothing the model reads is there. */
   public Object assemble(GatheredInputs g) {
     PatientContext c = g.context();
+    InputAssembler assembler = assembler(c.job().modelId());
     AssemblyInput in =
         AssemblyInput.of(
-            c.patient(),
-            c.study(),
-            g.clinical().observations(),
-            g.clinical().conditions(),
-            g.image().image(),
-            c.evaluationTime());
+                c.patient(),
+                c.study(),
+                g.clinical().observations(),
+                g.clinical().conditions(),
+                g.image().image(),
+                c.evaluationTime())
+            .withSeries(g.image().series());
     ModelCard card = assembler.card();
     Optional<IntendedUse.Outside> outside =
         IntendedUse.check(card, c.patient(), assembler.anchor(in), g.image().image());

@@ -176,7 +176,13 @@ public final class InputAssembler {
       reason = r.reason();
       if (r.present()) {
         voxels = r.voxels();
-        parts.used.add(References.dicom(r.seriesUid() == null ? "unknown" : r.seriesUid()));
+        // every instance the volume was built from (the builder drops only an instance given
+        // twice): the Provenance names each one, as it names the radiograph's one instance
+        in.series().stream()
+            .map(x -> x.dataset().getString(org.fusioncds.dicom.Tag.SOPInstanceUID))
+            .map(uid -> uid == null ? "unknown" : uid)
+            .distinct()
+            .forEach(uid -> parts.used.add(References.dicom(uid)));
       }
     }
     if (voxels == null) {

@@ -46,6 +46,7 @@
  *   <li>FCDS-4201 (500) image photometric interpretation not MONOCHROME1/2
  *   <li>FCDS-4202 (500) image has more than one sample per pixel
  *   <li>FCDS-4203 (500) window width below 1
+ *   <li>FCDS-4204 (500) no assembly for the model a job names
  *   <li>FCDS-4301 (500) the model card names an unknown image feature
  *   <li>FCDS-4302 (500) the model card's imageFeatures section is unusable
  *   <li>FCDS-4401 (500) the values written differ from the npy shape

@@ -24,6 +24,7 @@ import org.fusioncds.audit.AuditSpool;
 import org.fusioncds.audit.AuditTrail;
 import org.fusioncds.audit.ComplianceQuery;
 import org.fusioncds.cdshooks.CardStep;
+import org.fusioncds.cdshooks.CardSteps;
 import org.fusioncds.cdshooks.CdsHooksEndpoints;
 import org.fusioncds.cdshooks.CdsService;
 import org.fusioncds.cdshooks.DeadLetters;
@@ -34,8 +35,11 @@ import org.fusioncds.error.ErrorCode;
 import org.fusioncds.fhir.FhirGateway;
 import org.fusioncds.fhir.GatherJoin;
 import org.fusioncds.fhir.GatherStep;
+import org.fusioncds.fhir.GatherSteps;
 import org.fusioncds.fhir.VersionedReferences;
+import org.fusioncds.flow.PerModel;
 import org.fusioncds.imaging.ImageStep;
+import org.fusioncds.imaging.SeriesGather;
 import org.fusioncds.inference.Batching;
 import org.fusioncds.inference.InferenceSettings;
 import org.fusioncds.inference.InferenceStep;
@@ -49,8 +53,10 @@ import org.fusioncds.observe.Readiness;
 import org.fusioncds.observe.ReadinessChecks;
 import org.fusioncds.observe.ServiceMetrics;
 import org.fusioncds.recall.RecallStep;
+import org.fusioncds.recall.RecallSteps;
 import org.fusioncds.recall.RecentResults;
 import org.fusioncds.report.ReportStep;
+import org.fusioncds.report.ReportSteps;
 import org.fusioncds.report.TransactionRetry;
 import org.fusioncds.report.monitor.ModelMonitor;
 import org.fusioncds.security.FhirHttpClients;
@@ -154,6 +160,18 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   @PropertyInject(value = "models.model", defaultValue = "cap-fusion")
   String modelId;
+
+  @PropertyInject(value = "models.additional", defaultValue = "")
+  String additionalModels;
+
+  @PropertyInject(value = "dicomweb.series.parallel-fetches", defaultValue = "4")
+  int seriesParallelFetches;
+
+  @PropertyInject(value = "dicomweb.series.read-ahead", defaultValue = "8")
+  int seriesReadAhead;
+
+  @PropertyInject(value = "dicomweb.series.max-instances", defaultValue = "2000")
+  int seriesMaxInstances;
 
   @PropertyInject(value = "inference.device", defaultValue = "cpu")
   String device;
@@ -290,8 +308,6 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   private ModelRegistry registry;
   private FeedbackStore feedbackStore;
-  private GatherStep gatherStep;
-  private ReportStep reportStep;
 
   private FeedbackStore feedbackStore() {
     if (feedbackStore == null) {
@@ -304,9 +320,9 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   public ModelRegistry models() {
     if (registry == null) {
       registry =
-          ModelRegistry.open(
+          ModelRegistry.openAll(
               Path.of(modelsFolder),
-              modelId,
+              servedModelIds(),
               new InferenceSettings(
                   device,
                   inferenceThreads,
@@ -316,8 +332,35 @@ public class FusionCdsConfiguration implements CamelConfiguration {
     return registry;
   }
 
+  /** The primary model's card ({@code models.model}). */
   private ModelCard card() {
     return models().model(modelId).card();
+  }
+
+  /**
+   * The served models: {@code models.model} first (CDS service {@code cds.service.id}), then each
+   * of {@code models.additional} (its own CDS service, whose id is the model id).
+   */
+  private List<String> servedModelIds() {
+    java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+    ids.add(modelId);
+    for (String id : additionalModels.split(",")) {
+      if (!id.isBlank()) {
+        ids.add(id.strip());
+      }
+    }
+    return List.copyOf(ids);
+  }
+
+  /** One step per served model, made from its card; the CDS service of each model. */
+  private <T> PerModel<T> perModel(java.util.function.Function<ModelCard, T> step) {
+    Map<String, T> byModel = new LinkedHashMap<>();
+    Map<String, String> byService = new LinkedHashMap<>();
+    for (String id : servedModelIds()) {
+      byModel.put(id, step.apply(models().model(id).card()));
+      byService.put(id.equals(modelId) ? serviceId : id, id);
+    }
+    return new PerModel<>(byModel, byService);
   }
 
   @BindToRegistry("gatheredInputs")
@@ -325,19 +368,33 @@ public class FusionCdsConfiguration implements CamelConfiguration {
     return new GatherJoin();
   }
 
-  @BindToRegistry("gather")
-  public GatherStep gather() {
-    if (gatherStep != null) {
-      return gatherStep;
+  private PerModel<GatherStep> gatherSteps;
+
+  /** The gather of each served model (its study rule and LOINC codes). */
+  private PerModel<GatherStep> gatherSteps() {
+    if (gatherSteps == null) {
+      gatherSteps =
+          perModel(
+              c ->
+                  new GatherStep(
+                      gateway(),
+                      fhirContext(),
+                      c,
+                      fhirBaseUrl,
+                      new GatherStep.Outbound(fhirServers, serviceTokens.orNull(), auditTrail)));
     }
-    gatherStep =
-        new GatherStep(
-            gateway(),
-            fhirContext(),
-            card(),
-            fhirBaseUrl,
-            new GatherStep.Outbound(fhirServers, serviceTokens.orNull(), auditTrail));
-    return gatherStep;
+    return gatherSteps;
+  }
+
+  /** The primary model's gather (workers' hooks and subscriptions, the FHIR connection). */
+  private GatherStep gather() {
+    return gatherSteps().primary();
+  }
+
+  /** The routes' {@code gather}: the case opened by the model of the hook's CDS service. */
+  @BindToRegistry("gather")
+  public GatherSteps gatherBean() {
+    return new GatherSteps(gatherSteps());
   }
 
   private FhirGateway gateway;
@@ -393,8 +450,16 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   @BindToRegistry("images")
   public ImageStep images() {
+    PerModel<ImageStep.Wanted> wanted =
+        perModel(c -> new ImageStep.Wanted(new StudySelector(c.study()), c.volume() != null));
+    boolean volumes = wanted.all().stream().anyMatch(ImageStep.Wanted::volume);
     return new ImageStep(
-        new StudySelector(card().study()),
+        wanted::model,
+        volumes
+            ? new SeriesGather(
+                new SeriesGather.Settings(
+                    seriesParallelFetches, seriesReadAhead, seriesMaxInstances))
+            : null,
         dicomWebBaseUrl,
         serviceTokens.orNull(),
         new DicomWebClient.Settings(
@@ -410,7 +475,7 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   @BindToRegistry("assembly")
   public AssembleStep assembly() {
-    return new AssembleStep(new InputAssembler(card()));
+    return new AssembleStep(perModel(InputAssembler::new).all());
   }
 
   @BindToRegistry("inference")
@@ -423,35 +488,56 @@ public class FusionCdsConfiguration implements CamelConfiguration {
         oodAbstain);
   }
 
-  @BindToRegistry("reports")
-  public ReportStep reports() {
-    if (reportStep == null) {
-      reportStep =
-          new ReportStep(
-              card(),
-              organization,
-              auditTrail,
-              new TransactionRetry(reportMaxAttempts, Duration.ofMillis(reportBackoffMs)));
+  private PerModel<ReportStep> reportSteps;
+
+  /** The write-back of each served model (its report code, forms and Device). */
+  private PerModel<ReportStep> reportSteps() {
+    if (reportSteps == null) {
+      reportSteps =
+          perModel(
+              c ->
+                  new ReportStep(
+                      c,
+                      organization,
+                      auditTrail,
+                      new TransactionRetry(reportMaxAttempts, Duration.ofMillis(reportBackoffMs))));
     }
-    return reportStep;
+    return reportSteps;
   }
 
-  private RecallStep recallStep;
+  /** The primary model's write-back. */
+  private ReportStep reports() {
+    return reportSteps().primary();
+  }
 
+  /** The routes' {@code reports}: the write-back of the job's model. */
+  @BindToRegistry("reports")
+  public ReportSteps reportsBean() {
+    return new ReportSteps(reportSteps());
+  }
+
+  private RecallSteps recallSteps;
+
+  /** The routes' {@code recall}: one bounded index per served model. */
   @BindToRegistry("recall")
-  public RecallStep recall() {
-    if (recallStep == null) {
-      recallStep =
-          new RecallStep(
-              gather(),
-              gateway(),
-              fhirContext(),
-              card(),
-              reports(),
-              new RecentResults(recallMaxEntries, Duration.ofSeconds(recallMaxAgeSeconds)),
-              auditTrail);
+  public RecallSteps recall() {
+    if (recallSteps == null) {
+      PerModel<GatherStep> gathers = gatherSteps();
+      PerModel<ReportStep> writes = reportSteps();
+      PerModel<RecallStep> steps =
+          perModel(
+              c ->
+                  new RecallStep(
+                      gathers.model(c.id()),
+                      gateway(),
+                      fhirContext(),
+                      c,
+                      writes.model(c.id()),
+                      new RecentResults(recallMaxEntries, Duration.ofSeconds(recallMaxAgeSeconds)),
+                      auditTrail));
+      recallSteps = new RecallSteps(steps);
     }
-    return recallStep;
+    return recallSteps;
   }
 
   /**
@@ -463,8 +549,9 @@ public class FusionCdsConfiguration implements CamelConfiguration {
     List<HealthCheck> checks = new ArrayList<>();
     checks.add(
         ReadinessChecks.model(
-            () -> models().modelIds().contains(modelId),
-            () -> Map.of("model", modelId, "device", models().device())));
+            () -> models().modelIds().containsAll(servedModelIds()),
+            () ->
+                Map.of("model", String.join(",", servedModelIds()), "device", models().device())));
     checks.add(ReadinessChecks.auditJournal(auditSpool.folder(), auditSpool::size));
     if (!fhirBaseUrl.isBlank()) {
       checks.add(ReadinessChecks.reachable("fhir-server", fhirBaseUrl, 1000));
@@ -637,14 +724,24 @@ public class FusionCdsConfiguration implements CamelConfiguration {
     return p;
   }
 
+  /** The routes' {@code cards}: the card wording of the job's model. */
   @BindToRegistry("cards")
-  public CardStep cards() {
-    return new CardStep(
-            card(),
-            reports(),
-            publicBaseUrl + "/models/" + modelId + "/model-card",
-            feedbackStore())
-        .withAppLaunch(smartSettings().launchUrl());
+  public CardSteps cards() {
+    PerModel<ReportStep> writes = reportSteps();
+    return new CardSteps(
+        perModel(
+            c -> {
+              CardStep step =
+                  new CardStep(
+                      c,
+                      writes.model(c.id()),
+                      publicBaseUrl + "/models/" + c.id() + "/model-card",
+                      feedbackStore());
+              // the SMART app shows the primary model's reports (section 9f)
+              return c.id().equals(modelId)
+                  ? step.withAppLaunch(smartSettings().launchUrl())
+                  : step;
+            }));
   }
 
   private org.fusioncds.smart.SmartSettings smartSettings() {
@@ -666,38 +763,53 @@ public class FusionCdsConfiguration implements CamelConfiguration {
         smartSettings(), ehrLaunches, fhirServers, gateway(), card(), feedbackStore());
   }
 
+  /**
+   * Discovery lists one CDS service per served model: {@code cds.service.id} for {@code
+   * models.model}, and one named by its model id for each of {@code models.additional} (title and
+   * description from its card). Each service's prefetch asks for its card's LOINC codes.
+   */
   @BindToRegistry("cdsHooks")
   public CdsHooksEndpoints cdsHooks() {
-    String loinc =
-        String.join(",", gather().loincCodes().stream().map(c -> "http://loinc.org|" + c).toList());
+    List<CdsService> services = new ArrayList<>();
+    PerModel<GatherStep> gathers = gatherSteps();
+    for (String id : servedModelIds()) {
+      ModelCard c = models().model(id).card();
+      boolean primary = id.equals(modelId);
+      services.add(
+          new CdsService(
+              primary ? serviceId : id,
+              "patient-view",
+              primary ? serviceTitle : c.name(),
+              (primary ? serviceDescription : c.intendedUse())
+                  + " Model: "
+                  + c.name()
+                  + " "
+                  + c.version()
+                  + ". "
+                  + c.warning()
+                  + ".",
+              prefetch(gathers.model(id).loincCodes()),
+              "Reads Patient, ImagingStudy, Observation and Condition from the FHIR server (the"
+                  + " hook's fhirAuthorization), and the latest eligible study's images"
+                  + (c.volume() == null ? "" : " (one whole series)")
+                  + " from the PACS that its ImagingStudy.endpoint names; writes a preliminary"
+                  + " DiagnosticReport, Observations, Device and Provenance there."));
+    }
+    return new CdsHooksEndpoints(
+        services,
+        Path.of(modelsFolder),
+        feedbackStore(),
+        new RequestLimits(
+            requestMaxBodyBytes, requestMaxDepth, requestMaxStringLength, requestMaxArrayLength));
+  }
+
+  private static Map<String, String> prefetch(List<String> loincCodes) {
+    String loinc = String.join(",", loincCodes.stream().map(c -> "http://loinc.org|" + c).toList());
     Map<String, String> prefetch = new LinkedHashMap<>();
     prefetch.put("patient", "Patient/{{context.patientId}}");
     prefetch.put("studies", "ImagingStudy?patient={{context.patientId}}&status=available");
     prefetch.put("observations", "Observation?patient={{context.patientId}}&code=" + loinc);
     prefetch.put("conditions", "Condition?patient={{context.patientId}}");
-    CdsService service =
-        new CdsService(
-            serviceId,
-            "patient-view",
-            serviceTitle,
-            serviceDescription
-                + " Model: "
-                + card().name()
-                + " "
-                + card().version()
-                + ". "
-                + card().warning()
-                + ".",
-            prefetch,
-            "Reads Patient, ImagingStudy, Observation and Condition from the FHIR server (the hook's"
-                + " fhirAuthorization), and the latest eligible study's images from the PACS that"
-                + " its ImagingStudy.endpoint names; writes a preliminary DiagnosticReport,"
-                + " Observations, Device and Provenance there.");
-    return new CdsHooksEndpoints(
-        List.of(service),
-        Path.of(modelsFolder),
-        feedbackStore(),
-        new RequestLimits(
-            requestMaxBodyBytes, requestMaxDepth, requestMaxStringLength, requestMaxArrayLength));
+    return prefetch;
   }
 }

@@ -4,13 +4,17 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.net.URI;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.fusioncds.audit.AuditTrail;
 import org.fusioncds.dicom.Dataset;
 import org.fusioncds.dicom.DicomJson;
+import org.fusioncds.dicom.volume.SliceSource;
 import org.fusioncds.dicom.web.DicomWebClient;
 import org.fusioncds.dicom.web.FrameFetcher;
 import org.fusioncds.error.ErrorCode;
@@ -29,8 +33,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code gather} step, image side: the chosen study's PACS (its ImagingStudy.endpoint, else the
  * configured DICOMweb base), the first instance of its eligible series, its WADO-RS metadata and
- * frame 0, decoded (or transcoded by the PACS when we lack the syntax). A PACS that fails leaves
- * the image missing, disclosed with the reason; it does not stop the case.
+ * frame 0, decoded (or transcoded by the PACS when we lack the syntax); for a model card with a
+ * {@code volume} section, the whole series ({@link SeriesGather}), whose frames are fetched in
+ * parallel as the volume builder takes them. The card is the one of the job's model. A PACS that
+ * fails leaves the image missing, disclosed with the reason; it does not stop the case.
  */
 public final class ImageStep implements AutoCloseable {
 
@@ -44,37 +50,101 @@ public final class ImageStep implements AutoCloseable {
   public record Guard(
       OutboundUrlPolicy dicomWebServers, OutboundUrlPolicy fhirServers, AuditTrail audit) {}
 
-  private final StudySelector selector;
+  /**
+   * What the image branch needs of a model card: its study rule, and whether it reads a volume (a
+   * whole series, {@link SeriesGather}) rather than one instance.
+   */
+  public record Wanted(StudySelector selector, boolean volume) {}
+
+  private final Function<String, Wanted> wanted;
+  private final SeriesGather seriesGather;
   private final String defaultBase;
   private final Supplier<String> pacsToken;
   private final DicomWebClient.Settings settings;
   private final Guard guard;
   private final Map<String, DicomWebClient> clients = new ConcurrentHashMap<>();
 
+  /** One radiograph card's image branch. */
   public ImageStep(
       StudySelector selector,
       String defaultBase,
       Supplier<String> pacsToken,
       DicomWebClient.Settings settings,
       Guard guard) {
-    this.selector = selector;
+    this(modelId -> new Wanted(selector, false), null, defaultBase, pacsToken, settings, guard);
+  }
+
+  /**
+   * The image branch of every served model: {@code wanted} by model id (the job's); {@code
+   * seriesGather} fetches the series of a volume card (null when no served card reads a volume).
+   */
+  public ImageStep(
+      Function<String, Wanted> wanted,
+      SeriesGather seriesGather,
+      String defaultBase,
+      Supplier<String> pacsToken,
+      DicomWebClient.Settings settings,
+      Guard guard) {
+    this.wanted = wanted;
+    this.seriesGather = seriesGather;
     this.defaultBase = defaultBase == null || defaultBase.isBlank() ? null : defaultBase;
     this.pacsToken = pacsToken == null ? () -> null : pacsToken;
     this.settings = settings;
     this.guard = guard;
   }
 
-  /** The image of the context's study, or why it is missing (the case goes on either way). */
+  /**
+   * The image of the context's study (for a volume card: the slices of its series, whose frames are
+   * being fetched), or why it is missing (the case goes on either way).
+   */
   public ImageInput fetch(PatientContext c) {
+    Wanted w = wanted.apply(c.job().modelId());
     try {
-      return ImageInput.of(c, image(c));
+      if (w.volume()) {
+        return ImageInput.ofSeries(c, series(c, w.selector()));
+      }
+      return ImageInput.of(c, image(c, w.selector()));
     } catch (FcdsException e) {
       LOG.warn("image of job {} not fetched: {}", c.job().jobId(), e.getMessage());
       return ImageInput.missing(c, e.getMessage());
     }
   }
 
-  private DicomImage image(PatientContext c) {
+  /**
+   * The slices of the study's series the card accepts (QIDO-RS series and instances, WADO-RS series
+   * metadata; frames are fetched as the volume builder takes them). Audited as one retrieval of the
+   * series.
+   */
+  private List<SliceSource> series(PatientContext c, StudySelector selector) {
+    if (seriesGather == null) {
+      throw new IllegalStateException("a volume card is served without a series gather");
+    }
+    String studyUid = StudySelector.studyUid(c.study());
+    Set<String> eligible = new LinkedHashSet<>();
+    c.study().getSeries().stream()
+        .filter(selector::eligible)
+        .forEach(s -> eligible.add(s.getUid()));
+    String base = null;
+    String seriesUid = null;
+    try {
+      long t0 = System.nanoTime();
+      base = c.reads().audited(() -> base(c.fhir(), c.study()));
+      SeriesGather.Series s = seriesGather.gather(client(base), studyUid, eligible, selector);
+      seriesUid = s.seriesUid();
+      LOG.info(
+          "series of job {}: {} slices listed and their headers read in {} ms; frames follow",
+          c.job().jobId(),
+          s.slices().size(),
+          (System.nanoTime() - t0) / 1_000_000);
+      audit(c, base, studyUid, seriesUid, null, null);
+      return s.slices();
+    } catch (FcdsException e) {
+      audit(c, base, studyUid, seriesUid, null, e.codeText());
+      throw e;
+    }
+  }
+
+  private DicomImage image(PatientContext c, StudySelector selector) {
     String studyUid = StudySelector.studyUid(c.study());
     ImagingStudy.ImagingStudySeriesComponent series =
         c.study().getSeries().stream().filter(selector::eligible).findFirst().orElseThrow();
@@ -178,5 +248,8 @@ public final class ImageStep implements AutoCloseable {
   @Override
   public void close() {
     clients.values().forEach(DicomWebClient::close);
+    if (seriesGather != null) {
+      seriesGather.close();
+    }
   }
 }

@@ -46,6 +46,33 @@ public final class ModelRegistry implements AutoCloseable {
     return open(modelsFolder, null, settings);
   }
 
+  /** Loads the models whose card ids are {@code ids}, every one of them (one missing: 5105). */
+  public static ModelRegistry openAll(
+      Path modelsFolder, java.util.Collection<String> ids, InferenceSettings settings) {
+    if (ids.size() == 1) {
+      return open(modelsFolder, ids.iterator().next(), settings);
+    }
+    ModelRegistry r = new ModelRegistry(settings);
+    try {
+      for (Path folder : modelFolders(modelsFolder)) {
+        ModelCard card = ModelCards.load(folder.resolve(ModelCards.FILE_NAME));
+        if (ids.contains(card.id())) {
+          r.add(card, folder);
+        }
+      }
+      for (String id : ids) {
+        if (!r.models.containsKey(id)) {
+          throw new FcdsException(
+              ErrorCode.MODELS_FOLDER, "no model " + id + " under — " + modelsFolder);
+        }
+      }
+      return r;
+    } catch (RuntimeException e) {
+      r.close();
+      throw e;
+    }
+  }
+
   /** Loads the model whose card id is {@code id} (every model when null). */
   public static ModelRegistry open(Path modelsFolder, String id, InferenceSettings settings) {
     ModelRegistry r = new ModelRegistry(settings);

@@ -122,6 +122,36 @@ public final class VolumeBuilder {
     return fromSlices(sources, options);
   }
 
+  /**
+   * The order in which {@link #fromSlices} will ask the sources for their pixels: indices into
+   * {@code sources}, sorted along the normal of the first slice's orientation, as the builder sorts
+   * them. Checks nothing (the builder does): when a header cannot be read, the given order. A
+   * fetcher reads ahead in this order (so that a bounded read-ahead window serves the builder).
+   */
+  public static List<Integer> decodeOrder(List<SliceSource> sources) {
+    List<Integer> order = new ArrayList<>(sources.size());
+    for (int i = 0; i < sources.size(); i++) {
+      order.add(i);
+    }
+    try {
+      double[] along = new double[sources.size()];
+      double[] normal = null;
+      for (int i = 0; i < sources.size(); i++) {
+        Slice s = Slice.of(sources.get(i));
+        if (normal == null) {
+          normal =
+              cross(
+                  Arrays.copyOfRange(s.orientation, 0, 3), Arrays.copyOfRange(s.orientation, 3, 6));
+        }
+        along[i] = dot(s.position, normal);
+      }
+      order.sort(Comparator.comparingDouble(i -> along[i]));
+    } catch (DicomException e) {
+      // the builder refuses these slices with its own code; any order serves until then
+    }
+    return order;
+  }
+
   /** From slices already read (any order); pixels are decoded through each source's supplier. */
   public static Volume fromSlices(List<SliceSource> sources, VolumeOptions options) {
     if (sources.isEmpty()) {
