@@ -237,8 +237,8 @@ class SubscriptionTriggerIT {
       throws Exception {
     // the server's own topics (SandboxTopics, R4 Backport: Basic), the card's filters on them
     ModelCard card = ModelCards.load(Path.of("models/cap-fusion/model-card.yaml"));
-    GatherStep gather =
-        app.camelContext().getRegistry().lookupByNameAndType("gather", GatherStep.class);
+    GatherSteps gather =
+        app.camelContext().getRegistry().lookupByNameAndType("gather", GatherSteps.class);
     List<String> ids = new java.util.ArrayList<>();
     for (Subscription s :
         NotifySubscriptions.forTopics(
