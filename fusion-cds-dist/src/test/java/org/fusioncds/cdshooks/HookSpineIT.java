@@ -617,6 +617,111 @@ class HookSpineIT {
     }
     assertTrue(notOffered.body().contains("disagree"), notOffered.body());
     assertTrue(longComment.body().contains("501 characters"), longComment.body());
+    assertReviewOnTheFhirServer(card, feedback);
+  }
+
+  /**
+   * The stored override is on the FHIR server as the clinician's review of the report: a Provenance
+   * with a verifier agent (the hook's userId), the report's version, the coded reason and no free
+   * text; the same feedback again writes nothing new; the write is audited; a report that cannot be
+   * found any more (its result key changed) leaves the feedback stored and audits FCDS-6401.
+   */
+  private static void assertReviewOnTheFhirServer(JsonNode card, String feedback) throws Exception {
+    DiagnosticReport report =
+        fhir.read()
+            .resource(DiagnosticReport.class)
+            .withUrl(card.path("links").path(0).path("url").asText())
+            .execute();
+    Provenance review = reviewOf(report);
+    assertTrue(review.getIdElement().getIdPart().startsWith("fcds-review-"), review.getId());
+    assertEquals("1", review.getMeta().getVersionId());
+    assertEquals(
+        "DiagnosticReport/"
+            + report.getIdElement().getIdPart()
+            + "/_history/"
+            + report.getMeta().getVersionId(),
+        review.getTargetFirstRep().getReference());
+    assertEquals("verifier", review.getAgentFirstRep().getType().getCodingFirstRep().getCode());
+    assertEquals("Practitioner/example", review.getAgentFirstRep().getWho().getReference());
+    assertEquals("overridden", review.getActivity().getCodingFirstRep().getCode());
+    assertEquals("image-reading", review.getReasonFirstRep().getCodingFirstRep().getCode());
+    assertFalse(
+        FHIR.newJsonParser().encodeResourceToString(review).contains("clear film"),
+        "the clinician's comment stays in the feedback store");
+    assertEquals(List.of(), profiles.errors(review), "conforms: ai-review-provenance");
+
+    long t0 = System.nanoTime();
+    HttpResponse<String> again = post(hooks + "/feedback", feedback);
+    long againMs = (System.nanoTime() - t0) / 1_000_000;
+
+    assertEquals(200, again.statusCode(), again.body());
+    assertEquals(2, Files.readAllLines(feedbackFolder.resolve("feedback.jsonl")).size());
+    Provenance same = reviewOf(report);
+    assertEquals(review.getIdElement().getIdPart(), same.getIdElement().getIdPart());
+    assertEquals("1", same.getMeta().getVersionId(), "the same feedback twice: one version");
+    String reviewId = review.getIdElement().getIdPart();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> auditedUpdates(null).stream().anyMatch(e -> names(e, reviewId)));
+
+    report.getIdentifierFirstRep().setValue("moved-" + report.getIdentifierFirstRep().getValue());
+    fhir.update().resource(report).execute();
+    HttpResponse<String> lost =
+        post(hooks + "/feedback", feedback.replace("10:00:00Z", "10:07:00Z"));
+
+    assertEquals(200, lost.statusCode(), "the feedback is taken: " + lost.body());
+    assertEquals(3, Files.readAllLines(feedbackFolder.resolve("feedback.jsonl")).size());
+    assertEquals(1, reviewsOf(report).size(), "no review of a report not found");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> !auditedUpdates("FCDS-6401").isEmpty());
+    System.out.println("feedback posted again (search + PUT, no new version): " + againMs + " ms");
+  }
+
+  private static Provenance reviewOf(DiagnosticReport report) {
+    List<Provenance> reviews = reviewsOf(report);
+    assertEquals(1, reviews.size(), "one review of the report");
+    return reviews.get(0);
+  }
+
+  private static List<Provenance> reviewsOf(DiagnosticReport report) {
+    return fhir
+        .search()
+        .forResource(Provenance.class)
+        .where(Provenance.TARGET.hasId("DiagnosticReport/" + report.getIdElement().getIdPart()))
+        .cacheControl(new CacheControlDirective().setNoCache(true))
+        .returnBundle(Bundle.class)
+        .execute()
+        .getEntry()
+        .stream()
+        .map(e -> (Provenance) e.getResource())
+        .filter(p -> p.getMeta().hasProfile(Profiles.PROFILE_REVIEW))
+        .toList();
+  }
+
+  /** AuditEvents of review writes (BALP Update) on the server, with the outcome code if given. */
+  private static List<org.hl7.fhir.r4.model.AuditEvent> auditedUpdates(String code) {
+    return fhir
+        .search()
+        .byUrl("AuditEvent?subtype=http://hl7.org/fhir/restful-interaction|update&_count=100")
+        .cacheControl(new CacheControlDirective().setNoCache(true))
+        .returnBundle(Bundle.class)
+        .execute()
+        .getEntry()
+        .stream()
+        .map(e -> (org.hl7.fhir.r4.model.AuditEvent) e.getResource())
+        .filter(e -> code == null || code.equals(e.getOutcomeDesc()))
+        .toList();
+  }
+
+  private static boolean names(org.hl7.fhir.r4.model.AuditEvent e, String reviewId) {
+    return e.getEntity().stream()
+            .anyMatch(
+                x -> String.valueOf(x.getWhat().getReference()).contains("Provenance/" + reviewId))
+        && e.getAgent().stream()
+            .anyMatch(a -> "Practitioner/example".equals(a.getWho().getReference()));
   }
 
   private static HttpResponse<String> post(String url, String body) throws Exception {

@@ -43,6 +43,7 @@ import org.fusioncds.inference.ModelRegistry;
 import org.fusioncds.jobs.HookJobs;
 import org.fusioncds.jobs.WorkerStep;
 import org.fusioncds.model.ModelCard;
+import org.fusioncds.model.ModelCards;
 import org.fusioncds.model.StudySelector;
 import org.fusioncds.observe.OutboundCalls;
 import org.fusioncds.observe.Readiness;
@@ -50,7 +51,9 @@ import org.fusioncds.observe.ReadinessChecks;
 import org.fusioncds.observe.ServiceMetrics;
 import org.fusioncds.recall.RecallStep;
 import org.fusioncds.recall.RecentResults;
+import org.fusioncds.report.ModelCardDocument;
 import org.fusioncds.report.ReportStep;
+import org.fusioncds.report.ReviewWriter;
 import org.fusioncds.report.TransactionRetry;
 import org.fusioncds.report.monitor.ModelMonitor;
 import org.fusioncds.security.FhirHttpClients;
@@ -293,9 +296,27 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   private GatherStep gatherStep;
   private ReportStep reportStep;
 
+  /**
+   * The clinician's feedback on a result card, written to the report's FHIR server (on the {@code
+   * fhirServers} allowlist) with the module's own token, every call audited.
+   */
+  private ReviewWriter reviews() {
+    return new ReviewWriter(
+        auditTrail,
+        (base, audited) -> gateway().client(base, serviceTokens.orNull(), audited),
+        base -> {
+          try {
+            fhirServers.check(base, "report server");
+            return true;
+          } catch (RuntimeException refused) {
+            return false;
+          }
+        });
+  }
+
   private FeedbackStore feedbackStore() {
     if (feedbackStore == null) {
-      feedbackStore = new FeedbackStore(Path.of(feedbackFolder), monitor());
+      feedbackStore = new FeedbackStore(Path.of(feedbackFolder), monitor(), reviews());
     }
     return feedbackStore;
   }
@@ -429,6 +450,8 @@ public class FusionCdsConfiguration implements CamelConfiguration {
       reportStep =
           new ReportStep(
               card(),
+              ModelCardDocument.read(
+                  card(), models().model(modelId).folder().resolve(ModelCards.FILE_NAME)),
               organization,
               auditTrail,
               new TransactionRetry(reportMaxAttempts, Duration.ofMillis(reportBackoffMs)));

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import org.fusioncds.audit.CallAuditPolicy;
 import org.fusioncds.cdshooks.CdsHooksException;
 import org.fusioncds.cdshooks.FeedbackStore;
 import org.fusioncds.error.ErrorCode;
@@ -19,6 +20,7 @@ import org.fusioncds.error.FcdsException;
 import org.fusioncds.error.Traces;
 import org.fusioncds.fhir.FhirGateway;
 import org.fusioncds.model.ModelCard;
+import org.fusioncds.report.ReviewProvenance;
 import org.fusioncds.report.form.Xhtml;
 import org.fusioncds.security.AnswerHeaders;
 import org.fusioncds.security.OutboundUrlPolicy;
@@ -110,7 +112,7 @@ public final class SmartApp {
                 ErrorCode.SMART_PATIENT_MISMATCH,
                 "the token's patient is not the launch context's");
           }
-          sessions.replace(s.authorized(t.accessToken(), t.expires(), t.subject()));
+          sessions.replace(s.authorized(t.accessToken(), t.expires(), t.subject(), t.fhirUser()));
           redirect(x, "/app/report");
         });
   }
@@ -153,7 +155,7 @@ public final class SmartApp {
                 ErrorCode.SMART_CSRF_WRONG,
                 form.get("csrf") == null ? "no CSRF token" : "a CSRF token of another session");
           }
-          feedback.record(entry(s, form));
+          feedback.record(entry(s, form), reviewer(s), CallAuditPolicy.context(x));
           redirect(x, "/app/report?sent=1");
         });
   }
@@ -229,6 +231,17 @@ public final class SmartApp {
     ObjectNode root = JSON.createObjectNode();
     root.putArray("feedback").add(item);
     return root;
+  }
+
+  /**
+   * The signed-in clinician, as the review Provenance names them: the ID token's {@code fhirUser}
+   * when the authorization server gives one, else its {@code sub} at the issuer.
+   */
+  private ReviewProvenance.Reviewer reviewer(AppSession s) {
+    if (s.fhirUser() != null && !s.fhirUser().isBlank()) {
+      return ReviewProvenance.Reviewer.of(s.fhirUser());
+    }
+    return new ReviewProvenance.Reviewer(null, settings.authIssuer(), s.user());
   }
 
   private AppSession authorized(Exchange x) {
