@@ -342,7 +342,7 @@ class ProfileValidatorTest {
     noVerifier.getAgentFirstRep().getType().getCodingFirstRep().setCode("performer");
 
     assertTrue(
-        validator.errors(unversioned).stream().anyMatch(m -> m.contains("fcds-ait-7")),
+        validator.errors(unversioned).stream().anyMatch(m -> m.contains("fcds-ait-8")),
         validator.errors(unversioned).toString());
     assertTrue(
         validator.errors(noVerifier).stream().anyMatch(m -> m.contains("fcds-ait-7")),
