@@ -323,6 +323,48 @@ class SmartAppIT {
     assertEquals(
         agent.getWho().getIdentifier().getValue(), entry.path("reviewer").path("value").asText());
     assertEquals("overridden", reviews.get(0).getActivity().getCodingFirstRep().getCode());
+    String subject = agent.getWho().getIdentifier().getValue();
+    List<org.hl7.fhir.r4.model.AuditEvent> reads =
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(250))
+            .until(
+                () -> readsBy(fhir, subject),
+                l ->
+                    l.stream()
+                        .anyMatch(
+                            e ->
+                                e.getEntity().stream()
+                                    .anyMatch(
+                                        x ->
+                                            ("DiagnosticReport/" + reportId)
+                                                .equals(x.getWhat().getReference()))));
+    // the report, its Media, its Observation, its Provenance, its HTML form, one search per lab
+    assertTrue(reads.size() >= 6, "the app's reads, audited: " + reads.size());
+    System.out.println("SMART app reads audited with the user as agent: " + reads.size());
+  }
+
+  /** AuditEvents of reads (BALP Read / Query) whose requestor is the user at Keycloak, via our app. */
+  private static List<org.hl7.fhir.r4.model.AuditEvent> readsBy(IGenericClient fhir, String sub) {
+    return fhir
+        .search()
+        .byUrl("AuditEvent?action=R,E&_count=500")
+        .cacheControl(new ca.uhn.fhir.rest.api.CacheControlDirective().setNoCache(true))
+        .returnBundle(org.hl7.fhir.r4.model.Bundle.class)
+        .execute()
+        .getEntry()
+        .stream()
+        .map(e -> (org.hl7.fhir.r4.model.AuditEvent) e.getResource())
+        .filter(
+            e ->
+                e.getAgent().stream()
+                    .anyMatch(
+                        a ->
+                            a.getRequestor()
+                                && sub.equals(a.getWho().getIdentifier().getValue())
+                                && keycloak.issuer().equals(a.getWho().getIdentifier().getSystem())
+                                && "fusion-cds-app".equals(a.getAltId())))
+        .toList();
   }
 
   private static void refusesFormsWithoutTheirCsrfToken(String cookie) throws Exception {

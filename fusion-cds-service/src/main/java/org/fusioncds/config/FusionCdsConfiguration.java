@@ -686,7 +686,7 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @BindToRegistry("smartApp")
   public org.fusioncds.smart.SmartApp smartApp() {
     return new org.fusioncds.smart.SmartApp(
-        smartSettings(), ehrLaunches, fhirServers, gateway(), card(), feedbackStore());
+        smartSettings(), ehrLaunches, fhirServers, gateway(), card(), feedbackStore(), auditTrail);
   }
 
   @BindToRegistry("cdsHooks")

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import org.fusioncds.audit.AuditTrail;
 import org.fusioncds.audit.CallAuditPolicy;
 import org.fusioncds.cdshooks.CdsHooksException;
 import org.fusioncds.cdshooks.FeedbackStore;
@@ -19,10 +20,12 @@ import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.error.Traces;
 import org.fusioncds.fhir.FhirGateway;
+import org.fusioncds.flow.AuditContext;
 import org.fusioncds.model.ModelCard;
 import org.fusioncds.report.ReviewProvenance;
 import org.fusioncds.report.form.Xhtml;
 import org.fusioncds.security.AnswerHeaders;
+import org.fusioncds.security.Caller;
 import org.fusioncds.security.OutboundUrlPolicy;
 import org.fusioncds.security.RequestHeaders;
 import org.fusioncds.security.TokenVerifier;
@@ -63,12 +66,13 @@ public final class SmartApp {
       OutboundUrlPolicy fhirServers,
       FhirGateway gateway,
       ModelCard card,
-      FeedbackStore feedback) {
+      FeedbackStore feedback,
+      AuditTrail audit) {
     this.settings = settings;
     this.launches = new Launches(ehrLaunches, fhirServers, settings.launchUrl());
     this.sessions = new AppSessions(settings.sessionMaxAge(), settings.maxSessions());
     this.authServer = new AuthorizationServer(settings);
-    this.reports = new ReportView(gateway, card);
+    this.reports = new ReportView(gateway, card, audit);
     this.feedback = feedback;
     this.card = card;
   }
@@ -129,7 +133,7 @@ public final class SmartApp {
                 ErrorCode.SMART_PATIENT_MISMATCH,
                 "this session's launch is for another patient: open the app from that chart");
           }
-          ReportView.Read r = reports.read(s);
+          ReportView.Read r = reports.read(s, audited(x, s));
           if (r.htmlForm() == null) {
             throw new AppRefusal(ErrorCode.SMART_FHIR_READ, "the report has no HTML form");
           }
@@ -155,7 +159,7 @@ public final class SmartApp {
                 ErrorCode.SMART_CSRF_WRONG,
                 form.get("csrf") == null ? "no CSRF token" : "a CSRF token of another session");
           }
-          feedback.record(entry(s, form), reviewer(s), CallAuditPolicy.context(x));
+          feedback.record(entry(s, form), reviewer(s), audited(x, s));
           redirect(x, "/app/report?sent=1");
         });
   }
@@ -242,6 +246,28 @@ public final class SmartApp {
       return ReviewProvenance.Reviewer.of(s.fhirUser());
     }
     return new ReviewProvenance.Reviewer(null, settings.authIssuer(), s.user());
+  }
+
+  /**
+   * The audit context of a signed-in request: the call's (request id, address), the user as the
+   * authenticated caller (the ID token's issuer and subject, our client id; BALP's user agent) and
+   * as the user ({@code fhirUser}, when given), the launch's patient.
+   */
+  private AuditContext audited(Exchange x, AppSession s) {
+    AuditContext call = CallAuditPolicy.context(x);
+    if (call == null) {
+      return null;
+    }
+    Caller user =
+        new Caller(
+            settings.authIssuer(),
+            s.user(),
+            settings.clientId(),
+            null,
+            null,
+            s.tokenExpires(),
+            java.util.Set.of());
+    return call.withCaller(user).withHook(null, s.launch().patientId(), s.fhirUser());
   }
 
   private AppSession authorized(Exchange x) {
