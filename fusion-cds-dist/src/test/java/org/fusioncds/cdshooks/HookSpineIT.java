@@ -247,6 +247,7 @@ class HookSpineIT {
     assertTrue(targets.stream().anyMatch(t -> t.startsWith("Observation/")), targets.toString());
     List<String> entities =
         provenance.getEntity().stream()
+            .filter(e -> e.getRole() == Provenance.ProvenanceEntityRole.SOURCE)
             .map(e -> e.getWhat().getReference())
             .filter(r -> r != null)
             .toList();
@@ -262,11 +263,49 @@ class HookSpineIT {
     assertTrue(
         provenance.getEntity().stream().anyMatch(e -> e.getWhat().hasIdentifier()),
         "the DICOM instance");
+    assertModelCardNamedByDeviceAndProvenance(device, provenance);
     for (var written : List.of(report, obs, device, provenance)) {
       assertEquals(
           List.of(), profiles.errors(written), "conforms to its profile: " + written.fhirType());
     }
     assertFormsAndKeyImage(card, report, targets);
+  }
+
+  /**
+   * The model card is on the server once per card text (AI Transparency's AIModelCard): the Device
+   * references it, the Provenance names it as its one entity of role derivation, its identifier
+   * holds the SHA-256 of the committed card file, whose bytes it carries.
+   */
+  private static void assertModelCardNamedByDeviceAndProvenance(
+      Device device, Provenance provenance) throws Exception {
+    List<Provenance.ProvenanceEntityComponent> derived =
+        provenance.getEntity().stream()
+            .filter(e -> e.getRole() == Provenance.ProvenanceEntityRole.DERIVATION)
+            .toList();
+    assertEquals(1, derived.size(), "one model card entity");
+    String cardRef = derived.get(0).getWhat().getReference();
+    assertTrue(cardRef.startsWith("DocumentReference/"), cardRef);
+    assertEquals(
+        cardRef,
+        ((Reference) device.getExtensionByUrl(Profiles.EXT_MODEL_CARD).getValue()).getReference());
+    org.hl7.fhir.r4.model.DocumentReference card =
+        fhir.read()
+            .resource(org.hl7.fhir.r4.model.DocumentReference.class)
+            .withUrl(cardRef)
+            .execute();
+    byte[] file = Files.readAllBytes(Path.of("models/cap-fusion/model-card.yaml"));
+    String sha =
+        java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
+    assertEquals("cap-fusion|0.1.0|" + sha, card.getIdentifierFirstRep().getValue());
+    assertArrayEquals(file, card.getContentFirstRep().getAttachment().getData());
+    assertEquals(List.of(), profiles.errors(card), "conforms: ai-model-card");
+    Bundle cards =
+        fhir.search()
+            .byUrl("DocumentReference?identifier=urn:fusion-cds:model-card|cap-fusion|0.1.0|" + sha)
+            .cacheControl(new CacheControlDirective().setNoCache(true))
+            .returnBundle(Bundle.class)
+            .execute();
+    assertEquals(1, cards.getEntry().size(), "one model card however many reports");
   }
 
   /**
@@ -660,10 +699,21 @@ class HookSpineIT {
     assertEquals(review.getIdElement().getIdPart(), same.getIdElement().getIdPart());
     assertEquals("1", same.getMeta().getVersionId(), "the same feedback twice: one version");
     String reviewId = review.getIdElement().getIdPart();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(250))
-        .until(() -> auditedUpdates(null).stream().anyMatch(e -> names(e, reviewId)));
+    List<String> seen = new ArrayList<>();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () -> {
+                List<org.hl7.fhir.r4.model.AuditEvent> u = auditedUpdates(null);
+                seen.clear();
+                u.forEach(e -> seen.add(FHIR.newJsonParser().encodeResourceToString(e)));
+                return u.stream().anyMatch(e -> names(e, reviewId));
+              });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("no audited update of " + reviewId + " among " + seen, e);
+    }
 
     report.getIdentifierFirstRep().setValue("moved-" + report.getIdentifierFirstRep().getValue());
     fhir.update().resource(report).execute();

@@ -344,7 +344,9 @@ class SmartAppIT {
     System.out.println("SMART app reads audited with the user as agent: " + reads.size());
   }
 
-  /** AuditEvents of reads (BALP Read / Query) whose requestor is the user at Keycloak, via our app. */
+  /**
+   * AuditEvents of reads (BALP Read / Query) whose requestor is the user at Keycloak, via our app.
+   */
   private static List<org.hl7.fhir.r4.model.AuditEvent> readsBy(IGenericClient fhir, String sub) {
     return fhir
         .search()

@@ -78,25 +78,32 @@ public final class ReviewWriter {
     }
     int at = f.reportUrl().lastIndexOf("/DiagnosticReport/");
     String base = at < 0 ? null : f.reportUrl().substring(0, at);
-    if (base == null || !allowed.test(base)) {
-      return failed(ErrorCode.REVIEW_SERVER_REFUSED, f, "the report's server is off the allowlist");
-    }
     AuditContext ctx =
         call.withHook(
             call.hookInstance(),
             call.patientId(),
             f.reviewer() == null ? call.userId() : f.reviewer().reference());
+    if (base == null || !allowed.test(base)) {
+      return notWritten(
+          ctx, String.valueOf(base), 400, ErrorCode.REVIEW_SERVER_REFUSED, f, "off the allowlist");
+    }
     AuditingClientInterceptor reads = new AuditingClientInterceptor(audit, ctx, base);
     IGenericClient fhir = clients.apply(base, reads);
     String version;
     try {
       version = reads.audited(() -> reportVersion(fhir, f.resultKey()));
     } catch (BaseServerResponseException e) { // a connection failure too
-      return failed(ErrorCode.REVIEW_REPORT_NOT_FOUND, f, "the search failed: " + kind(e));
+      return notWritten(
+          ctx,
+          base,
+          e.getStatusCode(),
+          ErrorCode.REVIEW_REPORT_NOT_FOUND,
+          f,
+          "the search failed: " + kind(e));
     }
     if (version == null) {
-      return failed(
-          ErrorCode.REVIEW_REPORT_NOT_FOUND, f, "no report carries the card's result key");
+      return notWritten(
+          ctx, base, 404, ErrorCode.REVIEW_REPORT_NOT_FOUND, f, "no report has the result key");
     }
     Provenance p = ReviewProvenance.of(f, version);
     try {
@@ -108,18 +115,25 @@ public final class ReviewWriter {
               .fhirUpdate(
                   ctx, base, location, Boolean.TRUE.equals(o.getCreated()) ? 201 : 200, null));
       return new Outcome(location, null);
-    } catch (FhirClientConnectionException e) {
-      audit.record(
-          audit.events().fhirUpdate(ctx, base, null, 0, ErrorCode.REVIEW_WRITE_FAILED.codeText()));
-      return failed(ErrorCode.REVIEW_WRITE_FAILED, f, "no answer");
-    } catch (BaseServerResponseException e) {
-      audit.record(
-          audit
-              .events()
-              .fhirUpdate(
-                  ctx, base, null, e.getStatusCode(), ErrorCode.REVIEW_WRITE_FAILED.codeText()));
-      return failed(ErrorCode.REVIEW_WRITE_FAILED, f, "HTTP " + e.getStatusCode());
+    } catch (BaseServerResponseException e) { // no answer: status 0
+      return notWritten(ctx, base, e.getStatusCode(), ErrorCode.REVIEW_WRITE_FAILED, f, kind(e));
     }
+  }
+
+  /**
+   * A review not written: in the audit trail as a failed BALP Update without entity, with the code
+   * (status: the server's, 0 without an answer, 404 for a report not found, 400 for a server off
+   * the allowlist), and logged.
+   */
+  private Outcome notWritten(
+      AuditContext ctx,
+      String base,
+      int status,
+      ErrorCode code,
+      ReviewProvenance.Feedback f,
+      String why) {
+    audit.record(audit.events().fhirUpdate(ctx, base, null, status, code.codeText()));
+    return failed(code, f, why);
   }
 
   /** {@code DiagnosticReport/<id>/_history/<v>} of the report with the key, or null. */

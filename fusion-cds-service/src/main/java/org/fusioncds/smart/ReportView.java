@@ -8,8 +8,8 @@ import java.util.List;
 import org.fusioncds.audit.AuditTrail;
 import org.fusioncds.audit.AuditingClientInterceptor;
 import org.fusioncds.error.ErrorCode;
-import org.fusioncds.flow.AuditContext;
 import org.fusioncds.fhir.FhirGateway;
+import org.fusioncds.flow.AuditContext;
 import org.fusioncds.model.ModelCard;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.Binary;
@@ -24,10 +24,10 @@ import org.hl7.fhir.r4.model.StringType;
 
 /**
  * What the app shows, read from the FHIR server with the user's token (never the module's), every
- * read in the audit trail with the user as agent: the
- * DiagnosticReport the card named, checked to be about the launch's patient; its key-image Media;
- * its result Observations; its Provenance (the missing inputs); its HTML form; and each lab of the
- * model card over the model's window around the study.
+ * read in the audit trail with the user as agent: the DiagnosticReport the card named, checked to
+ * be about the launch's patient; its key-image Media; its result Observations; its Provenance (the
+ * missing inputs); its HTML form; and each lab of the model card over the model's window around the
+ * study.
  */
 final class ReportView {
 
