@@ -31,6 +31,8 @@ import org.fusioncds.report.monitor.ModelMonitor;
  */
 public final class FeedbackStore {
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(FeedbackStore.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> OUTCOMES = List.of("accepted", "overridden");
 
@@ -223,8 +225,12 @@ public final class FeedbackStore {
     if (monitor != null) {
       lines.forEach(monitor::feedbackLine);
     }
-    if (reviews != null && call != null) {
-      lines.forEach(l -> reviews.write(review(l, reviewer), call));
+    for (ObjectNode l : lines) {
+      ReviewWriter.Outcome o =
+          reviews == null || call == null ? null : reviews.write(review(l, reviewer), call);
+      // the card uuid and what became of its review (a Provenance id or a code): no user, no
+      // patient
+      LOG.debug("feedback on card {} stored; review: {}", l.path("card").asText(), o);
     }
     return lines.size();
   }
