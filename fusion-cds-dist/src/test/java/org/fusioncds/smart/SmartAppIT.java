@@ -306,6 +306,8 @@ class SmartAppIT {
             .search()
             .forResource(org.hl7.fhir.r4.model.Provenance.class)
             .where(org.hl7.fhir.r4.model.Provenance.TARGET.hasId("DiagnosticReport/" + reportId))
+            // the page made the same search a moment ago: HAPI would answer from its cache
+            .cacheControl(new ca.uhn.fhir.rest.api.CacheControlDirective().setNoCache(true))
             .returnBundle(org.hl7.fhir.r4.model.Bundle.class)
             .execute()
             .getEntry()
