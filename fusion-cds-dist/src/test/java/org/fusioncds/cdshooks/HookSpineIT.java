@@ -317,6 +317,7 @@ class HookSpineIT {
     assertTrue(targets.stream().anyMatch(t -> t.startsWith("Observation/")), targets.toString());
     List<String> entities =
         provenance.getEntity().stream()
+            .filter(e -> e.getRole() == Provenance.ProvenanceEntityRole.SOURCE)
             .map(e -> e.getWhat().getReference())
             .filter(r -> r != null)
             .toList();
@@ -332,11 +333,49 @@ class HookSpineIT {
     assertTrue(
         provenance.getEntity().stream().anyMatch(e -> e.getWhat().hasIdentifier()),
         "the DICOM instance");
+    assertModelCardNamedByDeviceAndProvenance(device, provenance);
     for (var written : List.of(report, obs, device, provenance)) {
       assertEquals(
           List.of(), profiles.errors(written), "conforms to its profile: " + written.fhirType());
     }
     assertFormsAndKeyImage(card, report, targets);
+  }
+
+  /**
+   * The model card is on the server once per card text (AI Transparency's AIModelCard): the Device
+   * references it, the Provenance names it as its one entity of role derivation, its identifier
+   * holds the SHA-256 of the committed card file, whose bytes it carries.
+   */
+  private static void assertModelCardNamedByDeviceAndProvenance(
+      Device device, Provenance provenance) throws Exception {
+    List<Provenance.ProvenanceEntityComponent> derived =
+        provenance.getEntity().stream()
+            .filter(e -> e.getRole() == Provenance.ProvenanceEntityRole.DERIVATION)
+            .toList();
+    assertEquals(1, derived.size(), "one model card entity");
+    String cardRef = derived.get(0).getWhat().getReference();
+    assertTrue(cardRef.startsWith("DocumentReference/"), cardRef);
+    assertEquals(
+        cardRef,
+        ((Reference) device.getExtensionByUrl(Profiles.EXT_MODEL_CARD).getValue()).getReference());
+    org.hl7.fhir.r4.model.DocumentReference card =
+        fhir.read()
+            .resource(org.hl7.fhir.r4.model.DocumentReference.class)
+            .withUrl(cardRef)
+            .execute();
+    byte[] file = Files.readAllBytes(Path.of("models/cap-fusion/model-card.yaml"));
+    String sha =
+        java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
+    assertEquals("cap-fusion|0.1.0|" + sha, card.getIdentifierFirstRep().getValue());
+    assertArrayEquals(file, card.getContentFirstRep().getAttachment().getData());
+    assertEquals(List.of(), profiles.errors(card), "conforms: ai-model-card");
+    Bundle cards =
+        fhir.search()
+            .byUrl("DocumentReference?identifier=urn:fusion-cds:model-card|cap-fusion|0.1.0|" + sha)
+            .cacheControl(new CacheControlDirective().setNoCache(true))
+            .returnBundle(Bundle.class)
+            .execute();
+    assertEquals(1, cards.getEntry().size(), "one model card however many reports");
   }
 
   /**
@@ -687,6 +726,122 @@ class HookSpineIT {
     }
     assertTrue(notOffered.body().contains("disagree"), notOffered.body());
     assertTrue(longComment.body().contains("501 characters"), longComment.body());
+    assertReviewOnTheFhirServer(card, feedback);
+  }
+
+  /**
+   * The stored override is on the FHIR server as the clinician's review of the report: a Provenance
+   * with a verifier agent (the hook's userId), the report's version, the coded reason and no free
+   * text; the same feedback again writes nothing new; the write is audited; a report that cannot be
+   * found any more (its result key changed) leaves the feedback stored and audits FCDS-6401.
+   */
+  private static void assertReviewOnTheFhirServer(JsonNode card, String feedback) throws Exception {
+    DiagnosticReport report =
+        fhir.read()
+            .resource(DiagnosticReport.class)
+            .withUrl(card.path("links").path(0).path("url").asText())
+            .execute();
+    Provenance review = reviewOf(report);
+    assertTrue(review.getIdElement().getIdPart().startsWith("fcds-review-"), review.getId());
+    assertEquals("1", review.getMeta().getVersionId());
+    assertEquals(
+        "DiagnosticReport/"
+            + report.getIdElement().getIdPart()
+            + "/_history/"
+            + report.getMeta().getVersionId(),
+        review.getTargetFirstRep().getReference());
+    assertEquals("verifier", review.getAgentFirstRep().getType().getCodingFirstRep().getCode());
+    assertEquals("Practitioner/example", review.getAgentFirstRep().getWho().getReference());
+    assertEquals("overridden", review.getActivity().getCodingFirstRep().getCode());
+    assertEquals("image-reading", review.getReasonFirstRep().getCodingFirstRep().getCode());
+    assertFalse(
+        FHIR.newJsonParser().encodeResourceToString(review).contains("clear film"),
+        "the clinician's comment stays in the feedback store");
+    assertEquals(List.of(), profiles.errors(review), "conforms: ai-review-provenance");
+
+    long t0 = System.nanoTime();
+    HttpResponse<String> again = post(hooks + "/feedback", feedback);
+    long againMs = (System.nanoTime() - t0) / 1_000_000;
+
+    assertEquals(200, again.statusCode(), again.body());
+    assertEquals(2, Files.readAllLines(feedbackFolder.resolve("feedback.jsonl")).size());
+    Provenance same = reviewOf(report);
+    assertEquals(review.getIdElement().getIdPart(), same.getIdElement().getIdPart());
+    assertEquals("1", same.getMeta().getVersionId(), "the same feedback twice: one version");
+    String reviewId = review.getIdElement().getIdPart();
+    List<String> seen = new ArrayList<>();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () -> {
+                List<org.hl7.fhir.r4.model.AuditEvent> u = auditedUpdates(null);
+                seen.clear();
+                u.forEach(e -> seen.add(FHIR.newJsonParser().encodeResourceToString(e)));
+                return u.stream().anyMatch(e -> names(e, reviewId));
+              });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("no audited update of " + reviewId + " among " + seen, e);
+    }
+
+    report.getIdentifierFirstRep().setValue("moved-" + report.getIdentifierFirstRep().getValue());
+    fhir.update().resource(report).execute();
+    HttpResponse<String> lost =
+        post(hooks + "/feedback", feedback.replace("10:00:00Z", "10:07:00Z"));
+
+    assertEquals(200, lost.statusCode(), "the feedback is taken: " + lost.body());
+    assertEquals(3, Files.readAllLines(feedbackFolder.resolve("feedback.jsonl")).size());
+    assertEquals(1, reviewsOf(report).size(), "no review of a report not found");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> !auditedUpdates("FCDS-6401").isEmpty());
+    System.out.println("feedback posted again (search + PUT, no new version): " + againMs + " ms");
+  }
+
+  private static Provenance reviewOf(DiagnosticReport report) {
+    List<Provenance> reviews = reviewsOf(report);
+    assertEquals(1, reviews.size(), "one review of the report");
+    return reviews.get(0);
+  }
+
+  private static List<Provenance> reviewsOf(DiagnosticReport report) {
+    return fhir
+        .search()
+        .forResource(Provenance.class)
+        .where(Provenance.TARGET.hasId("DiagnosticReport/" + report.getIdElement().getIdPart()))
+        .cacheControl(new CacheControlDirective().setNoCache(true))
+        .returnBundle(Bundle.class)
+        .execute()
+        .getEntry()
+        .stream()
+        .map(e -> (Provenance) e.getResource())
+        .filter(p -> p.getMeta().hasProfile(Profiles.PROFILE_REVIEW))
+        .toList();
+  }
+
+  /** AuditEvents of review writes (BALP Update) on the server, with the outcome code if given. */
+  private static List<org.hl7.fhir.r4.model.AuditEvent> auditedUpdates(String code) {
+    return fhir
+        .search()
+        .byUrl("AuditEvent?subtype=http://hl7.org/fhir/restful-interaction|update&_count=100")
+        .cacheControl(new CacheControlDirective().setNoCache(true))
+        .returnBundle(Bundle.class)
+        .execute()
+        .getEntry()
+        .stream()
+        .map(e -> (org.hl7.fhir.r4.model.AuditEvent) e.getResource())
+        .filter(e -> code == null || code.equals(e.getOutcomeDesc()))
+        .toList();
+  }
+
+  private static boolean names(org.hl7.fhir.r4.model.AuditEvent e, String reviewId) {
+    return e.getEntity().stream()
+            .anyMatch(
+                x -> String.valueOf(x.getWhat().getReference()).contains("Provenance/" + reviewId))
+        && e.getAgent().stream()
+            .anyMatch(a -> "Practitioner/example".equals(a.getWho().getReference()));
   }
 
   @Test

@@ -44,6 +44,8 @@ class ProfileDefinitionsTest {
             Profiles.PROFILE_PROVENANCE,
             Profiles.PROFILE_REPORT_FORM,
             Profiles.PROFILE_KEY_IMAGE,
+            Profiles.PROFILE_MODEL_CARD,
+            Profiles.PROFILE_REVIEW,
             Profiles.EXT_MISSING_INPUT,
             Profiles.EXT_EVALUATED_AS_OF),
         urls);

@@ -1,6 +1,7 @@
 package org.fusioncds.report;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -8,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.fusioncds.flow.ReportRequest;
 import org.fusioncds.flow.ResultKey;
+import org.fusioncds.model.ModelCards;
 import org.fusioncds.report.form.FormSamples;
 import org.hl7.fhir.r4.model.Bundle;
 
@@ -48,9 +50,19 @@ public final class ReportRequests {
         "Practitioner/dr-1");
   }
 
-  /** The write-back transaction of {@link #capFusion()}, with small real forms and key image. */
+  /** The committed cap-fusion model card file, as the write-back puts it on the FHIR server. */
+  public static ModelCardDocument cardDocument() {
+    Path file = Path.of("models/cap-fusion/model-card.yaml");
+    return ModelCardDocument.read(ModelCards.load(file), file);
+  }
+
+  /**
+   * The write-back transaction of {@link #capFusion()}, with the real model card, small real forms
+   * and key image.
+   */
   public static Bundle transaction() {
-    return ReportBundleBuilder.build(capFusion(), FormSamples.minimal(), "http://fhir.test/fhir");
+    return ReportBundleBuilder.build(
+        capFusion(), cardDocument(), FormSamples.minimal(), "http://fhir.test/fhir");
   }
 
   private static String sha256(String text) {

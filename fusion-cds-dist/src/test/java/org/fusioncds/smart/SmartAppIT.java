@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.fusioncds.app.FusionCdsApp;
+import org.fusioncds.flow.Profiles;
 import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.sandbox.SandboxHookCalls;
@@ -70,6 +71,7 @@ class SmartAppIT {
   private static final Path SHOTS = Path.of("fusion-cds-dist/target/screenshots");
   private static final Path AXE = Path.of("target/npm/node_modules/axe-core/axe.min.js");
   private static final String SECRET = "dev-only-fusion-cds-app-secret-replace-me";
+  private static final String MODULE_SECRET = "dev-only-fusion-cds-secret-replace-me";
 
   private static KeycloakServer keycloak;
   private static SandboxServers servers;
@@ -113,6 +115,11 @@ class SmartAppIT {
     s.put("smart.auth-issuer", keycloak.issuer());
     s.put("smart.client-secret", SECRET);
     s.put("smart.scope", "openid");
+    // the module's own calls (the review Provenance of a feedback) with a realm token
+    s.put("security.outbound.auth", "client-secret");
+    s.put("security.outbound.token-url", keycloak.tokenEndpoint().toString());
+    s.put("security.outbound.client-id", "fusion-cds");
+    s.put("security.outbound.client-secret", MODULE_SECRET);
     app = FusionCdsApp.start(s);
     String hook = base + "/cds-services/imaging-fusion";
     HttpResponse<String> r =
@@ -274,11 +281,94 @@ class SmartAppIT {
       assertEquals(
           "Consolidation not convincing on my read.",
           entry.path("overrideReason").path("userComment").asText());
+      assertReviewedBySignedInClinician(entry);
 
       refusesACodeExchangedWithAnotherSessionsVerifier(driver);
     } finally {
       driver.quit();
     }
+  }
+
+  /**
+   * The feedback is on the FHIR server as the clinician's review of the report: one Provenance with
+   * a verifier agent naming the signed-in user (Keycloak gives no {@code fhirUser}: the issuer and
+   * the ID token's subject), written with the module's own realm token.
+   */
+  private static void assertReviewedBySignedInClinician(JsonNode entry) {
+    FhirContext ctx = FhirContext.forR4Cached();
+    IGenericClient fhir = ctx.newRestfulGenericClient(fhirBase);
+    fhir.registerInterceptor(
+        new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(
+            keycloak.clientToken("fusion-cds", MODULE_SECRET)));
+    String reportId = new org.hl7.fhir.r4.model.IdType(entry.path("report").asText()).getIdPart();
+    List<org.hl7.fhir.r4.model.Provenance> reviews =
+        fhir
+            .search()
+            .forResource(org.hl7.fhir.r4.model.Provenance.class)
+            .where(org.hl7.fhir.r4.model.Provenance.TARGET.hasId("DiagnosticReport/" + reportId))
+            // the page made the same search a moment ago: HAPI would answer from its cache
+            .cacheControl(new ca.uhn.fhir.rest.api.CacheControlDirective().setNoCache(true))
+            .returnBundle(org.hl7.fhir.r4.model.Bundle.class)
+            .execute()
+            .getEntry()
+            .stream()
+            .map(e -> (org.hl7.fhir.r4.model.Provenance) e.getResource())
+            .filter(p -> p.getMeta().hasProfile(Profiles.PROFILE_REVIEW))
+            .toList();
+    assertEquals(1, reviews.size(), "one review of the report");
+    var agent = reviews.get(0).getAgentFirstRep();
+    assertEquals("verifier", agent.getType().getCodingFirstRep().getCode());
+    assertEquals(keycloak.issuer(), agent.getWho().getIdentifier().getSystem());
+    assertTrue(
+        agent.getWho().getIdentifier().getValue().matches("[0-9a-f-]{36}"),
+        "the clinician's subject at Keycloak: " + agent.getWho().getIdentifier().getValue());
+    assertEquals(
+        agent.getWho().getIdentifier().getValue(), entry.path("reviewer").path("value").asText());
+    assertEquals("overridden", reviews.get(0).getActivity().getCodingFirstRep().getCode());
+    String subject = agent.getWho().getIdentifier().getValue();
+    List<org.hl7.fhir.r4.model.AuditEvent> reads =
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(250))
+            .until(
+                () -> readsBy(fhir, subject),
+                l ->
+                    l.stream()
+                        .anyMatch(
+                            e ->
+                                e.getEntity().stream()
+                                    .anyMatch(
+                                        x ->
+                                            ("DiagnosticReport/" + reportId)
+                                                .equals(x.getWhat().getReference()))));
+    // the report, its Media, its Observation, its Provenance, its HTML form, one search per lab
+    assertTrue(reads.size() >= 6, "the app's reads, audited: " + reads.size());
+    System.out.println("SMART app reads audited with the user as agent: " + reads.size());
+  }
+
+  /**
+   * AuditEvents of reads (BALP Read / Query) whose requestor is the user at Keycloak, via our app.
+   */
+  private static List<org.hl7.fhir.r4.model.AuditEvent> readsBy(IGenericClient fhir, String sub) {
+    return fhir
+        .search()
+        .byUrl("AuditEvent?action=R,E&_count=500")
+        .cacheControl(new ca.uhn.fhir.rest.api.CacheControlDirective().setNoCache(true))
+        .returnBundle(org.hl7.fhir.r4.model.Bundle.class)
+        .execute()
+        .getEntry()
+        .stream()
+        .map(e -> (org.hl7.fhir.r4.model.AuditEvent) e.getResource())
+        .filter(
+            e ->
+                e.getAgent().stream()
+                    .anyMatch(
+                        a ->
+                            a.getRequestor()
+                                && sub.equals(a.getWho().getIdentifier().getValue())
+                                && keycloak.issuer().equals(a.getWho().getIdentifier().getSystem())
+                                && "fusion-cds-app".equals(a.getAltId())))
+        .toList();
   }
 
   private static void refusesFormsWithoutTheirCsrfToken(String cookie) throws Exception {

@@ -333,6 +333,14 @@ public enum ErrorCode {
   MODEL_REFERENCE_MISMATCH(
       6303, 500, "the reference distribution was made for another model version"),
   MODEL_MONITOR_RECORD_SKIPPED(6304, 500, "a stored card or feedback line could not be read"),
+  REPORT_MODEL_CARD_UNREADABLE(
+      6400, 500, "the model card file could not be read for its FHIR DocumentReference"),
+  REVIEW_REPORT_NOT_FOUND(
+      6401, 502, "the report a clinician's feedback reviews is not on the FHIR server"),
+  REVIEW_WRITE_FAILED(
+      6402, 502, "the FHIR server refused or did not take the review Provenance of a feedback"),
+  REVIEW_SERVER_REFUSED(
+      6403, 500, "the report a feedback reviews lies on a FHIR server off the allowlist"),
   MISSING_TOKEN(7001, 401, "no bearer token"),
   MALFORMED_TOKEN(7002, 401, "token is not a compact JWS JWT"),
   ALGORITHM_REFUSED(7003, 401, "token algorithm or key header not accepted"),

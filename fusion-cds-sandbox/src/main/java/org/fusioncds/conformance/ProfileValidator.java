@@ -40,12 +40,23 @@ public final class ProfileValidator {
   private static final String AIAST =
       "http://terminology.hl7.org/CodeSystem/v3-ObservationValue#AIAST";
 
-  private final FhirContext fhir = FhirContext.forR4Cached();
+  /**
+   * Its own context, which keeps the version of every reference when it encodes a resource to
+   * validate it (HAPI strips them by default): a constraint on a versioned reference ({@code
+   * fcds-ait-8}) sees what the module writes.
+   */
+  private final FhirContext fhir = keepingVersions(FhirContext.forR4());
+
   private final Map<String, StructureDefinition> profiles = new LinkedHashMap<>();
   private final FhirValidator validator;
 
   public ProfileValidator() {
     this(DEFAULT_FOLDER);
+  }
+
+  private static FhirContext keepingVersions(FhirContext c) {
+    c.getParserOptions().setStripVersionsFromReferences(false);
+    return c;
   }
 
   public ProfileValidator(Path folder) {

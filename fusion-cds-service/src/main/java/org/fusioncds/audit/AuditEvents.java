@@ -204,6 +204,24 @@ public final class AuditEvents {
   }
 
   /**
+   * One resource written by {@code PUT} (BALP Update: action U, subtype update): the review
+   * Provenance of a clinician's feedback. The entity is the versioned location the server answered
+   * (none when the write failed); the outcome code, if any, in outcomeDesc.
+   */
+  public AuditEvent fhirUpdate(
+      AuditContext ctx, String serverBase, String location, int httpStatus, String outcomeCode) {
+    AuditEvent e = base(BalpCodes.rest(), AuditEventAction.U, AuditParts.outcome(httpStatus));
+    e.addSubtype(BalpCodes.interaction("update"));
+    e.setOutcomeDesc(outcomeCode);
+    outbound(e, ctx, serverBase);
+    if (location != null) {
+      e.addEntity(AuditParts.resource(location));
+    }
+    AuditParts.addContextEntities(e, ctx);
+    return e;
+  }
+
+  /**
    * A DICOMweb retrieval (WADO-RS, PS3.18) as the DICOM PS3.15 A.5.3 DICOM Instances Accessed
    * message: type DCM 110103, action R, outcome 0 or 8, the study entity by Study Instance UID
    * (identifier type DCM 110180, audit-entity-type 2, object-role 3 Report) with the series and

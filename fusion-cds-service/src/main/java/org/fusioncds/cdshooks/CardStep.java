@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import org.fusioncds.audit.CallAuditPolicy;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.flow.AuditContext;
 import org.fusioncds.flow.Delegated;
 import org.fusioncds.flow.EvaluationJob;
 import org.fusioncds.flow.EvaluationOutcome;
@@ -212,8 +214,11 @@ public final class CardStep {
             r == null || r.findings().isEmpty() ? null : r.findings().get(0).probability(),
             r == null ? null : r.missing(),
             latency);
+    AuditContext call = exchange == null ? null : CallAuditPolicy.context(exchange);
+    String user = call == null ? null : call.userId(); // the clinician feedback will come from
     for (Card issued : answer.cards()) {
-      feedback.issued(issued, card.id(), card.version(), answer.key(), answer.reportUrl(), shown);
+      feedback.issued(
+          issued, card.id(), card.version(), answer.key(), answer.reportUrl(), shown, user);
     }
     if (LOG.isDebugEnabled()) {
       LOG.debug("hook answered: {}", answer.outcome().toJson()); // job id, status, key: no PHI

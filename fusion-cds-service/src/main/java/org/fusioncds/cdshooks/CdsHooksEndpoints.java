@@ -92,11 +92,17 @@ public final class CdsHooksEndpoints {
     return java.nio.file.Files.readString(file);
   }
 
-  /** {@code POST /cds-services/{id}/feedback} (CDS Hooks 2.0.1 §Feedback): stored, or 400/404. */
-  public String feedback(@Header("serviceId") String serviceId, byte[] body) {
+  /**
+   * {@code POST /cds-services/{id}/feedback} (CDS Hooks 2.0.1 §Feedback): stored, or 400/404; each
+   * item on a result card is then written as the clinician's review of its report (the clinician:
+   * the {@code userId} of the hook that issued the card).
+   */
+  public String feedback(@Header("serviceId") String serviceId, byte[] body, Exchange exchange) {
     service(serviceId);
     feedback.record(
-        limits.read(body == null ? new byte[0] : body, ErrorCode.FEEDBACK_BODY_INVALID));
+        limits.read(body == null ? new byte[0] : body, ErrorCode.FEEDBACK_BODY_INVALID),
+        null,
+        exchange == null ? null : CallAuditPolicy.context(exchange));
     return "{}";
   }
 

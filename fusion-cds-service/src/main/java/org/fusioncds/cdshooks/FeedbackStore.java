@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.flow.AuditContext;
 import org.fusioncds.flow.ResultKey;
+import org.fusioncds.report.ReviewProvenance;
+import org.fusioncds.report.ReviewWriter;
 import org.fusioncds.report.monitor.ModelMonitor;
 
 /**
@@ -28,6 +31,8 @@ import org.fusioncds.report.monitor.ModelMonitor;
  */
 public final class FeedbackStore {
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(FeedbackStore.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> OUTCOMES = List.of("accepted", "overridden");
 
@@ -41,17 +46,25 @@ public final class FeedbackStore {
   private final Path feedback;
   private final Map<String, JsonNode> issued = new ConcurrentHashMap<>();
   private final ModelMonitor monitor;
+  private final ReviewWriter reviews;
 
   public FeedbackStore(Path folder) {
     this(folder, null);
   }
 
+  public FeedbackStore(Path folder, ModelMonitor monitor) {
+    this(folder, monitor, null);
+  }
+
   /**
    * @param monitor told of every card issued and feedback stored, and of those in the files at
    *     start (null: none)
+   * @param reviews writes each stored feedback item on a result card to the FHIR server as the
+   *     clinician's review of the report (null: none)
    */
-  public FeedbackStore(Path folder, ModelMonitor monitor) {
+  public FeedbackStore(Path folder, ModelMonitor monitor, ReviewWriter reviews) {
     this.monitor = monitor;
+    this.reviews = reviews;
     try {
       Files.createDirectories(folder);
       this.cards = folder.resolve("cards.jsonl");
@@ -110,6 +123,22 @@ public final class FeedbackStore {
       ResultKey key,
       String reportUrl,
       Shown shown) {
+    issued(card, modelId, modelVersion, key, reportUrl, shown, null);
+  }
+
+  /**
+   * Records a card as issued, with what it showed and the hook's {@code userId} ({@code user}, e.g.
+   * {@code Practitioner/123}, may be null): the clinician its feedback comes from, since a CDS
+   * Hooks feedback call names no user.
+   */
+  public void issued(
+      Card card,
+      String modelId,
+      String modelVersion,
+      ResultKey key,
+      String reportUrl,
+      Shown shown,
+      String user) {
     ObjectNode n = JSON.createObjectNode();
     n.put("card", card.uuid());
     n.put("model", modelId);
@@ -121,6 +150,9 @@ public final class FeedbackStore {
       n.put("report", reportUrl);
     }
     n.put("issued", Instant.now().toString());
+    if (user != null) {
+      n.put("user", user);
+    }
     if (shown != null) {
       n.put("status", shown.status());
       if (shown.probability() != null) {
@@ -153,6 +185,19 @@ public final class FeedbackStore {
    * if given), then stores them all.
    */
   public int record(JsonNode root) {
+    return record(root, null, null);
+  }
+
+  /**
+   * Stores the feedback as {@link #record(JsonNode)} does, then writes each item on a result card
+   * to the FHIR server as the clinician's review of its report ({@link ReviewWriter}; a failure
+   * there is logged and audited, the feedback stays stored).
+   *
+   * @param reviewer who gave the feedback (the SMART app's signed-in user); null: the {@code
+   *     userId} of the hook that issued the card
+   * @param call the audit context of the feedback call (null: no review is written)
+   */
+  public int record(JsonNode root, ReviewProvenance.Reviewer reviewer, AuditContext call) {
     JsonNode items = root == null || !root.isObject() ? null : root.get("feedback");
     if (items == null || !items.isArray() || items.isEmpty()) {
       throw new CdsHooksException(
@@ -171,11 +216,47 @@ public final class FeedbackStore {
           issues.stream().anyMatch(x -> x.code() == ErrorCode.FEEDBACK_CARD_UNKNOWN) ? 404 : 400,
           issues);
     }
-    lines.forEach(l -> append(feedback, l));
+    for (ObjectNode l : lines) {
+      if (reviewer != null) {
+        l.set("reviewer", JSON.valueToTree(reviewer));
+      }
+      append(feedback, l);
+    }
     if (monitor != null) {
       lines.forEach(monitor::feedbackLine);
     }
+    for (ObjectNode l : lines) {
+      ReviewWriter.Outcome o =
+          reviews == null || call == null ? null : reviews.write(review(l, reviewer), call);
+      // the card uuid and what became of its review (a Provenance id or a code): no user, no
+      // patient
+      LOG.debug("feedback on card {} stored; review: {}", l.path("card").asText(), o);
+    }
     return lines.size();
+  }
+
+  /** A stored feedback line as the review writer takes it. */
+  static ReviewProvenance.Feedback review(JsonNode line, ReviewProvenance.Reviewer reviewer) {
+    ReviewProvenance.Reviewer who =
+        reviewer != null
+            ? reviewer
+            : line.hasNonNull("user")
+                ? ReviewProvenance.Reviewer.of(line.get("user").asText())
+                : null;
+    JsonNode reason = line.path("overrideReason").path("reason");
+    return new ReviewProvenance.Feedback(
+        line.path("card").asText(),
+        line.path("outcome").asText(),
+        line.path("outcomeTimestamp").asText(),
+        line.path("resultKey").asText(null),
+        line.path("report").asText(null),
+        who,
+        reason.isObject()
+            ? new org.hl7.fhir.r4.model.Coding(
+                reason.path("system").asText(null),
+                reason.path("code").asText(null),
+                reason.path("display").asText(null))
+            : null);
   }
 
   /** The line to store for one item, or null with its issues. */

@@ -47,6 +47,7 @@ import org.fusioncds.inference.ModelRegistry;
 import org.fusioncds.jobs.HookJobs;
 import org.fusioncds.jobs.WorkerStep;
 import org.fusioncds.model.ModelCard;
+import org.fusioncds.model.ModelCards;
 import org.fusioncds.model.StudySelector;
 import org.fusioncds.observe.OutboundCalls;
 import org.fusioncds.observe.Readiness;
@@ -55,8 +56,10 @@ import org.fusioncds.observe.ServiceMetrics;
 import org.fusioncds.recall.RecallStep;
 import org.fusioncds.recall.RecallSteps;
 import org.fusioncds.recall.RecentResults;
+import org.fusioncds.report.ModelCardDocument;
 import org.fusioncds.report.ReportStep;
 import org.fusioncds.report.ReportSteps;
+import org.fusioncds.report.ReviewWriter;
 import org.fusioncds.report.TransactionRetry;
 import org.fusioncds.report.monitor.ModelMonitor;
 import org.fusioncds.security.FhirHttpClients;
@@ -309,9 +312,27 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   private ModelRegistry registry;
   private FeedbackStore feedbackStore;
 
+  /**
+   * The clinician's feedback on a result card, written to the report's FHIR server (on the {@code
+   * fhirServers} allowlist) with the module's own token, every call audited.
+   */
+  private ReviewWriter reviews() {
+    return new ReviewWriter(
+        auditTrail,
+        (base, audited) -> gateway().client(base, serviceTokens.orNull(), audited),
+        base -> {
+          try {
+            fhirServers.check(base, "report server");
+            return true;
+          } catch (RuntimeException refused) {
+            return false;
+          }
+        });
+  }
+
   private FeedbackStore feedbackStore() {
     if (feedbackStore == null) {
-      feedbackStore = new FeedbackStore(Path.of(feedbackFolder), monitor());
+      feedbackStore = new FeedbackStore(Path.of(feedbackFolder), monitor(), reviews());
     }
     return feedbackStore;
   }
@@ -490,7 +511,7 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   private PerModel<ReportStep> reportSteps;
 
-  /** The write-back of each served model (its report code, forms and Device). */
+  /** The write-back of each served model (its report code, forms, Device and card document). */
   private PerModel<ReportStep> reportSteps() {
     if (reportSteps == null) {
       reportSteps =
@@ -498,6 +519,8 @@ public class FusionCdsConfiguration implements CamelConfiguration {
               c ->
                   new ReportStep(
                       c,
+                      ModelCardDocument.read(
+                          c, models().model(c.id()).folder().resolve(ModelCards.FILE_NAME)),
                       organization,
                       auditTrail,
                       new TransactionRetry(reportMaxAttempts, Duration.ofMillis(reportBackoffMs))));
@@ -760,7 +783,7 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @BindToRegistry("smartApp")
   public org.fusioncds.smart.SmartApp smartApp() {
     return new org.fusioncds.smart.SmartApp(
-        smartSettings(), ehrLaunches, fhirServers, gateway(), card(), feedbackStore());
+        smartSettings(), ehrLaunches, fhirServers, gateway(), card(), feedbackStore(), auditTrail);
   }
 
   /**

@@ -35,6 +35,11 @@ public final class LoadedModel implements AutoCloseable {
     this.folder = folder;
   }
 
+  /** The model's folder (its card file, graphs and statistics). */
+  public Path folder() {
+    return folder;
+  }
+
   /** Verifies and opens every graph of the card in {@code folder}; nothing stays open on error. */
   static LoadedModel open(ModelCard card, Path folder, SessionFactory sessions, Batching batching) {
     LoadedModel m = new LoadedModel(card, folder);

@@ -53,6 +53,9 @@ import java.util.Map;
  *       (results in a window before its PSI can raise it; 30 when absent) and {@code reference}
  *       (the file in the model folder with the evaluation cohort's probability distribution,
  *       written by {@code fusion-cds evaluate}).
+ *   <li>{@code kind}: what kind of AI the model is, codes of AI Transparency on FHIR's {@code
+ *       AIdeviceTypeCS} ({@link #AI_KINDS}, e.g. {@code Deep-Learning-Models}, {@code
+ *       AI-for-Multimodal-Data}); written on the model Device as {@code AIKind} extensions.
  * </ul>
  */
 public record ModelCard(
@@ -83,9 +86,46 @@ public record ModelCard(
     VolumeSpec volume,
     List<TrainingCohort> trainingCohorts,
     Ood ood,
-    Monitoring monitoring) {
+    Monitoring monitoring,
+    List<String> kind) {
+
+  /**
+   * The kinds of AI a card may declare in {@code kind}: the selectable codes of AI Transparency on
+   * FHIR's {@code AIdeviceTypeCS} (STU1 ballot, {@code input/fsh/AIDevice.fsh}; the abstract
+   * grouping codes {@code AI-By-…} and {@code Foundation-Models} are not selectable). The report
+   * step writes each as the model Device's {@code AIKind} extension.
+   */
+  public static final java.util.Set<String> AI_KINDS =
+      java.util.Set.of(
+          "Rule-Based-Systems",
+          "Machine-Learning-Models",
+          "Deep-Learning-Models",
+          "Large-Language-Models",
+          "Vision-Foundation-Models",
+          "Vision-Language-Models",
+          "Hybrid-Models",
+          "Deterministic-AI",
+          "Non-Deterministic-AI",
+          "Intelligent-Diagnosis-and-Treatment",
+          "Medical-Image-Analysis",
+          "Personalized-Treatment",
+          "Clinical-Monitoring-and-Early-Warning",
+          "Clinical-Documentation-and-Workflow",
+          "Drug-Discovery-and-Development",
+          "Medical-Quality-Control",
+          "Patient-Services",
+          "Population-Health-and-Operations",
+          "AI-for-Medical-Imaging-Data",
+          "AI-for-Physiological-Signal-Data",
+          "AI-for-Medical-Text-Data",
+          "AI-for-Structured-Clinical-Data",
+          "AI-for-Genomic-and-Omics-Data",
+          "AI-for-Audio-Data",
+          "AI-for-Video-Data",
+          "AI-for-Multimodal-Data");
 
   public ModelCard {
+    kind = kind == null ? List.of() : List.copyOf(kind);
     overrideReasons = overrideReasons == null ? List.of() : List.copyOf(overrideReasons);
     trainingCohorts = trainingCohorts == null ? List.of() : List.copyOf(trainingCohorts);
   }

@@ -42,6 +42,7 @@ final class ModelCardValidator {
     calibration();
     graphs();
     overrideReasons();
+    kind();
     eligibility();
     trainingCohorts();
     ood();
@@ -149,6 +150,25 @@ final class ModelCardValidator {
     }
     if (r.min() != null && r.max() != null && r.min() > r.max()) {
       fail(ErrorCode.MODEL_CARD_FIELD_INVALID, field, "min above max " + r.min() + " > " + r.max());
+    }
+  }
+
+  /** Each kind a selectable code of AIdeviceTypeCS, none twice. */
+  private void kind() {
+    Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < c.kind().size(); i++) {
+      String k = c.kind().get(i);
+      String at = "kind[" + i + "]";
+      require(at, k);
+      if (!ModelCard.AI_KINDS.contains(k)) {
+        fail(
+            ErrorCode.MODEL_CARD_FIELD_INVALID,
+            at,
+            "'" + k + "' is not a selectable code of AI Transparency's AIdeviceTypeCS");
+      }
+      if (!seen.add(k)) {
+        fail(ErrorCode.MODEL_CARD_FIELD_INVALID, at, "'" + k + "' twice");
+      }
     }
   }
 

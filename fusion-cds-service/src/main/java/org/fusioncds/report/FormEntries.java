@@ -138,7 +138,7 @@ final class FormEntries {
     return m;
   }
 
-  private static byte[] sha1(byte[] data) {
+  static byte[] sha1(byte[] data) {
     try {
       return MessageDigest.getInstance("SHA-1").digest(data);
     } catch (NoSuchAlgorithmException e) {

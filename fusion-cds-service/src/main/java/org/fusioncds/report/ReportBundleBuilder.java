@@ -43,22 +43,28 @@ public final class ReportBundleBuilder {
 
   private ReportBundleBuilder() {}
 
-  /** The transaction without presentedForm or Media (what the audit trail's tests write). */
+  /**
+   * The transaction without model card, presentedForm or Media (what the audit trail's tests
+   * write).
+   */
   public static Bundle build(ReportRequest r) {
-    return build(r, null, null);
+    return build(r, null, null, null);
   }
 
   /**
-   * The transaction of a new report with its forms.
+   * The transaction of a new report with its model card and forms.
    *
+   * @param card the model card document (null: none)
    * @param forms the rendered forms (null: none)
    * @param fhirBase the server the forms' URLs name (null: relative URLs)
    */
-  public static Bundle build(ReportRequest r, PresentedForms forms, String fhirBase) {
+  public static Bundle build(
+      ReportRequest r, ModelCardDocument card, PresentedForms forms, String fhirBase) {
     Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
     String deviceUrl = uuid();
     String reportUrl = uuid();
-    Device device = device(r);
+    String cardUrl = card == null ? null : uuid();
+    Device device = device(r, card, cardUrl);
     add(
         bundle,
         deviceUrl,
@@ -89,7 +95,14 @@ public final class ReportBundleBuilder {
         targets.add(mediaUrl);
       }
     }
-    Provenance provenance = provenance(r, targets, deviceUrl);
+    if (card != null) {
+      add(
+          bundle,
+          cardUrl,
+          ModelCardEntry.documentReference(card, r),
+          "DocumentReference?identifier=" + ModelCardDocument.SYSTEM + "|" + card.identifier());
+    }
+    Provenance provenance = provenance(r, targets, deviceUrl, cardUrl);
     bundle
         .addEntry()
         .setFullUrl(uuid())
@@ -115,7 +128,7 @@ public final class ReportBundleBuilder {
     return r.key().value() + "-" + f.outputName();
   }
 
-  private static Device device(ReportRequest r) {
+  private static Device device(ReportRequest r, ModelCardDocument card, String cardUrl) {
     Device d = new Device();
     d.getMeta().addProfile(Profiles.PROFILE_DEVICE);
     d.addIdentifier(new Identifier().setSystem(MODEL_SYSTEM).setValue(r.model().identifier()));
@@ -132,6 +145,15 @@ public final class ReportBundleBuilder {
     type.addCoding(
         new Coding("http://snomed.info/sct", "706689003", "Application program software"));
     d.setType(type); // AI Transparency on FHIR: AIDevice.type
+    if (card != null) {
+      // AI Transparency on FHIR: AIDevice.extension[modelCardDescription] and [aiKind]
+      d.addExtension(Profiles.EXT_MODEL_CARD, new Reference(cardUrl));
+      for (String kind : card.kind()) {
+        d.addExtension(
+            Profiles.EXT_AI_KIND,
+            new CodeableConcept(new Coding(Profiles.CS_AI_DEVICE_TYPE, kind, null)));
+      }
+    }
     d.addProperty()
         .setType(new CodeableConcept().setText("graph sha256 (" + r.model().graph() + ")"))
         .addValueCode(new CodeableConcept().setText(r.model().sha256()));
@@ -234,7 +256,8 @@ public final class ReportBundleBuilder {
     return s.append(r.model().disclaimer()).toString();
   }
 
-  private static Provenance provenance(ReportRequest r, List<String> targets, String deviceUrl) {
+  private static Provenance provenance(
+      ReportRequest r, List<String> targets, String deviceUrl, String cardUrl) {
     Provenance p = new Provenance();
     p.setId(provenanceId(r.key()));
     p.getMeta().addProfile(Profiles.PROFILE_PROVENANCE);
@@ -270,6 +293,12 @@ public final class ReportBundleBuilder {
     }
     for (String input : r.inputs()) {
       p.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE).setWhat(entityReference(input));
+    }
+    if (cardUrl != null) {
+      // AI Transparency on FHIR: AIProvenance.entity[modelCard], role fixed to derivation
+      p.addEntity()
+          .setRole(Provenance.ProvenanceEntityRole.DERIVATION)
+          .setWhat(new Reference(cardUrl).setDisplay("model card"));
     }
     for (String missing : r.missing()) {
       p.addExtension(Profiles.EXT_MISSING_INPUT, new StringType(missing));

@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * The {@code report} step: looks up a report already written for the same result key (the cached
  * path), and writes the preliminary DiagnosticReport, its Observations, the model's Device and the
  * Provenance in one transaction (sent under {@link TransactionRetry}), the report's HTML and PDF
- * forms and its key image inside the same transaction ({@link ReportForms}). Coded errors: 6001 the
- * FHIR server refused the transaction, 6002 it cannot be reached, 6003 its answer names no
- * DiagnosticReport, 6005 it kept answering 409/412.
+ * forms and its key image ({@link ReportForms}) and the model card as a DocumentReference ({@link
+ * ModelCardDocument}) inside the same transaction. Coded errors: 6001 the FHIR server refused the
+ * transaction, 6002 it cannot be reached, 6003 its answer names no DiagnosticReport, 6005 it kept
+ * answering 409/412.
  */
 public final class ReportStep {
 
@@ -50,10 +51,26 @@ public final class ReportStep {
   private final AuditTrail audit;
   private final TransactionRetry transactions;
   private final ReportForms forms;
+  private final ModelCardDocument cardDocument;
 
+  /** Without the model card's DocumentReference (tests of the write path that do not read it). */
   public ReportStep(
       ModelCard card, String organization, AuditTrail audit, TransactionRetry transactions) {
+    this(card, null, organization, audit, transactions);
+  }
+
+  /**
+   * @param cardDocument the model card file as the transaction writes it (a DocumentReference the
+   *     Device and the Provenance name), null: none
+   */
+  public ReportStep(
+      ModelCard card,
+      ModelCardDocument cardDocument,
+      String organization,
+      AuditTrail audit,
+      TransactionRetry transactions) {
     this.card = card;
+    this.cardDocument = cardDocument;
     this.organization = organization == null || organization.isBlank() ? null : organization;
     this.audit = audit;
     this.transactions = transactions;
@@ -106,7 +123,8 @@ public final class ReportStep {
     Bundle response;
     try {
       response =
-          transactions.send(c.fhir(), ReportBundleBuilder.build(report, rendered, c.fhirBase()));
+          transactions.send(
+              c.fhir(), ReportBundleBuilder.build(report, cardDocument, rendered, c.fhirBase()));
     } catch (FcdsException e) {
       audit.record(audit.events().fhirWrite(c.audit(), c.fhirBase(), List.of(), 0, e.codeText()));
       if (e.errorCode() == ErrorCode.REPORT_RETRIES_EXHAUSTED) {

@@ -3,7 +3,9 @@
  * one Observation per model output, the model's Device, and a Provenance naming every input version
  * (shapes after the HL7 AI Transparency IG, profiles in {@code fhir-profiles/}), the report's
  * presentedForm (HTML and PDF/A Binaries, rendered by {@code report.form}) and its key image (a
- * Media). Conditional on the result key, so a repeated hook writes nothing twice.
+ * Media) and the model card (a DocumentReference, once per card text). Conditional on the result
+ * key, so a repeated hook writes nothing twice. {@code ReviewWriter}: the clinician's feedback on a
+ * card as a Provenance with a verifier agent on the report it reviewed.
  *
  * <p>Error codes ({@link org.fusioncds.error.ErrorCode}; code, HTTP status, meaning):
  *
@@ -19,6 +21,10 @@
  *   <li>FCDS-6101 (500) a profile file is not a FHIR R4 StructureDefinition
  *   <li>FCDS-6102 (500) no complete snapshot could be generated for a profile
  *   <li>FCDS-6103 (500) a resource does not conform to the profile it claims
+ *   <li>FCDS-6400 (500) the model card file could not be read for its FHIR DocumentReference
+ *   <li>FCDS-6401 (502) the report a clinician's feedback reviews is not on the FHIR server
+ *   <li>FCDS-6402 (502) the FHIR server refused or did not take the review Provenance of a feedback
+ *   <li>FCDS-6403 (500) the report a feedback reviews lies on a FHIR server off the allowlist
  * </ul>
  */
 package org.fusioncds.report;

@@ -8,6 +8,9 @@ import java.time.Instant;
  * user's access token. Immutable: a step makes the next one.
  *
  * @param accessToken null until the code is exchanged
+ * @param user the ID token's {@code sub} (null until signed in)
+ * @param fhirUser the ID token's SMART {@code fhirUser} claim ({@code Practitioner/123} or its
+ *     URL), null when the authorization server gives none
  */
 record AppSession(
     String id,
@@ -19,10 +22,12 @@ record AppSession(
     String accessToken,
     Instant tokenExpires,
     String user,
+    String fhirUser,
     Instant created) {
 
-  AppSession authorized(String token, Instant expires, String subject) {
-    return new AppSession(id, csrf, launch, null, null, null, token, expires, subject, created);
+  AppSession authorized(String token, Instant expires, String subject, String fhirUser) {
+    return new AppSession(
+        id, csrf, launch, null, null, null, token, expires, subject, fhirUser, created);
   }
 
   boolean isAuthorized() {

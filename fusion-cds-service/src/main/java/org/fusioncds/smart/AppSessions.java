@@ -38,6 +38,7 @@ final class AppSessions {
             null,
             null,
             null,
+            null,
             Instant.now());
     sessions.put(s.id(), s);
     return s;

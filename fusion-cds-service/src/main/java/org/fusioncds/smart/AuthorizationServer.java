@@ -41,7 +41,8 @@ import org.fusioncds.error.ErrorCode;
 final class AuthorizationServer {
 
   /** What a code exchange gives: the access token, when it expires, the user's {@code sub}. */
-  record Tokens(String accessToken, Instant expires, String subject, String patient) {
+  record Tokens(
+      String accessToken, Instant expires, String subject, String fhirUser, String patient) {
     @Override
     public String toString() {
       return "Tokens[expires " + expires + "]";
@@ -113,11 +114,13 @@ final class AuthorizationServer {
     OIDCTokenResponse ok = (OIDCTokenResponse) response.toSuccessResponse();
     AccessToken token = ok.getOIDCTokens().getAccessToken();
     String subject = null;
+    String fhirUser = null;
     if (ok.getOIDCTokens().getIDToken() != null) {
       try {
         IDTokenClaimsSet claims =
             idTokens().validate(ok.getOIDCTokens().getIDToken(), new Nonce(s.nonce()));
         subject = claims.getSubject().getValue();
+        fhirUser = claims.getStringClaim("fhirUser"); // SMART App Launch 2.0 §fhirUser
       } catch (com.nimbusds.jose.JOSEException | com.nimbusds.jose.proc.BadJOSEException e) {
         throw new AppRefusal(ErrorCode.SMART_TOKEN_REFUSED, "the ID token did not verify", e);
       } catch (RuntimeException e) {
@@ -130,6 +133,7 @@ final class AuthorizationServer {
         token.getValue(),
         Instant.now().plusSeconds(lifetime),
         subject,
+        fhirUser,
         patient instanceof String p ? p : null);
   }
 

@@ -5,8 +5,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.fusioncds.audit.AuditTrail;
+import org.fusioncds.audit.AuditingClientInterceptor;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.fhir.FhirGateway;
+import org.fusioncds.flow.AuditContext;
 import org.fusioncds.model.ModelCard;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.Binary;
@@ -20,10 +23,11 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 
 /**
- * What the app shows, read from the FHIR server with the user's token (never the module's): the
- * DiagnosticReport the card named, checked to be about the launch's patient; its key-image Media;
- * its result Observations; its Provenance (the missing inputs); its HTML form; and each lab of the
- * model card over the model's window around the study.
+ * What the app shows, read from the FHIR server with the user's token (never the module's), every
+ * read in the audit trail with the user as agent: the DiagnosticReport the card named, checked to
+ * be about the launch's patient; its key-image Media; its result Observations; its Provenance (the
+ * missing inputs); its HTML form; and each lab of the model card over the model's window around the
+ * study.
  */
 final class ReportView {
 
@@ -47,15 +51,32 @@ final class ReportView {
 
   private final FhirGateway gateway;
   private final ModelCard card;
+  private final AuditTrail audit;
 
-  ReportView(FhirGateway gateway, ModelCard card) {
+  /**
+   * @param audit every read is recorded in it (BALP Read / Query, the user as agent), as the hook's
+   *     reads are; null: not audited
+   */
+  ReportView(FhirGateway gateway, ModelCard card, AuditTrail audit) {
     this.gateway = gateway;
     this.card = card;
+    this.audit = audit;
   }
 
-  Read read(AppSession s) {
+  /** Everything the page shows, read with the user's token; each read audited under {@code ctx}. */
+  Read read(AppSession s, AuditContext ctx) {
     LaunchContext launch = s.launch();
-    IGenericClient fhir = gateway.client(launch.fhirServer(), s::accessToken);
+    if (audit == null || ctx == null) {
+      return read(s, gateway.client(launch.fhirServer(), s::accessToken));
+    }
+    AuditingClientInterceptor reads =
+        new AuditingClientInterceptor(audit, ctx, launch.fhirServer());
+    IGenericClient fhir = gateway.client(launch.fhirServer(), s::accessToken, reads);
+    return reads.audited(() -> read(s, fhir));
+  }
+
+  private Read read(AppSession s, IGenericClient fhir) {
+    LaunchContext launch = s.launch();
     try {
       String reportId = new IdType(launch.report()).getIdPart();
       DiagnosticReport report =

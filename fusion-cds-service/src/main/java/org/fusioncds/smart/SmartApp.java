@@ -12,15 +12,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import org.fusioncds.audit.AuditTrail;
+import org.fusioncds.audit.CallAuditPolicy;
 import org.fusioncds.cdshooks.CdsHooksException;
 import org.fusioncds.cdshooks.FeedbackStore;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.error.Traces;
 import org.fusioncds.fhir.FhirGateway;
+import org.fusioncds.flow.AuditContext;
 import org.fusioncds.model.ModelCard;
+import org.fusioncds.report.ReviewProvenance;
 import org.fusioncds.report.form.Xhtml;
 import org.fusioncds.security.AnswerHeaders;
+import org.fusioncds.security.Caller;
 import org.fusioncds.security.OutboundUrlPolicy;
 import org.fusioncds.security.RequestHeaders;
 import org.fusioncds.security.TokenVerifier;
@@ -61,12 +66,13 @@ public final class SmartApp {
       OutboundUrlPolicy fhirServers,
       FhirGateway gateway,
       ModelCard card,
-      FeedbackStore feedback) {
+      FeedbackStore feedback,
+      AuditTrail audit) {
     this.settings = settings;
     this.launches = new Launches(ehrLaunches, fhirServers, settings.launchUrl());
     this.sessions = new AppSessions(settings.sessionMaxAge(), settings.maxSessions());
     this.authServer = new AuthorizationServer(settings);
-    this.reports = new ReportView(gateway, card);
+    this.reports = new ReportView(gateway, card, audit);
     this.feedback = feedback;
     this.card = card;
   }
@@ -110,7 +116,7 @@ public final class SmartApp {
                 ErrorCode.SMART_PATIENT_MISMATCH,
                 "the token's patient is not the launch context's");
           }
-          sessions.replace(s.authorized(t.accessToken(), t.expires(), t.subject()));
+          sessions.replace(s.authorized(t.accessToken(), t.expires(), t.subject(), t.fhirUser()));
           redirect(x, "/app/report");
         });
   }
@@ -127,7 +133,7 @@ public final class SmartApp {
                 ErrorCode.SMART_PATIENT_MISMATCH,
                 "this session's launch is for another patient: open the app from that chart");
           }
-          ReportView.Read r = reports.read(s);
+          ReportView.Read r = reports.read(s, audited(x, s));
           if (r.htmlForm() == null) {
             throw new AppRefusal(ErrorCode.SMART_FHIR_READ, "the report has no HTML form");
           }
@@ -153,7 +159,7 @@ public final class SmartApp {
                 ErrorCode.SMART_CSRF_WRONG,
                 form.get("csrf") == null ? "no CSRF token" : "a CSRF token of another session");
           }
-          feedback.record(entry(s, form));
+          feedback.record(entry(s, form), reviewer(s), audited(x, s));
           redirect(x, "/app/report?sent=1");
         });
   }
@@ -229,6 +235,39 @@ public final class SmartApp {
     ObjectNode root = JSON.createObjectNode();
     root.putArray("feedback").add(item);
     return root;
+  }
+
+  /**
+   * The signed-in clinician, as the review Provenance names them: the ID token's {@code fhirUser}
+   * when the authorization server gives one, else its {@code sub} at the issuer.
+   */
+  private ReviewProvenance.Reviewer reviewer(AppSession s) {
+    if (s.fhirUser() != null && !s.fhirUser().isBlank()) {
+      return ReviewProvenance.Reviewer.of(s.fhirUser());
+    }
+    return new ReviewProvenance.Reviewer(null, settings.authIssuer(), s.user());
+  }
+
+  /**
+   * The audit context of a signed-in request: the call's (request id, address), the user as the
+   * authenticated caller (the ID token's issuer and subject, our client id; BALP's user agent) and
+   * as the user ({@code fhirUser}, when given), the launch's patient.
+   */
+  private AuditContext audited(Exchange x, AppSession s) {
+    AuditContext call = CallAuditPolicy.context(x);
+    if (call == null) {
+      return null;
+    }
+    Caller user =
+        new Caller(
+            settings.authIssuer(),
+            s.user(),
+            settings.clientId(),
+            null,
+            null,
+            s.tokenExpires(),
+            java.util.Set.of());
+    return call.withCaller(user).withHook(null, s.launch().patientId(), s.fhirUser());
   }
 
   private AppSession authorized(Exchange x) {

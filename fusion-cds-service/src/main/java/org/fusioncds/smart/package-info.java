@@ -6,8 +6,9 @@
  * code with PKCE S256, {@code aud} = the FHIR server), exchanges the code server-side and keeps the
  * tokens in a bounded, expiring session named by an {@code HttpOnly}, {@code SameSite=Lax} cookie.
  * The page reads the DiagnosticReport, its Media, Observations, Provenance and HTML form with the
- * user's token and shows the form, the key image with its overlay toggled, a sparkline of each lab
- * over the model's window and a feedback form (CSRF token) stored as CDS Hooks 2.0.1 feedback.
+ * user's token (each read audited, the user as agent) and shows the form, the key image with its
+ * overlay toggled, a sparkline of each lab over the model's window and a feedback form (CSRF token)
+ * stored as CDS Hooks 2.0.1 feedback and written as the user's review of the report.
  *
  * <p>Error codes ({@link org.fusioncds.error.ErrorCode}; code, HTTP status, meaning):
  *

@@ -31,6 +31,7 @@ import org.fusioncds.flow.Explanation;
 import org.fusioncds.flow.Inferred;
 import org.fusioncds.flow.ReportRequest;
 import org.fusioncds.inference.BatchStats;
+import org.fusioncds.report.ModelCardDocument;
 import org.fusioncds.report.ReportBundleBuilder;
 import org.fusioncds.report.ReportStep;
 import org.fusioncds.report.TransactionRetry;
@@ -285,14 +286,28 @@ class ReportFormsTest {
     ReportRequest r = step.request(in);
     var json = ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser();
 
+    ModelCardDocument card =
+        ModelCardDocument.read(
+            cases.card, java.nio.file.Path.of("models/cap-fusion/model-card.yaml"));
+
     int before = json.encodeResourceToString(ReportBundleBuilder.build(r)).length();
+    int forms =
+        json.encodeResourceToString(ReportBundleBuilder.build(r, null, render(in), "http://f/fhir"))
+            .length();
     int after =
-        json.encodeResourceToString(ReportBundleBuilder.build(r, render(in), "http://f/fhir"))
+        json.encodeResourceToString(ReportBundleBuilder.build(r, card, render(in), "http://f/fhir"))
             .length();
 
     LOG.info(
-        "write-back transaction: {} B without forms, {} B with forms and key image", before, after);
+        "write-back transaction: {} B without forms, {} B with forms and key image, {} B with the"
+            + " model card too (YAML {} B, Markdown {} B)",
+        before,
+        forms,
+        after,
+        card.yaml().length,
+        card.markdown().length);
     assertTrue(after < 512 * 1024, after + " B");
+    assertTrue(after - forms < 24 * 1024, "the model card adds " + (after - forms) + " B");
   }
 
   /** Figures for the write-back: median of 10 renders after 3 warm-ups, and the 8×8 occlusion. */

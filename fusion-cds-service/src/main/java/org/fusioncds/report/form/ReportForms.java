@@ -119,7 +119,7 @@ public final class ReportForms {
   }
 
   /** The card's evaluation map, one line per entry; nested maps as {@code key value, …}. */
-  static List<String> evaluation(Map<String, Object> e) {
+  public static List<String> evaluation(Map<String, Object> e) {
     if (e == null) {
       return List.of();
     }
