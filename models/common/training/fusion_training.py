@@ -42,6 +42,10 @@ class Recipe:
     image_encoder: Callable[[], nn.Module]  # a module with .width output features
     lab_columns: int                      # the first columns of the tabular tensor (group labs)
     observation_columns: int              # the first columns that are observations (labs + vitals)
+    # optional: a fixed image front end (no trained weights; its per-channel normalisation is set
+    # from the training cohort by set_statistics). Training computes it once per image and trains
+    # the encoder on its output; the exported graphs apply it to the card's image tensor.
+    image_front: Callable[[], nn.Module] = None
     tabular_epochs: int = None           # None: the same as --epochs (no --tabular-epochs option)
     image_epochs: int = 60
     fused_epochs: int = 25
@@ -68,6 +72,43 @@ def load(folder, recipe):
         "image_present": npy(recipe.present_tensor),
         "label": np.load(os.path.join(folder, "labels.npy")).astype(np.float32).reshape(-1),
     }
+
+
+def apply_front(front, images, chunk=32):
+    out = []
+    with torch.no_grad():
+        for start in range(0, len(images), chunk):
+            out.append(front(torch.from_numpy(images[start:start + chunk])).numpy())
+    return np.concatenate(out).astype(np.float32)
+
+
+def prepare_front(recipe, train_d, val_d):
+    """The fixed front end over both cohorts (normalised with the training cohort's statistics);
+    keeps one raw image as the export example."""
+    front = recipe.image_front().eval()
+    started = time.time()
+    example = val_d["image"][:1].copy()
+    raw_train = apply_front(front, train_d["image"])  # statistics still 0 and 1
+    raw_val = apply_front(front, val_d["image"])
+    front.set_statistics(raw_train[train_d["image_present"].reshape(-1) > 0])
+    mean, std = front.mean.numpy(), front.std.numpy()
+    train_d["image"] = (raw_train - mean) / std  # what the exported graph computes
+    val_d["image"] = (raw_val - mean) / std
+    print(f"front end: {tuple(train_d['image'].shape[1:])} per image, {time.time() - started:.0f} s",
+          flush=True)
+    return front, example
+
+
+class WithFront(nn.Module):
+    """The exported graph's model: the fixed front end on the image, then the trained model."""
+
+    def __init__(self, front, model):
+        super().__init__()
+        self.front = front
+        self.model = model
+
+    def forward(self, image, *rest):
+        return self.model(self.front(image), *rest)
 
 
 class TabularEncoder(nn.Module):
@@ -250,11 +291,15 @@ def fit_platt(logits, labels):
     return float(ab[0].item()), float(ab[1].item())
 
 
-def export(kind, model, platt, d, path, recipe):
+def export(kind, model, platt, d, path, recipe, front=None, raw_example=None):
+    if front is not None and kind != "tabular_only":
+        model = WithFront(front, model)
     wrapped = Calibrated(model, *platt).eval()
     names = {"image_only": [recipe.image_tensor], "tabular_only": ["tabular", "tabular_mask"],
              "fused": [recipe.image_tensor, "tabular", "tabular_mask", recipe.present_tensor]}[kind]
     example = inputs_of(kind, d, np.arange(1))
+    if front is not None and kind != "tabular_only":
+        example = (torch.from_numpy(raw_example),) + tuple(example[1:])
     torch.onnx.export(
         wrapped, example, path, input_names=names, output_names=["probability"], opset_version=13,
         dynamic_axes={n: {0: "batch"} for n in names + ["probability"]})
@@ -283,6 +328,9 @@ def main(recipe, args=None):
     torch.set_num_threads(2)
     train_d, val_d = load(args.train, recipe), load(args.val, recipe)
     features = train_d["tabular"].shape[1]
+    front, raw_example = (None, None)
+    if recipe.image_front is not None:
+        front, raw_example = prepare_front(recipe, train_d, val_d)
     summary = {"seed": args.seed, "n_train": int(len(train_d["label"])), "n_val": int(len(val_d["label"])),
                "prevalence_train": float(train_d["label"].mean()), "graphs": {}}
     probabilities = {}
@@ -311,7 +359,8 @@ def main(recipe, args=None):
         models[kind] = model
         logits, labels = predict_logits(kind, model, val_d)
         a, b = fit_platt(logits, labels)
-        sha = export(kind, model, (a, b), val_d, os.path.join(args.out, kind + ".onnx"), recipe)
+        sha = export(kind, model, (a, b), val_d, os.path.join(args.out, kind + ".onnx"), recipe,
+                     front, raw_example)
         probabilities[kind] = 1 / (1 + np.exp(-(a * logits + b)))
         summary["graphs"][kind] = {"val_auroc": round(best, 4), "platt": [round(a, 4), round(b, 4)],
                                    "sha256": sha, "seconds": round(time.time() - kind_started, 1)}

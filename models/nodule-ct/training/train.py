@@ -7,9 +7,11 @@ validation cohort and trains, with the loop every fused model shares
 (`models/common/training/fusion_training.py`: image_only, tabular_only, fused with modality dropout,
 Platt scaling baked into each graph, the late-fusion weight, ONNX opset 13, dynamic batch axis):
 
-  * image_only   — a small 3D CNN on the CT volume (below);
+  * image_only   — fixed nodule filters (multi-scale blob, density and tissue-fraction maps pooled
+                   over 16 x 16 x 20 mm cells: NoduleFilters), then a learned per-cell network
+                   and the maximum over the cells (ImageEncoder);
   * tabular_only — an MLP on CEA, age, sex, smoker, COPD, with their missing-value mask;
-  * fused        — the 3D CNN and MLP encoders, a gated fusion head; the volume or the CEA hidden
+  * fused        — the image and MLP encoders, a gated fusion head; the volume or the CEA hidden
                    at random.
 
 Usage (Debian's python3-torch 1.13 and python3-onnx 1.12):
@@ -18,22 +20,68 @@ Usage (Debian's python3-torch 1.13 and python3-onnx 1.12):
 import os
 import sys
 
+import torch
+import torch.nn.functional as F
 from torch import nn
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "common", "training"))
 import fusion_training  # noqa: E402
 
 
+def box(v, k):
+    """Mean over a k³ cube (separable: three 1D means), same size."""
+    p = k // 2
+    v = F.avg_pool3d(v, (k, 1, 1), stride=1, padding=(p, 0, 0))
+    v = F.avg_pool3d(v, (1, k, 1), stride=1, padding=(0, p, 0))
+    return F.avg_pool3d(v, (1, 1, k), stride=1, padding=(0, 0, p))
+
+
+class NoduleFilters(nn.Module):
+    """The fixed front end: a filter bank a nodule CAD system would start from, no trained weights.
+
+    On the card's grid (4 x 4 x 5 mm voxels, values (HU window - 0.3) / 0.3: lung -0.27, ground
+    glass 0.25, soft tissue 1.56, calcium 2.3) eight maps: the density, two centre-surround
+    (difference of box means, 3-9 and 5-15 voxels) blob responses that answer to a nodule of about
+    5-15 and 10-30 mm, the regional density (15-voxel mean: lung or mediastinum around), and the
+    fractions of solid tissue, of intermediate (ground-glass or partial-volume) density, of calcium
+    and of lung. They are pooled over overlapping cells (8 voxels wide, every 4: 12 x 14 x 18 cells
+    of 16 x 16 x 20 mm), the maximum for the density and blob maps, the mean for the rest, then
+    standardised with the training cohort's mean and SD (set_statistics).
+    """
+
+    channels = 8
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("mean", torch.zeros(1, self.channels, 1, 1, 1))
+        self.register_buffer("std", torch.ones(1, self.channels, 1, 1, 1))
+
+    def forward(self, v):
+        s3, s5, s9, s15 = box(v, 3), box(v, 5), box(v, 9), box(v, 15)
+        peak = torch.cat([v, s3 - s9, s5 - s15], dim=1)
+        share = torch.cat([s15, F.relu(v - 0.8), F.relu(v + 0.1) * F.relu(0.9 - v),
+                           F.relu(v - 1.9), F.relu(-0.1 - v)], dim=1)
+        pooled = torch.cat([F.max_pool3d(peak, 8, stride=4, padding=2),
+                            F.avg_pool3d(share, 8, stride=4, padding=2)], dim=1)
+        return (pooled - self.mean) / self.std
+
+    def set_statistics(self, features):
+        f = torch.from_numpy(features)
+        self.mean.copy_(f.mean(dim=(0, 2, 3, 4), keepdim=True)[0:1])
+        self.std.copy_(f.std(dim=(0, 2, 3, 4), keepdim=True)[0:1].clamp_min(1e-3))
+
+
 class ImageEncoder(nn.Module):
-    """32^3 volume -> 16 features; the global max keeps a small nodule's response. About 9 M
-    multiply-adds a volume, so that it trains on 2 shared cores."""
+    """Learned: a per-cell network (1x1x1 convolutions) that scores every cell of the filter maps,
+    then the maximum over the cells (the most nodule-like place: multiple-instance learning, the
+    label is the patient's, the nodule's place is not given). About 0.6 M multiply-adds a volume
+    after the filters (about 30 M, fixed)."""
 
     def __init__(self, width=16):
         super().__init__()
         self.net = nn.Sequential(
-            nn.Conv3d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool3d(2),             # 16^3
-            nn.Conv3d(4, 8, 3, padding=1), nn.ReLU(), nn.MaxPool3d(2),             # 8^3
-            nn.Conv3d(8, width, 3, padding=1), nn.ReLU(),
+            nn.Conv3d(NoduleFilters.channels, 32, 1), nn.ReLU(),
+            nn.Conv3d(32, width, 1), nn.ReLU(),
             nn.AdaptiveMaxPool3d(1), nn.Flatten())
         self.width = width
 
@@ -45,11 +93,12 @@ RECIPE = fusion_training.Recipe(
     image_tensor="volume",
     present_tensor="volume_present",
     image_encoder=ImageEncoder,
+    image_front=NoduleFilters,
     lab_columns=1,          # cea: the first column of the card's feature order (group labs)
     observation_columns=1,  # the only observation
     tabular_epochs=40,
-    image_epochs=10,
-    fused_epochs=5,
+    image_epochs=60,
+    fused_epochs=20,
     description="nodule-ct: chest CT volume + CEA + smoker/COPD + demographics (synthetic)")
 
 if __name__ == "__main__":
