@@ -8,7 +8,7 @@ validation cohort and trains, with the loop every fused model shares
 Platt scaling baked into each graph, the late-fusion weight, ONNX opset 13, dynamic batch axis):
 
   * image_only   — fixed nodule filters (multi-scale blob, density and tissue-fraction maps pooled
-                   over 16 x 16 x 20 mm cells: NoduleFilters), then a learned per-cell network
+                   over 32 x 32 x 40 mm cells: NoduleFilters), then a learned per-cell network
                    and the maximum over the cells (ImageEncoder);
   * tabular_only — an MLP on CEA, age, sex, smoker, COPD, with their missing-value mask;
   * fused        — the image and MLP encoders, a gated fusion head; the volume or the CEA hidden
@@ -36,20 +36,45 @@ def box(v, k):
     return F.avg_pool3d(v, (1, 1, k), stride=1, padding=(0, 0, p))
 
 
+# the 13 axes of a voxel's 3 x 3 x 3 neighbourhood (z, y, x), one sign each
+AXES = [(dz, dy, dx) for dz in (-1, 0, 1) for dy in (-1, 0, 1) for dx in (-1, 0, 1)
+        if (dz, dy, dx) > (0, 0, 0)]
+
+
+def dotness(s, step):
+    """Selective blob enhancement: relu(-max over the 13 axes of the second difference at `step`
+    voxels). A bright blob curves down along every axis; a vessel (a tube) is flat along its own
+    axis and a wall along its plane, so they score about 0 (after Li, Sone and Doi, Med Phys
+    2003;30:2040: nodule enhancement that suppresses vessels)."""
+    z, y, x = s.shape[2:]
+    p = F.pad(s, (step,) * 6, mode="replicate")
+    best = None
+    for dz, dy, dx in AXES:
+        a = p[:, :, step + dz * step:step + dz * step + z, step + dy * step:step + dy * step + y,
+              step + dx * step:step + dx * step + x]
+        b = p[:, :, step - dz * step:step - dz * step + z, step - dy * step:step - dy * step + y,
+              step - dx * step:step - dx * step + x]
+        d2 = a + b - 2 * s
+        best = d2 if best is None else torch.maximum(best, d2)
+    return F.relu(-best)
+
+
 class NoduleFilters(nn.Module):
     """The fixed front end: a filter bank a nodule CAD system would start from, no trained weights.
 
     On the card's grid (4 x 4 x 5 mm voxels, values (HU window - 0.3) / 0.3: lung -0.27, ground
-    glass 0.25, soft tissue 1.56, calcium 2.3) eight maps: the density, two centre-surround
-    (difference of box means, 3-9 and 5-15 voxels) blob responses that answer to a nodule of about
-    5-15 and 10-30 mm, the regional density (15-voxel mean: lung or mediastinum around), and the
-    fractions of solid tissue, of intermediate (ground-glass or partial-volume) density, of calcium
-    and of lung. They are pooled over overlapping cells (8 voxels wide, every 4: 12 x 14 x 18 cells
-    of 16 x 16 x 20 mm), the maximum for the density and blob maps, the mean for the rest, then
-    standardised with the training cohort's mean and SD (set_statistics).
+    glass 0.25, soft tissue 1.56, calcium 2.3) ten maps: the density; two centre-surround blob
+    responses (difference of box means, 3-9 and 5-15 voxels); two blob-selective "dotness" maps
+    (second differences along 13 axes, 1 and 2 voxels apart, on the 3- and 5-voxel box means: a
+    nodule of about 4-12 and 10-30 mm answers, a vessel or a wall does not); the regional density
+    (15-voxel mean: lung or mediastinum around); the fractions of solid tissue, of intermediate
+    (ground-glass or partial-volume) density, of calcium and of lung. They are pooled over
+    overlapping cells (8 voxels wide, every 4: 12 x 14 x 18 cells of 32 x 32 x 40 mm), the maximum for
+    the first five, the mean for the rest, then standardised with the training cohort's mean and SD
+    (set_statistics).
     """
 
-    channels = 8
+    channels = 10
 
     def __init__(self):
         super().__init__()
@@ -58,7 +83,7 @@ class NoduleFilters(nn.Module):
 
     def forward(self, v):
         s3, s5, s9, s15 = box(v, 3), box(v, 5), box(v, 9), box(v, 15)
-        peak = torch.cat([v, s3 - s9, s5 - s15], dim=1)
+        peak = torch.cat([v, s3 - s9, s5 - s15, dotness(s3, 1), dotness(s5, 2)], dim=1)
         share = torch.cat([s15, F.relu(v - 0.8), F.relu(v + 0.1) * F.relu(0.9 - v),
                            F.relu(v - 1.9), F.relu(-0.1 - v)], dim=1)
         pooled = torch.cat([F.max_pool3d(peak, 8, stride=4, padding=2),
