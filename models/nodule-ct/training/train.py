@@ -29,11 +29,12 @@ import fusion_training  # noqa: E402
 
 
 def box(v, k):
-    """Mean over a k³ cube (separable: three 1D means), same size."""
+    """Mean over a k³ cube (separable: three 1D means; at the grid's faces over the voxels inside),
+    same size."""
     p = k // 2
-    v = F.avg_pool3d(v, (k, 1, 1), stride=1, padding=(p, 0, 0))
-    v = F.avg_pool3d(v, (1, k, 1), stride=1, padding=(0, p, 0))
-    return F.avg_pool3d(v, (1, 1, k), stride=1, padding=(0, 0, p))
+    v = F.avg_pool3d(v, (k, 1, 1), stride=1, padding=(p, 0, 0), count_include_pad=False)
+    v = F.avg_pool3d(v, (1, k, 1), stride=1, padding=(0, p, 0), count_include_pad=False)
+    return F.avg_pool3d(v, (1, 1, k), stride=1, padding=(0, 0, p), count_include_pad=False)
 
 
 # the 13 axes of a voxel's 3 x 3 x 3 neighbourhood (z, y, x), one sign each
@@ -70,11 +71,13 @@ class NoduleFilters(nn.Module):
     (15-voxel mean: lung or mediastinum around); the fractions of solid tissue, of intermediate
     (ground-glass or partial-volume) density, of calcium and of lung. They are pooled over
     overlapping cells (8 voxels wide, every 4: 12 x 14 x 18 cells of 32 x 32 x 40 mm), the maximum for
-    the first five, the mean for the rest, then standardised with the training cohort's mean and SD
-    (set_statistics).
+    the first five, the mean for the rest; three more give each cell's place (z, y, and x as the
+    distance from the midline, so mirroring left-right changes nothing): the learned network can
+    tell a hilum, where vessels meet in a blob, or the grid's faces from a nodule. All standardised
+    with the training cohort's mean and SD (set_statistics).
     """
 
-    channels = 10
+    channels = 13
 
     def __init__(self):
         super().__init__()
@@ -87,8 +90,12 @@ class NoduleFilters(nn.Module):
         share = torch.cat([s15, F.relu(v - 0.8), F.relu(v + 0.1) * F.relu(0.9 - v),
                            F.relu(v - 1.9), F.relu(-0.1 - v)], dim=1)
         pooled = torch.cat([F.max_pool3d(peak, 8, stride=4, padding=2),
-                            F.avg_pool3d(share, 8, stride=4, padding=2)], dim=1)
-        return (pooled - self.mean) / self.std
+                            F.avg_pool3d(share, 8, stride=4, padding=2, count_include_pad=False)], dim=1)
+        z, y, x = pooled.shape[2:]
+        place = torch.stack(torch.meshgrid(torch.linspace(-1, 1, z), torch.linspace(-1, 1, y),
+                                           torch.linspace(-1, 1, x).abs(), indexing="ij"))
+        place = place.unsqueeze(0).expand(pooled.shape[0], -1, -1, -1, -1)
+        return (torch.cat([pooled, place], dim=1) - self.mean) / self.std
 
     def set_statistics(self, features):
         f = torch.from_numpy(features)
@@ -122,7 +129,7 @@ RECIPE = fusion_training.Recipe(
     lab_columns=1,          # cea: the first column of the card's feature order (group labs)
     observation_columns=1,  # the only observation
     tabular_epochs=40,
-    image_epochs=60,
+    image_epochs=100,
     fused_epochs=20,
     description="nodule-ct: chest CT volume + CEA + smoker/COPD + demographics (synthetic)")
 
