@@ -3,14 +3,11 @@ package org.fusioncds.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.fusioncds.assemble.InputAssembler;
-import org.fusioncds.error.ErrorCode;
-import org.fusioncds.error.FcdsException;
 import org.fusioncds.export.CohortExporter;
 import org.fusioncds.model.ModelCards;
-import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.CohortShift;
 import org.fusioncds.sandbox.cohort.CohortSummary;
-import org.fusioncds.sandbox.cohort.NoduleCohortGenerator;
+import org.fusioncds.sandbox.cohort.ModelCohorts;
 import org.fusioncds.sandbox.cohort.VisitFrame;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -78,23 +75,8 @@ public final class CohortCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CohortSummary summary =
-        switch (model) {
-          case "cap-fusion", "cap-classic" ->
-              CohortGenerator.generate(
-                  patients, seed, out, VisitFrame.YEAR_2025, CohortShift.of(outOfDistribution));
-          case "nodule-ct" -> {
-            if (!"none".equals(outOfDistribution)) {
-              throw new FcdsException(
-                  ErrorCode.COHORT_SHIFT_UNKNOWN,
-                  "nodule-ct has no out-of-distribution cohort — " + outOfDistribution);
-            }
-            yield NoduleCohortGenerator.generate(patients, seed, out);
-          }
-          default ->
-              throw new FcdsException(
-                  ErrorCode.MODEL_UNKNOWN,
-                  "no cohort generator for model (cap-fusion, cap-classic, nodule-ct) — " + model);
-        };
+        ModelCohorts.generate(
+            model, patients, seed, out, VisitFrame.YEAR_2025, CohortShift.of(outOfDistribution));
     if (modelCard == null) {
       modelCard = Path.of("models", model, "model-card.yaml");
     }

@@ -25,8 +25,8 @@ import org.fusioncds.inference.InferenceSettings;
 import org.fusioncds.inference.ModelRegistry;
 import org.fusioncds.model.ModelCard;
 import org.fusioncds.report.monitor.ReferenceDistribution;
-import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.CohortShift;
+import org.fusioncds.sandbox.cohort.ModelCohorts;
 import org.fusioncds.sandbox.cohort.VisitFrame;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -198,9 +198,9 @@ public final class EvaluateCommand implements Callable<Integer> {
       Map<String, List<Double>> distances = new LinkedHashMap<>();
       Map<String, Double> thresholds = new LinkedHashMap<>();
       for (long seed : seedList) {
-        Path dir = cohort(cohorts.resolve("seed-" + seed), patients, seed, CohortShift.NONE);
         for (Map.Entry<String, CohortEvaluation> e : evaluations.entrySet()) {
           CohortEvaluation ev = e.getValue();
+          Path dir = seedCohort(cohorts, e.getKey(), patients, seed);
           CohortEvaluation.Screened s;
           try (ProgressBar bar =
               new ProgressBar("seed " + seed + " " + e.getKey(), patients, "patients")) {
@@ -239,9 +239,17 @@ public final class EvaluateCommand implements Callable<Integer> {
         CohortShift shift = CohortShift.of(kind);
         long seed = seedList.get(0);
         Path dir =
-            cohort(cohorts.resolve("ood-" + shift.word() + "-" + seed), oodPatients, seed, shift);
+            cohort(
+                "cap-fusion",
+                cohorts.resolve("ood-" + shift.word() + "-" + seed),
+                oodPatients,
+                seed,
+                shift);
         evaluations.forEach(
             (id, ev) -> {
+              if (!ModelCohorts.generator(id).equals("radiograph")) {
+                return; // no out-of-distribution cohort of its kind (a chest radiograph's)
+              }
               CohortEvaluation.Screened s = ev.screen(dir);
               if (s != null) {
                 abstention
@@ -262,11 +270,21 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
   }
 
-  private static Path cohort(Path dir, int n, long seed, CohortShift shift) {
+  /**
+   * The unseen cohort of a seed for a model: the radiograph models share {@code seed-S}, another
+   * generator's cohort is {@code <generator>-seed-S}.
+   */
+  private static Path seedCohort(Path cohorts, String model, int n, long seed) {
+    String generator = ModelCohorts.generator(model);
+    String name = (generator.equals("radiograph") ? "" : generator + "-") + "seed-" + seed;
+    return cohort(model, cohorts.resolve(name), n, seed, CohortShift.NONE);
+  }
+
+  private static Path cohort(String model, Path dir, int n, long seed, CohortShift shift) {
     if (Files.isRegularFile(dir.resolve("labels.csv")) && CohortExporter.size(dir) == n) {
       return dir; // generated before with the same seed, size and shift: same bytes
     }
-    CohortGenerator.generate(n, seed, dir, VisitFrame.YEAR_2025, shift);
+    ModelCohorts.generate(model, n, seed, dir, VisitFrame.YEAR_2025, shift);
     return dir;
   }
 

@@ -96,8 +96,8 @@ class NoduleVolumeAssemblyTest {
     int present = 0;
     for (ModelInputs in : inputs.values()) {
       float[] v = in.tensor("volume").data();
-      assertEquals(32 * 32 * 32, v.length);
-      assertArrayEquals(new long[] {1, 1, 32, 32, 32}, in.tensor("volume").shape());
+      assertEquals(72 * 56 * 48, v.length);
+      assertArrayEquals(new long[] {1, 1, 48, 56, 72}, in.tensor("volume").shape());
       boolean has = in.tensor("volume_present").data()[0] == 1f;
       if (has) {
         present++;

@@ -30,8 +30,8 @@ class VolumeCardTest {
     assertEquals("volume", v.tensor());
     assertEquals("volume_present", v.presentTensor());
     assertEquals("LPS", v.orientation());
-    assertEquals(List.of(10.0, 10.0, 10.0), v.spacingMm());
-    assertEquals(List.of(32, 32, 32), v.size());
+    assertEquals(List.of(4.0, 4.0, 5.0), v.spacingMm());
+    assertEquals(List.of(72, 56, 48), v.size());
     assertEquals(-400.0, v.window().center());
     assertEquals(1600.0, v.window().width());
     assertEquals(null, c.image());
@@ -39,9 +39,9 @@ class VolumeCardTest {
 
   @Test
   void refusesASizeThatDisagreesWithTheTensorShape() throws Exception {
-    FcdsException e = refused("size: [32, 32, 32]", "size: [32, 32, 16]");
+    FcdsException e = refused("size: [72, 56, 48]", "size: [72, 56, 16]");
     assertEquals(5003, e.code());
-    assertTrue(e.getMessage().contains("[1, 1, 16, 32, 32]"), e.getMessage());
+    assertTrue(e.getMessage().contains("[1, 1, 16, 56, 72]"), e.getMessage());
   }
 
   @Test
@@ -53,8 +53,7 @@ class VolumeCardTest {
 
   @Test
   void refusesANonPositiveSpacingOrWindow() throws Exception {
-    assertEquals(
-        5002, refused("spacingMm: [10.0, 10.0, 10.0]", "spacingMm: [10.0, 0, 10.0]").code());
+    assertEquals(5002, refused("spacingMm: [4.0, 4.0, 5.0]", "spacingMm: [4.0, 0, 5.0]").code());
     assertEquals(5002, refused("width: 1600}", "width: 0}").code());
     assertEquals(5002, refused("minCoverage: 0.6", "minCoverage: 1.5").code());
   }

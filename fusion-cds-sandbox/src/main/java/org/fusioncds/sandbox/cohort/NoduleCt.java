@@ -17,8 +17,11 @@ import org.fusioncds.dicom.VR;
  * (−1024, or −1000 for 30 % of patients), Rescale Slope 1, 12 bits in 16, unsigned.
  *
  * <p>Anatomy: an elliptic body (soft tissue 40 HU, a fat rim −100 HU) in air, two lung ellipsoids
- * (−850 HU, −900 with COPD), the mediastinum and heart (40 HU), the spine (500 HU), a nodule in one
- * lung (30 HU, 400 HU when calcified; spiculated: a lobulated edge), noise N(0, 12 HU).
+ * (−850 HU, −900 with COPD), the mediastinum and heart (40 HU), the spine (500 HU), pulmonary
+ * vessels fanning out of each hilum (40 HU, tapering, partial-volume edge), a nodule in one lung
+ * ({@link NoduleShape}: solid or part-solid, smooth or spiculated, calcified or not), noise N(0,
+ * {@link #NOISE_HU} HU). Voxels near the nodule are the mean of 3³ samples over the voxel (partial
+ * volume: a nodule smaller than a voxel still shows, fainter, as on a real 5 mm slice).
  */
 final class NoduleCt {
 
@@ -26,6 +29,7 @@ final class NoduleCt {
   static final int SIZE = 96;
   static final double PIXEL_MM = 3.5;
   static final double STEP_MM = 5.0;
+  static final double NOISE_HU = 20;
   static final String CT_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.2";
   static final String STUDY = "CT CHEST WITHOUT CONTRAST";
   static final String SERIES = "CHEST 5MM AXIAL";
@@ -36,11 +40,46 @@ final class NoduleCt {
   private final NodulePatient p;
   private final Rng noise;
   private final int intercept;
+  private final double[] centre;
+  private final double reach;
+  private final double[][] vessels;
 
   NoduleCt(NodulePatient p, Rng rng) {
     this.p = p;
     this.noise = rng;
     this.intercept = rng.chance(0.3) ? -1000 : -1024;
+    double[] c = lungCentre(p.right() ? -1 : 1);
+    double[] r = lungAxes();
+    this.centre =
+        new double[] {
+          c[0] + p.nodule()[0] * r[0], c[1] + p.nodule()[1] * r[1], c[2] + p.nodule()[2] * r[2]
+        };
+    this.reach = p.shape().reachMm() + 4;
+    this.vessels = new double[p.vessels().length][];
+    for (int v = 0; v < vessels.length; v++) {
+      vessels[v] = vessel(p.vessels()[v]);
+    }
+  }
+
+  /** Hilum (x, y, z), unit direction, length (mm), radius at the hilum, side: from the draw. */
+  private double[] vessel(double[] d) {
+    int side = (int) d[0];
+    double[] c = lungCentre(side);
+    double[] r = lungAxes();
+    double[] h = {c[0] - side * 0.55 * r[0], c[1], c[2] - 10};
+    // distance along the direction from the hilum to the lung's ellipsoid surface
+    double a = 0;
+    double b = 0;
+    double e = -1;
+    for (int i = 0; i < 3; i++) {
+      double u = d[1 + i] / r[i];
+      double o = (h[i] - c[i]) / r[i];
+      a += u * u;
+      b += 2 * u * o;
+      e += o * o;
+    }
+    double t = (-b + Math.sqrt(b * b - 4 * a * e)) / (2 * a);
+    return new double[] {h[0], h[1], h[2], d[1], d[2], d[3], d[4] * t, d[5], side};
   }
 
   static String instanceUid(Identity id, int k) {
@@ -128,12 +167,32 @@ final class NoduleCt {
     double z = z(k);
     for (int j = 0; j < SIZE; j++) {
       for (int i = 0; i < SIZE; i++) {
-        double hu = hu(x0() + i * PIXEL_MM, y0() + j * PIXEL_MM, z) + 12 * noise.roughGaussian();
+        double hu =
+            voxel(x0() + i * PIXEL_MM, y0() + j * PIXEL_MM, z) + NOISE_HU * noise.roughGaussian();
         long stored = Math.round(hu - intercept);
         b.putShort((short) Math.max(0, Math.min(4095, stored)));
       }
     }
     return b.array();
+  }
+
+  /** The voxel's HU: near the nodule the mean over the voxel (partial volume), else its centre. */
+  double voxel(double x, double y, double z) {
+    double dx = x - centre[0];
+    double dy = y - centre[1];
+    double dz = z - centre[2];
+    if (dx * dx + dy * dy + dz * dz > reach * reach) {
+      return hu(x, y, z);
+    }
+    double sum = 0;
+    for (int a = -1; a <= 1; a++) {
+      for (int b = -1; b <= 1; b++) {
+        for (int c = -1; c <= 1; c++) {
+          sum += hu(x + a * PIXEL_MM / 3, y + b * PIXEL_MM / 3, z + c * STEP_MM / 3);
+        }
+      }
+    }
+    return sum / 27;
   }
 
   /** HU at a patient position (mm). */
@@ -158,35 +217,37 @@ final class NoduleCt {
       if (l <= 1) {
         double lung = p.copdSince() != null ? -900 : -850;
         boolean noduleSide = (side < 0) == p.right();
-        return noduleSide ? nodule(x, y, z, lung) : lung;
+        if (noduleSide) {
+          double n = p.shape().hu(x - centre[0], y - centre[1], z - centre[2]);
+          if (!Double.isNaN(n)) {
+            return n;
+          }
+        }
+        return vessels(x, y, z, side, lung);
       }
     }
     return e > 0.85 ? -100 : 40;
   }
 
-  private double nodule(double x, double y, double z, double lung) {
-    double[] c = lungCentre(p.right() ? -1 : 1);
-    double[] r = lungAxes();
-    double nx = c[0] + p.nodule()[0] * r[0];
-    double ny = c[1] + p.nodule()[1] * r[1];
-    double nz = c[2] + p.nodule()[2] * r[2];
-    double dx = x - nx;
-    double dy = y - ny;
-    double dz = z - nz;
-    double d = Math.sqrt(dx * dx + dy * dy + dz * dz);
-    double radius = p.noduleMm() / 2;
-    if (d > 1.35 * radius) {
-      return lung;
+  /** Lung with the vessels of its hilum: a tapering tube, its edge a partial-volume ramp. */
+  private double vessels(double x, double y, double z, int side, double lung) {
+    double f = 0;
+    for (double[] v : vessels) {
+      if ((int) v[8] != side) {
+        continue;
+      }
+      double px = x - v[0];
+      double py = y - v[1];
+      double pz = z - v[2];
+      double t = Math.max(0, Math.min(v[6], px * v[3] + py * v[4] + pz * v[5]));
+      double qx = px - t * v[3];
+      double qy = py - t * v[4];
+      double qz = pz - t * v[5];
+      double d = Math.sqrt(qx * qx + qy * qy + qz * qz);
+      double radius = v[7] * (1 - 0.7 * t / v[6]);
+      f = Math.max(f, Math.max(0, Math.min(1, (radius + 1.5 - d) / 3.0)));
     }
-    if (p.spiculated() && d > 0) {
-      double theta = Math.atan2(dy, dx);
-      double phi = Math.acos(Math.max(-1, Math.min(1, dz / d)));
-      radius *= 1 + 0.35 * Math.abs(Math.sin(4 * theta) * Math.sin(3 * phi));
-    }
-    if (d > radius) {
-      return lung;
-    }
-    return p.calcified() ? 400 : 30;
+    return lung + f * (40 - lung);
   }
 
   /** Patient right is −x: side −1 is the right lung. */

@@ -8,9 +8,11 @@ import java.time.LocalDateTime;
  * models/nodule-ct/COHORT.md}).
  *
  * @param malignant the label: the nodule is malignant
- * @param noduleMm nodule diameter; {@code calcified} (benign pattern), {@code spiculated}
+ * @param shape the nodule's diameter and appearance (part-solid, spiculated, calcified)
  * @param nodule nodule centre as fractions of the lung's semi-axes (x, y, z), and the side in
- *     {@code right}
+ *     {@code right}; {@code upper}: in the upper part of the lung (the upper lobe)
+ * @param vessels pulmonary vessels from each hilum: side (−1 right, 1 left), unit direction (x, y,
+ *     z), length as a fraction of the way to the lung's edge, radius at the hilum in mm
  * @param cea CEA in ng/mL, null when not measured
  * @param smokerSince onset of the smoker Condition, null for a non-smoker; {@code copdSince} the
  *     same for COPD
@@ -22,17 +24,26 @@ record NodulePatient(
     int age,
     boolean female,
     boolean malignant,
-    double noduleMm,
-    boolean calcified,
-    boolean spiculated,
+    NoduleShape shape,
     double[] nodule,
+    boolean upper,
     boolean right,
+    double[][] vessels,
     Double cea,
     LocalDateTime ceaTime,
     boolean ceaInMicrogramsPerLitre,
     LocalDate smokerSince,
     LocalDate copdSince,
     double[] body) {
+
+  /** Mean nodule evidence (log-diameter scale) of a malignant nodule, in SDs of the benign. */
+  static final double EVIDENCE = 1.2;
+
+  /** Mean CEA marker state of a malignant nodule, in SDs. */
+  static final double MARKER = 1.0;
+
+  /** Vessels drawn from each hilum. */
+  static final int VESSELS = 7;
 
   static NodulePatient draw(long seed, int index, VisitFrame frame) {
     Identity id = Identity.draw(Rng.of(seed, index, Rng.Stream.IDS), seed, index, frame);
@@ -47,14 +58,18 @@ record NodulePatient(
         -1.3 + 0.05 * (age - 65) + 1.0 * (smoker ? 1 : 0) + 0.5 * (copd ? 1 : 0) + 0.2 * male;
     boolean y = c.chance(sigmoid(logit));
     double label = y ? 1 : 0;
-    double evidence = 1.6 * label + c.gaussian();
-    double marker = 0.9 * label + c.gaussian();
+    double evidence = EVIDENCE * label + c.gaussian();
+    double marker = MARKER * label + c.gaussian();
 
     Rng s = Rng.of(seed, index, Rng.Stream.SCENE);
-    double mm = Math.max(4, Math.min(32, 9 + 4.5 * evidence));
-    boolean calcified = s.chance(y ? 0.03 : 0.3);
-    boolean spiculated = s.chance(y ? 0.55 : 0.1);
-    double[] at = {s.uniform(-0.5, 0.5), s.uniform(-0.5, 0.5), s.uniform(-0.55, 0.55)};
+    double mm = Math.max(4, Math.min(30, 7 * StrictMath.exp(0.4 * evidence)));
+    NoduleShape shape = NoduleShape.draw(s, y, mm);
+    boolean upper = s.chance(y ? 0.65 : 0.45);
+    double[] at = {
+      s.uniform(-0.5, 0.5),
+      s.uniform(-0.5, 0.5),
+      upper ? s.uniform(0.05, 0.55) : s.uniform(-0.55, 0.05)
+    };
     boolean right = s.chance(0.5);
     double[] body = {
       150 + 10 * s.gaussian(),
@@ -63,6 +78,23 @@ record NodulePatient(
       s.uniform(-10, 10),
       s.uniform(-10, 10)
     };
+    double[][] vessels = new double[2 * VESSELS][];
+    for (int v = 0; v < vessels.length; v++) {
+      double side = v < VESSELS ? -1 : 1;
+      double dz = s.uniform(-0.8, 0.8);
+      double a = s.uniform(-0.45 * Math.PI, 0.45 * Math.PI);
+      double rho = Math.sqrt(1 - dz * dz);
+      // from the hilum outwards (laterally), fanning up, down, to the front and the back
+      vessels[v] =
+          new double[] {
+            side,
+            side * rho * Math.cos(a),
+            rho * Math.sin(a),
+            dz,
+            s.uniform(0.6, 0.95),
+            s.uniform(2, 4)
+          };
+    }
 
     Rng m = Rng.of(seed, index, Rng.Stream.MEASUREMENTS);
     Double cea = null;
@@ -84,11 +116,11 @@ record NodulePatient(
         age,
         female,
         y,
-        mm,
-        calcified,
-        spiculated,
+        shape,
         at,
+        upper,
         right,
+        vessels,
         cea,
         ceaTime,
         ugL,
