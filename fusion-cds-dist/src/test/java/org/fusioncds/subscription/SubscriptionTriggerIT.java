@@ -2,6 +2,7 @@ package org.fusioncds.subscription;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -179,6 +180,32 @@ class SubscriptionTriggerIT {
     assertEquals(0, heartbeat.path("jobs").asInt(), heartbeat.toString());
     assertEquals(false, heartbeat.path("caughtUp").asBoolean(), heartbeat.toString());
     assertEquals(queuedBefore, notifications().queued(), "no job queued");
+
+    // a FHIR client (HAPI posts a topic notification as a transaction) reads a Bundle back
+    HttpResponse<String> asFhir =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/subscriptions/notify"))
+                .header("Content-Type", "application/fhir+json")
+                .header("Accept", "application/fhir+json")
+                .header(HEADER, SECRET)
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        status("Subscription/quiet", "heartbeat", 0)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, asFhir.statusCode(), asFhir.body());
+    org.hl7.fhir.r4.model.Bundle answer =
+        ca.uhn.fhir.context.FhirContext.forR4Cached()
+            .newJsonParser()
+            .parseResource(org.hl7.fhir.r4.model.Bundle.class, asFhir.body());
+    assertEquals(org.hl7.fhir.r4.model.Bundle.BundleType.BATCHRESPONSE, answer.getType());
+    assertTrue(
+        ((org.hl7.fhir.r4.model.OperationOutcome)
+                answer.getEntryFirstRep().getResponse().getOutcome())
+            .getIssueFirstRep()
+            .getDiagnostics()
+            .startsWith("heartbeat of Subscription/quiet: 0 event(s)"),
+        asFhir.body());
   }
 
   @Test
@@ -191,17 +218,7 @@ class SubscriptionTriggerIT {
             notify(eventNotification("Subscription/gappy", 1, 1, study(a)), SECRET).body());
     assertEquals(1, first.path("jobs").asInt(), "no gap, its own focus only: " + first);
     // event 2 (a new lab of patient b) never reaches the module
-    Observation wbc = new Observation();
-    wbc.setStatus(Observation.ObservationStatus.FINAL);
-    wbc.getCode().addCoding().setSystem("http://loinc.org").setCode("6690-2");
-    wbc.setSubject(new Reference("Patient/" + b));
-    wbc.setEffective(
-        new org.hl7.fhir.r4.model.DateTimeType(
-            Date.from(Instant.now().minus(Duration.ofHours(1)))));
-    wbc.setValue(
-        new Quantity().setValue(12.5).setUnit("10*3/uL").setSystem("http://unitsofmeasure.org"));
-    wbc.getValueQuantity().setCode("10*3/uL");
-    fhir.create().resource(wbc).execute();
+    fhir.create().resource(wbc(b, Instant.now().minus(Duration.ofHours(1)))).execute();
 
     JsonNode third =
         JSON.readTree(
@@ -261,16 +278,61 @@ class SubscriptionTriggerIT {
     fhir.update().resource(study).execute();
 
     // HAPI posts the history Bundle with its SubscriptionStatus (event 1) to the module
+    String studyId = "ImagingStudy/" + study.getIdElement().getIdPart();
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> notifications().eventsSeen(ids.get(0)).isPresent());
-    assertEquals(1, notifications().eventsSeen(ids.get(0)).getAsLong());
+        .until(() -> names(notifications().lastFoci(ids.get(0)), studyId));
     assertTrue(notifications().queued() > queuedBefore, "the study's patient was queued");
-    assertTrue(
-        notifications().eventsSeen(ids.get(1)).isEmpty(), "the lab topic saw no new lab: silent");
+    // the card's filter on the lab topic: no study in it (a lab another test wrote may be)
+    assertFalse(
+        names(notifications().lastFoci(ids.get(1)), studyId),
+        "the lab topic carried the study: " + notifications().lastFoci(ids.get(1)));
+
+    // a lab of the card's codes for the same patient reaches the lab topic
+    String labId =
+        "Observation/"
+            + fhir.create().resource(wbc(patient, Instant.now())).execute().getId().getIdPart();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> names(notifications().lastFoci(ids.get(1)), labId));
+
+    // the server read the module's answers (a Bundle back for its transaction): nothing resent
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                ids.stream()
+                    .allMatch(
+                        id ->
+                            notifications().notificationsSeen(id)
+                                == notifications().eventsSeen(id).orElse(-1)));
+  }
+
+  /** Whether one of the focus references names this resource (relative, absolute or versioned). */
+  private static boolean names(List<String> foci, String typeAndId) {
+    return foci.stream()
+        .anyMatch(
+            f ->
+                f.equals(typeAndId)
+                    || f.contains("/" + typeAndId)
+                    || f.startsWith(typeAndId + "/"));
   }
 
   // --- helpers
+
+  /** A white cell count (LOINC 6690-2, one of the card's labs) of this patient, taken then. */
+  private static Observation wbc(String patient, Instant taken) {
+    Observation wbc = new Observation();
+    wbc.setStatus(Observation.ObservationStatus.FINAL);
+    wbc.getCode().addCoding().setSystem("http://loinc.org").setCode("6690-2");
+    wbc.setSubject(new Reference("Patient/" + patient));
+    wbc.setEffective(new org.hl7.fhir.r4.model.DateTimeType(Date.from(taken)));
+    wbc.setValue(
+        new Quantity().setValue(12.5).setUnit("10*3/uL").setSystem("http://unitsofmeasure.org"));
+    wbc.getValueQuantity().setCode("10*3/uL");
+    return wbc;
+  }
 
   /** No evaluation job waiting or running. */
   private static boolean jobsIdle() {

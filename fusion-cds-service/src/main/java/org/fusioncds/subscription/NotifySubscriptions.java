@@ -34,7 +34,7 @@ public final class NotifySubscriptions {
     String endpoint = stripSlash(publicBaseUrl) + PATH;
     Subscription studies =
         subscription(
-            "ImagingStudy?modality=" + String.join(",", card.study().modalities()),
+            studies(card),
             "New or updated studies for " + card.id(),
             endpoint,
             secretHeader,
@@ -43,13 +43,7 @@ public final class NotifySubscriptions {
       return List.of(studies);
     }
     Subscription labs =
-        subscription(
-            "Observation?code="
-                + String.join(",", loincCodes.stream().map(c -> "http://loinc.org|" + c).toList()),
-            "New labs for " + card.id(),
-            endpoint,
-            secretHeader,
-            secret);
+        subscription(labs(loincCodes), "New labs for " + card.id(), endpoint, secretHeader, secret);
     return List.of(studies, labs);
   }
 
@@ -77,7 +71,7 @@ public final class NotifySubscriptions {
     all.add(
         topicBased(
             studiesTopic,
-            "ImagingStudy?modality=" + String.join(",", card.study().modalities()),
+            studies(card),
             "New or updated studies for " + card.id(),
             endpoint,
             secretHeader,
@@ -86,15 +80,24 @@ public final class NotifySubscriptions {
       all.add(
           topicBased(
               labsTopic,
-              "Observation?code="
-                  + String.join(
-                      ",", loincCodes.stream().map(c -> "http://loinc.org|" + c).toList()),
+              labs(loincCodes),
               "New labs for " + card.id(),
               endpoint,
               secretHeader,
               secret));
     }
     return List.copyOf(all);
+  }
+
+  /** The card's studies as a search: its modalities. */
+  private static String studies(ModelCard card) {
+    return "ImagingStudy?modality=" + String.join(",", card.study().modalities());
+  }
+
+  /** The card's labs as a search: its LOINC codes. */
+  private static String labs(List<String> loincCodes) {
+    return "Observation?code="
+        + String.join(",", loincCodes.stream().map(c -> "http://loinc.org|" + c).toList());
   }
 
   private static Subscription topicBased(

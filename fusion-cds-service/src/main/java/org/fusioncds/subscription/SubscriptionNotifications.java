@@ -57,7 +57,16 @@ public final class SubscriptionNotifications {
       int jobs,
       boolean caughtUp) {}
 
-  private record Seen(long events, Instant at) {}
+  /**
+   * What one subscription's notifications said so far: the highest event count, when the last came,
+   * how many arrived (a server's redelivery counts again) and the last one's focus references.
+   */
+  private record Seen(long events, Instant at, long notifications, List<String> foci) {
+    Seen then(Seen next) {
+      return new Seen(
+          Math.max(events, next.events), next.at, notifications + next.notifications, next.foci);
+    }
+  }
 
   private static final String CONTENTLESS = "(no content)";
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
@@ -115,7 +124,7 @@ public final class SubscriptionNotifications {
       GatherStep.Connection c = connect(exchange);
       Instant since = since(seen.get(CONTENTLESS));
       patients.addAll(catchUp(c, since));
-      seen.put(CONTENTLESS, new Seen(0, now));
+      seen.merge(CONTENTLESS, new Seen(0, now, 1, List.of()), Seen::then);
       return new Handled(CONTENTLESS, null, 0, queueAll(patients, now), true);
     }
     BackportStatus status = BackportStatus.read(fhir, text);
@@ -151,10 +160,7 @@ public final class SubscriptionNotifications {
     if (gap && !"event-notification".equals(type) && !"query-event".equals(type)) {
       patients.addAll(catchUp(connect(exchange), since(before)));
     }
-    seen.merge(
-        subscription,
-        new Seen(total, now),
-        (a, b) -> new Seen(Math.max(a.events(), b.events()), b.at()));
+    seen.merge(subscription, new Seen(total, now, 1, status.foci()), Seen::then);
     int jobs = queueAll(patients, now);
     if (gap) {
       LOG.info(
@@ -194,15 +200,41 @@ public final class SubscriptionNotifications {
     return new Handled("resource", null, 0, queueAll(patients, now), false);
   }
 
-  /** The answer's JSON form. */
+  /**
+   * The answer: JSON figures for a plain caller; FHIR for a FHIR client (an {@code Accept} naming a
+   * FHIR type, or a classic rest-hook PUT or DELETE), since a server's client parses what it gets
+   * and counts an unparsable answer as a failed delivery that it sends again. HAPI FHIR posts a
+   * topic notification as a transaction and reads a Bundle back: a {@code batch-response} whose one
+   * entry carries the figures in its outcome; a PUT or DELETE reads an OperationOutcome.
+   */
   public String answer(Handled h, Exchange exchange) {
-    if ("resource".equals(h.type()) || "deleted".equals(h.type())) {
-      // the FHIR client that PUT or DELETEd reads a FHIR answer
+    boolean resource = "resource".equals(h.type()) || "deleted".equals(h.type());
+    String accept = exchange.getMessage().getHeader("Accept", "", String.class);
+    if (resource || accept.contains("fhir")) {
       exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/fhir+json");
-      return "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"information\","
-          + "\"code\":\"informational\",\"diagnostics\":\""
-          + h.jobs()
-          + " evaluation job(s) queued\"}]}";
+      org.hl7.fhir.r4.model.OperationOutcome outcome = new org.hl7.fhir.r4.model.OperationOutcome();
+      outcome
+          .addIssue()
+          .setSeverity(org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity.INFORMATION)
+          .setCode(org.hl7.fhir.r4.model.OperationOutcome.IssueType.INFORMATIONAL)
+          .setDiagnostics(
+              resource
+                  ? h.jobs() + " evaluation job(s) queued"
+                  : h.type()
+                      + " of "
+                      + h.subscription()
+                      + ": "
+                      + h.eventsSinceSubscriptionStart()
+                      + " event(s) since its start, "
+                      + h.jobs()
+                      + " evaluation job(s) queued"
+                      + (h.caughtUp() ? ", a gap caught up" : ""));
+      if (resource) {
+        return fhir.newJsonParser().encodeResourceToString(outcome);
+      }
+      Bundle answer = new Bundle().setType(Bundle.BundleType.BATCHRESPONSE);
+      answer.addEntry().getResponse().setStatus("200 OK").setOutcome(outcome);
+      return fhir.newJsonParser().encodeResourceToString(answer);
     }
     exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
     Map<String, Object> m = new LinkedHashMap<>();
@@ -356,6 +388,21 @@ public final class SubscriptionNotifications {
   public java.util.OptionalLong eventsSeen(String subscription) {
     Seen s = seen.get(subscription);
     return s == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(s.events());
+  }
+
+  /**
+   * How many notifications of this subscription arrived since start: more than its events when the
+   * server sent one again (it does when it could not read the answer).
+   */
+  public long notificationsSeen(String subscription) {
+    Seen s = seen.get(subscription);
+    return s == null ? 0 : s.notifications();
+  }
+
+  /** The focus references of this subscription's last notification (none before the first). */
+  public List<String> lastFoci(String subscription) {
+    Seen s = seen.get(subscription);
+    return s == null ? List.of() : s.foci();
   }
 
   /** Jobs queued since start (a meter). */
