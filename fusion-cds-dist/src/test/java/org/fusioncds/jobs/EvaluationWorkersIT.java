@@ -114,6 +114,7 @@ class EvaluationWorkersIT {
     s.put("evaluation.kafka.bootstrap", broker.bootstrap());
     s.put("evaluation.concurrency", "2");
     s.put("cds.time-budget-ms", "60000");
+    s.put("models.additional", "nodule-ct"); // a second model's jobs go to the same workers
     return s;
   }
 
@@ -173,6 +174,24 @@ class EvaluationWorkersIT {
         again.path("cards").get(0).path("detail").asText().contains("Computed earlier"),
         again.toString());
     assertEquals(1, reports(patient));
+  }
+
+  @Test
+  void aHookOfTheSecondModelsServiceIsAJobOfThatModel() throws Exception {
+    String patient = take(1).get(0); // a chest radiograph, labs, no chest CT
+
+    JsonNode answer =
+        SecuredApp.patientView(
+            ehr,
+            hooks.replace("/imaging-fusion", "/nodule-ct"),
+            servers.fhir().baseUrl(),
+            patient,
+            null);
+
+    // the worker ran nodule-ct's steps: its card, no report (the radiograph model would write one)
+    JsonNode card = answer.path("cards").get(0);
+    assertTrue(card.path("summary").asText().contains("no recent chest CT"), answer.toString());
+    assertEquals(0, reports(patient), "nothing written for a patient without a chest CT");
   }
 
   @Test

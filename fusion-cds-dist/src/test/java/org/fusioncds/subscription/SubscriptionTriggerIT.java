@@ -90,6 +90,7 @@ class SubscriptionTriggerIT {
     settings.put("cds.time-budget-ms", "20000");
     settings.put("subscription.secret", SECRET);
     settings.put("subscription.catch-up-overlap-ms", "1000");
+    settings.put("models.additional", "nodule-ct"); // a second model: a CT study is its job
     app = FusionCdsApp.start(settings);
     base = "http://127.0.0.1:" + port;
     // the Subscriptions the card asks for, active on the FHIR server before any data arrives
@@ -230,6 +231,38 @@ class SubscriptionTriggerIT {
   }
 
   @Test
+  void eachFocusQueuesTheModelsThatReadIt() throws Exception {
+    String patient =
+        loaded.stream().filter(p -> p.image()).reduce((first, last) -> last).orElseThrow().id();
+    ImagingStudy chestCt = new ImagingStudy();
+    chestCt.setStatus(ImagingStudy.ImagingStudyStatus.AVAILABLE);
+    chestCt.setSubject(new Reference("Patient/" + patient));
+    chestCt.addModality(
+        new org.hl7.fhir.r4.model.Coding(
+            "http://dicom.nema.org/resources/ontology/DCM", "CT", null));
+    String ct = "ImagingStudy/" + fhir.create().resource(chestCt).execute().getId().getIdPart();
+    Observation cea = wbc(patient, Instant.now());
+    cea.getCode().getCodingFirstRep().setCode("2039-6"); // CEA: the nodule model's tumour marker
+    String ceaId = "Observation/" + fhir.create().resource(cea).execute().getId().getIdPart();
+    long radiographBefore = notifications().queued("cap-fusion");
+    long ctBefore = notifications().queued("nodule-ct");
+
+    JsonNode ctStudy =
+        JSON.readTree(notify(eventNotification("Subscription/ct", 1, 1, ct), SECRET).body());
+    JsonNode marker =
+        JSON.readTree(notify(eventNotification("Subscription/ct", 2, 2, ceaId), SECRET).body());
+    JsonNode radiograph =
+        JSON.readTree(
+            notify(eventNotification("Subscription/ct", 3, 3, study(patient)), SECRET).body());
+
+    assertEquals(1, ctStudy.path("jobs").asInt(), ctStudy.toString());
+    assertEquals(1, marker.path("jobs").asInt(), marker.toString());
+    assertEquals(1, radiograph.path("jobs").asInt(), radiograph.toString());
+    assertEquals(ctBefore + 2, notifications().queued("nodule-ct"), "the CT study and the CEA");
+    assertEquals(radiographBefore + 1, notifications().queued("cap-fusion"), "the radiograph");
+  }
+
+  @Test
   void anIdOnlyNotificationReadsItsFocusAndBadInputIsACodedError() throws Exception {
     String focus = study(loaded.get(2).id());
     JsonNode idOnly =
@@ -362,7 +395,10 @@ class SubscriptionTriggerIT {
 
   private static String study(String patient) {
     Bundle b =
-        fhir.search().byUrl("ImagingStudy?patient=" + patient).returnBundle(Bundle.class).execute();
+        fhir.search()
+            .byUrl("ImagingStudy?modality=CR,DX&patient=" + patient)
+            .returnBundle(Bundle.class)
+            .execute();
     ImagingStudy s = (ImagingStudy) b.getEntryFirstRep().getResource();
     return "ImagingStudy/" + s.getIdElement().getIdPart();
   }

@@ -528,11 +528,6 @@ public class FusionCdsConfiguration implements CamelConfiguration {
     return reportSteps;
   }
 
-  /** The primary model's write-back. */
-  private ReportStep reports() {
-    return reportSteps().primary();
-  }
-
   /** The routes' {@code reports}: the write-back of the job's model. */
   @BindToRegistry("reports")
   public ReportSteps reportsBean() {
@@ -688,9 +683,9 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @BindToRegistry("hookJobs")
   public HookJobs hookJobs() {
     return new HookJobs(
-        gather(),
-        reports(),
-        card(),
+        gatherSteps(),
+        reportSteps(),
+        perModel(c -> c),
         Duration.ofMillis(timeBudgetMs),
         job -> queueJob(job.toJson(), job.patientId()));
   }
@@ -719,7 +714,7 @@ public class FusionCdsConfiguration implements CamelConfiguration {
     return new SubscriptionNotifications(
         fhirContext(),
         gather(),
-        card(),
+        perModel(org.fusioncds.subscription.ModelInterest::of).all(),
         job -> queueJob(job.toJson(), job.patientId()),
         Duration.ofMillis(subscriptionOverlapMs));
   }

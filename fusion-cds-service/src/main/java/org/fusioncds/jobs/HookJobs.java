@@ -18,6 +18,7 @@ import org.fusioncds.flow.Delegated;
 import org.fusioncds.flow.EvaluationJob;
 import org.fusioncds.flow.EvaluationOutcome;
 import org.fusioncds.flow.HookRequest;
+import org.fusioncds.flow.PerModel;
 import org.fusioncds.flow.ReportRequest;
 import org.fusioncds.flow.ResultKey;
 import org.fusioncds.model.ModelCard;
@@ -34,36 +35,43 @@ import org.hl7.fhir.r4.model.Bundle;
  */
 public final class HookJobs {
 
-  private final GatherStep gather;
-  private final ReportStep reports;
-  private final ModelCard card;
+  private final PerModel<GatherStep> gathers;
+  private final PerModel<ReportStep> reports;
+  private final PerModel<ModelCard> cards;
   private final Duration budget;
   private final Consumer<EvaluationJob> queue;
   private final Map<String, CompletableFuture<EvaluationOutcome>> waiting =
       new ConcurrentHashMap<>();
 
   /**
+   * @param gathers each served model's gather (the hook's CDS service chooses the model)
+   * @param reports each served model's report step (reads the report back)
+   * @param cards each served model's card
    * @param queue sends a job to the jobs endpoint (keyed by patient); throws when it cannot
    */
   public HookJobs(
-      GatherStep gather,
-      ReportStep reports,
-      ModelCard card,
+      PerModel<GatherStep> gathers,
+      PerModel<ReportStep> reports,
+      PerModel<ModelCard> cards,
       Duration budget,
       Consumer<EvaluationJob> queue) {
-    this.gather = gather;
+    this.gathers = gathers;
     this.reports = reports;
-    this.card = card;
+    this.cards = cards;
     this.budget = budget;
     this.queue = queue;
   }
 
   /**
-   * Queues the hook's job (its fhirServer checked against the allowlist first) and waits for its
-   * outcome within the budget: a {@link Delegated} with the report read back, or with a RUNNING
-   * outcome when none came. FCDS-1093 (503) when the job cannot be queued.
+   * Queues the hook's job for the model of its CDS service (its fhirServer checked against the
+   * allowlist first) and waits for its outcome within the budget: a {@link Delegated} with the
+   * report read back, or with a RUNNING outcome when none came. FCDS-1093 (503) when the job cannot
+   * be queued.
    */
   public Delegated submit(HookRequest request, Exchange exchange) {
+    ModelCard card = cards.service(request.serviceId());
+    GatherStep gather = gathers.service(request.serviceId());
+    ReportStep reports = this.reports.model(card.id());
     String base = gather.fhirBase(request);
     EvaluationJob job =
         EvaluationJob.ofHook(request, card.id(), card.version(), base, Instant.now());

@@ -23,7 +23,6 @@ import org.fusioncds.error.ErrorCode;
 import org.fusioncds.fhir.GatherStep;
 import org.fusioncds.flow.EvaluationJob;
 import org.fusioncds.flow.HookRequest;
-import org.fusioncds.model.ModelCard;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.Observation;
@@ -38,14 +37,15 @@ import org.slf4j.LoggerFactory;
  * §Notifications: a {@code history} Bundle whose first entry is the {@code Parameters}
  * SubscriptionStatus). A {@code handshake} or {@code heartbeat} queues nothing; an {@code
  * event-notification} queues one {@link EvaluationJob} (trigger {@code subscription}) per patient
- * its focus resources (ImagingStudy, Observation) name — the focus taken from the bundle
- * (full-resource payload) or read from the FHIR server (id-only). The count {@code
- * events-since-subscription-start} is remembered per subscription: a gap (an event number beyond
- * the last seen + 1, or a heartbeat counting more than seen) is caught up by a search of the card's
- * studies and labs changed since that subscription's last notification ({@code _lastUpdated}, with
- * {@code subscription.catch-up-overlap-ms} of overlap), so nothing is missed. A notification with
- * no content (the classic R4 rest-hook with an empty payload) is caught up the same way. Reads and
- * searches use the module's own token, audited. Logs name no patient.
+ * its focus resources (ImagingStudy, Observation) name and per served model that reads the focus
+ * ({@link ModelInterest}: a CT study queues the CT model, a lab both models read queues both) — the
+ * focus taken from the bundle (full-resource payload) or read from the FHIR server (id-only). The
+ * count {@code events-since-subscription-start} is remembered per subscription: a gap (an event
+ * number beyond the last seen + 1, or a heartbeat counting more than seen) is caught up by a search
+ * of each model's studies and labs changed since that subscription's last notification ({@code
+ * _lastUpdated}, with {@code subscription.catch-up-overlap-ms} of overlap), so nothing is missed. A
+ * notification with no content (the classic R4 rest-hook with an empty payload) is caught up the
+ * same way. Reads and searches use the module's own token, audited. Logs name no patient.
  */
 public final class SubscriptionNotifications {
 
@@ -75,30 +75,34 @@ public final class SubscriptionNotifications {
 
   private final FhirContext fhir;
   private final GatherStep gather;
-  private final ModelCard card;
-  private final List<String> loincCodes;
+  private final List<ModelInterest> models;
   private final Consumer<EvaluationJob> queue;
   private final Duration overlap;
   private final Instant started = Instant.now();
   private final Map<String, Seen> seen = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong queued =
       new java.util.concurrent.atomic.AtomicLong();
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> queuedByModel =
+      new ConcurrentHashMap<>();
 
   /**
    * @param gather the FHIR server (fhir.base-url) and a client with the module's own token
+   * @param models what each served model reads, the primary first
    * @param queue sends a job to the jobs endpoint (the one the hook's jobs take)
    * @param overlap how far before the last notification a catch-up search starts
    */
   public SubscriptionNotifications(
       FhirContext fhir,
       GatherStep gather,
-      ModelCard card,
+      List<ModelInterest> models,
       Consumer<EvaluationJob> queue,
       Duration overlap) {
+    if (models.isEmpty()) {
+      throw new IllegalArgumentException("no served model");
+    }
     this.fhir = fhir;
     this.gather = gather;
-    this.card = card;
-    this.loincCodes = gather.loincCodes();
+    this.models = List.copyOf(models);
     this.queue = queue;
     this.overlap = overlap;
   }
@@ -120,10 +124,10 @@ public final class SubscriptionNotifications {
     }
     if (text.isEmpty()) {
       // HAPI's classic rest-hook without payload posts an empty form: something changed
-      Set<String> patients = new LinkedHashSet<>();
+      Jobs patients = new Jobs();
       GatherStep.Connection c = connect(exchange);
       Instant since = since(seen.get(CONTENTLESS));
-      patients.addAll(catchUp(c, since));
+      catchUp(c, since, patients);
       seen.merge(CONTENTLESS, new Seen(0, now, 1, List.of()), Seen::then);
       return new Handled(CONTENTLESS, null, 0, queueAll(patients, now), true);
     }
@@ -133,7 +137,7 @@ public final class SubscriptionNotifications {
     String subscription = status.subscription();
     long total = status.eventsSinceStart();
     Seen before = seen.get(subscription);
-    Set<String> patients = new LinkedHashSet<>();
+    Jobs patients = new Jobs();
     boolean gap;
     switch (type) {
       case "handshake" -> gap = false;
@@ -142,13 +146,10 @@ public final class SubscriptionNotifications {
         gap = status.firstEventNumber() > (before == null ? 1 : before.events() + 1);
         GatherStep.Connection c = connect(exchange);
         for (String focus : status.foci()) {
-          String p = patientOf(focus, bundle, c);
-          if (p != null) {
-            patients.add(p);
-          }
+          patients.add(focus(focus, bundle, c));
         }
         if (gap) {
-          patients.addAll(catchUp(c, since(before)));
+          catchUp(c, since(before), patients);
         }
       }
       default ->
@@ -158,7 +159,7 @@ public final class SubscriptionNotifications {
                   + type);
     }
     if (gap && !"event-notification".equals(type) && !"query-event".equals(type)) {
-      patients.addAll(catchUp(connect(exchange), since(before)));
+      catchUp(connect(exchange), since(before), patients);
     }
     seen.merge(subscription, new Seen(total, now, 1, status.foci()), Seen::then);
     int jobs = queueAll(patients, now);
@@ -195,8 +196,8 @@ public final class SubscriptionNotifications {
     }
     Bundle alone = new Bundle();
     alone.addEntry().setFullUrl(path).setResource(focus);
-    String patient = patientOf(path, alone, null);
-    Set<String> patients = patient == null ? Set.of() : Set.of(patient);
+    Jobs patients = new Jobs();
+    patients.add(focus(path, alone, null));
     return new Handled("resource", null, 0, queueAll(patients, now), false);
   }
 
@@ -250,8 +251,11 @@ public final class SubscriptionNotifications {
     }
   }
 
-  /** The focus's patient: the resource from the bundle (full-resource), else read by reference. */
-  private String patientOf(String reference, Bundle bundle, GatherStep.Connection c) {
+  /**
+   * The patient and models of one focus: the resource from the bundle (full-resource), else read by
+   * reference; none when it is gone.
+   */
+  private Jobs focus(String reference, Bundle bundle, GatherStep.Connection c) {
     String relative = relative(reference);
     Resource focus = null;
     for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
@@ -266,7 +270,7 @@ public final class SubscriptionNotifications {
     if (focus == null) {
       focus = read(relative, c);
       if (focus == null) {
-        return null; // deleted since: nothing to evaluate
+        return new Jobs(); // deleted since: nothing to evaluate
       }
     }
     Reference subject =
@@ -280,7 +284,16 @@ public final class SubscriptionNotifications {
           ErrorCode.SUBSCRIPTION_FOCUS_UNUSABLE,
           "the focus is not an ImagingStudy or Observation of a Patient — " + relative);
     }
-    return subject.getReferenceElement().getIdPart();
+    Jobs jobs = new Jobs();
+    for (ModelInterest m : models) {
+      if (m.wants(focus)) {
+        jobs.add(subject.getReferenceElement().getIdPart(), m);
+      }
+    }
+    if (jobs.isEmpty()) {
+      LOG.info("subscription focus {} is read by no served model: nothing queued", relative);
+    }
+    return jobs;
   }
 
   private Resource read(String relative, GatherStep.Connection c) {
@@ -326,30 +339,22 @@ public final class SubscriptionNotifications {
     return (before == null ? started : before.at()).minus(overlap);
   }
 
-  /** The patients with a study of the card's modalities or a lab of its codes changed since. */
-  private Set<String> catchUp(GatherStep.Connection c, Instant since) {
-    String gt = "_lastUpdated=gt" + since.truncatedTo(ChronoUnit.MILLIS);
-    List<String> searches = new ArrayList<>();
-    List<String> modalities = card.study().modalities();
-    searches.add(
-        "ImagingStudy?"
-            + gt
-            + "&modality="
-            + String.join(",", modalities)
-            + "&_elements=subject&_count=200");
-    if (!loincCodes.isEmpty()) {
-      searches.add(
-          "Observation?"
-              + gt
-              + "&code="
-              + String.join(",", loincCodes.stream().map(l -> "http://loinc.org|" + l).toList())
-              + "&_elements=subject&_count=200");
+  /**
+   * Each served model's patients with a study of its modalities or a lab of its codes changed
+   * since, added to {@code jobs}.
+   */
+  private void catchUp(GatherStep.Connection c, Instant since, Jobs jobs) {
+    String gt = since.truncatedTo(ChronoUnit.MILLIS).toString();
+    for (ModelInterest m : models) {
+      List<String> searches = new ArrayList<>();
+      searches.add(m.studiesSince(gt));
+      m.labsSince(gt).ifPresent(searches::add);
+      Set<String> patients = new LinkedHashSet<>();
+      for (String search : searches) {
+        c.reads().audited(() -> collect(c.client(), search, patients));
+      }
+      patients.forEach(p -> jobs.add(p, m));
     }
-    Set<String> patients = new LinkedHashSet<>();
-    for (String search : searches) {
-      c.reads().audited(() -> collect(c.client(), search, patients));
-    }
-    return patients;
   }
 
   private Void collect(IGenericClient client, String search, Set<String> patients) {
@@ -410,26 +415,56 @@ public final class SubscriptionNotifications {
     return queued.get();
   }
 
-  private int queueAll(Set<String> patients, Instant now) {
+  /** The jobs one notification asks for: per patient, the models that read what changed. */
+  private static final class Jobs {
+    private final Map<String, Set<ModelInterest>> byPatient = new LinkedHashMap<>();
+
+    void add(String patient, ModelInterest model) {
+      byPatient.computeIfAbsent(patient, p -> new LinkedHashSet<>()).add(model);
+    }
+
+    void add(Jobs more) {
+      more.byPatient.forEach((p, ms) -> ms.forEach(m -> add(p, m)));
+    }
+
+    boolean isEmpty() {
+      return byPatient.isEmpty();
+    }
+  }
+
+  /** Jobs of this model queued since start. */
+  public long queued(String modelId) {
+    java.util.concurrent.atomic.AtomicLong n = queuedByModel.get(modelId);
+    return n == null ? 0 : n.get();
+  }
+
+  private int queueAll(Jobs jobs, Instant now) {
     String base =
         gather.fhirBase(
             new HookRequest(null, "subscription", null, null, null, null, null, null, Map.of()));
-    for (String patient : patients) {
-      queue.accept(
-          new EvaluationJob(
-              EvaluationJob.VERSION,
-              UUID.randomUUID().toString(),
-              "subscription",
-              null,
-              card.id(),
-              card.version(),
-              patient,
-              base,
-              null,
-              null,
-              now));
-      queued.incrementAndGet();
+    int n = 0;
+    for (Map.Entry<String, Set<ModelInterest>> e : jobs.byPatient.entrySet()) {
+      for (ModelInterest m : e.getValue()) {
+        queue.accept(
+            new EvaluationJob(
+                EvaluationJob.VERSION,
+                UUID.randomUUID().toString(),
+                "subscription",
+                null,
+                m.modelId(),
+                m.modelVersion(),
+                e.getKey(),
+                base,
+                null,
+                null,
+                now));
+        queued.incrementAndGet();
+        queuedByModel
+            .computeIfAbsent(m.modelId(), id -> new java.util.concurrent.atomic.AtomicLong())
+            .incrementAndGet();
+        n++;
+      }
     }
-    return patients.size();
+    return n;
   }
 }

@@ -100,7 +100,7 @@ class ReportFormsTest {
     in.inputs().inputs().missing().forEach(m -> assertTrue(text.contains(m.what()), m.what()));
     assertTrue(text.contains(cases.card.graphs().get("fused").sha256()), "sha256");
     assertTrue(text.contains(cases.card.intendedUse()), "intended use");
-    assertTrue(text.contains("auroc: fused 0.915"), "evaluation figures");
+    assertTrue(text.contains("this model 0.915 (95 % CI 0.895–0.933)"), "evaluation figures");
     assertTrue(text.contains("Provenance/fcds-provenance-1"), "provenance id");
     assertTrue(text.contains("Occlusion sensitivity, 8×8 grid (64 runs"), text);
     assertEquals(2, dom.getElementsByTagName("img").getLength());

@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param warning the model card's warning
  * @param keyImage the key image and its overlay, or null without an image
- * @param evaluation the model card's evaluation figures, one line each ({@code key: value})
+ * @param evaluation the model card's evaluation in sentences ({@link EvaluationSummary})
  */
 record FormFacts(
     String title,

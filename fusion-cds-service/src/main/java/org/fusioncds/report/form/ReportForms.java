@@ -98,7 +98,7 @@ public final class ReportForms {
             r.model().graph(),
             r.model().sha256(),
             card.intendedUse()),
-        evaluation(card.evaluation()));
+        EvaluationSummary.lines(card.evaluation()));
   }
 
   private KeyImage.Images keyImage(ModelInputs in, Inferred inferred) {

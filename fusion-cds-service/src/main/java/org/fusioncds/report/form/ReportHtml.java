@@ -141,7 +141,8 @@ final class ReportHtml {
             List.of("Graph and SHA-256", m.graph() + " · " + m.sha256()),
             List.of("Intended use", m.intendedUse())));
     if (!f.evaluation().isEmpty()) {
-      h.append("<p class=\"small\">Evaluation on the model card:</p>\n<ul class=\"small\">\n");
+      h.append(
+          "<p class=\"small\">How the model did when tested (its model card):</p>\n<ul class=\"small\">\n");
       for (String line : f.evaluation()) {
         tag("li", line);
       }
