@@ -18,7 +18,7 @@ import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.model.ModelCard;
 import org.fusioncds.report.monitor.ModelFigures;
-import org.fusioncds.report.monitor.ModelMonitor;
+import org.fusioncds.report.monitor.ModelMonitors;
 import org.fusioncds.report.monitor.OwnerPage;
 
 /**
@@ -36,7 +36,7 @@ public final class AdminEndpoints {
   private final ModelCard card;
   private final AuditSpool spool;
   private final DeadLetters deadLetters;
-  private final ModelMonitor monitor;
+  private final ModelMonitors monitor;
 
   /**
    * @param query the compliance query on the FHIR server the reports are written to (null inside
@@ -47,7 +47,7 @@ public final class AdminEndpoints {
       ModelCard card,
       AuditSpool spool,
       DeadLetters deadLetters,
-      ModelMonitor monitor) {
+      ModelMonitors monitor) {
     this.query = query;
     this.card = card;
     this.spool = spool;

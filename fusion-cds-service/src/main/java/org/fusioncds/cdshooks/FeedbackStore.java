@@ -21,7 +21,7 @@ import org.fusioncds.flow.AuditContext;
 import org.fusioncds.flow.ResultKey;
 import org.fusioncds.report.ReviewProvenance;
 import org.fusioncds.report.ReviewWriter;
-import org.fusioncds.report.monitor.ModelMonitor;
+import org.fusioncds.report.monitor.ModelMonitors;
 
 /**
  * The cards we issued and the feedback on them (CDS Hooks 2.0.1 §Feedback), as data: two
@@ -45,14 +45,14 @@ public final class FeedbackStore {
   private final Path cards;
   private final Path feedback;
   private final Map<String, JsonNode> issued = new ConcurrentHashMap<>();
-  private final ModelMonitor monitor;
+  private final ModelMonitors monitor;
   private final ReviewWriter reviews;
 
   public FeedbackStore(Path folder) {
     this(folder, null);
   }
 
-  public FeedbackStore(Path folder, ModelMonitor monitor) {
+  public FeedbackStore(Path folder, ModelMonitors monitor) {
     this(folder, monitor, null);
   }
 
@@ -62,7 +62,7 @@ public final class FeedbackStore {
    * @param reviews writes each stored feedback item on a result card to the FHIR server as the
    *     clinician's review of the report (null: none)
    */
-  public FeedbackStore(Path folder, ModelMonitor monitor, ReviewWriter reviews) {
+  public FeedbackStore(Path folder, ModelMonitors monitor, ReviewWriter reviews) {
     this.monitor = monitor;
     this.reviews = reviews;
     try {

@@ -62,6 +62,7 @@ import org.fusioncds.report.ReportSteps;
 import org.fusioncds.report.ReviewWriter;
 import org.fusioncds.report.TransactionRetry;
 import org.fusioncds.report.monitor.ModelMonitor;
+import org.fusioncds.report.monitor.ModelMonitors;
 import org.fusioncds.security.FhirHttpClients;
 import org.fusioncds.security.OutboundUrlPolicy;
 import org.fusioncds.security.ServiceTokens;
@@ -298,13 +299,18 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "monitor.max-records", defaultValue = "100000")
   int monitorMaxRecords;
 
-  private ModelMonitor monitor;
+  private ModelMonitors monitor;
 
-  /** The model owner's figures (report.monitor), fed by the feedback store. */
-  private ModelMonitor monitor() {
+  /** The model owner's figures of each served model (report.monitor), fed by the feedback store. */
+  private ModelMonitors monitor() {
     if (monitor == null) {
       monitor =
-          ModelMonitor.forModel(card(), Path.of(modelsFolder).resolve(modelId), monitorMaxRecords);
+          new ModelMonitors(
+              perModel(
+                      c ->
+                          ModelMonitor.forModel(
+                              c, models().model(c.id()).folder(), monitorMaxRecords))
+                  .all());
     }
     return monitor;
   }

@@ -224,7 +224,8 @@ class ModelMonitorTest {
   void cardsAndFeedbackSurviveARestartThroughTheFeedbackStoresFiles() throws Exception {
     AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
     Path folder = tmp.resolve("feedback");
-    FeedbackStore store = new FeedbackStore(folder, monitor(uniformReference(), now.get()));
+    FeedbackStore store =
+        new FeedbackStore(folder, ModelMonitors.of(monitor(uniformReference(), now.get())));
     Card card =
         new Card(
             "uuid-1",
@@ -250,7 +251,7 @@ class ModelMonitorTest {
                 + "\"code\":\"other\"},\"userComment\":\"see note\"}}]}"));
 
     ModelMonitor restarted = monitor(uniformReference(), now.get());
-    new FeedbackStore(folder, restarted);
+    new FeedbackStore(folder, ModelMonitors.of(restarted));
     ModelFigures.VersionFigures v = restarted.figures("cap-fusion").versions().get(0);
 
     assertEquals(1, v.cards().last30Days());

@@ -67,6 +67,7 @@ class ModelOwnerIT {
     s.put("dicomweb.base-url", servers.dicomWeb().baseUrl());
     s.put("security.api.issuer", keycloak.issuer());
     s.put("cds.time-budget-ms", "60000");
+    s.put("models.additional", "nodule-ct"); // its own page, its own figures
     int managementPort = FreePorts.find();
     s.put("camel.management.port", String.valueOf(managementPort));
     app = FusionCdsApp.start(s);
@@ -167,6 +168,22 @@ class ModelOwnerIT {
     assertEquals(0.0, gauge(m.body(), "fcds_model_drift_alarm", "version=\"0.1.0\""));
     assertTrue(m.body().contains("fcds_model_psi{"), "PSI gauges");
     assertTrue(m.body().contains("input=\"labs:crp\""), "missingness per input");
+  }
+
+  @Test
+  void aSecondServedModelHasItsOwnPageAndNoneOfTheFirstModelsCards() throws Exception {
+    HttpResponse<String> ct = get("/admin/models/nodule-ct", ownerToken(), "application/json");
+    HttpResponse<String> radiograph =
+        get("/admin/models/cap-fusion", ownerToken(), "application/json");
+
+    assertEquals(200, ct.statusCode(), ct.body());
+    JsonNode figures = JSON.readTree(ct.body());
+    assertEquals("nodule-ct", figures.path("model").asText(), ct.body());
+    assertEquals(0, figures.at("/versions/0/cards/last30Days").asLong(), ct.body());
+    assertEquals(
+        3,
+        JSON.readTree(radiograph.body()).at("/versions/0/cards/last30Days").asLong(),
+        radiograph.body());
   }
 
   @Test
