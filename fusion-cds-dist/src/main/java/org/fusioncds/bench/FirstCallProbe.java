@@ -202,7 +202,9 @@ final class FirstCallProbe implements AutoCloseable {
             refs,
             inputs.missing().stream().map(ModelInputs.Missing::what).toList(),
             "Organization/fusion-cds-demo",
-            "Practitioner/bench");
+            "Practitioner/bench",
+            null,
+            null);
     String ct = requests.template(Kind.TRANSACTION).contentType();
     EncodingEnum e = ct == null ? null : EncodingEnum.forContentType(ct.split(";")[0].trim());
     IParser parser = (e == null ? EncodingEnum.JSON : e).newParser(FHIR);

@@ -66,6 +66,8 @@ final class AiResults {
         inputs,
         missing,
         "Organization/hospital-1",
-        requester);
+        requester,
+        null,
+        null);
   }
 }

@@ -47,7 +47,9 @@ public final class ReportRequests {
         inputs,
         List.of("labs:pct"),
         "Organization/hospital-1",
-        "Practitioner/dr-1");
+        "Practitioner/dr-1",
+        null,
+        null);
   }
 
   /** The committed cap-fusion model card file, as the write-back puts it on the FHIR server. */

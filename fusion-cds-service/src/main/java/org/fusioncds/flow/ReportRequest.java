@@ -13,7 +13,7 @@ import java.util.List;
  * @param readable the inputs as a person reads them (the card's detail), or null when only the
  *     references are known (a report read back from the FHIR server)
  * @param asOf the time the card's recency rules were applied at (a backfill job's study time, else
- *     the evaluation's "now"); null: not recorded
+ *     the evaluation's "now"); null: not recorded (a report read back, a test's request)
  */
 public record ReportRequest(
     ResultKey key,
@@ -35,69 +35,6 @@ public record ReportRequest(
     findings = List.copyOf(findings);
     inputs = List.copyOf(inputs);
     missing = List.copyOf(missing);
-  }
-
-  /** A request whose inputs are known only by their references. */
-  public ReportRequest(
-      ResultKey key,
-      String patientId,
-      String imagingStudy,
-      Instant studyTime,
-      Instant issued,
-      Model model,
-      Coding reportCode,
-      List<Finding> findings,
-      List<String> inputs,
-      List<String> missing,
-      String organization,
-      String requester) {
-    this(
-        key,
-        patientId,
-        imagingStudy,
-        studyTime,
-        issued,
-        model,
-        reportCode,
-        findings,
-        inputs,
-        missing,
-        organization,
-        requester,
-        null,
-        null);
-  }
-
-  /** A request whose inputs a person can read, with no "as of" time recorded. */
-  public ReportRequest(
-      ResultKey key,
-      String patientId,
-      String imagingStudy,
-      Instant studyTime,
-      Instant issued,
-      Model model,
-      Coding reportCode,
-      List<Finding> findings,
-      List<String> inputs,
-      List<String> missing,
-      String organization,
-      String requester,
-      Readable readable) {
-    this(
-        key,
-        patientId,
-        imagingStudy,
-        studyTime,
-        issued,
-        model,
-        reportCode,
-        findings,
-        inputs,
-        missing,
-        organization,
-        requester,
-        readable,
-        null);
   }
 
   /**

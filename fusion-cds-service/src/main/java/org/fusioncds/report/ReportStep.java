@@ -264,7 +264,8 @@ public final class ReportStep {
         missing,
         null,
         null,
-        readable);
+        readable,
+        null);
   }
 
   /** What the write-back needs, from the inferred stage. */

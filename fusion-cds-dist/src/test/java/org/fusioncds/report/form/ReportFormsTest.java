@@ -254,6 +254,8 @@ class ReportFormsTest {
             r.inputs(),
             List.of("labs:pct", "conditions:heart_failure"),
             null,
+            null,
+            null,
             null);
 
     String detail =
