@@ -18,6 +18,7 @@ class RecentResultsTest {
   private static RecentResults.Entry entry(String key) {
     return new RecentResults.Entry(
         new InputVersions(List.of("Patient/1/_history/1")),
+        List.of(),
         "ImagingStudy/1/_history/1",
         new ResultKey(key),
         "http://fhir/DiagnosticReport/r",

@@ -257,6 +257,10 @@ public enum ErrorCode {
   FHIR_ANSWER_INVALID(3008, 502, "the FHIR server's answer is not the FHIR resource asked for"),
   FHIR_ANSWER_TOO_LARGE(3009, 502, "the FHIR server's answer exceeds fhir.max-response-bytes"),
   FHIR_PAGING_LOOP(3010, 502, "the FHIR server's next links lead back to a page already read"),
+  FHIR_CHANGE_FEED_REFUSED(
+      3011, 502, "the FHIR server does not serve the change feed (type-level _history since)"),
+  FHIR_CHANGE_FEED_CLOCK(
+      3012, 502, "the FHIR server's clock is too far from ours for the change feed's overlap"),
   NO_PATIENT(4101, 500, "no Patient to assemble inputs for"),
   NO_ANCHOR_TIME(
       4102, 500, "no eligible ImagingStudy and no evaluation time to anchor the lab window"),

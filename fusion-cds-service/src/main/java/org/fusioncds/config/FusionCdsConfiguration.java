@@ -53,6 +53,8 @@ import org.fusioncds.observe.OutboundCalls;
 import org.fusioncds.observe.Readiness;
 import org.fusioncds.observe.ReadinessChecks;
 import org.fusioncds.observe.ServiceMetrics;
+import org.fusioncds.recall.ChangeFeed;
+import org.fusioncds.recall.ChangeFeeds;
 import org.fusioncds.recall.RecallStep;
 import org.fusioncds.recall.RecallSteps;
 import org.fusioncds.recall.RecentResults;
@@ -95,6 +97,18 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   @PropertyInject(value = "cds.recall.max-age-s", defaultValue = "86400")
   long recallMaxAgeSeconds;
+
+  @PropertyInject(value = "cds.recall.feed.enabled", defaultValue = "true")
+  boolean recallFeedEnabled;
+
+  @PropertyInject(value = "cds.recall.feed.overlap-ms", defaultValue = "10000")
+  long recallFeedOverlapMs;
+
+  @PropertyInject(value = "cds.recall.feed.page-size", defaultValue = "1000")
+  int recallFeedPageSize;
+
+  @PropertyInject(value = "cds.recall.feed.wait-ms", defaultValue = "3000")
+  long recallFeedWaitMs;
 
   @PropertyInject(value = "cds.time-budget-ms", defaultValue = "2000")
   long timeBudgetMs;
@@ -558,10 +572,35 @@ public class FusionCdsConfiguration implements CamelConfiguration {
                       c,
                       writes.model(c.id()),
                       new RecentResults(recallMaxEntries, Duration.ofSeconds(recallMaxAgeSeconds)),
-                      auditTrail));
+                      auditTrail,
+                      changeFeeds()));
       recallSteps = new RecallSteps(steps);
     }
     return recallSteps;
+  }
+
+  private ChangeFeeds changeFeeds;
+
+  /**
+   * The change feed of each FHIR server hooks name (cds.recall.feed.*), read with the service's own
+   * credentials; closed with the context.
+   */
+  @BindToRegistry(value = "changeFeeds", destroyMethod = "close")
+  public ChangeFeeds changeFeeds() {
+    if (changeFeeds == null) {
+      changeFeeds =
+          new ChangeFeeds(
+              gateway(),
+              base -> gateway().client(base, serviceTokens.orNull()),
+              auditTrail,
+              recallFeedEnabled
+                  ? new ChangeFeed.Settings(
+                      Duration.ofMillis(recallFeedOverlapMs),
+                      recallFeedPageSize,
+                      Duration.ofMillis(recallFeedWaitMs))
+                  : null);
+    }
+    return changeFeeds;
   }
 
   /**
@@ -831,9 +870,12 @@ public class FusionCdsConfiguration implements CamelConfiguration {
     String loinc = String.join(",", loincCodes.stream().map(c -> "http://loinc.org|" + c).toList());
     Map<String, String> prefetch = new LinkedHashMap<>();
     prefetch.put("patient", "Patient/{{context.patientId}}");
-    prefetch.put("studies", "ImagingStudy?patient={{context.patientId}}&status=available");
-    prefetch.put("observations", "Observation?patient={{context.patientId}}&code=" + loinc);
-    prefetch.put("conditions", "Condition?patient={{context.patientId}}");
+    // _count as the gather's own searches: an EHR that sends a first page only is read again
+    prefetch.put(
+        "studies", "ImagingStudy?patient={{context.patientId}}&status=available&_count=50");
+    prefetch.put(
+        "observations", "Observation?patient={{context.patientId}}&code=" + loinc + "&_count=200");
+    prefetch.put("conditions", "Condition?patient={{context.patientId}}&_count=200");
     return prefetch;
   }
 }

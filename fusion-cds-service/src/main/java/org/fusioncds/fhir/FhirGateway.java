@@ -185,6 +185,32 @@ public final class FhirGateway {
     return out;
   }
 
+  /**
+   * The {@code next} page of a Bundle the server paged (a search's or a history's), with the
+   * failures coded as for single reads; {@code audit} is told the HTTP status (0: no answer).
+   */
+  public Bundle nextPage(
+      IGenericClient client, Bundle page, String what, java.util.function.IntConsumer audit) {
+    int[] status = {0};
+    try {
+      Bundle next =
+          call(
+              () -> {
+                try {
+                  return client.loadPage().next(page).execute();
+                } catch (BaseServerResponseException e) {
+                  status[0] = e.getStatusCode();
+                  throw e;
+                }
+              },
+              what + " (next page)");
+      status[0] = 200;
+      return next;
+    } finally {
+      audit.accept(status[0]);
+    }
+  }
+
   /** One GET of a batch: its URL, the status the server gave it, and the resource it returned. */
   public record BatchEntry(String url, int status, Resource resource) {
 
@@ -369,6 +395,11 @@ public final class FhirGateway {
       return type.cast(r);
     }
 
+    /**
+     * The resources of a prefetched search; null when it was not prefetched, or when the EHR sent
+     * only its first page (a {@code next} link): then the search is made on the server, all pages,
+     * so a lab on a later page is never silently left out.
+     */
     public <T extends Resource> List<T> bundle(String key, Class<T> type, List<String> used) {
       IBaseResource r = parse(key);
       if (r == null) {
@@ -378,6 +409,9 @@ public final class FhirGateway {
         throw new HookDataRefused(
             ErrorCode.PREFETCH_UNUSABLE,
             "prefetch '" + key + "' is a " + r.fhirType() + ", expected a searchset Bundle");
+      }
+      if (b.getLink(Bundle.LINK_NEXT) != null) {
+        return null;
       }
       List<T> out = new ArrayList<>();
       b.getEntry().stream()

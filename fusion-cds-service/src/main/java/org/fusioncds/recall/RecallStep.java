@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,16 +43,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cached path's freshness check, before any gather: when the index holds a result for this
- * patient on this FHIR server, one FHIR {@code batch} asks for the versions of everything the
- * gather would read (the Patient, the ImagingStudies, the card's Observations and the Conditions by
- * id and meta only; what the EHR prefetched is taken from the prefetch) and reads the remembered
- * report by its id (with every input prefetched, that read is the one request: a plain GET). When
- * every version is the one remembered, the model card still chooses the same study now, and the
- * report is still there in the version remembered, the answer is the cached card: no image, no WADO
- * metadata, no model, one round trip. Anything else (a new lab, a changed patient, a new or changed
- * study, a deleted resource, an amended report, a search with more than one page, an entry that
- * failed) gathers the case in full, as without the index.
+ * The cached path's freshness check, before any gather. With the FHIR server's {@link ChangeFeed}
+ * (the default), a hook whose patient has a remembered result waits for a poll of the server's
+ * changes that started after it arrived (shared with every hook waiting then); the poll forgets
+ * every result whose inputs or report changed, so a result still remembered after it holds, when
+ * the model card still chooses the same study now and what the EHR prefetched is what was
+ * remembered. No request of the hook's own reaches the FHIR server.
+ *
+ * <p>Where the feed is off or its poll failed: when the index holds a result for this patient on
+ * this FHIR server, one FHIR {@code batch} asks for the versions of everything the gather would
+ * read (the Patient, the ImagingStudies, the card's Observations and the Conditions by id and meta
+ * only; what the EHR prefetched is taken from the prefetch) and reads the remembered report by its
+ * id (with every input prefetched, that read is the one request: a plain GET). When every version
+ * is the one remembered, the model card still chooses the same study now, and the report is still
+ * there in the version remembered, the answer is the cached card: no image, no WADO metadata, no
+ * model, one round trip. Anything else (a new lab, a changed patient, a new or changed study, a
+ * deleted resource, an amended report, a search with more than one page, an entry that failed)
+ * gathers the case in full, as without the index.
  */
 public final class RecallStep {
 
@@ -67,6 +75,8 @@ public final class RecallStep {
   private final ReportStep reports;
   private final RecentResults recent;
   private final AuditTrail audit;
+  private final ChangeFeeds feeds;
+  private final Set<String> listening = ConcurrentHashMap.newKeySet();
   private final Set<String> withoutBatch = ConcurrentHashMap.newKeySet();
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong changed = new AtomicLong();
@@ -79,7 +89,8 @@ public final class RecallStep {
       ModelCard card,
       ReportStep reports,
       RecentResults recent,
-      AuditTrail audit) {
+      AuditTrail audit,
+      ChangeFeeds feeds) {
     this.gather = gather;
     this.gateway = gateway;
     this.fhir = fhir;
@@ -87,11 +98,26 @@ public final class RecallStep {
     this.reports = reports;
     this.recent = recent;
     this.audit = audit;
+    this.feeds = feeds;
   }
+
+  /**
+   * The exchange property that carries the number of the last feed poll completed before the case
+   * was gathered, from {@link #check} to {@link #remember}.
+   */
+  public static final String GATHERED_AFTER = "fcds.recall.gatheredAfter";
 
   /** {@link Recalled} when the remembered result still holds; else the request, unchanged. */
   public Object check(HookRequest request, Exchange exchange) {
     String base = gather.fhirBase(request);
+    Optional<ChangeFeed> feed = feed(base);
+    if (feed.isPresent()) {
+      Optional<Object> answer = checkByFeed(feed.get(), base, request, exchange);
+      if (answer.isPresent()) {
+        return answer.get();
+      }
+      exchange.setProperty(GATHERED_AFTER, feed.get().completed());
+    }
     Optional<RecentResults.Entry> remembered = recent.get(base, request.patientId());
     if (remembered.isEmpty() || withoutBatch.contains(base)) {
       nothingRemembered.incrementAndGet();
@@ -204,21 +230,138 @@ public final class RecallStep {
     return new Recalled(job, entry.key(), entry.reportUrl(), entry.report());
   }
 
+  /**
+   * The check by the feed: empty when the feed cannot tell (its poll failed or was late: the
+   * per-hook batch decides). A miss leaves the poll's number on the exchange for {@link #remember}.
+   */
+  private Optional<Object> checkByFeed(
+      ChangeFeed feed, String base, HookRequest request, Exchange exchange) {
+    String id = request.patientId();
+    if (recent.get(base, id).isEmpty()) {
+      nothingRemembered.incrementAndGet();
+      exchange.setProperty(GATHERED_AFTER, feed.completed());
+      return Optional.of(request);
+    }
+    Instant now = Instant.now();
+    OptionalLong poll = feed.awaitFresh();
+    if (poll.isEmpty()) {
+      return Optional.empty();
+    }
+    exchange.setProperty(GATHERED_AFTER, poll.getAsLong());
+    Optional<RecentResults.Entry> still = recent.get(base, id);
+    if (still.isEmpty()) {
+      changed.incrementAndGet();
+      return Optional.of(request);
+    }
+    RecentResults.Entry entry = still.get();
+    Instant asOf = exchange.getProperty(PatientContext.AS_OF, Instant.class);
+    Optional<ImagingStudy> study =
+        new StudySelector(card.study()).select(entry.studies(), asOf == null ? now : asOf);
+    if (study.isEmpty()
+        || !versioned(study.get()).equals(entry.studyReference())
+        || !prefetchAgrees(request, entry)) {
+      return Optional.of(forget(base, id, request));
+    }
+    hits.incrementAndGet();
+    EvaluationJob job = EvaluationJob.ofHook(request, card.id(), card.version(), base, now);
+    return Optional.of(new Recalled(job, entry.key(), entry.reportUrl(), entry.report()));
+  }
+
+  /**
+   * Each part the EHR prefetched holds the versions remembered for it: the Patient, the studies,
+   * the card's Observations, the Conditions (a part not prefetched is the feed's to prove).
+   */
+  private boolean prefetchAgrees(HookRequest request, RecentResults.Entry entry) {
+    FhirGateway.PrefetchView prefetch = new FhirGateway.PrefetchView(fhir, request.prefetch());
+    List<String> unused = new ArrayList<>();
+    Patient patient = prefetch.resource("patient", Patient.class, unused);
+    List<List<? extends Resource>> parts =
+        java.util.Arrays.asList(
+            patient == null ? null : List.of(patient),
+            prefetch.bundle("studies", ImagingStudy.class, unused),
+            prefetch.bundle("observations", Observation.class, unused),
+            prefetch.bundle("conditions", Condition.class, unused));
+    List<String> types = List.of("Patient", "ImagingStudy", "Observation", "Condition");
+    for (int i = 0; i < parts.size(); i++) {
+      if (parts.get(i) == null) {
+        continue;
+      }
+      Optional<InputVersions> given = InputVersions.of(parts.get(i));
+      String prefix = types.get(i) + "/";
+      List<String> remembered =
+          entry.versions().references().stream().filter(r -> r.startsWith(prefix)).toList();
+      if (given.isEmpty() || !given.get().references().equals(remembered)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The base's change feed once this model listens to it; empty when feeds are off. */
+  private Optional<ChangeFeed> feed(String base) {
+    if (feeds == null) {
+      return Optional.empty();
+    }
+    Optional<ChangeFeed> feed = feeds.of(base);
+    feed.filter(f -> listening.add(base))
+        .ifPresent(f -> f.listen(changes -> recent.apply(base, changes, this::aboutInputs)));
+    return feed.filter(ChangeFeed::usable);
+  }
+
+  /**
+   * Whether the gather of the change's patient would read it: the Patient, any of their studies or
+   * conditions, an Observation with one of the card's LOINC codes (or with no code the feed could
+   * read).
+   */
+  private boolean aboutInputs(ChangeFeed.Change c) {
+    return switch (c.type()) {
+      case "Patient", "ImagingStudy", "Condition" -> true;
+      case "Observation" ->
+          c.codes().isEmpty()
+              || c.codes().stream()
+                  .anyMatch(
+                      code ->
+                          code.startsWith("http://loinc.org|")
+                              && gather
+                                  .loincCodes()
+                                  .contains(code.substring("http://loinc.org|".length())));
+      default -> false;
+    };
+  }
+
   /** Remembers a report found for the inputs of a fully gathered case, unless it was withdrawn. */
-  public StoredReport remember(StoredReport s) {
+  public StoredReport remember(StoredReport s, Exchange exchange) {
     DiagnosticReport d = s.report();
     if (d.getStatus() == DiagnosticReport.DiagnosticReportStatus.ENTEREDINERROR) {
       return s; // a withdrawn result is never answered from the index
     }
-    remember(s.inputs(), s.reportUrl(), d.getIdElement().getIdPart(), s.reportVersion(), null, s);
+    remember(
+        s.inputs(),
+        s.reportUrl(),
+        d.getIdElement().getIdPart(),
+        s.reportVersion(),
+        null,
+        s,
+        gatheredAfter(exchange));
     return s;
   }
 
   /** Remembers a report the hook has just written. */
-  public Reported remember(Reported r) {
+  public Reported remember(Reported r, Exchange exchange) {
     String id = r.reportUrl().substring(r.reportUrl().lastIndexOf('/') + 1);
-    remember(r.inferred().inputs(), r.reportUrl(), id, r.reportVersion(), r.report(), null);
+    remember(
+        r.inferred().inputs(),
+        r.reportUrl(),
+        id,
+        r.reportVersion(),
+        r.report(),
+        null,
+        gatheredAfter(exchange));
     return r;
+  }
+
+  private static Long gatheredAfter(Exchange exchange) {
+    return exchange == null ? null : exchange.getProperty(GATHERED_AFTER, Long.class);
   }
 
   /**
@@ -232,7 +375,8 @@ public final class RecallStep {
       String reportId,
       String reportVersion,
       ReportRequest report,
-      StoredReport stored) {
+      StoredReport stored,
+      Long gatheredAfter) {
     ModelInputs inputs = in.inputs();
     PatientContext c = in.context();
     if (reportVersion == null || inputs.missingNames().contains("image")) {
@@ -251,17 +395,23 @@ public final class RecallStep {
     if (!imageListed || versions.isEmpty()) {
       return;
     }
-    recent.put(
-        c.fhirBase(),
-        c.request().patientId(),
+    RecentResults.Entry entry =
         new RecentResults.Entry(
             versions.get(),
+            List.copyOf(c.studies()),
             versioned(c.study()),
             in.key(),
             reportUrl,
             reportId,
             reportVersion,
-            report != null ? report : reports.stored(stored)));
+            report != null ? report : reports.stored(stored));
+    Optional<ChangeFeed> feed = feed(c.fhirBase());
+    if (feed.isEmpty()) {
+      recent.put(c.fhirBase(), c.request().patientId(), entry);
+    } else if (gatheredAfter != null) {
+      // a case gathered before the feed's mark of a change it may have missed is not remembered
+      recent.putIfFresh(c.fhirBase(), c.request().patientId(), entry, gatheredAfter);
+    }
   }
 
   /** Hooks answered from the index. */

@@ -24,12 +24,12 @@ public final class RecallSteps {
     return steps.service(request.serviceId()).check(request, exchange);
   }
 
-  public StoredReport remember(StoredReport s) {
-    return steps.of(s.job()).remember(s);
+  public StoredReport remember(StoredReport s, Exchange exchange) {
+    return steps.of(s.job()).remember(s, exchange);
   }
 
-  public Reported remember(Reported r) {
-    return steps.of(r.job()).remember(r);
+  public Reported remember(Reported r, Exchange exchange) {
+    return steps.of(r.job()).remember(r, exchange);
   }
 
   public long hits() {

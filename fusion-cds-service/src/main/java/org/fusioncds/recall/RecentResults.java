@@ -2,38 +2,90 @@ package org.fusioncds.recall;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.fusioncds.flow.InputVersions;
 import org.fusioncds.flow.ReportRequest;
 import org.fusioncds.flow.ResultKey;
+import org.hl7.fhir.r4.model.ImagingStudy;
 
 /**
  * The bounded in-memory index of the last result per patient and FHIR server: the input versions it
- * was computed from, the study the model card chose, the report (URL, version) and what the card
- * shows. Holds PHI in memory only (never logged, never written). Bounded by entries (least recently
- * used go first) and by age; an entry is only a hint: the freshness check proves it against the
- * FHIR server before any answer uses it.
+ * was computed from, the patient's studies and the one the model card chose, the report (URL,
+ * version) and what the card shows. Holds PHI in memory only (never logged, never written). Bounded
+ * by entries (least recently used go first) and by age; an entry is only a hint: the freshness
+ * check proves it against the FHIR server before any answer uses it.
+ *
+ * <p>With a {@link ChangeFeed}, the index is kept true by the feed's polls ({@link #apply}): a
+ * change of a remembered input or report forgets its entry, and a change that reaches a case while
+ * it is being gathered leaves a mark that keeps its result out ({@link #putIfFresh}).
  */
 public final class RecentResults {
 
   /**
    * One remembered result.
    *
+   * @param studies the patient's ImagingStudies as gathered (the card's choice among them depends
+   *     on the time of the hook)
    * @param studyReference the versioned reference of the study the model card chose
    * @param reportId the DiagnosticReport's logical id
    * @param reportVersion its version id when it was written or read
    */
   public record Entry(
       InputVersions versions,
+      List<ImagingStudy> studies,
       String studyReference,
       ResultKey key,
       String reportUrl,
       String reportId,
       String reportVersion,
-      ReportRequest report) {}
+      ReportRequest report) {
+
+    /** Whether the entry was computed from (or is) exactly this {@code Type/id/_history/v}. */
+    boolean knows(String versioned) {
+      return versions.references().contains(versioned)
+          || versioned.equals("DiagnosticReport/" + reportId + "/_history/" + reportVersion);
+    }
+
+    /** {@code Type/id} of every input and of the report. */
+    List<String> refs() {
+      List<String> out = new ArrayList<>(versions.references().size() + 1);
+      for (String v : versions.references()) {
+        out.add(v.substring(0, v.indexOf("/_history/")));
+      }
+      out.add("DiagnosticReport/" + reportId);
+      return out;
+    }
+  }
+
+  /** A change a poll saw: its number and the version it made. */
+  private record Mark(long seq, String versioned, Instant at) {}
+
+  /** Marks are kept this long: longer than any gather, else its result is not remembered. */
+  private static final Duration MARKS_KEPT = Duration.ofMinutes(10);
 
   private final Cache<String, Entry> entries;
+
+  /** {@code base \n Type/id} → the patient key whose entry holds it. */
+  private final Map<String, String> owners = new ConcurrentHashMap<>();
+
+  /** {@code base \n Patient/id or Type/id} → changes polls saw (guarded by {@code this}). */
+  private final Map<String, List<Mark>> marks = new HashMap<>();
+
+  /** Per base: the last poll number whose marks were dropped, and the last overflow. */
+  private final Map<String, Long> marksDroppedThrough = new HashMap<>();
+
+  private final Map<String, Long> overflows = new HashMap<>();
 
   /**
    * @param maxEntries at most this many patients (0 turns the index off)
@@ -47,15 +99,126 @@ public final class RecentResults {
               + " and "
               + maxAge.toSeconds());
     }
-    this.entries = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(maxAge).build();
+    this.entries =
+        Caffeine.newBuilder()
+            .maximumSize(maxEntries)
+            .expireAfterWrite(maxAge)
+            .executor(Runnable::run)
+            .<String, Entry>removalListener(
+                (key, entry, cause) -> {
+                  if (key != null && entry != null && cause != RemovalCause.REPLACED) {
+                    String base = key.substring(0, key.indexOf('\n'));
+                    entry.refs().forEach(ref -> owners.remove(base + '\n' + ref, key));
+                  }
+                })
+            .build();
   }
 
   public Optional<Entry> get(String fhirBase, String patientId) {
     return Optional.ofNullable(entries.getIfPresent(key(fhirBase, patientId)));
   }
 
+  /** Remembers a result whose freshness each hook proves on its own (the per-hook batch). */
   public void put(String fhirBase, String patientId, Entry entry) {
     entries.put(key(fhirBase, patientId), entry);
+  }
+
+  /**
+   * Remembers a result gathered after poll {@code gatheredAfter} of the base's change feed, unless
+   * a later poll saw a change the gather may have missed: of the patient's inputs (a new lab, study
+   * or condition, the patient), of a resource it read, or of its report. False when it is not
+   * remembered.
+   */
+  public synchronized boolean putIfFresh(
+      String fhirBase, String patientId, Entry entry, long gatheredAfter) {
+    if (gatheredAfter < marksDroppedThrough.getOrDefault(fhirBase, 0L)
+        || gatheredAfter < overflows.getOrDefault(fhirBase, 0L)) {
+      return false;
+    }
+    List<String> watched = new ArrayList<>(entry.refs());
+    watched.add("Patient/" + patientId + "#inputs");
+    for (String w : watched) {
+      for (Mark m : marks.getOrDefault(fhirBase + '\n' + w, List.of())) {
+        if (m.seq() > gatheredAfter && !entry.knows(m.versioned())) {
+          return false;
+        }
+      }
+    }
+    String k = key(fhirBase, patientId);
+    Entry old = entries.getIfPresent(k);
+    entries.put(k, entry);
+    if (old != null) {
+      Set<String> kept = new HashSet<>(entry.refs());
+      old.refs().stream()
+          .filter(ref -> !kept.contains(ref))
+          .forEach(ref -> owners.remove(fhirBase + '\n' + ref, k));
+    }
+    entry.refs().forEach(ref -> owners.put(fhirBase + '\n' + ref, k));
+    return true;
+  }
+
+  /**
+   * What a poll of the base's change feed saw: each change forgets the entry that holds the
+   * resource in another version, and the entry of the patient it is about when {@code aboutInputs}
+   * says the patient's gather would read it; an overflow forgets every entry of the base. Each
+   * change leaves a mark for {@link #putIfFresh}.
+   */
+  public synchronized void apply(
+      String fhirBase, ChangeFeed.Changes changes, Predicate<ChangeFeed.Change> aboutInputs) {
+    Instant now = Instant.now();
+    dropOldMarks(fhirBase, now);
+    if (changes.overflow()) {
+      overflows.put(fhirBase, changes.seq());
+      String prefix = fhirBase + '\n';
+      entries.asMap().keySet().removeIf(k -> k.startsWith(prefix));
+    }
+    for (ChangeFeed.Change c : changes.changes()) {
+      Mark mark = new Mark(changes.seq(), c.versioned(), now);
+      marks.computeIfAbsent(fhirBase + '\n' + c.ref(), k -> new ArrayList<>()).add(mark);
+      forgetUnless(owners.get(fhirBase + '\n' + c.ref()), c.versioned());
+      if (c.patientId() != null && aboutInputs.test(c)) {
+        marks
+            .computeIfAbsent(
+                fhirBase + '\n' + "Patient/" + c.patientId() + "#inputs", k -> new ArrayList<>())
+            .add(mark);
+        forgetUnless(key(fhirBase, c.patientId()), c.versioned());
+      }
+    }
+  }
+
+  private void forgetUnless(String key, String versioned) {
+    if (key == null) {
+      return;
+    }
+    Entry e = entries.getIfPresent(key);
+    if (e != null && !e.knows(versioned)) {
+      entries.invalidate(key);
+    }
+  }
+
+  private void dropOldMarks(String fhirBase, Instant now) {
+    Instant oldest = now.minus(MARKS_KEPT);
+    String prefix = fhirBase + '\n';
+    long[] dropped = {marksDroppedThrough.getOrDefault(fhirBase, 0L)};
+    marks
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (!e.getKey().startsWith(prefix)) {
+                return false;
+              }
+              e.getValue()
+                  .removeIf(
+                      m -> {
+                        boolean old = m.at().isBefore(oldest);
+                        if (old) {
+                          dropped[0] = Math.max(dropped[0], m.seq());
+                        }
+                        return old;
+                      });
+              return e.getValue().isEmpty();
+            });
+    marksDroppedThrough.put(fhirBase, dropped[0]);
   }
 
   public void forget(String fhirBase, String patientId) {

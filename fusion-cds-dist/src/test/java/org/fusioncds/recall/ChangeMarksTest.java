@@ -1,0 +1,170 @@
+package org.fusioncds.recall;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.fusioncds.flow.InputVersions;
+import org.fusioncds.flow.ResultKey;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How the change feed's polls keep the index true ({@link RecentResults#apply}, {@link
+ * RecentResults#putIfFresh}) and how a history entry becomes a change ({@link ChangeFeed#change}).
+ */
+class ChangeMarksTest {
+
+  private static final String BASE = "http://fhir.example/fhir";
+
+  /** The result of patient p1, gathered from the patient, one lab and one study, report r v1. */
+  private static RecentResults.Entry entry() {
+    return new RecentResults.Entry(
+        new InputVersions(
+            List.of(
+                "Patient/p1/_history/1",
+                "Observation/lab1/_history/1",
+                "ImagingStudy/s1/_history/1")),
+        List.of(),
+        "ImagingStudy/s1/_history/1",
+        new ResultKey("k1"),
+        BASE + "/DiagnosticReport/r",
+        "r",
+        "1",
+        null);
+  }
+
+  private static ChangeFeed.Change change(String type, String id, String v, String patient) {
+    return new ChangeFeed.Change(type, id, v, patient, List.of(), false);
+  }
+
+  private static ChangeFeed.Changes poll(long seq, ChangeFeed.Change... changes) {
+    return new ChangeFeed.Changes(seq, List.of(changes), false);
+  }
+
+  private static RecentResults remembered() {
+    RecentResults recent = new RecentResults(10, Duration.ofHours(1));
+    assertTrue(recent.putIfFresh(BASE, "p1", entry(), 0));
+    return recent;
+  }
+
+  @Test
+  void aNewInputOfThePatientForgetsTheResultAndAnotherPatientsDoesNot() {
+    RecentResults recent = remembered();
+    recent.apply(BASE, poll(1, change("Observation", "lab9", "1", "p2")), c -> true);
+    assertTrue(recent.get(BASE, "p1").isPresent(), "another patient's lab");
+    recent.apply(BASE, poll(2, change("Observation", "lab2", "1", "p1")), c -> true);
+    assertTrue(recent.get(BASE, "p1").isEmpty(), "a new lab of the patient");
+  }
+
+  @Test
+  void aChangeTheGatherDoesNotReadKeepsTheResult() {
+    RecentResults recent = remembered();
+    // the module's own AI Observation of the patient: not one of the card's codes
+    recent.apply(BASE, poll(1, change("Observation", "ai1", "1", "p1")), c -> false);
+    assertTrue(recent.get(BASE, "p1").isPresent());
+  }
+
+  @Test
+  void theVersionRememberedIsNoChangeAndAnotherVersionOrADeletionIs() {
+    RecentResults recent = remembered();
+    recent.apply(BASE, poll(1, change("Observation", "lab1", "1", "p1")), c -> true);
+    recent.apply(BASE, poll(2, change("DiagnosticReport", "r", "1", "p1")), c -> false);
+    assertTrue(recent.get(BASE, "p1").isPresent(), "the versions it was computed from");
+    recent.apply(
+        BASE,
+        poll(3, new ChangeFeed.Change("Observation", "lab1", "2", null, List.of(), true)),
+        c -> true);
+    assertTrue(recent.get(BASE, "p1").isEmpty(), "a deleted lab, though it names no patient");
+
+    RecentResults amended = remembered();
+    amended.apply(BASE, poll(1, change("DiagnosticReport", "r", "2", "p1")), c -> false);
+    assertTrue(amended.get(BASE, "p1").isEmpty(), "the report amended");
+  }
+
+  @Test
+  void aLabMovedToAnotherPatientForgetsTheResultThatReadIt() {
+    RecentResults recent = remembered();
+    recent.apply(BASE, poll(1, change("Observation", "lab1", "2", "p2")), c -> true);
+    assertTrue(recent.get(BASE, "p1").isEmpty());
+  }
+
+  @Test
+  void aChangeSeenWhileTheCaseWasGatheredKeepsItsResultOut() {
+    RecentResults recent = new RecentResults(10, Duration.ofHours(1));
+    // the gather started after poll 4; poll 5 saw a new lab it may have missed
+    recent.apply(BASE, poll(5, change("Observation", "lab2", "1", "p1")), c -> true);
+    assertFalse(recent.putIfFresh(BASE, "p1", entry(), 4), "gathered before the new lab");
+    assertTrue(recent.putIfFresh(BASE, "p1", entry(), 5), "gathered after the poll that saw it");
+  }
+
+  @Test
+  void aChangeTheGatherDidSeeDoesNotKeepItsResultOut() {
+    RecentResults recent = new RecentResults(10, Duration.ofHours(1));
+    recent.apply(BASE, poll(5, change("Observation", "lab1", "1", "p1")), c -> true);
+    assertTrue(recent.putIfFresh(BASE, "p1", entry(), 4), "the gather read lab1 v1");
+    recent.apply(BASE, poll(6, change("DiagnosticReport", "r", "2", "p1")), c -> false);
+    assertFalse(recent.putIfFresh(BASE, "p1", entry(), 5), "its report amended meanwhile");
+  }
+
+  @Test
+  void anOverflowForgetsEveryResultOfThatServerAndKeepsOlderGathersOut() {
+    RecentResults recent = remembered();
+    recent.putIfFresh("http://other/fhir", "p1", entry(), 0);
+    recent.apply(BASE, new ChangeFeed.Changes(3, List.of(), true), c -> true);
+    assertTrue(recent.get(BASE, "p1").isEmpty());
+    assertTrue(recent.get("http://other/fhir", "p1").isPresent(), "another server's");
+    assertFalse(recent.putIfFresh(BASE, "p1", entry(), 2));
+    assertTrue(recent.putIfFresh(BASE, "p1", entry(), 3));
+  }
+
+  @Test
+  void aHistoryEntryNamesTheVersionThePatientAndTheCodes() {
+    Observation o = new Observation();
+    o.setId("Observation/lab1/_history/3");
+    o.setSubject(new Reference("http://fhir.example/fhir/Patient/p1"));
+    o.getCode().addCoding().setSystem("http://loinc.org").setCode("6690-2");
+    Bundle.BundleEntryComponent e = new Bundle.BundleEntryComponent().setResource(o);
+    ChangeFeed.Change c = ChangeFeed.change(e);
+    assertEquals("Observation/lab1/_history/3", c.versioned());
+    assertEquals("p1", c.patientId());
+    assertEquals(List.of("http://loinc.org|6690-2"), c.codes());
+    assertFalse(c.deleted());
+
+    Patient p = new Patient();
+    p.setId("p7");
+    p.getMeta().setVersionId("2");
+    assertEquals(
+        "p7", ChangeFeed.change(new Bundle.BundleEntryComponent().setResource(p)).patientId());
+  }
+
+  @Test
+  void aDeletionIsNamedByItsRequestAndEtag() {
+    Bundle.BundleEntryComponent e = new Bundle.BundleEntryComponent();
+    e.getRequest().setMethod(Bundle.HTTPVerb.DELETE).setUrl("Observation/lab1/_history/4");
+    ChangeFeed.Change c = ChangeFeed.change(e);
+    assertEquals("Observation/lab1/_history/4", c.versioned());
+    assertTrue(c.deleted());
+    assertNull(c.patientId());
+
+    Bundle.BundleEntryComponent byEtag = new Bundle.BundleEntryComponent();
+    byEtag.getRequest().setMethod(Bundle.HTTPVerb.DELETE).setUrl("Condition/c1");
+    byEtag.getResponse().setEtag("W/\"5\"");
+    assertEquals("Condition/c1/_history/5", ChangeFeed.change(byEtag).versioned());
+
+    assertNull(
+        ChangeFeed.change(
+            new Bundle.BundleEntryComponent()
+                .setRequest(
+                    new Bundle.BundleEntryRequestComponent()
+                        .setMethod(Bundle.HTTPVerb.DELETE)
+                        .setUrl("Condition"))),
+        "no id: nothing to name");
+  }
+}

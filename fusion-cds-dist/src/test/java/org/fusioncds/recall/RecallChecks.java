@@ -1,0 +1,448 @@
+package org.fusioncds.recall;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.CacheControlDirective;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.fusioncds.app.FusionCdsApp;
+import org.fusioncds.sandbox.FreePorts;
+import org.fusioncds.sandbox.RequestTap;
+import org.fusioncds.sandbox.SandboxEhr;
+import org.fusioncds.sandbox.SandboxServers;
+import org.fusioncds.sandbox.SandboxSettings;
+import org.fusioncds.sandbox.cohort.CohortGenerator;
+import org.fusioncds.sandbox.cohort.CohortLoader;
+import org.fusioncds.sandbox.cohort.VisitFrame;
+import org.fusioncds.testing.SecuredApp;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.ImagingStudy;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cached path on real servers (the sandbox HAPI FHIR JPA server and DICOMweb server, the real
+ * application, signed hook calls over HTTP), with the hook's FHIR server and the PACS behind
+ * recording taps: any change of an input or of the report gathers the case in full, and a new lab
+ * is never answered from the old report, whichever way freshness is proved ({@link RecallIT}: the
+ * change feed; {@link RecallBatchIT}: one FHIR batch per hook). The audit trail goes to the FHIR
+ * server directly (not through the tap), so the taps see only what hooks cost.
+ */
+abstract class RecallChecks {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final FhirContext FHIR = FhirContext.forR4Cached();
+
+  static SandboxServers servers;
+  static RequestTap fhirTap;
+  static RequestTap pacsTap;
+  static SandboxEhr ehr;
+  static FusionCdsApp app;
+  static IGenericClient fhir;
+  static String hooks;
+  static String management;
+  static List<String> patients;
+  static int next;
+
+  /** Starts the servers and the application with these settings on top of the sandbox's. */
+  static void start(Map<String, String> extra) throws Exception {
+    next = 0;
+    Path work = Files.createTempDirectory("recall");
+    Path cohort = work.resolve("cohort");
+    CohortGenerator.generate(16, 20261203L, cohort, VisitFrame.dayBefore(Instant.now()));
+    servers = SandboxServers.start(cohort.resolve("dicom"));
+    fhir = FHIR.newRestfulGenericClient(servers.fhir().baseUrl());
+    patients =
+        CohortLoader.load(fhir, cohort).stream()
+            .filter(p -> p.image() && p.labs())
+            .map(CohortLoader.LoadedPatient::id)
+            .toList();
+    fhirTap = new RequestTap(servers.fhir().baseUrl());
+    pacsTap = new RequestTap(servers.dicomWeb().baseUrl());
+    ehr = SandboxEhr.start();
+    int port = FreePorts.find();
+    Map<String, String> settings =
+        SandboxSettings.forApp(
+            port,
+            ehr,
+            work.resolve("service"),
+            servers.fhir().baseUrl() + "," + fhirTap.baseUrl(),
+            pacsTap.baseUrl());
+    settings.put("dicomweb.base-url", pacsTap.baseUrl());
+    settings.put("cds.time-budget-ms", "20000");
+    int managementPort = FreePorts.find();
+    settings.put("camel.management.port", String.valueOf(managementPort));
+    settings.putAll(extra);
+    app = FusionCdsApp.start(settings);
+    management = "http://127.0.0.1:" + managementPort;
+    hooks = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (AutoCloseable c : new AutoCloseable[] {app, fhirTap, pacsTap, servers, ehr}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+
+  String patient;
+
+  @BeforeEach
+  void aPatientOfItsOwn() {
+    patient = patients.get(next++);
+  }
+
+  /**
+   * A repeated hook with everything prefetched is recalled ({@code costs} checks what it cost the
+   * FHIR server), a lab the EHR prefetches that the index has not seen gathers the case again, and
+   * so does an amendment of the remembered report.
+   */
+  void everythingPrefetched(java.util.function.BiConsumer<JsonNode, List<RequestTap.Seen>> costs)
+      throws Exception {
+    JsonNode first = hook(patient, prefetch());
+    assertTrue(!cached(first), first.toString());
+    int fhirBefore = fhirTap.seen().size();
+
+    JsonNode again = hook(patient, prefetch());
+
+    assertTrue(cached(again), again.toString());
+    costs.accept(first, fhirTap.seen().subList(fhirBefore, fhirTap.seen().size()));
+
+    // a lab the EHR prefetches but the index has not seen: the case is gathered again
+    Observation wbc = new Observation();
+    wbc.setStatus(Observation.ObservationStatus.FINAL);
+    wbc.getCode().addCoding().setSystem("http://loinc.org").setCode("6690-2");
+    wbc.setSubject(new Reference("Patient/" + patient));
+    wbc.setEffective(
+        new org.hl7.fhir.r4.model.DateTimeType(
+            Date.from(studyStarted().plus(Duration.ofHours(1)))));
+    wbc.setValue(
+        new Quantity().setValue(19.5).setUnit("10*3/uL").setSystem("http://unitsofmeasure.org"));
+    wbc.getValueQuantity().setCode("10*3/uL");
+    fhir.create().resource(wbc).execute();
+
+    JsonNode afterLab = hook(patient, prefetch());
+
+    assertTrue(!cached(afterLab), "the model ran again: " + afterLab);
+    assertNotEquals(reportUrl(first), reportUrl(afterLab));
+    assertTrue(cached(hook(patient, prefetch())), "the new report is remembered");
+
+    // the remembered report amended: its read shows another version and the case is gathered
+    String newId = reportUrl(afterLab).replaceAll(".*/DiagnosticReport/([^/]+).*", "$1");
+    DiagnosticReport amended = fhir.read().resource(DiagnosticReport.class).withId(newId).execute();
+    amended.setConclusion(amended.getConclusion() + " (addendum)");
+    fhir.update().resource(amended).execute();
+    int before = fhirTap.seen().size();
+    hook(patient, prefetch());
+    assertTrue(fhirTap.seen().size() - before > 1, "more than the report's read: gathered again");
+  }
+
+  /** What an EHR sends for the service's prefetch templates, read from the FHIR server now. */
+  ObjectNode prefetch() throws Exception {
+    JsonNode discovery =
+        JSON.readTree(
+            HTTP.send(
+                    SecuredApp.signed(ehr, hooks.substring(0, hooks.lastIndexOf('/'))).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body());
+    ObjectNode out = JSON.createObjectNode();
+    discovery
+        .path("services")
+        .path(0)
+        .path("prefetch")
+        .fields()
+        .forEachRemaining(
+            t -> {
+              String url = t.getValue().asText().replace("{{context.patientId}}", patient);
+              var resource =
+                  url.contains("?")
+                      ? fhir.search()
+                          .byUrl(url)
+                          .returnBundle(Bundle.class)
+                          .cacheControl(new CacheControlDirective().setNoCache(true))
+                          .execute()
+                      : fhir.read().resource(Patient.class).withId(patient).execute();
+              try {
+                out.set(
+                    t.getKey(),
+                    JSON.readTree(FHIR.newJsonParser().encodeResourceToString(resource)));
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    assertEquals(4, out.size(), "patient, studies, observations, conditions: " + out);
+    return out;
+  }
+
+  @Test
+  void aNewLabIsNeverAnsweredFromTheOldReport() throws Exception {
+    JsonNode first = hook(patient);
+    assertTrue(cached(hook(patient)), "recalled before the new lab");
+    Observation crp = new Observation();
+    crp.setStatus(Observation.ObservationStatus.FINAL);
+    crp.getCode().addCoding().setSystem("http://loinc.org").setCode("1988-5");
+    crp.setSubject(new Reference("Patient/" + patient));
+    crp.setEffective(
+        new org.hl7.fhir.r4.model.DateTimeType(
+            Date.from(studyStarted().plus(Duration.ofHours(3)))));
+    crp.setValue(
+        new Quantity().setValue(210).setUnit("mg/L").setSystem("http://unitsofmeasure.org"));
+    crp.getValueQuantity().setCode("mg/L");
+    fhir.create().resource(crp).execute();
+    int pacsBefore = pacsTap.seen().size();
+
+    JsonNode afterLab = hook(patient);
+
+    assertTrue(!cached(afterLab), "the model ran again: " + afterLab);
+    assertNotEquals(reportUrl(first), reportUrl(afterLab));
+    assertTrue(pacsTap.seen().size() > pacsBefore, "gathered in full, image included");
+    JsonNode later = hook(patient);
+    assertTrue(cached(later), later.toString());
+    assertEquals(reportUrl(afterLab), reportUrl(later), "recalled: the new report");
+  }
+
+  @Test
+  void aChangedPatientADeletedLabOrAnAmendedReportGathersTheCaseInFull() throws Exception {
+    JsonNode first = hook(patient);
+    assertTrue(cached(hook(patient)));
+
+    Patient p = fhir.read().resource(Patient.class).withId(patient).execute();
+    p.addTelecom().setSystem(org.hl7.fhir.r4.model.ContactPoint.ContactPointSystem.PHONE);
+    p.getTelecomFirstRep().setValue("555-0100");
+    fhir.update().resource(p).execute();
+    assertGatheredInFull();
+
+    DiagnosticReport report =
+        fhir.read().resource(DiagnosticReport.class).withUrl(reportUrl(hook(patient))).execute();
+    report.setConclusion("read by a radiologist");
+    fhir.update().resource(report).execute();
+    assertGatheredInFull();
+
+    Bundle labs =
+        fhir.search()
+            .byUrl("Observation?patient=" + patient + "&code=http://loinc.org|6690-2")
+            .returnBundle(Bundle.class)
+            .execute();
+    assertTrue(!labs.getEntry().isEmpty(), "the cohort gave this patient a white cell count");
+    String lab = labs.getEntryFirstRep().getResource().getIdElement().getIdPart();
+    fhir.delete().resourceById("Observation", lab).execute();
+    assertGatheredInFull();
+    assertTrue(cached(hook(patient)), "unchanged again: recalled");
+    assertNotEquals(reportUrl(first), reportUrl(hook(patient)), "the patient's new version");
+  }
+
+  @Test
+  void aReportMarkedEnteredInErrorIsNeverShownAgainNorWrittenAgain() throws Exception {
+    JsonNode first = hook(patient);
+    assertTrue(cached(hook(patient)), "recalled before the withdrawal");
+    String id = reportUrl(first).replaceAll(".*/DiagnosticReport/([^/]+).*", "$1");
+    DiagnosticReport report = fhir.read().resource(DiagnosticReport.class).withId(id).execute();
+    report.setStatus(DiagnosticReport.DiagnosticReportStatus.ENTEREDINERROR);
+    fhir.update().resource(report).execute();
+
+    for (int call = 0; call < 2; call++) {
+      JsonNode again = hook(patient);
+      JsonNode card = again.path("cards").path(0);
+      assertEquals(1, again.path("cards").size(), again.toString());
+      assertEquals("info", card.path("indicator").asText(), again.toString());
+      assertTrue(card.path("summary").asText().contains("withdrawn"), again.toString());
+      assertTrue(!card.toString().contains("probability"), "no result shown: " + card);
+      assertEquals(0, card.path("links").size(), "no link to the withdrawn result: " + card);
+    }
+    String key =
+        report.getIdentifier().stream()
+            .filter(i -> "urn:fusion-cds:result-key".equals(i.getSystem()))
+            .findFirst()
+            .orElseThrow()
+            .getValue();
+    Bundle same =
+        fhir.search()
+            .byUrl("DiagnosticReport?identifier=urn:fusion-cds:result-key|" + key)
+            .returnBundle(Bundle.class)
+            .cacheControl(new CacheControlDirective().setNoCache(true))
+            .execute();
+    assertEquals(1, same.getEntry().size(), "no second report for the same inputs");
+  }
+
+  @Test
+  void aNewerStudyIsNeverAnsweredFromTheReportOfTheOlderOne() throws Exception {
+    JsonNode first = hook(patient);
+    assertTrue(cached(hook(patient)));
+    ImagingStudy newer = study().copy();
+    newer.setId((String) null);
+    newer.getMeta().setVersionId(null);
+    newer.setStarted(Date.from(Instant.now().minus(Duration.ofMinutes(5))));
+    newer.getIdentifier().clear();
+    newer.addIdentifier().setSystem("urn:dicom:uid").setValue("urn:oid:" + newUid());
+    newer.getSeriesFirstRep().setUid(newUid());
+    fhir.create().resource(newer).execute();
+    int pacsBefore = pacsTap.seen().size();
+
+    JsonNode afterStudy = hook(patient);
+
+    assertTrue(
+        !cached(afterStudy) || !reportUrl(first).equals(reportUrl(afterStudy)),
+        afterStudy.toString());
+    assertTrue(pacsTap.seen().size() > pacsBefore, "gathered in full: the newer study asked for");
+  }
+
+  @Test
+  void theManagementPortCountsRecallsAndSaysTheServiceIsReady() throws Exception {
+    hook(patient);
+    double before = recallHits(get(management + "/metrics"));
+    hook(patient);
+
+    HttpResponse<String> metrics = get(management + "/metrics");
+    assertEquals(200, metrics.statusCode());
+    assertEquals(before + 1, recallHits(metrics), "one more hook answered from the index");
+    assertTrue(metrics.body().contains("fcds_audit_backlog"), "the audit backlog is a gauge");
+    assertTrue(metrics.body().contains("routeId=\"cds-hook\""), "Camel's timers name the routes");
+    String fhirServer = URI.create(fhirTap.baseUrl()).getAuthority();
+    String pacs = URI.create(pacsTap.baseUrl()).getAuthority();
+    assertTrue(
+        counter(
+                metrics,
+                "fcds_outbound_answers_total",
+                "server=\"" + fhirServer + "\"",
+                "status=\"200\"",
+                "target=\"fhir\"")
+            >= 2,
+        "the FHIR answers by server and status:\n" + metrics.body());
+    assertTrue(
+        counter(
+                metrics,
+                "fcds_outbound_answers_total",
+                "server=\"" + pacs + "\"",
+                "status=\"200\"",
+                "target=\"dicomweb\"")
+            >= 2,
+        "the PACS answers (metadata, frame) by server and status");
+    assertTrue(
+        counter(metrics, "fcds_inference_samples_total", "graph=\"fused\"", "model=\"cap-fusion\"")
+            >= 1,
+        "the batcher's samples");
+    assertTrue(
+        counter(metrics, "fcds_inference_batches_total", "graph=\"fused\"", "model=\"cap-fusion\"")
+            >= 1,
+        "the batcher's runs");
+    HttpResponse<String> ready = get(management + "/health/ready");
+    assertEquals(200, ready.statusCode(), ready.body());
+    JsonNode health = JSON.readTree(ready.body());
+    assertEquals("UP", health.path("status").asText(), ready.body());
+    List<String> up = new java.util.ArrayList<>();
+    health
+        .path("checks")
+        .forEach(c -> up.add(c.path("name").asText() + "=" + c.path("status").asText()));
+    for (String check : List.of("model", "audit-journal", "pacs", "audit-repository")) {
+      assertTrue(up.contains(check + "=UP"), check + " in " + up + ": " + ready.body());
+    }
+    assertTrue(up.stream().anyMatch(c -> c.startsWith("jwks-")), "the EHR's key set: " + up);
+    assertEquals(200, get(management + "/health/live").statusCode());
+    // the CDS Hooks port serves no metrics: they stay on the management port
+    String cds = hooks.substring(0, hooks.indexOf("/cds-services"));
+    assertNotEquals(200, get(cds + "/metrics").statusCode());
+  }
+
+  static double recallHits(HttpResponse<String> metrics) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "(?m)^fcds_recall_total\\{[^}]*result=\"hit\"[^}]*\\} ([0-9.eE+]+)$")
+            .matcher(metrics.body());
+    assertTrue(m.find(), "fcds_recall_total{result=hit} in\n" + metrics.body());
+    return Double.parseDouble(m.group(1));
+  }
+
+  static HttpResponse<String> get(String url) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(java.net.URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A UID derived from a UUID (PS3.5 B.2). */
+  static String newUid() {
+    return "2.25." + new BigInteger(UUID.randomUUID().toString().replace("-", ""), 16);
+  }
+
+  void assertGatheredInFull() throws Exception {
+    int pacsBefore = pacsTap.seen().size();
+    int fhirBefore = fhirTap.seen().size();
+    hook(patient);
+    assertTrue(pacsTap.seen().size() > pacsBefore, "the image was fetched again");
+    assertTrue(fhirTap.seen().size() - fhirBefore > 1, "more than the batch");
+  }
+
+  /** The patient's latest study (the one the card chooses). */
+  ImagingStudy study() {
+    Bundle b =
+        fhir.search()
+            .byUrl("ImagingStudy?patient=" + patient + "&_sort=-started")
+            .returnBundle(Bundle.class)
+            .execute();
+    return (ImagingStudy) b.getEntryFirstRep().getResource();
+  }
+
+  Instant studyStarted() {
+    return study().getStarted().toInstant();
+  }
+
+  static boolean cached(JsonNode answer) {
+    return answer
+        .path("cards")
+        .path(0)
+        .path("detail")
+        .asText()
+        .contains("the model was not run again");
+  }
+
+  static String reportUrl(JsonNode answer) {
+    return answer.path("cards").path(0).path("links").path(0).path("url").asText(null);
+  }
+
+  /**
+   * The value of the Prometheus sample of {@code name} whose labels include all of {@code labels}.
+   */
+  private static double counter(HttpResponse<String> metrics, String name, String... labels) {
+    return metrics
+        .body()
+        .lines()
+        .filter(l -> l.startsWith(name + "{"))
+        .filter(l -> java.util.Arrays.stream(labels).allMatch(l::contains))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  static JsonNode hook(String patient) throws Exception {
+    return hook(patient, null);
+  }
+
+  static JsonNode hook(String patient, ObjectNode prefetch) throws Exception {
+    return SecuredApp.patientView(ehr, hooks, fhirTap.baseUrl(), patient, prefetch);
+  }
+}
