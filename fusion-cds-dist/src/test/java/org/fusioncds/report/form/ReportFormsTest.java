@@ -149,6 +149,40 @@ class ReportFormsTest {
         f.keyImagePng().length);
   }
 
+  /**
+   * PDF/A-2u's promise: the text layer (search, copy, screen readers) holds every word the form
+   * shows, none lost to a glyph with no Unicode mapping.
+   */
+  @Test
+  void thePdfTextLayerHoldsEveryWordOfTheForm() throws Exception {
+    PresentedForms f = render(cases.withImageAndLabs(8));
+    StringBuilder shown = new StringBuilder();
+    textNodes(
+        xhtml(new String(f.html(), StandardCharsets.UTF_8)).getElementsByTagName("body").item(0),
+        shown);
+    String layer;
+    try (PDDocument pdf = Loader.loadPDF(f.pdf())) {
+      layer = new PDFTextStripper().getText(pdf);
+    }
+    java.util.Set<String> inPdf = new java.util.HashSet<>(List.of(layer.split("[^\\p{L}]+")));
+    List<String> lost =
+        java.util.Arrays.stream(shown.toString().split("[^\\p{L}]+"))
+            .filter(w -> !w.isEmpty() && !inPdf.contains(w))
+            .distinct()
+            .toList();
+    assertEquals(List.of(), lost, "words of the form missing from the PDF's text layer");
+  }
+
+  /** Each text node's text, a space between nodes (cells and blocks are apart on the page). */
+  private static void textNodes(org.w3c.dom.Node n, StringBuilder out) {
+    if (n.getNodeType() == org.w3c.dom.Node.TEXT_NODE) {
+      out.append(n.getNodeValue()).append(' ');
+    }
+    for (org.w3c.dom.Node c = n.getFirstChild(); c != null; c = c.getNextSibling()) {
+      textNodes(c, out);
+    }
+  }
+
   @Test
   void everyCharacterOfTheFormHasAGlyphInTheEmbeddedFont() throws Exception {
     String html = new String(render(cases.withImageAndLabs(8)).html(), StandardCharsets.UTF_8);
