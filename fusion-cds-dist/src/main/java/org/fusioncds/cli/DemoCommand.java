@@ -251,7 +251,7 @@ public final class DemoCommand implements Callable<Integer> {
                   "(?m)^fcds_recall_total\\{[^}]*result=\"hit\"[^}]*\\} ([0-9.eE+]+)$")
               .matcher(r.body());
       out.printf(
-          "metrics (%s/metrics): hooks answered from the index after one FHIR batch: %s%n",
+          "metrics (%s/metrics): hooks answered from the index, nothing gathered again: %s%n",
           management, hit.find() ? String.valueOf((long) Double.parseDouble(hit.group(1))) : "?");
     } catch (IOException e) {
       out.printf("metrics: the management port did not answer — %s%n", e.getMessage());

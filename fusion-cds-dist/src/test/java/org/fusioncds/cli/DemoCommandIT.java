@@ -66,7 +66,7 @@ class DemoCommandIT {
         "every AuditEvent shipped: " + text);
     assertTrue(
         java.util.regex.Pattern.compile(
-                "hooks answered from the index after one FHIR batch: [1-9][0-9]*")
+                "hooks answered from the index, nothing gathered again: [1-9][0-9]*")
             .matcher(text)
             .find(),
         "the repeated hook recalled, as the management port counts it: " + text);

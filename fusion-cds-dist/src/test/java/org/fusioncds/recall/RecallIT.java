@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ca.uhn.fhir.rest.api.CacheControlDirective;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,6 +86,16 @@ class RecallIT extends RecallChecks {
                     e.getWhat().getReference() != null
                         && e.getWhat().getReference().startsWith("Patient/")),
         "the poll names no patient");
+    HttpResponse<String> metrics = get(management + "/metrics");
+    assertTrue(
+        metrics
+            .body()
+            .lines()
+            .anyMatch(l -> l.matches("fcds_recall_feed_polls_total(\\{.*\\})? [1-9].*")),
+        "the polls counted:\n" + metrics.body());
+    assertTrue(
+        metrics.body().lines().anyMatch(l -> l.matches("fcds_recall_feed_off(\\{.*\\})? 0\\.0")),
+        "no feed off");
   }
 
   @Test

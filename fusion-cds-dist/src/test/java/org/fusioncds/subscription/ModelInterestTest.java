@@ -55,10 +55,10 @@ class ModelInterestTest {
   @Test
   void catchUpSearchesNameTheCardsModalitiesAndCodes() {
     assertEquals(
-        "ImagingStudy?_lastUpdated=gt2026-12-04T03:00:00Z&modality=CT&_elements=subject&_count=200",
+        "ImagingStudy?modality=CT&_lastUpdated=gt2026-12-04T03:00:00Z&_elements=subject&_count=200",
         ct.studiesSince("2026-12-04T03:00:00Z"));
     assertEquals(
-        "Observation?_lastUpdated=gt2026-12-04T03:00:00Z&code=http://loinc.org|2039-6"
+        "Observation?code=http://loinc.org|2039-6&_lastUpdated=gt2026-12-04T03:00:00Z"
             + "&_elements=subject&_count=200",
         ct.labsSince("2026-12-04T03:00:00Z").orElseThrow());
     assertTrue(radiograph.loincCodes().containsAll(List.of("6690-2", "1988-5", "33959-8")));

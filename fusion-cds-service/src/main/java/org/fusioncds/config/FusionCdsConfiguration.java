@@ -670,6 +670,16 @@ public class FusionCdsConfiguration implements CamelConfiguration {
       }
 
       @Override
+      public ServiceMetrics.Feeds feeds() {
+        List<ChangeFeed> all = changeFeeds().all();
+        return new ServiceMetrics.Feeds(
+            all.stream().mapToLong(ChangeFeed::polls).sum(),
+            all.stream().mapToLong(ChangeFeed::failures).sum(),
+            all.stream().mapToLong(ChangeFeed::reported).sum(),
+            (int) all.stream().filter(f -> !f.usable()).count());
+      }
+
+      @Override
       public int auditBacklog() {
         return auditSpool.size();
       }

@@ -16,6 +16,8 @@
  *   <li>FCDS-3008 (502) the FHIR server's answer is not the FHIR resource asked for
  *   <li>FCDS-3009 (502) the FHIR server's answer exceeds fhir.max-response-bytes
  *   <li>FCDS-3010 (502) the FHIR server's next links lead back to a page already read
+ *   <li>FCDS-3011 (502) the FHIR server does not serve the change feed (type-level _history since)
+ *   <li>FCDS-3012 (502) the FHIR server's clock is too far from ours for the change feed's overlap
  * </ul>
  */
 package org.fusioncds.fhir;

@@ -41,6 +41,11 @@ public final class ServiceMetrics implements StartupListener {
     /** The outbound answers counted by the FHIR and DICOMweb clients. */
     OutboundCalls outbound();
 
+    /** The FHIR servers' change feeds, summed over the servers. */
+    default Feeds feeds() {
+      return new Feeds(0, 0, 0, 0);
+    }
+
     /** Further gauges, registered once at start (the model owner's figures). */
     default List<Figure> figures() {
       return List.of();
@@ -58,6 +63,12 @@ public final class ServiceMetrics implements StartupListener {
       tags = List.copyOf(tags);
     }
   }
+
+  /**
+   * The change feeds of the cached path: polls done, polls failed, changes reported, feeds turned
+   * off (their servers' hooks are checked one batch each).
+   */
+  public record Feeds(long polls, long failures, long changes, int off) {}
 
   /** One graph's batcher: batches and samples run so far, samples waiting now. */
   public record Batcher(String model, String graph, long batches, long samples, int waiting) {}
@@ -79,7 +90,24 @@ public final class ServiceMetrics implements StartupListener {
 
   /** Registers the meters on {@code registry}. */
   public void register(MeterRegistry registry) {
-    recall(registry, "hit", "answered from the index after one FHIR batch", s -> s.recallHits());
+    recall(
+        registry,
+        "hit",
+        "answered from the index (one change-feed poll shared, or one FHIR batch)",
+        s -> s.recallHits());
+    FunctionCounter.builder("fcds.recall.feed.polls", source, s -> s.feeds().polls())
+        .description("polls of the FHIR servers' change feeds (each shared by the hooks waiting)")
+        .register(registry);
+    FunctionCounter.builder("fcds.recall.feed.failures", source, s -> s.feeds().failures())
+        .description("change-feed polls that failed (their hooks took the per-hook batch)")
+        .register(registry);
+    FunctionCounter.builder("fcds.recall.feed.changes", source, s -> s.feeds().changes())
+        .description("resource versions the change feeds reported")
+        .register(registry);
+    Gauge.builder("fcds.recall.feed.off", source, s -> s.feeds().off())
+        .description("FHIR servers whose change feed is off (FCDS-3011/3012 in the log)")
+        .strongReference(true)
+        .register(registry);
     recall(
         registry,
         "changed",

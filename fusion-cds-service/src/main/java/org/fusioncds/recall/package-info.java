@@ -10,12 +10,8 @@
  * poll saw one of its inputs change while it was gathered. Failures of a batch carry the FHIR
  * gather's codes (3001–3009) and send the hook down the full gather.
  *
- * <p>Error codes ({@link org.fusioncds.error.ErrorCode}; code, HTTP status, meaning), logged once
- * per FHIR server when its feed is turned off (hooks then take the per-hook batch, never an error):
- *
- * <ul>
- *   <li>FCDS-3011 (502) the FHIR server does not serve the change feed (type-level _history since)
- *   <li>FCDS-3012 (502) the FHIR server's clock is too far from ours for the change feed's overlap
- * </ul>
+ * <p>A FHIR server whose feed is turned off is logged once with FCDS-3011 or FCDS-3012 (the FHIR
+ * range, listed in {@link org.fusioncds.fhir}); its hooks then take the per-hook batch, never an
+ * error.
  */
 package org.fusioncds.recall;

@@ -54,25 +54,32 @@ public record ModelInterest(
     return c != null && c.getCode() != null && modalities.contains(c.getCode());
   }
 
-  /** The studies of its modalities changed since (a search's query, {@code gt} the time given). */
-  String studiesSince(String lastUpdatedGt) {
-    return "ImagingStudy?_lastUpdated=gt"
-        + lastUpdatedGt
-        + "&modality="
-        + String.join(",", modalities)
-        + "&_elements=subject&_count=200";
+  /** Its studies as a search (a Subscription's criteria): its modalities. */
+  String studiesCriteria() {
+    return "ImagingStudy?modality=" + String.join(",", modalities);
   }
 
-  /** The labs of its codes changed since; none when the card reads no lab. */
-  java.util.Optional<String> labsSince(String lastUpdatedGt) {
+  /** Its labs as a search: its LOINC codes; none when the card reads no lab. */
+  java.util.Optional<String> labsCriteria() {
     if (loincCodes.isEmpty()) {
       return java.util.Optional.empty();
     }
     return java.util.Optional.of(
-        "Observation?_lastUpdated=gt"
-            + lastUpdatedGt
-            + "&code="
-            + String.join(",", loincCodes.stream().map(l -> LOINC + "|" + l).toList())
-            + "&_elements=subject&_count=200");
+        "Observation?code="
+            + String.join(",", loincCodes.stream().map(l -> LOINC + "|" + l).toList()));
+  }
+
+  /** The studies of its modalities changed since (a search's query, {@code gt} the time given). */
+  String studiesSince(String lastUpdatedGt) {
+    return since(studiesCriteria(), lastUpdatedGt);
+  }
+
+  /** The labs of its codes changed since; none when the card reads no lab. */
+  java.util.Optional<String> labsSince(String lastUpdatedGt) {
+    return labsCriteria().map(c -> since(c, lastUpdatedGt));
+  }
+
+  private static String since(String criteria, String lastUpdatedGt) {
+    return criteria + "&_lastUpdated=gt" + lastUpdatedGt + "&_elements=subject&_count=200";
   }
 }

@@ -91,13 +91,12 @@ public final class NotifySubscriptions {
 
   /** The card's studies as a search: its modalities. */
   private static String studies(ModelCard card) {
-    return "ImagingStudy?modality=" + String.join(",", card.study().modalities());
+    return ModelInterest.of(card).studiesCriteria();
   }
 
   /** The card's labs as a search: its LOINC codes. */
   private static String labs(List<String> loincCodes) {
-    return "Observation?code="
-        + String.join(",", loincCodes.stream().map(c -> "http://loinc.org|" + c).toList());
+    return new ModelInterest("", "", List.of(), loincCodes).labsCriteria().orElseThrow();
   }
 
   private static Subscription topicBased(

@@ -80,8 +80,6 @@ public final class SubscriptionNotifications {
   private final Duration overlap;
   private final Instant started = Instant.now();
   private final Map<String, Seen> seen = new ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicLong queued =
-      new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, java.util.concurrent.atomic.AtomicLong> queuedByModel =
       new ConcurrentHashMap<>();
 
@@ -412,7 +410,9 @@ public final class SubscriptionNotifications {
 
   /** Jobs queued since start (a meter). */
   public long queued() {
-    return queued.get();
+    return queuedByModel.values().stream()
+        .mapToLong(java.util.concurrent.atomic.AtomicLong::get)
+        .sum();
   }
 
   /** The jobs one notification asks for: per patient, the models that read what changed. */
@@ -458,7 +458,6 @@ public final class SubscriptionNotifications {
                 null,
                 null,
                 now));
-        queued.incrementAndGet();
         queuedByModel
             .computeIfAbsent(m.modelId(), id -> new java.util.concurrent.atomic.AtomicLong())
             .incrementAndGet();
