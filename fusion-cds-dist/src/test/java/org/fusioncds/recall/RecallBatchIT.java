@@ -16,16 +16,24 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cached path without the change feed ({@code cds.recall.feed.enabled=false}, and what every
- * hook falls back to when a poll fails): a repeated hook whose inputs did not change costs one FHIR
- * batch of its patient's versions and nothing on the PACS; with everything prefetched, one read of
- * the report.
+ * The cached path against a FHIR server that serves no {@code _history} (as many EHR FHIR APIs):
+ * the first poll of the change feed is refused, the feed turns itself off (FCDS-3011, counted on
+ * {@code /metrics}) and every repeated hook is proved by its own FHIR batch, as with {@code
+ * cds.recall.feed.enabled=false}: one batch of its patient's versions and nothing on the PACS; with
+ * everything prefetched, one read of the report.
  */
 class RecallBatchIT extends RecallChecks {
 
   @BeforeAll
   static void start() throws Exception {
-    start(Map.of("cds.recall.feed.enabled", "false"));
+    start(Map.of(), true);
+    String first = patients.get(next++);
+    hook(first);
+    assertTrue(cached(hook(first)), "the repeat recalled, by its own batch");
+    String metrics = get(management + "/metrics").body();
+    assertTrue(
+        metrics.lines().anyMatch(l -> l.matches("fcds_recall_feed_off(\\{.*\\})? 1\\.0")),
+        "the feed turned off:\n" + metrics);
   }
 
   @Test

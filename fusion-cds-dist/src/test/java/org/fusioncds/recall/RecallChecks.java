@@ -71,11 +71,22 @@ abstract class RecallChecks {
 
   /** Starts the servers and the application with these settings on top of the sandbox's. */
   static void start(Map<String, String> extra) throws Exception {
+    start(extra, false);
+  }
+
+  /**
+   * As {@link #start(Map)}; {@code withoutHistory}: the FHIR server answers {@code _history} with
+   * 405, as many EHR FHIR APIs do.
+   */
+  static void start(Map<String, String> extra, boolean withoutHistory) throws Exception {
     next = 0;
     Path work = Files.createTempDirectory("recall");
     Path cohort = work.resolve("cohort");
     CohortGenerator.generate(16, 20261203L, cohort, VisitFrame.dayBefore(Instant.now()));
     servers = SandboxServers.start(cohort.resolve("dicom"));
+    if (withoutHistory) {
+      servers.fhir().refuseHistory();
+    }
     fhir = FHIR.newRestfulGenericClient(servers.fhir().baseUrl());
     patients =
         CohortLoader.load(fhir, cohort).stream()

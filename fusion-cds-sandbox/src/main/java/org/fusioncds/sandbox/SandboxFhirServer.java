@@ -136,6 +136,13 @@ public final class SandboxFhirServer implements AutoCloseable {
     return check;
   }
 
+  /** From now on every {@code _history} read is answered 405 (a server that serves no history). */
+  public HistoryRefused refuseHistory() {
+    HistoryRefused refusal = new HistoryRefused();
+    restful.registerInterceptor(refusal);
+    return refusal;
+  }
+
   /** Starts a server on a free port with strict references. */
   public static SandboxFhirServer start() {
     return start(Settings.defaults());

@@ -107,7 +107,7 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "cds.recall.feed.page-size", defaultValue = "1000")
   int recallFeedPageSize;
 
-  @PropertyInject(value = "cds.recall.feed.wait-ms", defaultValue = "3000")
+  @PropertyInject(value = "cds.recall.feed.wait-ms", defaultValue = "1000")
   long recallFeedWaitMs;
 
   @PropertyInject(value = "cds.time-budget-ms", defaultValue = "2000")

@@ -138,6 +138,15 @@ public final class GatherStep {
     }
   }
 
+  /**
+   * The hook's fhirAuthorization checked as {@link #connect} checks it (a token about to expire is
+   * FCDS-7054), for an answer that makes no FHIR call with it: the same request gets the same
+   * answer whether or not a result is remembered.
+   */
+  public void checkAuthorization(HookRequest request) {
+    tokens(request);
+  }
+
   /** One hook's connection to its FHIR server: the base, the client, its audited reads. */
   public record Connection(
       String fhirBase,

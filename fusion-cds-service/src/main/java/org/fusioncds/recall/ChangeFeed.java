@@ -73,7 +73,7 @@ public final class ChangeFeed implements AutoCloseable {
   }
 
   /** Statuses that say the server will not serve this feed (then it is not asked again). */
-  private static final Set<Integer> REFUSED = Set.of(400, 401, 403, 404, 405, 415, 422, 501);
+  private static final Set<Integer> REFUSED = Set.of(400, 404, 405, 415, 422, 501);
 
   /**
    * One resource version created, updated or deleted on the server.

@@ -236,6 +236,7 @@ public final class RecallStep {
    */
   private Optional<Object> checkByFeed(
       ChangeFeed feed, String base, HookRequest request, Exchange exchange) {
+    gather.checkAuthorization(request);
     String id = request.patientId();
     if (recent.get(base, id).isEmpty()) {
       nothingRemembered.incrementAndGet();
