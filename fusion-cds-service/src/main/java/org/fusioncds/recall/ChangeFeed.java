@@ -301,6 +301,9 @@ public final class ChangeFeed implements AutoCloseable {
     Instant serverTime = null;
     boolean overflow = false;
     List<Change> fresh = new ArrayList<>();
+    // versions first seen in this poll: kept as seen only once the listeners have them (a poll
+    // that fails half way must not hide its changes from the next one)
+    Map<String, Instant> firstSeen = new HashMap<>();
     for (FhirGateway.BatchEntry a : answers) {
       if (!a.ok() || !(a.resource() instanceof Bundle history)) {
         String why = a.url().substring(0, a.url().indexOf('?')) + ": HTTP " + a.status();
@@ -320,7 +323,9 @@ public final class ChangeFeed implements AutoCloseable {
       for (Bundle page = history; page != null; ) {
         for (Bundle.BundleEntryComponent e : page.getEntry()) {
           Change c = change(e);
-          if (c != null && seen.putIfAbsent(c.versioned(), at) == null) {
+          if (c != null
+              && !seen.containsKey(c.versioned())
+              && firstSeen.putIfAbsent(c.versioned(), at) == null) {
             fresh.add(c);
           }
         }
@@ -351,6 +356,7 @@ public final class ChangeFeed implements AutoCloseable {
     for (Consumer<Changes> l : listeners) {
       l.accept(changes);
     }
+    seen.putAll(firstSeen);
     Instant next = serverTime.minus(settings.overlap());
     since = next.isAfter(since) ? next : since;
     Instant keepFrom = since;
