@@ -179,8 +179,7 @@ public final class FhirGateway {
             ErrorCode.FHIR_PAGING_LOOP,
             "page " + (pages + 1) + " of the search leads back to a page already read — " + url);
       }
-      Bundle current = page;
-      page = call(() -> client.loadPage().next(current).execute(), url + " (next page)");
+      page = nextPage(client, page, url, status -> {}); // the gather's reads audit themselves
     }
     return out;
   }
