@@ -11,10 +11,34 @@
 # local repository that already holds onnxruntime_gpu 1.29.0), the repository's models/.
 # Usage, from the repository root:  deploy/gpu/cuda-check.sh [OUT_DIR]   (default target/gpu-check)
 # Every command's output goes to OUT_DIR/*.txt; the summary lines go to stdout too.
+#        deploy/gpu/cuda-check.sh --preflight [OUT_DIR]   only checks the machine (no build, no run):
+#        the driver, Java, Maven, and the CUDA 12 / cuDNN 9 libraries the CUDA provider loads.
 set -euo pipefail
+preflight=false
+if [ "${1:-}" = "--preflight" ]; then preflight=true; shift; fi
 out="${1:-target/gpu-check}"
 mkdir -p "$out"
 log() { echo "== $*" | tee -a "$out/summary.txt"; }
+
+# What ONNX Runtime's CUDA provider (onnxruntime_gpu 1.29.0) needs at load time, by soname.
+needed_libs="libcudart.so.12 libcublas.so.12 libcublasLt.so.12 libcufft.so.11 libcurand.so.10 libcudnn.so.9"
+check_machine() {
+  local missing=0 lib where
+  if command -v java >/dev/null; then
+    log "java: $(java -version 2>&1 | head -1)"
+  else
+    log "MISSING java (17 or newer)"; missing=1
+  fi
+  if command -v mvn >/dev/null; then log "maven: $(mvn -v -B 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g')"; else log "MISSING mvn (or build the jar elsewhere)"; missing=1; fi
+  for lib in $needed_libs; do
+    where=$( (ldconfig -p 2>/dev/null | awk -v l="$lib" '$1==l {print $NF; exit}') || true)
+    [ -z "$where" ] && for d in ${LD_LIBRARY_PATH:+${LD_LIBRARY_PATH//:/ }}; do [ -e "$d/$lib" ] && where="$d/$lib" && break; done
+    if [ -n "$where" ]; then log "found $lib: $where"; else log "MISSING $lib"; missing=1; fi
+  done
+  # Other CUDA majors present, to say why a 12 is missing (a CUDA 13 image, say).
+  ldconfig -p 2>/dev/null | grep -oE 'lib(cudart|cublasLt|cudnn)\.so\.[0-9]+' | sort -u | sed 's/^/present: /' | tee -a "$out/summary.txt" || true
+  return $missing
+}
 
 log "$(date -u +%FT%TZ) $(uname -srm), $(nproc) cores"
 if command -v nvidia-smi >/dev/null; then
@@ -22,6 +46,12 @@ if command -v nvidia-smi >/dev/null; then
 else
   log "nvidia-smi not found: the runs below will fall back to cpu and say so"
 fi
+
+if ! check_machine; then
+  log "this machine lacks what the CUDA provider needs (MISSING above); the runs below would fall back to cpu"
+  $preflight && exit 2
+fi
+$preflight && { log "preflight passed"; exit 0; }
 
 log "build: mvn -B -Pcuda -DskipTests package"
 mvn -B -q -Pcuda -DskipTests package >"$out/build.txt" 2>&1
