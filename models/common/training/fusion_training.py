@@ -19,6 +19,12 @@ on `probability`) with the input names of the model card. Prints a JSON summary 
 Platt parameters, late weight, sha256 of each graph, seconds).
 
 Debian 12: python3-torch 1.13, python3-onnx 1.12, python3-numpy; run with /usr/bin/python3.
+
+Training on a GPU machine, exporting here: `--device cuda --save-weights W.npz` trains (the GPU's
+own PyTorch) and writes the weights, Platt parameters and late weight instead of graphs;
+`--export-from W.npz` then exports them with this machine's PyTorch, no training. Images may come
+as 8-bit codes (`<image>.u8.npy` + `<image>.u8.json`, written by `pack_u8.py`) to move them in
+fewer bytes; they are decoded to the float tensor on load.
 """
 import argparse
 import dataclasses
@@ -46,6 +52,8 @@ class Recipe:
     # from the training cohort by set_statistics). Training computes it once per image and trains
     # the encoder on its output; the exported graphs apply it to the card's image tensor.
     image_front: Callable[[], nn.Module] = None
+    # optional: more augmentation of a batch's images (after the left-right mirror), f(batch, rng)
+    augment: Callable = None
     tabular_epochs: int = None           # None: the same as --epochs (no --tabular-epochs option)
     image_epochs: int = 60
     fused_epochs: int = 25
@@ -54,19 +62,31 @@ class Recipe:
     description: str = ""
 
 
-def seed_everything(seed):
+def seed_everything(seed, device="cpu"):
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    torch.use_deterministic_algorithms(True)
+    # on CUDA some backward kernels (max pooling) have no deterministic version: warn, go on
+    torch.use_deterministic_algorithms(True, **({} if device == "cpu" else {"warn_only": True}))
 
 
 def load(folder, recipe):
     def npy(name):
         return np.load(os.path.join(folder, name + ".npy")).astype(np.float32)
 
+    def image():
+        coded = os.path.join(folder, recipe.image_tensor + ".u8")
+        if not os.path.exists(coded + ".npy"):
+            return npy(recipe.image_tensor)
+        with open(coded + ".json") as f:
+            code = json.load(f)  # value = (code / 255 - mean) / std; absent images: fill
+        values = (np.load(coded + ".npy").astype(np.float32) / 255.0 - code["mean"]) / code["std"]
+        absent = np.load(os.path.join(folder, recipe.present_tensor + ".npy")).reshape(-1) == 0
+        values[absent] = code["fill"]
+        return values
+
     return {
-        "image": npy(recipe.image_tensor),
+        "image": image(),
         "tabular": npy("tabular"),
         "tabular_mask": npy("tabular_mask"),
         "image_present": npy(recipe.present_tensor),
@@ -223,7 +243,7 @@ def flip(batch, rng):
     return (image,) + tuple(batch[1:])
 
 
-def train(kind, model, train_d, val_d, epochs, seed, recipe, param_groups=None):
+def train(kind, model, train_d, val_d, epochs, seed, recipe, param_groups=None, device="cpu"):
     rng = np.random.default_rng(seed)
     idx = np.arange(len(train_d["label"]))
     if kind == "image_only":  # a single-modality model learns only from patients that have it
@@ -235,23 +255,29 @@ def train(kind, model, train_d, val_d, epochs, seed, recipe, param_groups=None):
         started = time.time()
         model.train()
         rng.shuffle(idx)
+        losses = []
         for start in range(0, len(idx), recipe.batch):
             b = idx[start:start + recipe.batch]
             x = inputs_of(kind, train_d, b)
             if kind != "tabular_only":
                 x = flip(x, rng)
+                if recipe.augment is not None:
+                    x = recipe.augment(x, rng)
             if kind == "fused":
                 x = modality_dropout(x, rng, recipe)
-            y = torch.from_numpy(train_d["label"][b]).unsqueeze(1)
+            x = tuple(t.to(device) for t in x)
+            y = torch.from_numpy(train_d["label"][b]).unsqueeze(1).to(device)
             optimiser.zero_grad()
             loss = loss_fn(model(*x), y)
             loss.backward()
             optimiser.step()
-        val_logits, val_labels = predict_logits(kind, model, val_d)
+            losses.append(float(loss.detach()))
+        val_logits, val_labels = predict_logits(kind, model, val_d, device)
         score = auroc(val_logits, val_labels)
         if score > best:
             best, best_state = score, {k: v.clone() for k, v in model.state_dict().items()}
-        print(f"{kind} epoch {epoch + 1}/{epochs} val auroc {score:.4f} ({time.time() - started:.0f} s)",
+        print(f"{kind} epoch {epoch + 1}/{epochs} train loss {np.mean(losses):.4f} val auroc {score:.4f}"
+              f" ({time.time() - started:.0f} s)",
               flush=True)
     model.load_state_dict(best_state)
     return best
@@ -264,13 +290,14 @@ def eligible(kind, d):
     return idx
 
 
-def predict_logits(kind, model, d):
+def predict_logits(kind, model, d, device="cpu"):
     model.eval()
     idx = eligible(kind, d)
     out = []
     with torch.no_grad():
         for start in range(0, len(idx), 256):
-            out.append(model(*inputs_of(kind, d, idx[start:start + 256])).numpy().reshape(-1))
+            x = tuple(t.to(device) for t in inputs_of(kind, d, idx[start:start + 256]))
+            out.append(model(*x).cpu().numpy().reshape(-1))
     return np.concatenate(out), d["label"][idx]
 
 
@@ -309,7 +336,7 @@ def export(kind, model, platt, d, path, recipe, front=None, raw_example=None):
 
 def arguments(recipe):
     ap = argparse.ArgumentParser(description=recipe.description)
-    ap.add_argument("--train", required=True)
+    ap.add_argument("--train", help="the training tensors (not needed with --export-from)")
     ap.add_argument("--val", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=7)
@@ -318,36 +345,88 @@ def arguments(recipe):
         ap.add_argument("--tabular-epochs", type=int, default=recipe.tabular_epochs,
                         help="epochs of the tabular model")
     ap.add_argument("--image-epochs", type=int, default=recipe.image_epochs, help="epochs of the image model")
+    ap.add_argument("--lr", type=float, default=recipe.lr, help="Adam's learning rate")
+    ap.add_argument("--device", default="cpu", help="where to train: cpu or cuda (graphs are exported on the cpu)")
+    ap.add_argument("--save-weights", help="write the trained weights to this .npz instead of the graphs")
+    ap.add_argument("--export-from", help="export the graphs from a --save-weights file (no training)")
     return ap
+
+
+KINDS = ["image_only", "tabular_only", "fused"]
+
+
+def build(kind, recipe, features):
+    if kind == "image_only":
+        return ImageOnly(recipe.image_encoder())
+    if kind == "tabular_only":
+        return TabularOnly(features)
+    return Fused(recipe.image_encoder(), features)
+
+
+def save_weights(path, models, platts, front, summary):
+    arrays = {f"{kind}/{k}": v.detach().cpu().numpy() for kind, m in models.items()
+              for k, v in m.state_dict().items()}
+    arrays.update({f"platt/{kind}": np.array(ab, dtype=np.float64) for kind, ab in platts.items()})
+    if front is not None:
+        arrays.update({f"front/{k}": v.cpu().numpy() for k, v in front.state_dict().items()})
+    arrays["summary"] = np.array(json.dumps(summary))
+    np.savez(path, **arrays)
+
+
+def export_saved(recipe, args, val_d, features):
+    """The graphs of a --save-weights file, exported with this machine's PyTorch."""
+    saved = np.load(args.export_from)
+    summary = json.loads(str(saved["summary"]))
+    front, raw_example = None, None
+    if recipe.image_front is not None:
+        front = recipe.image_front().eval()
+        front.load_state_dict({k[6:]: torch.from_numpy(saved[k]) for k in saved.files if k.startswith("front/")})
+        raw_example = val_d["image"][:1].copy()
+    for kind in KINDS:
+        model = build(kind, recipe, features)
+        prefix = kind + "/"
+        model.load_state_dict({k[len(prefix):]: torch.from_numpy(saved[k]) for k in saved.files if k.startswith(prefix)})
+        platt = tuple(float(x) for x in saved["platt/" + kind])
+        summary["graphs"][kind]["sha256"] = export(kind, model.eval(), platt, val_d,
+                                                   os.path.join(args.out, kind + ".onnx"), recipe, front, raw_example)
+    summary["exported_from"] = os.path.basename(args.export_from)
+    print(json.dumps(summary, indent=2))
+    return summary
 
 
 def main(recipe, args=None):
     started = time.time()
     args = arguments(recipe).parse_args(args)
-    seed_everything(args.seed)
+    recipe = dataclasses.replace(recipe, lr=args.lr)
+    device = args.device
+    seed_everything(args.seed, device)
     torch.set_num_threads(2)
-    train_d, val_d = load(args.train, recipe), load(args.val, recipe)
-    features = train_d["tabular"].shape[1]
+    val_d = load(args.val, recipe)
+    features = val_d["tabular"].shape[1]
+    if args.export_from:
+        return export_saved(recipe, args, val_d, features)
+    train_d = load(args.train, recipe)
     front, raw_example = (None, None)
     if recipe.image_front is not None:
         front, raw_example = prepare_front(recipe, train_d, val_d)
     summary = {"seed": args.seed, "n_train": int(len(train_d["label"])), "n_val": int(len(val_d["label"])),
-               "prevalence_train": float(train_d["label"].mean()), "graphs": {}}
+               "prevalence_train": float(train_d["label"].mean()), "device": device, "graphs": {}}
     probabilities = {}
     models = {}
-    for kind in ["image_only", "tabular_only", "fused"]:
-        seed_everything(args.seed)
+    platts = {}
+    for kind in KINDS:
+        seed_everything(args.seed, device)
         groups = None
         kind_started = time.time()
+        model = build(kind, recipe, features).to(device)
         if kind == "image_only":
-            model, epochs = ImageOnly(recipe.image_encoder()), args.image_epochs
+            epochs = args.image_epochs
         elif kind == "tabular_only":
-            model = TabularOnly(features)
             epochs = args.epochs if recipe.tabular_epochs is None else args.tabular_epochs
         else:
             # intermediate fusion starts from the trained single-modality encoders (copied, so the
             # exported single models stay as they are) and learns the fusion head on top
-            model, epochs = Fused(recipe.image_encoder(), features), args.epochs
+            epochs = args.epochs
             model.image.load_state_dict(models["image_only"].encoder.state_dict())
             model.tabular.load_state_dict(models["tabular_only"].encoder.state_dict())
             model.tabular_head.load_state_dict(models["tabular_only"].head.state_dict())
@@ -355,12 +434,16 @@ def main(recipe, args=None):
             groups = [{"params": heads, "lr": recipe.lr},
                       {"params": list(model.image.parameters()) + list(model.tabular.parameters()),
                        "lr": recipe.lr / 10}]
-        best = train(kind, model, train_d, val_d, epochs, args.seed, recipe, param_groups=groups)
+        best = train(kind, model, train_d, val_d, epochs, args.seed, recipe, param_groups=groups, device=device)
         models[kind] = model
-        logits, labels = predict_logits(kind, model, val_d)
+        logits, labels = predict_logits(kind, model, val_d, device)
         a, b = fit_platt(logits, labels)
-        sha = export(kind, model, (a, b), val_d, os.path.join(args.out, kind + ".onnx"), recipe,
-                     front, raw_example)
+        platts[kind] = (a, b)
+        sha = None
+        if not args.save_weights:
+            sha = export(kind, model.cpu(), (a, b), val_d, os.path.join(args.out, kind + ".onnx"), recipe,
+                         front, raw_example)
+            model.to(device)
         probabilities[kind] = 1 / (1 + np.exp(-(a * logits + b)))
         summary["graphs"][kind] = {"val_auroc": round(best, 4), "platt": [round(a, 4), round(b, 4)],
                                    "sha256": sha, "seconds": round(time.time() - kind_started, 1)}
@@ -374,5 +457,7 @@ def main(recipe, args=None):
     best_w = weights[int(np.argmax(scores))]
     summary["late"] = {"image_only_weight": best_w, "val_auroc_with_image": round(max(scores), 4)}
     summary["train_seconds"] = round(time.time() - started, 1)
+    if args.save_weights:
+        save_weights(args.save_weights, models, platts, front, summary)
     print(json.dumps(summary, indent=2))
     return summary

@@ -14,6 +14,10 @@ Platt scaling baked into each graph, the late-fusion weight, ONNX opset 13, dyna
   * fused        — the image and MLP encoders, a gated fusion head; the volume or the CEA hidden
                    at random.
 
+Training can run on a GPU machine and the graphs be exported here: `--device cuda --save-weights
+W.npz` there (gpu_train.sh), `--export-from W.npz` here. NODULE_ENCODER=cnn|maps selects the
+end-to-end 3D CNNs tried that way (README.md); the shipped graphs use the filter bank.
+
 Usage (Debian's python3-torch 1.13 and python3-onnx 1.12):
   /usr/bin/python3 train.py --train DIR --val DIR --out models/nodule-ct [--seed 7]
 """
@@ -121,17 +125,85 @@ class ImageEncoder(nn.Module):
         return self.net(image)
 
 
+class NoduleMaps(nn.Module):
+    """Fixed maps at the grid's resolution (no trained weights): the density; two centre-surround
+    blob responses (3-9 and 5-15 voxel box means); two vessel-suppressing "dotness" maps (the
+    second differences along the 13 axes at 1 and 2 voxels: a blob curves down along every axis, a
+    vessel is flat along its own); the regional density; the fractions of solid, intermediate,
+    calcium and lung density. 10 channels."""
+
+    channels = 10
+
+    def forward(self, v):
+        s3, s5, s9, s15 = box(v, 3), box(v, 5), box(v, 9), box(v, 15)
+        return torch.cat([v, s3 - s9, s5 - s15, dotness(s3, 1), dotness(s5, 2), s15, F.relu(v - 0.8),
+                          F.relu(v + 0.1) * F.relu(0.9 - v), F.relu(v - 1.9), F.relu(-0.1 - v)], dim=1)
+
+
+def block(c_in, c_out, stride):
+    return [nn.Conv3d(c_in, c_out, 3, stride=stride, padding=1), nn.GroupNorm(4, c_out), nn.ReLU()]
+
+
+class VolumeCNN(nn.Module):
+    """The image encoder: six 3x3x3 convolutions (8-16-16-32-32-64 channels, three of them with
+    stride 2: 4 x 4 x 5 mm voxels -> 32 x 32 x 40 mm), group normalisation (per volume: no batch
+    statistics, so a volume hidden by modality dropout changes no other), then the maximum and the
+    mean over the grid (the most nodule-like place and the lung around it: the label is the
+    patient's, the nodule's place is not given) and a linear layer. About 0.9 G multiply-adds a
+    volume of 72 x 56 x 48."""
+
+    def __init__(self, width=32):
+        super().__init__()
+        self.features = nn.Sequential(*block(1, 8, 1), *block(8, 16, 2), *block(16, 16, 1),
+                                      *block(16, 32, 2), *block(32, 32, 1), *block(32, 64, 2))
+        self.max = nn.AdaptiveMaxPool3d(1)
+        self.mean = nn.AdaptiveAvgPool3d(1)
+        self.head = nn.Sequential(nn.Linear(128, width), nn.ReLU())
+        self.width = width
+
+    def forward(self, volume):
+        f = self.features(volume)
+        return self.head(torch.cat([self.max(f).flatten(1), self.mean(f).flatten(1)], dim=1))
+
+
+def shift(batch, rng, most=(1, 2, 2)):
+    """Moves each volume by up to 1 slice and 2 voxels in y and x (the patient lies a little
+    elsewhere on the table): the network must find the nodule, not learn places."""
+    volume = batch[0].clone()
+    for i in range(volume.shape[0]):
+        steps = tuple(int(rng.integers(-m, m + 1)) for m in most)
+        volume[i] = torch.roll(volume[i], shifts=steps, dims=(1, 2, 3))
+    return (volume,) + tuple(batch[1:])
+
+
+class MapsCNN(VolumeCNN):
+    """VolumeCNN over the fixed NoduleMaps instead of the bare density."""
+
+    def __init__(self, width=32):
+        super().__init__(width)
+        self.maps = NoduleMaps()
+        self.features[0] = nn.Conv3d(NoduleMaps.channels, 8, 3, padding=1)
+
+    def forward(self, volume):
+        return super().forward(self.maps(volume))
+
+
+# The shipped graphs use the filter bank ("filters"). "cnn" and "maps" are the end-to-end 3D CNNs
+# tried on a GPU machine (README.md, "End-to-end 3D CNNs"): NODULE_ENCODER=cnn|maps.
+ENCODERS = {
+    "filters": dict(image_encoder=ImageEncoder, image_front=NoduleFilters, image_epochs=100, fused_epochs=20),
+    "cnn": dict(image_encoder=VolumeCNN, augment=shift, image_epochs=30, fused_epochs=12),
+    "maps": dict(image_encoder=MapsCNN, augment=shift, image_epochs=30, fused_epochs=12),
+}
+
 RECIPE = fusion_training.Recipe(
     image_tensor="volume",
     present_tensor="volume_present",
-    image_encoder=ImageEncoder,
-    image_front=NoduleFilters,
     lab_columns=1,          # cea: the first column of the card's feature order (group labs)
     observation_columns=1,  # the only observation
     tabular_epochs=40,
-    image_epochs=100,
-    fused_epochs=20,
-    description="nodule-ct: chest CT volume + CEA + smoker/COPD + demographics (synthetic)")
+    description="nodule-ct: chest CT volume + CEA + smoker/COPD + demographics (synthetic)",
+    **ENCODERS[os.environ.get("NODULE_ENCODER", "filters")])
 
 if __name__ == "__main__":
     fusion_training.main(RECIPE)
