@@ -261,6 +261,11 @@ public enum ErrorCode {
       3011, 502, "the FHIR server does not serve the change feed (type-level _history since)"),
   FHIR_CHANGE_FEED_CLOCK(
       3012, 502, "the FHIR server's clock is too far from ours for the change feed's overlap"),
+  FHIR_TOO_MANY_PAGES(
+      3013,
+      502,
+      "the FHIR server's search has more next pages than the gather reads: the inputs would be"
+          + " incomplete"),
   NO_PATIENT(4101, 500, "no Patient to assemble inputs for"),
   NO_ANCHOR_TIME(
       4102, 500, "no eligible ImagingStudy and no evaluation time to anchor the lab window"),

@@ -37,7 +37,7 @@ import org.hl7.fhir.r4.model.Resource;
  * {@code next} links up to a bound. Errors are coded: 3001 unreachable, 3002 token refused, 3003
  * patient not found, 3004 any other server error, 3005 a prefetched value of the wrong type, 3007
  * no answer in time, 3008 an answer that is not the resource asked for, 3009 an answer over the
- * size limit, 3010 paging that loops.
+ * size limit, 3010 paging that loops, 3013 more pages than {@value #MAX_PAGES}.
  */
 public final class FhirGateway {
 
@@ -149,8 +149,11 @@ public final class FhirGateway {
   }
 
   /**
-   * A search and its {@code next} pages, at most {@value #MAX_PAGES} (then the search stops with
-   * what it has); a {@code next} link to a page already read is FCDS-3010.
+   * A search and all its {@code next} pages. A search with more than {@value #MAX_PAGES} pages is
+   * FCDS-3013 rather than a part of it: the inputs would be incomplete, and a server's order is not
+   * the card's (the latest lab could be on the page not read). A {@code next} link to a page
+   * already read is FCDS-3010. The messages name the resource type searched, not the search (it
+   * names the patient).
    */
   private <T extends Resource> List<T> search(IGenericClient client, String url, Class<T> type) {
     List<T> out = new ArrayList<>();
@@ -171,13 +174,30 @@ public final class FhirGateway {
           out.add(type.cast(e.getResource()));
         }
       }
-      if (page.getLink(Bundle.LINK_NEXT) == null || pages >= MAX_PAGES) {
+      if (page.getLink(Bundle.LINK_NEXT) == null) {
         break;
+      }
+      String searched = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+      if (pages >= MAX_PAGES) {
+        throw new FcdsException(
+            ErrorCode.FHIR_TOO_MANY_PAGES,
+            "page "
+                + pages
+                + " of the "
+                + searched
+                + " search has a next link; at most "
+                + MAX_PAGES
+                + " pages are read");
       }
       if (!seen.add(page.getLink(Bundle.LINK_NEXT).getUrl())) {
         throw new FcdsException(
             ErrorCode.FHIR_PAGING_LOOP,
-            "page " + (pages + 1) + " of the search leads back to a page already read — " + url);
+            "page "
+                + (pages + 1)
+                + " of the "
+                + searched
+                + " search leads back to a page already"
+                + " read");
       }
       page = nextPage(client, page, url, status -> {}); // the gather's reads audit themselves
     }

@@ -18,6 +18,8 @@
  *   <li>FCDS-3010 (502) the FHIR server's next links lead back to a page already read
  *   <li>FCDS-3011 (502) the FHIR server does not serve the change feed (type-level _history since)
  *   <li>FCDS-3012 (502) the FHIR server's clock is too far from ours for the change feed's overlap
+ *   <li>FCDS-3013 (502) the FHIR server's search has more next pages than the gather reads: the
+ *       inputs would be incomplete
  * </ul>
  */
 package org.fusioncds.fhir;
