@@ -92,6 +92,8 @@ class HookSpineIT {
   private static String ctHooks;
   private static final List<String> ctWithLabs = new ArrayList<>();
   private static String ctMissingSlice;
+  private static String ctEnhanced;
+  private static String ctEnhancedInstance;
   private static List<String> ctInstances;
 
   @BeforeAll
@@ -136,7 +138,8 @@ class HookSpineIT {
   /**
    * Chest CT patients of the nodule-ct cohort (64 slices, one instance each, STOW-RS to Orthanc):
    * the first imaged one with a CEA keeps its whole series; the second loses its middle slice, as a
-   * PACS that never received it.
+   * PACS that never received it; the third's series is stored as one Enhanced CT instance (its 64
+   * slices as frames).
    */
   private static void loadChestCts(Path ct) throws Exception {
     NoduleCohortGenerator.generate(8, 515151L, ct, VisitFrame.dayBefore(Instant.now()));
@@ -146,6 +149,7 @@ class HookSpineIT {
     List<String> imaged = new ArrayList<>(ctWithLabs.subList(1, ctWithLabs.size()));
     imaged.addAll(imageNoLabs);
     ctMissingSlice = imaged.get(0);
+    ctEnhanced = imaged.get(1);
     ctInstances = new ArrayList<>();
     for (String line : Files.readAllLines(ct.resolve("labels.csv"))) {
       String[] f = line.split(",");
@@ -171,6 +175,27 @@ class HookSpineIT {
                   }
                 }));
         Files.delete(slices.get(slices.size() / 2));
+      }
+      if (f[0].equals(ctEnhanced)) {
+        Path study = ct.resolve("dicom").resolve(f[1]);
+        List<Path> slices;
+        try (Stream<Path> files = Files.list(study)) {
+          slices = files.toList();
+        }
+        java.util.UUID u = java.util.UUID.randomUUID();
+        ctEnhancedInstance =
+            "2.25."
+                + new java.math.BigInteger(
+                    1,
+                    java.nio.ByteBuffer.allocate(16)
+                        .putLong(u.getMostSignificantBits())
+                        .putLong(u.getLeastSignificantBits())
+                        .array());
+        org.fusioncds.dicom.volume.EnhancedCtFixture.fromSlices(
+            slices, ctEnhancedInstance, Map.of(), study.resolve("enhanced.dcm"));
+        for (Path p : slices) {
+          Files.delete(p);
+        }
       }
     }
     assertEquals(64, ctInstances.size(), "the whole series");
@@ -897,6 +922,31 @@ class HookSpineIT {
       assertEquals(
           List.of(), profiles.errors(written), "conforms to its profile: " + written.fhirType());
     }
+  }
+
+  @Test
+  void aChestCtStoredAsOneEnhancedCtInstanceIsBuiltFromItsFramesAndItsProvenanceNamesIt()
+      throws Exception {
+    JsonNode card = onlyCard(hook(ctHooks, ctEnhanced, null));
+
+    String detail = card.path("detail").asText();
+    assertFalse(
+        detail.matches("(?s).*\\*\\*missing\\*\\*: [^\\n]*\\bimage\\b.*"),
+        "the volume was built from the 64 frames: " + detail);
+    DiagnosticReport report =
+        fhir.read()
+            .resource(DiagnosticReport.class)
+            .withUrl(card.path("links").path(0).path("url").asText())
+            .execute();
+    assertEquals("Patient/" + ctEnhanced, report.getSubject().getReference());
+    assertFalse(report.getConclusion().contains("Inputs missing"), report.getConclusion());
+    assertEquals(
+        List.of("urn:oid:" + ctEnhancedInstance),
+        provenanceOf(report).getEntity().stream()
+            .filter(e -> e.getWhat().hasIdentifier())
+            .map(e -> e.getWhat().getIdentifier().getValue())
+            .toList(),
+        "the one instance whose frames made the volume");
   }
 
   @Test

@@ -49,11 +49,11 @@ class FramePrefetchTest {
     }
     FramePrefetch frames =
         new FramePrefetch(
-            headers,
+            headers.size(),
             pool,
             5,
-            h -> {
-              int i = h.getInt(Tag.InstanceNumber, -1);
+            k -> {
+              int i = headers.get(k).getInt(Tag.InstanceNumber, -1);
               held.add(i);
               mostHeld.accumulateAndGet(held.size(), Math::max);
               return frame(i);
@@ -78,11 +78,11 @@ class FramePrefetchTest {
     List<Dataset> headers = headers(6);
     FramePrefetch frames =
         new FramePrefetch(
-            headers,
+            headers.size(),
             pool,
             2,
-            h -> {
-              int i = h.getInt(Tag.InstanceNumber, -1);
+            k -> {
+              int i = headers.get(k).getInt(Tag.InstanceNumber, -1);
               if (i == 4) {
                 throw new FcdsException(ErrorCode.DICOMWEB_NOT_FOUND, "frame gone — " + i);
               }

@@ -210,7 +210,8 @@ public enum ErrorCode {
   SERIES_TOO_MANY_INSTANCES(
       2331, 500, "a series has more instances than dicomweb.series.max-instances"),
   SERIES_METADATA_MISSING(2332, 500, "the series metadata lacks an instance the search listed"),
-  SERIES_MULTI_FRAME(2333, 500, "a multi-frame instance in a series gathered slice by slice"),
+  SERIES_MULTI_FRAME(
+      2333, 500, "a multi-frame instance among several instances of the series gathered"),
   VOLUME_NO_SLICES(2400, 500, "no slices to build a volume from"),
   VOLUME_GEOMETRY_MISSING(2401, 500, "Image Position / Orientation (Patient) missing or malformed"),
   VOLUME_MIXED_ORIENTATION(2402, 500, "slices with different orientations"),

@@ -9,9 +9,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
-import org.fusioncds.dicom.Dataset;
 import org.fusioncds.dicom.pixel.Frame;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
@@ -25,10 +24,9 @@ import org.fusioncds.error.FcdsException;
  */
 public final class FramePrefetch {
 
-  private final List<Dataset> headers;
   private final Executor pool;
   private final int readAhead;
-  private final Function<Dataset, Frame> fetch;
+  private final IntFunction<Frame> fetch;
   private final Map<Integer, CompletableFuture<Frame>> started = new HashMap<>();
   private final AtomicInteger fetched = new AtomicInteger();
   private final AtomicLong fetchNanos = new AtomicLong();
@@ -36,14 +34,17 @@ public final class FramePrefetch {
   private int[] position;
   private int next;
 
-  FramePrefetch(
-      List<Dataset> headers, Executor pool, int readAhead, Function<Dataset, Frame> fetch) {
-    this.headers = List.copyOf(headers);
+  /**
+   * @param slices how many slices the series has
+   * @param fetch fetches and decodes slice {@code i} (a single-frame instance, or a frame of an
+   *     enhanced multi-frame one)
+   */
+  FramePrefetch(int slices, Executor pool, int readAhead, IntFunction<Frame> fetch) {
     this.pool = pool;
     this.readAhead = readAhead;
     this.fetch = fetch;
     List<Integer> identity = new ArrayList<>();
-    for (int i = 0; i < headers.size(); i++) {
+    for (int i = 0; i < slices; i++) {
       identity.add(i);
     }
     order(identity);
@@ -116,7 +117,7 @@ public final class FramePrefetch {
   private Frame timed(int index) {
     long t0 = System.nanoTime();
     try {
-      Frame f = fetch.apply(headers.get(index));
+      Frame f = fetch.apply(index);
       fetched.incrementAndGet();
       return f;
     } finally {

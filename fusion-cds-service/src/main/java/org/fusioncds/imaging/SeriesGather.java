@@ -34,11 +34,13 @@ import org.fusioncds.model.StudySelector;
  *       maxInstances}), then one WADO-RS Retrieve Series Metadata: the headers of every slice, so
  *       that the builder checks the whole geometry (too few slices, a missing slice, uneven
  *       spacing, mixed orientations) before a single frame is fetched.
- *   <li>WADO-RS Retrieve Frames, frame 1 of each instance, on a pool of {@code parallelFetches}
- *       threads shared by every hook, each decoded on that thread as it arrives ({@link
- *       FramePrefetch}), read ahead of the builder by at most {@code readAhead} frames in the order
- *       the builder decodes them ({@link VolumeBuilder#decodeOrder}): a series never holds more
- *       than that many decoded frames besides the volume itself.
+ *   <li>WADO-RS Retrieve Frames, frame 1 of each instance (or, for a series stored as one enhanced
+ *       multi-frame instance, such as Enhanced CT, each of its frames: one slice per frame, placed
+ *       by its per-frame functional groups), on a pool of {@code parallelFetches} threads shared by
+ *       every hook, each decoded on that thread as it arrives ({@link FramePrefetch}), read ahead
+ *       of the builder by at most {@code readAhead} frames in the order the builder decodes them
+ *       ({@link VolumeBuilder#decodeOrder}): a series never holds more than that many decoded
+ *       frames besides the volume itself.
  * </ol>
  */
 public final class SeriesGather implements AutoCloseable {
@@ -96,10 +98,29 @@ public final class SeriesGather implements AutoCloseable {
     List<Dataset> headers = headers(client, studyUid, seriesUid, instances);
     FrameFetcher fetcher = new FrameFetcher(client);
     List<SliceSource> slices = new ArrayList<>(headers.size());
-    FramePrefetch frames =
-        new FramePrefetch(headers, pool, settings.readAhead(), md -> fetcher.fetch(md, 0));
-    for (int i = 0; i < headers.size(); i++) {
-      slices.add(new SliceSource(headers.get(i), 0, frames.supplier(i)));
+    FramePrefetch frames;
+    if (headers.size() == 1 && frameCount(headers.get(0)) > 1) { // one enhanced multi-frame object
+      Dataset enhanced = headers.get(0);
+      int count = frameCount(enhanced);
+      if (count > settings.maxInstances()) {
+        throw new FcdsException(
+            ErrorCode.SERIES_TOO_MANY_INSTANCES,
+            "the series' multi-frame instance has more frames than dicomweb.series.max-instances"
+                + " — "
+                + count);
+      }
+      frames =
+          new FramePrefetch(count, pool, settings.readAhead(), i -> fetcher.fetch(enhanced, i));
+      for (int i = 0; i < count; i++) {
+        slices.add(new SliceSource(enhanced, i, frames.supplier(i)));
+      }
+    } else {
+      frames =
+          new FramePrefetch(
+              headers.size(), pool, settings.readAhead(), i -> fetcher.fetch(headers.get(i), 0));
+      for (int i = 0; i < headers.size(); i++) {
+        slices.add(new SliceSource(headers.get(i), 0, frames.supplier(i)));
+      }
     }
     frames.order(VolumeBuilder.decodeOrder(slices));
     frames.start();
@@ -179,17 +200,24 @@ public final class SeriesGather implements AutoCloseable {
             ErrorCode.SERIES_METADATA_MISSING,
             "the series metadata lacks an instance the search listed — " + uid);
       }
-      if (d.getInt(Tag.NumberOfFrames, 1) > 1) {
+      if (instances.size() > 1 && frameCount(d) > 1) {
         throw new FcdsException(
             ErrorCode.SERIES_MULTI_FRAME,
-            "a multi-frame instance in a series is not gathered slice by slice — "
-                + d.getInt(Tag.NumberOfFrames, 1)
+            "a multi-frame instance among the "
+                + instances.size()
+                + " instances of a series (slices are either one instance each or the frames of one"
+                + " instance) — "
+                + frameCount(d)
                 + " frames in "
                 + uid);
       }
       out.add(d);
     }
     return out;
+  }
+
+  private static int frameCount(Dataset header) {
+    return header.getInt(Tag.NumberOfFrames, 1);
   }
 
   private static String text(JsonNode n, String tag) {

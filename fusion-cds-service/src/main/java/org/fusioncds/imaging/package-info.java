@@ -17,7 +17,7 @@
  *   <li>FCDS-2330 (500) the PACS has no series of an accepted modality for the chosen study
  *   <li>FCDS-2331 (500) a series has more instances than dicomweb.series.max-instances
  *   <li>FCDS-2332 (500) the series metadata lacks an instance the search listed
- *   <li>FCDS-2333 (500) a multi-frame instance in a series gathered slice by slice
+ *   <li>FCDS-2333 (500) a multi-frame instance among several instances of the series gathered
  * </ul>
  */
 package org.fusioncds.imaging;
