@@ -78,6 +78,11 @@ class CdsHooksRequestIT {
     assertEquals("patient-view", service.path("hook").asText());
     assertEquals(
         "Patient/{{context.patientId}}", service.path("prefetch").path("patient").asText());
+    // the studies the gather reads, not only those with status available: a prefetch narrower
+    // than the gather's search never equals what the cached path remembers
+    assertEquals(
+        "ImagingStudy?patient={{context.patientId}}&_count=50",
+        service.path("prefetch").path("studies").asText());
     assertTrue(service.has("usageRequirements"));
   }
 

@@ -876,16 +876,20 @@ public class FusionCdsConfiguration implements CamelConfiguration {
             requestMaxBodyBytes, requestMaxDepth, requestMaxStringLength, requestMaxArrayLength));
   }
 
+  /**
+   * The discovery prefetch templates: exactly the gather's own reads (FhirGateway's searches), so a
+   * prefetched part holds what the gather would have read and the cached path can compare it with
+   * what it remembers (a template narrower than the search, such as {@code status=available}, made
+   * every prefetched repeat of a patient with a study in another status gather in full). An EHR
+   * that sends a first page only is read again (the {@code next} link).
+   */
   private static Map<String, String> prefetch(List<String> loincCodes) {
-    String loinc = String.join(",", loincCodes.stream().map(c -> "http://loinc.org|" + c).toList());
+    String patient = "{{context.patientId}}";
     Map<String, String> prefetch = new LinkedHashMap<>();
-    prefetch.put("patient", "Patient/{{context.patientId}}");
-    // _count as the gather's own searches: an EHR that sends a first page only is read again
-    prefetch.put(
-        "studies", "ImagingStudy?patient={{context.patientId}}&status=available&_count=50");
-    prefetch.put(
-        "observations", "Observation?patient={{context.patientId}}&code=" + loinc + "&_count=200");
-    prefetch.put("conditions", "Condition?patient={{context.patientId}}&_count=200");
+    prefetch.put("patient", "Patient/" + patient);
+    prefetch.put("studies", FhirGateway.studiesSearch(patient));
+    prefetch.put("observations", FhirGateway.observationsSearch(patient, loincCodes));
+    prefetch.put("conditions", FhirGateway.conditionsSearch(patient));
     return prefetch;
   }
 }
