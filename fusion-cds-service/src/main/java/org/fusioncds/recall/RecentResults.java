@@ -85,6 +85,15 @@ public final class RecentResults {
   /** Per base: the last poll number whose marks were dropped, and the last overflow. */
   private final Map<String, Long> marksDroppedThrough = new HashMap<>();
 
+  /**
+   * When each server's marks were last swept: a sweep walks every mark of the index (10 minutes of
+   * changes), so it runs at most once a {@link #SWEEP_EVERY}, not on every poll (tens a second
+   * under load). A mark kept a little longer only keeps a result out a little longer.
+   */
+  private final Map<String, Instant> lastSweep = new HashMap<>();
+
+  private static final Duration SWEEP_EVERY = Duration.ofSeconds(1);
+
   private final Map<String, Long> overflows = new HashMap<>();
 
   /**
@@ -197,6 +206,11 @@ public final class RecentResults {
   }
 
   private void dropOldMarks(String fhirBase, Instant now) {
+    Instant last = lastSweep.get(fhirBase);
+    if (last != null && now.isBefore(last.plus(SWEEP_EVERY))) {
+      return;
+    }
+    lastSweep.put(fhirBase, now);
     Instant oldest = now.minus(MARKS_KEPT);
     String prefix = fhirBase + '\n';
     long[] dropped = {marksDroppedThrough.getOrDefault(fhirBase, 0L)};
