@@ -947,6 +947,19 @@ class HookSpineIT {
             .map(e -> e.getWhat().getIdentifier().getValue())
             .toList(),
         "the one instance whose frames made the volume");
+    String html =
+        new String(
+            fhir.read()
+                .resource(Binary.class)
+                .withUrl(report.getPresentedForm().get(0).getUrl())
+                .execute()
+                .getData(),
+            java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(
+        html.contains(
+            "The model read the CT series as a volume of 72 × 56 × 48 voxels of 4 × 4 × 5 mm"),
+        "the form says what the model read, not that it took no image");
+    assertFalse(html.contains("No image was used"), "the image was used");
   }
 
   @Test

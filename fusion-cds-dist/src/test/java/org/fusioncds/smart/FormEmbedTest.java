@@ -92,7 +92,7 @@ class FormEmbedTest {
   @Test
   void sessionCookieIsHttpOnlySameSiteAndSecureOverHttps() {
     AppSessions sessions = new AppSessions(Duration.ofMinutes(30), 10);
-    AppSession s = sessions.start(new LaunchContext("p", "http://f/fhir", "c", "r", "e"));
+    AppSession s = sessions.start(new LaunchContext("p", "http://f/fhir", "c", "r", null, "e"));
 
     String plain = sessions.setCookie(s, false);
     String secure = sessions.setCookie(s, true);
@@ -111,7 +111,7 @@ class FormEmbedTest {
   void sessionsAreBounded() {
     AppSessions sessions = new AppSessions(Duration.ofMinutes(30), 3);
     for (int i = 0; i < 50; i++) {
-      sessions.start(new LaunchContext("p", "http://f/fhir", "c", "r", "e"));
+      sessions.start(new LaunchContext("p", "http://f/fhir", "c", "r", null, "e"));
     }
     assertTrue(sessions.size() <= 3, "sessions kept: " + sessions.size());
   }

@@ -34,6 +34,7 @@ import org.fusioncds.sandbox.SandboxServers;
 import org.fusioncds.sandbox.SandboxSettings;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.CohortLoader;
+import org.fusioncds.sandbox.cohort.SandboxChestCts;
 import org.fusioncds.sandbox.cohort.VisitFrame;
 import org.fusioncds.testing.KeycloakServer;
 import org.hl7.fhir.r4.model.Binary;
@@ -83,6 +84,9 @@ class SmartAppIT {
   private static String patient;
   private static JsonNode smartLink;
   private static String cardUuid;
+  private static String ctPatient;
+  private static JsonNode ctSmartLink;
+  private static String ctCardUuid;
 
   @BeforeAll
   static void startEverythingAndIssueACard() throws Exception {
@@ -90,6 +94,9 @@ class SmartAppIT {
     work = Files.createTempDirectory("smart-app");
     Path cohort = work.resolve("cohort");
     CohortGenerator.generate(6, 2026L, cohort, VisitFrame.dayBefore(Instant.now()));
+    Path chestCts = work.resolve("chest-ct");
+    SandboxChestCts.generate(
+        3, 2027L, chestCts, cohort.resolve("dicom"), VisitFrame.dayBefore(Instant.now()));
     servers = SandboxServers.start(cohort.resolve("dicom"));
     fhirBase = servers.fhir().baseUrl();
     FhirContext ctx = FhirContext.forR4();
@@ -104,6 +111,12 @@ class SmartAppIT {
             .min(java.util.Comparator.comparing(p -> !p.pneumonia()))
             .orElseThrow()
             .id();
+    ctPatient =
+        CohortLoader.load(fhir, chestCts).stream()
+            .filter(p -> p.image() && p.labs())
+            .findFirst()
+            .orElseThrow()
+            .id();
     keycloak = kc.get(150, TimeUnit.SECONDS);
     ehr = SandboxEhr.start();
     int port = FreePorts.find();
@@ -115,6 +128,7 @@ class SmartAppIT {
     s.put("smart.auth-issuer", keycloak.issuer());
     s.put("smart.client-secret", SECRET);
     s.put("smart.scope", "openid");
+    s.put("models.additional", "nodule-ct");
     // the module's own calls (the review Provenance of a feedback) with a realm token
     s.put("security.outbound.auth", "client-secret");
     s.put("security.outbound.token-url", keycloak.tokenEndpoint().toString());
@@ -136,6 +150,21 @@ class SmartAppIT {
       }
     }
     assertNotNull(smartLink, "the result card has a smart link: " + card);
+    String ctHook = base + "/cds-services/nodule-ct";
+    HttpResponse<String> ct =
+        SandboxHookCalls.post(
+            ctHook,
+            SandboxHookCalls.patientView(fhirBase, ctPatient, "Practitioner/demo-clinician"),
+            ehr.sign(ctHook));
+    assertEquals(200, ct.statusCode(), ct.body());
+    JsonNode ctCard = JSON.readTree(ct.body()).path("cards").path(0);
+    ctCardUuid = ctCard.path("uuid").asText();
+    for (JsonNode l : ctCard.path("links")) {
+      if ("smart".equals(l.path("type").asText())) {
+        ctSmartLink = l;
+      }
+    }
+    assertNotNull(ctSmartLink, "the second model's result card has a smart link too: " + ctCard);
     pdfFirstPage(fhir, card);
     // from now on the FHIR server answers only tokens the realm issued for it (the user's)
     servers.fhir().requireBearer(SmartAppIT::isRealmTokenForTheFhirServer);
@@ -269,9 +298,9 @@ class SmartAppIT {
       driver.findElement(By.id("send-feedback")).click();
       wait.until(ExpectedConditions.presenceOfElementLocated(By.id("notice")));
       screenshot(driver, "smart-app-feedback-stored.png");
-      List<String> lines = Files.readAllLines(work.resolve("feedback/feedback.jsonl"));
+      List<JsonNode> lines = feedbackOn(cardUuid);
       assertEquals(1, lines.size(), "exactly one feedback entry: " + lines);
-      JsonNode entry = JSON.readTree(lines.get(0));
+      JsonNode entry = lines.get(0);
       assertEquals(cardUuid, entry.path("card").asText());
       assertEquals("overridden", entry.path("outcome").asText());
       assertEquals(
@@ -287,6 +316,70 @@ class SmartAppIT {
     } finally {
       driver.quit();
     }
+  }
+
+  @Test
+  void theSecondModelsCardOpensTheAppOnItsOwnReportLabsAndModelCard() throws Exception {
+    WebDriver driver = chrome();
+    try {
+      String launch =
+          ehr.launch(
+              ctSmartLink.path("url").asText(),
+              ctPatient,
+              fhirBase,
+              ctSmartLink.path("appContext").asText());
+      assertEquals(
+          "nodule-ct",
+          JSON.readTree(ctSmartLink.path("appContext").asText()).path("model").asText());
+      driver.get(
+          ctSmartLink.path("url").asText() + "?iss=" + enc(fhirBase) + "&launch=" + enc(launch));
+      WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+      wait.until(ExpectedConditions.presenceOfElementLocated(By.id("username")));
+      driver.findElement(By.id("username")).sendKeys("clinician");
+      driver.findElement(By.id("password")).sendKeys("dev-only-clinician-password");
+      driver.findElement(By.id("kc-login")).click();
+      wait.until(ExpectedConditions.presenceOfElementLocated(By.id("feedback")));
+
+      String text = driver.findElement(By.tagName("body")).getText();
+      assertTrue(text.contains("AI-generated · PRELIMINARY"), text);
+      assertTrue(text.contains("alignant"), "the nodule model's finding: " + text);
+      assertTrue(text.contains("cea"), "the nodule model's lab: " + text);
+      assertFalse(text.contains("wbc"), "not the radiograph model's labs: " + text);
+      assertTrue(driver.findElements(By.cssSelector("svg.spark")).size() >= 1, text);
+      assertTrue(
+          driver
+              .findElement(By.id("model-card"))
+              .getAttribute("href")
+              .endsWith("/models/nodule-ct/model-card"));
+      screenshot(driver, "smart-app-nodule-ct.png");
+      accessibility(driver);
+
+      driver.findElement(By.cssSelector("label[for=outcome-disagree]")).click();
+      new Select(driver.findElement(By.id("reason"))).selectByValue("clinical-picture");
+      driver.findElement(By.id("send-feedback")).click();
+      wait.until(ExpectedConditions.presenceOfElementLocated(By.id("notice")));
+      List<JsonNode> lines = feedbackOn(ctCardUuid);
+      assertEquals(1, lines.size(), "one feedback entry on the nodule-ct card: " + lines);
+      assertEquals(
+          "clinical-picture",
+          lines.get(0).path("overrideReason").path("reason").path("code").asText());
+    } finally {
+      driver.quit();
+    }
+  }
+
+  private static List<JsonNode> feedbackOn(String card) throws Exception {
+    List<JsonNode> out = new java.util.ArrayList<>();
+    Path file = work.resolve("feedback/feedback.jsonl");
+    if (Files.exists(file)) {
+      for (String line : Files.readAllLines(file)) {
+        JsonNode n = JSON.readTree(line);
+        if (card.equals(n.path("card").asText())) {
+          out.add(n);
+        }
+      }
+    }
+    return out;
   }
 
   /**
@@ -352,7 +445,7 @@ class SmartAppIT {
   private static List<org.hl7.fhir.r4.model.AuditEvent> readsBy(IGenericClient fhir, String sub) {
     return fhir
         .search()
-        .byUrl("AuditEvent?action=R,E&_count=500")
+        .byUrl("AuditEvent?action=R,E&_sort=-date&_count=500") // the newest first
         .cacheControl(new ca.uhn.fhir.rest.api.CacheControlDirective().setNoCache(true))
         .returnBundle(org.hl7.fhir.r4.model.Bundle.class)
         .execute()
@@ -377,7 +470,7 @@ class SmartAppIT {
     HttpResponse<String> wrong =
         post("/app/feedback", cookie, "outcome=agree&csrf=" + enc("not-this-sessions"));
     assertCoded(403, "FCDS-1207", wrong);
-    assertFalse(Files.exists(work.resolve("feedback/feedback.jsonl")));
+    assertEquals(List.of(), feedbackOn(cardUuid), "a refused form stores nothing");
   }
 
   private static void refusesAnotherPatient(String cookie) throws Exception {

@@ -58,7 +58,7 @@ public final class CardFactory {
               "Open the AI report app (image, inputs, feedback)",
               appLaunchUrl,
               "smart",
-              appContext(uuid, reportUrl)));
+              appContext(uuid, reportUrl, r.model().id())));
     }
     return new Card(
         uuid,
@@ -70,12 +70,13 @@ public final class CardFactory {
         overrideReasons);
   }
 
-  /** The smart link's appContext: JSON text naming the card and its report. */
-  static String appContext(String cardUuid, String reportUrl) {
+  /** The smart link's appContext: JSON text naming the card, its report and the card's model. */
+  static String appContext(String cardUuid, String reportUrl, String modelId) {
     com.fasterxml.jackson.databind.node.ObjectNode n =
         new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
     n.put("card", cardUuid);
     n.put("report", reportUrl);
+    n.put("model", modelId);
     return n.toString();
   }
 

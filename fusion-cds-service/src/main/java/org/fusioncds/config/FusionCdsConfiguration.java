@@ -810,10 +810,8 @@ public class FusionCdsConfiguration implements CamelConfiguration {
                       writes.model(c.id()),
                       publicBaseUrl + "/models/" + c.id() + "/model-card",
                       feedbackStore());
-              // the SMART app shows the primary model's reports (section 9f)
-              return c.id().equals(modelId)
-                  ? step.withAppLaunch(smartSettings().launchUrl())
-                  : step;
+              // the SMART app shows the report of every served model (section 9f)
+              return step.withAppLaunch(smartSettings().launchUrl());
             }));
   }
 
@@ -825,15 +823,20 @@ public class FusionCdsConfiguration implements CamelConfiguration {
         smartScope,
         publicBaseUrl,
         java.time.Duration.ofSeconds(smartSessionMaxAgeS),
-        smartMaxSessions,
-        publicBaseUrl + "/models/" + modelId + "/model-card");
+        smartMaxSessions);
   }
 
   /** The SMART app (section 9f): EHR launch, tokens kept server-side, the report page. */
   @BindToRegistry("smartApp")
   public org.fusioncds.smart.SmartApp smartApp() {
     return new org.fusioncds.smart.SmartApp(
-        smartSettings(), ehrLaunches, fhirServers, gateway(), card(), feedbackStore(), auditTrail);
+        smartSettings(),
+        ehrLaunches,
+        fhirServers,
+        gateway(),
+        servedModelIds().stream().map(id -> models().model(id).card()).toList(),
+        feedbackStore(),
+        auditTrail);
   }
 
   /**

@@ -73,6 +73,7 @@ final class Launches {
         strip(fhirServer),
         app.path("card").asText(null),
         app.path("report").asText(null),
+        app.path("model").isTextual() ? app.path("model").asText() : null,
         ehr.issuer());
   }
 

@@ -56,25 +56,44 @@ public final class SmartApp {
   private final Launches launches;
   private final AppSessions sessions;
   private final AuthorizationServer authServer;
-  private final ReportView reports;
+
+  /** Each served model's card and report view, the primary model first. */
+  private final Map<String, ModelCard> cards = new java.util.LinkedHashMap<>();
+
+  private final Map<String, ReportView> reports = new java.util.HashMap<>();
   private final FeedbackStore feedback;
-  private final ModelCard card;
 
   public SmartApp(
       SmartSettings settings,
       TokenVerifier ehrLaunches,
       OutboundUrlPolicy fhirServers,
       FhirGateway gateway,
-      ModelCard card,
+      java.util.List<ModelCard> served,
       FeedbackStore feedback,
       AuditTrail audit) {
     this.settings = settings;
     this.launches = new Launches(ehrLaunches, fhirServers, settings.launchUrl());
     this.sessions = new AppSessions(settings.sessionMaxAge(), settings.maxSessions());
     this.authServer = new AuthorizationServer(settings);
-    this.reports = new ReportView(gateway, card, audit);
+    for (ModelCard c : served) {
+      cards.put(c.id(), c);
+      reports.put(c.id(), new ReportView(gateway, c, audit));
+    }
     this.feedback = feedback;
-    this.card = card;
+  }
+
+  /**
+   * The model of the card the app was opened from: the launch's {@code appContext} names it (the
+   * primary model for a link issued before cards named it).
+   */
+  private ModelCard card(LaunchContext launch) {
+    String id = launch.model() == null ? cards.keySet().iterator().next() : launch.model();
+    ModelCard c = cards.get(id);
+    if (c == null) {
+      throw new AppRefusal(
+          ErrorCode.SMART_LAUNCH_REFUSED, "the card's model is not served here — " + id);
+    }
+    return c;
   }
 
   /** {@code GET /app/launch?iss=…&launch=…}: a new session, then the authorization request. */
@@ -84,6 +103,7 @@ public final class SmartApp {
         () -> {
           Map<String, String> q = query(x);
           LaunchContext launch = launches.read(q.get("iss"), q.get("launch"));
+          card(launch); // a card of a model this module does not serve: refused before sign-in
           AppSession s = sessions.start(launch);
           String to = authServer.authorizationUrl(s, q.get("iss"), q.get("launch")).toString();
           AnswerHeaders.setOwn(x, "Set-Cookie", sessions.setCookie(s, settings.secure()));
@@ -133,7 +153,8 @@ public final class SmartApp {
                 ErrorCode.SMART_PATIENT_MISMATCH,
                 "this session's launch is for another patient: open the app from that chart");
           }
-          ReportView.Read r = reports.read(s, audited(x, s));
+          ModelCard card = card(s.launch());
+          ReportView.Read r = reports.get(card.id()).read(s, audited(x, s));
           if (r.htmlForm() == null) {
             throw new AppRefusal(ErrorCode.SMART_FHIR_READ, "the report has no HTML form");
           }
@@ -143,7 +164,8 @@ public final class SmartApp {
           html(
               x,
               200,
-              AppPage.report(s, r, form, card.overrideReasons(), settings.modelCardUrl(), notice));
+              AppPage.report(
+                  s, r, form, card.overrideReasons(), settings.modelCardUrl(card.id()), notice));
         });
   }
 
@@ -213,7 +235,7 @@ public final class SmartApp {
     item.put("outcomeTimestamp", Instant.now().toString());
     if ("disagree".equals(outcome)) {
       ModelCard.Coding reason =
-          card.overrideReasons().stream()
+          card(s.launch()).overrideReasons().stream()
               .filter(c -> c.code().equals(form.get("reason")))
               .findFirst()
               .orElseThrow(

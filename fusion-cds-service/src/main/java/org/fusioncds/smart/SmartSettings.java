@@ -13,7 +13,6 @@ import java.time.Duration;
  * @param publicBaseUrl the module's public URL: the launch's {@code aud}, the redirect URI's base
  * @param sessionMaxAge how long a session lives after its launch
  * @param maxSessions sessions kept at most (least recently used out first)
- * @param modelCardUrl the model card page the app links
  */
 public record SmartSettings(
     String authIssuer,
@@ -22,12 +21,16 @@ public record SmartSettings(
     String scope,
     String publicBaseUrl,
     Duration sessionMaxAge,
-    long maxSessions,
-    String modelCardUrl) {
+    long maxSessions) {
 
   /** Where the EHR launches the app (the card's {@code smart} link). */
   public String launchUrl() {
     return publicBaseUrl + "/app/launch";
+  }
+
+  /** The page of a model's card that the app links (the card's own source link). */
+  String modelCardUrl(String modelId) {
+    return publicBaseUrl + "/models/" + modelId + "/model-card";
   }
 
   String redirectUri() {

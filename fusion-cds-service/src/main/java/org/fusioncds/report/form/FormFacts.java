@@ -22,7 +22,7 @@ record FormFacts(
     String warning,
     List<Finding> findings,
     KeyImage.Images keyImage,
-    String imageMissing,
+    String imageNote,
     List<InputRow> inputs,
     List<MissingRow> missing,
     Model model,

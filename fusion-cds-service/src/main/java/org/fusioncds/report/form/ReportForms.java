@@ -88,7 +88,7 @@ public final class ReportForms {
         card.warning(),
         findings,
         images,
-        images == null ? missingImageReason(in) : null,
+        images == null ? imageNote(in) : null,
         InputRows.used(card, inferred.inputs()),
         InputRows.missing(in),
         new FormFacts.Model(
@@ -110,12 +110,40 @@ public final class ReportForms {
     return image == null ? null : KeyImage.of(spec, image, inferred.explanation());
   }
 
-  private static String missingImageReason(ModelInputs in) {
-    return in.missing().stream()
-        .filter(m -> m.what().equals("image"))
-        .map(ModelInputs.Missing::reason)
-        .findFirst()
-        .orElse("the model takes no image");
+  /**
+   * What the form says where no key image is drawn: why the image is missing; or, for a volume
+   * model, that the model read the series as a volume (no single image stands for it); or that the
+   * model takes no image.
+   */
+  private String imageNote(ModelInputs in) {
+    java.util.Optional<String> missing =
+        in.missing().stream()
+            .filter(m -> m.what().equals("image"))
+            .map(ModelInputs.Missing::reason)
+            .findFirst();
+    if (missing.isPresent()) {
+      return "No image was used: " + missing.get();
+    }
+    ModelCard.VolumeSpec v = card.volume();
+    if (v != null) {
+      return String.format(
+          java.util.Locale.ROOT,
+          "The model read the %s series as a volume of %d × %d × %d voxels of %s × %s × %s mm"
+              + " (the instances are named in the Provenance); no key image is drawn for a"
+              + " volume.",
+          String.join("/", card.study().modalities()),
+          v.size().get(0),
+          v.size().get(1),
+          v.size().get(2),
+          mm(v.spacingMm().get(0)),
+          mm(v.spacingMm().get(1)),
+          mm(v.spacingMm().get(2)));
+    }
+    return "No image was used: the model takes no image";
+  }
+
+  private static String mm(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
   }
 
   /** The card's evaluation map, one line per entry; nested maps as {@code key value, …}. */

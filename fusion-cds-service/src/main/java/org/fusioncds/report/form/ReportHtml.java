@@ -83,7 +83,7 @@ final class ReportHtml {
     tag("h2", "Key image, as the model saw it");
     KeyImage.Images k = f.keyImage();
     if (k == null) {
-      para("No image was used: " + f.imageMissing());
+      para(f.imageNote());
       return;
     }
     h.append("<table class=\"images\" role=\"presentation\"><tr><td>");
