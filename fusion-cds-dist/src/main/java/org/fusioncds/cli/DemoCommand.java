@@ -369,7 +369,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /** The nodule-ct service (its own entry in discovery) for up to two chest CT patients. */
-  private static void callCtHooks(
+  private void callCtHooks(
       PrintWriter out,
       IGenericClient fhir,
       String fhirBase,
@@ -388,6 +388,7 @@ public final class DemoCommand implements Callable<Integer> {
           "   answered in %.0f ms (the CT series gathered over DICOMweb, slice by slice)%n",
           (System.nanoTime() - t0) / 1e6);
       printCards(out, fhir, answer);
+      printAppLaunch(out, answer, fhirBase, p.id(), ehr);
     }
     out.flush();
   }

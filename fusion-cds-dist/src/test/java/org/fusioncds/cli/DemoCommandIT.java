@@ -55,6 +55,11 @@ class DemoCommandIT {
             .find(),
         "a chest CT patient answered by the nodule-ct service: " + text);
     assertTrue(text.contains("more DICOM instances"), "the report names every slice: " + text);
+    assertTrue(
+        java.util.regex.Pattern.compile("on the nodule-ct service[\\s\\S]*SMART launch \\(")
+            .matcher(text)
+            .find(),
+        "the nodule-ct card's app launch too: " + text);
     assertTrue(text.contains("the model was not run again"), text);
     assertTrue(text.contains("without the EHR's JWT: HTTP 401 FCDS-7001"), text);
     assertTrue(text.contains("off the allowlist: HTTP 400 FCDS-7031"), text);
