@@ -519,6 +519,13 @@ class SmartAppIT {
           stranger.launch(url, patient, fhirBase, smartLink.path("appContext").asText());
       assertCoded(401, "FCDS-1201", get(launchUrl(forged), null));
     }
+    String unservedModel =
+        smartLink.path("appContext").asText().replace("\"cap-fusion\"", "\"<b>x</b>\"");
+    assertTrue(unservedModel.contains("<b>x</b>"), unservedModel);
+    String otherModel = ehr.launch(url, patient, fhirBase, unservedModel);
+    HttpResponse<String> unknownModel = get(launchUrl(otherModel), null);
+    assertCoded(401, "FCDS-1201", unknownModel);
+    assertFalse(unknownModel.body().contains("<b>x</b>"), "the launch's text is escaped");
     String once = launch();
     assertEquals(303, get(launchUrl(once), null).statusCode());
     assertCoded(401, "FCDS-1201", get(launchUrl(once), null));
