@@ -924,6 +924,17 @@ class HookSpineIT {
     }
   }
 
+  /** The report's HTML form (its first presentedForm), as the inbox shows it. */
+  private static String htmlForm(DiagnosticReport report) {
+    return new String(
+        fhir.read()
+            .resource(Binary.class)
+            .withUrl(report.getPresentedForm().get(0).getUrl())
+            .execute()
+            .getData(),
+        java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   @Test
   void aChestCtStoredAsOneEnhancedCtInstanceIsBuiltFromItsFramesAndItsProvenanceNamesIt()
       throws Exception {
@@ -947,14 +958,7 @@ class HookSpineIT {
             .map(e -> e.getWhat().getIdentifier().getValue())
             .toList(),
         "the one instance whose frames made the volume");
-    String html =
-        new String(
-            fhir.read()
-                .resource(Binary.class)
-                .withUrl(report.getPresentedForm().get(0).getUrl())
-                .execute()
-                .getData(),
-            java.nio.charset.StandardCharsets.UTF_8);
+    String html = htmlForm(report);
     assertTrue(
         html.contains(
             "The model read the CT series as a volume of 72 × 56 × 48 voxels of 4 × 4 × 5 mm"),
@@ -985,14 +989,7 @@ class HookSpineIT {
     assertFalse(
         provenance.getEntity().stream().anyMatch(e -> e.getWhat().hasIdentifier()),
         "no DICOM instance used");
-    String html =
-        new String(
-            fhir.read()
-                .resource(Binary.class)
-                .withUrl(report.getPresentedForm().get(0).getUrl())
-                .execute()
-                .getData(),
-            java.nio.charset.StandardCharsets.UTF_8);
+    String html = htmlForm(report);
     assertTrue(html.contains("FCDS-2405"), "the report says why: the gap in the slices");
   }
 

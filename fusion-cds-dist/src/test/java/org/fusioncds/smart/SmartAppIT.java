@@ -2,7 +2,6 @@ package org.fusioncds.smart;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -135,39 +134,36 @@ class SmartAppIT {
     s.put("security.outbound.client-id", "fusion-cds");
     s.put("security.outbound.client-secret", MODULE_SECRET);
     app = FusionCdsApp.start(s);
-    String hook = base + "/cds-services/imaging-fusion";
-    HttpResponse<String> r =
-        SandboxHookCalls.post(
-            hook,
-            SandboxHookCalls.patientView(fhirBase, patient, "Practitioner/demo-clinician"),
-            ehr.sign(hook));
-    assertEquals(200, r.statusCode(), r.body());
-    JsonNode card = JSON.readTree(r.body()).path("cards").path(0);
+    JsonNode card = resultCard("imaging-fusion", patient);
     cardUuid = card.path("uuid").asText();
-    for (JsonNode l : card.path("links")) {
-      if ("smart".equals(l.path("type").asText())) {
-        smartLink = l;
-      }
-    }
-    assertNotNull(smartLink, "the result card has a smart link: " + card);
-    String ctHook = base + "/cds-services/nodule-ct";
-    HttpResponse<String> ct =
-        SandboxHookCalls.post(
-            ctHook,
-            SandboxHookCalls.patientView(fhirBase, ctPatient, "Practitioner/demo-clinician"),
-            ehr.sign(ctHook));
-    assertEquals(200, ct.statusCode(), ct.body());
-    JsonNode ctCard = JSON.readTree(ct.body()).path("cards").path(0);
+    smartLink = smartLinkOf(card);
+    JsonNode ctCard = resultCard("nodule-ct", ctPatient);
     ctCardUuid = ctCard.path("uuid").asText();
-    for (JsonNode l : ctCard.path("links")) {
-      if ("smart".equals(l.path("type").asText())) {
-        ctSmartLink = l;
-      }
-    }
-    assertNotNull(ctSmartLink, "the second model's result card has a smart link too: " + ctCard);
+    ctSmartLink = smartLinkOf(ctCard);
     pdfFirstPage(fhir, card);
     // from now on the FHIR server answers only tokens the realm issued for it (the user's)
     servers.fhir().requireBearer(SmartAppIT::isRealmTokenForTheFhirServer);
+  }
+
+  /** The result card a signed patient-view hook of {@code service} answers for {@code who}. */
+  private static JsonNode resultCard(String service, String who) throws Exception {
+    String hook = base + "/cds-services/" + service;
+    HttpResponse<String> r =
+        SandboxHookCalls.post(
+            hook,
+            SandboxHookCalls.patientView(fhirBase, who, "Practitioner/demo-clinician"),
+            ehr.sign(hook));
+    assertEquals(200, r.statusCode(), r.body());
+    return JSON.readTree(r.body()).path("cards").path(0);
+  }
+
+  private static JsonNode smartLinkOf(JsonNode card) {
+    for (JsonNode l : card.path("links")) {
+      if ("smart".equals(l.path("type").asText())) {
+        return l;
+      }
+    }
+    throw new AssertionError("the result card has a smart link: " + card);
   }
 
   private static boolean isRealmTokenForTheFhirServer(String token) {
