@@ -913,6 +913,9 @@ class HookSpineIT {
         instances,
         "every instance of the series, named in the Provenance");
     assertTrue(
+        htmlForm(report).contains("64 instances of one series, resampled to 72×56×48 voxels"),
+        "the inputs table lists the series the model read");
+    assertTrue(
         provenance.getEntity().stream()
             .filter(e -> e.getRole() == Provenance.ProvenanceEntityRole.SOURCE)
             .filter(e -> e.getWhat().hasReference())
@@ -964,6 +967,9 @@ class HookSpineIT {
             "The model read the CT series as a volume of 72 × 56 × 48 voxels of 4 × 4 × 5 mm"),
         "the form says what the model read, not that it took no image");
     assertFalse(html.contains("No image was used"), "the image was used");
+    assertTrue(
+        html.contains("1 instance of one series, resampled to 72×56×48 voxels"),
+        "the inputs table lists the series the model read");
   }
 
   @Test

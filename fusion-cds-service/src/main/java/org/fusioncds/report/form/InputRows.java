@@ -65,6 +65,27 @@ final class InputRows {
     String study =
         used.stream().filter(r -> r.startsWith("ImagingStudy/")).findFirst().orElse(null);
     String instance = used.stream().filter(r -> r.startsWith("urn:oid:")).findFirst().orElse(null);
+    if (card.volume() != null && instance != null) {
+      // a volume: every instance of the series was read (the Provenance names each one)
+      long instances = used.stream().filter(r -> r.startsWith("urn:oid:")).count();
+      ModelCard.VolumeSpec v = card.volume();
+      return java.util.Optional.of(
+          new FormFacts.InputRow(
+              card.study().name(),
+              instances
+                  + (instances == 1 ? " instance" : " instances")
+                  + " of one series, resampled to "
+                  + v.size().get(0)
+                  + "×"
+                  + v.size().get(1)
+                  + "×"
+                  + v.size().get(2)
+                  + " voxels",
+              "",
+              TIME.format(m.studyTime()) + " (the image)",
+              (study == null ? "" : study + " · ") + "DICOM (each instance in the Provenance)",
+              null));
+    }
     if (card.image() == null || instance == null) {
       return java.util.Optional.empty();
     }
