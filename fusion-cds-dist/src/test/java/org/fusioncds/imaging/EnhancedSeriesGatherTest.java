@@ -132,31 +132,25 @@ class EnhancedSeriesGatherTest {
     return String.format(Locale.ROOT, "%.1f", -40 + 2.5 * k);
   }
 
-  private static Dataset common(String study, String series, String sopClass, String sop) {
-    Dataset ds = new Dataset(StandardCharsets.UTF_8);
-    ds.putString(Tag.SOPClassUID, VR.UI, sopClass);
-    ds.putString(Tag.SOPInstanceUID, VR.UI, sop);
-    ds.putString(Tag.StudyInstanceUID, VR.UI, study);
-    ds.putString(Tag.SeriesInstanceUID, VR.UI, series);
-    ds.putString(Tag.Modality, VR.CS, "CT");
-    ds.putInts(Tag.SamplesPerPixel, VR.US, 1);
-    ds.putString(Tag.PhotometricInterpretation, VR.CS, "MONOCHROME2");
-    ds.putInts(Tag.Rows, VR.US, SIZE);
-    ds.putInts(Tag.Columns, VR.US, SIZE);
-    ds.putInts(Tag.BitsAllocated, VR.US, 16);
-    ds.putInts(Tag.BitsStored, VR.US, 12);
-    ds.putInts(Tag.HighBit, VR.US, 11);
-    ds.putInts(Tag.PixelRepresentation, VR.US, 0);
-    return ds;
-  }
-
   /** CT Image Storage, one file per slice, bottom up, the geometry in each file. */
   private static void writeSingleFrameSeries(Path dir, String study, int slices)
       throws java.io.IOException {
     Files.createDirectories(dir);
     for (int k = 0; k < slices; k++) {
-      Dataset ds =
-          common(study, study + ".0", "1.2.840.10008.5.1.4.1.1.2", study + ".0." + (k + 1));
+      Dataset ds = new Dataset(StandardCharsets.UTF_8);
+      ds.putString(Tag.SOPClassUID, VR.UI, "1.2.840.10008.5.1.4.1.1.2");
+      ds.putString(Tag.SOPInstanceUID, VR.UI, study + ".0." + (k + 1));
+      ds.putString(Tag.StudyInstanceUID, VR.UI, study);
+      ds.putString(Tag.SeriesInstanceUID, VR.UI, study + ".0");
+      ds.putString(Tag.Modality, VR.CS, "CT");
+      ds.putInts(Tag.SamplesPerPixel, VR.US, 1);
+      ds.putString(Tag.PhotometricInterpretation, VR.CS, "MONOCHROME2");
+      ds.putInts(Tag.Rows, VR.US, SIZE);
+      ds.putInts(Tag.Columns, VR.US, SIZE);
+      ds.putInts(Tag.BitsAllocated, VR.US, 16);
+      ds.putInts(Tag.BitsStored, VR.US, 12);
+      ds.putInts(Tag.HighBit, VR.US, 11);
+      ds.putInts(Tag.PixelRepresentation, VR.US, 0);
       ds.putString(Tag.InstanceNumber, VR.IS, Integer.toString(k + 1));
       ds.putString(Tag.ImagePositionPatient, VR.DS, "-12.5", "-30", z(k));
       ds.putString(Tag.ImageOrientationPatient, VR.DS, "1", "0", "0", "0", "1", "0");
