@@ -94,6 +94,14 @@ def load(folder, recipe):
     }
 
 
+def load_all(folders, recipe):
+    """The tensors of several cohort folders, one after the other in the order given."""
+    parts = [load(folder, recipe) for folder in folders]
+    if len(parts) == 1:
+        return parts[0]
+    return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+
+
 def apply_front(front, images, chunk=32):
     out = []
     with torch.no_grad():
@@ -336,7 +344,9 @@ def export(kind, model, platt, d, path, recipe, front=None, raw_example=None):
 
 def arguments(recipe):
     ap = argparse.ArgumentParser(description=recipe.description)
-    ap.add_argument("--train", help="the training tensors (not needed with --export-from)")
+    ap.add_argument("--train", nargs="+", metavar="DIR",
+                    help="the training tensors; several folders (cohorts of other seeds) are joined in"
+                         " the order given (not needed with --export-from)")
     ap.add_argument("--val", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=7)
@@ -405,7 +415,7 @@ def main(recipe, args=None):
     features = val_d["tabular"].shape[1]
     if args.export_from:
         return export_saved(recipe, args, val_d, features)
-    train_d = load(args.train, recipe)
+    train_d = load_all(args.train, recipe)
     front, raw_example = (None, None)
     if recipe.image_front is not None:
         front, raw_example = prepare_front(recipe, train_d, val_d)

@@ -19,7 +19,8 @@ W.npz` there (gpu_train.sh), `--export-from W.npz` here. NODULE_ENCODER=cnn|maps
 end-to-end 3D CNNs tried that way (README.md); the shipped graphs use the filter bank.
 
 Usage (Debian's python3-torch 1.13 and python3-onnx 1.12):
-  /usr/bin/python3 train.py --train DIR --val DIR --out models/nodule-ct [--seed 7]
+  /usr/bin/python3 train.py --train DIR [DIR ...] --val DIR --out models/nodule-ct [--seed 7]
+(the shipped graphs: --train of seeds 111 and 333, in that order; README.md)
 """
 import os
 import sys

@@ -35,11 +35,11 @@ class EvaluationSummaryTest {
     ModelCard card = ModelCards.load(Path.of("models/nodule-ct/model-card.yaml"));
     String text = String.join("\n", EvaluationSummary.lines(card.evaluation()));
 
-    assertTrue(text.contains("median: this model 0.842; image alone 0.733"), text);
-    assertTrue(text.contains("this model's worst cohort 0.787"), text);
-    assertTrue(text.contains("sensitivity 63 %, specificity 85 %"), text);
-    assertTrue(text.contains("off by 0.053 on average"), text);
-    assertTrue(text.contains("Limitation: The learned image model reaches AUROC 0.73"), text);
+    assertTrue(text.contains("median: this model 0.850; image alone 0.751"), text);
+    assertTrue(text.contains("this model's worst cohort 0.820"), text);
+    assertTrue(text.contains("sensitivity 67 %, specificity 86 %"), text);
+    assertTrue(text.contains("off by 0.037 on average"), text);
+    assertTrue(text.contains("Limitation: The learned image model reaches AUROC 0.75"), text);
   }
 
   @Test
