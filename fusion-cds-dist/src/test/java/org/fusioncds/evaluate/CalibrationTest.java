@@ -65,4 +65,54 @@ class CalibrationTest {
     assertTrue(c.ece() > 0.15, "ECE " + c.ece());
     assertTrue(c.brier() > honest.brier(), "Brier " + c.brier() + " vs " + honest.brier());
   }
+
+  private static double[] spread(long seed, int n) {
+    Random random = new Random(seed);
+    return IntStream.range(0, n).mapToDouble(i -> random.nextDouble()).toArray();
+  }
+
+  private static int[] drawn(long seed, double[] p) {
+    Random random = new Random(seed);
+    return IntStream.range(0, p.length).map(i -> random.nextDouble() < p[i] ? 1 : 0).toArray();
+  }
+
+  @Test
+  void theEceOfCalibratedScoresFallsInsideTheirIfCalibratedRangeAndThatRangeNarrowsWithTheCohort() {
+    double[] small = spread(21, 300);
+    double[] large = spread(22, 3000);
+
+    Calibration.IfCalibrated atSmall = Calibration.ifCalibrated(small, 10, 5L, 0.95);
+    Calibration.IfCalibrated atLarge = Calibration.ifCalibrated(large, 10, 5L, 0.95);
+
+    // labels drawn from the scores themselves: calibrated, so sampling alone makes their ECE
+    double ece = Calibration.of(small, drawn(23, small), 10).ece();
+    assertTrue(atSmall.lower() <= ece && ece <= atSmall.upper(), ece + " " + atSmall);
+    assertTrue(atSmall.lower() < atSmall.median() && atSmall.median() < atSmall.upper());
+    // the expected ECE of a calibrated model shrinks as 1/sqrt(n): at 300 spread-out patients
+    // about 0.8 · Σ_b sqrt(n_b p_b (1 − p_b)) / n ≈ 0.06, ten times as many about a third of that
+    assertTrue(atSmall.median() > 0.04 && atSmall.median() < 0.08, atSmall.toString());
+    assertTrue(atLarge.median() < atSmall.median() / 2.5, atLarge + " vs " + atSmall);
+    assertEquals(
+        atSmall, Calibration.ifCalibrated(small, 10, 5L, 0.95), "seeded: the same figures");
+  }
+
+  @Test
+  void anOverconfidentModelsEceLiesAboveItsIfCalibratedRange() {
+    double[] p = spread(31, 1000);
+    int[] y = drawn(32, p);
+    double[] overconfident =
+        IntStream.range(0, p.length)
+            .mapToDouble(i -> SyntheticCohort.sigmoid(2.5 * Math.log(p[i] / (1 - p[i]))))
+            .toArray();
+
+    double ece = Calibration.of(overconfident, y, 10).ece();
+    Calibration.IfCalibrated yardstick = Calibration.ifCalibrated(overconfident, 10, 5L, 0.95);
+
+    assertTrue(ece > yardstick.upper(), ece + " " + yardstick);
+  }
+
+  @Test
+  void noScoresHaveNoYardstick() {
+    assertTrue(Double.isNaN(Calibration.ifCalibrated(new double[0], 10, 1L, 0.95).median()));
+  }
 }

@@ -76,6 +76,9 @@ class ReportFilesTest {
         report.primary().auroc95().lower(), json.at("/auroc_ci95/fused/0").asDouble(), 0.0);
     assertEquals(report.atThreshold().f1(), json.get("f1").asDouble(), 0.0);
     assertEquals(report.primary().calibration().ece(), json.get("ece").asDouble(), 0.0);
+    assertEquals(
+        report.primary().eceIfCalibrated().median(), json.get("ece_if_calibrated").asDouble(), 0.0);
+    assertEquals(2, json.get("ece_if_calibrated_range95").size());
     assertEquals(report.subsets().get(0).n(), json.at("/missing_modality/no_image/n").asInt());
     long binned = 0;
     for (JsonNode bin : json.get("reliability")) {

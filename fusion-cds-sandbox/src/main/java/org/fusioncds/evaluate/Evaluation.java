@@ -145,7 +145,9 @@ public final class Evaluation {
             Auroc.of(scores, labels),
             ci,
             RocCurve.of(scores, labels),
-            Calibration.of(scores, labels, settings.eceBins()));
+            Calibration.of(scores, labels, settings.eceBins()),
+            Calibration.ifCalibrated(
+                scores, settings.eceBins(), settings.seed(), EvaluationSettings.CONFIDENCE));
     Notes.variant(m, notes);
     return m;
   }

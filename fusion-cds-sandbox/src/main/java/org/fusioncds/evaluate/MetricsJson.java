@@ -20,7 +20,10 @@ import java.nio.file.Path;
  *   <li>{@code accuracy}, {@code sensitivity}, {@code specificity}, {@code precision}, {@code f1},
  *       {@code confusion_matrix} ({@code tp fp tn fn}): the primary variant at the threshold
  *   <li>{@code ece}, {@code brier}, {@code ece_bins}, {@code reliability} (per equal-width bin:
- *       {@code lower upper count mean_predicted observed_rate}): the primary variant
+ *       {@code lower upper count mean_predicted observed_rate}): the primary variant; {@code
+ *       ece_if_calibrated} and {@code ece_if_calibrated_range95}: the ECE its probabilities would
+ *       show if perfectly calibrated, at this cohort's size (median and central 95 % of label
+ *       draws: {@link Calibration#ifCalibrated})
  *   <li>{@code calibration_per_variant}: {@code ece} and {@code brier} of every variant
  *   <li>{@code missing_modality}: per subset {@code no_<modality>}: {@code n}, {@code positives},
  *       {@code n_primary}, {@code auroc} and {@code auroc_ci95} of the primary variant (resampled
@@ -91,6 +94,9 @@ final class MetricsJson {
   private static void calibration(ObjectNode json, EvaluationReport r) {
     Calibration primary = r.primary().calibration();
     number(json, "ece", primary.ece());
+    Calibration.IfCalibrated calibrated = r.primary().eceIfCalibrated();
+    number(json, "ece_if_calibrated", calibrated.median());
+    json.putArray("ece_if_calibrated_range95").add(calibrated.lower()).add(calibrated.upper());
     number(json, "brier", primary.brier());
     json.put("ece_bins", r.settings().eceBins());
     ArrayNode table = json.putArray("reliability");

@@ -20,9 +20,16 @@ import java.util.function.ToDoubleFunction;
 public record SeedMetrics(
     long seed, int n, long positives, Map<String, Map<String, Estimate>> variants) {
 
-  /** The metrics, in report order. */
+  /**
+   * The metrics, in report order. The last is no metric of the model but the ECE's yardstick: the
+   * ECE its probabilities would show if perfectly calibrated ({@link Calibration#ifCalibrated}),
+   * with the central 95 % of label draws as its interval.
+   */
   public static final List<String> METRICS =
-      List.of("auroc", "accuracy", "recall", "specificity", "f1", "ece");
+      List.of("auroc", "accuracy", "recall", "specificity", "f1", "ece", "ece_if_calibrated");
+
+  /** The metrics with a bootstrap interval. */
+  private static final List<String> BOOTSTRAPPED = METRICS.subList(0, METRICS.size() - 1);
 
   /** A value and its 95 % interval. */
   public record Estimate(double value, double lower, double upper) {}
@@ -58,11 +65,15 @@ public record SeedMetrics(
     int s = 0;
     for (String v : variants) {
       Map<String, Estimate> m = new LinkedHashMap<>();
-      for (String metric : METRICS) {
+      for (String metric : BOOTSTRAPPED) {
         Interval ci = Bootstrap.percentile(values[s], EvaluationSettings.CONFIDENCE);
         m.put(metric, new Estimate(statistics.get(s).applyAsDouble(ones), ci.lower(), ci.upper()));
         s++;
       }
+      Calibration.IfCalibrated c =
+          Calibration.ifCalibrated(
+              cohort.scores(v, all), eceBins, bootstrapSeed, EvaluationSettings.CONFIDENCE);
+      m.put("ece_if_calibrated", new Estimate(c.median(), c.lower(), c.upper()));
       out.put(v, m);
     }
     return new SeedMetrics(seed, cohort.size(), cohort.positives(), out);

@@ -11,6 +11,8 @@ package org.fusioncds.evaluate;
  * @param auroc95 its bootstrap interval
  * @param roc the ROC curve, for the chart
  * @param calibration ECE, Brier score and reliability table
+ * @param eceIfCalibrated the ECE these scores would show if perfectly calibrated (the yardstick of
+ *     {@code calibration.ece()})
  */
 public record VariantMetrics(
     String variant,
@@ -20,7 +22,8 @@ public record VariantMetrics(
     double auroc,
     Interval auroc95,
     RocCurve roc,
-    Calibration calibration) {
+    Calibration calibration,
+    Calibration.IfCalibrated eceIfCalibrated) {
 
   /** n − positives. */
   public long negatives() {
