@@ -96,7 +96,11 @@ final class MetricsJson {
     number(json, "ece", primary.ece());
     Calibration.IfCalibrated calibrated = r.primary().eceIfCalibrated();
     number(json, "ece_if_calibrated", calibrated.median());
-    json.putArray("ece_if_calibrated_range95").add(calibrated.lower()).add(calibrated.upper());
+    if (Double.isFinite(calibrated.lower())) {
+      json.putArray("ece_if_calibrated_range95").add(calibrated.lower()).add(calibrated.upper());
+    } else {
+      json.putNull("ece_if_calibrated_range95");
+    }
     number(json, "brier", primary.brier());
     json.put("ece_bins", r.settings().eceBins());
     ArrayNode table = json.putArray("reliability");
