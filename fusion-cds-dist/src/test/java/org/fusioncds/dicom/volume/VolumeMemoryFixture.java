@@ -19,6 +19,23 @@ public final class VolumeMemoryFixture {
 
   private VolumeMemoryFixture() {}
 
+  /**
+   * The pixel module of a CT slice as this fixture and the other CT test series store it: one
+   * sample, MONOCHROME2, 12 bits stored in 16, unsigned, HU = stored − 1024.
+   */
+  public static void putCtPixelModule(Dataset ds, int rows, int columns) {
+    ds.putInts(Tag.SamplesPerPixel, VR.US, 1);
+    ds.putString(Tag.PhotometricInterpretation, VR.CS, "MONOCHROME2");
+    ds.putInts(Tag.Rows, VR.US, rows);
+    ds.putInts(Tag.Columns, VR.US, columns);
+    ds.putInts(Tag.BitsAllocated, VR.US, 16);
+    ds.putInts(Tag.BitsStored, VR.US, 12);
+    ds.putInts(Tag.HighBit, VR.US, 11);
+    ds.putInts(Tag.PixelRepresentation, VR.US, 0);
+    ds.putString(Tag.RescaleIntercept, VR.DS, "-1024");
+    ds.putString(Tag.RescaleSlope, VR.DS, "1");
+  }
+
   /** A water cylinder (0 HU) with a bone rod (+700 HU) in air, stored + 1024 (intercept −1024). */
   public static void writeSeries(Path dir) {
     ByteBuffer b = ByteBuffer.allocate(SIZE * SIZE * 2).order(ByteOrder.LITTLE_ENDIAN);
@@ -48,16 +65,7 @@ public final class VolumeMemoryFixture {
       ds.putString(Tag.ImageOrientationPatient, VR.DS, "1", "0", "0", "0", "1", "0");
       ds.putString(Tag.PixelSpacing, VR.DS, "0.68359375", "0.68359375");
       ds.putString(Tag.SliceThickness, VR.DS, "1");
-      ds.putInts(Tag.SamplesPerPixel, VR.US, 1);
-      ds.putString(Tag.PhotometricInterpretation, VR.CS, "MONOCHROME2");
-      ds.putInts(Tag.Rows, VR.US, SIZE);
-      ds.putInts(Tag.Columns, VR.US, SIZE);
-      ds.putInts(Tag.BitsAllocated, VR.US, 16);
-      ds.putInts(Tag.BitsStored, VR.US, 12);
-      ds.putInts(Tag.HighBit, VR.US, 11);
-      ds.putInts(Tag.PixelRepresentation, VR.US, 0);
-      ds.putString(Tag.RescaleIntercept, VR.DS, "-1024");
-      ds.putString(Tag.RescaleSlope, VR.DS, "1");
+      putCtPixelModule(ds, SIZE, SIZE);
       ds.putBytes(Tag.PixelData, VR.OW, pixels);
       DicomWriter.write(ds, dir.resolve(String.format(Locale.ROOT, "%03d.dcm", k)));
     }
