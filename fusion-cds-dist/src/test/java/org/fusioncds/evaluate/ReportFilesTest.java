@@ -79,6 +79,12 @@ class ReportFilesTest {
     assertEquals(
         report.primary().eceIfCalibrated().median(), json.get("ece_if_calibrated").asDouble(), 0.0);
     assertEquals(2, json.get("ece_if_calibrated_range95").size());
+    for (VariantMetrics m : report.variants().values()) {
+      assertEquals(
+          m.eceIfCalibrated().median(),
+          json.at("/calibration_per_variant/" + m.variant() + "/ece_if_calibrated").asDouble(),
+          0.0);
+    }
     assertEquals(report.subsets().get(0).n(), json.at("/missing_modality/no_image/n").asInt());
     long binned = 0;
     for (JsonNode bin : json.get("reliability")) {

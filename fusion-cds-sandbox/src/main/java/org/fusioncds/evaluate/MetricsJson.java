@@ -24,7 +24,8 @@ import java.nio.file.Path;
  *       ece_if_calibrated} and {@code ece_if_calibrated_range95}: the ECE its probabilities would
  *       show if perfectly calibrated, at this cohort's size (median and central 95 % of label
  *       draws: {@link Calibration#ifCalibrated})
- *   <li>{@code calibration_per_variant}: {@code ece} and {@code brier} of every variant
+ *   <li>{@code calibration_per_variant}: {@code ece}, {@code ece_if_calibrated} and {@code brier}
+ *       of every variant
  *   <li>{@code missing_modality}: per subset {@code no_<modality>}: {@code n}, {@code positives},
  *       {@code n_primary}, {@code auroc} and {@code auroc_ci95} of the primary variant (resampled
  *       within the subset), {@code auroc_per_variant}
@@ -114,6 +115,7 @@ final class MetricsJson {
     for (VariantMetrics m : r.variants().values()) {
       ObjectNode v = each.putObject(m.variant());
       number(v, "ece", m.calibration().ece());
+      number(v, "ece_if_calibrated", m.eceIfCalibrated().median());
       number(v, "brier", m.calibration().brier());
     }
   }
