@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +23,10 @@ import org.fusioncds.report.monitor.ModelMonitors;
 
 /**
  * The cards we issued and the feedback on them (CDS Hooks 2.0.1 §Feedback), as data: two
- * append-only JSON-lines files, each line written whole and forced to disk before the answer. A
- * feedback line names the card, the model id and version and the report the card showed, so a model
- * version's acceptance can be measured; it carries no patient data.
+ * append-only JSON-lines files, each line written whole and forced to disk before the answer (group
+ * commit: concurrent hooks share one force, {@link LineFile}). A feedback line names the card, the
+ * model id and version and the report the card showed, so a model version's acceptance can be
+ * measured; it carries no patient data.
  */
 public final class FeedbackStore {
 
@@ -42,8 +41,8 @@ public final class FeedbackStore {
   /** Where an issued card's record keeps the reasons it offered ({@code system|code}). */
   private static final String OFFERED = "offeredReasons";
 
-  private final Path cards;
-  private final Path feedback;
+  private final LineFile cardsLog;
+  private final LineFile feedbackLog;
   private final Map<String, JsonNode> issued = new ConcurrentHashMap<>();
   private final ModelMonitors monitor;
   private final ReviewWriter reviews;
@@ -67,8 +66,10 @@ public final class FeedbackStore {
     this.reviews = reviews;
     try {
       Files.createDirectories(folder);
-      this.cards = folder.resolve("cards.jsonl");
-      this.feedback = folder.resolve("feedback.jsonl");
+      Path cards = folder.resolve("cards.jsonl");
+      Path feedback = folder.resolve("feedback.jsonl");
+      this.cardsLog = new LineFile(cards);
+      this.feedbackLog = new LineFile(feedback);
       if (Files.exists(cards)) {
         for (String line : Files.readAllLines(cards, StandardCharsets.UTF_8)) {
           JsonNode n = JSON.readTree(line);
@@ -170,7 +171,7 @@ public final class FeedbackStore {
       ArrayNode offered = n.putArray(OFFERED);
       card.overrideReasons().forEach(r -> offered.add(r.system() + "|" + r.code()));
     }
-    append(cards, n);
+    cardsLog.append(n.toString());
     issued.put(card.uuid(), n);
     if (monitor != null) {
       monitor.issuedLine(n);
@@ -220,7 +221,7 @@ public final class FeedbackStore {
       if (reviewer != null) {
         l.set("reviewer", JSON.valueToTree(reviewer));
       }
-      append(feedback, l);
+      feedbackLog.append(l.toString());
     }
     if (monitor != null) {
       lines.forEach(monitor::feedbackLine);
@@ -397,21 +398,6 @@ public final class FeedbackStore {
               ErrorCode.FEEDBACK_ITEM_INVALID,
               where + "." + field,
               field + " must be " + expected + ", not " + HookRequestParser.kind(n)));
-    }
-  }
-
-  private static synchronized void append(Path file, JsonNode line) {
-    byte[] bytes = (line.toString() + "\n").getBytes(StandardCharsets.UTF_8);
-    try (FileChannel ch =
-        FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      ch.write(java.nio.ByteBuffer.wrap(bytes));
-      ch.force(true);
-    } catch (IOException e) {
-      throw new FcdsException(
-          ErrorCode.FEEDBACK_NOT_STORED,
-          "feedback store not writable — " + file + ": " + e.getMessage(),
-          e);
     }
   }
 }
