@@ -59,6 +59,42 @@ class SignatureCheckTest {
   }
 
   @Test
+  void aKeyRotatedUnderTheSameKidIsCheckedAsTheNewKey() throws Exception {
+    // the verifiers are kept per key object: one kid, two keys, never the other's verifier
+    RSAKey old = new RSAKeyGenerator(2048).keyID("ehr-1").generate();
+    RSAKey rotated = new RSAKeyGenerator(2048).keyID("ehr-1").generate();
+    RSAKey oldPublic = old.toPublicJWK();
+    RSAKey rotatedPublic = rotated.toPublicJWK();
+    SignedJWT byOld = signed(JWSAlgorithm.RS256, new RSASSASigner(old));
+    SignedJWT byRotated = signed(JWSAlgorithm.RS256, new RSASSASigner(rotated));
+
+    assertDoesNotThrow(() -> SignatureCheck.verify(byOld, oldPublic));
+    assertRefused(Refusal.BAD_SIGNATURE, () -> SignatureCheck.verify(byOld, rotatedPublic));
+    assertDoesNotThrow(() -> SignatureCheck.verify(byRotated, rotatedPublic));
+    assertRefused(
+        Refusal.BAD_SIGNATURE,
+        () ->
+            SignatureCheck.verify(
+                signed(JWSAlgorithm.RS256, new RSASSASigner(old)), rotatedPublic));
+  }
+
+  @Test
+  void aKeyIsCheckedTheSameOnItsHundredthUse() throws Exception {
+    ECKey p256 = new ECKeyGenerator(Curve.P_256).generate();
+    ECKey other = new ECKeyGenerator(Curve.P_256).generate();
+    ECKey key = p256.toPublicJWK();
+    SignedJWT rs256 =
+        signed(JWSAlgorithm.RS256, new RSASSASigner(new RSAKeyGenerator(2048).generate()));
+    for (int i = 0; i < 100; i++) {
+      SignedJWT good = signed(JWSAlgorithm.ES256, new ECDSASigner(p256));
+      SignedJWT bad = signed(JWSAlgorithm.ES256, new ECDSASigner(other));
+      assertDoesNotThrow(() -> SignatureCheck.verify(good, key));
+      assertRefused(Refusal.BAD_SIGNATURE, () -> SignatureCheck.verify(bad, key));
+      assertRefused(Refusal.BAD_SIGNATURE, () -> SignatureCheck.verify(rs256, key));
+    }
+  }
+
+  @Test
   void refusesEcKeyOnAnotherCurveThanTheAlgorithms() throws Exception {
     ECKey p384 = new ECKeyGenerator(Curve.P_384).generate();
     ECKey p256 = new ECKeyGenerator(Curve.P_256).generate();
