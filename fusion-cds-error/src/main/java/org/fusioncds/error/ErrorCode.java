@@ -40,11 +40,13 @@ public enum ErrorCode {
   REQUEST_LIMITS_SETTING(1019, 500, "a cds.request.* limit is out of range"),
   FEEDBACK_BODY_INVALID(1020, 400, "the feedback body is not valid JSON"),
   FEEDBACK_EMPTY(1021, 400, "feedback is not a non-empty array"),
-  FEEDBACK_CARD_UNKNOWN(1022, 404, "feedback names a card that was never issued"),
+  FEEDBACK_CARD_UNKNOWN(
+      1022, 404, "feedback names a card never issued, or one older than the cards kept"),
   FEEDBACK_OUTCOME_INVALID(1023, 400, "feedback outcome is not accepted or overridden"),
   FEEDBACK_NOT_STORED(1024, 500, "feedback could not be stored"),
   FEEDBACK_ITEM_INVALID(
       1025, 400, "a feedback item or one of its fields has the wrong type or form"),
+  FEEDBACK_SETTINGS(1026, 500, "cds.feedback.cards-kept is out of range"),
   FLOW_MESSAGE_VERSION(1090, 500, "a flow message (evaluation job or outcome) has another version"),
   FLOW_MESSAGE_INCOMPLETE(1091, 500, "a flow message lacks a required field"),
   FLOW_MESSAGE_INVALID(1092, 500, "a flow message is not valid JSON"),

@@ -5,14 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.AuditContext;
@@ -43,7 +45,18 @@ public final class FeedbackStore {
 
   private final LineFile cardsLog;
   private final LineFile feedbackLog;
-  private final Map<String, JsonNode> issued = new ConcurrentHashMap<>();
+
+  /** The cards kept for feedback when no number is given ({@code cds.feedback.cards-kept}). */
+  public static final int DEFAULT_CARDS_KEPT = 100_000;
+
+  /**
+   * The issued cards feedback may name, by uuid, as their JSON lines (a String: a third of a parsed
+   * tree's heap), the oldest dropped first past {@code cardsKept}: every hook answer issues a card,
+   * so a map of all of them would grow with every chart opened. Feedback on a dropped card is 404
+   * FCDS-1022, as on a card never issued; its line stays in {@code cards.jsonl}.
+   */
+  private final Map<String, String> issued;
+
   private final ModelMonitors monitor;
   private final ReviewWriter reviews;
 
@@ -62,6 +75,19 @@ public final class FeedbackStore {
    *     clinician's review of the report (null: none)
    */
   public FeedbackStore(Path folder, ModelMonitors monitor, ReviewWriter reviews) {
+    this(folder, monitor, reviews, DEFAULT_CARDS_KEPT);
+  }
+
+  /**
+   * @param cardsKept the most issued cards kept for feedback (the oldest dropped first)
+   */
+  public FeedbackStore(Path folder, ModelMonitors monitor, ReviewWriter reviews, int cardsKept) {
+    if (cardsKept < 1) {
+      throw new FcdsException(
+          ErrorCode.FEEDBACK_SETTINGS,
+          "cds.feedback.cards-kept must be at least 1, got " + cardsKept);
+    }
+    this.issued = newestFirstOut(cardsKept);
     this.monitor = monitor;
     this.reviews = reviews;
     try {
@@ -73,7 +99,7 @@ public final class FeedbackStore {
       if (Files.exists(cards)) {
         for (String line : Files.readAllLines(cards, StandardCharsets.UTF_8)) {
           JsonNode n = JSON.readTree(line);
-          issued.put(n.path("card").asText(), n);
+          issued.put(n.path("card").asText(), line);
           if (monitor != null) {
             monitor.issuedLine(n);
           }
@@ -171,8 +197,9 @@ public final class FeedbackStore {
       ArrayNode offered = n.putArray(OFFERED);
       card.overrideReasons().forEach(r -> offered.add(r.system() + "|" + r.code()));
     }
-    cardsLog.append(n.toString());
-    issued.put(card.uuid(), n);
+    String line = n.toString();
+    cardsLog.append(line);
+    issued.put(card.uuid(), line);
     if (monitor != null) {
       monitor.issuedLine(n);
     }
@@ -272,7 +299,7 @@ public final class FeedbackStore {
     }
     int before = issues.size();
     JsonNode cardId = item.get("card");
-    JsonNode card = cardId != null && cardId.isTextual() ? issued.get(cardId.asText()) : null;
+    JsonNode card = cardId != null && cardId.isTextual() ? issuedCard(cardId.asText()) : null;
     if (cardId == null || !cardId.isTextual()) {
       issues.add(
           new CdsHooksException.Issue(
@@ -323,6 +350,35 @@ public final class FeedbackStore {
     }
     line.put("received", Instant.now().toString());
     return line;
+  }
+
+  /** The issued card's line, parsed; null when none is kept under that uuid. */
+  private JsonNode issuedCard(String uuid) {
+    String line = issued.get(uuid);
+    if (line == null) {
+      return null;
+    }
+    try {
+      return JSON.readTree(line);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a line this store wrote from a tree
+    }
+  }
+
+  /** The number of issued cards kept for feedback. */
+  int cardsKept() {
+    return issued.size();
+  }
+
+  /** A synchronized map in insertion order that drops its oldest entry past {@code max}. */
+  private static Map<String, String> newestFirstOut(int max) {
+    return Collections.synchronizedMap(
+        new LinkedHashMap<>(16, 0.75f, false) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > max;
+          }
+        });
   }
 
   /**

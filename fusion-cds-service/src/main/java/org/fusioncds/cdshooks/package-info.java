@@ -26,10 +26,11 @@
  *   <li>FCDS-1019 (500) a cds.request.* limit is out of range
  *   <li>FCDS-1020 (400) the feedback body is not valid JSON
  *   <li>FCDS-1021 (400) feedback is not a non-empty array
- *   <li>FCDS-1022 (404) feedback names a card that was never issued
+ *   <li>FCDS-1022 (404) feedback names a card never issued, or one older than the cards kept
  *   <li>FCDS-1023 (400) feedback outcome is not accepted or overridden
  *   <li>FCDS-1024 (500) feedback could not be stored
  *   <li>FCDS-1025 (400) a feedback item or one of its fields has the wrong type or form
+ *   <li>FCDS-1026 (500) cds.feedback.cards-kept is out of range
  *   <li>FCDS-1099 (500) an unexpected error while answering a request
  *   <li>FCDS-1110 (500) a job names a model this service does not serve
  * </ul>

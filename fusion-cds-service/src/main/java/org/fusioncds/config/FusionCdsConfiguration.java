@@ -227,6 +227,9 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "cds.feedback-folder", defaultValue = "data/feedback")
   String feedbackFolder;
 
+  @PropertyInject(value = "cds.feedback.cards-kept", defaultValue = "100000")
+  int feedbackCardsKept;
+
   @PropertyInject(value = "cds.dead-letter-folder", defaultValue = "data/dead-letters")
   String deadLetterFolder;
 
@@ -352,7 +355,8 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   private FeedbackStore feedbackStore() {
     if (feedbackStore == null) {
-      feedbackStore = new FeedbackStore(Path.of(feedbackFolder), monitor(), reviews());
+      feedbackStore =
+          new FeedbackStore(Path.of(feedbackFolder), monitor(), reviews(), feedbackCardsKept);
     }
     return feedbackStore;
   }
