@@ -75,4 +75,21 @@ class AuditShipperTest {
     String base = "http://127.0.0.1:" + FreePorts.find() + "/fhir";
     return () -> fhir.newRestfulGenericClient(base);
   }
+
+  @Test
+  void aFailureOfOurOwnIsLoggedWithItsCodeNotAsAPlainError() {
+    assertEquals(
+        "FCDS-7073",
+        AuditShipper.status(
+            new org.fusioncds.error.FcdsException(
+                org.fusioncds.error.ErrorCode.AUDIT_BATCH_REFUSED, "answer has 1 entries for 2")));
+    assertEquals(
+        "no answer",
+        AuditShipper.status(
+            new ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException("refused")));
+    assertEquals(
+        "status 422",
+        AuditShipper.status(
+            new ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException("no")));
+  }
 }

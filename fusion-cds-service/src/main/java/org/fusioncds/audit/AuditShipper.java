@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.fusioncds.error.ErrorCode;
+import org.fusioncds.error.FcdsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -194,10 +195,16 @@ public final class AuditShipper implements AutoCloseable {
     }
   }
 
-  /** The HTTP status of the refusal, or "no answer" (HAPI gives connection failures 500). */
-  private static String status(RuntimeException e) {
+  /**
+   * The HTTP status of the refusal, "no answer" (HAPI gives connection failures 500), or the code
+   * of our own failure (the answer did not account for the batch, the spool could not be read).
+   */
+  static String status(RuntimeException e) {
     if (e instanceof FhirClientConnectionException) {
       return "no answer";
+    }
+    if (e instanceof FcdsException f) {
+      return f.codeText();
     }
     return e instanceof BaseServerResponseException b ? "status " + b.getStatusCode() : "error";
   }
