@@ -67,6 +67,20 @@ class FeedbackCardsKeptTest {
     assertTrue(e.getMessage().contains("cds.feedback.cards-kept must be at least 1, got 0"));
   }
 
+  @Test
+  void aCardsFileThatIsNotUtf8OrEndsInHalfALineIsRefusedAtStartWithItsCode() throws Exception {
+    Path notUtf8 = Files.createDirectories(tmp.resolve("a"));
+    Files.write(notUtf8.resolve("cards.jsonl"), new byte[] {'{', (byte) 0xff, (byte) 0xfe, '}'});
+    Path half = Files.createDirectories(tmp.resolve("b"));
+    Files.writeString(half.resolve("cards.jsonl"), "{\"card\":\"c-1\"}\n{\"card\":\"c-");
+
+    for (Path folder : List.of(notUtf8, half)) {
+      FcdsException e = assertThrows(FcdsException.class, () -> new FeedbackStore(folder));
+      assertEquals(ErrorCode.FEEDBACK_FOLDER, e.errorCode(), folder.toString());
+      assertTrue(e.getMessage().contains(folder.toString()), e.getMessage());
+    }
+  }
+
   private static void issue(FeedbackStore store, String uuid) {
     Card card =
         new Card(uuid, "s", "d", "info", new Card.Source("l", null, null), List.of(), List.of());

@@ -43,17 +43,17 @@ public final class FeedbackStore {
   /** Where an issued card's record keeps the reasons it offered ({@code system|code}). */
   private static final String OFFERED = "offeredReasons";
 
-  private final LineFile cardsLog;
-  private final LineFile feedbackLog;
-
   /** The cards kept for feedback when no number is given ({@code cds.feedback.cards-kept}). */
   public static final int DEFAULT_CARDS_KEPT = 100_000;
 
+  private final LineFile cardsLog;
+  private final LineFile feedbackLog;
+
   /**
-   * The issued cards feedback may name, by uuid, as their JSON lines (a String: a third of a parsed
-   * tree's heap), the oldest dropped first past {@code cardsKept}: every hook answer issues a card,
-   * so a map of all of them would grow with every chart opened. Feedback on a dropped card is 404
-   * FCDS-1022, as on a card never issued; its line stays in {@code cards.jsonl}.
+   * The issued cards feedback may name, by uuid, as their JSON lines (parsed again only when
+   * feedback names one), the oldest dropped first past {@code cardsKept}: every hook answer issues
+   * a card, so a map of all of them would grow with every chart opened. Feedback on a dropped card
+   * is 404 FCDS-1022, as on a card never issued; its line stays in {@code cards.jsonl}.
    */
   private final Map<String, String> issued;
 
@@ -97,11 +97,14 @@ public final class FeedbackStore {
       this.cardsLog = new LineFile(cards);
       this.feedbackLog = new LineFile(feedback);
       if (Files.exists(cards)) {
-        for (String line : Files.readAllLines(cards, StandardCharsets.UTF_8)) {
-          JsonNode n = JSON.readTree(line);
-          issued.put(n.path("card").asText(), line);
-          if (monitor != null) {
-            monitor.issuedLine(n);
+        try (var lines =
+            Files.lines(cards, StandardCharsets.UTF_8)) { // streamed: the file only grows
+          for (String line : (Iterable<String>) lines::iterator) {
+            JsonNode n = JSON.readTree(line);
+            issued.put(n.path("card").asText(), line);
+            if (monitor != null) {
+              monitor.issuedLine(n);
+            }
           }
         }
       }
@@ -110,7 +113,7 @@ public final class FeedbackStore {
           lines.forEach(line -> replayFeedback(line));
         }
       }
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) { // a line not UTF-8 while streaming
       throw new FcdsException(
           ErrorCode.FEEDBACK_FOLDER,
           "feedback folder unusable — " + folder + ": " + e.getMessage(),
