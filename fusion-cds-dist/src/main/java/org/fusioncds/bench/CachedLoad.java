@@ -33,9 +33,22 @@ final class CachedLoad {
     }
   }
 
-  /** One level: latencies of good answers, wall time of the whole level, errors by kind. */
+  /**
+   * One level: latencies of good answers, wall time of the whole level, errors by kind, and the
+   * time after it until the service's audit backlog was shipped ({@code shippedSeconds}; 0 for the
+   * plain reads, which the service does not see).
+   */
   record Level(
-      int callers, int calls, Stats latency, double wallSeconds, Map<String, Integer> errors) {
+      int callers,
+      int calls,
+      Stats latency,
+      double wallSeconds,
+      Map<String, Integer> errors,
+      double shippedSeconds) {
+
+    Level(int callers, int calls, Stats latency, double wallSeconds, Map<String, Integer> errors) {
+      this(callers, calls, latency, wallSeconds, errors, 0);
+    }
 
     int good() {
       return latency.count();
@@ -43,6 +56,15 @@ final class CachedLoad {
 
     double callsPerSecond() {
       return calls / wallSeconds;
+    }
+
+    /** Calls per second until their AuditEvents were in the audit repository too. */
+    double callsPerSecondShipped() {
+      return calls / (wallSeconds + shippedSeconds);
+    }
+
+    Level shipped(double seconds) {
+      return new Level(callers, calls, latency, wallSeconds, errors, seconds);
     }
   }
 

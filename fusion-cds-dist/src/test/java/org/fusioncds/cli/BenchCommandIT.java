@@ -43,6 +43,15 @@ class BenchCommandIT {
       Matcher m = Pattern.compile("\\n\\s+" + level + "\\s+40\\s+40\\s+.*none; none").matcher(out);
       assertTrue(m.find(), "cached level " + level + ": 40 calls, 40 cached answers, no error");
     }
+    Matcher row =
+        Pattern.compile("\\n\\s+10\\s+40\\s+40\\s+[0-9.]+\\s+[0-9.]+\\s+([0-9.]+)\\s+([0-9.]+) \\|")
+            .matcher(out);
+    assertTrue(row.find(), "10 callers: hooks/s and shipped/s\n" + out);
+    double answered = Double.parseDouble(row.group(1));
+    double shipped = Double.parseDouble(row.group(2));
+    assertTrue(
+        shipped > 0 && shipped <= answered,
+        "with their AuditEvents shipped, " + shipped + " hooks/s, not above " + answered);
     assertTrue(number(out, "callers\\s+1\\s+([0-9]+)\\s+mean batch") > 0, out);
     double mean = number(out, "callers\\s+8\\s+[0-9]+\\s+mean batch\\s+([0-9.]+)");
     assertTrue(mean >= 1 && mean <= 32, "8 callers, mean batch " + mean);
