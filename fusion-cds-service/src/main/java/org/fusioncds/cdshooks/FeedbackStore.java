@@ -302,7 +302,7 @@ public final class FeedbackStore {
     }
     int before = issues.size();
     JsonNode cardId = item.get("card");
-    JsonNode card = cardId != null && cardId.isTextual() ? issuedCard(cardId.asText()) : null;
+    ObjectNode card = cardId != null && cardId.isTextual() ? issuedCard(cardId.asText()) : null;
     if (cardId == null || !cardId.isTextual()) {
       issues.add(
           new CdsHooksException.Issue(
@@ -341,7 +341,7 @@ public final class FeedbackStore {
     if (issues.size() > before) {
       return null;
     }
-    ObjectNode line = card.deepCopy();
+    ObjectNode line = card; // parsed for this call alone: changed in place
     line.remove(List.of(OFFERED, "probability", "missing", "latencyMs", "status"));
     line.put("outcome", outcome.asText());
     line.put("outcomeTimestamp", timestamp == null ? Instant.now().toString() : timestamp.asText());
@@ -355,14 +355,14 @@ public final class FeedbackStore {
     return line;
   }
 
-  /** The issued card's line, parsed; null when none is kept under that uuid. */
-  private JsonNode issuedCard(String uuid) {
+  /** The issued card's line, parsed anew; null when none is kept under that uuid. */
+  private ObjectNode issuedCard(String uuid) {
     String line = issued.get(uuid);
     if (line == null) {
       return null;
     }
     try {
-      return JSON.readTree(line);
+      return JSON.readTree(line) instanceof ObjectNode card ? card : null;
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a line this store wrote from a tree
     }
