@@ -52,7 +52,9 @@ final class HookBenchmark {
       String fhirBase = servers.fhir().baseUrl();
       String dicomBase = servers.dicomWeb().baseUrl();
       List<String> eligible = load(fhirBase, cohort);
-      int needed = 1 + settings.warmup() + settings.patients();
+      // one tapped patient, then a group of warm-up and measured patients for each card timing
+      int group = settings.warmup() + settings.patients();
+      int needed = 1 + 2 * group;
       if (eligible.size() < needed) {
         throw new FcdsException(
             ErrorCode.CLI_INVALID_COMMAND,
@@ -70,25 +72,54 @@ final class HookBenchmark {
       ServiceRequests requests = learn(eligible.get(0), fhirBase, dicomBase, work);
       Report.requests(requests);
       int port = FreePorts.find();
-      try (FusionCdsApp app = startApp(port, fhirBase, dicomBase, work.resolve("service"));
-          RawModel model = new RawModel(settings.models(), settings.model(), settings.device())) {
-        String hookUrl = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
-        HookClient hook = new HookClient(hookUrl, fhirBase, Duration.ofSeconds(60), ehr);
-        List<String> measured = eligible.subList(1 + settings.warmup(), needed);
-        try (FirstCallProbe probe = new FirstCallProbe(hook, requests, model, dicomBase)) {
-          for (String p : eligible.subList(1, 1 + settings.warmup())) {
-            probe.measure(p);
-          }
-          List<FirstCallProbe.Sample> samples = new ArrayList<>();
-          for (String p : measured) {
-            samples.add(probe.measure(p));
-          }
-          Report.firstCalls(samples);
+      List<String> measured = eligible.subList(1 + settings.warmup(), 1 + group);
+      try (RawModel model = new RawModel(settings.models(), settings.model(), settings.device())) {
+        try (FusionCdsApp app =
+            startApp(port, fhirBase, dicomBase, work.resolve("service"), "after-report")) {
+          HookClient hook = hookClient(port, fhirBase);
+          firstCalls(hook, requests, model, dicomBase, eligible.subList(1, 1 + group), false);
+          cached(hook, fhirBase, measured, app);
         }
-        cached(hook, fhirBase, measured, app);
+        int eager = FreePorts.find();
+        try (FusionCdsApp app =
+            startApp(eager, fhirBase, dicomBase, work.resolve("card-first"), "before-report")) {
+          firstCalls(
+              hookClient(eager, fhirBase),
+              requests,
+              model,
+              dicomBase,
+              eligible.subList(1 + group, needed),
+              true);
+        }
       }
     }
     Report.line("hook part: %.0f s", (System.nanoTime() - start) / 1e9);
+  }
+
+  private HookClient hookClient(int port, String fhirBase) {
+    String hookUrl = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
+    return new HookClient(hookUrl, fhirBase, Duration.ofSeconds(60), ehr);
+  }
+
+  /** The first calls of a group: its warm-up patients, then those measured. */
+  private void firstCalls(
+      HookClient hook,
+      ServiceRequests requests,
+      RawModel model,
+      String dicomBase,
+      List<String> group,
+      boolean cardFirst)
+      throws Exception {
+    try (FirstCallProbe probe = new FirstCallProbe(hook, requests, model, dicomBase)) {
+      for (String p : group.subList(0, settings.warmup())) {
+        probe.measure(p);
+      }
+      List<FirstCallProbe.Sample> samples = new ArrayList<>();
+      for (String p : group.subList(settings.warmup(), group.size())) {
+        samples.add(probe.measure(p));
+      }
+      Report.firstCalls(samples, cardFirst);
+    }
   }
 
   private void cached(HookClient hook, String fhirBase, List<String> measured, FusionCdsApp app)
@@ -130,7 +161,13 @@ final class HookBenchmark {
   }
 
   private FusionCdsApp startApp(int port, String fhirBase, String dicomBase, Path work) {
+    return startApp(port, fhirBase, dicomBase, work, "after-report");
+  }
+
+  private FusionCdsApp startApp(
+      int port, String fhirBase, String dicomBase, Path work, String cardTiming) {
     Map<String, String> app = SandboxSettings.forApp(port, ehr, work, fhirBase, dicomBase);
+    app.put("cds.card-timing", cardTiming);
     app.put("models.folder", settings.models().toString());
     app.put("models.model", settings.model());
     app.put("inference.device", settings.device());

@@ -56,7 +56,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--levels", defaultValue = "1,10,50", split = ",", description = "callers")
   List<Integer> levels;
 
-  @Option(names = "--cohort", defaultValue = "60", description = "synthetic cohort size")
+  @Option(
+      names = "--cohort",
+      defaultValue = "100",
+      description =
+          "synthetic cohort size (two groups of --warmup + --patients need a radiograph and labs)")
   int cohort;
 
   @Option(names = "--seed", defaultValue = "4242", description = "cohort seed")
@@ -107,7 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
       warmup = 1;
       calls = 40;
       levels = List.of(1, 10);
-      cohort = 16;
+      cohort = 24;
       callers = 8;
       rawBatches = List.of(1, 4, 16);
       seconds = 0.5;

@@ -110,6 +110,7 @@ class HookSpineIT {
         4, 434343L, unlike, VisitFrame.dayBefore(Instant.now()), CohortShift.EXTREME_LABS);
     loadCohort(unlike);
     outOfDistribution = withImageAndLabs.subList(before, withImageAndLabs.size());
+    assertTrue(before > 9, "ten patients of the cohort for the tests that write, got " + before);
     loadChestCts(cohort.resolveSibling("nodule-ct"));
     Bundle beatrice =
         FHIR.newJsonParser()
@@ -212,6 +213,11 @@ class HookSpineIT {
 
   private static FusionCdsApp startApp(
       int port, long budgetMs, String dicomWebBase, boolean oodAbstain) {
+    return startApp(port, budgetMs, dicomWebBase, oodAbstain, Map.of());
+  }
+
+  private static FusionCdsApp startApp(
+      int port, long budgetMs, String dicomWebBase, boolean oodAbstain, Map<String, String> more) {
     Map<String, String> settings =
         SandboxSettings.forApp(
             port, ehr, feedbackFolder, fhirServer.baseUrl(), orthanc.dicomWebUrl().toString());
@@ -221,6 +227,7 @@ class HookSpineIT {
     settings.put("report.organization", "Organization/fusion-cds-demo");
     settings.put("inference.ood.abstain", String.valueOf(oodAbstain));
     settings.put("models.additional", "nodule-ct");
+    settings.putAll(more);
     return FusionCdsApp.start(settings);
   }
 
@@ -648,6 +655,115 @@ class HookSpineIT {
     }
     assertEquals("info", card.path("indicator").asText());
     assertTrue(card.path("summary").asText().contains("analysis running"), card.toString());
+  }
+
+  /**
+   * {@code cds.card-timing=before-report}: the result card comes before the transaction. A write
+   * the FHIR server refuses (here: the report names an Organization it does not hold, at an id it
+   * cannot make a placeholder of) leaves the card answered and becomes a dead letter with its code;
+   * the next hook's write puts the report at the very URL both cards named.
+   */
+  @Test
+  void withTheCardBeforeTheReportTheCardNamesTheReportWrittenBehindIt() throws Exception {
+    String patient = withImageAndLabs.get(9);
+    Path deadLetters = Files.createTempDirectory("dead-letters");
+    int refusedPort = FreePorts.find();
+    String refusedUrl = "http://127.0.0.1:" + refusedPort + "/cds-services/imaging-fusion";
+    String namedFirst;
+    try (FusionCdsApp refused =
+        startApp(
+            refusedPort,
+            20000,
+            orthanc.dicomWebUrl().toString(),
+            false,
+            Map.of(
+                "cds.card-timing", "before-report",
+                "report.organization", "Organization/987654321",
+                "cds.dead-letter-folder", deadLetters.toString(),
+                "cds.background-retry.max-redeliveries", "1",
+                "cds.background-retry.delay-ms", "10"))) {
+      JsonNode card = onlyCard(hook(refusedUrl, patient, null));
+      namedFirst = card.path("links").path(0).path("url").asText();
+      assertTrue(card.path("summary").asText().contains("probability"), card.toString());
+      Path file = deadLetters.resolve("dead-letters.jsonl");
+      String letter =
+          await()
+              .atMost(Duration.ofSeconds(20))
+              .pollInterval(Duration.ofMillis(100))
+              .until(() -> Files.exists(file) ? Files.readString(file) : "", l -> !l.isEmpty());
+      JsonNode line = new com.fasterxml.jackson.databind.ObjectMapper().readTree(letter);
+      assertEquals("report-after-card", line.path("route").asText(), letter);
+      assertEquals("FCDS-6001", line.path("code").asText(), letter);
+      assertFalse(letter.contains(patient), "no patient id in a dead letter");
+      assertEquals(
+          0,
+          fhir.search()
+              .byUrl("DiagnosticReport?subject=Patient/" + patient)
+              .cacheControl(new CacheControlDirective().setNoCache(true))
+              .returnBundle(Bundle.class)
+              .execute()
+              .getEntry()
+              .size(),
+          "nothing half-written");
+    }
+    int port = FreePorts.find();
+    String url = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
+    try (FusionCdsApp eager =
+        startApp(
+            port,
+            20000,
+            orthanc.dicomWebUrl().toString(),
+            false,
+            Map.of("cds.card-timing", "before-report"))) {
+      JsonNode card = onlyCard(hook(url, patient, null));
+
+      String reportUrl = card.path("links").path(0).path("url").asText();
+      assertTrue(
+          reportUrl.startsWith(fhirServer.baseUrl() + "/DiagnosticReport/fcds-report-"),
+          "the id the result key gives: " + reportUrl);
+      assertEquals(namedFirst, reportUrl, "the same inputs name the same report");
+      DiagnosticReport report =
+          await()
+              .atMost(Duration.ofSeconds(20))
+              .pollInterval(Duration.ofMillis(100))
+              .ignoreExceptions()
+              .until(
+                  () -> fhir.read().resource(DiagnosticReport.class).withUrl(reportUrl).execute(),
+                  r -> r != null);
+      ResultKey key = new ResultKey(report.getIdentifierFirstRep().getValue());
+      assertEquals(key.fhirId("fcds-report"), report.getIdElement().getIdPart());
+      assertEquals(DiagnosticReport.DiagnosticReportStatus.PRELIMINARY, report.getStatus());
+      Observation obs =
+          fhir.read()
+              .resource(Observation.class)
+              .withUrl(report.getResultFirstRep().getReference())
+              .execute();
+      assertTrue(
+          card.path("summary")
+              .asText()
+              .endsWith(
+                  String.format(
+                      java.util.Locale.ROOT,
+                      "probability %.2f",
+                      obs.getValueQuantity().getValue().doubleValue())),
+          "the card shows what the report holds: " + card.path("summary"));
+      List<String> targets =
+          provenanceOf(report).getTarget().stream().map(Reference::getReference).toList();
+      assertTrue(
+          targets.stream().anyMatch(t -> t.startsWith("DiagnosticReport/" + "fcds-report-")),
+          targets.toString());
+      Binary html =
+          fhir.read()
+              .resource(Binary.class)
+              .withUrl(card.path("links").path(1).path("url").asText())
+              .execute();
+      assertEquals("text/html", html.getContentType(), "the card's link to read the report");
+
+      JsonNode again = onlyCard(hook(url, patient, null));
+      assertEquals(reportUrl, again.path("links").path(0).path("url").asText());
+      assertTrue(
+          again.path("detail").asText().contains("the model was not run again"), again.toString());
+    }
   }
 
   @Test

@@ -37,7 +37,19 @@ class BenchCommandIT {
 
     String out = r[1];
     assertEquals("0", r[0], r[2] + "\n" + out);
-    assertTrue(out.contains("our assembled inputs give the report's result key: 4/4"), out);
+    assertEquals(
+        2,
+        Pattern.compile("our assembled inputs give the report's result key: 4/4")
+            .matcher(out)
+            .results()
+            .count(),
+        "both card timings: " + out);
+    double card =
+        number(
+            out,
+            "\\(a\\) hook call, first time \\(model run, card before the report\\)\\s+([0-9.]+)");
+    double ready = number(out, "\\(f\\) from the call until the report can be read\\s+([0-9.]+)");
+    assertTrue(card > 0 && ready >= card, "card " + card + " ms, report readable " + ready + " ms");
     assertTrue(number(out, "median\\(a\\)/median\\(\\(b\\)\\+\\(c\\)\\) = ([0-9.]+)") > 0, out);
     for (String level : new String[] {"1", "10"}) {
       Matcher m = Pattern.compile("\\n\\s+" + level + "\\s+40\\s+40\\s+.*none; none").matcher(out);

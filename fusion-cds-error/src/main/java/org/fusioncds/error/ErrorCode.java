@@ -47,6 +47,7 @@ public enum ErrorCode {
   FEEDBACK_ITEM_INVALID(
       1025, 400, "a feedback item or one of its fields has the wrong type or form"),
   FEEDBACK_SETTINGS(1026, 500, "cds.feedback.cards-kept is out of range"),
+  CARD_TIMING_SETTINGS(1027, 500, "cds.card-timing or cds.report-queue.* is out of range"),
   FLOW_MESSAGE_VERSION(1090, 500, "a flow message (evaluation job or outcome) has another version"),
   FLOW_MESSAGE_INCOMPLETE(1091, 500, "a flow message lacks a required field"),
   FLOW_MESSAGE_INVALID(1092, 500, "a flow message is not valid JSON"),

@@ -13,9 +13,11 @@ import org.fusioncds.flow.Delegated;
 import org.fusioncds.flow.EvaluationJob;
 import org.fusioncds.flow.EvaluationOutcome;
 import org.fusioncds.flow.EvaluationOutcome.Status;
+import org.fusioncds.flow.Inferred;
 import org.fusioncds.flow.NotEvaluable;
 import org.fusioncds.flow.Pending;
 import org.fusioncds.flow.Recalled;
+import org.fusioncds.flow.ReportFollows;
 import org.fusioncds.flow.ReportRequest;
 import org.fusioncds.flow.Reported;
 import org.fusioncds.flow.ResultKey;
@@ -60,18 +62,30 @@ public final class CardStep {
   }
 
   public HookAnswer result(Reported r) {
-    String indicator = r.inferred().result().outputs().get(0).indicator();
+    return resultAnswer(r.inferred(), r.report(), r.reportUrl());
+  }
+
+  /**
+   * The same card as {@link #result}, answered before the report is written: its links name the
+   * report at the id the transaction will write it at.
+   */
+  public HookAnswer follows(ReportFollows f) {
+    return resultAnswer(f.inferred(), f.report(), f.reportUrl());
+  }
+
+  private HookAnswer resultAnswer(Inferred inferred, ReportRequest report, String reportUrl) {
+    String indicator = inferred.result().outputs().get(0).indicator();
     Card result =
         CardFactory.result(
-            r.report(),
+            report,
             indicator,
-            r.reportUrl(),
-            ReportStep.htmlUrl(r.reportUrl(), r.key()),
+            reportUrl,
+            ReportStep.htmlUrl(reportUrl, inferred.key()),
             modelCardUrl,
             overrideReasons(),
             appLaunchUrl);
     return new HookAnswer(
-        r.job(), List.of(result), Status.REPORTED, r.key(), r.reportUrl(), r.report());
+        inferred.job(), List.of(result), Status.REPORTED, inferred.key(), reportUrl, report);
   }
 
   /**

@@ -7,6 +7,7 @@ import org.fusioncds.flow.NotEvaluable;
 import org.fusioncds.flow.Pending;
 import org.fusioncds.flow.PerModel;
 import org.fusioncds.flow.Recalled;
+import org.fusioncds.flow.ReportFollows;
 import org.fusioncds.flow.Reported;
 import org.fusioncds.flow.StoredReport;
 
@@ -28,6 +29,10 @@ public final class CardSteps {
 
   public HookAnswer result(Reported r) {
     return steps.of(r.job()).result(r);
+  }
+
+  public HookAnswer follows(ReportFollows f) {
+    return steps.of(f.job()).follows(f);
   }
 
   public HookAnswer cached(StoredReport s) {

@@ -31,6 +31,7 @@
  *   <li>FCDS-1024 (500) feedback could not be stored
  *   <li>FCDS-1025 (400) a feedback item or one of its fields has the wrong type or form
  *   <li>FCDS-1026 (500) cds.feedback.cards-kept is out of range
+ *   <li>FCDS-1027 (500) cds.card-timing or cds.report-queue.* is out of range
  *   <li>FCDS-1099 (500) an unexpected error while answering a request
  *   <li>FCDS-1110 (500) a job names a model this service does not serve
  * </ul>

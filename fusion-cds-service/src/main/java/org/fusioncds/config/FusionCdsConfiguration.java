@@ -230,6 +230,15 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "cds.feedback.cards-kept", defaultValue = "100000")
   int feedbackCardsKept;
 
+  @PropertyInject(value = "cds.card-timing", defaultValue = "after-report")
+  String cardTiming;
+
+  @PropertyInject(value = "cds.report-queue.size", defaultValue = "1000")
+  int reportQueueSize;
+
+  @PropertyInject(value = "cds.report-queue.writers", defaultValue = "2")
+  int reportQueueWriters;
+
   @PropertyInject(value = "cds.dead-letter-folder", defaultValue = "data/dead-letters")
   String deadLetterFolder;
 
@@ -804,6 +813,8 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   /** The routes' {@code cards}: the card wording of the job's model. */
   @BindToRegistry("cards")
   public CardSteps cards() {
+    // the routes read cds.card-timing as text: checked here, when the service starts
+    org.fusioncds.cdshooks.CardTiming.of(cardTiming, reportQueueSize, reportQueueWriters);
     PerModel<ReportStep> writes = reportSteps();
     return new CardSteps(
         perModel(

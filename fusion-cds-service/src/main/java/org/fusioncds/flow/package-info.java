@@ -6,6 +6,7 @@
  * HookRequest → Recalled → (card)
  * HookRequest → PatientContext | NotEvaluable → ClinicalInputs + ImageInput → GatheredInputs
  *   → EvaluationInputs | NotEvaluable → StoredReport | Inferred | Pending → Reported → (card)
+ * Inferred → ReportFollows → (card), and Inferred → Reported behind it (cds.card-timing)
  * </pre>
  *
  * A step never writes into the message it received; parallel branches return their own message and

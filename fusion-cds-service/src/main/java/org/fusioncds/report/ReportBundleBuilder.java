@@ -26,11 +26,12 @@ import org.hl7.fhir.r4.model.StringType;
 
 /**
  * Builds the write-back transaction (FHIR R4 Bundle type transaction): the model's Device (created
- * once, conditional on its identifier), a preliminary DiagnosticReport and its Observations
- * (conditional on the result key), and a Provenance (written at an id derived from the key) whose
- * targets are the report, its Observations and its key image Media, whose agents are the Device and
- * the organisation, and whose entities are every input version used. The report's presentedForm
- * (HTML and PDF Binaries) and key image Media come from {@link FormEntries}.
+ * once, conditional on its identifier), a preliminary DiagnosticReport (written at an id derived
+ * from the result key) and its Observations (conditional on the result key), and a Provenance (at
+ * an id derived from the key as well) whose targets are the report, its Observations and its key
+ * image Media, whose agents are the Device and the organisation, and whose entities are every input
+ * version used. The report's presentedForm (HTML and PDF Binaries) and key image Media come from
+ * {@link FormEntries}.
  */
 public final class ReportBundleBuilder {
 
@@ -84,11 +85,14 @@ public final class ReportBundleBuilder {
       targets.add(obsUrl);
     }
     DiagnosticReport report = report(r, results);
-    add(
-        bundle,
-        reportUrl,
-        report,
-        "DiagnosticReport?identifier=" + ResultKey.SYSTEM + "|" + r.key().value());
+    report.setId(reportId(r.key()));
+    bundle
+        .addEntry()
+        .setFullUrl(reportUrl)
+        .setResource(report)
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.PUT)
+        .setUrl("DiagnosticReport/" + report.getIdElement().getIdPart());
     if (forms != null) {
       String mediaUrl = FormEntries.add(bundle, r, forms, fhirBase, report, reportUrl);
       if (mediaUrl != null) {
@@ -340,6 +344,15 @@ public final class ReportBundleBuilder {
   }
 
   /** The Provenance's id: derived from the result key (it is written with PUT). */
+  /**
+   * The report's id, derived from its result key as the Provenance's is: the card can name the
+   * report before the transaction that writes it has been sent ({@code cds.card-timing}), and two
+   * writes of the same inputs name one report.
+   */
+  public static String reportId(ResultKey key) {
+    return key.fhirId("fcds-report");
+  }
+
   public static String provenanceId(ResultKey key) {
     return key.fhirId("fcds");
   }

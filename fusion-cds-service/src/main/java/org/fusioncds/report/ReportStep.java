@@ -17,6 +17,7 @@ import org.fusioncds.flow.Inferred;
 import org.fusioncds.flow.ModelInputs;
 import org.fusioncds.flow.PatientContext;
 import org.fusioncds.flow.Profiles;
+import org.fusioncds.flow.ReportFollows;
 import org.fusioncds.flow.ReportRequest;
 import org.fusioncds.flow.Reported;
 import org.fusioncds.flow.ResultKey;
@@ -104,6 +105,19 @@ public final class ReportStep {
                 .returnBundle(Bundle.class)
                 .execute(),
         "DiagnosticReport?identifier");
+  }
+
+  /**
+   * The result as the card shows it before the report is written ({@code
+   * cds.card-timing=before-report}), with the URL the transaction will write the report at (its id
+   * derived from the result key).
+   */
+  public ReportFollows follows(Inferred inferred) {
+    PatientContext c = inferred.inputs().context();
+    return new ReportFollows(
+        inferred,
+        request(inferred),
+        c.fhirBase() + "/DiagnosticReport/" + ReportBundleBuilder.reportId(inferred.key()));
   }
 
   /**
