@@ -343,7 +343,6 @@ public final class ReportBundleBuilder {
     return java.math.BigDecimal.valueOf(p).setScale(4, java.math.RoundingMode.HALF_UP);
   }
 
-  /** The Provenance's id: derived from the result key (it is written with PUT). */
   /**
    * The report's id, derived from its result key as the Provenance's is: the card can name the
    * report before the transaction that writes it has been sent ({@code cds.card-timing}), and two
@@ -353,6 +352,7 @@ public final class ReportBundleBuilder {
     return key.fhirId("fcds-report");
   }
 
+  /** The Provenance's id: derived from the result key (it is written with PUT). */
   public static String provenanceId(ResultKey key) {
     return key.fhirId("fcds");
   }
