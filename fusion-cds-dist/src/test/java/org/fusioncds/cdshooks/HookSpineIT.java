@@ -763,6 +763,15 @@ class HookSpineIT {
       assertEquals(reportUrl, again.path("links").path(0).path("url").asText());
       assertTrue(
           again.path("detail").asText().contains("the model was not run again"), again.toString());
+      Bundle versions =
+          fhir.history()
+              .onInstance(report.getIdElement().toUnqualifiedVersionless())
+              .returnBundle(Bundle.class)
+              .execute();
+      assertEquals(
+          1,
+          versions.getEntry().size(),
+          "read at its URL before it was written (the wait above), the report is written once");
     }
   }
 
