@@ -445,6 +445,42 @@ public final class DemoCommand implements Callable<Integer> {
     return SandboxHookCalls.post(hook, body, jwt);
   }
 
+  /**
+   * The report the card names. With {@code cds.card-timing=before-report} the card comes before the
+   * report is written: it is read again every 100 ms until it is there (at most 30 s, then
+   * FCDS-8060 naming it).
+   */
+  private static DiagnosticReport readReport(PrintWriter out, IGenericClient fhir, String url) {
+    long start = System.nanoTime();
+    boolean waited = false;
+    while (true) {
+      try {
+        DiagnosticReport report =
+            fhir.read().resource(DiagnosticReport.class).withUrl(url).execute();
+        if (waited) {
+          out.printf(
+              Locale.ROOT,
+              "   (the card came first: its report was there %.0f ms later)%n",
+              (System.nanoTime() - start) / 1e6);
+        }
+        return report;
+      } catch (ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException notYet) {
+        waited = true;
+        if (System.nanoTime() - start > java.time.Duration.ofSeconds(30).toNanos()) {
+          throw new FcdsException(
+              ErrorCode.DEMO_HOOK_FAILED,
+              "the report the card names was not written within 30 s — " + url);
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new FcdsException(ErrorCode.DEMO_HOOK_FAILED, "interrupted waiting for " + url);
+        }
+      }
+    }
+  }
+
   private static void printCards(PrintWriter out, IGenericClient fhir, JsonNode answer) {
     for (JsonNode card : answer.path("cards")) {
       out.printf(
@@ -455,7 +491,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("        %s%n%n", card.path("detail").asText().replace("\n", " "));
         continue;
       }
-      DiagnosticReport report = fhir.read().resource(DiagnosticReport.class).withUrl(url).execute();
+      DiagnosticReport report = readReport(out, fhir, url);
       out.printf(
           "   DiagnosticReport/%s  status=%s  code=%s  issued=%s%n",
           report.getIdElement().getIdPart(),

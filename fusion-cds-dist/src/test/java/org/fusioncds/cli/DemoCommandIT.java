@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,10 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The README's demo command, run from the packaged jar as a user runs it. */
 class DemoCommandIT {
 
-  @Test
-  void demoRunsTheWholeFlowOnEmbeddedServersAndExitsZero(@TempDir Path tmp) throws Exception {
+  /** The demo as a user runs it, with these environment variables; its output. */
+  private static String demo(Path tmp, Map<String, String> env) throws Exception {
     Path out = tmp.resolve("out.txt");
-    Process p =
+    ProcessBuilder b =
         new ProcessBuilder(
                 List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -25,16 +26,41 @@ class DemoCommandIT {
                     "target/fusion-cds.jar",
                     "demo"))
             .redirectErrorStream(true)
-            .redirectOutput(out.toFile())
-            .start();
+            .redirectOutput(out.toFile());
+    b.environment().putAll(env);
+    Process p = b.start();
     boolean done = p.waitFor(240, TimeUnit.SECONDS);
     if (!done) {
       p.destroyForcibly();
     }
     String text = Files.readString(out, StandardCharsets.UTF_8);
-
     assertTrue(done, "demo did not end within 240 s:\n" + text);
     assertEquals(0, p.exitValue(), text);
+    return text;
+  }
+
+  @Test
+  void withTheCardBeforeTheReportTheDemoShowsTheReportOnceItIsWritten(@TempDir Path tmp)
+      throws Exception {
+    String text = demo(tmp, Map.of("FCDS_CARD_TIMING", "before-report"));
+
+    assertTrue(text.contains("(the card came first: its report was there "), text);
+    assertTrue(text.contains("status=preliminary"), text);
+    assertTrue(text.contains("key image: Media/"), text);
+    assertTrue(!text.contains(" ERROR "), text);
+    // the sandbox FHIR server logs each read of the report before it was written (404) at WARN
+    assertTrue(
+        text.lines()
+            .filter(l -> l.contains("Exception"))
+            .allMatch(l -> l.contains("HAPI-2001: Resource DiagnosticReport/fcds-report-")),
+        text);
+  }
+
+  @Test
+  void demoRunsTheWholeFlowOnEmbeddedServersAndExitsZero(@TempDir Path tmp) throws Exception {
+    String text = demo(tmp, Map.of());
+
+    assertTrue(!text.contains("the card came first"), "after-report: the report is there: " + text);
     assertTrue(text.contains("status=preliminary"), text);
     assertTrue(text.contains("entity (source): ImagingStudy/"), text);
     assertTrue(text.contains("presentedForm text/html: "), text);
