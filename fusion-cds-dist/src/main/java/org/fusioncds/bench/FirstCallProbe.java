@@ -253,12 +253,11 @@ final class FirstCallProbe implements AutoCloseable {
   /** The result key on the report the hook wrote (read back, not timed). */
   private String reportKey(String reportUrl) throws Exception {
     java.net.http.HttpResponse<String> r =
-        java.net.http.HttpClient.newHttpClient()
-            .send(
-                java.net.http.HttpRequest.newBuilder(URI.create(reportUrl))
-                    .header("Accept", "application/fhir+json")
-                    .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        READS.send(
+            java.net.http.HttpRequest.newBuilder(URI.create(reportUrl))
+                .header("Accept", "application/fhir+json")
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
     return HookClient.JSON.readTree(r.body()).path("identifier").path(0).path("value").asText();
   }
 
