@@ -11,19 +11,26 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The cached path under load: {@code calls} hook calls for patients whose result exists, made by a
- * fixed pool of {@code callers} threads over loopback. Only answers that are 200 and say "the model
- * was not run again" count as latencies; everything else is counted by kind. The same harness times
- * the floor: plain FHIR reads ({@code GET Patient/id}) of the same server at the same concurrency.
+ * fixed pool of {@code callers} threads over loopback. Every request of a level is made (the EHR's
+ * JWT signed, the body written) before the level's clock starts: an EHR does that on its own
+ * machine, so here it must not take the service's cores during the level. Only answers that are 200
+ * and say "the model was not run again" count as latencies; everything else is counted by kind. The
+ * same harness times the floor: plain FHIR reads ({@code GET Patient/id}) of the same server at the
+ * same concurrency.
  */
 final class CachedLoad {
 
-  /** One timed call for a patient: its latency in ms, or the kind of failure (thrown). */
+  /** One kind of call: made for a patient before the level, then timed within it. */
   interface Call {
-    double millis(String patient) throws Exception;
+    Timed prepare(String patient) throws Exception;
+  }
+
+  /** One call made and not yet sent: its latency in ms once sent, or the kind of failure. */
+  interface Timed {
+    double millis() throws Exception;
   }
 
   /** A call that failed in a way worth counting by kind. */
@@ -84,14 +91,17 @@ final class CachedLoad {
   /** The same, each call carrying the patient's prefetch (as an EHR that prefetches sends it). */
   static Call cachedHooks(HookClient client, Map<String, JsonNode> prefetch) {
     return patient -> {
-      HookClient.Answer a = client.call(patient, prefetch.get(patient));
-      if (a.status() != 200) {
-        throw new Failed("HTTP " + a.status() + " " + code(a.body()));
-      }
-      if (!a.cached()) {
-        throw new Failed("200 but not the cached answer");
-      }
-      return a.millis();
+      java.net.http.HttpRequest request = client.request(patient, prefetch.get(patient));
+      return () -> {
+        HookClient.Answer a = client.send(request);
+        if (a.status() != 200) {
+          throw new Failed("HTTP " + a.status() + " " + code(a.body()));
+        }
+        if (!a.cached()) {
+          throw new Failed("200 but not the cached answer");
+        }
+        return a.millis();
+      };
     };
   }
 
@@ -108,28 +118,31 @@ final class CachedLoad {
               .header("Accept", "application/fhir+json")
               .timeout(java.time.Duration.ofSeconds(60))
               .build();
-      long t0 = System.nanoTime();
-      java.net.http.HttpResponse<byte[]> r =
-          http.send(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
-      double ms = (System.nanoTime() - t0) / 1e6;
-      if (r.statusCode() != 200) {
-        throw new Failed("HTTP " + r.statusCode());
-      }
-      return ms;
+      return () -> {
+        long t0 = System.nanoTime();
+        java.net.http.HttpResponse<byte[]> r =
+            http.send(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        double ms = (System.nanoTime() - t0) / 1e6;
+        if (r.statusCode() != 200) {
+          throw new Failed("HTTP " + r.statusCode());
+        }
+        return ms;
+      };
     };
   }
 
-  Level run(int callers, int calls) throws InterruptedException {
+  Level run(int callers, int calls) throws Exception {
     List<Double> ms = Collections.synchronizedList(new ArrayList<>());
     Map<String, Integer> errors = new ConcurrentHashMap<>();
-    AtomicInteger next = new AtomicInteger();
+    List<Timed> made = new ArrayList<>(calls);
+    for (int i = 0; i < calls; i++) {
+      made.add(call.prepare(patients.get(i % patients.size())));
+    }
     ExecutorService pool = Executors.newFixedThreadPool(callers);
     List<Future<?>> done = new ArrayList<>();
     long t0 = System.nanoTime();
-    for (int i = 0; i < calls; i++) {
-      done.add(
-          pool.submit(
-              () -> one(patients.get(next.getAndIncrement() % patients.size()), ms, errors)));
+    for (Timed t : made) {
+      done.add(pool.submit(() -> one(t, ms, errors)));
     }
     for (Future<?> f : done) {
       try {
@@ -143,9 +156,9 @@ final class CachedLoad {
     return new Level(callers, calls, new Stats(ms), wall, new TreeMap<>(errors));
   }
 
-  private void one(String patient, List<Double> ms, Map<String, Integer> errors) {
+  private void one(Timed timed, List<Double> ms, Map<String, Integer> errors) {
     try {
-      ms.add(call.millis(patient));
+      ms.add(timed.millis());
     } catch (Failed e) {
       errors.merge(e.getMessage(), 1, Integer::sum);
     } catch (HttpTimeoutException e) {

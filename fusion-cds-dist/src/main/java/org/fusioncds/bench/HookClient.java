@@ -47,7 +47,7 @@ final class HookClient {
   private final SandboxEhr ehr;
   private Map<String, String> templates;
 
-  /** Calls signed by {@code ehr} (its JWT is part of what is timed). */
+  /** Calls signed by {@code ehr} (the signing is not part of the time of a call). */
   HookClient(String hookUrl, String fhirServer, Duration timeout, SandboxEhr ehr) {
     this.ehr = ehr;
     this.hookUrl = hookUrl;
@@ -120,6 +120,14 @@ final class HookClient {
 
   /** A call with the EHR's prefetch (null: none; the service then reads what it needs). */
   Answer call(String patientId, JsonNode prefetch) throws IOException, InterruptedException {
+    return send(request(patientId, prefetch));
+  }
+
+  /**
+   * The signed request of one call (a fresh JWT and hookInstance each time), made before it is
+   * sent: the load levels make every request of a level first, as an EHR signs on its own machine.
+   */
+  HttpRequest request(String patientId, JsonNode prefetch) {
     ObjectNode body = JSON.createObjectNode();
     body.put("hook", "patient-view");
     body.put("hookInstance", UUID.randomUUID().toString());
@@ -128,13 +136,16 @@ final class HookClient {
     if (prefetch != null) {
       body.set("prefetch", prefetch);
     }
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(hookUrl))
-            .header("Authorization", "Bearer " + ehr.sign(hookUrl))
-            .header("Content-Type", "application/json")
-            .timeout(timeout)
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-            .build();
+    return HttpRequest.newBuilder(URI.create(hookUrl))
+        .header("Authorization", "Bearer " + ehr.sign(hookUrl))
+        .header("Content-Type", "application/json")
+        .timeout(timeout)
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+        .build();
+  }
+
+  /** Sends a request made by {@link #request}; the time is the send and the answer only. */
+  Answer send(HttpRequest request) throws IOException, InterruptedException {
     long t0 = System.nanoTime();
     HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
     double ms = (System.nanoTime() - t0) / 1e6;
