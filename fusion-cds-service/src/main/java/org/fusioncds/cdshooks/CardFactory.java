@@ -73,7 +73,7 @@ public final class CardFactory {
   /** The smart link's appContext: JSON text naming the card, its report and the card's model. */
   static String appContext(String cardUuid, String reportUrl, String modelId) {
     com.fasterxml.jackson.databind.node.ObjectNode n =
-        new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     n.put("card", cardUuid);
     n.put("report", reportUrl);
     n.put("model", modelId);
@@ -160,8 +160,11 @@ public final class CardFactory {
     return "labs".equals(kind) ? name.toUpperCase(Locale.ROOT) : name;
   }
 
+  private static final java.util.regex.Pattern MARKDOWN_SPECIAL =
+      java.util.regex.Pattern.compile("([\\\\`*_\\[\\]<>#])");
+
   /** Text as Markdown shows it literally (a unit such as {@code 10*3/uL} is not emphasis). */
   private static String markdown(String text) {
-    return text.replaceAll("([\\\\`*_\\[\\]<>#])", "\\\\$1");
+    return MARKDOWN_SPECIAL.matcher(text).replaceAll("\\\\$1");
   }
 }

@@ -21,6 +21,7 @@ import org.fusioncds.flow.AuditContext;
 import org.fusioncds.flow.ResultKey;
 import org.fusioncds.report.ReviewProvenance;
 import org.fusioncds.report.ReviewWriter;
+import org.fusioncds.report.monitor.ModelMonitor;
 import org.fusioncds.report.monitor.ModelMonitors;
 
 /**
@@ -179,7 +180,8 @@ public final class FeedbackStore {
     if (reportUrl != null) {
       n.put("report", reportUrl);
     }
-    n.put("issued", Instant.now().toString());
+    Instant now = Instant.now();
+    n.put("issued", now.toString());
     if (user != null) {
       n.put("user", user);
     }
@@ -203,8 +205,18 @@ public final class FeedbackStore {
     String line = n.toString();
     cardsLog.append(line);
     issued.put(card.uuid(), line);
-    if (monitor != null) {
-      monitor.issuedLine(n);
+    if (monitor != null) { // the line's own values, not read back from it
+      monitor.issued(
+          new ModelMonitor.Issued(
+              card.uuid(),
+              modelId,
+              modelVersion,
+              now,
+              shown == null ? null : shown.status(),
+              key == null ? null : key.value(),
+              shown == null ? null : shown.probability(),
+              shown == null ? null : shown.missing(),
+              shown == null ? null : shown.latencyMs()));
     }
   }
 

@@ -36,6 +36,13 @@ public record RequestLimits(
 
   private static final int MAX_EXPRESSION = 120;
 
+  /**
+   * One Jackson mapper per set of limits, made once: a new factory per request would start each
+   * time with empty symbol tables (field names interned anew) and a new deserializer cache.
+   */
+  private static final java.util.Map<RequestLimits, ObjectMapper> MAPPERS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   public RequestLimits {
     if (maxBodyBytes < 1024 || maxDepth < 4 || maxStringLength < 64 || maxArrayLength < 1) {
       throw new FcdsException(
@@ -72,10 +79,10 @@ public record RequestLimits(
               + " bytes, more than cds.request.max-body-bytes = "
               + maxBodyBytes);
     }
-    JsonFactory factory = factory();
+    ObjectMapper mapper = MAPPERS.computeIfAbsent(this, l -> new ObjectMapper(l.factory()));
     try {
-      scan(factory, body, invalidJson);
-      return new ObjectMapper(factory).readTree(body);
+      scan(mapper.getFactory(), body, invalidJson);
+      return mapper.readTree(body);
     } catch (JsonProcessingException e) {
       throw new CdsHooksException(
           400,

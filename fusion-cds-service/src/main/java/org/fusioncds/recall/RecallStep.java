@@ -1,11 +1,13 @@
 package org.fusioncds.recall;
 
 import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -273,6 +275,37 @@ public final class RecallStep {
    * the card's Observations, the Conditions (a part not prefetched is the feed's to prove).
    */
   private boolean prefetchAgrees(HookRequest request, RecentResults.Entry entry) {
+    Map<String, JsonNode> given = request.prefetch();
+    List<PrefetchVersions> read =
+        List.of(
+            PrefetchVersions.resource(given.get("patient"), "Patient"),
+            PrefetchVersions.search(given.get("studies"), "ImagingStudy"),
+            PrefetchVersions.search(given.get("observations"), "Observation"),
+            PrefetchVersions.search(given.get("conditions"), "Condition"));
+    if (!read.stream().allMatch(PrefetchVersions::clear)) {
+      return prefetchAgreesAsParsed(request, entry);
+    }
+    for (int i = 0; i < read.size(); i++) {
+      List<String> refs = read.get(i).references();
+      if (refs != null && !refs.equals(remembered(entry, PARTS.get(i)))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The types of the prefetch parts compared, in the order read. */
+  private static final List<String> PARTS =
+      List.of("Patient/", "ImagingStudy/", "Observation/", "Condition/");
+
+  private static List<String> remembered(RecentResults.Entry entry, String prefix) {
+    return entry.versions().references().stream().filter(r -> r.startsWith(prefix)).toList();
+  }
+
+  /**
+   * {@link #prefetchAgrees} for a prefetch of another shape: each part parsed as the gather does.
+   */
+  private boolean prefetchAgreesAsParsed(HookRequest request, RecentResults.Entry entry) {
     FhirGateway.PrefetchView prefetch = new FhirGateway.PrefetchView(fhir, request.prefetch());
     List<String> unused = new ArrayList<>();
     Patient patient = prefetch.resource("patient", Patient.class, unused);

@@ -40,6 +40,12 @@ public final class ModelMonitors {
     of(n).issuedLine(n);
   }
 
+  /** A card just issued, to the monitor of its model. */
+  public void issued(ModelMonitor.Issued i) {
+    ModelMonitor m = byModel.get(i.model());
+    (m == null ? primary : m).issued(i);
+  }
+
   /** A line of {@code feedback.jsonl}, to the monitor of its {@code model}. */
   public void feedbackLine(JsonNode n) {
     of(n).feedbackLine(n);

@@ -1,0 +1,95 @@
+package org.fusioncds.recall;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The versions one part of a hook's prefetch names ({@code Type/id/_history/v}, sorted), read off
+ * its JSON without building FHIR resources: on the cached path only the versions matter, and HAPI's
+ * parse of a prefetched search cost more than the rest of the cached answer. Only a plain shape is
+ * read here: a resource of the expected type with an id and a {@code meta.versionId}, or a
+ * searchset {@code Bundle} of such entries. Anything else is {@link #UNCLEAR}, and the caller reads
+ * the part as the gather does (HAPI's parser, with its own refusals).
+ *
+ * @param clear whether this reading can be trusted
+ * @param references the versions, sorted; null when the part was not prefetched (absent, or a
+ *     search whose first page only was sent: the gather then searches the server itself)
+ */
+record PrefetchVersions(boolean clear, List<String> references) {
+
+  /** A part this reading cannot vouch for. */
+  static final PrefetchVersions UNCLEAR = new PrefetchVersions(false, null);
+
+  /** A part not prefetched. */
+  static final PrefetchVersions ABSENT = new PrefetchVersions(true, null);
+
+  /** FHIR R4's id: 1 to 64 of {@code A-Z a-z 0-9 - .}. */
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+
+  /** A single prefetched resource of {@code type} (the patient). */
+  static PrefetchVersions resource(JsonNode n, String type) {
+    if (n == null || n.isNull()) {
+      return ABSENT;
+    }
+    String ref = versioned(n, type);
+    return ref == null ? UNCLEAR : new PrefetchVersions(true, List.of(ref));
+  }
+
+  /** A prefetched search: the versions of its entries of {@code type} (others are not read). */
+  static PrefetchVersions search(JsonNode n, String type) {
+    if (n == null || n.isNull()) {
+      return ABSENT;
+    }
+    if (!n.isObject() || !"Bundle".equals(n.path("resourceType").textValue())) {
+      return UNCLEAR;
+    }
+    JsonNode links = n.path("link");
+    if (!links.isMissingNode() && !links.isArray()) {
+      return UNCLEAR;
+    }
+    for (JsonNode link : links) {
+      if ("next".equals(link.path("relation").textValue())) {
+        return ABSENT;
+      }
+    }
+    JsonNode entries = n.path("entry");
+    if (!entries.isMissingNode() && !entries.isArray()) {
+      return UNCLEAR;
+    }
+    List<String> refs = new ArrayList<>(entries.size());
+    for (JsonNode e : entries) {
+      JsonNode r = e.path("resource");
+      if (!e.isObject() || !r.isObject()) {
+        return UNCLEAR;
+      }
+      if (!type.equals(r.path("resourceType").textValue())) {
+        continue;
+      }
+      String ref = versioned(r, type);
+      String fullUrl = e.path("fullUrl").asText("");
+      if (ref == null
+          || !(fullUrl.isEmpty()
+              || fullUrl.endsWith("/" + type + "/" + r.path("id").textValue()))) {
+        return UNCLEAR; // HAPI takes the id (and a version) from a fullUrl that says otherwise
+      }
+      refs.add(ref);
+    }
+    return new PrefetchVersions(true, refs.stream().sorted().toList());
+  }
+
+  private static String versioned(JsonNode r, String type) {
+    String id = r.path("id").textValue();
+    String version = r.path("meta").path("versionId").textValue();
+    if (!r.isObject()
+        || !type.equals(r.path("resourceType").textValue())
+        || id == null
+        || !ID.matcher(id).matches()
+        || version == null
+        || !ID.matcher(version).matches()) {
+      return null;
+    }
+    return type + "/" + id + "/_history/" + version;
+  }
+}
