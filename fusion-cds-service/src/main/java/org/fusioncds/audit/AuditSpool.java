@@ -125,6 +125,39 @@ public final class AuditSpool implements AutoCloseable {
   }
 
   /**
+   * Hands the event to the journal and returns at once: the future completes when the event is
+   * durable ({@link #awaitDurable}). The id is checked and the event encoded before this returns.
+   *
+   * @throws FcdsException 7070 when the event has no usable id, 7071 when the journal is closed
+   */
+  public java.util.concurrent.CompletableFuture<Void> appendLater(AuditEvent event) {
+    String id = event.getIdElement().getIdPart();
+    if (id == null || !ID.matcher(id).matches()) {
+      throw new FcdsException(ErrorCode.AUDIT_EVENT_ID, "AuditEvent without a usable id — " + id);
+    }
+    try {
+      return writer
+          .appendLater(
+              () -> parser().encodeResourceToString(event).getBytes(StandardCharsets.UTF_8))
+          .thenRun(appended::incrementAndGet);
+    } catch (FcdsException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new FcdsException(
+          ErrorCode.AUDIT_NOT_SPOOLED, "audit event not spooled — " + id + ": " + e, e);
+    }
+  }
+
+  /**
+   * Waits until an event handed over by {@link #appendLater} is durable.
+   *
+   * @throws FcdsException 7071 when it could not be written
+   */
+  public static void awaitDurable(java.util.concurrent.CompletableFuture<Void> done) {
+    JournalWriter.awaitDurable(done);
+  }
+
+  /**
    * Up to {@code max} events not yet removed, oldest first; records that fail their checksum or do
    * not parse are quarantined on the way (and count as removed).
    *

@@ -49,6 +49,7 @@ public final class AuditingClientInterceptor implements IClientInterceptor {
     }
     String base = serverBase.substring(0, serverBase.length() - 1);
     trail.record(
+        ctx,
         trail
             .events()
             .fhirRead(ctx, base, "GET", relative(request.getUri()), response.getStatus()));
@@ -72,7 +73,7 @@ public final class AuditingClientInterceptor implements IClientInterceptor {
     pending.remove();
     if (request != null) {
       String base = serverBase.substring(0, serverBase.length() - 1);
-      trail.record(trail.events().fhirRead(ctx, base, "GET", relative(request.getUri()), 0));
+      trail.record(ctx, trail.events().fhirRead(ctx, base, "GET", relative(request.getUri()), 0));
     }
   }
 

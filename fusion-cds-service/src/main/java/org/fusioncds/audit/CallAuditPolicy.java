@@ -59,11 +59,39 @@ public final class CallAuditPolicy extends RoutePolicySupport {
     exchange.getMessage().setHeader(REQUEST_ID_HEADER, requestId); // answered with it
   }
 
+  /**
+   * Route step at the start of a hook call: its outbound reads and writes hand their events to the
+   * journal and go on ({@link AuditTrail#defer}); {@link #settle} waits for all of them once.
+   */
+  public void defer(Exchange exchange) {
+    AuditContext ctx = exchange.getProperty(CONTEXT, AuditContext.class);
+    if (ctx != null && ctx.deferral() == null) {
+      exchange.setProperty(CONTEXT, ctx.withDeferral(trail.defer()));
+    }
+  }
+
+  /**
+   * Route step before a hook answers: every outbound event of the call is durable when this
+   * returns, else FCDS-7071 and the answer is that error (fail closed).
+   */
+  public void settle(Exchange exchange) {
+    AuditContext ctx = exchange.getProperty(CONTEXT, AuditContext.class);
+    if (ctx != null) {
+      trail.settle(ctx.deferral());
+    }
+  }
+
   @Override
   public void onExchangeDone(Route route, Exchange exchange) {
     AuditContext ctx = context(exchange);
     if (ctx == null) {
       return;
+    }
+    try {
+      trail.settle(ctx.deferral()); // an error answer skipped the route's settle step
+    } catch (FcdsException e) {
+      LOG.error(
+          "{} — an outbound audit record of request {} not kept", e.getMessage(), ctx.requestId());
     }
     try {
       trail.record(event(trail.events(), exchange, ctx));

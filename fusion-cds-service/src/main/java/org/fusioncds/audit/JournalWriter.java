@@ -99,6 +99,25 @@ final class JournalWriter implements AutoCloseable {
   }
 
   /**
+   * Encodes in the caller's thread and hands the record to the writer without waiting: the future
+   * completes once it is durable (or fails with FCDS-7071). Records handed over later go into the
+   * same or a later group.
+   */
+  CompletableFuture<Void> appendLater(Supplier<byte[]> encode) {
+    appending.incrementAndGet();
+    try {
+      return submit(encode.get());
+    } finally {
+      appending.decrementAndGet();
+    }
+  }
+
+  /** Waits for a record handed over by {@link #appendLater}; FCDS-7071 when it was not written. */
+  static void awaitDurable(CompletableFuture<Void> done) {
+    await(done);
+  }
+
+  /**
    * Appends many in order, in as few groups as the settings allow; returns once all are durable.
    */
   void appendAll(List<byte[]> payloads) {

@@ -171,6 +171,7 @@ public final class ImageStep implements AutoCloseable {
       PatientContext c, String base, String study, String series, String instance, String failure) {
     AuditTrail trail = guard.audit();
     trail.record(
+        c.audit(),
         trail
             .events()
             .dicomRead(c.audit(), base, study, series, instance, failure == null, failure));

@@ -162,6 +162,7 @@ public final class RecallStep {
                       DiagnosticReport.class,
                       httpStatus ->
                           audit.record(
+                              c.audit(),
                               audit
                                   .events()
                                   .fhirRead(c.audit(), base, "GET", urls.get(0), httpStatus))))
@@ -170,7 +171,9 @@ public final class RecallStep {
                   urls,
                   (asked, httpStatus) -> {
                     status[0] = httpStatus;
-                    audit.record(audit.events().fhirBatchRead(c.audit(), base, asked, httpStatus));
+                    audit.record(
+                        c.audit(),
+                        audit.events().fhirBatchRead(c.audit(), base, asked, httpStatus));
                   });
     } catch (FcdsException e) {
       if (e.errorCode() == ErrorCode.FHIR_HTTP_ERROR

@@ -140,7 +140,8 @@ public final class ReportStep {
           transactions.send(
               c.fhir(), ReportBundleBuilder.build(report, cardDocument, rendered, c.fhirBase()));
     } catch (FcdsException e) {
-      audit.record(audit.events().fhirWrite(c.audit(), c.fhirBase(), List.of(), 0, e.codeText()));
+      audit.record(
+          c.audit(), audit.events().fhirWrite(c.audit(), c.fhirBase(), List.of(), 0, e.codeText()));
       if (e.errorCode() == ErrorCode.REPORT_RETRIES_EXHAUSTED) {
         // the conflicts came from a concurrent write of the same inputs: when its report is there,
         // it is this report (same result key); otherwise the failure stands
@@ -165,7 +166,7 @@ public final class ReportStep {
         reportVersion = id.hasVersionIdPart() ? id.getVersionIdPart() : null;
       }
     }
-    audit.record(audit.events().fhirWrite(c.audit(), c.fhirBase(), written, 200, null));
+    audit.record(c.audit(), audit.events().fhirWrite(c.audit(), c.fhirBase(), written, 200, null));
     if (reportUrl == null) {
       throw new FcdsException(
           ErrorCode.REPORT_ANSWER_INCOMPLETE, "the transaction answer names no DiagnosticReport");

@@ -1,0 +1,126 @@
+package org.fusioncds.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.fusioncds.error.FcdsException;
+import org.fusioncds.flow.AuditContext;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A hook's outbound AuditEvents handed to the journal without waiting ({@link AuditTrail#defer}),
+ * then waited for once before the answer ({@link AuditTrail#settle}): durable when the settle
+ * returns, FCDS-7071 from the settle when one was not written, and written at once again after it.
+ */
+class AuditDeferralTest {
+
+  private static final AuditContext CALL =
+      new AuditContext("req-1", "hook-1", null, null, "p-1", null);
+
+  @TempDir Path folder;
+
+  private final AtomicBoolean diskFails = new AtomicBoolean();
+  private final AtomicInteger forces = new AtomicInteger();
+
+  private AuditSpool spool() {
+    return new AuditSpool(
+        folder,
+        JournalSettings.DEFAULTS,
+        ch -> {
+          if (diskFails.get()) {
+            throw new IOException("the disk refused the force (test)");
+          }
+          forces.incrementAndGet();
+          ch.force(false);
+        });
+  }
+
+  @Test
+  void eventsOfParallelReadsAreDurableOnceTheCallSettlesWithFewerForcesThanEvents()
+      throws Exception {
+    List<String> ids = new ArrayList<>();
+    try (AuditSpool spool = spool()) {
+      AuditTrail trail = new AuditTrail(spool, "test");
+      AuditContext ctx = CALL.withDeferral(trail.defer());
+      ExecutorService branches = Executors.newFixedThreadPool(6);
+      List<Future<String>> recorded = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        String url = "Observation?patient=p-1&page=" + i;
+        recorded.add(
+            branches.submit(
+                () -> {
+                  AuditEvent e = trail.events().fhirRead(ctx, "http://fhir", "GET", url, 200);
+                  trail.record(ctx, e);
+                  return e.getIdElement().getIdPart();
+                }));
+      }
+      for (Future<String> f : recorded) {
+        ids.add(f.get());
+      }
+      branches.shutdown();
+
+      trail.settle(ctx.deferral());
+
+      assertEquals(0, trail.open());
+      assertTrue(forces.get() <= 6, forces.get() + " forces for 6 events");
+    }
+    Set<String> kept = new HashSet<>();
+    try (AuditSpool reopened = new AuditSpool(folder)) {
+      reopened.oldest(100).forEach(e -> kept.add(e.id()));
+    }
+    assertEquals(new HashSet<>(ids), kept, "every event of the call is in the journal");
+  }
+
+  @Test
+  void anEventTheDiskRefusedFailsTheSettleWith7071() {
+    try (AuditSpool spool = spool()) {
+      AuditTrail trail = new AuditTrail(spool, "test");
+      AuditContext ctx = CALL.withDeferral(trail.defer());
+      diskFails.set(true);
+
+      trail.record(ctx, event(trail, ctx)); // handed over: the failure shows at the settle
+
+      FcdsException x = assertThrows(FcdsException.class, () -> trail.settle(ctx.deferral()));
+      assertEquals(7071, x.code());
+      assertEquals(0, trail.open());
+    }
+  }
+
+  @Test
+  void afterTheSettleAndWithoutADeferralEachEventIsWrittenBeforeRecordReturns() {
+    try (AuditSpool spool = spool()) {
+      AuditTrail trail = new AuditTrail(spool, "test");
+      AuditContext ctx = CALL.withDeferral(trail.defer());
+      trail.settle(ctx.deferral());
+      diskFails.set(true);
+
+      // a report written behind an answered card: the settle is past, the write fails closed
+      assertEquals(
+          7071,
+          assertThrows(FcdsException.class, () -> trail.record(ctx, event(trail, ctx))).code());
+      assertEquals(
+          7071,
+          assertThrows(FcdsException.class, () -> trail.record(CALL, event(trail, CALL))).code());
+      trail.settle(null); // nothing deferred: nothing to wait for
+      trail.settle("never-opened");
+    }
+  }
+
+  private static AuditEvent event(AuditTrail trail, AuditContext ctx) {
+    return trail.events().fhirRead(ctx, "http://fhir", "GET", "Patient/p-1", 200);
+  }
+}
