@@ -175,6 +175,40 @@ abstract class RecallChecks {
     assertTrue(fhirTap.seen().size() - before > 1, "more than the report's read: gathered again");
   }
 
+  /**
+   * The EHR's prefetch is older than the server (a lab recorded after the EHR read it, and the feed
+   * has seen it): the hook that sends that copy is computed from it, and a later hook without
+   * prefetch is never answered from that result, only from the server's data.
+   */
+  @Test
+  void anOlderPrefetchIsNeverTheAnswerToAHookWithoutIt() throws Exception {
+    ObjectNode ehrCopy = prefetch();
+    // a lab recorded after the EHR read its copy: a CRP at the time of the image, the nearest
+    Observation crp = new Observation();
+    crp.setStatus(Observation.ObservationStatus.FINAL);
+    crp.getCode().addCoding().setSystem("http://loinc.org").setCode("1988-5");
+    crp.setSubject(new Reference("Patient/" + patient));
+    crp.setEffective(new org.hl7.fhir.r4.model.DateTimeType(Date.from(studyStarted())));
+    crp.setValue(
+        new Quantity()
+            .setValue(Math.round(50 + 200 * Math.random()) / 10.0)
+            .setUnit("mg/dL")
+            .setSystem("http://unitsofmeasure.org")
+            .setCode("mg/dL"));
+    fhir.create().resource(crp).execute();
+
+    JsonNode fromServer = hook(patient); // the change is seen, the server's result remembered
+    JsonNode fromCopy = hook(patient, ehrCopy); // computed from the EHR's copy, and remembered
+    assertNotEquals(reportUrl(fromServer), reportUrl(fromCopy));
+
+    JsonNode again = hook(patient);
+
+    assertEquals(
+        reportUrl(fromServer),
+        reportUrl(again),
+        "a hook without prefetch is answered from the server's data: " + again);
+  }
+
   /** What an EHR sends for the service's prefetch templates, read from the FHIR server now. */
   ObjectNode prefetch() throws Exception {
     JsonNode discovery =

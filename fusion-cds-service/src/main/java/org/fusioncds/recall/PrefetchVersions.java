@@ -2,7 +2,10 @@ package org.fusioncds.recall;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -27,6 +30,36 @@ record PrefetchVersions(boolean clear, List<String> references) {
 
   /** FHIR R4's id: 1 to 64 of {@code A-Z a-z 0-9 - .}. */
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+
+  /** The prefetch keys the service reads. */
+  static final List<String> KEYS = List.of("patient", "studies", "observations", "conditions");
+
+  /** The resource type of each of {@link #KEYS}. */
+  static final List<String> TYPES = List.of("Patient", "ImagingStudy", "Observation", "Condition");
+
+  /** Each part of a hook's prefetch, in the order of {@link #KEYS}. */
+  static List<PrefetchVersions> read(Map<String, JsonNode> prefetch) {
+    List<PrefetchVersions> out = new ArrayList<>(KEYS.size());
+    out.add(resource(prefetch.get(KEYS.get(0)), TYPES.get(0)));
+    for (int i = 1; i < KEYS.size(); i++) {
+      out.add(search(prefetch.get(KEYS.get(i)), TYPES.get(i)));
+    }
+    return out;
+  }
+
+  /**
+   * The keys whose data a gather takes from the prefetch instead of the server (its parts as {@link
+   * #read} gives them): present, and for a search, with no {@code next} page.
+   */
+  static Set<String> used(List<PrefetchVersions> parts) {
+    Set<String> used = new HashSet<>();
+    for (int i = 0; i < KEYS.size(); i++) {
+      if (parts.get(i) != ABSENT) {
+        used.add(KEYS.get(i));
+      }
+    }
+    return used;
+  }
 
   /** A single prefetched resource of {@code type} (the patient). */
   static PrefetchVersions resource(JsonNode n, String type) {

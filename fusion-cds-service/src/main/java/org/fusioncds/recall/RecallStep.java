@@ -1,13 +1,11 @@
 package org.fusioncds.recall;
 
 import ca.uhn.fhir.context.FhirContext;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -278,28 +276,21 @@ public final class RecallStep {
    * the card's Observations, the Conditions (a part not prefetched is the feed's to prove).
    */
   private boolean prefetchAgrees(HookRequest request, RecentResults.Entry entry) {
-    Map<String, JsonNode> given = request.prefetch();
-    List<PrefetchVersions> read =
-        List.of(
-            PrefetchVersions.resource(given.get("patient"), "Patient"),
-            PrefetchVersions.search(given.get("studies"), "ImagingStudy"),
-            PrefetchVersions.search(given.get("observations"), "Observation"),
-            PrefetchVersions.search(given.get("conditions"), "Condition"));
+    List<PrefetchVersions> read = PrefetchVersions.read(request.prefetch());
+    if (!PrefetchVersions.used(read).containsAll(entry.prefetched())) {
+      return false; // gathered from the EHR's copy of a part this hook does not send again
+    }
     if (!read.stream().allMatch(PrefetchVersions::clear)) {
       return prefetchAgreesAsParsed(request, entry);
     }
     for (int i = 0; i < read.size(); i++) {
       List<String> refs = read.get(i).references();
-      if (refs != null && !refs.equals(remembered(entry, PARTS.get(i)))) {
+      if (refs != null && !refs.equals(remembered(entry, PrefetchVersions.TYPES.get(i) + "/"))) {
         return false;
       }
     }
     return true;
   }
-
-  /** The types of the prefetch parts compared, in the order read. */
-  private static final List<String> PARTS =
-      List.of("Patient/", "ImagingStudy/", "Observation/", "Condition/");
 
   private static List<String> remembered(RecentResults.Entry entry, String prefix) {
     return entry.versions().references().stream().filter(r -> r.startsWith(prefix)).toList();
@@ -441,7 +432,8 @@ public final class RecallStep {
             reportUrl,
             reportId,
             reportVersion,
-            report != null ? report : reports.stored(stored));
+            report != null ? report : reports.stored(stored),
+            PrefetchVersions.used(PrefetchVersions.read(c.request().prefetch())));
     Optional<ChangeFeed> feed = feed(c.fhirBase());
     if (feed.isEmpty()) {
       recent.put(c.fhirBase(), c.request().patientId(), entry);

@@ -40,6 +40,9 @@ public final class RecentResults {
    * @param studyReference the versioned reference of the study the model card chose
    * @param reportId the DiagnosticReport's logical id
    * @param reportVersion its version id when it was written or read
+   * @param prefetched the prefetch keys whose data the case was gathered from (the EHR's copy, not
+   *     read from the server): the feed cannot vouch for them, so only a hook that prefetches them
+   *     again, in the same versions, is answered from this entry
    */
   public record Entry(
       InputVersions versions,
@@ -49,7 +52,34 @@ public final class RecentResults {
       String reportUrl,
       String reportId,
       String reportVersion,
-      ReportRequest report) {
+      ReportRequest report,
+      Set<String> prefetched) {
+
+    public Entry {
+      prefetched = Set.copyOf(prefetched);
+    }
+
+    /** A result gathered from the server only. */
+    public Entry(
+        InputVersions versions,
+        List<ImagingStudy> studies,
+        String studyReference,
+        ResultKey key,
+        String reportUrl,
+        String reportId,
+        String reportVersion,
+        ReportRequest report) {
+      this(
+          versions,
+          studies,
+          studyReference,
+          key,
+          reportUrl,
+          reportId,
+          reportVersion,
+          report,
+          Set.of());
+    }
 
     /** Whether the entry was computed from (or is) exactly this {@code Type/id/_history/v}. */
     boolean knows(String versioned) {
