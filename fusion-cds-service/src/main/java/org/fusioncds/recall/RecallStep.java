@@ -273,7 +273,9 @@ public final class RecallStep {
 
   /**
    * Each part the EHR prefetched holds the versions remembered for it: the Patient, the studies,
-   * the card's Observations, the Conditions (a part not prefetched is the feed's to prove).
+   * the card's Observations, the Conditions (a part not prefetched is the feed's to prove), and
+   * every part the remembered case took from an EHR's prefetch is prefetched again (the feed cannot
+   * prove an EHR's copy).
    */
   private boolean prefetchAgrees(HookRequest request, RecentResults.Entry entry) {
     List<PrefetchVersions> read = PrefetchVersions.read(request.prefetch());
