@@ -37,7 +37,8 @@ class ChangeMarksTest {
         BASE + "/DiagnosticReport/r",
         "r",
         "1",
-        null);
+        null,
+        java.util.Set.of());
   }
 
   private static ChangeFeed.Change change(String type, String id, String v, String patient) {

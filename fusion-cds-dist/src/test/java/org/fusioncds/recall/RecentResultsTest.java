@@ -24,7 +24,8 @@ class RecentResultsTest {
         "http://fhir/DiagnosticReport/r",
         "r",
         "1",
-        null);
+        null,
+        java.util.Set.of());
   }
 
   @Test

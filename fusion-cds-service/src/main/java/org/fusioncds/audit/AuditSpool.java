@@ -109,12 +109,9 @@ public final class AuditSpool implements AutoCloseable {
    *     (callers fail closed)
    */
   public void append(AuditEvent event) {
-    String id = event.getIdElement().getIdPart();
-    if (id == null || !ID.matcher(id).matches()) {
-      throw new FcdsException(ErrorCode.AUDIT_EVENT_ID, "AuditEvent without a usable id — " + id);
-    }
+    String id = usableId(event);
     try {
-      writer.append(() -> parser().encodeResourceToString(event).getBytes(StandardCharsets.UTF_8));
+      writer.append(() -> encoded(event));
       appended.incrementAndGet();
     } catch (FcdsException e) {
       throw e;
@@ -131,15 +128,9 @@ public final class AuditSpool implements AutoCloseable {
    * @throws FcdsException 7070 when the event has no usable id, 7071 when the journal is closed
    */
   public java.util.concurrent.CompletableFuture<Void> appendLater(AuditEvent event) {
-    String id = event.getIdElement().getIdPart();
-    if (id == null || !ID.matcher(id).matches()) {
-      throw new FcdsException(ErrorCode.AUDIT_EVENT_ID, "AuditEvent without a usable id — " + id);
-    }
+    String id = usableId(event);
     try {
-      return writer
-          .appendLater(
-              () -> parser().encodeResourceToString(event).getBytes(StandardCharsets.UTF_8))
-          .thenRun(appended::incrementAndGet);
+      return writer.appendLater(() -> encoded(event)).thenRun(appended::incrementAndGet);
     } catch (FcdsException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -154,7 +145,21 @@ public final class AuditSpool implements AutoCloseable {
    * @throws FcdsException 7071 when it could not be written
    */
   public static void awaitDurable(java.util.concurrent.CompletableFuture<Void> done) {
-    JournalWriter.awaitDurable(done);
+    JournalWriter.await(done);
+  }
+
+  /** The event's id, the journal's key for it; FCDS-7070 when it has none usable. */
+  private static String usableId(AuditEvent event) {
+    String id = event.getIdElement().getIdPart();
+    if (id == null || !ID.matcher(id).matches()) {
+      throw new FcdsException(ErrorCode.AUDIT_EVENT_ID, "AuditEvent without a usable id — " + id);
+    }
+    return id;
+  }
+
+  /** The event as the journal keeps it: FHIR JSON, UTF-8. */
+  private byte[] encoded(AuditEvent event) {
+    return parser().encodeResourceToString(event).getBytes(StandardCharsets.UTF_8);
   }
 
   /**

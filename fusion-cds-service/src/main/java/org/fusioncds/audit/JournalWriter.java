@@ -112,11 +112,6 @@ final class JournalWriter implements AutoCloseable {
     }
   }
 
-  /** Waits for a record handed over by {@link #appendLater}; FCDS-7071 when it was not written. */
-  static void awaitDurable(CompletableFuture<Void> done) {
-    await(done);
-  }
-
   /**
    * Appends many in order, in as few groups as the settings allow; returns once all are durable.
    */
@@ -168,7 +163,8 @@ final class JournalWriter implements AutoCloseable {
     return done;
   }
 
-  private static void await(CompletableFuture<Void> done) {
+  /** Waits for a record handed over by {@link #appendLater}; FCDS-7071 when it was not written. */
+  static void await(CompletableFuture<Void> done) {
     try {
       done.join();
     } catch (CompletionException e) {

@@ -311,16 +311,16 @@ public final class RecallStep {
             prefetch.bundle("studies", ImagingStudy.class, unused),
             prefetch.bundle("observations", Observation.class, unused),
             prefetch.bundle("conditions", Condition.class, unused));
-    List<String> types = List.of("Patient", "ImagingStudy", "Observation", "Condition");
     for (int i = 0; i < parts.size(); i++) {
       if (parts.get(i) == null) {
         continue;
       }
       Optional<InputVersions> given = InputVersions.of(parts.get(i));
-      String prefix = types.get(i) + "/";
-      List<String> remembered =
-          entry.versions().references().stream().filter(r -> r.startsWith(prefix)).toList();
-      if (given.isEmpty() || !given.get().references().equals(remembered)) {
+      if (given.isEmpty()
+          || !given
+              .get()
+              .references()
+              .equals(remembered(entry, PrefetchVersions.TYPES.get(i) + "/"))) {
         return false;
       }
     }

@@ -59,28 +59,6 @@ public final class RecentResults {
       prefetched = Set.copyOf(prefetched);
     }
 
-    /** A result gathered from the server only. */
-    public Entry(
-        InputVersions versions,
-        List<ImagingStudy> studies,
-        String studyReference,
-        ResultKey key,
-        String reportUrl,
-        String reportId,
-        String reportVersion,
-        ReportRequest report) {
-      this(
-          versions,
-          studies,
-          studyReference,
-          key,
-          reportUrl,
-          reportId,
-          reportVersion,
-          report,
-          Set.of());
-    }
-
     /** Whether the entry was computed from (or is) exactly this {@code Type/id/_history/v}. */
     boolean knows(String versioned) {
       return versions.references().contains(versioned)

@@ -42,8 +42,7 @@ public final class ModelMonitors {
 
   /** A card just issued, to the monitor of its model. */
   public void issued(ModelMonitor.Issued i) {
-    ModelMonitor m = byModel.get(i.model());
-    (m == null ? primary : m).issued(i);
+    of(i.model()).issued(i);
   }
 
   /** A line of {@code feedback.jsonl}, to the monitor of its {@code model}. */
@@ -53,8 +52,7 @@ public final class ModelMonitors {
 
   /** The figures of a served model; FCDS-6301 for any other. */
   public ModelFigures figures(String modelId) {
-    ModelMonitor m = modelId == null ? null : byModel.get(modelId);
-    return (m == null ? primary : m).figures(modelId);
+    return of(modelId).figures(modelId);
   }
 
   /** Every model's gauges. */
@@ -70,7 +68,12 @@ public final class ModelMonitors {
   }
 
   private ModelMonitor of(JsonNode n) {
-    ModelMonitor m = byModel.get(n.path("model").asText(""));
+    return of(n.path("model").asText(""));
+  }
+
+  /** The monitor of a served model; the first served model's for any other id (or null). */
+  private ModelMonitor of(String modelId) {
+    ModelMonitor m = modelId == null ? null : byModel.get(modelId);
     return m == null ? primary : m;
   }
 }
