@@ -620,6 +620,25 @@ class HookSpineIT {
     assertFalse(provenance.getExtensionsByUrl(Profiles.EXT_MISSING_INPUT).isEmpty());
   }
 
+  /**
+   * The Patient read and the studies search go out side by side: the server's 404 for the patient
+   * is the answer, whatever the search beside it got.
+   */
+  @Test
+  void aPatientTheFhirServerDoesNotKnowIsAnsweredWith404Fcds3003() throws Exception {
+    String unknown = "no-such-patient-" + UUID.randomUUID();
+    HttpResponse<String> r =
+        org.fusioncds.sandbox.SandboxHookCalls.post(
+            hooks,
+            org.fusioncds.sandbox.SandboxHookCalls.patientView(
+                fhirServer.baseUrl(), unknown, "Practitioner/example"),
+            ehr.sign(hooks),
+            Duration.ofSeconds(60));
+
+    assertEquals(404, r.statusCode(), r.body());
+    assertTrue(r.body().contains("FCDS-3003"), r.body());
+  }
+
   @Test
   void patientWithoutARecentRadiographGetsAnInfoCardSayingWhy() throws Exception {
     JsonNode card = onlyCard(hook(synthea, null));

@@ -36,6 +36,7 @@ import org.fusioncds.fhir.FhirGateway;
 import org.fusioncds.fhir.GatherJoin;
 import org.fusioncds.fhir.GatherStep;
 import org.fusioncds.fhir.GatherSteps;
+import org.fusioncds.fhir.SideBySide;
 import org.fusioncds.fhir.VersionedReferences;
 import org.fusioncds.flow.PerModel;
 import org.fusioncds.imaging.ImageStep;
@@ -149,6 +150,9 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "fhir.pool.max-total", defaultValue = "128")
   int fhirPoolMaxTotal;
 
+  @PropertyInject(value = "fhir.side-by-side-threads", defaultValue = "16")
+  int fhirSideBySideThreads;
+
   /** Outbound answers by target, server and status (the meters read it). */
   private final OutboundCalls outbound = new OutboundCalls();
 
@@ -196,6 +200,9 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   @PropertyInject(value = "inference.threads", defaultValue = "2")
   int inferenceThreads;
+
+  @PropertyInject(value = "inference.allow-spinning", defaultValue = "false")
+  boolean inferenceSpinning;
 
   @PropertyInject(value = "inference.batch.max-size", defaultValue = "8")
   int batchMaxSize;
@@ -381,7 +388,8 @@ public class FusionCdsConfiguration implements CamelConfiguration {
                   device,
                   inferenceThreads,
                   1,
-                  new Batching(batchMaxSize, batchMaxDelayMicros, batchMaxQueue)));
+                  new Batching(batchMaxSize, batchMaxDelayMicros, batchMaxQueue),
+                  inferenceSpinning));
     }
     return registry;
   }
@@ -435,9 +443,21 @@ public class FusionCdsConfiguration implements CamelConfiguration {
                       fhirContext(),
                       c,
                       fhirBaseUrl,
-                      new GatherStep.Outbound(fhirServers, serviceTokens.orNull(), auditTrail)));
+                      new GatherStep.Outbound(
+                          fhirServers, serviceTokens.orNull(), auditTrail, sideBySide())));
     }
     return gatherSteps;
+  }
+
+  private SideBySide sideBySide;
+
+  /** The threads that make a hook's second FHIR read beside its first (closed with the context). */
+  @BindToRegistry(value = "fhirSideBySide", destroyMethod = "close")
+  public SideBySide sideBySide() {
+    if (sideBySide == null) {
+      sideBySide = new SideBySide(fhirSideBySideThreads);
+    }
+    return sideBySide;
   }
 
   /** The primary model's gather (workers' hooks and subscriptions, the FHIR connection). */

@@ -96,37 +96,41 @@ public final class FhirGateway {
     public void interceptResponse(IHttpResponse response) {}
   }
 
-  /** The Patient and their ImagingStudies: prefetch {@code patient} and {@code studies} first. */
-  public ClinicalData readPatientAndStudies(
-      IGenericClient client, String patientId, PrefetchView prefetch) {
-    List<String> used = new ArrayList<>();
-    Patient patient = prefetch.resource("patient", Patient.class, used);
-    if (patient == null) {
-      patient =
-          call(
-              () -> client.read().resource(Patient.class).withId(patientId).execute(),
-              "Patient/" + patientId);
+  /** The Patient: prefetch {@code patient} first, then the read. */
+  public Patient patient(IGenericClient client, String patientId, PrefetchView prefetch) {
+    Patient patient = prefetch.resource("patient", Patient.class, new ArrayList<>());
+    if (patient != null) {
+      return patient;
     }
-    List<ImagingStudy> studies = prefetch.bundle("studies", ImagingStudy.class, used);
-    if (studies == null) {
-      studies = search(client, studiesSearch(patientId), ImagingStudy.class);
-    }
-    return new ClinicalData(patient, studies, List.of(), List.of(), used);
+    return call(
+        () -> client.read().resource(Patient.class).withId(patientId).execute(),
+        "Patient/" + patientId);
   }
 
-  /** Observations with the given LOINC codes and Conditions: prefetch first, then searches. */
-  public ClinicalData readLabsAndConditions(
+  /** The patient's ImagingStudies: prefetch {@code studies} first, then the search. */
+  public List<ImagingStudy> studies(
+      IGenericClient client, String patientId, PrefetchView prefetch) {
+    List<ImagingStudy> studies = prefetch.bundle("studies", ImagingStudy.class, new ArrayList<>());
+    return studies != null ? studies : search(client, studiesSearch(patientId), ImagingStudy.class);
+  }
+
+  /** Observations with the given LOINC codes: prefetch {@code observations} first, then search. */
+  public List<Observation> observations(
       IGenericClient client, String patientId, List<String> loincCodes, PrefetchView prefetch) {
-    List<String> used = new ArrayList<>();
-    List<Observation> observations = prefetch.bundle("observations", Observation.class, used);
-    if (observations == null) {
-      observations = search(client, observationsSearch(patientId, loincCodes), Observation.class);
-    }
-    List<Condition> conditions = prefetch.bundle("conditions", Condition.class, used);
-    if (conditions == null) {
-      conditions = search(client, conditionsSearch(patientId), Condition.class);
-    }
-    return new ClinicalData(null, List.of(), observations, conditions, used);
+    List<Observation> observations =
+        prefetch.bundle("observations", Observation.class, new ArrayList<>());
+    return observations != null
+        ? observations
+        : search(client, observationsSearch(patientId, loincCodes), Observation.class);
+  }
+
+  /** The patient's Conditions: prefetch {@code conditions} first, then the search. */
+  public List<Condition> conditions(
+      IGenericClient client, String patientId, PrefetchView prefetch) {
+    List<Condition> conditions = prefetch.bundle("conditions", Condition.class, new ArrayList<>());
+    return conditions != null
+        ? conditions
+        : search(client, conditionsSearch(patientId), Condition.class);
   }
 
   /**

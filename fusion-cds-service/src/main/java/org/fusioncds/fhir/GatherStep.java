@@ -22,13 +22,17 @@ import org.fusioncds.model.ModelCard;
 import org.fusioncds.model.StudySelector;
 import org.fusioncds.security.HookTokens;
 import org.fusioncds.security.OutboundUrlPolicy;
+import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.ImagingStudy;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
 
 /**
  * The {@code gather} step, FHIR side: opens the case (FHIR client on the hook's server with its
- * token), reads the patient and their imaging studies and picks the eligible study the model card
- * asks for; then, in parallel with the images, the Observations with the card's LOINC codes and the
- * Conditions.
+ * token), reads the patient beside their imaging studies and picks the eligible study the model
+ * card asks for; then, in parallel with the images, the Observations with the card's LOINC codes
+ * beside the Conditions ({@link SideBySide}). The labs are read only once a study is eligible: a
+ * chart without one costs two requests, not four.
  */
 public final class GatherStep {
 
@@ -40,10 +44,14 @@ public final class GatherStep {
 
   /**
    * Where the step may connect and with which credentials: the fhirServer allowlist, the service's
-   * own token (client credentials; null when none is configured) and the audit trail.
+   * own token (client credentials; null when none is configured) and the audit trail; and the pool
+   * that makes a hook's two independent reads side by side.
    */
   public record Outbound(
-      OutboundUrlPolicy fhirServers, Supplier<String> serviceTokens, AuditTrail audit) {}
+      OutboundUrlPolicy fhirServers,
+      Supplier<String> serviceTokens,
+      AuditTrail audit,
+      SideBySide sideBySide) {}
 
   public GatherStep(
       FhirGateway gateway,
@@ -79,10 +87,15 @@ public final class GatherStep {
     EvaluationJob job =
         EvaluationJob.ofHook(request, card.id(), card.version(), fhirBase, requested);
     FhirGateway.PrefetchView prefetch = new FhirGateway.PrefetchView(fhir, request.prefetch());
-    ClinicalData patientAndStudies =
-        reads.audited(() -> gateway.readPatientAndStudies(client, request.patientId(), prefetch));
-    ImagingStudy study =
-        new StudySelector(card.study()).select(patientAndStudies.studies(), now).orElse(null);
+    String patientId = request.patientId();
+    SideBySide.Pair<Patient, List<ImagingStudy>> patientAndStudies =
+        outbound
+            .sideBySide()
+            .both(
+                () -> reads.audited(() -> gateway.patient(client, patientId, prefetch)),
+                () -> reads.audited(() -> gateway.studies(client, patientId, prefetch)));
+    List<ImagingStudy> studies = patientAndStudies.second();
+    ImagingStudy study = new StudySelector(card.study()).select(studies, now).orElse(null);
     if (study == null) {
       return new NotEvaluable(job, card.notEvaluableSummary(), card.notEvaluableDetail());
     }
@@ -94,8 +107,8 @@ public final class GatherStep {
         fhirBase,
         client,
         reads::audited,
-        patientAndStudies.patient(),
-        patientAndStudies.studies(),
+        patientAndStudies.first(),
+        studies,
         study);
   }
 
@@ -172,13 +185,18 @@ public final class GatherStep {
   /** Observations (the card's LOINC codes) and Conditions: prefetch first, then searches. */
   public ClinicalInputs clinical(PatientContext c) {
     FhirGateway.PrefetchView prefetch = new FhirGateway.PrefetchView(fhir, c.request().prefetch());
-    ClinicalData data =
-        c.reads()
-            .audited(
+    String patientId = c.request().patientId();
+    SideBySide.Pair<List<Observation>, List<Condition>> labsAndConditions =
+        outbound
+            .sideBySide()
+            .both(
                 () ->
-                    gateway.readLabsAndConditions(
-                        c.fhir(), c.request().patientId(), loincCodes(), prefetch));
-    return new ClinicalInputs(c, data.observations(), data.conditions());
+                    c.reads()
+                        .audited(
+                            () ->
+                                gateway.observations(c.fhir(), patientId, loincCodes(), prefetch)),
+                () -> c.reads().audited(() -> gateway.conditions(c.fhir(), patientId, prefetch)));
+    return new ClinicalInputs(c, labsAndConditions.first(), labsAndConditions.second());
   }
 
   /** The LOINC codes of the card's observation features, for the search and the prefetch. */

@@ -7,11 +7,13 @@ import org.fusioncds.error.FcdsException;
 
 /**
  * The {@code inference.*} settings: {@code inference.device} {@code cpu} or {@code cuda:N}, the
- * ONNX Runtime thread counts (0 = ONNX Runtime's default) and the micro-batching ({@code
- * inference.batch.*}).
+ * ONNX Runtime thread counts (0 = ONNX Runtime's default), the micro-batching ({@code
+ * inference.batch.*}) and whether the intra-op threads spin-wait between runs ({@code
+ * inference.allow-spinning}, ONNX Runtime's {@code session.intra_op.allow_spinning}): spinning
+ * keeps a core busy after every run, which a FHIR server or the routes on the same cores then lack.
  */
 public record InferenceSettings(
-    String device, int intraOpThreads, int interOpThreads, Batching batching) {
+    String device, int intraOpThreads, int interOpThreads, Batching batching, boolean spinning) {
 
   private static final Pattern CUDA = Pattern.compile("cuda:(\\d+)");
 
@@ -30,7 +32,13 @@ public record InferenceSettings(
     }
   }
 
-  /** With the default batching ({@link Batching#DEFAULT}). */
+  /** Without spinning. */
+  public InferenceSettings(
+      String device, int intraOpThreads, int interOpThreads, Batching batching) {
+    this(device, intraOpThreads, interOpThreads, batching, false);
+  }
+
+  /** With the default batching ({@link Batching#DEFAULT}), without spinning. */
   public InferenceSettings(String device, int intraOpThreads, int interOpThreads) {
     this(device, intraOpThreads, interOpThreads, Batching.DEFAULT);
   }

@@ -46,7 +46,8 @@ final class SessionFactory {
     }
   }
 
-  private SessionOptions options() throws OrtException {
+  /** The options of every session: threads, spinning, and the CUDA provider when asked. */
+  SessionOptions options() throws OrtException {
     SessionOptions o = base();
     int cuda = device.startsWith("cuda:") ? settings.cudaDevice() : -1;
     if (cuda < 0) {
@@ -71,6 +72,7 @@ final class SessionFactory {
     if (settings.interOpThreads() > 0) {
       o.setInterOpNumThreads(settings.interOpThreads());
     }
+    o.addConfigEntry("session.intra_op.allow_spinning", settings.spinning() ? "1" : "0");
     return o;
   }
 }
