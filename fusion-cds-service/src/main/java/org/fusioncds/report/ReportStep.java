@@ -47,6 +47,15 @@ public final class ReportStep {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReportStep.class);
 
+  /**
+   * {@code Cache-Control: no-cache, no-store} on the searches for one report (by result key, by
+   * id): never answered from a server's cache of earlier searches, and nothing of them kept there.
+   * HAPI FHIR JPA then runs the search at once without storing it and its results (no paging: these
+   * answers are one report and its few Observations and Provenance, never a next page).
+   */
+  private static final CacheControlDirective NOT_KEPT =
+      new CacheControlDirective().setNoCache(true).setNoStore(true);
+
   private final ModelCard card;
   private final String organization;
   private final AuditTrail audit;
@@ -101,7 +110,7 @@ public final class ReportStep {
                         .exactly()
                         .systemAndCode(ResultKey.SYSTEM, key.value()))
                 .include(DiagnosticReport.INCLUDE_RESULT)
-                .cacheControl(new CacheControlDirective().setNoCache(true))
+                .cacheControl(NOT_KEPT)
                 .returnBundle(Bundle.class)
                 .execute(),
         "DiagnosticReport?identifier");
@@ -203,7 +212,7 @@ public final class ReportStep {
                 .where(DiagnosticReport.RES_ID.exactly().code(id.getIdPart()))
                 .include(DiagnosticReport.INCLUDE_RESULT)
                 .revInclude(Provenance.INCLUDE_TARGET)
-                .cacheControl(new CacheControlDirective().setNoCache(true))
+                .cacheControl(NOT_KEPT)
                 .returnBundle(Bundle.class)
                 .execute(),
         "DiagnosticReport?_id");
