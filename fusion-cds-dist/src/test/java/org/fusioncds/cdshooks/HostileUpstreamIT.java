@@ -185,6 +185,38 @@ class HostileUpstreamIT {
     expectUpstreamError("FHIR: wrong resourceType", "FCDS-3008", 502);
   }
 
+  /**
+   * Not hostile, slow: a FHIR server across a network that takes 300 ms for every answer gets the
+   * Patient read and the ImagingStudy search at the same time ({@code fhir.SideBySide}), not one
+   * after the other.
+   */
+  @Test
+  void aSlowFhirServerGetsThePatientReadAndTheStudySearchAtTheSameTime() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger inFlight =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most =
+        new java.util.concurrent.atomic.AtomicInteger();
+    HostileServer.Behaviour normal = wellBehavedFhir();
+    hostileFhir.behave(
+        (r, x) -> {
+          most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+          try {
+            Thread.sleep(300);
+            normal.answer(r, x);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } finally {
+            inFlight.decrementAndGet();
+          }
+        });
+
+    Measured m = measure(() -> hook(hostileFhir.base(), "p-1"));
+
+    assertEquals(200, m.response().statusCode(), m.response().body());
+    assertEquals(2, most.get(), "the Patient read and the study search, at the same time");
+    record("FHIR: 300 ms per answer", "info card; 2 reads at once", m);
+  }
+
   @Test
   void aLabSearchAnsweringHtmlWhileTheImageIsFetchedIsA502OfTheLabSearch() throws Exception {
     // the patient has an eligible study, so the gather's two branches run in parallel; the

@@ -16,8 +16,9 @@ import java.util.function.Supplier;
  * Observations beside the Conditions): the second on a thread of a pool shared by all hooks, the
  * first on the caller's thread. When every pool thread is busy the caller makes the second read
  * itself, after the first, as if there were no pool: a burst of hooks never waits in a queue for a
- * thread it could do without. Both reads have ended when {@link #both} returns or throws; when both
- * fail, the first one's error is the one thrown (the one a sequential gather would have met).
+ * thread it could do without. Neither read is still running when {@link #both} returns or throws;
+ * when both fail, the first one's error is the one thrown (the one a sequential gather would have
+ * met).
  */
 public final class SideBySide implements AutoCloseable {
 
@@ -51,6 +52,7 @@ public final class SideBySide implements AutoCloseable {
   /** The two results, in the order asked. */
   public record Pair<A, B>(A first, B second) {}
 
+  /** Both results; the first read's error if it failed, else the second's. */
   public <A, B> Pair<A, B> both(Supplier<A> first, Supplier<B> second) {
     Future<B> other = submit(second);
     A a;
