@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.fusioncds.fhir.FhirGateway;
 
 /**
  * The versions one part of a hook's prefetch names ({@code Type/id/_history/v}, sorted), read off
@@ -31,8 +32,8 @@ record PrefetchVersions(boolean clear, List<String> references) {
   /** FHIR R4's id: 1 to 64 of {@code A-Z a-z 0-9 - .}. */
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
-  /** The prefetch keys the service reads. */
-  static final List<String> KEYS = List.of("patient", "studies", "observations", "conditions");
+  /** The prefetch keys the service reads, in the gather's order. */
+  static final List<String> KEYS = FhirGateway.PREFETCH_KEYS;
 
   /** The resource type of each of {@link #KEYS}. */
   static final List<String> TYPES = List.of("Patient", "ImagingStudy", "Observation", "Condition");
