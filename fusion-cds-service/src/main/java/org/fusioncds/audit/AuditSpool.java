@@ -159,7 +159,11 @@ public final class AuditSpool implements AutoCloseable {
 
   /** The event as the journal keeps it: FHIR JSON, UTF-8. */
   private byte[] encoded(AuditEvent event) {
-    return parser().encodeResourceToString(event).getBytes(StandardCharsets.UTF_8);
+    String json = AuditEventJson.encode(event); // HAPI's bytes, written without HAPI's cost
+    if (json == null) {
+      json = parser().encodeResourceToString(event);
+    }
+    return json.getBytes(StandardCharsets.UTF_8);
   }
 
   /**

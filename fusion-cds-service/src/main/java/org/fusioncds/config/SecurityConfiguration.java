@@ -119,6 +119,9 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
   @PropertyInject(value = "edge.body-timeout-ms", defaultValue = "30000")
   long edgeBodyTimeoutMs;
 
+  @PropertyInject(value = "edge.worker-threads", defaultValue = "64")
+  int edgeWorkerThreads;
+
   private CamelContext camel;
   private AuditTrail trail;
   private AuditSpool spool;
@@ -155,7 +158,8 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
 
   /**
    * The Vert.x instance Camel platform-http serves on (it takes the registry's one), with the
-   * {@code edge.*} limits: body, header and request-line sizes, header and body timeouts.
+   * {@code edge.*} limits: body, header and request-line sizes, header and body timeouts, the
+   * worker threads.
    */
   @BindToRegistry(value = "httpEdgeVertx", destroyMethod = "close")
   public Vertx httpEdgeVertx() {
@@ -165,7 +169,8 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
             edgeMaxHeaderBytes,
             edgeMaxInitialLineBytes,
             edgeHeaderTimeoutMs,
-            edgeBodyTimeoutMs));
+            edgeBodyTimeoutMs,
+            edgeWorkerThreads));
   }
 
   /**

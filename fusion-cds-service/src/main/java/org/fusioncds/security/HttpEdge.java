@@ -2,6 +2,7 @@ package org.fusioncds.security;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -25,9 +26,14 @@ public final class HttpEdge {
 
   private HttpEdge() {}
 
-  /** A new Vert.x instance whose HTTP servers keep to {@code limits}; close it to release it. */
+  /**
+   * A new Vert.x instance whose HTTP servers keep to {@code limits} and whose worker pool (where
+   * platform-http runs the routes) has {@code limits.workerThreads()} threads; close it to release
+   * it.
+   */
   public static Vertx vertx(HttpEdgeLimits limits) {
-    VertxInternal vertx = (VertxInternal) Vertx.vertx();
+    VertxInternal vertx =
+        (VertxInternal) Vertx.vertx(new VertxOptions().setWorkerPoolSize(limits.workerThreads()));
     EdgeWatch watch = new EdgeWatch(vertx, limits);
     return (Vertx)
         Proxy.newProxyInstance(

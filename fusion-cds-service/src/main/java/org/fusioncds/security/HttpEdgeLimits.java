@@ -9,20 +9,27 @@ import org.fusioncds.error.FcdsException;
  * largest request body, request header block and request line (RFC 9110 §15.5.14 413, RFC 6585 §5
  * 431, RFC 9110 §15.5.15 414), and how long a client may take to send the header block of a request
  * (from the connection's opening or the end of the previous answer) and then its body (RFC 9110
- * §15.5.9 408).
+ * §15.5.9 408); and how many requests the service works on at once.
  *
  * @param maxBodyBytes {@code edge.max-body-bytes}
  * @param maxHeaderBytes {@code edge.max-header-bytes}: all header lines of one request together
  * @param maxInitialLineBytes {@code edge.max-initial-line-bytes}: method, target and version
  * @param headerTimeoutMs {@code edge.header-timeout-ms}
  * @param bodyTimeoutMs {@code edge.body-timeout-ms}
+ * @param workerThreads {@code edge.worker-threads}: the Vert.x worker pool the routes run on, one
+ *     request per thread from its arrival to its answer (a hook waiting for the FHIR server, the
+ *     change feed or the audit journal holds its thread); requests past it wait for a thread
  */
 public record HttpEdgeLimits(
     long maxBodyBytes,
     int maxHeaderBytes,
     int maxInitialLineBytes,
     long headerTimeoutMs,
-    long bodyTimeoutMs) {
+    long bodyTimeoutMs,
+    int workerThreads) {
+
+  /** {@code edge.worker-threads} by default. */
+  public static final int DEFAULT_WORKER_THREADS = 64;
 
   /** The defaults of application.properties. */
   public static final HttpEdgeLimits DEFAULTS =
@@ -34,6 +41,23 @@ public record HttpEdgeLimits(
     positive("edge.max-initial-line-bytes", maxInitialLineBytes);
     positive("edge.header-timeout-ms", headerTimeoutMs);
     positive("edge.body-timeout-ms", bodyTimeoutMs);
+    positive("edge.worker-threads", workerThreads);
+  }
+
+  /** These limits with {@value #DEFAULT_WORKER_THREADS} worker threads. */
+  public HttpEdgeLimits(
+      long maxBodyBytes,
+      int maxHeaderBytes,
+      int maxInitialLineBytes,
+      long headerTimeoutMs,
+      long bodyTimeoutMs) {
+    this(
+        maxBodyBytes,
+        maxHeaderBytes,
+        maxInitialLineBytes,
+        headerTimeoutMs,
+        bodyTimeoutMs,
+        DEFAULT_WORKER_THREADS);
   }
 
   private static void positive(String key, long value) {
