@@ -125,6 +125,70 @@ class AuditShipperIT {
   }
 
   @Test
+  @Order(3)
+  void whileCallsAreAnsweredTheShipperWaitsThenShipsWhenTheyEnd() throws Exception {
+    AuditSpool spool = new AuditSpool(folder);
+    AtomicInteger calls = new AtomicInteger(2);
+    try (AuditShipper shipper = givingWay(spool, calls, Duration.ofSeconds(60))) {
+      shipper.start();
+      List<String> ids = appendMixed(spool, 8, context("p-6"));
+
+      Thread.sleep(800); // 16 of the shipper's 50 ms intervals: it would have shipped by now
+      assertEquals(0, shipper.sent());
+      assertEquals(8, spool.size());
+      assertEquals(1, shipper.gaveWay());
+
+      calls.set(0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> spool.size() == 0);
+      assertEquals(8, shipper.sent());
+      assertEquals(8, countOnServer(ids));
+    }
+  }
+
+  @Test
+  @Order(3)
+  void eventsThatWaitedTheGiveWayAreShippedWhileCallsGoOn() {
+    AuditSpool spool = new AuditSpool(folder);
+    AtomicInteger calls = new AtomicInteger(50); // the calls never end
+    long t0 = System.nanoTime();
+    try (AuditShipper shipper = givingWay(spool, calls, Duration.ofMillis(700))) {
+      shipper.start();
+      List<String> ids = appendMixed(spool, 12, context("p-7"));
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> spool.size() == 0);
+      double waited = (System.nanoTime() - t0) / 1e9;
+      assertTrue(waited >= 0.7, "shipped after " + waited + " s, before the give-way");
+      assertEquals(12, countOnServer(ids));
+      assertEquals(1, shipper.gaveWay());
+    }
+  }
+
+  @Test
+  @Order(3)
+  void aFlushShipsAtOnceWhileCallsAreAnswered() {
+    AuditSpool spool = new AuditSpool(folder);
+    try (AuditShipper shipper = givingWay(spool, new AtomicInteger(3), Duration.ofMinutes(10))) {
+      shipper.start();
+      List<String> ids = appendMixed(spool, 5, context("p-8"));
+
+      assertTrue(shipper.flush(Duration.ofSeconds(20)), "spool emptied");
+      assertEquals(5, countOnServer(ids));
+    }
+  }
+
+  /** A shipper (batches of 4, 50 ms interval) that gives way while {@code calls} is above 0. */
+  private static AuditShipper givingWay(AuditSpool spool, AtomicInteger calls, Duration giveWay) {
+    return new AuditShipper(
+        spool,
+        AuditShipperIT::client,
+        4,
+        Duration.ofMillis(50),
+        AuditShipper.backoff(Duration.ofMillis(50), Duration.ofSeconds(1)),
+        calls::get,
+        giveWay);
+  }
+
+  @Test
   @Order(4)
   void interceptorRecordsEveryGetWithItsStatusButNoPost() {
     IGenericClient plain = client();

@@ -1,5 +1,6 @@
 package org.fusioncds.cdshooks;
 
+import static org.awaitility.Awaitility.await;
 import static org.fusioncds.testing.HostileServer.answer;
 import static org.fusioncds.testing.HostileServer.drip;
 import static org.fusioncds.testing.HostileServer.firstThen;
@@ -196,9 +197,16 @@ class HostileUpstreamIT {
         new java.util.concurrent.atomic.AtomicInteger();
     java.util.concurrent.atomic.AtomicInteger most =
         new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    org.fusioncds.audit.CallAuditPolicy callAudit =
+        app.camelContext()
+            .getRegistry()
+            .lookupByNameAndType("callAudit", org.fusioncds.audit.CallAuditPolicy.class);
     HostileServer.Behaviour normal = wellBehavedFhir();
     hostileFhir.behave(
         (r, x) -> {
+          calls.accumulateAndGet(callAudit.inFlight(), Math::max); // what the shipper gives way to
           most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
           try {
             Thread.sleep(300);
@@ -214,6 +222,8 @@ class HostileUpstreamIT {
 
     assertEquals(200, m.response().statusCode(), m.response().body());
     assertEquals(2, most.get(), "the Patient read and the study search, at the same time");
+    assertEquals(1, calls.get(), "the hook counted as a call in flight while it read");
+    await().atMost(Duration.ofSeconds(5)).until(() -> callAudit.inFlight() == 0);
     record("FHIR: 300 ms per answer", "info card; 2 reads at once", m);
   }
 

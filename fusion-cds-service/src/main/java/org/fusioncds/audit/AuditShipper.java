@@ -7,6 +7,7 @@ import io.github.resilience4j.core.IntervalFunction;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
@@ -26,10 +27,21 @@ import org.slf4j.LoggerFactory;
  * dropped, so an event the server keeps refusing holds back the ones after it until an operator
  * acts on the FCDS-7073 lines. The wait is the shipper's own so that {@link #flush} and {@link
  * #close} can end it at once.
+ *
+ * <p>While the service is answering calls ({@code busy}: calls in flight), the shipper gives way:
+ * events it finds waiting are sent once no call is in flight, or once it has found them waiting for
+ * {@code giveWay} (then it sends until the spool is empty, as it does at any other time). The
+ * events are durable in the journal meanwhile; the audit repository (often the same FHIR server the
+ * hooks read) then ingests them between bursts of calls, not during them. {@link #flush} sends at
+ * once.
  */
 public final class AuditShipper implements AutoCloseable {
 
   static final int MAX_BACKOFF_S = 30;
+
+  /** How often a shipper giving way looks whether the calls have ended. */
+  static final long GIVE_WAY_CHECK_MS = 20;
+
   private static final Logger LOG = LoggerFactory.getLogger(AuditShipper.class);
   private static final Duration CLOSE_FLUSH = Duration.ofSeconds(2);
 
@@ -38,10 +50,19 @@ public final class AuditShipper implements AutoCloseable {
   private final int batchSize;
   private final Duration interval;
   private final IntervalFunction backoff;
+  private final IntSupplier busy;
+  private final Duration giveWay;
   private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong gaveWay = new AtomicLong();
   private final Object wake = new Object();
   private volatile boolean running;
+  private volatile boolean flushing;
   private boolean nudged;
+
+  /** When the shipper first found events waiting while calls were in flight; 0: not giving way. */
+  private long givingWaySince;
+
+  private boolean counted;
   private Thread thread;
 
   /**
@@ -75,6 +96,22 @@ public final class AuditShipper implements AutoCloseable {
       int batchSize,
       Duration interval,
       IntervalFunction backoff) {
+    this(spool, repository, batchSize, interval, backoff, () -> 0, Duration.ZERO);
+  }
+
+  /**
+   * @param busy the calls the service is answering now ({@code 0}: none)
+   * @param giveWay how long events found waiting wait for a moment without calls; zero: never
+   * @see #AuditShipper(AuditSpool, Supplier, int, Duration, IntervalFunction)
+   */
+  public AuditShipper(
+      AuditSpool spool,
+      Supplier<IGenericClient> repository,
+      int batchSize,
+      Duration interval,
+      IntervalFunction backoff,
+      IntSupplier busy,
+      Duration giveWay) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1: " + batchSize);
     }
@@ -83,6 +120,8 @@ public final class AuditShipper implements AutoCloseable {
     this.batchSize = batchSize;
     this.interval = interval;
     this.backoff = backoff;
+    this.busy = busy;
+    this.giveWay = giveWay.isNegative() ? Duration.ZERO : giveWay;
   }
 
   /**
@@ -112,6 +151,11 @@ public final class AuditShipper implements AutoCloseable {
     return sent.get();
   }
 
+  /** How many times the shipper found events waiting and let them wait for the calls to end. */
+  public long gaveWay() {
+    return gaveWay.get();
+  }
+
   /**
    * Asks the thread to try at once (ending a back-off) and waits until the spool is empty.
    *
@@ -119,14 +163,19 @@ public final class AuditShipper implements AutoCloseable {
    */
   public boolean flush(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    nudge();
-    while (spool.size() > 0) {
-      if (System.nanoTime() > deadline) {
-        return false;
+    flushing = true;
+    try {
+      nudge();
+      while (spool.size() > 0) {
+        if (System.nanoTime() > deadline) {
+          return false;
+        }
+        sleepQuietly(20);
       }
-      sleepQuietly(20);
+      return true;
+    } finally {
+      flushing = false;
     }
-    return true;
   }
 
   /** Tries one last flush ({@code 2 s}), then stops the thread. */
@@ -171,13 +220,43 @@ public final class AuditShipper implements AutoCloseable {
     return batch.size();
   }
 
+  /**
+   * Whether the events waiting now should wait for the calls in flight to end: only while calls are
+   * in flight, and not past {@code giveWay} since the shipper found them (or those before them, the
+   * spool not having been empty since) waiting.
+   */
+  private boolean givesWay() {
+    if (giveWay.isZero() || flushing || spool.size() == 0) {
+      givingWaySince = 0;
+      return false;
+    }
+    long now = System.nanoTime();
+    if (givingWaySince == 0) {
+      givingWaySince = now; // the backlog's wait starts; it ends when the spool is empty
+      counted = false;
+    }
+    if (busy.getAsInt() <= 0 || now - givingWaySince >= giveWay.toNanos()) {
+      return false;
+    }
+    if (!counted) {
+      counted = true;
+      gaveWay.incrementAndGet();
+    }
+    return true;
+  }
+
   private void loop() {
     int failures = 0;
     while (running) {
       try {
+        if (givesWay()) {
+          pause(Math.min(GIVE_WAY_CHECK_MS, interval.toMillis()));
+          continue;
+        }
         int n = shipOnce();
         failures = 0;
         if (n == 0) {
+          givingWaySince = 0; // the spool is empty: the next events wait afresh
           pause(interval.toMillis());
         }
       } catch (RuntimeException e) {

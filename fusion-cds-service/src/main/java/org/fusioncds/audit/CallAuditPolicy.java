@@ -1,6 +1,7 @@
 package org.fusioncds.audit;
 
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
@@ -34,15 +35,25 @@ public final class CallAuditPolicy extends RoutePolicySupport {
   public static final String REQUEST_ID_HEADER = "X-Request-Id";
 
   private static final String HOOK = "fcdsHook";
+  private static final String COUNTED = "fcdsInFlight";
   private static final String PATH = "fcdsPath";
   private static final String REMOTE_ADDRESS = "CamelVertxPlatformHttpRemoteAddress";
   private static final Pattern PLAIN_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final Logger LOG = LoggerFactory.getLogger(CallAuditPolicy.class);
 
   private final AuditTrail trail;
+  private final AtomicInteger inFlight = new AtomicInteger();
 
   public CallAuditPolicy(AuditTrail trail) {
     this.trail = trail;
+  }
+
+  /**
+   * The calls begun and not yet done (answered and their AuditEvent recorded): what the audit
+   * shipper gives way to ({@link AuditShipper}).
+   */
+  public int inFlight() {
+    return inFlight.get();
   }
 
   @Override
@@ -57,6 +68,8 @@ public final class CallAuditPolicy extends RoutePolicySupport {
         CONTEXT, new AuditContext(requestId, null, null, remoteAddress(exchange), null, null));
     exchange.setProperty(PATH, exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class));
     exchange.getMessage().setHeader(REQUEST_ID_HEADER, requestId); // answered with it
+    exchange.setProperty(COUNTED, Boolean.TRUE);
+    inFlight.incrementAndGet();
   }
 
   /**
@@ -83,6 +96,16 @@ public final class CallAuditPolicy extends RoutePolicySupport {
 
   @Override
   public void onExchangeDone(Route route, Exchange exchange) {
+    try {
+      done(exchange);
+    } finally {
+      if (exchange.removeProperty(COUNTED) != null) {
+        inFlight.decrementAndGet();
+      }
+    }
+  }
+
+  private void done(Exchange exchange) {
     AuditContext ctx = context(exchange);
     if (ctx == null) {
       return;

@@ -22,6 +22,7 @@ import org.fusioncds.assemble.InputAssembler;
 import org.fusioncds.audit.AuditShipper;
 import org.fusioncds.audit.AuditSpool;
 import org.fusioncds.audit.AuditTrail;
+import org.fusioncds.audit.CallAuditPolicy;
 import org.fusioncds.audit.ComplianceQuery;
 import org.fusioncds.cdshooks.CardStep;
 import org.fusioncds.cdshooks.CardSteps;
@@ -257,6 +258,9 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   @PropertyInject(value = "audit.interval-ms", defaultValue = "2000")
   long auditIntervalMs;
+
+  @PropertyInject(value = "audit.give-way-ms", defaultValue = "5000")
+  long auditGiveWayMs;
 
   @PropertyInject(value = "audit.retry.backoff-ms", defaultValue = "2000")
   long auditBackoffMs;
@@ -516,11 +520,25 @@ public class FusionCdsConfiguration implements CamelConfiguration {
             auditBatchSize,
             Duration.ofMillis(auditIntervalMs),
             AuditShipper.backoff(
-                Duration.ofMillis(auditBackoffMs), Duration.ofMillis(auditMaxBackoffMs)));
+                Duration.ofMillis(auditBackoffMs), Duration.ofMillis(auditMaxBackoffMs)),
+            this::callsInFlight,
+            Duration.ofMillis(Math.max(0, auditGiveWayMs)));
     return auditShipper;
   }
 
   private AuditShipper auditShipper;
+
+  private volatile CallAuditPolicy callAudit;
+
+  /** The calls the service is answering (the audit shipper gives way to them); 0 before start. */
+  private int callsInFlight() {
+    CallAuditPolicy calls = callAudit;
+    if (calls == null && camel != null) {
+      calls = camel.getRegistry().lookupByNameAndType("callAudit", CallAuditPolicy.class);
+      callAudit = calls;
+    }
+    return calls == null ? 0 : calls.inFlight();
+  }
 
   @BindToRegistry("images")
   public ImageStep images() {
