@@ -15,10 +15,8 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.TimeZone;
 import org.fusioncds.flow.AuditContext;
-import org.fusioncds.security.Caller;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
@@ -44,18 +42,8 @@ class AuditEventJsonTest {
 
   private static final FhirContext FHIR = FhirContext.forR4Cached();
   private static final Instant NOW = Instant.parse("2026-12-05T07:15:30.123Z");
-  private static final Caller CALLER =
-      new Caller(
-          "https://ehr.example.org",
-          "ehr-client",
-          "ehr-app",
-          "jti-7f3a",
-          null,
-          NOW.plusSeconds(300),
-          Set.of());
-  private static final AuditContext CTX =
-      new AuditContext("req-42", "hook-1b2c", CALLER, "10.1.2.3", "p-77", "Practitioner/pr-9");
-  private static final AuditContext BARE = new AuditContext("req-43", null, null, null, null, null);
+  private static final AuditContext CTX = AuditEventsTest.CTX; // caller, user, patient, hook
+  private static final AuditContext BARE = AuditEventsTest.BARE;
   private static final String FHIR_BASE = "https://fhir.example.org:8443/r4";
 
   private static IParser hapi() {

@@ -32,7 +32,7 @@ class AuditEventsTest {
   private static final Instant NOW = Instant.parse("2026-11-30T10:15:30Z");
   private static final AuditEvents EVENTS =
       new AuditEvents("site-a", Clock.fixed(NOW, ZoneOffset.UTC));
-  private static final Caller CALLER =
+  static final Caller CALLER =
       new Caller(
           "https://ehr.example.org",
           "ehr-client",
@@ -41,9 +41,9 @@ class AuditEventsTest {
           null,
           NOW.plusSeconds(300),
           Set.of());
-  private static final AuditContext CTX =
+  static final AuditContext CTX =
       new AuditContext("req-42", "hook-1b2c", CALLER, "10.1.2.3", "p-77", "Practitioner/pr-9");
-  private static final AuditContext BARE = new AuditContext("req-43", null, null, null, null, null);
+  static final AuditContext BARE = new AuditContext("req-43", null, null, null, null, null);
   private static final String FHIR = "https://fhir.example.org:8443/r4";
   private static final String PACS = "http://pacs.example.org/dicom-web";
 
