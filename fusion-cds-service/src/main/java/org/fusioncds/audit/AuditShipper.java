@@ -256,7 +256,6 @@ public final class AuditShipper implements AutoCloseable {
         int n = shipOnce();
         failures = 0;
         if (n == 0) {
-          givingWaySince = 0; // the spool is empty: the next events wait afresh
           pause(interval.toMillis());
         }
       } catch (RuntimeException e) {

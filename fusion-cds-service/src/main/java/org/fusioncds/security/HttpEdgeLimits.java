@@ -33,7 +33,7 @@ public record HttpEdgeLimits(
 
   /** The defaults of application.properties. */
   public static final HttpEdgeLimits DEFAULTS =
-      new HttpEdgeLimits(4L * 1024 * 1024, 8192, 4096, 10_000, 30_000);
+      new HttpEdgeLimits(4L * 1024 * 1024, 8192, 4096, 10_000, 30_000, DEFAULT_WORKER_THREADS);
 
   public HttpEdgeLimits {
     positive("edge.max-body-bytes", maxBodyBytes);
@@ -42,22 +42,6 @@ public record HttpEdgeLimits(
     positive("edge.header-timeout-ms", headerTimeoutMs);
     positive("edge.body-timeout-ms", bodyTimeoutMs);
     positive("edge.worker-threads", workerThreads);
-  }
-
-  /** These limits with {@value #DEFAULT_WORKER_THREADS} worker threads. */
-  public HttpEdgeLimits(
-      long maxBodyBytes,
-      int maxHeaderBytes,
-      int maxInitialLineBytes,
-      long headerTimeoutMs,
-      long bodyTimeoutMs) {
-    this(
-        maxBodyBytes,
-        maxHeaderBytes,
-        maxInitialLineBytes,
-        headerTimeoutMs,
-        bodyTimeoutMs,
-        DEFAULT_WORKER_THREADS);
   }
 
   private static void positive(String key, long value) {
