@@ -11,7 +11,9 @@ import java.util.Set;
  * @param device {@code cpu} or {@code cuda:N}, for the service and the raw sessions alike
  * @param parts which parts run: {@code hook}, {@code inference}, {@code audit}
  * @param patients fresh patients whose first hook call is measured, after {@code warmup} more
- * @param calls cached hook calls (and as many plain reads) per concurrency level
+ * @param calls cached hook calls (and as many plain reads) per concurrency level, and at least
+ *     {@code callsPerCaller} for each of its callers (400 calls are 8 each of 50 callers: under a
+ *     second, where one GC pause or the last callers' tail moves the rate)
  * @param levels the concurrency levels of the cached calls
  * @param cohort the synthetic cohort's size; {@code seed} its seed
  * @param callers concurrent callers of the batched inference
@@ -28,6 +30,7 @@ public record BenchSettings(
     int patients,
     int warmup,
     int calls,
+    int callsPerCaller,
     List<Integer> levels,
     int cohort,
     long seed,
@@ -42,5 +45,10 @@ public record BenchSettings(
 
   public boolean runs(String part) {
     return parts.contains(part);
+  }
+
+  /** The cached calls (and plain reads) of the level with this many callers. */
+  public int callsAt(int callers) {
+    return Math.max(calls, callsPerCaller * callers);
   }
 }

@@ -53,6 +53,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--calls", defaultValue = "400", description = "cached calls per level")
   int calls;
 
+  @Option(
+      names = "--calls-per-caller",
+      defaultValue = "40",
+      description = "cached calls per level at least this many times its callers")
+  int callsPerCaller;
+
   @Option(names = "--levels", defaultValue = "1,10,50", split = ",", description = "callers")
   List<Integer> levels;
 
@@ -110,6 +116,7 @@ public final class BenchCommand implements Callable<Integer> {
       patients = 4;
       warmup = 1;
       calls = 40;
+      callsPerCaller = 4;
       levels = List.of(1, 10);
       cohort = 24;
       callers = 8;
@@ -118,6 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
     positive("--patients", patients);
     positive("--calls", calls);
+    positive("--calls-per-caller", callsPerCaller);
     positive("--cohort", cohort);
     positive("--callers", callers);
     if (warmup < 0) {
@@ -145,6 +153,7 @@ public final class BenchCommand implements Callable<Integer> {
         patients,
         warmup,
         calls,
+        callsPerCaller,
         List.copyOf(levels),
         cohort,
         seed,

@@ -8,8 +8,10 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.fusioncds.bench.BenchSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@code fusion-cds bench --quick} as a user runs it: the embedded servers, the real service, the
@@ -88,5 +90,22 @@ class BenchCommandIT {
 
     assertEquals("2", r[0]);
     assertTrue(r[2].startsWith("FCDS-8001") && r[2].contains("[1, 0]"), r[2]);
+  }
+
+  @Test
+  void refusesZeroCallsPerCallerAndGivesEachCallerOfALevelItsShare(@TempDir Path work)
+      throws Exception {
+    String[] r = run("bench", "--calls-per-caller", "0", "--parts", "hook");
+
+    assertEquals("2", r[0]);
+    assertTrue(r[2].startsWith("FCDS-8001") && r[2].contains("--calls-per-caller"), r[2]);
+
+    BenchCommand command = new BenchCommand();
+    new CommandLine(command)
+        .parseArgs("--calls", "400", "--calls-per-caller", "40", "--work", work.toString());
+    BenchSettings settings = command.settings();
+    assertEquals(400, settings.callsAt(1));
+    assertEquals(400, settings.callsAt(10));
+    assertEquals(2000, settings.callsAt(50));
   }
 }

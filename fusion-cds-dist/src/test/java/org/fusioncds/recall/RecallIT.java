@@ -2,11 +2,13 @@ package org.fusioncds.recall;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ca.uhn.fhir.rest.api.CacheControlDirective;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +16,17 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.fusioncds.app.FusionCdsApp;
+import org.fusioncds.error.ErrorCode;
+import org.fusioncds.error.FcdsException;
+import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.RequestTap;
+import org.fusioncds.sandbox.SandboxSettings;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cached path with the FHIR server's change feed (the default): a repeated hook waits for one
@@ -30,6 +38,21 @@ class RecallIT extends RecallChecks {
   @BeforeAll
   static void start() throws Exception {
     start(Map.of());
+  }
+
+  @Test
+  void aGatherNotBelowTheHooksWaitStopsTheServiceAtStartWithItsCode(@TempDir Path work) {
+    Map<String, String> settings =
+        SandboxSettings.forApp(
+            FreePorts.find(), ehr, work, servers.fhir().baseUrl(), servers.dicomWeb().baseUrl());
+    settings.put("camel.management.port", String.valueOf(FreePorts.find()));
+    settings.put("cds.recall.feed.wait-ms", "1000");
+    settings.put("cds.recall.feed.gather-ms", "1000");
+
+    FcdsException e = assertThrows(FcdsException.class, () -> FusionCdsApp.start(settings));
+
+    assertEquals(ErrorCode.RECALL_FEED_SETTINGS, e.errorCode(), e.getMessage());
+    assertTrue(e.getMessage().contains("1000 and 1000"), e.getMessage());
   }
 
   @Test

@@ -23,13 +23,21 @@ public final class FusionCdsApp implements AutoCloseable {
     this.main = main;
   }
 
-  /** Starts the application without blocking; {@code overrides} win over application.properties. */
+  /**
+   * Starts the application without blocking; {@code overrides} win over application.properties. A
+   * setting refused with its own code (Camel wraps it in its bean errors) is thrown as it is.
+   */
   public static FusionCdsApp start(Map<String, String> overrides) {
     Main main = configured(overrides);
     try {
       main.start();
     } catch (Exception e) {
       stopQuietly(main);
+      for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+        if (t instanceof FcdsException coded) {
+          throw coded;
+        }
+      }
       throw new FcdsException(
           ErrorCode.APP_NOT_STARTED, "the application did not start — " + e.getMessage(), e);
     }

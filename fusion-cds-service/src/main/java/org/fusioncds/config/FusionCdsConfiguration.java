@@ -112,6 +112,9 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "cds.recall.feed.wait-ms", defaultValue = "1000")
   long recallFeedWaitMs;
 
+  @PropertyInject(value = "cds.recall.feed.gather-ms", defaultValue = "20")
+  long recallFeedGatherMs;
+
   @PropertyInject(value = "cds.time-budget-ms", defaultValue = "2000")
   long timeBudgetMs;
 
@@ -648,8 +651,10 @@ public class FusionCdsConfiguration implements CamelConfiguration {
                   ? new ChangeFeed.Settings(
                       Duration.ofMillis(recallFeedOverlapMs),
                       recallFeedPageSize,
-                      Duration.ofMillis(recallFeedWaitMs))
-                  : null);
+                      Duration.ofMillis(recallFeedWaitMs),
+                      Duration.ofMillis(recallFeedGatherMs))
+                  : null,
+              this::callsInFlight);
     }
     return changeFeeds;
   }

@@ -8,6 +8,7 @@
  *   <li>FCDS-9010 (500) the feedback folder is unusable
  *   <li>FCDS-9011 (500) the dead-letter folder is unusable
  *   <li>FCDS-9012 (500) the dead-letter file is unreadable
+ *   <li>FCDS-9020 (500) a cds.recall.feed setting is out of range
  * </ul>
  */
 package org.fusioncds.config;

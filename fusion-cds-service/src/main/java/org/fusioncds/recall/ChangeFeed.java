@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.fhir.FhirGateway;
@@ -43,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * {@code _elements} asks only for the patient and the codes), read with the service's own
  * credentials and audited as one BALP Query event. Each change is reported once (the versions seen
  * inside the overlap are kept) to the listeners, before the waiting hooks go on.
+ *
+ * <p>Under load a poll gathers its hooks before it starts, as a database's group commit waits for
+ * its siblings: while fewer hooks wait for it than calls are in flight, it waits for more, at most
+ * {@code gather} after its first hook came. One caller never waits (it is the one call in flight);
+ * fifty share each poll instead of ten, and the server answers a fifth of the history reads.
  *
  * <p>What the feed cannot see it says: more changes of a type than one page holds is an overflow
  * (the listeners then trust nothing remembered); a server that refuses history or answers without
@@ -113,25 +119,39 @@ public final class ChangeFeed implements AutoCloseable {
    * @param overlap each poll reads again this far before the last poll's server time
    * @param pageSize the {@code _count} of each history read
    * @param hookWait how long a hook waits for its poll before it takes the per-hook batch
+   * @param gather how long a poll may wait, after its first hook came, for the other calls in
+   *     flight to join it (0: it starts at once)
    */
-  public record Settings(Duration overlap, int pageSize, Duration hookWait) {
+  public record Settings(Duration overlap, int pageSize, Duration hookWait, Duration gather) {
 
     public Settings {
-      if (overlap.isNegative() || overlap.isZero() || pageSize < 1 || hookWait.isNegative()) {
-        throw new IllegalArgumentException(
-            "cds.recall.feed.overlap-ms and page-size must be positive, wait-ms not negative, got "
+      if (overlap.isNegative()
+          || overlap.isZero()
+          || pageSize < 1
+          || hookWait.isNegative()
+          || gather.isNegative()
+          || gather.compareTo(hookWait) >= 0) {
+        throw new FcdsException(
+            ErrorCode.RECALL_FEED_SETTINGS,
+            "cds.recall.feed.overlap-ms and page-size must be positive, wait-ms not negative,"
+                + " gather-ms not negative and below wait-ms, got "
                 + overlap.toMillis()
                 + ", "
                 + pageSize
+                + ", "
+                + hookWait.toMillis()
                 + " and "
-                + hookWait.toMillis());
+                + gather.toMillis());
       }
     }
   }
 
-  /** One poll and the hooks waiting for it. */
+  /** One poll and the hooks waiting for it (its counts guarded by the feed). */
   private static final class Round {
     final CompletableFuture<Long> done = new CompletableFuture<>();
+    final long born = System.nanoTime();
+    int waiters = 1;
+    boolean started;
   }
 
   private final String base;
@@ -139,6 +159,7 @@ public final class ChangeFeed implements AutoCloseable {
   private final IGenericClient client;
   private final Audit audit;
   private final Settings settings;
+  private final IntSupplier callsInFlight;
   private final ExecutorService runner;
   private final List<Consumer<Changes>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong polls = new AtomicLong();
@@ -160,14 +181,21 @@ public final class ChangeFeed implements AutoCloseable {
   /**
    * @param client a client of {@code base} with the service's own credentials
    * @param audit told each poll's URLs and the batch's HTTP status (0: no answer)
+   * @param callsInFlight the calls the service is answering (a poll gathers while fewer wait)
    */
   public ChangeFeed(
-      String base, FhirGateway gateway, IGenericClient client, Audit audit, Settings settings) {
+      String base,
+      FhirGateway gateway,
+      IGenericClient client,
+      Audit audit,
+      Settings settings,
+      IntSupplier callsInFlight) {
     this.base = base;
     this.gateway = gateway;
     this.client = client;
     this.audit = audit;
     this.settings = settings;
+    this.callsInFlight = callsInFlight;
     this.since = Instant.now().minus(settings.overlap());
     this.runner =
         Executors.newSingleThreadExecutor(
@@ -212,11 +240,16 @@ public final class ChangeFeed implements AutoCloseable {
           running = null;
           return OptionalLong.empty();
         }
-      } else {
-        if (queued == null) {
-          queued = new Round();
-        }
+      } else if (!running.started) {
+        mine = running;
+        mine.waiters++;
+        notifyAll();
+      } else if (queued == null) {
+        queued = new Round();
         mine = queued;
+      } else {
+        mine = queued;
+        mine.waiters++;
       }
     }
     try {
@@ -251,6 +284,7 @@ public final class ChangeFeed implements AutoCloseable {
     }
     while (round != null) {
       try {
+        gather(round);
         round.done.complete(poll());
       } catch (RuntimeException e) {
         failures.incrementAndGet();
@@ -265,6 +299,26 @@ public final class ChangeFeed implements AutoCloseable {
         queued = null;
         round = running;
       }
+    }
+  }
+
+  /**
+   * Waits, at most {@code gather} after the round's first hook came, while fewer hooks wait for it
+   * than calls are in flight; then marks it started (later hooks wait for the next one).
+   */
+  private void gather(Round round) {
+    long until = round.born + settings.gather().toNanos();
+    synchronized (this) {
+      try {
+        for (long left = until - System.nanoTime();
+            left > 0 && off == null && round.waiters < callsInFlight.getAsInt();
+            left = until - System.nanoTime()) {
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      round.started = true;
     }
   }
 

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import org.fusioncds.audit.AuditTrail;
 import org.fusioncds.fhir.FhirGateway;
 import org.fusioncds.flow.AuditContext;
@@ -26,12 +27,14 @@ public final class ChangeFeeds implements AutoCloseable {
   /**
    * @param clients a client of a base with the service's own credentials
    * @param settings null: no feed (every repeated hook is checked by its own batch)
+   * @param callsInFlight the calls the service is answering (each poll gathers its hooks)
    */
   public ChangeFeeds(
       FhirGateway gateway,
       Function<String, ca.uhn.fhir.rest.client.api.IGenericClient> clients,
       AuditTrail audit,
-      ChangeFeed.Settings settings) {
+      ChangeFeed.Settings settings,
+      IntSupplier callsInFlight) {
     this.make =
         settings == null
             ? base -> null
@@ -51,7 +54,8 @@ public final class ChangeFeeds implements AutoCloseable {
                         audit.record(audit.events().fhirRead(FEED, base, "GET", url, status));
                       }
                     },
-                    settings);
+                    settings,
+                    callsInFlight);
   }
 
   /** The base's feed, made on first use; empty when feeds are turned off. */

@@ -1,0 +1,152 @@
+package org.fusioncds.recall;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.fusioncds.error.ErrorCode;
+import org.fusioncds.error.FcdsException;
+import org.fusioncds.fhir.FhirGateway;
+import org.fusioncds.sandbox.FreePorts;
+import org.fusioncds.sandbox.SandboxFhirServer;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How a poll of the change feed gathers its hooks (cds.recall.feed.gather-ms), against a real HAPI
+ * FHIR JPA server: a lone caller's poll starts at once, a poll starts as soon as every call in
+ * flight waits for it, it waits no longer than the gather for calls that never come, and a write
+ * committed before a hook joined a gathering poll is in that poll.
+ */
+class ChangeFeedGatherIT {
+
+  private static final FhirContext FHIR = FhirContext.forR4Cached();
+  private static final FhirGateway GATEWAY = new FhirGateway(FHIR, 5_000, 30_000);
+
+  private static SandboxFhirServer server;
+  private static IGenericClient client;
+
+  @BeforeAll
+  static void startServer() {
+    server = SandboxFhirServer.start(new SandboxFhirServer.Settings(FreePorts.find(), true));
+    client = GATEWAY.client(server.baseUrl(), null);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void aLoneCallersPollStartsAtOnceWhateverTheGather() {
+    try (ChangeFeed feed = feed(Duration.ofSeconds(20), () -> 1)) {
+      long t0 = System.nanoTime();
+      OptionalLong seq = feed.awaitFresh();
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+
+      assertEquals(OptionalLong.of(1), seq);
+      assertTrue(ms < 10_000, "the one call in flight waited " + ms + " ms of a 20 s gather");
+    }
+  }
+
+  @Test
+  void hooksInFlightShareOnePollThatStartsWhenTheLastOfThemWaits() throws Exception {
+    AtomicInteger inFlight = new AtomicInteger(3);
+    try (ChangeFeed feed = feed(Duration.ofSeconds(20), inFlight::get)) {
+      long t0 = System.nanoTime();
+      CompletableFuture<OptionalLong> first = CompletableFuture.supplyAsync(feed::awaitFresh);
+      Thread.sleep(300);
+      CompletableFuture<OptionalLong> second = CompletableFuture.supplyAsync(feed::awaitFresh);
+      Thread.sleep(300);
+      assertEquals(0, feed.polls(), "no poll while two of three calls wait");
+      OptionalLong third = feed.awaitFresh();
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+
+      assertEquals(OptionalLong.of(1), third);
+      assertEquals(third, first.get(30, TimeUnit.SECONDS));
+      assertEquals(third, second.get(30, TimeUnit.SECONDS));
+      assertEquals(1, feed.polls());
+      assertTrue(ms < 10_000, "the poll started when the third call waited, after " + ms + " ms");
+    }
+  }
+
+  @Test
+  void aPollWaitsNoLongerThanTheGatherForCallsThatDoNotCome() {
+    try (ChangeFeed feed = feed(Duration.ofMillis(700), () -> 5)) {
+      long t0 = System.nanoTime();
+      OptionalLong seq = feed.awaitFresh();
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+
+      assertEquals(OptionalLong.of(1), seq, "answered by the poll, not sent to the batch");
+      assertTrue(ms >= 700, "started after the 700 ms gather, not before: " + ms + " ms");
+      assertEquals(1, feed.polls());
+    }
+  }
+
+  @Test
+  void aWriteCommittedBeforeAHookJoinsAGatheringPollIsInThatPoll() throws Exception {
+    List<ChangeFeed.Changes> seen = new CopyOnWriteArrayList<>();
+    try (ChangeFeed feed = feed(Duration.ofSeconds(20), () -> 2)) {
+      feed.listen(seen::add);
+      CompletableFuture<OptionalLong> first = CompletableFuture.supplyAsync(feed::awaitFresh);
+      Thread.sleep(300);
+      Observation lab = new Observation();
+      lab.setStatus(Observation.ObservationStatus.FINAL);
+      lab.getCode().addCoding().setSystem("http://loinc.org").setCode("1988-5");
+      lab.setSubject(new Reference("Patient/gather-1"));
+      String written = client.create().resource(lab).execute().getId().toUnqualified().getValue();
+
+      OptionalLong second = feed.awaitFresh();
+
+      assertEquals(second, first.get(30, TimeUnit.SECONDS), "one poll for both");
+      assertEquals(1, seen.size());
+      assertEquals(second.getAsLong(), seen.get(0).seq());
+      assertTrue(
+          seen.get(0).changes().stream().anyMatch(c -> c.versioned().equals(written)),
+          written + " in the poll's changes: " + seen.get(0).changes());
+    }
+  }
+
+  @Test
+  void aGatherNotBelowTheHooksWaitIsRefusedWithItsCode() {
+    FcdsException e =
+        assertThrows(
+            FcdsException.class,
+            () ->
+                new ChangeFeed.Settings(
+                    Duration.ofSeconds(10), 100, Duration.ofMillis(500), Duration.ofMillis(500)));
+    assertEquals(ErrorCode.RECALL_FEED_SETTINGS, e.errorCode());
+    assertTrue(
+        e.getMessage().contains("gather-ms") && e.getMessage().contains("500"), e.getMessage());
+  }
+
+  private static ChangeFeed feed(Duration gather, java.util.function.IntSupplier inFlight) {
+    return new ChangeFeed(
+        server.baseUrl(),
+        GATEWAY,
+        client,
+        new ChangeFeed.Audit() {
+          @Override
+          public void batch(List<String> urls, int status) {}
+
+          @Override
+          public void page(String url, int status) {}
+        },
+        new ChangeFeed.Settings(Duration.ofSeconds(10), 100, gather.plusSeconds(30), gather),
+        inFlight);
+  }
+}
