@@ -3,6 +3,8 @@ package org.fusioncds.audit;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
@@ -11,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.fusioncds.error.ErrorCode;
+import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.AuditContext;
 import org.fusioncds.sandbox.FreePorts;
 import org.junit.jupiter.api.Test;
@@ -48,6 +52,31 @@ class AuditShipperTest {
     assertFalse(flushed);
     assertEquals(0, shipper.sent());
     assertEquals(7, spool.size());
+  }
+
+  @Test
+  void aSettingOutOfRangeIsRefusedWithItsCodeAndValues() {
+    for (Object[] bad :
+        new Object[][] {
+          {0, 20L, 0L, "got 0, 20 and 0"},
+          {5, 0L, 0L, "got 5, 0 and 0"},
+          {5, 20L, -1L, "got 5, 20 and -1"}
+        }) {
+      FcdsException e =
+          assertThrows(
+              FcdsException.class,
+              () ->
+                  new AuditShipper(
+                      new AuditSpool(folder),
+                      nobody(),
+                      (int) bad[0],
+                      Duration.ofMillis((long) bad[1]),
+                      AuditShipper.backoff(Duration.ofMillis(10), Duration.ofMillis(40)),
+                      () -> 0,
+                      Duration.ofMillis((long) bad[2])));
+      assertEquals(ErrorCode.AUDIT_SHIPPER_SETTINGS, e.errorCode());
+      assertTrue(e.getMessage().contains((String) bad[3]), e.getMessage());
+    }
   }
 
   @Test

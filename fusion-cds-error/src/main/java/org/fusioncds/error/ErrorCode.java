@@ -409,6 +409,7 @@ public enum ErrorCode {
   AUDIT_TORN_TAIL(7075, 500, "a torn last audit journal record was dropped after a crash"),
   AUDIT_NOT_REST_READ(7076, 500, "not a FHIR read or search"),
   AUDIT_JOURNAL_SETTINGS(7077, 500, "an audit.journal setting is out of range"),
+  AUDIT_SHIPPER_SETTINGS(7078, 500, "an audit shipping setting is out of range"),
   AUDIT_NO_REPOSITORY(7080, 500, "no audit repository configured"),
   COMPLIANCE_BASE_INVALID(7090, 500, "the compliance query's FHIR base is not an http(s) URL"),
   COMPLIANCE_PARAMETER(7091, 400, "a compliance query parameter is invalid"),

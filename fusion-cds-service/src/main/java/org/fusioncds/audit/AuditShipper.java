@@ -112,8 +112,16 @@ public final class AuditShipper implements AutoCloseable {
       IntervalFunction backoff,
       IntSupplier busy,
       Duration giveWay) {
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batchSize must be at least 1: " + batchSize);
+    if (batchSize < 1 || interval.toMillis() < 1 || giveWay.isNegative()) {
+      throw new FcdsException(
+          ErrorCode.AUDIT_SHIPPER_SETTINGS,
+          "audit.batch-size and audit.interval-ms must be at least 1, audit.give-way-ms not"
+              + " negative, got "
+              + batchSize
+              + ", "
+              + interval.toMillis()
+              + " and "
+              + giveWay.toMillis());
     }
     this.spool = spool;
     this.repository = repository;
@@ -121,7 +129,7 @@ public final class AuditShipper implements AutoCloseable {
     this.interval = interval;
     this.backoff = backoff;
     this.busy = busy;
-    this.giveWay = giveWay.isNegative() ? Duration.ZERO : giveWay;
+    this.giveWay = giveWay;
   }
 
   /**

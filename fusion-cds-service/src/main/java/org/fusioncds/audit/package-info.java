@@ -18,6 +18,7 @@
  *   <li>FCDS-7075 (500) a torn last audit journal record was dropped after a crash
  *   <li>FCDS-7076 (500) not a FHIR read or search
  *   <li>FCDS-7077 (500) an audit.journal setting is out of range
+ *   <li>FCDS-7078 (500) an audit shipping setting is out of range
  *   <li>FCDS-7080 (500) no audit repository configured
  *   <li>FCDS-7090 (500) the compliance query's FHIR base is not an http(s) URL
  *   <li>FCDS-7091 (400) a compliance query parameter is invalid

@@ -525,7 +525,7 @@ public class FusionCdsConfiguration implements CamelConfiguration {
             AuditShipper.backoff(
                 Duration.ofMillis(auditBackoffMs), Duration.ofMillis(auditMaxBackoffMs)),
             this::callsInFlight,
-            Duration.ofMillis(Math.max(0, auditGiveWayMs)));
+            Duration.ofMillis(auditGiveWayMs));
     return auditShipper;
   }
 
