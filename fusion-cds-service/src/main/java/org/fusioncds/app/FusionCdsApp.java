@@ -33,7 +33,7 @@ public final class FusionCdsApp implements AutoCloseable {
       main.start();
     } catch (Exception e) {
       stopQuietly(main);
-      for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
         if (t instanceof FcdsException coded) {
           throw coded;
         }
