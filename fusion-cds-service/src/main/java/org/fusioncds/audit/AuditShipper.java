@@ -228,15 +228,30 @@ public final class AuditShipper implements AutoCloseable {
     return batch.size();
   }
 
+  /** What the shipper does next. */
+  private enum Next {
+    /** Nothing waits: look again after the interval. */
+    IDLE,
+    /** Events wait, and calls are in flight: look again shortly. */
+    GIVE_WAY,
+    SHIP
+  }
+
   /**
-   * Whether the events waiting now should wait for the calls in flight to end: only while calls are
-   * in flight, and not past {@code giveWay} since the shipper found them (or those before them, the
-   * spool not having been empty since) waiting.
+   * Whether events wait, and if so whether they should wait for the calls in flight to end: only
+   * while calls are in flight, and not past {@code giveWay} since the shipper found them (or those
+   * before them, the spool not having been empty since) waiting. An empty spool is idle, not a
+   * batch to ship: an event appended after the look waits for the next one, where the give-way
+   * applies to it.
    */
-  private boolean givesWay() {
-    if (giveWay.isZero() || flushing || spool.size() == 0) {
+  private Next next() {
+    if (spool.size() == 0) {
       givingWaySince = 0;
-      return false;
+      return Next.IDLE;
+    }
+    if (giveWay.isZero() || flushing) {
+      givingWaySince = 0;
+      return Next.SHIP;
     }
     long now = System.nanoTime();
     if (givingWaySince == 0) {
@@ -244,24 +259,25 @@ public final class AuditShipper implements AutoCloseable {
       counted = false;
     }
     if (busy.getAsInt() <= 0 || now - givingWaySince >= giveWay.toNanos()) {
-      return false;
+      return Next.SHIP;
     }
     if (!counted) {
       counted = true;
       gaveWay.incrementAndGet();
     }
-    return true;
+    return Next.GIVE_WAY;
   }
 
   private void loop() {
     int failures = 0;
     while (running) {
       try {
-        if (givesWay()) {
+        Next next = next();
+        if (next == Next.GIVE_WAY) {
           pause(Math.min(GIVE_WAY_CHECK_MS, interval.toMillis()));
           continue;
         }
-        int n = shipOnce();
+        int n = next == Next.SHIP ? shipOnce() : 0;
         failures = 0;
         if (n == 0) {
           pause(interval.toMillis());
