@@ -141,9 +141,10 @@ final class HookBenchmark {
     // concurrent level takes (a service answering chart opens all day runs them compiled), for the
     // hooks and their floor alike
     int busiest = settings.levels().stream().mapToInt(Integer::intValue).max().orElse(1);
-    load.run(busiest, settings.callsAt(busiest));
-    prefetched.run(busiest, settings.callsAt(busiest));
-    plain.run(busiest, settings.callsAt(busiest));
+    int busiestCalls = settings.callsAt(busiest);
+    load.run(busiest, busiestCalls);
+    prefetched.run(busiest, busiestCalls);
+    plain.run(busiest, busiestCalls);
     List<CachedLoad.Level> levels = new ArrayList<>();
     List<CachedLoad.Level> withPrefetch = new ArrayList<>();
     List<CachedLoad.Level> floors = new ArrayList<>();

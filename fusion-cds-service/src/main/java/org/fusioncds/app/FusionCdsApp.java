@@ -5,6 +5,7 @@ import java.util.Properties;
 import java.util.UUID;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
+import org.apache.camel.util.ObjectHelper;
 import org.fusioncds.config.FusionCdsConfiguration;
 import org.fusioncds.config.SecurityConfiguration;
 import org.fusioncds.error.ErrorCode;
@@ -33,10 +34,9 @@ public final class FusionCdsApp implements AutoCloseable {
       main.start();
     } catch (Exception e) {
       stopQuietly(main);
-      for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-        if (t instanceof FcdsException coded) {
-          throw coded;
-        }
+      FcdsException coded = ObjectHelper.getException(FcdsException.class, e);
+      if (coded != null) {
+        throw coded;
       }
       throw new FcdsException(
           ErrorCode.APP_NOT_STARTED, "the application did not start — " + e.getMessage(), e);
