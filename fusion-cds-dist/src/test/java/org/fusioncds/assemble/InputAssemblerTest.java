@@ -121,6 +121,31 @@ class InputAssemblerTest {
     assertEquals("no usable observation within the window", missing(in).get("labs:rr"));
   }
 
+  @Test
+  void anObservationDatedOnlyByItsReleaseIsNotInTheWindow() {
+    AssemblyInput michele = michele(null, null);
+    Observation dated =
+        obs("Observation/rr1/_history/1", "9279-1", 28, "/min", Duration.ofHours(-1));
+    Observation released = obs("Observation/rr2/_history/1", "9279-1", 30, "/min", Duration.ZERO);
+    released.setIssued(Date.from(STUDY.minus(Duration.ofHours(1))));
+    released.setEffective(null);
+
+    List<Observation> withDated = new ArrayList<>(michele.observations());
+    withDated.add(dated);
+    List<Observation> withReleased = new ArrayList<>(michele.observations());
+    withReleased.add(released);
+
+    float[] t = assembler.assemble(with(michele, withDated)).tensor("tabular").data();
+    assertEquals((float) ((28 - 18.0) / 4), t[4], 1e-6); // rr: effective an hour before
+    ModelInputs in = assembler.assemble(with(michele, withReleased));
+    assertEquals("no usable observation within the window", missing(in).get("labs:rr"));
+  }
+
+  private static AssemblyInput with(AssemblyInput in, List<Observation> observations) {
+    return new AssemblyInput(
+        in.patient(), in.studies(), observations, in.conditions(), null, in.evaluationTime());
+  }
+
   private static List<Float> boxed(float[] v) {
     List<Float> out = new ArrayList<>();
     for (float f : v) {

@@ -82,7 +82,7 @@ abstract class RecallChecks {
     next = 0;
     Path work = Files.createTempDirectory("recall");
     Path cohort = work.resolve("cohort");
-    CohortGenerator.generate(16, 20261203L, cohort, VisitFrame.dayBefore(Instant.now()));
+    CohortGenerator.generate(20, 20261203L, cohort, VisitFrame.dayBefore(Instant.now()));
     servers = SandboxServers.start(cohort.resolve("dicom"));
     if (withoutHistory) {
       servers.fhir().refuseHistory();
@@ -273,6 +273,55 @@ abstract class RecallChecks {
     assertEquals(reportUrl(afterLab), reportUrl(later), "recalled: the new report");
   }
 
+  /**
+   * Two and a half months of temperatures before the study, outside the card's lab window: not the
+   * model's inputs, so never read. The gather asks for the window (one page, where the history is
+   * seven), the result stays the same and the repeat is recalled. ({@link RecallBatchIT} has a
+   * history past the 20 pages a search may have.)
+   */
+  @Test
+  void aLongHistoryOutsideTheLabWindowIsNotReadAndChangesNothing() throws Exception {
+    longHistoryOutsideTheLabWindowIsNotRead(300);
+  }
+
+  /** {@code count} temperatures every 6 hours from 5 days before the study, then two hooks. */
+  void longHistoryOutsideTheLabWindowIsNotRead(int count) throws Exception {
+    JsonNode first = hook(patient);
+    assertTrue(!cached(first), first.toString());
+    Instant before = studyStarted().minus(Duration.ofDays(5));
+    Bundle history = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    for (int i = 0; i < count; i++) {
+      Observation t = new Observation();
+      t.setStatus(Observation.ObservationStatus.FINAL);
+      t.getCode().addCoding().setSystem("http://loinc.org").setCode("8310-5");
+      t.setSubject(new Reference("Patient/" + patient));
+      t.setEffective(
+          new org.hl7.fhir.r4.model.DateTimeType(
+              Date.from(before.minus(Duration.ofHours(6L * i)))));
+      t.setValue(
+          new Quantity().setValue(36.8).setUnit("Cel").setSystem("http://unitsofmeasure.org"));
+      t.getValueQuantity().setCode("Cel");
+      history
+          .addEntry()
+          .setResource(t)
+          .getRequest()
+          .setMethod(Bundle.HTTPVerb.POST)
+          .setUrl("Observation");
+    }
+    fhir.transaction().withBundle(history).execute();
+    int fhirBefore = fhirTap.seen().size();
+
+    JsonNode after = hook(patient);
+
+    assertEquals(reportUrl(first), reportUrl(after), "the same inputs, the same result: " + after);
+    List<String> searches =
+        observationSearches(fhirTap.seen().subList(fhirBefore, fhirTap.seen().size()));
+    assertTrue(
+        !searches.isEmpty() && searches.stream().allMatch(u -> u.contains("&date=ge")),
+        "every Observation search names the window: " + searches);
+    assertTrue(cached(hook(patient)), "the repeat is recalled");
+  }
+
   @Test
   void aChangedPatientADeletedLabOrAnAmendedReportGathersTheCaseInFull() throws Exception {
     JsonNode first = hook(patient);
@@ -451,6 +500,24 @@ abstract class RecallChecks {
             .returnBundle(Bundle.class)
             .execute();
     return (ImagingStudy) b.getEntryFirstRep().getResource();
+  }
+
+  /** The Observation searches among the requests, alone or in a batch (the feed's too). */
+  static List<String> observationSearches(List<RequestTap.Seen> seen) {
+    List<String> out = new java.util.ArrayList<>();
+    for (RequestTap.Seen c : seen) {
+      if ("GET".equals(c.method())) {
+        String p = c.pathAndQuery();
+        String path = p.contains("?") ? p.substring(0, p.indexOf('?')) : p;
+        out.add(p.substring(path.lastIndexOf('/') + 1));
+      } else if (c.body() != null && c.body().contains("\"batch\"")) {
+        FHIR.newJsonParser()
+            .parseResource(Bundle.class, c.body())
+            .getEntry()
+            .forEach(e -> out.add(e.getRequest().getUrl()));
+      }
+    }
+    return out.stream().filter(u -> u.startsWith("Observation?")).toList();
   }
 
   Instant studyStarted() {

@@ -1,6 +1,5 @@
 package org.fusioncds.assemble;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -34,8 +33,8 @@ final class ObservationFeatures {
   }
 
   FeatureValue value(Feature f, List<Observation> observations, Instant anchor) {
-    Instant from = anchor.minus(hours(window.hoursBefore()));
-    Instant to = anchor.plus(hours(window.hoursAfter()));
+    Instant from = window.from(anchor);
+    Instant to = window.to(anchor);
     Optional<Observation> latest =
         observations.stream()
             .filter(o -> USABLE.contains(o.getStatus()) && matches(o, f.codes()))
@@ -86,7 +85,13 @@ final class ObservationFeatures {
     return false;
   }
 
-  /** effectiveDateTime, effectivePeriod.start, effectiveInstant, else issued; null when none. */
+  /**
+   * effectiveDateTime, effectivePeriod.start, effectiveInstant; null when none. Never {@code
+   * issued}: it is when a result was released, and an amendment releases an old result again. And
+   * the gather asks the server only for the window (FHIR's {@code date} search parameter of
+   * Observation is its effective[x]), so an observation dated by {@code issued} alone would count
+   * when the EHR prefetched it and not when the server was searched.
+   */
   static Instant effective(Observation o) {
     if (o.hasEffectiveDateTimeType() && o.getEffectiveDateTimeType().getValue() != null) {
       return o.getEffectiveDateTimeType().getValue().toInstant();
@@ -97,14 +102,10 @@ final class ObservationFeatures {
     if (o.hasEffectiveInstantType()) {
       return o.getEffectiveInstantType().getValue().toInstant();
     }
-    return o.hasIssued() ? o.getIssued().toInstant() : null;
+    return null;
   }
 
   private static boolean within(Instant t, Instant from, Instant to) {
     return t != null && !t.isBefore(from) && !t.isAfter(to);
-  }
-
-  private static Duration hours(double h) {
-    return Duration.ofMillis(Math.round(h * 3_600_000));
   }
 }

@@ -17,6 +17,9 @@ import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -42,6 +45,9 @@ import org.hl7.fhir.r4.model.Resource;
 public final class FhirGateway {
 
   private static final int MAX_PAGES = 20;
+
+  /** How much wider than the lab window the Observation search asks (a day). */
+  public static final Duration WINDOW_MARGIN = Duration.ofDays(1);
 
   /**
    * {@code Cache-Control: no-cache} on every search: a server may answer a repeated search from a
@@ -114,14 +120,23 @@ public final class FhirGateway {
     return studies != null ? studies : search(client, studiesSearch(patientId), ImagingStudy.class);
   }
 
-  /** Observations with the given LOINC codes: prefetch {@code observations} first, then search. */
+  /**
+   * Observations with the given LOINC codes: prefetch {@code observations} first, else the search
+   * for those effective around the lab window {@code [from, to]} ({@link
+   * #observationsSearch(String, List, Instant, Instant)}).
+   */
   public List<Observation> observations(
-      IGenericClient client, String patientId, List<String> loincCodes, PrefetchView prefetch) {
+      IGenericClient client,
+      String patientId,
+      List<String> loincCodes,
+      Instant from,
+      Instant to,
+      PrefetchView prefetch) {
     List<Observation> observations =
         prefetch.bundle("observations", Observation.class, new ArrayList<>());
     return observations != null
         ? observations
-        : search(client, observationsSearch(patientId, loincCodes), Observation.class);
+        : search(client, observationsSearch(patientId, loincCodes, from, to), Observation.class);
   }
 
   /** The patient's Conditions: prefetch {@code conditions} first, then the search. */
@@ -141,10 +156,32 @@ public final class FhirGateway {
     return "ImagingStudy?patient=" + patientId + "&_count=50";
   }
 
-  /** The patient's Observations with any of the given LOINC codes (see {@link #studiesSearch}). */
+  /**
+   * The patient's Observations with any of the given LOINC codes, all of them: the prefetch
+   * template the service's discovery declares (a template cannot name the study's time).
+   */
   public static String observationsSearch(String patientId, List<String> loincCodes) {
     String codes = String.join(",", loincCodes.stream().map(c -> "http://loinc.org|" + c).toList());
     return "Observation?patient=" + patientId + "&code=" + codes + "&_count=200";
+  }
+
+  /**
+   * The search the gather makes (see {@link #studiesSearch}): the patient's Observations with any
+   * of the given LOINC codes effective ({@code date}, FHIR R4's search parameter on
+   * Observation.effective) within the lab window {@code [from, to]} widened by {@link
+   * #WINDOW_MARGIN} on each side. The margin makes the answer a superset of the window whatever the
+   * precision of a value and the time zone either side reads a date without one in (14 hours at
+   * most); the assembly keeps the window exactly. A patient's whole history would be read
+   * otherwise: years of vitals, page after page (HAPI FHIR JPA answers each page after the first of
+   * a fresh search in about 0.5 s; after 20 pages the search is FCDS-3013).
+   */
+  public static String observationsSearch(
+      String patientId, List<String> loincCodes, Instant from, Instant to) {
+    return observationsSearch(patientId, loincCodes)
+        + "&date=ge"
+        + from.minus(WINDOW_MARGIN).truncatedTo(ChronoUnit.SECONDS)
+        + "&date=le"
+        + to.plus(WINDOW_MARGIN).truncatedTo(ChronoUnit.SECONDS);
   }
 
   /** The patient's Conditions (see {@link #studiesSearch}). */

@@ -31,8 +31,8 @@ import org.hl7.fhir.r4.model.Patient;
  * The {@code gather} step, FHIR side: opens the case (FHIR client on the hook's server with its
  * token), reads the patient beside their imaging studies and picks the eligible study the model
  * card asks for; then, in parallel with the images, the Observations with the card's LOINC codes
- * beside the Conditions ({@link SideBySide}). The labs are read only once a study is eligible: a
- * chart without one costs two requests, not four.
+ * effective around the card's lab window beside the Conditions ({@link SideBySide}). The labs are
+ * read only once a study is eligible: a chart without one costs two requests, not four.
  */
 public final class GatherStep {
 
@@ -194,9 +194,25 @@ public final class GatherStep {
                     c.reads()
                         .audited(
                             () ->
-                                gateway.observations(c.fhir(), patientId, loincCodes(), prefetch)),
+                                gateway.observations(
+                                    c.fhir(),
+                                    patientId,
+                                    loincCodes(),
+                                    labsFrom(c.study()),
+                                    labsTo(c.study()),
+                                    prefetch)),
                 () -> c.reads().audited(() -> gateway.conditions(c.fhir(), patientId, prefetch)));
     return new ClinicalInputs(c, labsAndConditions.first(), labsAndConditions.second());
+  }
+
+  /** The first instant of the card's lab window around the study (its start, as the assembly's). */
+  public Instant labsFrom(ImagingStudy study) {
+    return card.labWindow().from(study.getStarted().toInstant());
+  }
+
+  /** The last instant of the card's lab window around the study. */
+  public Instant labsTo(ImagingStudy study) {
+    return card.labWindow().to(study.getStarted().toInstant());
   }
 
   /** The LOINC codes of the card's observation features, for the search and the prefetch. */

@@ -1,5 +1,6 @@
 package org.fusioncds.model;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -263,7 +264,18 @@ public record ModelCard(
   }
 
   /** Observations count when effective within [study − hoursBefore, study + hoursAfter]. */
-  public record LabWindow(Double hoursBefore, Double hoursAfter) {}
+  public record LabWindow(Double hoursBefore, Double hoursAfter) {
+
+    /** The window's first instant around {@code anchor} (the study's start). */
+    public Instant from(Instant anchor) {
+      return anchor.minusMillis(Math.round(hoursBefore * 3_600_000));
+    }
+
+    /** The window's last instant around {@code anchor}. */
+    public Instant to(Instant anchor) {
+      return anchor.plusMillis(Math.round(hoursAfter * 3_600_000));
+    }
+  }
 
   /** A declared input tensor; shape includes the batch dimension (1 when served). */
   public record InputTensor(String name, String dtype, List<Long> shape, String kind) {}

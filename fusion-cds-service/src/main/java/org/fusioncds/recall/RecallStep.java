@@ -143,7 +143,15 @@ public final class RecallStep {
       urls.add(FhirGateway.studiesSearch(id));
     }
     if (observations == null) {
-      urls.add(FhirGateway.observationsSearch(id, gather.loincCodes()) + "&_elements=id,meta");
+      // the gather's search: the lab window around the remembered study (another study is a miss)
+      Optional<ImagingStudy> study = rememberedStudy(entry);
+      if (study.isEmpty()) {
+        return forget(base, id, request);
+      }
+      urls.add(
+          FhirGateway.observationsSearch(
+                  id, gather.loincCodes(), gather.labsFrom(study.get()), gather.labsTo(study.get()))
+              + "&_elements=id,meta");
     }
     if (conditions == null) {
       urls.add(FhirGateway.conditionsSearch(id) + "&_elements=id,meta");
@@ -501,6 +509,13 @@ public final class RecallStep {
    */
   private static String reportRead(RecentResults.Entry entry) {
     return "DiagnosticReport/" + encode(entry.reportId()) + "?_elements=identifier,status";
+  }
+
+  /** The study the remembered result was computed for, among the studies remembered with it. */
+  private static Optional<ImagingStudy> rememberedStudy(RecentResults.Entry entry) {
+    return entry.studies().stream()
+        .filter(s -> versioned(s).equals(entry.studyReference()))
+        .findFirst();
   }
 
   private static String versioned(ImagingStudy s) {

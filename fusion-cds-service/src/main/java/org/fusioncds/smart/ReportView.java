@@ -109,8 +109,8 @@ final class ReportView {
       List<String> missing = missing(fhir, reportId);
       byte[] html = htmlForm(fhir, report);
       Instant study = report.getEffectiveDateTimeType().getValue().toInstant();
-      Instant from = study.minusSeconds(Math.round(3600 * card.labWindow().hoursBefore()));
-      Instant to = study.plusSeconds(Math.round(3600 * card.labWindow().hoursAfter()));
+      Instant from = card.labWindow().from(study);
+      Instant to = card.labWindow().to(study);
       List<Lab> labs = labs(fhir, launch.patientId(), from, to);
       return new Read(report, png, type, results, missing, html, labs, from, to);
     } catch (AppRefusal e) {
