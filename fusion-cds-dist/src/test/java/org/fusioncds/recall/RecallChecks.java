@@ -82,7 +82,7 @@ abstract class RecallChecks {
     next = 0;
     Path work = Files.createTempDirectory("recall");
     Path cohort = work.resolve("cohort");
-    CohortGenerator.generate(20, 20261203L, cohort, VisitFrame.dayBefore(Instant.now()));
+    CohortGenerator.generate(22, 20261203L, cohort, VisitFrame.dayBefore(Instant.now()));
     servers = SandboxServers.start(cohort.resolve("dicom"));
     if (withoutHistory) {
       servers.fhir().refuseHistory();
@@ -183,12 +183,15 @@ abstract class RecallChecks {
   @Test
   void anOlderPrefetchIsNeverTheAnswerToAHookWithoutIt() throws Exception {
     ObjectNode ehrCopy = prefetch();
-    // a lab recorded after the EHR read its copy: a CRP at the time of the image, the nearest
+    // a lab recorded after the EHR read its copy: a CRP 2 h after the image, the latest in the
+    // window (the cohort's labs are at most 1 h after it)
     Observation crp = new Observation();
     crp.setStatus(Observation.ObservationStatus.FINAL);
     crp.getCode().addCoding().setSystem("http://loinc.org").setCode("1988-5");
     crp.setSubject(new Reference("Patient/" + patient));
-    crp.setEffective(new org.hl7.fhir.r4.model.DateTimeType(Date.from(studyStarted())));
+    crp.setEffective(
+        new org.hl7.fhir.r4.model.DateTimeType(
+            Date.from(studyStarted().plus(Duration.ofHours(2)))));
     crp.setValue(
         new Quantity()
             .setValue(Math.round(50 + 200 * Math.random()) / 10.0)
@@ -284,6 +287,49 @@ abstract class RecallChecks {
     longHistoryOutsideTheLabWindowIsNotRead(300);
   }
 
+  /**
+   * A chest radiograph every day for four months before this one (an ICU stay): older than the
+   * card's 48 hours, never the model's study, so never read. The gather asks for the studies the
+   * card's age allows (one page, where the history is three), the result stays the same and the
+   * repeat is recalled.
+   */
+  @Test
+  void aRadiographADayForFourMonthsBeforeIsNotReadAndChangesNothing() throws Exception {
+    JsonNode first = hook(patient);
+    assertTrue(!cached(first), first.toString());
+    ImagingStudy latest = study();
+    Bundle history = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    for (int day = 4; day < 124; day++) {
+      ImagingStudy old = latest.copy();
+      old.setIdElement(null);
+      old.setMeta(null);
+      old.getIdentifier().clear();
+      old.addIdentifier()
+          .setSystem("urn:dicom:uid")
+          .setValue(
+              "urn:oid:2.25." + new BigInteger(UUID.randomUUID().toString().replace("-", ""), 16));
+      old.setStarted(Date.from(latest.getStarted().toInstant().minus(Duration.ofDays(day))));
+      history
+          .addEntry()
+          .setResource(old)
+          .getRequest()
+          .setMethod(Bundle.HTTPVerb.POST)
+          .setUrl("ImagingStudy");
+    }
+    fhir.transaction().withBundle(history).execute();
+    int fhirBefore = fhirTap.seen().size();
+
+    JsonNode after = hook(patient);
+
+    assertEquals(reportUrl(first), reportUrl(after), "the same study, the same result: " + after);
+    List<String> studySearches =
+        searches(fhirTap.seen().subList(fhirBefore, fhirTap.seen().size()), "ImagingStudy");
+    assertTrue(
+        !studySearches.isEmpty() && studySearches.stream().allMatch(u -> u.contains("&started=ge")),
+        "every study search names the card's age: " + studySearches);
+    assertTrue(cached(hook(patient)), "the repeat is recalled");
+  }
+
   /** {@code count} temperatures every 6 hours from 5 days before the study, then two hooks. */
   void longHistoryOutsideTheLabWindowIsNotRead(int count) throws Exception {
     JsonNode first = hook(patient);
@@ -315,7 +361,7 @@ abstract class RecallChecks {
 
     assertEquals(reportUrl(first), reportUrl(after), "the same inputs, the same result: " + after);
     List<String> searches =
-        observationSearches(fhirTap.seen().subList(fhirBefore, fhirTap.seen().size()));
+        searches(fhirTap.seen().subList(fhirBefore, fhirTap.seen().size()), "Observation");
     assertTrue(
         !searches.isEmpty() && searches.stream().allMatch(u -> u.contains("&date=ge")),
         "every Observation search names the window: " + searches);
@@ -502,8 +548,8 @@ abstract class RecallChecks {
     return (ImagingStudy) b.getEntryFirstRep().getResource();
   }
 
-  /** The Observation searches among the requests, alone or in a batch (the feed's too). */
-  static List<String> observationSearches(List<RequestTap.Seen> seen) {
+  /** The searches of {@code type} among the requests, alone or in a batch (the feed's too). */
+  static List<String> searches(List<RequestTap.Seen> seen, String type) {
     List<String> out = new java.util.ArrayList<>();
     for (RequestTap.Seen c : seen) {
       if ("GET".equals(c.method())) {
@@ -517,7 +563,7 @@ abstract class RecallChecks {
             .forEach(e -> out.add(e.getRequest().getUrl()));
       }
     }
-    return out.stream().filter(u -> u.startsWith("Observation?")).toList();
+    return out.stream().filter(u -> u.startsWith(type + "?")).toList();
   }
 
   Instant studyStarted() {

@@ -113,30 +113,19 @@ public final class FhirGateway {
         "Patient/" + patientId);
   }
 
-  /** The patient's ImagingStudies: prefetch {@code studies} first, then the search. */
-  public List<ImagingStudy> studies(
-      IGenericClient client, String patientId, PrefetchView prefetch) {
+  /** The patient's ImagingStudies: prefetch {@code studies} first, else the search {@code url}. */
+  public List<ImagingStudy> studies(IGenericClient client, String url, PrefetchView prefetch) {
     List<ImagingStudy> studies = prefetch.bundle("studies", ImagingStudy.class, new ArrayList<>());
-    return studies != null ? studies : search(client, studiesSearch(patientId), ImagingStudy.class);
+    return studies != null ? studies : search(client, url, ImagingStudy.class);
   }
 
   /**
-   * Observations with the given LOINC codes: prefetch {@code observations} first, else the search
-   * for those effective around the lab window {@code [from, to]} ({@link
-   * #observationsSearch(String, List, Instant, Instant)}).
+   * The patient's Observations: prefetch {@code observations} first, else the search {@code url}.
    */
-  public List<Observation> observations(
-      IGenericClient client,
-      String patientId,
-      List<String> loincCodes,
-      Instant from,
-      Instant to,
-      PrefetchView prefetch) {
+  public List<Observation> observations(IGenericClient client, String url, PrefetchView prefetch) {
     List<Observation> observations =
         prefetch.bundle("observations", Observation.class, new ArrayList<>());
-    return observations != null
-        ? observations
-        : search(client, observationsSearch(patientId, loincCodes, from, to), Observation.class);
+    return observations != null ? observations : search(client, url, Observation.class);
   }
 
   /** The patient's Conditions: prefetch {@code conditions} first, then the search. */
@@ -149,11 +138,22 @@ public final class FhirGateway {
   }
 
   /**
-   * The searches the gather makes, relative to the server base. The freshness check of the cached
-   * path ({@code recall}) asks the same ones, so both see the same resources.
+   * The patient's ImagingStudies, all of them: the prefetch template the service's discovery
+   * declares. The searches the gather makes are relative to the server base; the freshness check of
+   * the cached path ({@code recall}) asks the same ones, so both see the same resources.
    */
   public static String studiesSearch(String patientId) {
     return "ImagingStudy?patient=" + patientId + "&_count=50";
+  }
+
+  /**
+   * The gather's study search when the card limits a study's age: those started within {@code
+   * [from, to]} widened by {@link #WINDOW_MARGIN} on each side ({@code started}, FHIR R4's search
+   * parameter on ImagingStudy.started; see {@link #observationsSearch(String, List, Instant,
+   * Instant)} for why the margin).
+   */
+  public static String studiesSearch(String patientId, Instant from, Instant to) {
+    return studiesSearch(patientId) + window("started", from, to);
   }
 
   /**
@@ -177,10 +177,17 @@ public final class FhirGateway {
    */
   public static String observationsSearch(
       String patientId, List<String> loincCodes, Instant from, Instant to) {
-    return observationsSearch(patientId, loincCodes)
-        + "&date=ge"
+    return observationsSearch(patientId, loincCodes) + window("date", from, to);
+  }
+
+  private static String window(String parameter, Instant from, Instant to) {
+    return "&"
+        + parameter
+        + "=ge"
         + from.minus(WINDOW_MARGIN).truncatedTo(ChronoUnit.SECONDS)
-        + "&date=le"
+        + "&"
+        + parameter
+        + "=le"
         + to.plus(WINDOW_MARGIN).truncatedTo(ChronoUnit.SECONDS);
   }
 

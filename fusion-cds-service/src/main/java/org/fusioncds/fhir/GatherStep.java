@@ -93,7 +93,9 @@ public final class GatherStep {
             .sideBySide()
             .both(
                 () -> reads.audited(() -> gateway.patient(client, patientId, prefetch)),
-                () -> reads.audited(() -> gateway.studies(client, patientId, prefetch)));
+                () ->
+                    reads.audited(
+                        () -> gateway.studies(client, studiesSearch(patientId, now), prefetch)));
     List<ImagingStudy> studies = patientAndStudies.second();
     ImagingStudy study = new StudySelector(card.study()).select(studies, now).orElse(null);
     if (study == null) {
@@ -195,24 +197,32 @@ public final class GatherStep {
                         .audited(
                             () ->
                                 gateway.observations(
-                                    c.fhir(),
-                                    patientId,
-                                    loincCodes(),
-                                    labsFrom(c.study()),
-                                    labsTo(c.study()),
-                                    prefetch)),
+                                    c.fhir(), observationsSearch(patientId, c.study()), prefetch)),
                 () -> c.reads().audited(() -> gateway.conditions(c.fhir(), patientId, prefetch)));
     return new ClinicalInputs(c, labsAndConditions.first(), labsAndConditions.second());
   }
 
-  /** The first instant of the card's lab window around the study (its start, as the assembly's). */
-  public Instant labsFrom(ImagingStudy study) {
-    return card.labWindow().from(study.getStarted().toInstant());
+  /**
+   * The study search at {@code at} (the evaluation time): when the card limits a study's age, the
+   * studies started within it ({@code [at − maxAgeHours, at]}, the selector's rule), else all.
+   */
+  public String studiesSearch(String patientId, Instant at) {
+    Double maxAgeHours = card.study().maxAgeHours();
+    if (maxAgeHours == null) {
+      return FhirGateway.studiesSearch(patientId);
+    }
+    return FhirGateway.studiesSearch(
+        patientId, at.minusMillis(Math.round(maxAgeHours * 3_600_000)), at);
   }
 
-  /** The last instant of the card's lab window around the study. */
-  public Instant labsTo(ImagingStudy study) {
-    return card.labWindow().to(study.getStarted().toInstant());
+  /**
+   * The lab search: the card's LOINC codes effective within its lab window around the study's start
+   * (the assembly's anchor).
+   */
+  public String observationsSearch(String patientId, ImagingStudy study) {
+    Instant anchor = study.getStarted().toInstant();
+    return FhirGateway.observationsSearch(
+        patientId, loincCodes(), card.labWindow().from(anchor), card.labWindow().to(anchor));
   }
 
   /** The LOINC codes of the card's observation features, for the search and the prefetch. */

@@ -139,8 +139,9 @@ public final class RecallStep {
     if (patient == null) {
       urls.add("Patient/" + id);
     }
+    Instant asOf = exchange.getProperty(org.fusioncds.flow.PatientContext.AS_OF, Instant.class);
     if (studies == null) {
-      urls.add(FhirGateway.studiesSearch(id));
+      urls.add(gather.studiesSearch(id, asOf == null ? now : asOf));
     }
     if (observations == null) {
       // the gather's search: the lab window around the remembered study (another study is a miss)
@@ -148,10 +149,7 @@ public final class RecallStep {
       if (study.isEmpty()) {
         return forget(base, id, request);
       }
-      urls.add(
-          FhirGateway.observationsSearch(
-                  id, gather.loincCodes(), gather.labsFrom(study.get()), gather.labsTo(study.get()))
-              + "&_elements=id,meta");
+      urls.add(gather.observationsSearch(id, study.get()) + "&_elements=id,meta");
     }
     if (conditions == null) {
       urls.add(FhirGateway.conditionsSearch(id) + "&_elements=id,meta");
@@ -226,7 +224,6 @@ public final class RecallStep {
     all.addAll(observations);
     all.addAll(conditions);
     Optional<InputVersions> versions = InputVersions.of(all);
-    Instant asOf = exchange.getProperty(org.fusioncds.flow.PatientContext.AS_OF, Instant.class);
     Optional<ImagingStudy> study =
         new StudySelector(card.study()).select(studies, asOf == null ? now : asOf);
     if (versions.isEmpty()

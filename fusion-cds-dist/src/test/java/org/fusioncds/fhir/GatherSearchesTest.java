@@ -6,8 +6,11 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The gather's Observation search: the card's codes, the lab window a day wider on each side. */
-class ObservationSearchTest {
+/**
+ * The gather's searches: the card's lab codes within its lab window, the studies within its maximum
+ * age, each a day wider on each side; the prefetch templates ask for everything.
+ */
+class GatherSearchesTest {
 
   @Test
   void theSearchAsksForTheLabWindowWidenedByADayInWholeSecondsUtc() {
@@ -29,5 +32,14 @@ class ObservationSearchTest {
     assertEquals(
         "Observation?patient={{context.patientId}}&code=http://loinc.org|6690-2&_count=200",
         FhirGateway.observationsSearch("{{context.patientId}}", List.of("6690-2")));
+  }
+
+  @Test
+  void theStudySearchAsksForTheStartsTheCardsMaximumAgeAllowsWidenedByADay() {
+    assertEquals(
+        "ImagingStudy?patient=p-1&_count=50&started=ge2026-11-29T08:00:00Z"
+            + "&started=le2026-12-04T08:00:00Z",
+        FhirGateway.studiesSearch(
+            "p-1", Instant.parse("2026-11-30T08:00:00Z"), Instant.parse("2026-12-03T08:00:00Z")));
   }
 }
