@@ -102,6 +102,30 @@ class PrefetchVersionsTest {
   }
 
   @Test
+  void onlyTheEntriesTheGatherKeepsAreReadAndOneItCannotTellOfLeavesThePartToTheParser()
+      throws Exception {
+    Bundle b = new Bundle();
+    for (String id : List.of("in", "out", "odd")) {
+      Observation o = new Observation();
+      o.setId(id);
+      o.getMeta().setVersionId("1");
+      b.addEntry().setResource(o);
+    }
+    ObjectNode sent = (ObjectNode) searchset(b, Resource.class, BASE);
+    PrefetchVersions.Keep inOnly = r -> !"out".equals(r.path("id").textValue());
+    PrefetchVersions.Keep cannotTell =
+        r -> "odd".equals(r.path("id").textValue()) ? null : Boolean.TRUE;
+
+    PrefetchVersions kept = PrefetchVersions.search(sent, "Observation", inOnly);
+    PrefetchVersions unclear = PrefetchVersions.search(sent, "Observation", cannotTell);
+
+    assertEquals(
+        List.of("Observation/in/", "Observation/odd/"),
+        kept.references().stream().map(r -> r.substring(0, r.indexOf("_history"))).toList());
+    assertSame(PrefetchVersions.UNCLEAR, unclear);
+  }
+
+  @Test
   void aFullUrlThatNamesAnotherIdOrAVersionIsLeftToTheParser() throws Exception {
     Bundle b = new Bundle();
     Observation o = new Observation();

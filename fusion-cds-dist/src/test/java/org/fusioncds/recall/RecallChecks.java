@@ -82,7 +82,7 @@ abstract class RecallChecks {
     next = 0;
     Path work = Files.createTempDirectory("recall");
     Path cohort = work.resolve("cohort");
-    CohortGenerator.generate(22, 20261203L, cohort, VisitFrame.dayBefore(Instant.now()));
+    CohortGenerator.generate(24, 20261203L, cohort, VisitFrame.dayBefore(Instant.now()));
     servers = SandboxServers.start(cohort.resolve("dicom"));
     if (withoutHistory) {
       servers.fhir().refuseHistory();
@@ -277,6 +277,38 @@ abstract class RecallChecks {
   }
 
   /**
+   * A temperature five days before the study, outside the lab window: the EHR's prefetch holds it
+   * (its template asks for every lab), the service's search does not. Either way the case is the
+   * same, so a hook with the prefetch after one without is recalled, and back: nothing gathered
+   * again, no image fetched.
+   */
+  @Test
+  void aLabOutsideTheWindowDoesNotTellAPrefetchedCaseFromASearchedOne() throws Exception {
+    Observation old = new Observation();
+    old.setStatus(Observation.ObservationStatus.FINAL);
+    old.getCode().addCoding().setSystem("http://loinc.org").setCode("8310-5");
+    old.setSubject(new Reference("Patient/" + patient));
+    old.setEffective(
+        new org.hl7.fhir.r4.model.DateTimeType(
+            Date.from(studyStarted().minus(Duration.ofDays(5)))));
+    old.setValue(
+        new Quantity().setValue(37.1).setUnit("Cel").setSystem("http://unitsofmeasure.org"));
+    old.getValueQuantity().setCode("Cel");
+    String oldId = fhir.create().resource(old).execute().getId().getIdPart();
+    hook(patient);
+    assertTrue(cached(hook(patient)), "the searched case, recalled");
+    ObjectNode ehrCopy = prefetch();
+    assertTrue(ehrCopy.toString().contains(oldId), "the EHR's copy holds the old temperature");
+    int pacsBefore = pacsTap.seen().size();
+
+    JsonNode withPrefetch = hook(patient, ehrCopy);
+    JsonNode without = hook(patient);
+
+    assertTrue(cached(withPrefetch) && cached(without), withPrefetch + "\n" + without);
+    assertEquals(pacsBefore, pacsTap.seen().size(), "recalled both times: no image fetched");
+  }
+
+  /**
    * Two and a half months of temperatures before the study, outside the card's lab window: not the
    * model's inputs, so never read. The gather asks for the window (one page, where the history is
    * seven), the result stays the same and the repeat is recalled. ({@link RecallBatchIT} has a
@@ -385,9 +417,16 @@ abstract class RecallChecks {
     fhir.update().resource(report).execute();
     assertGatheredInFull();
 
+    // a white cell count of the lab window (72 h before the image to 6 h after): an input
     Bundle labs =
         fhir.search()
-            .byUrl("Observation?patient=" + patient + "&code=http://loinc.org|6690-2")
+            .byUrl(
+                "Observation?patient="
+                    + patient
+                    + "&code=http://loinc.org|6690-2&date=ge"
+                    + studyStarted().minus(Duration.ofHours(72))
+                    + "&date=le"
+                    + studyStarted().plus(Duration.ofHours(6)))
             .returnBundle(Bundle.class)
             .execute();
     assertTrue(!labs.getEntry().isEmpty(), "the cohort gave this patient a white cell count");

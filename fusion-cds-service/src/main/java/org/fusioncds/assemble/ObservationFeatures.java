@@ -14,9 +14,9 @@ import org.hl7.fhir.r4.model.Quantity;
 
 /**
  * Lab and vital-sign columns from FHIR R4 Observations: the latest final/amended/corrected one with
- * a card code, effective within the card's window around the study; its Quantity converted to the
- * card's UCUM unit, z-scored, clipped. Unconvertible unit, comparator or no value: missing, with
- * the reason.
+ * a card code, effective within the card's window around the study ({@link LabWindow#contains});
+ * its Quantity converted to the card's UCUM unit, z-scored, clipped. Unconvertible unit, comparator
+ * or no value: missing, with the reason.
  */
 final class ObservationFeatures {
 
@@ -33,14 +33,12 @@ final class ObservationFeatures {
   }
 
   FeatureValue value(Feature f, List<Observation> observations, Instant anchor) {
-    Instant from = window.from(anchor);
-    Instant to = window.to(anchor);
     Optional<Observation> latest =
         observations.stream()
             .filter(o -> USABLE.contains(o.getStatus()) && matches(o, f.codes()))
-            .filter(o -> within(effective(o), from, to))
+            .filter(o -> window.contains(anchor, o))
             .max(
-                Comparator.comparing(ObservationFeatures::effective)
+                Comparator.comparing(LabWindow::effective)
                     .thenComparing(o -> o.getIdElement().getValue()));
     if (latest.isEmpty()) {
       return FeatureValue.missing("no usable observation within the window");
@@ -83,29 +81,5 @@ final class ObservationFeatures {
       }
     }
     return false;
-  }
-
-  /**
-   * effectiveDateTime, effectivePeriod.start, effectiveInstant; null when none. Never {@code
-   * issued}: it is when a result was released, and an amendment releases an old result again. And
-   * the gather asks the server only for the window (FHIR's {@code date} search parameter of
-   * Observation is its effective[x]), so an observation dated by {@code issued} alone would count
-   * when the EHR prefetched it and not when the server was searched.
-   */
-  static Instant effective(Observation o) {
-    if (o.hasEffectiveDateTimeType() && o.getEffectiveDateTimeType().getValue() != null) {
-      return o.getEffectiveDateTimeType().getValue().toInstant();
-    }
-    if (o.hasEffectivePeriod() && o.getEffectivePeriod().hasStart()) {
-      return o.getEffectivePeriod().getStart().toInstant();
-    }
-    if (o.hasEffectiveInstantType()) {
-      return o.getEffectiveInstantType().getValue().toInstant();
-    }
-    return null;
-  }
-
-  private static boolean within(Instant t, Instant from, Instant to) {
-    return t != null && !t.isBefore(from) && !t.isAfter(to);
   }
 }

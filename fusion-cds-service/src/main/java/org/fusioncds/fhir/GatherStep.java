@@ -96,7 +96,7 @@ public final class GatherStep {
                 () ->
                     reads.audited(
                         () -> gateway.studies(client, studiesSearch(patientId, now), prefetch)));
-    List<ImagingStudy> studies = patientAndStudies.second();
+    List<ImagingStudy> studies = studiesWithinAge(patientAndStudies.second(), now);
     ImagingStudy study = new StudySelector(card.study()).select(studies, now).orElse(null);
     if (study == null) {
       return new NotEvaluable(job, card.notEvaluableSummary(), card.notEvaluableDetail());
@@ -199,7 +199,8 @@ public final class GatherStep {
                                 gateway.observations(
                                     c.fhir(), observationsSearch(patientId, c.study()), prefetch)),
                 () -> c.reads().audited(() -> gateway.conditions(c.fhir(), patientId, prefetch)));
-    return new ClinicalInputs(c, labsAndConditions.first(), labsAndConditions.second());
+    return new ClinicalInputs(
+        c, withinLabWindow(labsAndConditions.first(), c.study()), labsAndConditions.second());
   }
 
   /**
@@ -223,6 +224,22 @@ public final class GatherStep {
     Instant anchor = study.getStarted().toInstant();
     return FhirGateway.observationsSearch(
         patientId, loincCodes(), card.labWindow().from(anchor), card.labWindow().to(anchor));
+  }
+
+  /**
+   * The studies the card's maximum age allows at {@code at}, exactly: what the gather keeps of the
+   * studies read, whether searched (a day wider) or prefetched (all), so that a case remembered
+   * from one is the same case when read from the other.
+   */
+  public List<ImagingStudy> studiesWithinAge(List<ImagingStudy> studies, Instant at) {
+    StudySelector selector = new StudySelector(card.study());
+    return studies.stream().filter(s -> selector.withinAge(s, at)).toList();
+  }
+
+  /** The observations effective within the card's lab window around the study, exactly. */
+  public List<Observation> withinLabWindow(List<Observation> observations, ImagingStudy study) {
+    Instant anchor = study.getStarted().toInstant();
+    return observations.stream().filter(o -> card.labWindow().contains(anchor, o)).toList();
   }
 
   /** The LOINC codes of the card's observation features, for the search and the prefetch. */

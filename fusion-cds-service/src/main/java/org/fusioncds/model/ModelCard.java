@@ -3,6 +3,7 @@ package org.fusioncds.model;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.hl7.fhir.r4.model.Observation;
 
 /**
  * A model card: everything the runtime knows about a model, read from {@code model-card.yaml}
@@ -274,6 +275,32 @@ public record ModelCard(
     /** The window's last instant around {@code anchor}. */
     public Instant to(Instant anchor) {
       return anchor.plusMillis(Math.round(hoursAfter * 3_600_000));
+    }
+
+    /** Whether the observation's {@link #effective} time is within the window around anchor. */
+    public boolean contains(Instant anchor, Observation o) {
+      Instant t = effective(o);
+      return t != null && !t.isBefore(from(anchor)) && !t.isAfter(to(anchor));
+    }
+
+    /**
+     * effectiveDateTime, effectivePeriod.start, effectiveInstant; null when none. Never {@code
+     * issued}: it is when a result was released, and an amendment releases an old result again. And
+     * the gather asks the server only for the window (FHIR's {@code date} search parameter of
+     * Observation is its effective[x]), so an observation dated by {@code issued} alone would count
+     * when the EHR prefetched it and not when the server was searched.
+     */
+    public static Instant effective(Observation o) {
+      if (o.hasEffectiveDateTimeType() && o.getEffectiveDateTimeType().getValue() != null) {
+        return o.getEffectiveDateTimeType().getValue().toInstant();
+      }
+      if (o.hasEffectivePeriod() && o.getEffectivePeriod().hasStart()) {
+        return o.getEffectivePeriod().getStart().toInstant();
+      }
+      if (o.hasEffectiveInstantType() && o.getEffectiveInstantType().getValue() != null) {
+        return o.getEffectiveInstantType().getValue().toInstant();
+      }
+      return null;
     }
   }
 

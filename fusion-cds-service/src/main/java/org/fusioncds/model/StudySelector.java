@@ -39,13 +39,25 @@ public final class StudySelector {
         || s.getStarted() == null) {
       return false;
     }
-    if (evaluationTime != null && rule.maxAgeHours() != null) {
-      Duration age = Duration.between(s.getStarted().toInstant(), evaluationTime);
-      if (age.isNegative() || age.toSeconds() > rule.maxAgeHours() * 3600) {
-        return false;
-      }
+    if (evaluationTime != null && !withinAge(s, evaluationTime)) {
+      return false;
     }
     return s.getSeries().stream().anyMatch(this::eligible);
+  }
+
+  /**
+   * Whether the study's start is within the card's maximum age at {@code evaluationTime}: not after
+   * it, not older than {@code maxAgeHours} (a card without one: any study, started or not).
+   */
+  public boolean withinAge(ImagingStudy s, Instant evaluationTime) {
+    if (rule.maxAgeHours() == null) {
+      return true;
+    }
+    if (s.getStarted() == null) {
+      return false;
+    }
+    Duration age = Duration.between(s.getStarted().toInstant(), evaluationTime);
+    return !age.isNegative() && age.toSeconds() <= rule.maxAgeHours() * 3600;
   }
 
   /** Whether a series has the card's modality and body site. */

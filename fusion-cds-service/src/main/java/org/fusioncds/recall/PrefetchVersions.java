@@ -38,12 +38,33 @@ record PrefetchVersions(boolean clear, List<String> references) {
   /** The resource type of each of {@link #KEYS}. */
   static final List<String> TYPES = List.of("Patient", "ImagingStudy", "Observation", "Condition");
 
-  /** Each part of a hook's prefetch, in the order of {@link #KEYS}. */
+  /**
+   * Whether the gather keeps a resource of a prefetched search, from its JSON: true, false, or null
+   * when the JSON cannot tell (then the part is {@link #UNCLEAR}).
+   */
+  interface Keep {
+    Boolean test(JsonNode resource);
+  }
+
+  /** Every resource of the part is kept. */
+  static final Keep ALL = r -> Boolean.TRUE;
+
+  /** Each part of a hook's prefetch, in the order of {@link #KEYS}, every resource kept. */
   static List<PrefetchVersions> read(Map<String, JsonNode> prefetch) {
+    return read(prefetch, ALL, ALL);
+  }
+
+  /**
+   * Each part of a hook's prefetch, in the order of {@link #KEYS}: of the studies and the
+   * observations, those the gather keeps ({@code studies}, {@code observations}).
+   */
+  static List<PrefetchVersions> read(
+      Map<String, JsonNode> prefetch, Keep studies, Keep observations) {
+    List<Keep> keep = List.of(ALL, studies, observations, ALL);
     List<PrefetchVersions> out = new ArrayList<>(KEYS.size());
     out.add(resource(prefetch.get(KEYS.get(0)), TYPES.get(0)));
     for (int i = 1; i < KEYS.size(); i++) {
-      out.add(search(prefetch.get(KEYS.get(i)), TYPES.get(i)));
+      out.add(search(prefetch.get(KEYS.get(i)), TYPES.get(i), keep.get(i)));
     }
     return out;
   }
@@ -73,6 +94,11 @@ record PrefetchVersions(boolean clear, List<String> references) {
 
   /** A prefetched search: the versions of its entries of {@code type} (others are not read). */
   static PrefetchVersions search(JsonNode n, String type) {
+    return search(n, type, ALL);
+  }
+
+  /** As {@link #search(JsonNode, String)}, of the entries {@code keep} keeps. */
+  static PrefetchVersions search(JsonNode n, String type, Keep keep) {
     if (n == null || n.isNull()) {
       return ABSENT;
     }
@@ -108,7 +134,13 @@ record PrefetchVersions(boolean clear, List<String> references) {
               || fullUrl.endsWith("/" + type + "/" + r.path("id").textValue()))) {
         return UNCLEAR; // HAPI takes the id (and a version) from a fullUrl that says otherwise
       }
-      refs.add(ref);
+      Boolean kept = keep.test(r);
+      if (kept == null) {
+        return UNCLEAR;
+      }
+      if (kept) {
+        refs.add(ref);
+      }
     }
     return new PrefetchVersions(true, refs.stream().sorted().toList());
   }

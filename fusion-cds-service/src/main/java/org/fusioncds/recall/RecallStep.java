@@ -1,6 +1,7 @@
 package org.fusioncds.recall;
 
 import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -34,10 +35,13 @@ import org.fusioncds.model.StudySelector;
 import org.fusioncds.report.ReportStep;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.ImagingStudy;
+import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,16 +144,18 @@ public final class RecallStep {
       urls.add("Patient/" + id);
     }
     Instant asOf = exchange.getProperty(org.fusioncds.flow.PatientContext.AS_OF, Instant.class);
+    Instant at = asOf == null ? now : asOf;
+    // the gather's searches: the studies the card's age allows now, the lab window around the
+    // remembered study (another study is a miss)
+    Optional<ImagingStudy> chosen = rememberedStudy(entry);
+    if (chosen.isEmpty()) {
+      return forget(base, id, request);
+    }
     if (studies == null) {
-      urls.add(gather.studiesSearch(id, asOf == null ? now : asOf));
+      urls.add(gather.studiesSearch(id, at));
     }
     if (observations == null) {
-      // the gather's search: the lab window around the remembered study (another study is a miss)
-      Optional<ImagingStudy> study = rememberedStudy(entry);
-      if (study.isEmpty()) {
-        return forget(base, id, request);
-      }
-      urls.add(gather.observationsSearch(id, study.get()) + "&_elements=id,meta");
+      urls.add(gather.observationsSearch(id, chosen.get()) + "&_elements=id,meta,effective");
     }
     if (conditions == null) {
       urls.add(FhirGateway.conditionsSearch(id) + "&_elements=id,meta");
@@ -218,14 +224,16 @@ public final class RecallStep {
     if (conditions == null) {
       conditions = entries(answers.get(i).resource(), Condition.class);
     }
+    // what the gather keeps of what it reads, whether searched or prefetched
+    studies = gather.studiesWithinAge(studies, at);
+    observations = gather.withinLabWindow(observations, chosen.get());
     List<Resource> all = new ArrayList<>();
     all.add(patient);
     all.addAll(studies);
     all.addAll(observations);
     all.addAll(conditions);
     Optional<InputVersions> versions = InputVersions.of(all);
-    Optional<ImagingStudy> study =
-        new StudySelector(card.study()).select(studies, asOf == null ? now : asOf);
+    Optional<ImagingStudy> study = new StudySelector(card.study()).select(studies, at);
     if (versions.isEmpty()
         || !versions.get().equals(entry.versions())
         || study.isEmpty()
@@ -264,11 +272,11 @@ public final class RecallStep {
     }
     RecentResults.Entry entry = still.get();
     Instant asOf = exchange.getProperty(PatientContext.AS_OF, Instant.class);
-    Optional<ImagingStudy> study =
-        new StudySelector(card.study()).select(entry.studies(), asOf == null ? now : asOf);
+    Instant at = asOf == null ? now : asOf;
+    Optional<ImagingStudy> study = new StudySelector(card.study()).select(entry.studies(), at);
     if (study.isEmpty()
         || !versioned(study.get()).equals(entry.studyReference())
-        || !prefetchAgrees(request, entry)) {
+        || !prefetchAgrees(request, entry, study.get(), at)) {
       return Optional.of(forget(base, id, request));
     }
     hits.incrementAndGet();
@@ -282,21 +290,97 @@ public final class RecallStep {
    * every part the remembered case took from an EHR's prefetch is prefetched again (the feed cannot
    * prove an EHR's copy).
    */
-  private boolean prefetchAgrees(HookRequest request, RecentResults.Entry entry) {
-    List<PrefetchVersions> read = PrefetchVersions.read(request.prefetch());
+  private boolean prefetchAgrees(
+      HookRequest request, RecentResults.Entry entry, ImagingStudy study, Instant at) {
+    List<PrefetchVersions> read =
+        PrefetchVersions.read(request.prefetch(), studiesKept(at), labsKept(study));
     if (!PrefetchVersions.used(read).containsAll(entry.prefetched())) {
       return false; // gathered from the EHR's copy of a part this hook does not send again
     }
     if (!read.stream().allMatch(PrefetchVersions::clear)) {
-      return prefetchAgreesAsParsed(request, entry);
+      return prefetchAgreesAsParsed(request, entry, study, at);
     }
     for (int i = 0; i < read.size(); i++) {
       List<String> refs = read.get(i).references();
       if (refs != null && !refs.equals(remembered(entry, PrefetchVersions.TYPES.get(i) + "/"))) {
-        return false;
+        // the EHR's copy holds more than the gather keeps (studies older than the card allows,
+        // labs outside its window: the prefetch templates ask for all), or another version
+        return prefetchAgreesAsParsed(request, entry, study, at);
       }
     }
     return true;
+  }
+
+  /**
+   * Whether the gather keeps a prefetched study at {@code at}, from its JSON {@code started} (read
+   * as HAPI reads it): {@link GatherStep#studiesWithinAge} on it alone.
+   */
+  private PrefetchVersions.Keep studiesKept(Instant at) {
+    return r -> {
+      ImagingStudy s = new ImagingStudy();
+      JsonNode started = r.path("started");
+      if (!started.isMissingNode()) {
+        DateTimeType t = dateTime(started);
+        if (t == null) {
+          return null;
+        }
+        s.setStartedElement(t);
+      }
+      return !gather.studiesWithinAge(List.of(s), at).isEmpty();
+    };
+  }
+
+  /**
+   * Whether the gather keeps a prefetched observation, from its JSON effective[x] (read as HAPI
+   * reads it): {@link GatherStep#withinLabWindow} around the remembered study on it alone.
+   */
+  private PrefetchVersions.Keep labsKept(ImagingStudy study) {
+    return r -> {
+      JsonNode dateTime = r.path("effectiveDateTime");
+      JsonNode period = r.path("effectivePeriod");
+      JsonNode instant = r.path("effectiveInstant");
+      int given =
+          (dateTime.isMissingNode() ? 0 : 1)
+              + (period.isMissingNode() ? 0 : 1)
+              + (instant.isMissingNode() ? 0 : 1);
+      Observation o = new Observation();
+      if (given > 1 || !period.isMissingNode() && !period.isObject()) {
+        return null; // a shape the parsed path reads as HAPI does
+      } else if (!dateTime.isMissingNode()) {
+        DateTimeType t = dateTime(dateTime);
+        if (t == null) {
+          return null;
+        }
+        o.setEffective(t);
+      } else if (!period.path("start").isMissingNode()) {
+        DateTimeType t = dateTime(period.path("start"));
+        if (t == null) {
+          return null;
+        }
+        o.setEffective(new Period().setStartElement(t));
+      } else if (!instant.isMissingNode()) {
+        if (!instant.isTextual()) {
+          return null;
+        }
+        try {
+          o.setEffective(new InstantType(instant.textValue()));
+        } catch (RuntimeException e) {
+          return null;
+        }
+      }
+      return !gather.withinLabWindow(List.of(o), study).isEmpty();
+    };
+  }
+
+  private static DateTimeType dateTime(JsonNode text) {
+    if (!text.isTextual()) {
+      return null;
+    }
+    try {
+      return new DateTimeType(text.textValue());
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private static List<String> remembered(RecentResults.Entry entry, String prefix) {
@@ -304,17 +388,22 @@ public final class RecallStep {
   }
 
   /**
-   * {@link #prefetchAgrees} for a prefetch of another shape: each part parsed as the gather does.
+   * {@link #prefetchAgrees} for a prefetch of another shape, or one that holds more than the gather
+   * keeps: each part parsed and kept as the gather does (the studies the card's age allows at
+   * {@code at}, the labs of the window around the remembered study).
    */
-  private boolean prefetchAgreesAsParsed(HookRequest request, RecentResults.Entry entry) {
+  private boolean prefetchAgreesAsParsed(
+      HookRequest request, RecentResults.Entry entry, ImagingStudy study, Instant at) {
     FhirGateway.PrefetchView prefetch = new FhirGateway.PrefetchView(fhir, request.prefetch());
     List<String> unused = new ArrayList<>();
     Patient patient = prefetch.resource("patient", Patient.class, unused);
+    List<ImagingStudy> studies = prefetch.bundle("studies", ImagingStudy.class, unused);
+    List<Observation> observations = prefetch.bundle("observations", Observation.class, unused);
     List<List<? extends Resource>> parts =
         java.util.Arrays.asList(
             patient == null ? null : List.of(patient),
-            prefetch.bundle("studies", ImagingStudy.class, unused),
-            prefetch.bundle("observations", Observation.class, unused),
+            studies == null ? null : gather.studiesWithinAge(studies, at),
+            observations == null ? null : gather.withinLabWindow(observations, study),
             prefetch.bundle("conditions", Condition.class, unused));
     for (int i = 0; i < parts.size(); i++) {
       if (parts.get(i) == null) {
