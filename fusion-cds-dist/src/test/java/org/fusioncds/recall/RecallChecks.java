@@ -348,18 +348,7 @@ abstract class RecallChecks {
           .setMethod(Bundle.HTTPVerb.POST)
           .setUrl("ImagingStudy");
     }
-    fhir.transaction().withBundle(history).execute();
-    int fhirBefore = fhirTap.seen().size();
-
-    JsonNode after = hook(patient);
-
-    assertEquals(reportUrl(first), reportUrl(after), "the same study, the same result: " + after);
-    List<String> studySearches =
-        searches(fhirTap.seen().subList(fhirBefore, fhirTap.seen().size()), "ImagingStudy");
-    assertTrue(
-        !studySearches.isEmpty() && studySearches.stream().allMatch(u -> u.contains("&started=ge")),
-        "every study search names the card's age: " + studySearches);
-    assertTrue(cached(hook(patient)), "the repeat is recalled");
+    historyIsNotReadAndChangesNothing(first, history, "ImagingStudy", "&started=ge");
   }
 
   /** {@code count} temperatures every 6 hours from 5 days before the study, then two hooks. */
@@ -386,17 +375,25 @@ abstract class RecallChecks {
           .setMethod(Bundle.HTTPVerb.POST)
           .setUrl("Observation");
     }
+    historyIsNotReadAndChangesNothing(first, history, "Observation", "&date=ge");
+  }
+
+  /**
+   * Writes {@code history}, then the hook: the same result as {@code first}, every search of {@code
+   * type} names its {@code window}, and the repeat is recalled.
+   */
+  void historyIsNotReadAndChangesNothing(JsonNode first, Bundle history, String type, String window)
+      throws Exception {
     fhir.transaction().withBundle(history).execute();
     int fhirBefore = fhirTap.seen().size();
 
     JsonNode after = hook(patient);
 
     assertEquals(reportUrl(first), reportUrl(after), "the same inputs, the same result: " + after);
-    List<String> searches =
-        searches(fhirTap.seen().subList(fhirBefore, fhirTap.seen().size()), "Observation");
+    List<String> asked = searches(fhirTap.seen().subList(fhirBefore, fhirTap.seen().size()), type);
     assertTrue(
-        !searches.isEmpty() && searches.stream().allMatch(u -> u.contains("&date=ge")),
-        "every Observation search names the window: " + searches);
+        !asked.isEmpty() && asked.stream().allMatch(u -> u.contains(window)),
+        "every " + type + " search names its window: " + asked);
     assertTrue(cached(hook(patient)), "the repeat is recalled");
   }
 
