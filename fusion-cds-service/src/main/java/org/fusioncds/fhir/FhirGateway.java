@@ -46,8 +46,8 @@ public final class FhirGateway {
 
   private static final int MAX_PAGES = 20;
 
-  /** How much wider than the lab window the Observation search asks (a day). */
-  public static final Duration WINDOW_MARGIN = Duration.ofDays(1);
+  /** How much wider than the card's windows the study and Observation searches ask (a day). */
+  private static final Duration WINDOW_MARGIN = Duration.ofDays(1);
 
   /**
    * {@code Cache-Control: no-cache} on every search: a server may answer a repeated search from a

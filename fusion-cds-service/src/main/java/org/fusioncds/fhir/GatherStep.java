@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.fusioncds.audit.AuditTrail;
@@ -39,6 +40,7 @@ public final class GatherStep {
   private final FhirGateway gateway;
   private final FhirContext fhir;
   private final ModelCard card;
+  private final StudySelector selector;
   private final String defaultFhirBase;
   private final Outbound outbound;
 
@@ -62,6 +64,7 @@ public final class GatherStep {
     this.gateway = gateway;
     this.fhir = fhir;
     this.card = card;
+    this.selector = new StudySelector(card.study());
     this.defaultFhirBase =
         defaultFhirBase == null || defaultFhirBase.isBlank() ? null : defaultFhirBase;
     this.outbound = outbound;
@@ -97,7 +100,7 @@ public final class GatherStep {
                     reads.audited(
                         () -> gateway.studies(client, studiesSearch(patientId, now), prefetch)));
     List<ImagingStudy> studies = studiesWithinAge(patientAndStudies.second(), now);
-    ImagingStudy study = new StudySelector(card.study()).select(studies, now).orElse(null);
+    ImagingStudy study = selector.select(studies, now).orElse(null);
     if (study == null) {
       return new NotEvaluable(job, card.notEvaluableSummary(), card.notEvaluableDetail());
     }
@@ -232,14 +235,23 @@ public final class GatherStep {
    * from one is the same case when read from the other.
    */
   public List<ImagingStudy> studiesWithinAge(List<ImagingStudy> studies, Instant at) {
-    StudySelector selector = new StudySelector(card.study());
-    return studies.stream().filter(s -> selector.withinAge(s, at)).toList();
+    return studies.stream().filter(withinAge(at)).toList();
+  }
+
+  /** The rule of {@link #studiesWithinAge}, for one study at a time. */
+  public Predicate<ImagingStudy> withinAge(Instant at) {
+    return s -> selector.withinAge(s, at);
   }
 
   /** The observations effective within the card's lab window around the study, exactly. */
   public List<Observation> withinLabWindow(List<Observation> observations, ImagingStudy study) {
+    return observations.stream().filter(inLabWindow(study)).toList();
+  }
+
+  /** The rule of {@link #withinLabWindow}, for one observation at a time. */
+  public Predicate<Observation> inLabWindow(ImagingStudy study) {
     Instant anchor = study.getStarted().toInstant();
-    return observations.stream().filter(o -> card.labWindow().contains(anchor, o)).toList();
+    return o -> card.labWindow().contains(anchor, o);
   }
 
   /** The LOINC codes of the card's observation features, for the search and the prefetch. */

@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.fusioncds.audit.AuditTrail;
@@ -313,9 +314,10 @@ public final class RecallStep {
 
   /**
    * Whether the gather keeps a prefetched study at {@code at}, from its JSON {@code started} (read
-   * as HAPI reads it): {@link GatherStep#studiesWithinAge} on it alone.
+   * as HAPI reads it): {@link GatherStep#withinAge}.
    */
   private PrefetchVersions.Keep studiesKept(Instant at) {
+    Predicate<ImagingStudy> kept = gather.withinAge(at);
     return r -> {
       ImagingStudy s = new ImagingStudy();
       JsonNode started = r.path("started");
@@ -326,15 +328,16 @@ public final class RecallStep {
         }
         s.setStartedElement(t);
       }
-      return !gather.studiesWithinAge(List.of(s), at).isEmpty();
+      return kept.test(s);
     };
   }
 
   /**
    * Whether the gather keeps a prefetched observation, from its JSON effective[x] (read as HAPI
-   * reads it): {@link GatherStep#withinLabWindow} around the remembered study on it alone.
+   * reads it): {@link GatherStep#inLabWindow} around the remembered study.
    */
   private PrefetchVersions.Keep labsKept(ImagingStudy study) {
+    Predicate<Observation> kept = gather.inLabWindow(study);
     return r -> {
       JsonNode dateTime = r.path("effectiveDateTime");
       JsonNode period = r.path("effectivePeriod");
@@ -368,7 +371,7 @@ public final class RecallStep {
           return null;
         }
       }
-      return !gather.withinLabWindow(List.of(o), study).isEmpty();
+      return kept.test(o);
     };
   }
 
