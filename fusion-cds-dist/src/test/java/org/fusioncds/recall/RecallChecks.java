@@ -147,16 +147,7 @@ abstract class RecallChecks {
     costs.accept(first, fhirTap.seen().subList(fhirBefore, fhirTap.seen().size()));
 
     // a lab the EHR prefetches but the index has not seen: the case is gathered again
-    Observation wbc = new Observation();
-    wbc.setStatus(Observation.ObservationStatus.FINAL);
-    wbc.getCode().addCoding().setSystem("http://loinc.org").setCode("6690-2");
-    wbc.setSubject(new Reference("Patient/" + patient));
-    wbc.setEffective(
-        new org.hl7.fhir.r4.model.DateTimeType(
-            Date.from(studyStarted().plus(Duration.ofHours(1)))));
-    wbc.setValue(
-        new Quantity().setValue(19.5).setUnit("10*3/uL").setSystem("http://unitsofmeasure.org"));
-    wbc.getValueQuantity().setCode("10*3/uL");
+    Observation wbc = lab("6690-2", 19.5, "10*3/uL", studyStarted().plus(Duration.ofHours(1)));
     fhir.create().resource(wbc).execute();
 
     JsonNode afterLab = hook(patient, prefetch());
@@ -185,19 +176,12 @@ abstract class RecallChecks {
     ObjectNode ehrCopy = prefetch();
     // a lab recorded after the EHR read its copy: a CRP 2 h after the image, the latest in the
     // window (the cohort's labs are at most 1 h after it)
-    Observation crp = new Observation();
-    crp.setStatus(Observation.ObservationStatus.FINAL);
-    crp.getCode().addCoding().setSystem("http://loinc.org").setCode("1988-5");
-    crp.setSubject(new Reference("Patient/" + patient));
-    crp.setEffective(
-        new org.hl7.fhir.r4.model.DateTimeType(
-            Date.from(studyStarted().plus(Duration.ofHours(2)))));
-    crp.setValue(
-        new Quantity()
-            .setValue(Math.round(50 + 200 * Math.random()) / 10.0)
-            .setUnit("mg/dL")
-            .setSystem("http://unitsofmeasure.org")
-            .setCode("mg/dL"));
+    Observation crp =
+        lab(
+            "1988-5",
+            Math.round(50 + 200 * Math.random()) / 10.0,
+            "mg/dL",
+            studyStarted().plus(Duration.ofHours(2)));
     fhir.create().resource(crp).execute();
 
     JsonNode fromServer = hook(patient); // the change is seen, the server's result remembered
@@ -253,16 +237,7 @@ abstract class RecallChecks {
   void aNewLabIsNeverAnsweredFromTheOldReport() throws Exception {
     JsonNode first = hook(patient);
     assertTrue(cached(hook(patient)), "recalled before the new lab");
-    Observation crp = new Observation();
-    crp.setStatus(Observation.ObservationStatus.FINAL);
-    crp.getCode().addCoding().setSystem("http://loinc.org").setCode("1988-5");
-    crp.setSubject(new Reference("Patient/" + patient));
-    crp.setEffective(
-        new org.hl7.fhir.r4.model.DateTimeType(
-            Date.from(studyStarted().plus(Duration.ofHours(3)))));
-    crp.setValue(
-        new Quantity().setValue(210).setUnit("mg/L").setSystem("http://unitsofmeasure.org"));
-    crp.getValueQuantity().setCode("mg/L");
+    Observation crp = lab("1988-5", 210, "mg/L", studyStarted().plus(Duration.ofHours(3)));
     fhir.create().resource(crp).execute();
     int pacsBefore = pacsTap.seen().size();
 
@@ -284,16 +259,7 @@ abstract class RecallChecks {
    */
   @Test
   void aLabOutsideTheWindowDoesNotTellAPrefetchedCaseFromASearchedOne() throws Exception {
-    Observation old = new Observation();
-    old.setStatus(Observation.ObservationStatus.FINAL);
-    old.getCode().addCoding().setSystem("http://loinc.org").setCode("8310-5");
-    old.setSubject(new Reference("Patient/" + patient));
-    old.setEffective(
-        new org.hl7.fhir.r4.model.DateTimeType(
-            Date.from(studyStarted().minus(Duration.ofDays(5)))));
-    old.setValue(
-        new Quantity().setValue(37.1).setUnit("Cel").setSystem("http://unitsofmeasure.org"));
-    old.getValueQuantity().setCode("Cel");
+    Observation old = lab("8310-5", 37.1, "Cel", studyStarted().minus(Duration.ofDays(5)));
     String oldId = fhir.create().resource(old).execute().getId().getIdPart();
     hook(patient);
     assertTrue(cached(hook(patient)), "the searched case, recalled");
@@ -358,16 +324,7 @@ abstract class RecallChecks {
     Instant before = studyStarted().minus(Duration.ofDays(5));
     Bundle history = new Bundle().setType(Bundle.BundleType.TRANSACTION);
     for (int i = 0; i < count; i++) {
-      Observation t = new Observation();
-      t.setStatus(Observation.ObservationStatus.FINAL);
-      t.getCode().addCoding().setSystem("http://loinc.org").setCode("8310-5");
-      t.setSubject(new Reference("Patient/" + patient));
-      t.setEffective(
-          new org.hl7.fhir.r4.model.DateTimeType(
-              Date.from(before.minus(Duration.ofHours(6L * i)))));
-      t.setValue(
-          new Quantity().setValue(36.8).setUnit("Cel").setSystem("http://unitsofmeasure.org"));
-      t.getValueQuantity().setCode("Cel");
+      Observation t = lab("8310-5", 36.8, "Cel", before.minus(Duration.ofHours(6L * i)));
       history
           .addEntry()
           .setResource(t)
@@ -582,6 +539,22 @@ abstract class RecallChecks {
             .returnBundle(Bundle.class)
             .execute();
     return (ImagingStudy) b.getEntryFirstRep().getResource();
+  }
+
+  /** A final lab of this test's patient: a LOINC code, a UCUM quantity, its effective time. */
+  Observation lab(String loinc, double value, String ucum, Instant effective) {
+    Observation o = new Observation();
+    o.setStatus(Observation.ObservationStatus.FINAL);
+    o.getCode().addCoding().setSystem("http://loinc.org").setCode(loinc);
+    o.setSubject(new Reference("Patient/" + patient));
+    o.setEffective(new org.hl7.fhir.r4.model.DateTimeType(Date.from(effective)));
+    o.setValue(
+        new Quantity()
+            .setValue(value)
+            .setUnit(ucum)
+            .setSystem("http://unitsofmeasure.org")
+            .setCode(ucum));
+    return o;
   }
 
   /** The searches of {@code type} among the requests, alone or in a batch (the feed's too). */
