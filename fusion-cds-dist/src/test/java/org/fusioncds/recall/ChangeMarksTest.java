@@ -115,14 +115,53 @@ class ChangeMarksTest {
   }
 
   @Test
-  void anOverflowForgetsEveryResultOfThatServerAndKeepsOlderGathersOut() {
+  void anOverflowLeavesEveryResultOfThatServerUnprovenAndKeepsOlderGathersOut() {
     RecentResults recent = remembered();
     recent.putIfFresh("http://other/fhir", "p1", entry(), 0);
+    assertTrue(recent.provenByFeed(BASE, "p1").isPresent(), "proved by the gather");
+
     recent.apply(BASE, new ChangeFeed.Changes(3, List.of(), true), c -> true);
-    assertTrue(recent.get(BASE, "p1").isEmpty());
-    assertTrue(recent.get("http://other/fhir", "p1").isPresent(), "another server's");
-    assertFalse(recent.putIfFresh(BASE, "p1", entry(), 2));
+
+    assertTrue(recent.provenByFeed(BASE, "p1").isEmpty(), "the feed cannot vouch for it");
+    assertTrue(recent.get(BASE, "p1").isPresent(), "kept for a hook's own batch to prove");
+    assertTrue(recent.provenByFeed("http://other/fhir", "p1").isPresent(), "another server's");
+    assertFalse(recent.putIfFresh(BASE, "p1", entry(), 2), "gathered before the overflow");
     assertTrue(recent.putIfFresh(BASE, "p1", entry(), 3));
+    assertTrue(recent.provenByFeed(BASE, "p1").isPresent(), "gathered after it");
+  }
+
+  @Test
+  void aBatchBegunAfterTheOverflowProvesTheResultForTheFeedAgainUntilTheNextOverflow() {
+    RecentResults recent = remembered();
+    RecentResults.Entry entry = recent.get(BASE, "p1").orElseThrow();
+    recent.apply(BASE, new ChangeFeed.Changes(3, List.of(), true), c -> true);
+
+    recent.proved(BASE, "p1", entry, 2);
+    assertTrue(recent.provenByFeed(BASE, "p1").isEmpty(), "a batch begun before poll 3 ended");
+    recent.proved(BASE, "p1", entry, 3);
+    assertTrue(recent.provenByFeed(BASE, "p1").isPresent(), "begun after it");
+    recent.proved(BASE, "p1", entry, 2);
+    assertTrue(recent.provenByFeed(BASE, "p1").isPresent(), "an older proof changes nothing");
+
+    recent.apply(BASE, new ChangeFeed.Changes(4, List.of(), true), c -> true);
+    assertTrue(recent.provenByFeed(BASE, "p1").isEmpty(), "the next overflow");
+  }
+
+  @Test
+  void aProofOfAResultAPollForgotOrReplacedMeanwhileChangesNothing() {
+    RecentResults recent = remembered();
+    RecentResults.Entry entry = recent.get(BASE, "p1").orElseThrow();
+    recent.apply(BASE, new ChangeFeed.Changes(3, List.of(), true), c -> true);
+    // the batch began after poll 3; poll 4 saw a new lab of the patient before it ended
+    recent.apply(BASE, poll(4, change("Observation", "lab2", "1", "p1")), c -> true);
+
+    recent.proved(BASE, "p1", entry, 3);
+
+    assertTrue(recent.get(BASE, "p1").isEmpty(), "not brought back");
+    assertTrue(recent.putIfFresh(BASE, "p1", entry(), 4), "a new gather after poll 4");
+    recent.apply(BASE, new ChangeFeed.Changes(5, List.of(), true), c -> true);
+    recent.proved(BASE, "p1", entry, 5);
+    assertTrue(recent.provenByFeed(BASE, "p1").isEmpty(), "the old entry proves the new nothing");
   }
 
   @Test

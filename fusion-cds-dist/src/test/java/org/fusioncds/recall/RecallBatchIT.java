@@ -41,8 +41,8 @@ class RecallBatchIT extends RecallChecks {
    * the cohort's, past the 20 pages a search may have (FCDS-3013, a 502 and no card, when the
    * gather read the whole history). Not read: the card comes, the same. (Not in {@link RecallIT}:
    * 1,050 changes are more than the 20 pages of 50 its feed reads in a poll, an overflow on each
-   * poll for the overlap, and every patient is forgotten meanwhile: safe, but the other tests'
-   * repeats would not be recalled.)
+   * poll for the overlap, and the other tests' repeats would cost a batch each meanwhile; {@link
+   * RecallIT} has its own bulk load.)
    */
   @Test
   void aChronicPatientsThousandTemperaturesBeforeTheWindowAreNotRead() throws Exception {

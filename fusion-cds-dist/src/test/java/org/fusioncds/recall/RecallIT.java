@@ -2,6 +2,7 @@ package org.fusioncds.recall;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,8 @@ import org.fusioncds.sandbox.RequestTap;
 import org.fusioncds.sandbox.SandboxSettings;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -153,6 +157,85 @@ class RecallIT extends RecallChecks {
           assertEquals(1, fhirCalls.size(), fhirCalls.toString());
           poll(fhirCalls.get(0));
         });
+  }
+
+  /**
+   * A bulk load: 1,050 temperatures of a third patient in one transaction, more changes than the 20
+   * pages of 50 a poll reads (an overflow). A remembered patient whose inputs did not change is
+   * answered from the index after one FHIR batch of its own (no image, no gather), not forgotten;
+   * one with a new CRP written just before the load (the oldest change, on a page no poll read) is
+   * gathered in full and gets a new report; once the load is behind the feed, a repeat costs the
+   * poll alone again.
+   */
+  @Test
+  void aBulkLoadPastWhatAPollReadsIsProvedByEachHooksBatchAndANewLabInItStillCounts()
+      throws Exception {
+    String unchanged = patients.get(next++);
+    String loaded = patients.get(next++);
+    JsonNode first = hook(patient);
+    hook(unchanged);
+    assertTrue(cached(hook(patient)) && cached(hook(unchanged)), "both recalled before the load");
+    double overflows = metric("fcds_recall_feed_overflows_total");
+    fhir.create()
+        .resource(lab("1988-5", 210, "mg/L", studyStarted().plus(Duration.ofHours(3))))
+        .execute();
+    Bundle load = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    Instant from = Instant.now().minus(Duration.ofDays(30));
+    for (int i = 0; i < 1050; i++) {
+      Observation t = lab("8310-5", 36.8, "Cel", from.plus(Duration.ofMinutes(30L * i)));
+      t.setSubject(new Reference("Patient/" + loaded));
+      load.addEntry()
+          .setResource(t)
+          .getRequest()
+          .setMethod(Bundle.HTTPVerb.POST)
+          .setUrl("Observation");
+    }
+    fhir.transaction().withBundle(load).execute();
+    int fhirBefore = fhirTap.seen().size();
+    int pacsBefore = pacsTap.seen().size();
+
+    JsonNode proved = hook(unchanged);
+
+    assertTrue(cached(proved), "proved, not forgotten: " + proved);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> metric("fcds_recall_feed_overflows_total") > overflows);
+    List<RequestTap.Seen> calls = fhirTap.seen().subList(fhirBefore, fhirTap.seen().size());
+    List<RequestTap.Seen> own = calls.stream().filter(c -> !isPoll(c)).toList();
+    assertEquals(1, own.size(), "one batch of the hook's own besides the polls: " + calls);
+    assertTrue(own.get(0).body().contains("Patient/" + unchanged), own.get(0).body());
+    assertEquals(pacsBefore, pacsTap.seen().size(), "no image, no metadata");
+
+    JsonNode afterLab = hook(patient);
+
+    assertTrue(!cached(afterLab), "the model ran again: " + afterLab);
+    assertNotEquals(reportUrl(first), reportUrl(afterLab));
+    assertTrue(pacsTap.seen().size() > pacsBefore, "gathered in full, image included");
+    // the load behind the feed: the batch's proof holds, a repeat costs one poll
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> {
+              int before = fhirTap.seen().size();
+              return cached(hook(unchanged))
+                  && fhirTap.seen().subList(before, fhirTap.seen().size()).stream()
+                      .allMatch(RecallIT::isPoll);
+            });
+  }
+
+  private static boolean isPoll(RequestTap.Seen call) {
+    return call.body() != null && call.body().contains("/_history?_since=")
+        || call.pathAndQuery().contains("_getpages="); // a next page of a history
+  }
+
+  private static double metric(String name) throws Exception {
+    return get(management + "/metrics")
+        .body()
+        .lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   /** The request is a poll: a batch of GETs of each type's history since a time. */

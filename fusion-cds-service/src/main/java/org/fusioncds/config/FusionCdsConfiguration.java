@@ -732,6 +732,7 @@ public class FusionCdsConfiguration implements CamelConfiguration {
             all.stream().mapToLong(ChangeFeed::polls).sum(),
             all.stream().mapToLong(ChangeFeed::failures).sum(),
             all.stream().mapToLong(ChangeFeed::reported).sum(),
+            all.stream().mapToLong(ChangeFeed::overflows).sum(),
             (int) all.stream().filter(f -> !f.usable()).count());
       }
 

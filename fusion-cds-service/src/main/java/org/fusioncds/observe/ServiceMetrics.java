@@ -43,7 +43,7 @@ public final class ServiceMetrics implements StartupListener {
 
     /** The FHIR servers' change feeds, summed over the servers. */
     default Feeds feeds() {
-      return new Feeds(0, 0, 0, 0);
+      return new Feeds(0, 0, 0, 0, 0);
     }
 
     /** Further gauges, registered once at start (the model owner's figures). */
@@ -65,10 +65,10 @@ public final class ServiceMetrics implements StartupListener {
   }
 
   /**
-   * The change feeds of the cached path: polls done, polls failed, changes reported, feeds turned
-   * off (their servers' hooks are checked one batch each).
+   * The change feeds of the cached path: polls done, polls failed, changes reported, polls that
+   * overflowed, feeds turned off (their servers' hooks are checked one batch each).
    */
-  public record Feeds(long polls, long failures, long changes, int off) {}
+  public record Feeds(long polls, long failures, long changes, long overflows, int off) {}
 
   /** One graph's batcher: batches and samples run so far, samples waiting now. */
   public record Batcher(String model, String graph, long batches, long samples, int waiting) {}
@@ -103,6 +103,11 @@ public final class ServiceMetrics implements StartupListener {
         .register(registry);
     FunctionCounter.builder("fcds.recall.feed.changes", source, s -> s.feeds().changes())
         .description("resource versions the change feeds reported")
+        .register(registry);
+    FunctionCounter.builder("fcds.recall.feed.overflows", source, s -> s.feeds().overflows())
+        .description(
+            "polls that could not read every change (a bulk load): remembered results were"
+                + " proved by the hooks' own batches")
         .register(registry);
     Gauge.builder("fcds.recall.feed.off", source, s -> s.feeds().off())
         .description("FHIR servers whose change feed is off (FCDS-3011/3012 in the log)")

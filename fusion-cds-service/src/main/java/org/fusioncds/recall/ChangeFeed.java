@@ -51,12 +51,13 @@ import org.slf4j.LoggerFactory;
  * With 50 callers on 2 cores a poll served 16–18 hooks on average with the default 20 ms, 4–14
  * without: fewer history reads for the FHIR server, which the hooks' callers share.
  *
- * <p>What the feed cannot see it says: more changes of a type than one page holds is an overflow
- * (the listeners then trust nothing remembered); a server that refuses history or answers without
- * its time turns the feed off for good (FCDS-3011), a server clock more than half the overlap away
- * from ours too (FCDS-3012); a failed or late poll sends its hooks to the per-hook batch. A write
- * whose transaction commits more than {@code overlap} after the server stamped it is the one thing
- * it can miss: set the overlap above the longest transaction the server commits.
+ * <p>What the feed cannot see it says: more changes of a type than {@link #MAX_PAGES} pages hold is
+ * an overflow (the listeners then trust nothing remembered without proof); a server that refuses
+ * history or answers without its time turns the feed off for good (FCDS-3011), a server clock more
+ * than half the overlap away from ours too (FCDS-3012); a failed or late poll sends its hooks to
+ * the per-hook batch. A write whose transaction commits more than {@code overlap} after the server
+ * stamped it is the one thing it can miss: set the overlap above the longest transaction the server
+ * commits.
  */
 public final class ChangeFeed implements AutoCloseable {
 
@@ -110,7 +111,8 @@ public final class ChangeFeed implements AutoCloseable {
 
   /**
    * What one poll found: its number (1, 2, …), the changes no earlier poll reported, and whether
-   * more changed than a page holds (then the listeners must trust nothing remembered).
+   * more changed than the poll could read (then the listeners must trust nothing remembered without
+   * proof).
    */
   public record Changes(long seq, List<Change> changes, boolean overflow) {}
 
@@ -166,6 +168,7 @@ public final class ChangeFeed implements AutoCloseable {
   private final AtomicLong polls = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong reported = new AtomicLong();
+  private final AtomicLong overflows = new AtomicLong();
 
   /** Versions reported, with the server time they were first seen (runner thread only). */
   private final Map<String, Instant> seen = new HashMap<>();
@@ -176,6 +179,7 @@ public final class ChangeFeed implements AutoCloseable {
   private volatile long completed;
   private volatile String off;
   private boolean failing;
+  private boolean overflowing;
   private Round running;
   private Round queued;
 
@@ -275,6 +279,11 @@ public final class ChangeFeed implements AutoCloseable {
 
   public long reported() {
     return reported.get();
+  }
+
+  /** Polls that could not read every change (more than {@link #MAX_PAGES} of one type's). */
+  public long overflows() {
+    return overflows.get();
   }
 
   /** Runs the round asked for, then the one queued behind it, until none is waiting. */
@@ -421,6 +430,22 @@ public final class ChangeFeed implements AutoCloseable {
     if (failing) {
       failing = false;
       LOG.info("the change feed of {} polls again", base);
+    }
+    if (overflow) {
+      overflows.incrementAndGet();
+    }
+    if (overflow != overflowing) {
+      overflowing = overflow;
+      if (overflow) {
+        LOG.info(
+            "the change feed of {} saw more changes of a type than the {} pages a poll reads (a"
+                + " bulk load?): remembered results are proved by one FHIR batch per hook until a"
+                + " poll reads every change",
+            base,
+            MAX_PAGES);
+      } else {
+        LOG.info("the change feed of {} reads every change again", base);
+      }
     }
     completed = seq;
     return seq;

@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * the model card still chooses the same study now and what the EHR prefetched is what was
  * remembered. No request of the hook's own reaches the FHIR server.
  *
- * <p>Where the feed is off or its poll failed: when the index holds a result for this patient on
+ * <p>Where the feed is off, its poll failed, or a poll since the result was last proved could not
+ * read every change (an overflow: a bulk load): when the index holds a result for this patient on
  * this FHIR server, one FHIR {@code batch} asks for the versions of everything the gather would
  * read (the Patient, the ImagingStudies, the card's Observations and the Conditions by id and meta
  * only; what the EHR prefetched is taken from the prefetch) and reads the remembered report by its
@@ -64,7 +65,8 @@ import org.slf4j.LoggerFactory;
  * there in the version remembered, the answer is the cached card: no image, no WADO metadata, no
  * model, one round trip. Anything else (a new lab, a changed patient, a new or changed study, a
  * deleted resource, an amended report, a search with more than one page, an entry that failed)
- * gathers the case in full, as without the index.
+ * gathers the case in full, as without the index. A batch that read every part from the server
+ * (nothing prefetched) after an overflow proves the result for the feed again.
  */
 public final class RecallStep {
 
@@ -116,12 +118,14 @@ public final class RecallStep {
   public Object check(HookRequest request, Exchange exchange) {
     String base = gather.fhirBase(request);
     Optional<ChangeFeed> feed = feed(base);
+    long pollBefore = 0;
     if (feed.isPresent()) {
       Optional<Object> answer = checkByFeed(feed.get(), base, request, exchange);
       if (answer.isPresent()) {
         return answer.get();
       }
-      exchange.setProperty(GATHERED_AFTER, feed.get().completed());
+      pollBefore = feed.get().completed();
+      exchange.setProperty(GATHERED_AFTER, pollBefore);
     }
     Optional<RecentResults.Entry> remembered = recent.get(base, request.patientId());
     if (remembered.isEmpty() || withoutBatch.contains(base)) {
@@ -137,6 +141,8 @@ public final class RecallStep {
     List<ImagingStudy> studies = prefetch.bundle("studies", ImagingStudy.class, unused);
     List<Observation> observations = prefetch.bundle("observations", Observation.class, unused);
     List<Condition> conditions = prefetch.bundle("conditions", Condition.class, unused);
+    boolean allFromServer =
+        patient == null && studies == null && observations == null && conditions == null;
 
     String id = request.patientId();
     List<String> urls = new ArrayList<>();
@@ -242,14 +248,19 @@ public final class RecallStep {
         || !sameReport(reportAnswer, entry)) {
       return forget(base, id, request);
     }
+    if (feed.isPresent() && allFromServer) {
+      // read from the server itself after that poll: the feed may vouch for it again
+      recent.proved(base, id, entry, pollBefore);
+    }
     EvaluationJob job = EvaluationJob.ofHook(request, card.id(), card.version(), base, now);
     hits.incrementAndGet();
     return new Recalled(job, entry.key(), entry.reportUrl(), entry.report());
   }
 
   /**
-   * The check by the feed: empty when the feed cannot tell (its poll failed or was late: the
-   * per-hook batch decides). A miss leaves the poll's number on the exchange for {@link #remember}.
+   * The check by the feed: empty when the feed cannot tell (its poll failed or was late, or a poll
+   * since the entry was last proved overflowed: the per-hook batch decides). A miss leaves the
+   * poll's number on the exchange for {@link #remember}.
    */
   private Optional<Object> checkByFeed(
       ChangeFeed feed, String base, HookRequest request, Exchange exchange) {
@@ -266,8 +277,11 @@ public final class RecallStep {
       return Optional.empty();
     }
     exchange.setProperty(GATHERED_AFTER, poll.getAsLong());
-    Optional<RecentResults.Entry> still = recent.get(base, id);
+    Optional<RecentResults.Entry> still = recent.provenByFeed(base, id);
     if (still.isEmpty()) {
+      if (recent.get(base, id).isPresent()) {
+        return Optional.empty(); // a poll since it was proved overflowed: the per-hook batch
+      }
       changed.incrementAndGet();
       return Optional.of(request);
     }

@@ -28,7 +28,10 @@ import org.hl7.fhir.r4.model.ImagingStudy;
  *
  * <p>With a {@link ChangeFeed}, the index is kept true by the feed's polls ({@link #apply}): a
  * change of a remembered input or report forgets its entry, and a change that reaches a case while
- * it is being gathered leaves a mark that keeps its result out ({@link #putIfFresh}).
+ * it is being gathered leaves a mark that keeps its result out ({@link #putIfFresh}). A poll that
+ * could not read every change (an overflow: a bulk load) forgets nothing but leaves every entry of
+ * its server unproven ({@link #provenByFeed} is empty) until a hook's own FHIR batch, begun after
+ * that poll, proves it against the server again ({@link #proved}).
  */
 public final class RecentResults {
 
@@ -76,13 +79,31 @@ public final class RecentResults {
     }
   }
 
+  /**
+   * An entry and the last feed poll after which it was gathered or proved against the server (an
+   * overflow of a later poll leaves it unproven).
+   */
+  private static final class Held {
+    final Entry entry;
+    volatile long provedAfter;
+
+    Held(Entry entry, long provedAfter) {
+      this.entry = entry;
+      this.provedAfter = provedAfter;
+    }
+
+    Entry entry() {
+      return entry;
+    }
+  }
+
   /** A change a poll saw: its number and the version it made. */
   private record Mark(long seq, String versioned, Instant at) {}
 
   /** Marks are kept this long: longer than any gather, else its result is not remembered. */
   private static final Duration MARKS_KEPT = Duration.ofMinutes(10);
 
-  private final Cache<String, Entry> entries;
+  private final Cache<String, Held> entries;
 
   /** {@code base \n Type/id} → the patient key whose entry holds it. */
   private final Map<String, String> owners = new ConcurrentHashMap<>();
@@ -90,7 +111,7 @@ public final class RecentResults {
   /** {@code base \n Patient/id or Type/id} → changes polls saw (guarded by {@code this}). */
   private final Map<String, List<Mark>> marks = new HashMap<>();
 
-  /** Per base: the last poll number whose marks were dropped, and the last overflow. */
+  /** Per base: the last poll number whose marks were dropped. */
   private final Map<String, Long> marksDroppedThrough = new HashMap<>();
 
   /**
@@ -102,7 +123,10 @@ public final class RecentResults {
 
   private static final Duration SWEEP_EVERY = Duration.ofSeconds(1);
 
-  private final Map<String, Long> overflows = new HashMap<>();
+  /**
+   * Per base: the number of the last poll that overflowed (read by every hook, hence concurrent).
+   */
+  private final Map<String, Long> overflows = new ConcurrentHashMap<>();
 
   /**
    * @param maxEntries at most this many patients (0 turns the index off)
@@ -121,23 +145,50 @@ public final class RecentResults {
             .maximumSize(maxEntries)
             .expireAfterWrite(maxAge)
             .executor(Runnable::run)
-            .<String, Entry>removalListener(
-                (key, entry, cause) -> {
-                  if (key != null && entry != null && cause != RemovalCause.REPLACED) {
+            .<String, Held>removalListener(
+                (key, held, cause) -> {
+                  if (key != null && held != null && cause != RemovalCause.REPLACED) {
                     String base = key.substring(0, key.indexOf('\n'));
-                    entry.refs().forEach(ref -> owners.remove(base + '\n' + ref, key));
+                    held.entry().refs().forEach(ref -> owners.remove(base + '\n' + ref, key));
                   }
                 })
             .build();
   }
 
   public Optional<Entry> get(String fhirBase, String patientId) {
-    return Optional.ofNullable(entries.getIfPresent(key(fhirBase, patientId)));
+    return Optional.ofNullable(entries.getIfPresent(key(fhirBase, patientId))).map(Held::entry);
+  }
+
+  /**
+   * The entry, when the base's feed can vouch for it: no poll since it was gathered or last proved
+   * overflowed. Empty otherwise (then a hook proves it by its own batch, or gathers).
+   */
+  public Optional<Entry> provenByFeed(String fhirBase, String patientId) {
+    Held held = entries.getIfPresent(key(fhirBase, patientId));
+    return held == null || held.provedAfter < overflows.getOrDefault(fhirBase, 0L)
+        ? Optional.empty()
+        : Optional.of(held.entry());
+  }
+
+  /**
+   * A hook's own FHIR batch, begun after poll {@code provedAfter} of the base's feed had completed,
+   * read every input and the report from the server in the versions of {@code entry}: the feed may
+   * vouch for it again (every change the overflowing polls missed was committed before the batch;
+   * every later one is a later poll's). Nothing happens when the patient's entry is no longer this
+   * one (a poll forgot or replaced it meanwhile) or was proved after a later poll already. The
+   * entry's age still counts from its gather.
+   */
+  public synchronized void proved(
+      String fhirBase, String patientId, Entry entry, long provedAfter) {
+    Held held = entries.getIfPresent(key(fhirBase, patientId));
+    if (held != null && held.entry == entry && held.provedAfter < provedAfter) {
+      held.provedAfter = provedAfter;
+    }
   }
 
   /** Remembers a result whose freshness each hook proves on its own (the per-hook batch). */
   public void put(String fhirBase, String patientId, Entry entry) {
-    entries.put(key(fhirBase, patientId), entry);
+    entries.put(key(fhirBase, patientId), new Held(entry, 0));
   }
 
   /**
@@ -162,11 +213,11 @@ public final class RecentResults {
       }
     }
     String k = key(fhirBase, patientId);
-    Entry old = entries.getIfPresent(k);
-    entries.put(k, entry);
+    Held old = entries.getIfPresent(k);
+    entries.put(k, new Held(entry, gatheredAfter));
     if (old != null) {
       Set<String> kept = new HashSet<>(entry.refs());
-      old.refs().stream()
+      old.entry().refs().stream()
           .filter(ref -> !kept.contains(ref))
           .forEach(ref -> owners.remove(fhirBase + '\n' + ref, k));
     }
@@ -177,8 +228,9 @@ public final class RecentResults {
   /**
    * What a poll of the base's change feed saw: each change forgets the entry that holds the
    * resource in another version, and the entry of the patient it is about when {@code aboutInputs}
-   * says the patient's gather would read it; an overflow forgets every entry of the base. Each
-   * change leaves a mark for {@link #putIfFresh}.
+   * says the patient's gather would read it. An overflow (changes the poll could not read) leaves
+   * every entry of the base unproven until a hook's own batch proves it ({@link #proved}), and
+   * keeps results gathered before it out. Each change leaves a mark for {@link #putIfFresh}.
    */
   public synchronized void apply(
       String fhirBase, ChangeFeed.Changes changes, Predicate<ChangeFeed.Change> aboutInputs) {
@@ -186,8 +238,6 @@ public final class RecentResults {
     dropOldMarks(fhirBase, now);
     if (changes.overflow()) {
       overflows.put(fhirBase, changes.seq());
-      String prefix = fhirBase + '\n';
-      entries.asMap().keySet().removeIf(k -> k.startsWith(prefix));
     }
     for (ChangeFeed.Change c : changes.changes()) {
       Mark mark = new Mark(changes.seq(), c.versioned(), now);
@@ -207,8 +257,8 @@ public final class RecentResults {
     if (key == null) {
       return;
     }
-    Entry e = entries.getIfPresent(key);
-    if (e != null && !e.knows(versioned)) {
+    Held held = entries.getIfPresent(key);
+    if (held != null && !held.entry().knows(versioned)) {
       entries.invalidate(key);
     }
   }
