@@ -116,24 +116,10 @@ class ServiceJarIT {
       int port = FreePorts.find();
       Map<String, String> settings =
           SandboxSettings.forApp(port, ehr, work, fhirBase, servers.dicomWeb().baseUrl());
-      settings.put("dicomweb.base-url", servers.dicomWeb().baseUrl());
-      List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g"));
-      settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
-      command.addAll(List.of("-jar", JAR.toString()));
       Path log = work.resolve("service.log");
-      Process service =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+      Process service = serve(settings, servers, ehr, log);
       try {
         String base = "http://127.0.0.1:" + port + "/cds-services";
-        await()
-            .atMost(Duration.ofSeconds(90))
-            .pollInterval(Duration.ofMillis(500))
-            .until(() -> !service.isAlive() || status(get(base, ehr.sign(base))) == 200);
-        assertTrue(service.isAlive(), Files.readString(log));
-
         String hook = base + "/imaging-fusion";
         HttpResponse<String> answer = post(hook, body(fhirBase, patient.id()), ehr.sign(hook));
 
@@ -150,6 +136,127 @@ class ServiceJarIT {
         }
       }
     }
+  }
+
+  /**
+   * {@code cds.card-timing=before-report}: the card names a report the FHIR server cannot take yet
+   * (transactions refused, 503), and the service is killed (SIGKILL) while its write waits for a
+   * retry. Started again on the same folders, it evaluates the case once more and writes the report
+   * at the id the card named; the journal says it is written.
+   */
+  @Test
+  void aReportWhoseCardWasAnsweredIsWrittenAfterAKillNineBeforeItsWrite(@TempDir Path work)
+      throws Exception {
+    Path cohort = work.resolve("cohort");
+    CohortGenerator.generate(8, 31, cohort, VisitFrame.dayBefore(Instant.now()));
+    try (SandboxServers servers = SandboxServers.start(cohort.resolve("dicom"));
+        SandboxEhr ehr = SandboxEhr.start()) {
+      String fhirBase = servers.fhir().baseUrl();
+      var fhir = FhirContext.forR4Cached().newRestfulGenericClient(fhirBase);
+      LoadedPatient patient =
+          CohortLoader.load(fhir, cohort).stream()
+              .filter(p -> p.image() && p.labs())
+              .findFirst()
+              .orElseThrow();
+      int port = FreePorts.find();
+      Map<String, String> settings =
+          SandboxSettings.forApp(port, ehr, work, fhirBase, servers.dicomWeb().baseUrl());
+      settings.put("cds.card-timing", "before-report");
+      settings.put("cds.background-retry.delay-ms", "60000"); // the write waits for its retry
+      Path journal = work.resolve("dead-letters").resolve("pending-reports.jsonl");
+      var refusal = servers.fhir().refuseTransactions();
+      String reportUrl;
+      Process first = serve(settings, servers, ehr, work.resolve("first.log"));
+      try {
+        String hook = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
+        HttpResponse<String> answer = post(hook, body(fhirBase, patient.id()), ehr.sign(hook));
+        assertEquals(200, answer.statusCode(), answer.body());
+        reportUrl =
+            JSON.readTree(answer.body())
+                .path("cards")
+                .path(0)
+                .path("links")
+                .path(0)
+                .path("url")
+                .asText();
+        assertTrue(reportUrl.contains("/DiagnosticReport/fcds-report-"), answer.body());
+        await().atMost(Duration.ofSeconds(30)).until(() -> refusal.refused() > 0);
+      } finally {
+        first.destroyForcibly(); // SIGKILL: no shutdown hook, no drain of the queue
+        first.waitFor(20, TimeUnit.SECONDS);
+      }
+      String id = reportUrl.replaceAll(".*/DiagnosticReport/([^/]+).*", "$1");
+      String key = id.substring("fcds-report-".length()); // the key's first 52 characters
+      assertTrue(
+          Files.readString(journal).contains("\"pending\":\"" + key),
+          key + " pending in " + Files.readString(journal));
+      assertFalse(Files.readString(journal).contains("\"written\""), "nothing written yet");
+      assertEquals(
+          0,
+          fhir.search()
+              .byUrl("DiagnosticReport?_id=" + id)
+              .returnBundle(org.hl7.fhir.r4.model.Bundle.class)
+              .execute()
+              .getEntry()
+              .size(),
+          "the report was not written before the kill");
+      refusal.end();
+
+      Process second = serve(settings, servers, ehr, work.resolve("second.log"));
+      try {
+        org.hl7.fhir.r4.model.DiagnosticReport report =
+            await()
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                    () ->
+                        fhir
+                            .search()
+                            .byUrl("DiagnosticReport?_id=" + id)
+                            .returnBundle(org.hl7.fhir.r4.model.Bundle.class)
+                            .execute()
+                            .getEntry()
+                            .stream()
+                            .map(e -> (org.hl7.fhir.r4.model.DiagnosticReport) e.getResource())
+                            .findFirst()
+                            .orElse(null),
+                    java.util.Objects::nonNull);
+        assertEquals(
+            org.hl7.fhir.r4.model.DiagnosticReport.DiagnosticReportStatus.PRELIMINARY,
+            report.getStatus());
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> Files.readString(journal).contains("\"written\":\"" + key));
+        String logs =
+            Files.readString(work.resolve("first.log"))
+                + Files.readString(work.resolve("second.log"));
+        assertFalse(logs.contains(patient.id()), "no patient id in the logs");
+      } finally {
+        second.destroy();
+        if (!second.waitFor(20, TimeUnit.SECONDS)) {
+          second.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  /** The service jar as a process with {@code settings}, once its discovery answers. */
+  private static Process serve(
+      Map<String, String> settings, SandboxServers servers, SandboxEhr ehr, Path log)
+      throws Exception {
+    settings.put("dicomweb.base-url", servers.dicomWeb().baseUrl());
+    List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g"));
+    settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.addAll(List.of("-jar", JAR.toString()));
+    Process service =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    String base = "http://127.0.0.1:" + settings.get("camel.server.port") + "/cds-services";
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> !service.isAlive() || status(get(base, ehr.sign(base))) == 200);
+    assertTrue(service.isAlive(), Files.readString(log));
+    return service;
   }
 
   private static String java() {

@@ -48,6 +48,12 @@ public enum ErrorCode {
       1025, 400, "a feedback item or one of its fields has the wrong type or form"),
   FEEDBACK_SETTINGS(1026, 500, "cds.feedback.cards-kept is out of range"),
   CARD_TIMING_SETTINGS(1027, 500, "cds.card-timing or cds.report-queue.* is out of range"),
+  PENDING_REPORT_NOT_STORED(
+      1028, 500, "a report to be written behind its card could not be journaled"),
+  PENDING_REPORTS_UNREADABLE(
+      1029, 500, "the journal of reports to be written behind their cards is unreadable"),
+  PENDING_REPORT_SUPERSEDED(
+      1030, 409, "a report a card named was not written and its case changed before the replay"),
   FLOW_MESSAGE_VERSION(1090, 500, "a flow message (evaluation job or outcome) has another version"),
   FLOW_MESSAGE_INCOMPLETE(1091, 500, "a flow message lacks a required field"),
   FLOW_MESSAGE_INVALID(1092, 500, "a flow message is not valid JSON"),

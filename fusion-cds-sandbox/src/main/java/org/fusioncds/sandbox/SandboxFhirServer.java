@@ -143,6 +143,13 @@ public final class SandboxFhirServer implements AutoCloseable {
     return refusal;
   }
 
+  /** From now on, until {@link TransactionsRefused#end}, every transaction is answered 503. */
+  public TransactionsRefused refuseTransactions() {
+    TransactionsRefused refusal = new TransactionsRefused();
+    restful.registerInterceptor(refusal);
+    return refusal;
+  }
+
   /** Starts a server on a free port with strict references. */
   public static SandboxFhirServer start() {
     return start(Settings.defaults());

@@ -22,25 +22,38 @@ import org.fusioncds.error.FcdsException;
  * forced are written and forced together by the first of their callers to get the writer's lock;
  * the others find their line already on disk. A lone caller writes its own line at once. A group
  * that fails is cut off the file again (best effort), so a later line never follows half a line;
- * every caller of that group gets FCDS-1024.
+ * every caller of that group gets the file's code (the feedback store's: FCDS-1024).
  */
 final class LineFile {
 
   private record Pending(byte[] bytes, CompletableFuture<Void> done) {}
 
   private final Path file;
+  private final ErrorCode failure;
+  private final String what;
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final ReentrantLock writer = new ReentrantLock();
   private final AtomicLong groups = new AtomicLong();
 
+  /** A file of the feedback store (a failed append: FCDS-1024). */
   LineFile(Path file) {
+    this(file, ErrorCode.FEEDBACK_NOT_STORED, "feedback store");
+  }
+
+  /**
+   * @param failure the code of a failed append
+   * @param what the file's purpose, as its error message names it
+   */
+  LineFile(Path file, ErrorCode failure, String what) {
     this.file = file;
+    this.failure = failure;
+    this.what = what;
   }
 
   /**
    * Appends {@code line} and a newline; returns once both are on disk.
    *
-   * @throws FcdsException 1024 when the file could not be written
+   * @throws FcdsException the file's code when the file could not be written
    */
   void append(String line) {
     Pending mine =
@@ -94,10 +107,7 @@ final class LineFile {
       group.forEach(p -> p.done().complete(null));
     } catch (IOException | RuntimeException e) {
       FcdsException x =
-          new FcdsException(
-              ErrorCode.FEEDBACK_NOT_STORED,
-              "feedback store not writable — " + file + ": " + e.getMessage(),
-              e);
+          new FcdsException(failure, what + " not writable — " + file + ": " + e.getMessage(), e);
       group.forEach(p -> p.done().completeExceptionally(x));
     }
   }

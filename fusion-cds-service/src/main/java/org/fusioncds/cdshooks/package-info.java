@@ -32,6 +32,10 @@
  *   <li>FCDS-1025 (400) a feedback item or one of its fields has the wrong type or form
  *   <li>FCDS-1026 (500) cds.feedback.cards-kept is out of range
  *   <li>FCDS-1027 (500) cds.card-timing or cds.report-queue.* is out of range
+ *   <li>FCDS-1028 (500) a report to be written behind its card could not be journaled
+ *   <li>FCDS-1029 (500) the journal of reports to be written behind their cards is unreadable
+ *   <li>FCDS-1030 (409) a report a card named was not written and its case changed before the
+ *       replay
  *   <li>FCDS-1099 (500) an unexpected error while answering a request
  *   <li>FCDS-1110 (500) a job names a model this service does not serve
  * </ul>

@@ -30,6 +30,7 @@ import org.fusioncds.cdshooks.CdsHooksEndpoints;
 import org.fusioncds.cdshooks.CdsService;
 import org.fusioncds.cdshooks.DeadLetters;
 import org.fusioncds.cdshooks.FeedbackStore;
+import org.fusioncds.cdshooks.PendingReports;
 import org.fusioncds.cdshooks.RequestLimits;
 import org.fusioncds.dicom.web.DicomWebClient;
 import org.fusioncds.error.ErrorCode;
@@ -315,6 +316,17 @@ public class FusionCdsConfiguration implements CamelConfiguration {
       deadLetters = new DeadLetters(Path.of(deadLetterFolder));
     }
     return deadLetters;
+  }
+
+  private PendingReports pendingReports;
+
+  /** The reports cards named before they were written (in the dead-letter folder). */
+  @BindToRegistry("pendingReports")
+  public PendingReports pendingReports() {
+    if (pendingReports == null) {
+      pendingReports = new PendingReports(Path.of(deadLetterFolder));
+    }
+    return pendingReports;
   }
 
   /** The module's API: the compliance query reads the FHIR server the reports go to. */
@@ -700,6 +712,23 @@ public class FusionCdsConfiguration implements CamelConfiguration {
             ctx.getRegistry().findByType(Readiness.class).forEach(health::register);
           }
           new ServiceMetrics(metricsSource()).onCamelContextStarted(ctx, alreadyStarted);
+        });
+    context.addStartupListener(
+        new org.apache.camel.StartupListener() {
+          @Override
+          public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {}
+
+          @Override
+          public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
+            // what a stopped process named in cards and did not write: evaluated again
+            try (org.apache.camel.ProducerTemplate replay = ctx.createProducerTemplate()) {
+              pendingReports()
+                  .unwritten()
+                  .forEach(p -> replay.sendBody("seda:replay-pending-reports", p));
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }
         });
   }
 

@@ -1,0 +1,103 @@
+package org.fusioncds.cdshooks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.fusioncds.error.ErrorCode;
+import org.fusioncds.error.FcdsException;
+import org.fusioncds.flow.EvaluationJob;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The journal of reports a card named before they were written ({@link PendingReports}): what a
+ * restart finds, what it keeps, and what it refuses.
+ */
+class PendingReportsTest {
+
+  private static final Instant HOOK = Instant.parse("2026-12-05T10:15:30Z");
+
+  private static PendingReports.Pending pending(String jobId, String key) {
+    return new PendingReports.Pending(
+        key,
+        PendingReports.asOfHook(
+            new EvaluationJob(
+                EvaluationJob.VERSION,
+                jobId,
+                "hook:patient-view",
+                "imaging-fusion",
+                "cap-fusion",
+                "1.0.0",
+                "p1",
+                "http://fhir.example/fhir",
+                null,
+                null,
+                HOOK)));
+  }
+
+  @Test
+  void reportsStayUnwrittenAcrossRestartsUntilTheirWriteIsJournaled(@TempDir Path dir)
+      throws Exception {
+    PendingReports first = new PendingReports(dir);
+    first.add(pending("hook-1", "k1"));
+    first.add(pending("hook-2", "k2"));
+    first.add(pending("hook-3", "k3"));
+    first.settle("hook-1", "k1");
+    first.settle("hook-1", "k2"); // another hook's key: not this one's report
+    assertEquals(2, first.size());
+
+    PendingReports second = new PendingReports(dir);
+
+    assertEquals(
+        List.of("k2", "k3"), second.unwritten().stream().map(PendingReports.Pending::key).toList());
+    assertEquals(HOOK, second.unwritten().get(0).job().asOf(), "evaluated as of the hook's time");
+    assertEquals(
+        2,
+        Files.readAllLines(dir.resolve("pending-reports.jsonl")).size(),
+        "the file holds only what is still pending");
+    second.settle("hook-2", "k2");
+    second.settle("hook-3", "k3");
+    assertEquals(0, second.size());
+    assertEquals(List.of(), new PendingReports(dir).unwritten());
+  }
+
+  @Test
+  void aTornLastLineIsSkippedAndAnyOtherUnreadableLineRefusesTheStartWithItsCode(@TempDir Path dir)
+      throws Exception {
+    PendingReports written = new PendingReports(dir);
+    written.add(pending("hook-1", "k1"));
+    Path file = dir.resolve("pending-reports.jsonl");
+    String whole = Files.readString(file);
+    Files.writeString(file, whole + whole.substring(0, 20)); // killed while writing a line
+
+    assertEquals(1, new PendingReports(dir).unwritten().size());
+
+    Files.writeString(file, "{\"pending\":\n" + whole);
+    FcdsException e = assertThrows(FcdsException.class, () -> new PendingReports(dir));
+    assertEquals(ErrorCode.PENDING_REPORTS_UNREADABLE, e.errorCode());
+    assertTrue(e.getMessage().contains("line 1"), e.getMessage());
+    assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+  }
+
+  @Test
+  void aJournalThatCannotBeWrittenIsCodedAndLeavesNothingPending(@TempDir Path dir)
+      throws Exception {
+    PendingReports journal = new PendingReports(dir);
+    Path file = dir.resolve("pending-reports.jsonl");
+    Files.deleteIfExists(file);
+    Files.createDirectory(file); // not a file any more
+
+    FcdsException e = assertThrows(FcdsException.class, () -> journal.add(pending("hook-1", "k1")));
+
+    assertEquals(ErrorCode.PENDING_REPORT_NOT_STORED, e.errorCode());
+    assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    assertEquals(0, journal.size());
+    FcdsException atStart = assertThrows(FcdsException.class, () -> new PendingReports(dir));
+    assertEquals(ErrorCode.PENDING_REPORTS_UNREADABLE, atStart.errorCode());
+  }
+}

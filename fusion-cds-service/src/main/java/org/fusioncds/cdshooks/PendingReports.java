@@ -1,0 +1,241 @@
+package org.fusioncds.cdshooks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Exchange;
+import org.fusioncds.error.ErrorCode;
+import org.fusioncds.error.FcdsException;
+import org.fusioncds.flow.EvaluationJob;
+import org.fusioncds.flow.EvaluationOutcome;
+import org.fusioncds.flow.Inferred;
+import org.fusioncds.flow.Reported;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reports a card has named but the write-back has not written yet ({@code
+ * cds.card-timing=before-report}), on disk before the card is answered: {@code
+ * pending-reports.jsonl} in the dead-letter folder, one forced line per report (group commit,
+ * {@link LineFile}) with its result key and its evaluation job (the patient by logical id only, as
+ * a dead letter names it), and one line when it is written. A process that stops in between (kill
+ * -9, a crash, a lost machine) finds the unwritten ones when it starts again and evaluates each
+ * once more, as of the hook's time and with the module's own token (route {@code
+ * replay-pending-report}): unchanged inputs give the same key, so the report lands at the id the
+ * card named; changed ones give the report of the new inputs (logged with both keys). A replay that
+ * fails stays pending for the next start; nothing is dropped.
+ */
+public final class PendingReports {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PendingReports.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The exchange property of a replay: the result key its card named. */
+  public static final String REPLAY_OF = "fcdsReplayOf";
+
+  /** A report a card named, not yet written: its result key and the job that computed it. */
+  public record Pending(String key, EvaluationJob job) {
+
+    String id() {
+      return job.jobId() + " " + key;
+    }
+
+    String line() {
+      ObjectNode line = JSON.createObjectNode();
+      line.put("pending", key);
+      line.set("job", tree(job.toJson()));
+      return line.toString();
+    }
+  }
+
+  private final Path file;
+  private final LineFile lines;
+  private final Set<String> pending = ConcurrentHashMap.newKeySet();
+  private final List<Pending> unwritten;
+
+  /**
+   * Reads what an earlier process left unwritten and keeps only that in the file.
+   *
+   * @throws FcdsException 1029 when the folder or the file cannot be read or rewritten, or a line
+   *     before the last is not one this class wrote (a torn last line, from a process killed while
+   *     it wrote, is its report's card never answered: skipped)
+   */
+  public PendingReports(Path folder) {
+    this.file = folder.resolve("pending-reports.jsonl");
+    this.unwritten = List.copyOf(readAndCompact());
+    unwritten.forEach(p -> pending.add(p.id()));
+    this.lines = new LineFile(file, ErrorCode.PENDING_REPORT_NOT_STORED, "pending-report journal");
+  }
+
+  /** The reports an earlier process named in a card and did not write, oldest first. */
+  public List<Pending> unwritten() {
+    return unwritten;
+  }
+
+  /** Reports named and not written now. */
+  public int size() {
+    return pending.size();
+  }
+
+  /**
+   * On disk before the card is answered: the report {@code inferred} will be written as. The job
+   * kept is evaluated as of the hook's time, so that a replay applies the same recency rules.
+   *
+   * @throws FcdsException 1028 when the journal cannot be written (then no card names the report)
+   */
+  public Inferred record(Inferred inferred) {
+    add(new Pending(inferred.key().value(), asOfHook(inferred.job())));
+    return inferred;
+  }
+
+  /** On disk, then pending. */
+  void add(Pending p) {
+    lines.append(p.line());
+    pending.add(p.id());
+  }
+
+  /** The job evaluated as of its own time ({@code asOf}, else when it was requested). */
+  static EvaluationJob asOfHook(EvaluationJob j) {
+    return new EvaluationJob(
+        j.version(),
+        j.jobId(),
+        j.trigger(),
+        j.serviceId(),
+        j.modelId(),
+        j.modelVersion(),
+        j.patientId(),
+        j.fhirServer(),
+        j.userId(),
+        j.encounterId(),
+        j.requestedAt(),
+        j.asOf() != null ? j.asOf() : j.requestedAt());
+  }
+
+  /** After the write-back of a report a card named: written. */
+  public Reported written(Reported reported) {
+    settle(reported.job().jobId(), reported.key().value());
+    return reported;
+  }
+
+  /** A replay's body: the job of {@code p} as JSON (for the worker's {@code open}). */
+  public String open(Pending p, Exchange exchange) {
+    exchange.setProperty(REPLAY_OF, p);
+    return p.job().toJson();
+  }
+
+  /**
+   * A replay answered: its report written or found (settled), or the case no longer evaluable
+   * (settled, logged); one still running stays pending until the next start finds it written.
+   */
+  public HookAnswer replayed(HookAnswer answer, Exchange exchange) {
+    Pending p = exchange.getProperty(REPLAY_OF, Pending.class);
+    if (p == null || answer.status() == EvaluationOutcome.Status.RUNNING) {
+      return answer;
+    }
+    String now = answer.key() == null ? null : answer.key().value();
+    if (p.key().equals(now)) {
+      LOG.info("a report named before the last stop is written now: key {}", p.key());
+    } else {
+      LOG.warn(
+          "{}: the report a card named before the last stop (key {}) was not written and its case"
+              + " has changed since: {} (key {})",
+          ErrorCode.PENDING_REPORT_SUPERSEDED.codeText(),
+          p.key(),
+          answer.status(),
+          now);
+    }
+    settle(p.job().jobId(), p.key());
+    return answer;
+  }
+
+  void settle(String jobId, String key) {
+    if (pending.remove(jobId + " " + key)) {
+      ObjectNode line = JSON.createObjectNode();
+      line.put("written", key);
+      line.put("jobId", jobId);
+      lines.append(line.toString());
+    }
+  }
+
+  private List<Pending> readAndCompact() {
+    try {
+      Files.createDirectories(file.getParent());
+      if (!Files.exists(file)) {
+        return List.of();
+      }
+      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+      Map<String, Pending> open = new LinkedHashMap<>();
+      for (int i = 0; i < all.size(); i++) {
+        String text = all.get(i);
+        if (text.isBlank()) {
+          continue;
+        }
+        JsonNode line;
+        try {
+          line = JSON.readTree(text);
+          if (line.has("pending")) {
+            Pending p =
+                new Pending(
+                    line.path("pending").asText(),
+                    EvaluationJob.fromJson(line.path("job").toString()));
+            open.put(p.id(), p);
+          } else if (line.has("written")) {
+            open.remove(line.path("jobId").asText() + " " + line.path("written").asText());
+          } else {
+            throw new IOException("neither pending nor written");
+          }
+        } catch (IOException | FcdsException e) {
+          if (i == all.size() - 1) {
+            LOG.warn(
+                "{}: the last line of {} is torn (a process stopped while writing it): skipped",
+                ErrorCode.PENDING_REPORTS_UNREADABLE.codeText(),
+                file);
+            continue;
+          }
+          throw new FcdsException(
+              ErrorCode.PENDING_REPORTS_UNREADABLE,
+              "pending-report journal " + file + ": line " + (i + 1) + " unreadable — " + e);
+        }
+      }
+      Path fresh = file.resolveSibling(file.getFileName() + ".compact");
+      List<String> keep = new ArrayList<>();
+      open.values().forEach(p -> keep.add(p.line()));
+      Files.write(fresh, keep, StandardCharsets.UTF_8);
+      try (var ch = java.nio.channels.FileChannel.open(fresh, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      Files.move(fresh, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      if (!open.isEmpty()) {
+        LOG.warn(
+            "{} report(s) named in cards before the last stop were not written: evaluated again",
+            open.size());
+      }
+      return new ArrayList<>(open.values());
+    } catch (IOException e) {
+      throw new FcdsException(
+          ErrorCode.PENDING_REPORTS_UNREADABLE,
+          "pending-report journal " + file + " unusable — " + e.getMessage(),
+          e);
+    }
+  }
+
+  private static JsonNode tree(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new FcdsException(ErrorCode.FLOW_MESSAGE_INVALID, "job not readable — " + e);
+    }
+  }
+}
