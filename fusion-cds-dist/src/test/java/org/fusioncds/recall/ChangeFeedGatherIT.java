@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * How a poll of the change feed gathers its hooks (cds.recall.feed.gather-ms), against a real HAPI
  * FHIR JPA server: a lone caller's poll starts at once, a poll starts as soon as every call in
  * flight waits for it, it waits no longer than the gather for calls that never come, and a write
- * committed before a hook joined a gathering poll is in that poll.
+ * committed before a hook joined a gathering poll is in that poll. And how many pages a poll reads
+ * (cds.recall.feed.max-pages) before it overflows.
  */
 class ChangeFeedGatherIT {
 
@@ -132,6 +133,67 @@ class ChangeFeedGatherIT {
     assertEquals(ErrorCode.RECALL_FEED_SETTINGS, e.errorCode());
     assertTrue(
         e.getMessage().contains("gather-ms") && e.getMessage().contains("500"), e.getMessage());
+  }
+
+  /**
+   * Twelve changes, pages of 5 and a poll that reads 2 pages: an overflow after one next page;
+   * while the changes overflow each poll reads one page of a type (no next page followed), and once
+   * they are behind the overlap a poll reads every change again.
+   */
+  @Test
+  void aPollPastItsPagesOverflowsAndWhileItDoesEachPollReadsOnePageOfAType() throws Exception {
+    List<ChangeFeed.Changes> polls = new CopyOnWriteArrayList<>();
+    List<String> nextPages = new CopyOnWriteArrayList<>();
+    ChangeFeed.Audit audit =
+        new ChangeFeed.Audit() {
+          @Override
+          public void batch(List<String> urls, int status) {}
+
+          @Override
+          public void page(String url, int status) {
+            nextPages.add(url);
+          }
+        };
+    try (ChangeFeed feed =
+        new ChangeFeed(
+            server.baseUrl(),
+            GATEWAY,
+            client,
+            audit,
+            new ChangeFeed.Settings(
+                Duration.ofSeconds(2), 5, Duration.ofSeconds(30), Duration.ZERO, 2),
+            () -> 1)) {
+      feed.listen(polls::add);
+      for (int i = 0; i < 12; i++) {
+        Observation o = new Observation();
+        o.setStatus(Observation.ObservationStatus.FINAL);
+        o.getCode().addCoding().setSystem("http://loinc.org").setCode("8310-5");
+        o.setSubject(new Reference("Patient/paging-" + i));
+        client.create().resource(o).execute();
+      }
+
+      feed.awaitFresh();
+
+      assertTrue(polls.get(0).overflow(), "12 changes, 2 pages of 5 read");
+      assertEquals(
+          10,
+          polls.get(0).changes().stream().filter(c -> c.type().equals("Observation")).count(),
+          polls.get(0).changes().toString());
+      // the server made each subject a placeholder Patient: that history overflows as well
+      assertEquals(2, nextPages.size(), "one next page of each: " + nextPages);
+      assertEquals(1, feed.overflows());
+
+      feed.awaitFresh();
+
+      assertTrue(polls.get(1).overflow(), "still more than a page");
+      assertEquals(2, nextPages.size(), "no next page read while it overflows: " + nextPages);
+      for (int i = 0; i < 5 && polls.get(polls.size() - 1).overflow(); i++) {
+        Thread.sleep(1_000);
+        feed.awaitFresh();
+      }
+      assertTrue(!polls.get(polls.size() - 1).overflow(), "behind the overlap: " + polls);
+      assertEquals(polls.size() - 1, feed.overflows());
+    }
   }
 
   private static ChangeFeed feed(Duration gather, java.util.function.IntSupplier inFlight) {

@@ -110,6 +110,9 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "cds.recall.feed.page-size", defaultValue = "1000")
   int recallFeedPageSize;
 
+  @PropertyInject(value = "cds.recall.feed.max-pages", defaultValue = "20")
+  int recallFeedMaxPages;
+
   @PropertyInject(value = "cds.recall.feed.wait-ms", defaultValue = "1000")
   long recallFeedWaitMs;
 
@@ -664,7 +667,8 @@ public class FusionCdsConfiguration implements CamelConfiguration {
                       Duration.ofMillis(recallFeedOverlapMs),
                       recallFeedPageSize,
                       Duration.ofMillis(recallFeedWaitMs),
-                      Duration.ofMillis(recallFeedGatherMs))
+                      Duration.ofMillis(recallFeedGatherMs),
+                      recallFeedMaxPages)
                   : null,
               this::callsInFlight);
     }

@@ -51,13 +51,14 @@ import org.slf4j.LoggerFactory;
  * With 50 callers on 2 cores a poll served 16–18 hooks on average with the default 20 ms, 4–14
  * without: fewer history reads for the FHIR server, which the hooks' callers share.
  *
- * <p>What the feed cannot see it says: more changes of a type than {@link #MAX_PAGES} pages hold is
- * an overflow (the listeners then trust nothing remembered without proof); a server that refuses
- * history or answers without its time turns the feed off for good (FCDS-3011), a server clock more
- * than half the overlap away from ours too (FCDS-3012); a failed or late poll sends its hooks to
- * the per-hook batch. A write whose transaction commits more than {@code overlap} after the server
- * stamped it is the one thing it can miss: set the overlap above the longest transaction the server
- * commits.
+ * <p>What the feed cannot see it says: more changes of a type than {@code maxPages} pages hold is
+ * an overflow (the listeners then trust nothing remembered without proof; for the overlap after an
+ * overflow each poll reads one page of a type, which tells whether it still overflows, then one
+ * reads every page again); a server that refuses history or answers without its time turns the feed
+ * off for good (FCDS-3011), a server clock more than half the overlap away from ours too
+ * (FCDS-3012); a failed or late poll sends its hooks to the per-hook batch. A write whose
+ * transaction commits more than {@code overlap} after the server stamped it is the one thing it can
+ * miss: set the overlap above the longest transaction the server commits.
  */
 public final class ChangeFeed implements AutoCloseable {
 
@@ -66,9 +67,6 @@ public final class ChangeFeed implements AutoCloseable {
   /** The types whose changes can change a gathered case or its report. */
   static final List<String> TYPES =
       List.of("Patient", "ImagingStudy", "Observation", "Condition", "DiagnosticReport");
-
-  /** Pages of one type's history read in one poll, at most (more: an overflow). */
-  static final int MAX_PAGES = 20;
 
   /** Where each poll's reads are audited. */
   public interface Audit {
@@ -124,8 +122,15 @@ public final class ChangeFeed implements AutoCloseable {
    * @param hookWait how long a hook waits for its poll before it takes the per-hook batch
    * @param gather how long a poll may wait, after its first hook came, for the other calls in
    *     flight to join it (0: it starts at once)
+   * @param maxPages pages of one type's history a poll reads, at most (more: an overflow)
    */
-  public record Settings(Duration overlap, int pageSize, Duration hookWait, Duration gather) {
+  public record Settings(
+      Duration overlap, int pageSize, Duration hookWait, Duration gather, int maxPages) {
+
+    /** Polls that read at most 20 pages of a type. */
+    public Settings(Duration overlap, int pageSize, Duration hookWait, Duration gather) {
+      this(overlap, pageSize, hookWait, gather, 20);
+    }
 
     public Settings {
       if (overlap.isNegative()
@@ -133,14 +138,17 @@ public final class ChangeFeed implements AutoCloseable {
           || pageSize < 1
           || hookWait.isNegative()
           || gather.isNegative()
-          || gather.compareTo(hookWait) >= 0) {
+          || gather.compareTo(hookWait) >= 0
+          || maxPages < 1) {
         throw new FcdsException(
             ErrorCode.RECALL_FEED_SETTINGS,
-            "cds.recall.feed.overlap-ms and page-size must be positive, wait-ms not negative,"
-                + " gather-ms not negative and below wait-ms, got "
+            "cds.recall.feed.overlap-ms, page-size and max-pages must be positive, wait-ms not"
+                + " negative, gather-ms not negative and below wait-ms, got "
                 + overlap.toMillis()
                 + ", "
                 + pageSize
+                + ", "
+                + maxPages
                 + ", "
                 + hookWait.toMillis()
                 + " and "
@@ -180,6 +188,10 @@ public final class ChangeFeed implements AutoCloseable {
   private volatile String off;
   private boolean failing;
   private boolean overflowing;
+
+  /** While the polls overflow: when one reads every page again (runner thread only). */
+  private Instant fullReadDue = Instant.MIN;
+
   private Round running;
   private Round queued;
 
@@ -281,7 +293,7 @@ public final class ChangeFeed implements AutoCloseable {
     return reported.get();
   }
 
-  /** Polls that could not read every change (more than {@link #MAX_PAGES} of one type's). */
+  /** Polls that could not read every change (more than {@code maxPages} pages of a type's). */
   public long overflows() {
     return overflows.get();
   }
@@ -364,6 +376,11 @@ public final class ChangeFeed implements AutoCloseable {
     }
     Instant serverTime = null;
     boolean overflow = false;
+    // after an overflow one page tells whether the changes still overflow: reading more is wasted
+    // until the overlap has passed (then every page again: a busy server's steady changes may need
+    // more than one page without overflowing)
+    boolean probe = overflowing && Instant.now().isBefore(fullReadDue);
+    int maxPages = probe ? 1 : settings.maxPages();
     List<Change> fresh = new ArrayList<>();
     // versions first seen in this poll: kept as seen only once the listeners have them (a poll
     // that fails half way must not hide its changes from the next one)
@@ -397,7 +414,7 @@ public final class ChangeFeed implements AutoCloseable {
         if (next == null) {
           break;
         }
-        if (pagesRead.size() + 1 >= MAX_PAGES || !pagesRead.add(next.getUrl())) {
+        if (pagesRead.size() + 1 >= maxPages || !pagesRead.add(next.getUrl())) {
           overflow = true; // more than the feed reads in one poll: nothing remembered is trusted
           break;
         }
@@ -433,6 +450,9 @@ public final class ChangeFeed implements AutoCloseable {
     }
     if (overflow) {
       overflows.incrementAndGet();
+      if (!probe) {
+        fullReadDue = Instant.now().plus(settings.overlap());
+      }
     }
     if (overflow != overflowing) {
       overflowing = overflow;
@@ -442,7 +462,7 @@ public final class ChangeFeed implements AutoCloseable {
                 + " bulk load?): remembered results are proved by one FHIR batch per hook until a"
                 + " poll reads every change",
             base,
-            MAX_PAGES);
+            settings.maxPages());
       } else {
         LOG.info("the change feed of {} reads every change again", base);
       }
