@@ -108,19 +108,7 @@ public final class PendingReports {
 
   /** The job evaluated as of its own time ({@code asOf}, else when it was requested). */
   static EvaluationJob asOfHook(EvaluationJob j) {
-    return new EvaluationJob(
-        j.version(),
-        j.jobId(),
-        j.trigger(),
-        j.serviceId(),
-        j.modelId(),
-        j.modelVersion(),
-        j.patientId(),
-        j.fhirServer(),
-        j.userId(),
-        j.encounterId(),
-        j.requestedAt(),
-        j.asOf() != null ? j.asOf() : j.requestedAt());
+    return j.withAsOf(j.evaluationTime(j.requestedAt()));
   }
 
   /** After the write-back of a report a card named: written. */

@@ -129,6 +129,40 @@ public record EvaluationJob(
         at);
   }
 
+  /** The same job under another id (a hook instance already in use). */
+  public EvaluationJob withJobId(String id) {
+    return new EvaluationJob(
+        version,
+        id,
+        trigger,
+        serviceId,
+        modelId,
+        modelVersion,
+        patientId,
+        fhirServer,
+        userId,
+        encounterId,
+        requestedAt,
+        asOf);
+  }
+
+  /** The same job evaluated as of {@code at} (the recency rules of that time). */
+  public EvaluationJob withAsOf(Instant at) {
+    return new EvaluationJob(
+        version,
+        jobId,
+        trigger,
+        serviceId,
+        modelId,
+        modelVersion,
+        patientId,
+        fhirServer,
+        userId,
+        encounterId,
+        requestedAt,
+        at);
+  }
+
   public String toJson() {
     try {
       return JSON.writeValueAsString(this);

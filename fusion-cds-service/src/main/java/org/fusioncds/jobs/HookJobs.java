@@ -78,7 +78,7 @@ public final class HookJobs {
     CompletableFuture<EvaluationOutcome> answer = new CompletableFuture<>();
     if (waiting.putIfAbsent(job.jobId(), answer) != null) {
       // a hook instance already waiting (a retried call): this one is its own job
-      job = withId(job, UUID.randomUUID().toString());
+      job = job.withJobId(UUID.randomUUID().toString());
       waiting.put(job.jobId(), answer);
     }
     EvaluationOutcome outcome;
@@ -138,20 +138,5 @@ public final class HookJobs {
     } catch (ExecutionException e) {
       throw new IllegalStateException("an outcome future never fails", e);
     }
-  }
-
-  private static EvaluationJob withId(EvaluationJob j, String id) {
-    return new EvaluationJob(
-        j.version(),
-        id,
-        j.trigger(),
-        j.serviceId(),
-        j.modelId(),
-        j.modelVersion(),
-        j.patientId(),
-        j.fhirServer(),
-        j.userId(),
-        j.encounterId(),
-        j.requestedAt());
   }
 }
