@@ -131,26 +131,18 @@ public record EvaluationJob(
 
   /** The same job under another id (a hook instance already in use). */
   public EvaluationJob withJobId(String id) {
-    return new EvaluationJob(
-        version,
-        id,
-        trigger,
-        serviceId,
-        modelId,
-        modelVersion,
-        patientId,
-        fhirServer,
-        userId,
-        encounterId,
-        requestedAt,
-        asOf);
+    return with(id, asOf);
   }
 
   /** The same job evaluated as of {@code at} (the recency rules of that time). */
   public EvaluationJob withAsOf(Instant at) {
+    return with(jobId, at);
+  }
+
+  private EvaluationJob with(String id, Instant at) {
     return new EvaluationJob(
         version,
-        jobId,
+        id,
         trigger,
         serviceId,
         modelId,
