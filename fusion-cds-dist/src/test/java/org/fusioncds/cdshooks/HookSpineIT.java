@@ -714,6 +714,10 @@ class HookSpineIT {
       assertEquals("report-after-card", line.path("route").asText(), letter);
       assertEquals("FCDS-6001", line.path("code").asText(), letter);
       assertFalse(letter.contains(patient), "no patient id in a dead letter");
+      String journal = Files.readString(deadLetters.resolve("pending-reports.jsonl"));
+      assertTrue(
+          journal.contains("\"pending\"") && !journal.contains("\"written\""),
+          "the refused report stays pending for the next start: " + journal);
       assertEquals(
           0,
           fhir.search()

@@ -456,6 +456,9 @@ abstract class RecallChecks {
     assertEquals(200, metrics.statusCode());
     assertEquals(before + 1, recallHits(metrics), "one more hook answered from the index");
     assertTrue(metrics.body().contains("fcds_audit_backlog"), "the audit backlog is a gauge");
+    assertTrue(
+        metrics.body().lines().anyMatch(l -> l.matches("fcds_report_pending(\\{.*\\})? 0\\.0")),
+        "no report named and unwritten (after-report names none)");
     assertTrue(metrics.body().contains("routeId=\"cds-hook\""), "Camel's timers name the routes");
     String fhirServer = URI.create(fhirTap.baseUrl()).getAuthority();
     String pacs = URI.create(pacsTap.baseUrl()).getAuthority();

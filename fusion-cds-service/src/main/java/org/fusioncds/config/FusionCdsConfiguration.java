@@ -775,6 +775,11 @@ public class FusionCdsConfiguration implements CamelConfiguration {
       }
 
       @Override
+      public int reportsPending() {
+        return pendingReports().size();
+      }
+
+      @Override
       public long auditShipped() {
         return auditShipper().sent();
       }

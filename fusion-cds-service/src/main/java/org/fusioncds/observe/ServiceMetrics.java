@@ -46,6 +46,11 @@ public final class ServiceMetrics implements StartupListener {
       return new Feeds(0, 0, 0, 0, 0);
     }
 
+    /** Reports a card named that are not written yet ({@code cds.card-timing=before-report}). */
+    default int reportsPending() {
+      return 0;
+    }
+
     /** Further gauges, registered once at start (the model owner's figures). */
     default List<Figure> figures() {
       return List.of();
@@ -129,6 +134,12 @@ public final class ServiceMetrics implements StartupListener {
         .register(registry);
     Gauge.builder("fcds.audit.backlog", source, s -> s.auditBacklog())
         .description("AuditEvents in the journal, not yet shipped")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("fcds.report.pending", source, s -> s.reportsPending())
+        .description(
+            "reports a card named and the write-back has not written yet (before-report; a"
+                + " failed write stays pending until the next start evaluates it again)")
         .strongReference(true)
         .register(registry);
     FunctionCounter.builder("fcds.audit.shipped", source, s -> s.auditShipped())
