@@ -596,13 +596,14 @@ abstract class RecallChecks {
   }
 
   /**
-   * The value of the Prometheus sample of {@code name} whose labels include all of {@code labels}.
+   * The value of the Prometheus samples of {@code name} whose labels include all of {@code labels},
+   * summed (a meter without tags: its one sample).
    */
-  private static double counter(HttpResponse<String> metrics, String name, String... labels) {
+  static double counter(HttpResponse<String> metrics, String name, String... labels) {
     return metrics
         .body()
         .lines()
-        .filter(l -> l.startsWith(name + "{"))
+        .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
         .filter(l -> java.util.Arrays.stream(labels).allMatch(l::contains))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();

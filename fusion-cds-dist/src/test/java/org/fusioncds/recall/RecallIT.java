@@ -230,12 +230,7 @@ class RecallIT extends RecallChecks {
   }
 
   private static double metric(String name) throws Exception {
-    return get(management + "/metrics")
-        .body()
-        .lines()
-        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-        .sum();
+    return counter(get(management + "/metrics"), name);
   }
 
   /** The request is a poll: a batch of GETs of each type's history since a time. */

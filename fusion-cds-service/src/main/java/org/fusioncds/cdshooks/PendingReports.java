@@ -3,6 +3,7 @@ package org.fusioncds.cdshooks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,7 +56,7 @@ public final class PendingReports {
     String line() {
       ObjectNode line = JSON.createObjectNode();
       line.put("pending", key);
-      line.set("job", tree(job.toJson()));
+      line.putRawValue("job", new RawValue(job.toJson()));
       return line.toString();
     }
   }
@@ -216,14 +217,6 @@ public final class PendingReports {
           ErrorCode.PENDING_REPORTS_UNREADABLE,
           "pending-report journal " + file + " unusable — " + e.getMessage(),
           e);
-    }
-  }
-
-  private static JsonNode tree(String json) {
-    try {
-      return JSON.readTree(json);
-    } catch (IOException e) {
-      throw new FcdsException(ErrorCode.FLOW_MESSAGE_INVALID, "job not readable — " + e);
     }
   }
 }
