@@ -52,9 +52,8 @@ final class HookBenchmark {
       String fhirBase = servers.fhir().baseUrl();
       String dicomBase = servers.dicomWeb().baseUrl();
       List<String> eligible = load(fhirBase, cohort);
-      // one tapped patient, then a group of warm-up and measured patients for each card timing
-      int group = settings.warmup() + settings.patients();
-      int needed = 1 + 2 * group;
+      // one tapped patient, then warm-up and measured patients for both card timings, alternating
+      int needed = 1 + 2 * (settings.warmup() + settings.patients());
       if (eligible.size() < needed) {
         throw new FcdsException(
             ErrorCode.CLI_INVALID_COMMAND,
@@ -71,26 +70,27 @@ final class HookBenchmark {
           settings.cohort(), eligible.size(), (System.nanoTime() - start) / 1e9);
       ServiceRequests requests = learn(eligible.get(0), fhirBase, dicomBase, work);
       Report.requests(requests);
-      int port = FreePorts.find();
-      List<String> measured = eligible.subList(1 + settings.warmup(), 1 + group);
-      try (RawModel model = new RawModel(settings.models(), settings.model(), settings.device())) {
-        try (FusionCdsApp app =
-            startApp(port, fhirBase, dicomBase, work.resolve("service"), "after-report")) {
-          HookClient hook = hookClient(port, fhirBase);
-          firstCalls(hook, requests, model, dicomBase, eligible.subList(1, 1 + group), false);
-          cached(hook, fhirBase, measured, app);
+      int eagerPort = FreePorts.find();
+      try (RawModel model = new RawModel(settings.models(), settings.model(), settings.device());
+          FusionCdsApp eager =
+              startApp(
+                  eagerPort, fhirBase, dicomBase, work.resolve("card-first"), "before-report")) {
+        HookClient eagerHook = hookClient(eagerPort, fhirBase);
+        List<String> cached;
+        int latePort = FreePorts.find();
+        try (FusionCdsApp late =
+            startApp(latePort, fhirBase, dicomBase, work.resolve("service"), "after-report")) {
+          cached =
+              firstCalls(
+                  hookClient(latePort, fhirBase),
+                  eagerHook,
+                  requests,
+                  model,
+                  dicomBase,
+                  eligible.subList(1, needed));
         }
-        int eager = FreePorts.find();
-        try (FusionCdsApp app =
-            startApp(eager, fhirBase, dicomBase, work.resolve("card-first"), "before-report")) {
-          firstCalls(
-              hookClient(eager, fhirBase),
-              requests,
-              model,
-              dicomBase,
-              eligible.subList(1 + group, needed),
-              true);
-        }
+        // the cached calls on the default timing's instance, its measured patients' reports written
+        cached(eagerHook, fhirBase, cached, eager);
       }
     }
     Report.line("hook part: %.0f s", (System.nanoTime() - start) / 1e9);
@@ -101,25 +101,38 @@ final class HookBenchmark {
     return new HookClient(hookUrl, fhirBase, Duration.ofSeconds(60), ehr);
   }
 
-  /** The first calls of a group: its warm-up patients, then those measured. */
-  private void firstCalls(
-      HookClient hook,
+  /**
+   * The first calls of both card timings, patient by patient in turn (after-report, before-report,
+   * ...) so that both meet the servers in the same state: the warm-up patients, then those
+   * measured. The patients measured with {@code before-report}, whose reports are written.
+   */
+  private List<String> firstCalls(
+      HookClient late,
+      HookClient eager,
       ServiceRequests requests,
       RawModel model,
       String dicomBase,
-      List<String> group,
-      boolean cardFirst)
+      List<String> patients)
       throws Exception {
-    try (FirstCallProbe probe = new FirstCallProbe(hook, requests, model, dicomBase)) {
-      for (String p : group.subList(0, settings.warmup())) {
-        probe.measure(p);
+    List<FirstCallProbe.Sample> lateSamples = new ArrayList<>();
+    List<FirstCallProbe.Sample> eagerSamples = new ArrayList<>();
+    List<String> eagerMeasured = new ArrayList<>();
+    try (FirstCallProbe lateProbe = new FirstCallProbe(late, requests, model, dicomBase);
+        FirstCallProbe eagerProbe = new FirstCallProbe(eager, requests, model, dicomBase)) {
+      for (int i = 0; i < patients.size(); i += 2) {
+        boolean measured = i >= 2 * settings.warmup();
+        FirstCallProbe.Sample a = lateProbe.measure(patients.get(i));
+        FirstCallProbe.Sample b = eagerProbe.measure(patients.get(i + 1));
+        if (measured) {
+          lateSamples.add(a);
+          eagerSamples.add(b);
+          eagerMeasured.add(patients.get(i + 1));
+        }
       }
-      List<FirstCallProbe.Sample> samples = new ArrayList<>();
-      for (String p : group.subList(settings.warmup(), group.size())) {
-        samples.add(probe.measure(p));
-      }
-      Report.firstCalls(samples, cardFirst);
     }
+    Report.firstCalls(lateSamples, false);
+    Report.firstCalls(eagerSamples, true);
+    return eagerMeasured;
   }
 
   private void cached(HookClient hook, String fhirBase, List<String> measured, FusionCdsApp app)

@@ -60,8 +60,12 @@ final class Report {
    */
   static void firstCalls(List<Sample> s, boolean cardFirst) {
     line(
-        "%n(1%s) first hook call of %d fresh patients (radiograph + labs), cds.card-timing=%s, ms",
-        cardFirst ? "b" : "a", s.size(), cardFirst ? "before-report" : "after-report");
+        "%n(1%s) first hook call of %d fresh patients (radiograph + labs), cds.card-timing=%s"
+            + " (patients in turn with (1%s)), ms",
+        cardFirst ? "b" : "a",
+        s.size(),
+        cardFirst ? "before-report" : "after-report",
+        cardFirst ? "a" : "b");
     line("  %-58s %8s %8s %8s", "", "median", "p90", "mean");
     row(
         cardFirst

@@ -36,6 +36,7 @@ import org.fusioncds.sandbox.SandboxSettings;
 import org.fusioncds.testing.FuzzFigures;
 import org.fusioncds.testing.KeycloakServer;
 import org.fusioncds.testing.LogTail;
+import org.fusioncds.testing.ReportsWritten;
 import org.fusioncds.testing.SecuredApp;
 import org.fusioncds.testing.TrailFixture;
 
@@ -115,6 +116,7 @@ class AdminAuditFuzzIT {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
+    ReportsWritten.await(app, Duration.ofSeconds(60)); // behind the card: before-report
     AuditShipper shipper =
         app.camelContext().getRegistry().lookupByNameAndType("auditShipper", AuditShipper.class);
     assertTrue(shipper.flush(Duration.ofSeconds(60)), "the hook's events were not shipped");

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,6 +32,7 @@ import org.fusioncds.sandbox.SandboxSettings;
 import org.fusioncds.testing.FuzzFigures;
 import org.fusioncds.testing.JsonMutations;
 import org.fusioncds.testing.LogTail;
+import org.fusioncds.testing.ReportsWritten;
 import org.fusioncds.testing.SecuredApp;
 import org.fusioncds.testing.TrailFixture;
 
@@ -137,6 +139,8 @@ class HookFuzzIT {
         .put("card", card)
         .put("outcome", "accepted")
         .put("outcomeTimestamp", "2026-11-28T10:00:00Z");
+    // its report is written behind the card (cds.card-timing=before-report): before the cases
+    ReportsWritten.await(app, Duration.ofSeconds(60));
     log = LogTail.fromNow();
   }
 

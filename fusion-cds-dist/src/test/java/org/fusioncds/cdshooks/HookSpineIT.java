@@ -42,6 +42,7 @@ import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.sandbox.SandboxFhirServer;
 import org.fusioncds.sandbox.SandboxSettings;
+import org.fusioncds.sandbox.TransactionsRefused;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.CohortShift;
 import org.fusioncds.sandbox.cohort.NoduleCohortGenerator;
@@ -110,7 +111,8 @@ class HookSpineIT {
         4, 434343L, unlike, VisitFrame.dayBefore(Instant.now()), CohortShift.EXTREME_LABS);
     loadCohort(unlike);
     outOfDistribution = withImageAndLabs.subList(before, withImageAndLabs.size());
-    assertTrue(before > 9, "ten patients of the cohort for the tests that write, got " + before);
+    assertTrue(
+        before > 10, "eleven patients of the cohort for the tests that write, got " + before);
     loadChestCts(cohort.resolveSibling("nodule-ct"));
     Bundle beatrice =
         FHIR.newJsonParser()
@@ -227,6 +229,9 @@ class HookSpineIT {
     settings.put("report.organization", "Organization/fusion-cds-demo");
     settings.put("inference.ood.abstain", String.valueOf(oodAbstain));
     settings.put("models.additional", "nodule-ct");
+    // most checks read the report a card names at once: written before the card; the tests of
+    // the default, before-report, name it
+    settings.put("cds.card-timing", "after-report");
     settings.putAll(more);
     return FusionCdsApp.start(settings);
   }
@@ -795,6 +800,65 @@ class HookSpineIT {
           1,
           versions.getEntry().size(),
           "read at its URL before it was written (the wait above), the report is written once");
+    }
+  }
+
+  /**
+   * {@code cds.card-timing=before-report}: the same chart opened again while its report is still
+   * being written (here the FHIR server refuses transactions for a while, so the first write waits
+   * for its retries). Both cards name the same report; one journal line, one write, one version.
+   */
+  @Test
+  void aChartOpenedAgainWhileItsReportIsWrittenGetsTheSameCardAndTheReportIsWrittenOnce()
+      throws Exception {
+    String patient = withImageAndLabs.get(10);
+    Path deadLetters = Files.createTempDirectory("dead-letters");
+    int port = FreePorts.find();
+    String url = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
+    TransactionsRefused refusal = fhirServer.refuseTransactions();
+    try (FusionCdsApp eager =
+        startApp(
+            port,
+            20000,
+            orthanc.dicomWebUrl().toString(),
+            false,
+            Map.of(
+                "cds.card-timing", "before-report",
+                "cds.dead-letter-folder", deadLetters.toString(),
+                "cds.background-retry.max-redeliveries", "20",
+                "cds.background-retry.delay-ms", "250",
+                "cds.background-retry.multiplier", "1"))) {
+      JsonNode first = onlyCard(hook(url, patient, null));
+      JsonNode second = onlyCard(hook(url, patient, null));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(50))
+          .until(refusal::refused, n -> n >= 1);
+      refusal.end();
+
+      String reportUrl = first.path("links").path(0).path("url").asText();
+      assertEquals(reportUrl, second.path("links").path(0).path("url").asText());
+      assertEquals(first.path("summary").asText(), second.path("summary").asText());
+      Path journal = deadLetters.resolve("pending-reports.jsonl");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> Files.readString(journal), j -> j.contains("\"written\""));
+      List<String> lines = Files.readAllLines(journal);
+      assertEquals(
+          1,
+          lines.stream().filter(l -> l.startsWith("{\"pending\"")).count(),
+          "one report named, one line: " + lines);
+      DiagnosticReport report =
+          fhir.read().resource(DiagnosticReport.class).withUrl(reportUrl).execute();
+      Bundle versions =
+          fhir.history()
+              .onInstance(report.getIdElement().toUnqualifiedVersionless())
+              .returnBundle(Bundle.class)
+              .execute();
+      assertEquals(1, versions.getEntry().size(), "two cards, one write");
+    } finally {
+      refusal.end();
     }
   }
 

@@ -1,6 +1,7 @@
 package org.fusioncds.cdshooks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,6 +65,36 @@ class PendingReportsTest {
     second.settle("hook-3", "k3");
     assertEquals(0, second.size());
     assertEquals(List.of(), new PendingReports(dir).unwritten());
+  }
+
+  @Test
+  void aSecondCardOfAResultKeyWhoseWriteIsUnderWayRecordsNothingUntilThatWriteIsDone(
+      @TempDir Path dir) throws Exception {
+    PendingReports journal = new PendingReports(dir);
+
+    assertTrue(journal.queue(pending("hook-1", "k1")), "the first card queues the write");
+    assertFalse(journal.queue(pending("hook-2", "k1")), "the same report, its write under way");
+    assertTrue(journal.queue(pending("hook-3", "k2")), "another report");
+    assertEquals(2, Files.readAllLines(dir.resolve("pending-reports.jsonl")).size());
+    assertEquals(2, journal.size());
+
+    journal.released("k1"); // written, or a dead letter that stays pending
+    assertTrue(journal.queue(pending("hook-4", "k1")), "a later card queues its own write");
+    assertEquals(3, journal.size());
+  }
+
+  @Test
+  void aCardWhoseLineCannotBeWrittenLeavesItsResultKeyFreeForTheNextCard(@TempDir Path dir)
+      throws Exception {
+    PendingReports journal = new PendingReports(dir);
+    Path file = dir.resolve("pending-reports.jsonl");
+    Files.deleteIfExists(file);
+    Files.createDirectory(file);
+
+    assertThrows(FcdsException.class, () -> journal.queue(pending("hook-1", "k1")));
+    FcdsException again =
+        assertThrows(FcdsException.class, () -> journal.queue(pending("hook-2", "k1")));
+    assertEquals(ErrorCode.PENDING_REPORT_NOT_STORED, again.errorCode(), "tried, not skipped");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.fusioncds.inference;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -131,8 +132,15 @@ class ClassicHookIT {
     JsonNode cards = answer.path("cards");
     assertEquals(1, cards.size(), answer.toString());
     String reportUrl = cards.path(0).path("links").path(0).path("url").asText();
+    // the card comes before the report (cds.card-timing=before-report): read it once written
     DiagnosticReport report =
-        fhir.read().resource(DiagnosticReport.class).withUrl(reportUrl).execute();
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .pollInterval(Duration.ofMillis(50))
+            .ignoreExceptions()
+            .until(
+                () -> fhir.read().resource(DiagnosticReport.class).withUrl(reportUrl).execute(),
+                r -> r != null);
     return fhir.read()
         .resource(Observation.class)
         .withUrl(report.getResultFirstRep().getReference())

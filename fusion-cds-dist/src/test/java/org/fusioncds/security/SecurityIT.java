@@ -52,6 +52,7 @@ import org.fusioncds.sandbox.SandboxServers;
 import org.fusioncds.sandbox.SandboxSettings;
 import org.fusioncds.testing.ConnectionCounter;
 import org.fusioncds.testing.KeycloakServer;
+import org.fusioncds.testing.ReportsWritten;
 import org.fusioncds.testing.TrailFixture;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
@@ -176,7 +177,7 @@ class SecurityIT {
     assertEquals(requestId, r.headers().firstValue("X-Request-Id").orElse(null));
     assertTrue(fhirCheck.accepted() > accepted, "the FHIR server saw our Keycloak token");
     assertEquals(refused, fhirCheck.refused());
-    List<AuditEvent> trail = trail(requestId);
+    List<AuditEvent> trail = trail(requestId, "transaction");
     assertEquals(
         Map.of(
             "hook-call", 1L,
@@ -251,6 +252,8 @@ class SecurityIT {
   @Order(10)
   void eachRefusedTokenIs401WithItsCodeNoOutboundCallAndAnAuditEvent(
       String name, Function<String, String> token, int code) throws Exception {
+    // the reports of earlier cards written first (before-report): their calls are not this one's
+    ReportsWritten.await(app, Duration.ofSeconds(30));
     int seen = fhirCheck.accepted() + fhirCheck.refused();
     String requestId = "it-refused-" + name + "-" + UUID.randomUUID();
 
@@ -575,7 +578,11 @@ class SecurityIT {
    * The AuditEvents of one request, once its call's own event (recorded when the exchange is done,
    * which may be just after the answer went out) has reached the repository.
    */
-  private static List<AuditEvent> trail(String requestId) {
+  /**
+   * The AuditEvents of a call, once its own is shipped and those of {@code later} kinds too (the
+   * report's transaction is written behind the card: cds.card-timing=before-report).
+   */
+  private static List<AuditEvent> trail(String requestId, String... later) {
     AtomicReference<List<AuditEvent>> events = new AtomicReference<>(List.of());
     await()
         .atMost(Duration.ofSeconds(60))
@@ -591,6 +598,7 @@ class SecurityIT {
               assertTrue(
                   kinds.stream().anyMatch(CALL_KINDS::contains),
                   "the call's own AuditEvent of " + requestId + " among " + kinds);
+              assertTrue(kinds.containsAll(List.of(later)), "and " + List.of(later) + ": " + kinds);
             });
     return events.get();
   }

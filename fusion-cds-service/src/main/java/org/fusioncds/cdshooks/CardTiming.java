@@ -5,12 +5,13 @@ import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
- * When a hook whose model ran answers ({@code cds.card-timing}): {@code after-report}, once the
+ * When a hook whose model ran answers ({@code cds.card-timing}): {@code before-report}, the
+ * default, as soon as the model has run, the report written behind the answer (routes/write-back:
+ * {@code report-after-card}) at the id its result key gives, which the card's links already name,
+ * its key and job journaled first ({@link PendingReports}); {@code after-report}, once the
  * transaction has written the report and its Provenance (every card shown names a report already on
- * the FHIR server); {@code before-report}, as soon as the model has run, the report written behind
- * the answer (routes/write-back: {@code report-after-card}) at the id its result key gives, which
- * the card's links already name. The queue between them ({@code cds.report-queue.size}, {@code
- * .writers}) holds the hook back when full. Checked when the service starts: FCDS-1027.
+ * the FHIR server). The queue between them ({@code cds.report-queue.size}, {@code .writers}) holds
+ * the hook back when full. Checked when the service starts: FCDS-1027.
  */
 public enum CardTiming {
   AFTER_REPORT,

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.EvaluationJob;
@@ -46,6 +47,12 @@ public final class PendingReports {
   /** The exchange property of a replay: the result key its card named. */
   public static final String REPLAY_OF = "fcdsReplayOf";
 
+  /**
+   * The exchange property of a card whose report an earlier card's write, queued or running, is
+   * writing already: its result key.
+   */
+  public static final String QUEUED = "fcdsReportQueued";
+
   /** A report a card named, not yet written: its result key and the job that computed it. */
   public record Pending(String key, EvaluationJob job) {
 
@@ -64,6 +71,7 @@ public final class PendingReports {
   private final Path file;
   private final LineFile lines;
   private final Set<String> pending = ConcurrentHashMap.newKeySet();
+  private final Set<String> writing = ConcurrentHashMap.newKeySet();
   private final List<Pending> unwritten;
 
   /**
@@ -92,13 +100,60 @@ public final class PendingReports {
 
   /**
    * On disk before the card is answered: the report {@code inferred} will be written as. The job
-   * kept is evaluated as of the hook's time, so that a replay applies the same recency rules.
+   * kept is evaluated as of the hook's time, so that a replay applies the same recency rules. When
+   * a write of the same result key is already queued or running in this process (the same chart
+   * opened again within the write's time), nothing is recorded and {@link #QUEUED} is set: that
+   * write and its line name the same report, so the report is written once.
    *
    * @throws FcdsException 1028 when the journal cannot be written (then no card names the report)
    */
-  public Inferred record(Inferred inferred) {
-    add(new Pending(inferred.key().value(), asOfHook(inferred.job())));
+  public Inferred record(Inferred inferred, Exchange exchange) {
+    Pending p = new Pending(inferred.key().value(), asOfHook(inferred.job()));
+    if (!queue(p)) {
+      exchange.setProperty(QUEUED, p.key());
+    }
     return inferred;
+  }
+
+  /**
+   * On disk and pending, unless a write of the same key is queued or running here already.
+   *
+   * @return true when recorded (this card queues the write); false when another write has the key
+   */
+  boolean queue(Pending p) {
+    if (!writing.add(p.key())) {
+      return false;
+    }
+    try {
+      add(p);
+    } catch (RuntimeException e) {
+      writing.remove(p.key());
+      throw e;
+    }
+    return true;
+  }
+
+  /**
+   * The writer's first step: the result key is released (a later card queues its own write) once
+   * this write is done, written or a dead letter.
+   */
+  public Inferred writing(Inferred inferred, Exchange exchange) {
+    String key = inferred.key().value();
+    exchange
+        .getExchangeExtension()
+        .addOnCompletion(
+            new SynchronizationAdapter() {
+              @Override
+              public void onDone(Exchange done) {
+                released(key);
+              }
+            });
+    return inferred;
+  }
+
+  /** The write of {@code key} is done (written or a dead letter): a later card queues its own. */
+  void released(String key) {
+    writing.remove(key);
   }
 
   /** On disk, then pending. */

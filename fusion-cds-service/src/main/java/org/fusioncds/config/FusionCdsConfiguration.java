@@ -245,7 +245,7 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "cds.feedback.cards-kept", defaultValue = "100000")
   int feedbackCardsKept;
 
-  @PropertyInject(value = "cds.card-timing", defaultValue = "after-report")
+  @PropertyInject(value = "cds.card-timing", defaultValue = "before-report")
   String cardTiming;
 
   @PropertyInject(value = "cds.report-queue.size", defaultValue = "1000")
