@@ -576,11 +576,9 @@ class SecurityIT {
 
   /**
    * The AuditEvents of one request, once its call's own event (recorded when the exchange is done,
-   * which may be just after the answer went out) has reached the repository.
-   */
-  /**
-   * The AuditEvents of a call, once its own is shipped and those of {@code later} kinds too (the
-   * report's transaction is written behind the card: cds.card-timing=before-report).
+   * which may be just after the answer went out) has reached the repository, and events of the
+   * {@code later} kinds too (the report's transaction is written behind the card:
+   * cds.card-timing=before-report).
    */
   private static List<AuditEvent> trail(String requestId, String... later) {
     AtomicReference<List<AuditEvent>> events = new AtomicReference<>(List.of());
