@@ -106,9 +106,8 @@ abstract class RecallChecks {
             pacsTap.baseUrl());
     settings.put("dicomweb.base-url", pacsTap.baseUrl());
     settings.put("cds.time-budget-ms", "20000");
-    // each check repeats a hook right after the first: the report (and the result remembered)
-    // before
-    // the first card, so that the repeat finds them (with before-report it would race the write)
+    // each check repeats a hook right after the first: the report written (and the result
+    // remembered) before the first card, so that the repeat finds them; before-report would race
     settings.put("cds.card-timing", "after-report");
     int managementPort = FreePorts.find();
     settings.put("camel.management.port", String.valueOf(managementPort));
