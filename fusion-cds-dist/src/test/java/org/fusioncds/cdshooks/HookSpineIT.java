@@ -48,6 +48,7 @@ import org.fusioncds.sandbox.cohort.CohortShift;
 import org.fusioncds.sandbox.cohort.NoduleCohortGenerator;
 import org.fusioncds.sandbox.cohort.VisitFrame;
 import org.fusioncds.testing.OrthancServer;
+import org.fusioncds.testing.ReportsWritten;
 import org.fusioncds.testing.SecuredApp;
 import org.fusioncds.testing.TestData;
 import org.hl7.fhir.r4.model.Attachment;
@@ -750,14 +751,7 @@ class HookSpineIT {
           reportUrl.startsWith(fhirServer.baseUrl() + "/DiagnosticReport/fcds-report-"),
           "the id the result key gives: " + reportUrl);
       assertEquals(namedFirst, reportUrl, "the same inputs name the same report");
-      DiagnosticReport report =
-          await()
-              .atMost(Duration.ofSeconds(20))
-              .pollInterval(Duration.ofMillis(100))
-              .ignoreExceptions()
-              .until(
-                  () -> fhir.read().resource(DiagnosticReport.class).withUrl(reportUrl).execute(),
-                  r -> r != null);
+      DiagnosticReport report = ReportsWritten.read(fhir, reportUrl, Duration.ofSeconds(20));
       ResultKey key = new ResultKey(report.getIdentifierFirstRep().getValue());
       assertEquals(key.fhirId("fcds-report"), report.getIdElement().getIdPart());
       assertEquals(DiagnosticReport.DiagnosticReportStatus.PRELIMINARY, report.getStatus());

@@ -1,6 +1,5 @@
 package org.fusioncds.inference;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +28,7 @@ import org.fusioncds.sandbox.SandboxSettings;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.VisitFrame;
 import org.fusioncds.testing.OrthancServer;
+import org.fusioncds.testing.ReportsWritten;
 import org.fusioncds.testing.SecuredApp;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Device;
@@ -133,14 +133,7 @@ class ClassicHookIT {
     assertEquals(1, cards.size(), answer.toString());
     String reportUrl = cards.path(0).path("links").path(0).path("url").asText();
     // the card comes before the report (cds.card-timing=before-report): read it once written
-    DiagnosticReport report =
-        await()
-            .atMost(Duration.ofSeconds(20))
-            .pollInterval(Duration.ofMillis(50))
-            .ignoreExceptions()
-            .until(
-                () -> fhir.read().resource(DiagnosticReport.class).withUrl(reportUrl).execute(),
-                r -> r != null);
+    DiagnosticReport report = ReportsWritten.read(fhir, reportUrl, Duration.ofSeconds(20));
     return fhir.read()
         .resource(Observation.class)
         .withUrl(report.getResultFirstRep().getReference())
