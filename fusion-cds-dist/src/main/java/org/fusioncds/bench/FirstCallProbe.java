@@ -36,8 +36,9 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * One fresh patient: (a) the first hook call, then (b) the service's six gather requests replayed
- * raw, (c) {@code OrtSession.run} on inputs assembled from those bytes, and the result-key lookup
- * and a write-back transaction of the same shape (fresh key), each timed alone.
+ * raw, (c) {@code OrtSession.run} on inputs assembled from those bytes, and the search of the
+ * patient's stored reports' keys and a write-back transaction of the same shape (fresh key), each
+ * timed alone.
  */
 final class FirstCallProbe implements AutoCloseable {
 
@@ -51,7 +52,7 @@ final class FirstCallProbe implements AutoCloseable {
       double ready,
       Map<Kind, Double> fetch,
       double run,
-      double lookup,
+      double storedKeys,
       double transaction,
       boolean keyMatches,
       String fhirContentType) {
@@ -127,7 +128,7 @@ final class FirstCallProbe implements AutoCloseable {
     RawModel.Run run = model.run(inputs);
     ResultKey key = ResultKey.of(inputs.modelId(), inputs.modelVersion(), references(inputs));
 
-    Reply lookup = ok(requests.send(Kind.LOOKUP, Map.of("key", randomKey()), null, true));
+    Reply keys = ok(requests.send(Kind.STORED_KEYS, Map.of("patient", patientId), null, true));
     byte[] bundle = transactionBody(patientId, inputs, run.raw());
     Reply tx = ok(requests.send(Kind.TRANSACTION, Map.of(), bundle, false));
     return new Sample(
@@ -135,7 +136,7 @@ final class FirstCallProbe implements AutoCloseable {
         ready,
         fetch,
         run.millis(),
-        lookup.millis(),
+        keys.millis(),
         tx.millis(),
         key.value().equals(reportKey(a.reportUrl())),
         r.get(Kind.PATIENT).contentType());

@@ -31,12 +31,14 @@ final class ServiceRequests {
     METADATA,
     FRAME,
     LOOKUP,
+    STORED_KEYS,
     TRANSACTION,
     OTHER
   }
 
   /** A learnt request; {@code path} is relative to the FHIR or DICOMweb base. */
-  record Template(Kind kind, String method, String path, String accept, String contentType) {}
+  record Template(
+      Kind kind, String method, String path, String accept, String contentType, String cache) {}
 
   /** One replayed request: its answer and the wall time from send to the last body byte. */
   record Reply(int status, String contentType, byte[] body, double millis) {}
@@ -91,7 +93,8 @@ final class ServiceRequests {
     String p =
         s.pathAndQuery()
             .replace("/Patient/" + patientId, "/Patient/{patient}")
-            .replace("patient=" + patientId, "patient={patient}");
+            .replace("patient=" + patientId, "patient={patient}")
+            .replace("subject=Patient/" + patientId, "subject=Patient/{patient}");
     p = KEY.matcher(p).replaceAll("{key}");
     Kind kind =
         "POST".equals(s.method())
@@ -104,14 +107,16 @@ final class ServiceRequests {
                         ? Kind.OBSERVATIONS
                         : p.startsWith("/Condition?")
                             ? Kind.CONDITIONS
-                            : p.startsWith("/DiagnosticReport?") ? Kind.LOOKUP : Kind.OTHER;
-    return new Template(kind, s.method(), p, s.accept(), s.contentType());
+                            : p.startsWith("/DiagnosticReport?subject=")
+                                ? Kind.STORED_KEYS
+                                : p.startsWith("/DiagnosticReport?") ? Kind.LOOKUP : Kind.OTHER;
+    return new Template(kind, s.method(), p, s.accept(), s.contentType(), s.cache());
   }
 
   private static Template dicomTemplate(RequestTap.Seen s) {
     Matcher m = INSTANCE.matcher(s.pathAndQuery());
     if (!m.matches()) {
-      return new Template(Kind.OTHER, s.method(), s.pathAndQuery(), s.accept(), null);
+      return new Template(Kind.OTHER, s.method(), s.pathAndQuery(), s.accept(), null, null);
     }
     String rest = m.group(4);
     Kind kind =
@@ -119,12 +124,13 @@ final class ServiceRequests {
             ? Kind.METADATA
             : rest.startsWith("/frames/") ? Kind.FRAME : Kind.OTHER;
     String p = "/studies/{study}/series/{series}/instances/{instance}" + rest;
-    return new Template(kind, s.method(), p, s.accept(), null);
+    return new Template(kind, s.method(), p, s.accept(), null, null);
   }
 
   /**
-   * Replays one template. {@code values} fill the placeholders; {@code noCache} adds {@code
-   * Cache-Control: no-cache} so that HAPI runs the search instead of reusing one it cached.
+   * Replays one template. {@code values} fill the placeholders; {@code noCache} adds the {@code
+   * Cache-Control} the service sent ({@code no-cache} if none) so that HAPI runs the search instead
+   * of reusing one it cached, and keeps it as it did for the service.
    */
   Reply send(Kind kind, Map<String, String> values, byte[] body, boolean noCache)
       throws IOException, InterruptedException {
@@ -149,7 +155,7 @@ final class ServiceRequests {
       b.header("Content-Type", t.contentType());
     }
     if (noCache) {
-      b.header("Cache-Control", "no-cache");
+      b.header("Cache-Control", t.cache() != null ? t.cache() : "no-cache");
     }
     HttpRequest request = b.build();
     long t0 = System.nanoTime();

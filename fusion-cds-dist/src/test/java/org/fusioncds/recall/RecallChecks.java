@@ -68,6 +68,8 @@ abstract class RecallChecks {
   static String management;
   static List<String> patients;
   static int next;
+  static Path work;
+  static Map<String, String> extra;
 
   /** Starts the servers and the application with these settings on top of the sandbox's. */
   static void start(Map<String, String> extra) throws Exception {
@@ -80,9 +82,10 @@ abstract class RecallChecks {
    */
   static void start(Map<String, String> extra, boolean withoutHistory) throws Exception {
     next = 0;
-    Path work = Files.createTempDirectory("recall");
+    RecallChecks.extra = Map.copyOf(extra);
+    work = Files.createTempDirectory("recall");
     Path cohort = work.resolve("cohort");
-    CohortGenerator.generate(24, 20261203L, cohort, VisitFrame.dayBefore(Instant.now()));
+    CohortGenerator.generate(28, 20261203L, cohort, VisitFrame.dayBefore(Instant.now()));
     servers = SandboxServers.start(cohort.resolve("dicom"));
     if (withoutHistory) {
       servers.fhir().refuseHistory();
@@ -97,11 +100,21 @@ abstract class RecallChecks {
     pacsTap = new RequestTap(servers.dicomWeb().baseUrl());
     ehr = SandboxEhr.start();
     int port = FreePorts.find();
+    Map<String, String> settings = settings(port, work.resolve("service"));
+    int managementPort = FreePorts.find();
+    settings.put("camel.management.port", String.valueOf(managementPort));
+    app = FusionCdsApp.start(settings);
+    management = "http://127.0.0.1:" + managementPort;
+    hooks = hooksUrl(port);
+  }
+
+  /** The settings of an instance on {@code port} keeping its files in {@code folder}. */
+  static Map<String, String> settings(int port, Path folder) {
     Map<String, String> settings =
         SandboxSettings.forApp(
             port,
             ehr,
-            work.resolve("service"),
+            folder,
             servers.fhir().baseUrl() + "," + fhirTap.baseUrl(),
             pacsTap.baseUrl());
     settings.put("dicomweb.base-url", pacsTap.baseUrl());
@@ -109,12 +122,12 @@ abstract class RecallChecks {
     // each check repeats a hook right after the first: the report written (and the result
     // remembered) before the first card, so that the repeat finds them; before-report would race
     settings.put("cds.card-timing", "after-report");
-    int managementPort = FreePorts.find();
-    settings.put("camel.management.port", String.valueOf(managementPort));
     settings.putAll(extra);
-    app = FusionCdsApp.start(settings);
-    management = "http://127.0.0.1:" + managementPort;
-    hooks = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
+    return settings;
+  }
+
+  static String hooksUrl(int port) {
+    return "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
   }
 
   @AfterAll
@@ -131,6 +144,78 @@ abstract class RecallChecks {
   @BeforeEach
   void aPatientOfItsOwn() {
     patient = patients.get(next++);
+  }
+
+  /**
+   * The first call of a case no report carries yet looks no result key up: the keys of the
+   * patient's stored reports, read beside the labs, rule it out. An instance that never saw the
+   * patient (nothing remembered, as after a restart or on another replica) finds the report in
+   * those keys, reads it by its key and answers from it: the model is not run again and the report
+   * keeps its one version.
+   */
+  @Test
+  void aNewCaseLooksNoKeyUpAndAnInstanceThatNeverSawThePatientFindsItsReport() throws Exception {
+    int before = fhirTap.seen().size();
+    JsonNode first = hook(patient);
+    List<String> firstCall = fhirRequestsSince(before);
+
+    assertTrue(!cached(first), first.toString());
+    assertTrue(
+        firstCall.stream().anyMatch(r -> r.startsWith("GET /DiagnosticReport?subject=")),
+        "the stored reports' keys read: " + firstCall);
+    assertTrue(
+        firstCall.stream().noneMatch(r -> r.startsWith("GET /DiagnosticReport?identifier=")),
+        "no key looked up: " + firstCall);
+
+    int port = FreePorts.find();
+    Map<String, String> settings = settings(port, Files.createTempDirectory(work, "other"));
+    settings.put("camel.management.port", "0");
+    try (FusionCdsApp other = FusionCdsApp.start(settings)) {
+      int beforeOther = fhirTap.seen().size();
+      JsonNode found = hook(hooksUrl(port), patient, null);
+      List<String> otherCall = fhirRequestsSince(beforeOther);
+
+      assertTrue(cached(found), "answered from the stored report: " + found);
+      assertEquals(reportUrl(first), reportUrl(found));
+      assertTrue(
+          otherCall.stream().anyMatch(r -> r.startsWith("GET /DiagnosticReport?identifier=")),
+          "its key among the stored ones, looked up: " + otherCall);
+      assertTrue(
+          otherCall.stream().noneMatch(r -> r.startsWith("POST")), "nothing written: " + otherCall);
+    }
+    String id = reportUrl(first).replaceAll(".*/DiagnosticReport/([^/]+).*", "$1");
+    DiagnosticReport report =
+        fhir.read()
+            .resource(DiagnosticReport.class)
+            .withId(id)
+            .cacheControl(new CacheControlDirective().setNoCache(true))
+            .execute();
+    assertEquals("1", report.getMeta().getVersionId(), "written once");
+  }
+
+  /**
+   * A FHIR server that refuses the search of the stored reports' keys (400, as one that does not
+   * serve a token search by system alone would) still gets its hooks answered: the case's key is
+   * looked up instead, as before the keys were read (FCDS-3014 in the log).
+   */
+  @Test
+  void aServerThatRefusesTheStoredKeysSearchGetsTheKeyLookedUpInstead() throws Exception {
+    fhirTap.refuse("/DiagnosticReport?subject=", 400);
+    try {
+      int before = fhirTap.seen().size();
+      JsonNode first = hook(patient);
+      List<String> calls = fhirRequestsSince(before);
+
+      assertTrue(!cached(first) && reportUrl(first) != null, first.toString());
+      assertTrue(
+          calls.stream().anyMatch(r -> r.startsWith("GET /DiagnosticReport?subject=")),
+          "asked, refused: " + calls);
+      assertTrue(
+          calls.stream().anyMatch(r -> r.startsWith("GET /DiagnosticReport?identifier=")),
+          "the key looked up instead: " + calls);
+    } finally {
+      fhirTap.refuse(null, 0);
+    }
   }
 
   /**
@@ -617,6 +702,18 @@ abstract class RecallChecks {
   }
 
   static JsonNode hook(String patient, ObjectNode prefetch) throws Exception {
-    return SecuredApp.patientView(ehr, hooks, fhirTap.baseUrl(), patient, prefetch);
+    return hook(hooks, patient, prefetch);
+  }
+
+  static JsonNode hook(String url, String patient, ObjectNode prefetch) throws Exception {
+    return SecuredApp.patientView(ehr, url, fhirTap.baseUrl(), patient, prefetch);
+  }
+
+  /** The FHIR requests of the hooks since {@code from} (the tap's count before them). */
+  static List<String> fhirRequestsSince(int from) {
+    List<RequestTap.Seen> seen = fhirTap.seen();
+    return seen.subList(from, seen.size()).stream()
+        .map(s -> s.method() + " " + s.pathAndQuery())
+        .toList();
   }
 }

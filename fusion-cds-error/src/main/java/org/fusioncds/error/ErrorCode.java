@@ -276,6 +276,11 @@ public enum ErrorCode {
       502,
       "the FHIR server's search has more next pages than the gather reads: the inputs would be"
           + " incomplete"),
+  FHIR_STORED_KEYS_UNREAD(
+      3014,
+      502,
+      "the result keys of the patient's stored reports could not be read: the result key is looked"
+          + " up instead"),
   NO_PATIENT(4101, 500, "no Patient to assemble inputs for"),
   NO_ANCHOR_TIME(
       4102, 500, "no eligible ImagingStudy and no evaluation time to anchor the lab window"),

@@ -58,6 +58,21 @@ public final class RequestTap implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort() + prefix;
   }
 
+  /** Requests answered here with {@code status}, not passed on (see {@link #refuse}). */
+  private record Refusal(String prefix, int status) {}
+
+  private volatile Refusal refusal;
+
+  /**
+   * From now on answers each request whose path and query (relative to the target's base) start
+   * with {@code prefix} with {@code status} and an OperationOutcome, as a server that does not
+   * serve that search would, without passing it on (it is still seen); {@code null} passes every
+   * request on again.
+   */
+  public void refuse(String prefix, int status) {
+    refusal = prefix == null ? null : new Refusal(prefix, status);
+  }
+
   /** The requests seen, path and query relative to the target's base. */
   public synchronized List<Seen> seen() {
     return List.copyOf(seen);
@@ -86,6 +101,21 @@ public final class RequestTap implements AutoCloseable {
               ex.getRequestHeaders().getFirst("Content-Type"),
               ex.getRequestHeaders().getFirst("Cache-Control"),
               new String(body, java.nio.charset.StandardCharsets.UTF_8)));
+    }
+    Refusal refused = refusal;
+    if (refused != null && relative.startsWith(refused.prefix())) {
+      byte[] outcome =
+          ("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+                  + "\"code\":\"not-supported\",\"diagnostics\":\"refused by the tap\"}]}")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      ex.getResponseHeaders().add("Content-Type", "application/fhir+json");
+      ex.sendResponseHeaders(refused.status(), outcome.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(outcome);
+      } finally {
+        ex.close();
+      }
+      return;
     }
     try {
       HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());

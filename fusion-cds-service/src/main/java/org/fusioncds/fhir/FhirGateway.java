@@ -25,10 +25,14 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.flow.ResultKey;
+import org.fusioncds.flow.StoredKeys;
 import org.fusioncds.security.BoundedAnswers;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -46,6 +50,9 @@ public final class FhirGateway {
 
   private static final int MAX_PAGES = 20;
 
+  /** The most stored reports' keys read in one page; a full page leaves every key looked up. */
+  static final int KEYS_PAGE = 50;
+
   /** How much wider than the card's windows the study and Observation searches ask (a day). */
   private static final Duration WINDOW_MARGIN = Duration.ofDays(1);
 
@@ -55,6 +62,10 @@ public final class FhirGateway {
    * be seen.
    */
   private static final CacheControlDirective FRESH = new CacheControlDirective().setNoCache(true);
+
+  /** A search run at once whose results the server need not keep (one page, never paged on). */
+  private static final CacheControlDirective NOT_KEPT =
+      new CacheControlDirective().setNoCache(true).setNoStore(true);
 
   /** The prefetch keys the service reads, in the order it reads them (discovery's templates). */
   public static final java.util.List<String> PREFETCH_KEYS =
@@ -189,6 +200,59 @@ public final class FhirGateway {
         + parameter
         + "=le"
         + to.plus(WINDOW_MARGIN).truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  /**
+   * The result keys of the patient's stored reports, one page of at most {@value #KEYS_PAGE}
+   * (identifiers only): {@link StoredKeys#complete} when the page is not full, has no {@code next}
+   * link and no larger total. {@code Cache-Control: no-cache, no-store}: HAPI FHIR JPA runs it at
+   * once (not from a search it ran up to 60 s ago, before a report written since) and stores
+   * neither the search nor its results; it then drops the {@code next} link, which is why a full
+   * page counts as paged.
+   */
+  public StoredKeys storedKeys(IGenericClient client, String patientId) {
+    Bundle page =
+        call(
+            () ->
+                client
+                    .search()
+                    .byUrl(storedKeysSearch(patientId))
+                    .returnBundle(Bundle.class)
+                    .cacheControl(NOT_KEPT)
+                    .execute(),
+            "DiagnosticReport?subject");
+    return storedKeys(page);
+  }
+
+  /**
+   * The keys on a page of {@link #storedKeysSearch}, complete when the page is the whole answer.
+   */
+  static StoredKeys storedKeys(Bundle page) {
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    for (Bundle.BundleEntryComponent e : page.getEntry()) {
+      if (e.getResource() instanceof DiagnosticReport d) {
+        for (Identifier id : d.getIdentifier()) {
+          if (ResultKey.SYSTEM.equals(id.getSystem()) && id.hasValue()) {
+            keys.add(id.getValue());
+          }
+        }
+      }
+    }
+    boolean whole =
+        page.getLink(Bundle.LINK_NEXT) == null
+            && page.getEntry().size() < KEYS_PAGE
+            && (!page.hasTotal() || page.getTotal() <= page.getEntry().size());
+    return new StoredKeys(keys, whole);
+  }
+
+  /** The search of {@link #storedKeys}: the patient's reports that carry a result key. */
+  public static String storedKeysSearch(String patientId) {
+    return "DiagnosticReport?subject=Patient/"
+        + patientId
+        + "&identifier="
+        + ResultKey.SYSTEM
+        + "|&_elements=identifier&_count="
+        + KEYS_PAGE;
   }
 
   /** The patient's Conditions (see {@link #studiesSearch}). */

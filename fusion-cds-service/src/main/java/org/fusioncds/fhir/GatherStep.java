@@ -12,6 +12,7 @@ import org.fusioncds.audit.AuditTrail;
 import org.fusioncds.audit.AuditingClientInterceptor;
 import org.fusioncds.audit.CallAuditPolicy;
 import org.fusioncds.error.ErrorCode;
+import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.AuditContext;
 import org.fusioncds.flow.ClinicalInputs;
 import org.fusioncds.flow.EvaluationJob;
@@ -19,6 +20,7 @@ import org.fusioncds.flow.FhirAuthorization;
 import org.fusioncds.flow.HookRequest;
 import org.fusioncds.flow.NotEvaluable;
 import org.fusioncds.flow.PatientContext;
+import org.fusioncds.flow.StoredKeys;
 import org.fusioncds.model.ModelCard;
 import org.fusioncds.model.StudySelector;
 import org.fusioncds.security.HookTokens;
@@ -27,6 +29,8 @@ import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code gather} step, FHIR side: opens the case (FHIR client on the hook's server with its
@@ -36,6 +40,8 @@ import org.hl7.fhir.r4.model.Patient;
  * read only once a study is eligible: a chart without one costs two requests, not four.
  */
 public final class GatherStep {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatherStep.class);
 
   private final FhirGateway gateway;
   private final FhirContext fhir;
@@ -187,11 +193,17 @@ public final class GatherStep {
         .requireUsable();
   }
 
-  /** Observations (the card's LOINC codes) and Conditions: prefetch first, then searches. */
+  /**
+   * Observations (the card's LOINC codes) beside the Conditions: prefetch first, then searches;
+   * after the Conditions, the result keys of the patient's stored reports ({@link
+   * FhirGateway#storedKeys}), so that the cached-path lookup after the assembly is skipped when no
+   * report carries the case's key. Three requests on two paths: the labs' search is the longest,
+   * and on a small machine a third request at once would only share the same cores.
+   */
   public ClinicalInputs clinical(PatientContext c) {
     FhirGateway.PrefetchView prefetch = new FhirGateway.PrefetchView(fhir, c.request().prefetch());
     String patientId = c.request().patientId();
-    SideBySide.Pair<List<Observation>, List<Condition>> labsAndConditions =
+    SideBySide.Pair<List<Observation>, SideBySide.Pair<List<Condition>, StoredKeys>> read =
         outbound
             .sideBySide()
             .both(
@@ -201,9 +213,29 @@ public final class GatherStep {
                             () ->
                                 gateway.observations(
                                     c.fhir(), observationsSearch(patientId, c.study()), prefetch)),
-                () -> c.reads().audited(() -> gateway.conditions(c.fhir(), patientId, prefetch)));
+                () ->
+                    new SideBySide.Pair<>(
+                        c.reads().audited(() -> gateway.conditions(c.fhir(), patientId, prefetch)),
+                        storedKeys(c, patientId)));
     return new ClinicalInputs(
-        c, withinLabWindow(labsAndConditions.first(), c.study()), labsAndConditions.second());
+        c, withinLabWindow(read.first(), c.study()), read.second().first(), read.second().second());
+  }
+
+  /**
+   * The stored reports' keys, or {@link StoredKeys#UNKNOWN} when the search failed (FCDS-3014 in
+   * the log, with the failure's code): the lookup then runs as it would without them.
+   */
+  private StoredKeys storedKeys(PatientContext c, String patientId) {
+    try {
+      return c.reads().audited(() -> gateway.storedKeys(c.fhir(), patientId));
+    } catch (FcdsException e) {
+      LOG.warn(
+          "{}: job {} — {}",
+          ErrorCode.FHIR_STORED_KEYS_UNREAD.codeText(),
+          c.job().jobId(),
+          e.getMessage());
+      return StoredKeys.UNKNOWN;
+    }
   }
 
   /**

@@ -20,6 +20,8 @@
  *   <li>FCDS-3012 (502) the FHIR server's clock is too far from ours for the change feed's overlap
  *   <li>FCDS-3013 (502) the FHIR server's search has more next pages than the gather reads: the
  *       inputs would be incomplete
+ *   <li>FCDS-3014 (502) the result keys of the patient's stored reports could not be read: the
+ *       result key is looked up instead
  * </ul>
  */
 package org.fusioncds.fhir;

@@ -87,8 +87,20 @@ public final class ReportStep {
     this.forms = new ReportForms(card);
   }
 
-  /** The cached path: a {@link StoredReport} when a report carries the key, else the inputs. */
+  /**
+   * The cached path: a {@link StoredReport} when a report carries the key, else the inputs. No
+   * request when the stored reports' keys read beside the labs rule the key out (the first call
+   * after new data); otherwise the lookup by the key ({@link #lookUpExisting}).
+   */
   public Object findExisting(EvaluationInputs in) {
+    if (in.gathered().clinical().storedKeys().rulesOut(in.key())) {
+      return in;
+    }
+    return lookUpExisting(in);
+  }
+
+  /** The lookup by the result key, whatever was read before: the report now, with its findings. */
+  private Object lookUpExisting(EvaluationInputs in) {
     PatientContext c = in.context();
     Bundle found = c.reads().audited(() -> lookUp(c, in.key()));
     for (Bundle.BundleEntryComponent e : found.getEntry()) {
@@ -154,7 +166,7 @@ public final class ReportStep {
       if (e.errorCode() == ErrorCode.REPORT_RETRIES_EXHAUSTED) {
         // the conflicts came from a concurrent write of the same inputs: when its report is there,
         // it is this report (same result key); otherwise the failure stands
-        Object existing = findExisting(inferred.inputs());
+        Object existing = lookUpExisting(inferred.inputs());
         if (existing instanceof StoredReport stored) {
           return new Reported(inferred, report, stored.reportUrl(), stored.reportVersion());
         }
