@@ -10,13 +10,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
+import org.apache.camel.spi.Synchronization;
+import org.apache.camel.spi.SynchronizationVetoable;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
@@ -52,6 +59,15 @@ public final class PendingReports {
    * writing already: its result key.
    */
   public static final String QUEUED = "fcdsReportQueued";
+
+  /**
+   * Exchange property of a recorded card: a future completed when the hook that queued the write
+   * has answered; the writer waits for it ({@link #writing}).
+   */
+  public static final String ANSWERED = "fcdsHookAnswered";
+
+  /** The longest a write waits for its hook's answer before it starts anyway. */
+  static final Duration ANSWER_WAIT = Duration.ofSeconds(1);
 
   /** A report a card named, not yet written: its result key and the job that computed it. */
   public record Pending(String key, EvaluationJob job) {
@@ -111,8 +127,48 @@ public final class PendingReports {
     Pending p = new Pending(inferred.key().value(), asOfHook(inferred.job()));
     if (!queue(p)) {
       exchange.setProperty(QUEUED, p.key());
+      return inferred;
     }
+    awaitedByTheWrite(exchange);
     return inferred;
+  }
+
+  /**
+   * Sets {@link #ANSWERED} on the hook's exchange (a copy queued from it carries the same future),
+   * completed when that exchange is done.
+   */
+  static void awaitedByTheWrite(Exchange hook) {
+    CompletableFuture<Void> answered = new CompletableFuture<>();
+    hook.setProperty(ANSWERED, answered);
+    hook.getExchangeExtension().addOnCompletion(new Answered(answered));
+  }
+
+  /**
+   * Completes the hook's {@link #ANSWERED} future when the hook's exchange is done (answered, or
+   * failed). Never handed over to the exchange the queue takes: it belongs to the hook.
+   */
+  private record Answered(CompletableFuture<Void> answered)
+      implements Synchronization, SynchronizationVetoable {
+
+    @Override
+    public void onComplete(Exchange exchange) {
+      answered.complete(null);
+    }
+
+    @Override
+    public void onFailure(Exchange exchange) {
+      answered.complete(null);
+    }
+
+    @Override
+    public boolean allowHandover() {
+      return false;
+    }
+
+    @Override
+    public void beforeHandover(Exchange target) {
+      // kept by the hook's exchange
+    }
   }
 
   /**
@@ -134,10 +190,13 @@ public final class PendingReports {
   }
 
   /**
-   * The writer's first step: the result key is released (a later card queues its own write) once
-   * this write is done, written or a dead letter.
+   * The writer's first step: waits until the hook that queued this write has answered (at most
+   * {@link #ANSWER_WAIT}), so that the write's work (occlusion map, forms, transaction) does not
+   * share the cores with the card's last milliseconds; then the result key is released (a later
+   * card queues its own write) once this write is done, written or a dead letter.
    */
   public Inferred writing(Inferred inferred, Exchange exchange) {
+    awaitAnswer(exchange.getProperty(ANSWERED, CompletableFuture.class));
     String key = inferred.key().value();
     exchange
         .getExchangeExtension()
@@ -149,6 +208,20 @@ public final class PendingReports {
               }
             });
     return inferred;
+  }
+
+  /** Until the hook has answered, or {@link #ANSWER_WAIT} at most; at once without a hook. */
+  static void awaitAnswer(CompletableFuture<?> answered) {
+    if (answered == null) {
+      return;
+    }
+    try {
+      answered.get(ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // never failed (completed either way); a hook still running after the bound: write anyway
+    }
   }
 
   /** The write of {@code key} is done (written or a dead letter): a later card queues its own. */
