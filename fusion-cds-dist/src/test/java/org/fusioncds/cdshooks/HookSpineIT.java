@@ -113,7 +113,7 @@ class HookSpineIT {
     loadCohort(unlike);
     outOfDistribution = withImageAndLabs.subList(before, withImageAndLabs.size());
     assertTrue(
-        before > 10, "eleven patients of the cohort for the tests that write, got " + before);
+        before > 11, "twelve patients of the cohort for the tests that write, got " + before);
     loadChestCts(cohort.resolveSibling("nodule-ct"));
     Bundle beatrice =
         FHIR.newJsonParser()
@@ -523,12 +523,7 @@ class HookSpineIT {
         java.util.regex.Pattern.compile("probability \\**[0-9]").matcher(card.toString()).find(),
         "the model did not speak: " + card);
     assertEquals(0, card.path("links").size(), card.toString());
-    Bundle reports =
-        fhir.search()
-            .byUrl("DiagnosticReport?subject=Patient/" + patient)
-            .cacheControl(new CacheControlDirective().setNoCache(true))
-            .returnBundle(Bundle.class)
-            .execute();
+    Bundle reports = reportsOf(patient);
     assertEquals(0, reports.getEntry().size(), "no report for a case outside the intended use");
   }
 
@@ -552,12 +547,7 @@ class HookSpineIT {
     assertFalse(
         java.util.regex.Pattern.compile("probability \\**[0-9]").matcher(card.toString()).find(),
         "the model did not speak: " + card);
-    Bundle reports =
-        fhir.search()
-            .byUrl("DiagnosticReport?subject=Patient/" + patient)
-            .cacheControl(new CacheControlDirective().setNoCache(true))
-            .returnBundle(Bundle.class)
-            .execute();
+    Bundle reports = reportsOf(patient);
     assertEquals(0, reports.getEntry().size(), "no report for a case the model does not speak on");
   }
 
@@ -577,12 +567,7 @@ class HookSpineIT {
     pool.shutdown();
 
     assertEquals(1, urls.stream().distinct().count(), urls.toString());
-    Bundle reports =
-        fhir.search()
-            .byUrl("DiagnosticReport?subject=Patient/" + patient)
-            .cacheControl(new CacheControlDirective().setNoCache(true))
-            .returnBundle(Bundle.class)
-            .execute();
+    Bundle reports = reportsOf(patient);
     assertEquals(1, reports.getEntry().size());
   }
 
@@ -668,18 +653,88 @@ class HookSpineIT {
           await()
               .atMost(Duration.ofSeconds(20))
               .pollInterval(Duration.ofMillis(200))
-              .until(
-                  () ->
-                      fhir.search()
-                          .byUrl("DiagnosticReport?subject=Patient/" + patient)
-                          .cacheControl(new CacheControlDirective().setNoCache(true))
-                          .returnBundle(Bundle.class)
-                          .execute(),
-                  b -> !b.getEntry().isEmpty());
+              .until(() -> reportsOf(patient), r -> !r.getEntry().isEmpty());
       assertEquals(1, reports.getEntry().size(), "the report written after the answer");
     }
     assertEquals("info", card.path("indicator").asText());
     assertTrue(card.path("summary").asText().contains("analysis running"), card.toString());
+  }
+
+  /**
+   * An "analysis running" card promises the report: the promise is journaled before the card is
+   * answered. A process whose background write never lands (here the FHIR server refuses it, then
+   * the process stops) leaves it pending, and the next start evaluates the case again and writes
+   * the report the card promised.
+   */
+  @Test
+  void theReportAnAnalysisRunningCardPromisedIsWrittenByTheNextStartWhenItsWriteNeverLanded()
+      throws Exception {
+    String patient = withImageAndLabs.get(11);
+    Path deadLetters = Files.createTempDirectory("running-dead-letters");
+    Path journal = deadLetters.resolve("pending-reports.jsonl");
+    int port = FreePorts.find();
+    try (FusionCdsApp refused =
+        startApp(
+            port,
+            0,
+            orthanc.dicomWebUrl().toString(),
+            false,
+            Map.of(
+                "report.organization", "Organization/987654321",
+                "cds.dead-letter-folder", deadLetters.toString(),
+                "cds.background-retry.max-redeliveries", "1",
+                "cds.background-retry.delay-ms", "10"))) {
+      JsonNode card =
+          onlyCard(
+              hook("http://127.0.0.1:" + port + "/cds-services/imaging-fusion", patient, null));
+      assertTrue(card.path("summary").asText().contains("analysis running"), card.toString());
+      Path file = deadLetters.resolve("dead-letters.jsonl");
+      String letter =
+          await()
+              .atMost(Duration.ofSeconds(20))
+              .pollInterval(Duration.ofMillis(100))
+              .until(() -> Files.exists(file) ? Files.readString(file) : "", l -> !l.isEmpty());
+      JsonNode line = new com.fasterxml.jackson.databind.ObjectMapper().readTree(letter);
+      assertEquals("finish-evaluation", line.path("route").asText(), letter);
+      assertEquals("FCDS-6001", line.path("code").asText(), letter);
+      String lines = Files.exists(journal) ? Files.readString(journal) : "";
+      assertTrue(
+          lines.contains("\"pending\"") && !lines.contains("\"written\""),
+          "the promised report stays pending for the next start: " + lines);
+      assertEquals(0, reportsOf(patient).getEntry().size(), "nothing half-written");
+    }
+    int next = FreePorts.find();
+    try (FusionCdsApp restarted =
+        startApp(
+            next,
+            20000,
+            orthanc.dicomWebUrl().toString(),
+            false,
+            Map.of("cds.dead-letter-folder", deadLetters.toString()))) {
+      Bundle reports =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .pollInterval(Duration.ofMillis(200))
+              .until(() -> reportsOf(patient), b -> !b.getEntry().isEmpty());
+      assertEquals(1, reports.getEntry().size(), "the promised report, once");
+      DiagnosticReport report = (DiagnosticReport) reports.getEntry().get(0).getResource();
+      assertEquals(DiagnosticReport.DiagnosticReportStatus.PRELIMINARY, report.getStatus());
+      assertTrue(
+          report.getIdElement().getIdPart().startsWith("fcds-report-"),
+          "at the id its result key gives: " + report.getIdElement());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> Files.readString(journal).contains("\"written\""));
+    }
+  }
+
+  private static Bundle reportsOf(String patient) {
+    return fhir.search()
+        .byUrl("DiagnosticReport?subject=Patient/" + patient)
+        .cacheControl(new CacheControlDirective().setNoCache(true))
+        .returnBundle(Bundle.class)
+        .execute();
   }
 
   /**
@@ -724,16 +779,7 @@ class HookSpineIT {
       assertTrue(
           journal.contains("\"pending\"") && !journal.contains("\"written\""),
           "the refused report stays pending for the next start: " + journal);
-      assertEquals(
-          0,
-          fhir.search()
-              .byUrl("DiagnosticReport?subject=Patient/" + patient)
-              .cacheControl(new CacheControlDirective().setNoCache(true))
-              .returnBundle(Bundle.class)
-              .execute()
-              .getEntry()
-              .size(),
-          "nothing half-written");
+      assertEquals(0, reportsOf(patient).getEntry().size(), "nothing half-written");
     }
     int port = FreePorts.find();
     String url = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";

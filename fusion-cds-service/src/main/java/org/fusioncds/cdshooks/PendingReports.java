@@ -35,16 +35,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reports a card has named but the write-back has not written yet ({@code
- * cds.card-timing=before-report}), on disk before the card is answered: {@code
- * pending-reports.jsonl} in the dead-letter folder, one forced line per report (group commit,
- * {@link LineFile}) with its result key and its evaluation job (the patient by logical id only, as
- * a dead letter names it), and one line when it is written. A process that stops in between (kill
- * -9, a crash, a lost machine) finds the unwritten ones when it starts again and evaluates each
- * once more, as of the hook's time and with the module's own token (route {@code
- * replay-pending-report}): unchanged inputs give the same key, so the report lands at the id the
- * card named; changed ones give the report of the new inputs (logged with both keys). A replay that
- * fails stays pending for the next start; nothing is dropped.
+ * The reports a card has named or promised but the write-back has not written yet (a result card of
+ * {@code cds.card-timing=before-report}; an "analysis running" card past the time budget), on disk
+ * before the card is answered: {@code pending-reports.jsonl} in the dead-letter folder, one forced
+ * line per report (group commit, {@link LineFile}) with its result key and its evaluation job (the
+ * patient by logical id only, as a dead letter names it), and one line when it is written. A
+ * process that stops in between (kill -9, a crash, a lost machine) finds the unwritten ones when it
+ * starts again and evaluates each once more, as of the hook's time and with the module's own token
+ * (route {@code replay-pending-report}): unchanged inputs give the same key, so the report lands at
+ * the id the card named; changed ones give the report of the new inputs (logged with both keys). A
+ * replay that fails stays pending for the next start; nothing is dropped.
  */
 public final class PendingReports {
 
@@ -65,6 +65,12 @@ public final class PendingReports {
    * has answered; the writer waits for it ({@link #writing}).
    */
   public static final String ANSWERED = "fcdsHookAnswered";
+
+  /**
+   * Exchange property of an "analysis running" hook whose promised report this journal recorded:
+   * its result key ({@link #recordRunning}).
+   */
+  public static final String RECORDED = "fcdsReportRecorded";
 
   /** The longest a write waits for its hook's answer before it starts anyway. */
   static final Duration ANSWER_WAIT = Duration.ofSeconds(1);
@@ -131,6 +137,38 @@ public final class PendingReports {
     }
     awaitedByTheWrite(exchange);
     return inferred;
+  }
+
+  /**
+   * On disk before an "analysis running" card is answered: the report that card promises, which the
+   * background path ({@code finish-evaluation}) writes once the model has answered. As {@link
+   * #record}: when a write of the same result key is queued or running here already, nothing is
+   * recorded (that write names the same report); otherwise {@link #RECORDED} is set, and the
+   * background write releases the key once it is done ({@link #finishing}).
+   *
+   * @throws FcdsException 1028 when the journal cannot be written (then no card promises the
+   *     report)
+   */
+  public org.fusioncds.flow.Pending recordRunning(
+      org.fusioncds.flow.Pending running, Exchange exchange) {
+    Pending p = new Pending(running.inputs().key().value(), asOfHook(running.inputs().job()));
+    if (queue(p)) {
+      exchange.setProperty(RECORDED, p.key());
+      awaitedByTheWrite(exchange);
+    }
+    return running;
+  }
+
+  /**
+   * The background write's first step after the model has answered: for a write its hook recorded
+   * ({@link #recordRunning}), as {@link #writing}; a write nobody recorded (a job's, or one whose
+   * key another write holds) releases nothing.
+   */
+  public Inferred finishing(Inferred inferred, Exchange exchange) {
+    if (exchange.getProperty(RECORDED) == null) {
+      return inferred;
+    }
+    return writing(inferred, exchange);
   }
 
   /**
