@@ -688,20 +688,7 @@ class HookSpineIT {
           onlyCard(
               hook("http://127.0.0.1:" + port + "/cds-services/imaging-fusion", patient, null));
       assertTrue(card.path("summary").asText().contains("analysis running"), card.toString());
-      Path file = deadLetters.resolve("dead-letters.jsonl");
-      String letter =
-          await()
-              .atMost(Duration.ofSeconds(20))
-              .pollInterval(Duration.ofMillis(100))
-              .until(() -> Files.exists(file) ? Files.readString(file) : "", l -> !l.isEmpty());
-      JsonNode line = new com.fasterxml.jackson.databind.ObjectMapper().readTree(letter);
-      assertEquals("finish-evaluation", line.path("route").asText(), letter);
-      assertEquals("FCDS-6001", line.path("code").asText(), letter);
-      String lines = Files.exists(journal) ? Files.readString(journal) : "";
-      assertTrue(
-          lines.contains("\"pending\"") && !lines.contains("\"written\""),
-          "the promised report stays pending for the next start: " + lines);
-      assertEquals(0, reportsOf(patient).getEntry().size(), "nothing half-written");
+      refusedAndPending(deadLetters, "finish-evaluation", patient);
     }
     int next = FreePorts.find();
     try (FusionCdsApp restarted =
@@ -727,6 +714,30 @@ class HookSpineIT {
           .pollInterval(Duration.ofMillis(100))
           .until(() -> Files.readString(journal).contains("\"written\""));
     }
+  }
+
+  /**
+   * A write the FHIR server refused: its dead letter (from {@code route}, FCDS-6001, no patient
+   * id), its report still pending in the journal for the next start, nothing half-written.
+   */
+  private static void refusedAndPending(Path deadLetters, String route, String patient)
+      throws Exception {
+    Path file = deadLetters.resolve("dead-letters.jsonl");
+    String letter =
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> Files.exists(file) ? Files.readString(file) : "", l -> !l.isEmpty());
+    JsonNode line = new com.fasterxml.jackson.databind.ObjectMapper().readTree(letter);
+    assertEquals(route, line.path("route").asText(), letter);
+    assertEquals("FCDS-6001", line.path("code").asText(), letter);
+    assertFalse(letter.contains(patient), "no patient id in a dead letter");
+    Path journal = deadLetters.resolve("pending-reports.jsonl");
+    String lines = Files.exists(journal) ? Files.readString(journal) : "";
+    assertTrue(
+        lines.contains("\"pending\"") && !lines.contains("\"written\""),
+        "the refused report stays pending for the next start: " + lines);
+    assertEquals(0, reportsOf(patient).getEntry().size(), "nothing half-written");
   }
 
   private static Bundle reportsOf(String patient) {
@@ -765,21 +776,7 @@ class HookSpineIT {
       JsonNode card = onlyCard(hook(refusedUrl, patient, null));
       namedFirst = card.path("links").path(0).path("url").asText();
       assertTrue(card.path("summary").asText().contains("probability"), card.toString());
-      Path file = deadLetters.resolve("dead-letters.jsonl");
-      String letter =
-          await()
-              .atMost(Duration.ofSeconds(20))
-              .pollInterval(Duration.ofMillis(100))
-              .until(() -> Files.exists(file) ? Files.readString(file) : "", l -> !l.isEmpty());
-      JsonNode line = new com.fasterxml.jackson.databind.ObjectMapper().readTree(letter);
-      assertEquals("report-after-card", line.path("route").asText(), letter);
-      assertEquals("FCDS-6001", line.path("code").asText(), letter);
-      assertFalse(letter.contains(patient), "no patient id in a dead letter");
-      String journal = Files.readString(deadLetters.resolve("pending-reports.jsonl"));
-      assertTrue(
-          journal.contains("\"pending\"") && !journal.contains("\"written\""),
-          "the refused report stays pending for the next start: " + journal);
-      assertEquals(0, reportsOf(patient).getEntry().size(), "nothing half-written");
+      refusedAndPending(deadLetters, "report-after-card", patient);
     }
     int port = FreePorts.find();
     String url = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
