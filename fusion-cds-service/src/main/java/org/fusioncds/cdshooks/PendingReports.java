@@ -292,7 +292,8 @@ public final class PendingReports {
 
   /**
    * A replay answered: its report written or found (settled), or the case no longer evaluable
-   * (settled, logged); one still running stays pending until the next start finds it written.
+   * (settled, logged); one still running stays pending until its background write settles it
+   * ({@code finish-evaluation}, the same job and key) or the next start replays it again.
    */
   public HookAnswer replayed(HookAnswer answer, Exchange exchange) {
     Pending p = exchange.getProperty(REPLAY_OF, Pending.class);
