@@ -31,6 +31,7 @@ import org.fusioncds.flow.EvaluationJob;
 import org.fusioncds.flow.EvaluationOutcome;
 import org.fusioncds.flow.Inferred;
 import org.fusioncds.flow.Reported;
+import org.fusioncds.flow.ResultKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,12 +131,9 @@ public final class PendingReports {
    * @throws FcdsException 1028 when the journal cannot be written (then no card names the report)
    */
   public Inferred record(Inferred inferred, Exchange exchange) {
-    Pending p = new Pending(inferred.key().value(), asOfHook(inferred.job()));
-    if (!queue(p)) {
-      exchange.setProperty(QUEUED, p.key());
-      return inferred;
+    if (!recorded(inferred.key(), inferred.job(), exchange)) {
+      exchange.setProperty(QUEUED, inferred.key().value());
     }
-    awaitedByTheWrite(exchange);
     return inferred;
   }
 
@@ -151,12 +149,25 @@ public final class PendingReports {
    */
   public org.fusioncds.flow.Pending recordRunning(
       org.fusioncds.flow.Pending running, Exchange exchange) {
-    Pending p = new Pending(running.inputs().key().value(), asOfHook(running.inputs().job()));
-    if (queue(p)) {
-      exchange.setProperty(RECORDED, p.key());
-      awaitedByTheWrite(exchange);
+    if (recorded(running.inputs().key(), running.inputs().job(), exchange)) {
+      exchange.setProperty(RECORDED, running.inputs().key().value());
     }
     return running;
+  }
+
+  /**
+   * What {@link #record} and {@link #recordRunning} share: the report of {@code key} on disk and
+   * pending, its job as of the hook's time, and the hook's exchange awaited by the write ({@link
+   * #awaitedByTheWrite}); nothing when a write of the same key is queued or running here already.
+   *
+   * @return true when recorded
+   */
+  private boolean recorded(ResultKey key, EvaluationJob job, Exchange hook) {
+    if (!queue(new Pending(key.value(), asOfHook(job)))) {
+      return false;
+    }
+    awaitedByTheWrite(hook);
+    return true;
   }
 
   /**
