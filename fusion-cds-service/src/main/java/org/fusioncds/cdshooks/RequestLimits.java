@@ -8,6 +8,10 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ContainerNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -15,11 +19,15 @@ import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 
 /**
- * The size limits of a JSON request body (settings {@code cds.request.*}), checked in one streaming
- * pass before any tree is built: body bytes (413, FCDS-1015), nesting depth (FCDS-1016), the length
- * of a string, a field name or a number (FCDS-1017), the items of one array (FCDS-1018). The same
- * pass refuses duplicate field names and content after the root value (FCDS-1001, or the code the
- * caller names): RFC 8259 leaves their meaning open, so we do not guess.
+ * The size limits of a JSON request body (settings {@code cds.request.*}), checked token by token
+ * in the one streaming pass that builds the body's tree, so a body past a limit is refused before
+ * the rest of it is read: body bytes (413, FCDS-1015, before any parse), nesting depth (FCDS-1016),
+ * the length of a string, a field name or a number (FCDS-1017), the items of one array (FCDS-1018).
+ * The same pass refuses duplicate field names and content after the root value (FCDS-1001, or the
+ * code the caller names): RFC 8259 leaves their meaning open, so we do not guess. The tree is the
+ * one Jackson's {@code readTree} gives (the same node for each value: int, long or big integer,
+ * double, text, boolean, null), read once: a hook with the EHR's prefetch is mostly its prefetch,
+ * and a second pass over it (a check, then a tree) cost as much again.
  *
  * @param maxBodyBytes {@code cds.request.max-body-bytes}
  * @param maxDepth {@code cds.request.max-depth} (objects and arrays, the root counts 1)
@@ -65,8 +73,8 @@ public record RequestLimits(
   }
 
   /**
-   * The body as a JSON tree, after the limits were checked; anything that is not one JSON value is
-   * {@code invalidJson} (400) with its line and column.
+   * The body as a JSON tree, its limits checked as it is read; anything that is not one JSON value
+   * is {@code invalidJson} (400) with its line and column.
    */
   public JsonNode read(byte[] body, ErrorCode invalidJson) {
     if (body.length > maxBodyBytes) {
@@ -81,8 +89,7 @@ public record RequestLimits(
     }
     ObjectMapper mapper = MAPPERS.computeIfAbsent(this, l -> new ObjectMapper(l.factory()));
     try {
-      scan(mapper.getFactory(), body, invalidJson);
-      return mapper.readTree(body);
+      return tree(mapper, body, invalidJson);
     } catch (JsonProcessingException e) {
       throw new CdsHooksException(
           400,
@@ -115,45 +122,94 @@ public record RequestLimits(
         .build();
   }
 
-  private void scan(JsonFactory factory, byte[] body, ErrorCode invalidJson) throws IOException {
-    try (JsonParser p = factory.createParser(body)) {
-      Deque<int[]> containers = new ArrayDeque<>(); // per open container: items (-1: an object)
-      boolean rootDone = false;
+  /**
+   * The body's tree, built from the same tokens the limits are checked on. Each open container is
+   * on {@code open} with its items counted in {@code items} (-1: an object), and the name of the
+   * field whose value comes next in {@code name}.
+   */
+  private JsonNode tree(ObjectMapper mapper, byte[] body, ErrorCode invalidJson)
+      throws IOException {
+    JsonNodeFactory nodes = mapper.getNodeFactory();
+    try (JsonParser p = mapper.getFactory().createParser(body)) {
+      Deque<ContainerNode<?>> open = new ArrayDeque<>();
+      Deque<int[]> items = new ArrayDeque<>();
+      String name = null;
+      JsonNode root = null;
       for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-        if (rootDone) {
+        if (root != null) {
           throw new CdsHooksException(
               400, invalidJson, "$", "not valid JSON — content after the root value");
         }
         if (t == JsonToken.FIELD_NAME) {
           checkLength(p, p.getTextLength(), maxStringLength, "a field name");
+          name = p.currentName();
           continue;
         }
         if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
-          containers.pop();
-          rootDone = containers.isEmpty();
+          items.pop();
+          JsonNode done = open.pop();
+          root = open.isEmpty() ? done : null;
           continue;
         }
-        countItem(p, t, containers);
+        countItem(p, t, items);
+        JsonNode value;
         if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-          containers.push(new int[] {t == JsonToken.START_ARRAY ? 0 : -1});
-          if (containers.size() > maxDepth) {
+          value = t == JsonToken.START_ARRAY ? nodes.arrayNode() : nodes.objectNode();
+        } else {
+          value = scalar(p, t, nodes, invalidJson);
+        }
+        ContainerNode<?> parent = open.peek();
+        if (parent instanceof ObjectNode object) {
+          object.set(name, value);
+        } else if (parent != null) {
+          ((ArrayNode) parent).add(value);
+        }
+        if (value instanceof ContainerNode<?> container) {
+          open.push(container);
+          items.push(new int[] {t == JsonToken.START_ARRAY ? 0 : -1});
+          if (open.size() > maxDepth) {
             throw new CdsHooksException(
                 400,
                 ErrorCode.REQUEST_TOO_DEEP,
                 expression(p),
                 "the request nests deeper than cds.request.max-depth = " + maxDepth);
           }
-        } else if (t == JsonToken.VALUE_STRING) {
-          checkLength(p, p.getTextLength(), maxStringLength, "a string");
-        } else if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
-          checkLength(p, p.getTextLength(), MAX_NUMBER_LENGTH, "a number");
+        } else if (open.isEmpty()) {
+          root = value;
         }
-        rootDone = containers.isEmpty();
       }
-      if (!rootDone) {
+      if (root == null) {
         throw new CdsHooksException(400, invalidJson, "$", "the request body is empty");
       }
+      return root;
     }
+  }
+
+  /** A value that is no container, as Jackson's tree reader makes it, its length checked. */
+  private JsonNode scalar(JsonParser p, JsonToken t, JsonNodeFactory nodes, ErrorCode invalidJson)
+      throws IOException {
+    return switch (t) {
+      case VALUE_STRING -> {
+        checkLength(p, p.getTextLength(), maxStringLength, "a string");
+        yield nodes.textNode(p.getText());
+      }
+      case VALUE_NUMBER_INT -> {
+        checkLength(p, p.getTextLength(), MAX_NUMBER_LENGTH, "a number");
+        yield switch (p.getNumberType()) {
+          case INT -> nodes.numberNode(p.getIntValue());
+          case LONG -> nodes.numberNode(p.getLongValue());
+          default -> nodes.numberNode(p.getBigIntegerValue());
+        };
+      }
+      case VALUE_NUMBER_FLOAT -> {
+        checkLength(p, p.getTextLength(), MAX_NUMBER_LENGTH, "a number");
+        yield nodes.numberNode(p.getDoubleValue());
+      }
+      case VALUE_TRUE -> nodes.booleanNode(true);
+      case VALUE_FALSE -> nodes.booleanNode(false);
+      case VALUE_NULL -> nodes.nullNode();
+      default -> throw new CdsHooksException(400, invalidJson, "$", "not valid JSON — token " + t);
+    };
   }
 
   private void countItem(JsonParser p, JsonToken t, Deque<int[]> containers) {
