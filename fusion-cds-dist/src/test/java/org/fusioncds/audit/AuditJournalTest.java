@@ -3,6 +3,7 @@ package org.fusioncds.audit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -23,6 +24,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.fusioncds.error.ErrorCode;
+import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.AuditContext;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.junit.jupiter.api.Test;
@@ -173,6 +176,44 @@ class AuditJournalTest {
     AuditEvent after = event();
     reopened.append(after);
     assertEquals(List.of(id(after)), ids(reopened.oldest(10)), "nothing shipped comes back");
+  }
+
+  @Test
+  void anEmptySegmentACrashLeftBehindUnshippedOnesTakesTheNextAppend() throws IOException {
+    JournalSettings small = new JournalSettings(1, 0, 1); // every group in its own segment
+    List<String> appended = new ArrayList<>();
+    try (AuditSpool spool = new AuditSpool(folder, small)) {
+      appended.addAll(appendMany(spool, 3));
+    }
+    // the crash came after the next segment's file was made, before its first group was written
+    Files.createFile(folder.resolve(JournalWriter.segmentName(4)));
+
+    try (AuditSpool reopened = new AuditSpool(folder, small)) {
+      appended.addAll(appendMany(reopened, 2));
+      assertEquals(appended, ids(reopened.oldest(10)));
+    }
+    assertEquals(appended, ids(new AuditSpool(folder, small).oldest(10)), "all durable");
+  }
+
+  @Test
+  void aGroupThatFailsToForceIsRefusedAndTheGroupsAfterItAreWritten() {
+    AtomicInteger forces = new AtomicInteger();
+    JournalWriter.Force failsSecond =
+        channel -> {
+          if (forces.incrementAndGet() == 2) {
+            throw new IOException("the disk refused the force");
+          }
+          channel.force(false);
+        };
+    List<String> durable = new ArrayList<>();
+    try (AuditSpool spool = new AuditSpool(folder, new JournalSettings(1, 0, 1), failsSecond)) {
+      durable.addAll(appendMany(spool, 1));
+      FcdsException refused = assertThrows(FcdsException.class, () -> spool.append(event()));
+      assertEquals(ErrorCode.AUDIT_NOT_SPOOLED, refused.errorCode());
+      durable.addAll(appendMany(spool, 2));
+      assertEquals(durable, ids(spool.oldest(10)));
+    }
+    assertEquals(durable, ids(new AuditSpool(folder).oldest(10)), "the refused one never comes");
   }
 
   @Test

@@ -59,10 +59,10 @@ public final class AuditSpool implements AutoCloseable {
   private long lastDurable;
   private long acked;
 
-  /** Opens (creating when needed) the spool in this folder with the default settings. */
   private final java.util.concurrent.atomic.AtomicLong appended =
       new java.util.concurrent.atomic.AtomicLong();
 
+  /** Opens (creating when needed) the spool in this folder with the default settings. */
   public AuditSpool(Path folder) {
     this(folder, JournalSettings.DEFAULTS);
   }

@@ -255,9 +255,17 @@ final class JournalWriter implements AutoCloseable {
     long base = lastSeq + 1;
     Path file = folder.resolve(segmentName(base));
     listener.segmentOpened(base, file);
+    // A file of this name holds no durable record (one would have made lastSeq >= base): a crash
+    // came after it was made, before its first group was whole (the open's scan cut any torn
+    // bytes). Nothing in it was acknowledged: it is started again, where CREATE_NEW would refuse
+    // this group and every later one until a restart after the older segments were shipped.
     segment =
         FileChannel.open(
-            file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.READ);
     segmentFile = file;
     segmentSize = 0;
     AuditSpool.forceDirectory(folder);
