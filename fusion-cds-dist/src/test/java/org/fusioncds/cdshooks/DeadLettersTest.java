@@ -2,6 +2,8 @@ package org.fusioncds.cdshooks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -82,5 +84,34 @@ class DeadLettersTest {
     assertEquals("FCDS-6002", outcome.code());
     assertEquals("FCDS-6002", line.path("code").asText());
     assertFalse(lines.get(0).contains("patient-with-a-name"), "no patient id in dead letters");
+  }
+
+  @Test
+  void aDeadJobThatCannotBeWrittenFailsWithItsCodeAndNeitherTheErrorNorTheLogNamesThePatient(
+      @TempDir Path tmp) throws Exception {
+    DeadLetters letters = new DeadLetters(tmp);
+    Files.createDirectory(tmp.resolve("dead-letters.jsonl")); // the file cannot be appended to
+    ch.qos.logback.classic.Logger log =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logged.start();
+    log.addAppender(logged);
+    FcdsException refused;
+    try {
+      refused =
+          assertThrows(
+              FcdsException.class,
+              () -> letters.job("{\"jobId\":\"job-1\",\"patientId\":\"patient-with-a-name\"}"));
+    } finally {
+      log.detachAppender(logged);
+    }
+    assertEquals(ErrorCode.DEAD_LETTER_FOLDER, refused.errorCode());
+    assertTrue(refused.getMessage().contains("dead-letters.jsonl"), refused.getMessage());
+    assertFalse(refused.getMessage().contains("patient-with-a-name"), refused.getMessage());
+    assertFalse(
+        logged.list.stream().anyMatch(e -> e.getFormattedMessage().contains("patient-with-a")),
+        logged.list.toString());
   }
 }

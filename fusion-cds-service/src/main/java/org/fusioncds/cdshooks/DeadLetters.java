@@ -75,14 +75,17 @@ public final class DeadLetters {
     line.put(
         "error",
         coded != null ? coded.getMessage() : t == null ? "unknown" : t.getClass().getName());
-    append(line.toString() + "\n");
     LOG.error("background work failed: {}", line);
+    append(line.toString() + "\n");
   }
 
   /**
    * Records a dead evaluation job (the worker's failed path): the job, so that it can be queued
-   * again, with its FAILED outcome. The job names the patient by logical id only; the log line
-   * carries only the code and the job id.
+   * again, with its FAILED outcome. The job names the patient by logical id only, so nothing of it
+   * is logged here (the worker's own log line carries the code and the job id).
+   *
+   * @throws FcdsException 9011 when the line cannot be written (the job path then escapes: the
+   *     broker offers the job again)
    */
   public void job(String letter) {
     append(letter.endsWith("\n") ? letter : letter + "\n");
@@ -110,14 +113,22 @@ public final class DeadLetters {
     }
   }
 
+  /**
+   * Appends one line, whole and forced; a failure escapes with its code and the file, never with
+   * the line (a job's line names its patient).
+   */
   private synchronized void append(String line) {
     try (FileChannel ch =
         FileChannel.open(
             file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      ch.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+      ByteBuffer bytes = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+      while (bytes.hasRemaining()) {
+        ch.write(bytes);
+      }
       ch.force(true);
     } catch (IOException e) {
-      LOG.error("dead letter not written to {}: {} — {}", file, e.getMessage(), line);
+      throw new FcdsException(
+          ErrorCode.DEAD_LETTER_FOLDER, "dead letter not written — " + file + ": " + e, e);
     }
   }
 }
