@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
@@ -113,6 +115,21 @@ class PendingReportsTest {
     assertEquals(ErrorCode.PENDING_REPORTS_UNREADABLE, e.errorCode());
     assertTrue(e.getMessage().contains("line 1"), e.getMessage());
     assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+  }
+
+  @Test
+  void aLastLineTornInsideACharacterIsSkippedLikeAnyTornLine(@TempDir Path dir) throws Exception {
+    PendingReports written = new PendingReports(dir);
+    written.add(pending("hook-1", "k1"));
+    written.add(pending("hook-\u00e9t\u00e9", "k2")); // a hookInstance may be any printable text
+    Path file = dir.resolve("pending-reports.jsonl");
+    byte[] bytes = Files.readAllBytes(file);
+    int cut = new String(bytes, StandardCharsets.ISO_8859_1).lastIndexOf('\u00c3') + 1;
+    Files.write(file, Arrays.copyOf(bytes, cut)); // killed between the two bytes of an é
+
+    List<PendingReports.Pending> left = new PendingReports(dir).unwritten();
+
+    assertEquals(List.of("hook-1"), left.stream().map(p -> p.job().jobId()).toList());
   }
 
   @Test

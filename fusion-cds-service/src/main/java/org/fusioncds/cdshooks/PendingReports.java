@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -336,21 +338,39 @@ public final class PendingReports {
     }
   }
 
+  /** The lines of the file's bytes, without their line ends. */
+  private static List<byte[]> lines(byte[] bytes) {
+    List<byte[]> lines = new ArrayList<>();
+    int from = 0;
+    for (int i = 0; i <= bytes.length; i++) {
+      if (i == bytes.length || bytes[i] == '\n') {
+        int to = i > from && bytes[i - 1] == '\r' ? i - 1 : i;
+        if (i < bytes.length || to > from) {
+          lines.add(Arrays.copyOfRange(bytes, from, to));
+        }
+        from = i + 1;
+      }
+    }
+    return lines;
+  }
+
   private List<Pending> readAndCompact() {
     try {
       Files.createDirectories(file.getParent());
       if (!Files.exists(file)) {
         return List.of();
       }
-      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+      List<byte[]> all = lines(Files.readAllBytes(file));
       Map<String, Pending> open = new LinkedHashMap<>();
       for (int i = 0; i < all.size(); i++) {
-        String text = all.get(i);
-        if (text.isBlank()) {
-          continue;
-        }
         JsonNode line;
         try {
+          // decoded line by line, strictly: a torn last line may end inside a character
+          String text =
+              StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(all.get(i))).toString();
+          if (text.isBlank()) {
+            continue;
+          }
           line = JSON.readTree(text);
           if (line.has("pending")) {
             Pending p =
