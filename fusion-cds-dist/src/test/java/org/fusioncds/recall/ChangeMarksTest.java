@@ -32,6 +32,7 @@ class ChangeMarksTest {
                 "Observation/lab1/_history/1",
                 "ImagingStudy/s1/_history/1")),
         List.of(),
+        java.time.Instant.EPOCH,
         "ImagingStudy/s1/_history/1",
         new ResultKey("k1"),
         BASE + "/DiagnosticReport/r",

@@ -534,6 +534,39 @@ abstract class RecallChecks {
     assertTrue(pacsTap.seen().size() > pacsBefore, "gathered in full: the newer study asked for");
   }
 
+  /**
+   * A study the server already holds whose start is later than the time a case was gathered (a
+   * modality clock ahead, a local time written as UTC; for a backfill job, any study after its own)
+   * is left out of that case. Once its start has come it is the one the card chooses: the hook
+   * gathers in full, though nothing changed on the server since the case was remembered.
+   */
+  @Test
+  void aStudyThatStartsAfterTheCaseWasGatheredIsChosenOnceItsStartHasCome() throws Exception {
+    JsonNode first = hook(patient);
+    Instant starts = Instant.now().plusSeconds(12);
+    ImagingStudy later = study().copy();
+    later.setId((String) null);
+    later.getMeta().setVersionId(null);
+    later.setStarted(Date.from(starts));
+    later.getIdentifier().clear();
+    later.addIdentifier().setSystem("urn:dicom:uid").setValue("urn:oid:" + newUid());
+    later.getSeriesFirstRep().setUid(newUid());
+    fhir.create().resource(later).execute();
+    hook(patient); // the new study seen: the case gathered again, the later study not yet in it
+    if (Instant.now().isBefore(starts.minusSeconds(3))) {
+      assertTrue(cached(hook(patient)), "before its start the later study changes nothing");
+    }
+    Thread.sleep(Math.max(0, Duration.between(Instant.now(), starts).toMillis() + 1500));
+    int pacsBefore = pacsTap.seen().size();
+
+    JsonNode afterStart = hook(patient);
+
+    assertTrue(
+        !cached(afterStart) || !reportUrl(first).equals(reportUrl(afterStart)),
+        afterStart.toString());
+    assertTrue(pacsTap.seen().size() > pacsBefore, "gathered in full: the later study asked for");
+  }
+
   @Test
   void theManagementPortCountsRecallsAndSaysTheServiceIsReady() throws Exception {
     hook(patient);

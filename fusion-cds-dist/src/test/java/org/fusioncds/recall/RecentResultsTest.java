@@ -19,6 +19,7 @@ class RecentResultsTest {
     return new RecentResults.Entry(
         new InputVersions(List.of("Patient/1/_history/1")),
         List.of(),
+        java.time.Instant.EPOCH,
         "ImagingStudy/1/_history/1",
         new ResultKey(key),
         "http://fhir/DiagnosticReport/r",

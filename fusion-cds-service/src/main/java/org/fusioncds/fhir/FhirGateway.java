@@ -57,6 +57,12 @@ public final class FhirGateway {
   private static final Duration WINDOW_MARGIN = Duration.ofDays(1);
 
   /**
+   * How far past each end of its window a windowed search's answer is sure to be whole: the margin
+   * less the 14 hours a value without a time zone may be read apart by.
+   */
+  public static final Duration WINDOW_WHOLE = WINDOW_MARGIN.minusHours(14);
+
+  /**
    * {@code Cache-Control: no-cache} on every search: a server may answer a repeated search from a
    * cache (HAPI FHIR JPA reuses results for 60 s by default), and a lab added within that time must
    * be seen.

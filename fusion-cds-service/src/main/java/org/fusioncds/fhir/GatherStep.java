@@ -120,6 +120,7 @@ public final class GatherStep {
         reads::audited,
         patientAndStudies.first(),
         studies,
+        patientAndStudies.second(),
         study);
   }
 
@@ -259,6 +260,18 @@ public final class GatherStep {
     Instant anchor = study.getStarted().toInstant();
     return FhirGateway.observationsSearch(
         patientId, loincCodes(), card.labWindow().from(anchor), card.labWindow().to(anchor));
+  }
+
+  /**
+   * Whether the studies a gather as of {@code gatheredAt} read hold every study the card's age
+   * allows at {@code at}: without a maximum age always (nothing was left out); with one, when
+   * {@code at} is no earlier than {@code gatheredAt} and at most {@link FhirGateway#WINDOW_WHOLE}
+   * after it (the search reached that far past its window). A case gathered as of an older time (a
+   * backfill job), or long ago, may have missed a study that started after that time.
+   */
+  public boolean studiesReadCover(Instant gatheredAt, Instant at) {
+    return card.study().maxAgeHours() == null
+        || (!at.isBefore(gatheredAt) && !at.isAfter(gatheredAt.plus(FhirGateway.WINDOW_WHOLE)));
   }
 
   /**

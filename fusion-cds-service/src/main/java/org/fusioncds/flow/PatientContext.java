@@ -13,6 +13,10 @@ import org.hl7.fhir.r4.model.Patient;
  * (the gather branches only read them); the client is thread-safe. Holds PHI: never logged.
  *
  * @param request the hook request (prefetch and the EHR's token stay in-process, never on a queue)
+ * @param studies the studies the card's maximum age allows at {@code evaluationTime}
+ * @param searchedStudies every study the gather read (its search, a day wider than the card's age
+ *     each side, or the EHR's prefetch: all of them), before that filter: what tells the cached
+ *     path whether another study is within age for a later hook
  * @param study the eligible study, never null here (a patient without one is {@link NotEvaluable})
  */
 public record PatientContext(
@@ -25,6 +29,7 @@ public record PatientContext(
     AuditedReads reads,
     Patient patient,
     List<ImagingStudy> studies,
+    List<ImagingStudy> searchedStudies,
     ImagingStudy study) {
 
   /**
@@ -35,6 +40,33 @@ public record PatientContext(
 
   public PatientContext {
     studies = List.copyOf(studies);
+    searchedStudies = List.copyOf(searchedStudies);
+  }
+
+  /** A context whose studies were all within age when read (nothing else searched). */
+  public PatientContext(
+      EvaluationJob job,
+      HookRequest request,
+      Instant evaluationTime,
+      AuditContext audit,
+      String fhirBase,
+      IGenericClient fhir,
+      AuditedReads reads,
+      Patient patient,
+      List<ImagingStudy> studies,
+      ImagingStudy study) {
+    this(
+        job,
+        request,
+        evaluationTime,
+        audit,
+        fhirBase,
+        fhir,
+        reads,
+        patient,
+        studies,
+        studies,
+        study);
   }
 
   @Override

@@ -52,8 +52,10 @@ import org.slf4j.LoggerFactory;
  * (the default), a hook whose patient has a remembered result waits for a poll of the server's
  * changes that started after it arrived (shared with every hook waiting then); the poll forgets
  * every result whose inputs or report changed, so a result still remembered after it holds, when
- * the model card still chooses the same study now and what the EHR prefetched is what was
- * remembered. No request of the hook's own reaches the FHIR server.
+ * the studies within the card's age now are those remembered (a study that started after the case's
+ * time was left out of it: a hook more than {@link FhirGateway#WINDOW_WHOLE} after that time, or
+ * before it, gathers), the model card still chooses the same study now and what the EHR prefetched
+ * is what was remembered. No request of the hook's own reaches the FHIR server.
  *
  * <p>Where the feed is off, its poll failed, or a poll since the result was last proved could not
  * read every change (an overflow: a bulk load): when the index holds a result for this patient on
@@ -288,8 +290,16 @@ public final class RecallStep {
     RecentResults.Entry entry = still.get();
     Instant asOf = exchange.getProperty(PatientContext.AS_OF, Instant.class);
     Instant at = asOf == null ? now : asOf;
-    Optional<ImagingStudy> study = new StudySelector(card.study()).select(entry.studies(), at);
-    if (study.isEmpty()
+    // the studies within age now, as a gather now would keep them: the same set as remembered
+    // (none started since the case's time, none grown too old), and the same choice among them
+    List<ImagingStudy> within = gather.studiesWithinAge(entry.studies(), at);
+    Optional<ImagingStudy> study = new StudySelector(card.study()).select(within, at);
+    if (!gather.studiesReadCover(entry.gatheredAt(), at)
+        || !within.stream()
+            .map(RecallStep::versioned)
+            .collect(Collectors.toSet())
+            .equals(Set.copyOf(remembered(entry, "ImagingStudy/")))
+        || study.isEmpty()
         || !versioned(study.get()).equals(entry.studyReference())
         || !prefetchAgrees(request, entry, study.get(), at)) {
       return Optional.of(forget(base, id, request));
@@ -539,7 +549,8 @@ public final class RecallStep {
     RecentResults.Entry entry =
         new RecentResults.Entry(
             versions.get(),
-            List.copyOf(c.studies()),
+            List.copyOf(c.searchedStudies()),
+            c.evaluationTime(),
             versioned(c.study()),
             in.key(),
             reportUrl,

@@ -38,8 +38,10 @@ public final class RecentResults {
   /**
    * One remembered result.
    *
-   * @param studies the patient's ImagingStudies as gathered (the card's choice among them depends
-   *     on the time of the hook)
+   * @param studies every ImagingStudy of the patient the gather read, within the card's age or not
+   *     (the card's choice among them, and which are within age, depend on the time of the hook)
+   * @param gatheredAt the time the case was evaluated as of (its hook's arrival, a backfill job's
+   *     study time)
    * @param studyReference the versioned reference of the study the model card chose
    * @param reportId the DiagnosticReport's logical id
    * @param reportVersion its version id when it was written or read
@@ -50,6 +52,7 @@ public final class RecentResults {
   public record Entry(
       InputVersions versions,
       List<ImagingStudy> studies,
+      java.time.Instant gatheredAt,
       String studyReference,
       ResultKey key,
       String reportUrl,
