@@ -97,6 +97,54 @@ class ChangeMarksTest {
     assertTrue(recent.get(BASE, "p1").isEmpty());
   }
 
+  /**
+   * The lab moved to p2 before any poll saw it, and p2's case, gathered with the lab in its new
+   * version, was remembered first: the poll that sees the move must still forget p1's result, which
+   * read the lab as p1's.
+   */
+  @Test
+  void aLabMovedToAPatientRememberedBeforeAnyPollSawTheMoveStillForgetsTheFirstPatientsResult() {
+    RecentResults recent = remembered();
+    assertTrue(recent.putIfFresh(BASE, "p2", entryOf("p2", "Observation/lab1/_history/2"), 0));
+
+    recent.apply(BASE, poll(1, change("Observation", "lab1", "2", "p2")), c -> true);
+
+    assertTrue(recent.get(BASE, "p1").isEmpty(), "p1's result read the lab as p1's");
+    assertTrue(recent.get(BASE, "p2").isPresent(), "p2's read the lab as it is now");
+    recent.apply(BASE, poll(2, change("Observation", "lab1", "3", "p2")), c -> true);
+    assertTrue(recent.get(BASE, "p2").isEmpty(), "a later change still reaches p2's");
+  }
+
+  /**
+   * A result forgotten and remembered again holds the same resources: the links of the old one,
+   * removed once the new one is in place, must not take the new one's with them.
+   */
+  @Test
+  void aResultRememberedAgainAfterItWasForgottenIsStillReachedByAChangeOfItsResources() {
+    RecentResults recent = remembered();
+    recent.forget(BASE, "p1"); // its links go at the next step, after the new entry is linked
+    assertTrue(recent.putIfFresh(BASE, "p1", entry(), 0));
+
+    recent.apply(BASE, poll(1, change("DiagnosticReport", "r", "2", null)), c -> false);
+
+    assertTrue(recent.get(BASE, "p1").isEmpty(), "the amended report reaches the result");
+  }
+
+  /** A result of {@code patient} gathered from one resource version, its report r2. */
+  private static RecentResults.Entry entryOf(String patient, String versioned) {
+    return new RecentResults.Entry(
+        new InputVersions(List.of("Patient/" + patient + "/_history/1", versioned)),
+        List.of(),
+        java.time.Instant.EPOCH,
+        "ImagingStudy/s2/_history/1",
+        new ResultKey("k-" + patient),
+        BASE + "/DiagnosticReport/r-" + patient,
+        "r-" + patient,
+        "1",
+        null,
+        java.util.Set.of());
+  }
+
   @Test
   void aChangeSeenWhileTheCaseWasGatheredKeepsItsResultOut() {
     RecentResults recent = new RecentResults(10, Duration.ofHours(1));
@@ -163,6 +211,22 @@ class ChangeMarksTest {
     recent.apply(BASE, new ChangeFeed.Changes(5, List.of(), true), c -> true);
     recent.proved(BASE, "p1", entry, 5);
     assertTrue(recent.provenByFeed(BASE, "p1").isEmpty(), "the old entry proves the new nothing");
+  }
+
+  /**
+   * The server's time is held against the time its batch was under way, not against the end of the
+   * poll: a poll that then read page after page for seconds (the first after a quiet night) is not
+   * a clock 5 s off, which would turn the feed off for good (FCDS-3012).
+   */
+  @Test
+  void theClockSkewIsTheServersTimeOutsideTheBatchNotTheTimeThePollTook() {
+    java.time.Instant asked = java.time.Instant.parse("2026-12-06T04:00:00Z");
+    java.time.Instant answered = asked.plusMillis(40);
+    assertEquals(Duration.ZERO, ChangeFeed.clockSkew(asked, answered, asked.plusMillis(20)));
+    assertEquals(
+        Duration.ofSeconds(6), ChangeFeed.clockSkew(asked, answered, asked.minusSeconds(6)));
+    assertEquals(
+        Duration.ofSeconds(6), ChangeFeed.clockSkew(asked, answered, answered.plusSeconds(6)));
   }
 
   @Test

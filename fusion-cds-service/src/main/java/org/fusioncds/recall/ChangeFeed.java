@@ -344,6 +344,18 @@ public final class ChangeFeed implements AutoCloseable {
     }
   }
 
+  /**
+   * How far the server's time, stamped on the batch's history Bundles, lies outside the time the
+   * batch was under way by our clock (zero inside it): the next pages a busy poll reads after the
+   * batch are no clock skew.
+   */
+  static Duration clockSkew(Instant asked, Instant answered, Instant serverTime) {
+    if (serverTime.isBefore(asked)) {
+      return Duration.between(serverTime, asked);
+    }
+    return serverTime.isAfter(answered) ? Duration.between(answered, serverTime) : Duration.ZERO;
+  }
+
   private long poll() {
     List<String> urls = new ArrayList<>(TYPES.size());
     String from = URLEncoder.encode(since.toString(), StandardCharsets.UTF_8);
@@ -359,6 +371,8 @@ public final class ChangeFeed implements AutoCloseable {
     }
     int[] status = {0};
     List<FhirGateway.BatchEntry> answers;
+    Instant sent = Instant.now();
+    Instant answered;
     try {
       answers =
           gateway.batch(
@@ -374,6 +388,7 @@ public final class ChangeFeed implements AutoCloseable {
       }
       throw e;
     }
+    answered = Instant.now();
     Instant serverTime = null;
     boolean overflow = false;
     // after an overflow one page tells whether the changes still overflow: reading more is wasted
@@ -421,7 +436,7 @@ public final class ChangeFeed implements AutoCloseable {
         page = nextPage(page, next.getUrl());
       }
     }
-    Duration skew = Duration.between(Instant.now(), serverTime).abs();
+    Duration skew = clockSkew(sent, answered, serverTime);
     if (skew.compareTo(settings.overlap().dividedBy(2)) > 0) {
       String why =
           "the server's clock is "

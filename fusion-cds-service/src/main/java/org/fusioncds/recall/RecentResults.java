@@ -108,8 +108,21 @@ public final class RecentResults {
 
   private final Cache<String, Held> entries;
 
-  /** {@code base \n Type/id} → the patient key whose entry holds it. */
-  private final Map<String, String> owners = new ConcurrentHashMap<>();
+  /**
+   * {@code base \n Type/id} → the patient keys whose entries hold it (guarded by {@code this}).
+   * More than one when a resource moved between patients (a lab filed to the wrong patient and
+   * corrected): each patient's entry read it in its own version, and a change must reach both.
+   */
+  private final Map<String, Set<String>> owners = new HashMap<>();
+
+  /**
+   * Entries the cache dropped (evicted, expired, forgotten), whose links in {@link #owners} go at
+   * the next synchronized step: the cache tells of a removal after it happened, on any thread, when
+   * the patient may hold a new entry already; only under {@code this} can a link be told apart from
+   * one the new entry needs.
+   */
+  private final java.util.Queue<Map.Entry<String, Entry>> dropped =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   /** {@code base \n Patient/id or Type/id} → changes polls saw (guarded by {@code this}). */
   private final Map<String, List<Mark>> marks = new HashMap<>();
@@ -151,8 +164,7 @@ public final class RecentResults {
             .<String, Held>removalListener(
                 (key, held, cause) -> {
                   if (key != null && held != null && cause != RemovalCause.REPLACED) {
-                    String base = key.substring(0, key.indexOf('\n'));
-                    held.entry().refs().forEach(ref -> owners.remove(base + '\n' + ref, key));
+                    dropped.add(Map.entry(key, held.entry()));
                   }
                 })
             .build();
@@ -190,8 +202,9 @@ public final class RecentResults {
   }
 
   /** Remembers a result whose freshness each hook proves on its own (the per-hook batch). */
-  public void put(String fhirBase, String patientId, Entry entry) {
+  public synchronized void put(String fhirBase, String patientId, Entry entry) {
     entries.put(key(fhirBase, patientId), new Held(entry, 0));
+    unlinkDropped();
   }
 
   /**
@@ -219,13 +232,33 @@ public final class RecentResults {
     Held old = entries.getIfPresent(k);
     entries.put(k, new Held(entry, gatheredAfter));
     if (old != null) {
-      Set<String> kept = new HashSet<>(entry.refs());
-      old.entry().refs().stream()
-          .filter(ref -> !kept.contains(ref))
-          .forEach(ref -> owners.remove(fhirBase + '\n' + ref, k));
+      dropped.add(Map.entry(k, old.entry()));
     }
-    entry.refs().forEach(ref -> owners.put(fhirBase + '\n' + ref, k));
+    unlinkDropped();
+    entry
+        .refs()
+        .forEach(
+            ref -> owners.computeIfAbsent(fhirBase + '\n' + ref, r -> new HashSet<>(2)).add(k));
     return true;
+  }
+
+  /**
+   * Removes the links of dropped entries, but not those the patient's entry now holds (under {@code
+   * this}: {@link #putIfFresh} links a new entry under it too).
+   */
+  private void unlinkDropped() {
+    for (Map.Entry<String, Entry> d; (d = dropped.poll()) != null; ) {
+      String key = d.getKey();
+      String base = key.substring(0, key.indexOf('\n'));
+      Held now = entries.getIfPresent(key);
+      Set<String> held = now == null ? Set.of() : new HashSet<>(now.entry().refs());
+      for (String ref : d.getValue().refs()) {
+        if (!held.contains(ref)) {
+          owners.computeIfPresent(
+              base + '\n' + ref, (r, keys) -> keys.remove(key) && keys.isEmpty() ? null : keys);
+        }
+      }
+    }
   }
 
   /**
@@ -242,10 +275,13 @@ public final class RecentResults {
     if (changes.overflow()) {
       overflows.put(fhirBase, changes.seq());
     }
+    unlinkDropped();
     for (ChangeFeed.Change c : changes.changes()) {
       Mark mark = new Mark(changes.seq(), c.versioned(), now);
       marks.computeIfAbsent(fhirBase + '\n' + c.ref(), k -> new ArrayList<>()).add(mark);
-      forgetUnless(owners.get(fhirBase + '\n' + c.ref()), c.versioned());
+      for (String owner : List.copyOf(owners.getOrDefault(fhirBase + '\n' + c.ref(), Set.of()))) {
+        forgetUnless(owner, c.versioned());
+      }
       if (c.patientId() != null && aboutInputs.test(c)) {
         marks
             .computeIfAbsent(
