@@ -132,6 +132,36 @@ class PendingReportsTest {
     assertEquals(List.of("hook-1"), left.stream().map(p -> p.job().jobId()).toList());
   }
 
+  /**
+   * The background path of an "analysis running" card holds its result key from its first step, and
+   * gives it back when the path is done even if the model's answer never comes (a failure, a
+   * time-out): a later card of the same inputs then queues its own write, where the key used to
+   * stay held until a restart and that card named a report nothing would write.
+   */
+  @Test
+  void aRunningCardsKeyIsReleasedWhenItsBackgroundPathFailsBeforeTheModelAnswered(@TempDir Path dir)
+      throws Exception {
+    PendingReports journal = new PendingReports(dir);
+    org.fusioncds.flow.Pending running = RunningCardRaceTest.pending();
+    PendingReports.Pending again =
+        new PendingReports.Pending(running.key().value(), running.inputs().job());
+    try (org.apache.camel.impl.DefaultCamelContext camel =
+        new org.apache.camel.impl.DefaultCamelContext()) {
+      org.apache.camel.Exchange hook = new org.apache.camel.support.DefaultExchange(camel);
+      journal.recordRunning(running, hook);
+      org.apache.camel.Exchange background = hook.copy(); // what the wireTap hands over
+      hook.getExchangeExtension().handoverCompletions().forEach(c -> c.onComplete(hook));
+
+      assertEquals(running, journal.finishing(running, background));
+      assertFalse(journal.queue(again), "held while its path runs");
+      background.setException(
+          new FcdsException(ErrorCode.INFERENCE_TIMEOUT, "the model did not answer — test"));
+      background.getExchangeExtension().handoverCompletions().forEach(c -> c.onFailure(background));
+
+      assertTrue(journal.queue(again), "released: a later card queues its own write");
+    }
+  }
+
   @Test
   void aJournalThatCannotBeWrittenIsCodedAndLeavesNothingPending(@TempDir Path dir)
       throws Exception {

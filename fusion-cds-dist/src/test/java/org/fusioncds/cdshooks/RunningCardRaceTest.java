@@ -85,7 +85,8 @@ class RunningCardRaceTest {
     return copy;
   }
 
-  private static Pending pending() {
+  /** An "analysis running" message of patient p-1, its model's answer not come. */
+  static Pending pending() {
     HookRequest request =
         new HookRequest(
             "imaging-fusion", "patient-view", "h-1", null, null, null, "p-1", null, Map.of());

@@ -173,15 +173,20 @@ public final class PendingReports {
   }
 
   /**
-   * The background write's first step after the model has answered: for a write its hook recorded
-   * ({@link #recordRunning}), as {@link #writing}; a write nobody recorded (a job's, or one whose
-   * key another write holds) releases nothing.
+   * The background path's first step, before the model's answer is awaited: for a write its hook
+   * recorded ({@link #recordRunning}), as {@link #writing}: once the path is done — written, or a
+   * dead letter, the model's failure or time-out included — the key is released, so a later card of
+   * the same inputs queues its own write where it would otherwise find the key held until a
+   * restart. A path nobody recorded (a job's, or one whose key another write holds) releases
+   * nothing.
    */
-  public Inferred finishing(Inferred inferred, Exchange exchange) {
-    if (exchange.getProperty(RECORDED) == null) {
-      return inferred;
+  public Object finishing(Object body, Exchange exchange) {
+    String key = exchange.getProperty(RECORDED, String.class);
+    if (key != null) {
+      awaitAnswer(exchange.getProperty(ANSWERED, CompletableFuture.class));
+      releasedWhenDone(key, exchange);
     }
-    return writing(inferred, exchange);
+    return body;
   }
 
   /**
@@ -248,7 +253,11 @@ public final class PendingReports {
    */
   public Inferred writing(Inferred inferred, Exchange exchange) {
     awaitAnswer(exchange.getProperty(ANSWERED, CompletableFuture.class));
-    String key = inferred.key().value();
+    releasedWhenDone(inferred.key().value(), exchange);
+    return inferred;
+  }
+
+  private void releasedWhenDone(String key, Exchange exchange) {
     exchange
         .getExchangeExtension()
         .addOnCompletion(
@@ -258,7 +267,6 @@ public final class PendingReports {
                 released(key);
               }
             });
-    return inferred;
   }
 
   /** Until the hook has answered, or {@link #ANSWER_WAIT} at most; at once without a hook. */
