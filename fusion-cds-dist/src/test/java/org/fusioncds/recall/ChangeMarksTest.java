@@ -218,6 +218,38 @@ class ChangeMarksTest {
    * poll: a poll that then read page after page for seconds (the first after a quiet night) is not
    * a clock 5 s off, which would turn the feed off for good (FCDS-3012).
    */
+  /**
+   * Marks are bounded: a poll that would mark more resources than the index keeps drops the
+   * server's marks at once, and every result gathered before that poll is kept out, as marks too
+   * old to keep do; results already remembered stay, and a change still reaches them.
+   */
+  @Test
+  void pastTheMarkBoundAServersMarksGoAndOlderGathersAreKeptOut() {
+    RecentResults recent = new RecentResults(10, Duration.ofHours(1), 8);
+    assertTrue(recent.putIfFresh(BASE, "p1", entry(), 0));
+    recent.apply(
+        BASE,
+        poll(
+            1,
+            change("Observation", "a", "1", "q1"),
+            change("Observation", "b", "1", "q2"),
+            change("Observation", "c", "1", "q3")),
+        c -> true);
+    assertEquals(6, recent.marked());
+
+    recent.apply(
+        BASE,
+        poll(2, change("Observation", "d", "1", "q4"), change("Observation", "e", "1", "q5")),
+        c -> true);
+
+    assertEquals(4, recent.marked(), "the marks of poll 1 dropped, poll 2's kept");
+    assertFalse(recent.putIfFresh(BASE, "q1", entryOf("q1", "Observation/a/_history/1"), 1));
+    assertTrue(recent.putIfFresh(BASE, "q5", entryOf("q5", "Observation/e/_history/1"), 2));
+    assertTrue(recent.get(BASE, "p1").isPresent());
+    recent.apply(BASE, poll(3, change("Observation", "lab1", "2", "p1")), c -> true);
+    assertTrue(recent.get(BASE, "p1").isEmpty());
+  }
+
   @Test
   void theClockSkewIsTheServersTimeOutsideTheBatchNotTheTimeThePollTook() {
     java.time.Instant asked = java.time.Instant.parse("2026-12-06T04:00:00Z");

@@ -308,7 +308,9 @@ public final class ChangeFeed implements AutoCloseable {
       try {
         gather(round);
         round.done.complete(poll());
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // an Error too (out of memory): the round fails, the feed goes on; were it to escape, the
+        // round would stay running and every later hook wait out cds.recall.feed.wait-ms
         failures.incrementAndGet();
         noteFailure(e);
         round.done.completeExceptionally(e);
@@ -592,7 +594,7 @@ public final class ChangeFeed implements AutoCloseable {
     }
   }
 
-  private void noteFailure(RuntimeException e) {
+  private void noteFailure(Throwable e) {
     if (!failing && off == null) {
       failing = true;
       LOG.warn(

@@ -35,6 +35,9 @@ import org.hl7.fhir.r4.model.ImagingStudy;
  */
 public final class RecentResults {
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(RecentResults.class);
+
   /**
    * One remembered result.
    *
@@ -140,6 +143,16 @@ public final class RecentResults {
   private static final Duration SWEEP_EVERY = Duration.ofSeconds(1);
 
   /**
+   * Resources (and patients) with marks, at most, over all servers: a bulk load changes more in 10
+   * minutes than any gather needs told (its polls overflow, and overflow keeps older gathers out
+   * anyway). Past it a server's marks are dropped at once, which keeps out every result gathered
+   * before that poll, as marks too old to keep do.
+   */
+  static final int MAX_MARKED = 200_000;
+
+  private final int maxMarked;
+
+  /**
    * Per base: the number of the last poll that overflowed (read by every hook, hence concurrent).
    */
   private final Map<String, Long> overflows = new ConcurrentHashMap<>();
@@ -149,6 +162,12 @@ public final class RecentResults {
    * @param maxAge an entry older than this is forgotten
    */
   public RecentResults(long maxEntries, Duration maxAge) {
+    this(maxEntries, maxAge, MAX_MARKED);
+  }
+
+  /** As {@link #RecentResults(long, Duration)}, with at most {@code maxMarked} marked resources. */
+  RecentResults(long maxEntries, Duration maxAge, int maxMarked) {
+    this.maxMarked = maxMarked;
     if (maxEntries < 0 || maxAge.isNegative()) {
       throw new IllegalArgumentException(
           "cds.recall.max-entries and cds.recall.max-age-s must not be negative, got "
@@ -276,6 +295,9 @@ public final class RecentResults {
       overflows.put(fhirBase, changes.seq());
     }
     unlinkDropped();
+    if (marks.size() + 2L * changes.changes().size() > maxMarked) {
+      dropMarks(fhirBase, changes.seq());
+    }
     for (ChangeFeed.Change c : changes.changes()) {
       Mark mark = new Mark(changes.seq(), c.versioned(), now);
       marks.computeIfAbsent(fhirBase + '\n' + c.ref(), k -> new ArrayList<>()).add(mark);
@@ -330,6 +352,27 @@ public final class RecentResults {
               return e.getValue().isEmpty();
             });
     marksDroppedThrough.put(fhirBase, dropped[0]);
+  }
+
+  /**
+   * Drops every mark of the server, as if through poll {@code seq}: a result gathered before that
+   * poll is not remembered ({@link #putIfFresh}).
+   */
+  private void dropMarks(String fhirBase, long seq) {
+    String prefix = fhirBase + '\n';
+    marks.keySet().removeIf(k -> k.startsWith(prefix));
+    marksDroppedThrough.merge(fhirBase, seq, Math::max);
+    LOG.warn(
+        "more than {} resources changed within {} min: the change marks of a server are dropped,"
+            + " results gathered before poll {} are not remembered",
+        maxMarked,
+        MARKS_KEPT.toMinutes(),
+        seq);
+  }
+
+  /** Resources and patients with marks now, over all servers. */
+  synchronized int marked() {
+    return marks.size();
   }
 
   public void forget(String fhirBase, String patientId) {
