@@ -162,6 +162,33 @@ class PendingReportsTest {
     }
   }
 
+  /**
+   * While the service runs, the journal is rewritten with only what is pending every few lines (its
+   * start rewrote it before): two lines per result card would otherwise grow it until the next
+   * start, which reads it whole.
+   */
+  @Test
+  void whileTheServiceRunsTheJournalIsRewrittenToWhatIsPendingEveryFewLines(@TempDir Path dir)
+      throws Exception {
+    PendingReports journal = new PendingReports(dir, 10);
+    Path file = dir.resolve("pending-reports.jsonl");
+    int longest = 0;
+    for (int i = 0; i < 100; i++) {
+      journal.add(pending("hook-" + i, "k" + i));
+      if (i != 42) {
+        journal.settle("hook-" + i, "k" + i);
+      }
+      longest = Math.max(longest, Files.readAllLines(file).size());
+    }
+    assertTrue(
+        longest <= 11, "at most the lines between two rewrites and what is pending: " + longest);
+    assertEquals(1, journal.size());
+
+    List<PendingReports.Pending> left = new PendingReports(dir).unwritten();
+
+    assertEquals(List.of("hook-42"), left.stream().map(p -> p.job().jobId()).toList());
+  }
+
   @Test
   void aJournalThatCannotBeWrittenIsCodedAndLeavesNothingPending(@TempDir Path dir)
       throws Exception {

@@ -74,6 +74,30 @@ final class LineFile {
     }
   }
 
+  /**
+   * Replaces the file by the lines {@code current} gives, taken once every line handed in before is
+   * on disk and while no other is written: written to a sibling, forced, moved over the file
+   * atomically (a crash leaves the old file or the new one, whole).
+   */
+  void rewrite(java.util.function.Supplier<List<String>> current) throws IOException {
+    writer.lock();
+    try {
+      writeWaiting();
+      Path fresh = file.resolveSibling(file.getFileName() + ".compact");
+      java.nio.file.Files.write(fresh, current.get(), StandardCharsets.UTF_8);
+      try (FileChannel ch = FileChannel.open(fresh, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      java.nio.file.Files.move(
+          fresh,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      writer.unlock();
+    }
+  }
+
   /** The groups written so far (each one write and one force). */
   long groups() {
     return groups.get();

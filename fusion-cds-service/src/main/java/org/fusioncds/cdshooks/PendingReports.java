@@ -93,11 +93,24 @@ public final class PendingReports {
     }
   }
 
+  /**
+   * Lines appended between two rewrites of the file while the process runs (the start rewrites it
+   * too): a busy service appends two lines per result card, and the file would otherwise grow until
+   * the next start, which reads it whole.
+   */
+  static final int COMPACT_EVERY = 10_000;
+
   private final Path file;
   private final LineFile lines;
-  private final Set<String> pending = ConcurrentHashMap.newKeySet();
+
+  /** Each report named and not written: its id → its pending line, as the file holds it. */
+  private final Map<String, String> pending = new ConcurrentHashMap<>();
+
   private final Set<String> writing = ConcurrentHashMap.newKeySet();
   private final List<Pending> unwritten;
+  private final int compactEvery;
+  private final java.util.concurrent.atomic.AtomicLong appended =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * Reads what an earlier process left unwritten and keeps only that in the file.
@@ -107,9 +120,15 @@ public final class PendingReports {
    *     it wrote, is its report's card never answered: skipped)
    */
   public PendingReports(Path folder) {
+    this(folder, COMPACT_EVERY);
+  }
+
+  /** As {@link #PendingReports(Path)}, the file rewritten every {@code compactEvery} lines. */
+  PendingReports(Path folder, int compactEvery) {
     this.file = folder.resolve("pending-reports.jsonl");
+    this.compactEvery = compactEvery;
     this.unwritten = List.copyOf(readAndCompact());
-    unwritten.forEach(p -> pending.add(p.id()));
+    unwritten.forEach(p -> pending.put(p.id(), p.line()));
     this.lines = new LineFile(file, ErrorCode.PENDING_REPORT_NOT_STORED, "pending-report journal");
   }
 
@@ -288,10 +307,41 @@ public final class PendingReports {
     writing.remove(key);
   }
 
-  /** On disk, then pending. */
+  /**
+   * Pending, then on disk: a rewrite of the file between the two keeps the line (a line written
+   * twice is one report).
+   */
   void add(Pending p) {
-    lines.append(p.line());
-    pending.add(p.id());
+    String line = p.line();
+    pending.put(p.id(), line);
+    try {
+      append(line);
+    } catch (RuntimeException e) {
+      pending.remove(p.id());
+      throw e;
+    }
+  }
+
+  private void append(String line) {
+    lines.append(line);
+    if (appended.incrementAndGet() % compactEvery == 0) {
+      compact();
+    }
+  }
+
+  /**
+   * Rewrites the file with the reports pending now, atomically (no line is appended meanwhile); a
+   * failure leaves the file as it was (logged: the file is whole, only larger).
+   */
+  void compact() {
+    try {
+      lines.rewrite(() -> List.copyOf(pending.values()));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "{}: the pending-report journal was not compacted (it stays whole, only longer) — {}",
+          ErrorCode.PENDING_REPORT_NOT_STORED.codeText(),
+          e.toString());
+    }
   }
 
   /** The job evaluated as of its own time ({@code asOf}, else when it was requested). */
@@ -338,11 +388,11 @@ public final class PendingReports {
   }
 
   void settle(String jobId, String key) {
-    if (pending.remove(jobId + " " + key)) {
+    if (pending.remove(jobId + " " + key) != null) {
       ObjectNode line = JSON.createObjectNode();
       line.put("written", key);
       line.put("jobId", jobId);
-      lines.append(line.toString());
+      append(line.toString());
     }
   }
 
