@@ -115,6 +115,15 @@ public final class InferenceStep {
             + registry.model(in.inputs().modelId()).card().intendedUse());
   }
 
+  /**
+   * {@link Inferred} once the model has answered, at most {@code inference.await-timeout-ms} (FCDS
+   * timeout past it): an evaluation job's run, which its worker commits only after the report is
+   * written, so no time budget hands its report to a background write.
+   */
+  public Inferred runToTheEnd(EvaluationInputs in) {
+    return awaitPending(new Pending(in, registry.submit(in.inputs())));
+  }
+
   /** {@link Inferred} when the model answers within the budget, else {@link Pending}. */
   public Object runWithinBudget(EvaluationInputs in) {
     CompletableFuture<InferenceResult> future = registry.submit(in.inputs());
