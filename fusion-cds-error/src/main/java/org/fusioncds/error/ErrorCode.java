@@ -477,7 +477,8 @@ public enum ErrorCode {
   COHORT_SHIFT_UNKNOWN(8602, 400, "unknown out-of-distribution kind for the cohort"),
   APP_NOT_STARTED(9001, 500, "the application did not start"),
   FEEDBACK_FOLDER(9010, 500, "the feedback folder is unusable"),
-  DEAD_LETTER_FOLDER(9011, 500, "the dead-letter folder is unusable"),
+  DEAD_LETTER_FOLDER(
+      9011, 500, "the dead-letter folder is unusable, or a dead letter could not be written to it"),
   DEAD_LETTER_UNREADABLE(9012, 500, "the dead-letter file is unreadable"),
   RECALL_FEED_SETTINGS(9020, 500, "a cds.recall.feed setting is out of range");
 
