@@ -516,14 +516,7 @@ abstract class RecallChecks {
   void aNewerStudyIsNeverAnsweredFromTheReportOfTheOlderOne() throws Exception {
     JsonNode first = hook(patient);
     assertTrue(cached(hook(patient)));
-    ImagingStudy newer = study().copy();
-    newer.setId((String) null);
-    newer.getMeta().setVersionId(null);
-    newer.setStarted(Date.from(Instant.now().minus(Duration.ofMinutes(5))));
-    newer.getIdentifier().clear();
-    newer.addIdentifier().setSystem("urn:dicom:uid").setValue("urn:oid:" + newUid());
-    newer.getSeriesFirstRep().setUid(newUid());
-    fhir.create().resource(newer).execute();
+    anotherStudyStarted(Instant.now().minus(Duration.ofMinutes(5)));
     int pacsBefore = pacsTap.seen().size();
 
     JsonNode afterStudy = hook(patient);
@@ -544,14 +537,7 @@ abstract class RecallChecks {
   void aStudyThatStartsAfterTheCaseWasGatheredIsChosenOnceItsStartHasCome() throws Exception {
     JsonNode first = hook(patient);
     Instant starts = Instant.now().plusSeconds(12);
-    ImagingStudy later = study().copy();
-    later.setId((String) null);
-    later.getMeta().setVersionId(null);
-    later.setStarted(Date.from(starts));
-    later.getIdentifier().clear();
-    later.addIdentifier().setSystem("urn:dicom:uid").setValue("urn:oid:" + newUid());
-    later.getSeriesFirstRep().setUid(newUid());
-    fhir.create().resource(later).execute();
+    anotherStudyStarted(starts);
     hook(patient); // the new study seen: the case gathered again, the later study not yet in it
     if (Instant.now().isBefore(starts.minusSeconds(3))) {
       assertTrue(cached(hook(patient)), "before its start the later study changes nothing");
@@ -653,6 +639,18 @@ abstract class RecallChecks {
     hook(patient);
     assertTrue(pacsTap.seen().size() > pacsBefore, "the image was fetched again");
     assertTrue(fhirTap.seen().size() - fhirBefore > 1, "more than the batch");
+  }
+
+  /** A copy of the patient's latest study on the server, with new UIDs, started at {@code at}. */
+  void anotherStudyStarted(Instant at) {
+    ImagingStudy another = study().copy();
+    another.setId((String) null);
+    another.getMeta().setVersionId(null);
+    another.setStarted(Date.from(at));
+    another.getIdentifier().clear();
+    another.addIdentifier().setSystem("urn:dicom:uid").setValue("urn:oid:" + newUid());
+    another.getSeriesFirstRep().setUid(newUid());
+    fhir.create().resource(another).execute();
   }
 
   /** The patient's latest study (the one the card chooses). */
