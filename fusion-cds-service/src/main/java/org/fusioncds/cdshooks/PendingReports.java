@@ -363,8 +363,9 @@ public final class PendingReports {
 
   /**
    * A replay answered: its report written or found (settled), or the case no longer evaluable
-   * (settled, logged); one still running stays pending until its background write settles it
-   * ({@code finish-evaluation}, the same job and key) or the next start replays it again.
+   * (settled, logged). A replay is a job: it waits for its model ({@code
+   * InferenceStep.runToTheEnd}), so it is not answered RUNNING (such an answer would be left to its
+   * background write, {@code finish-evaluation}, which settles the same job and key).
    */
   public HookAnswer replayed(HookAnswer answer, Exchange exchange) {
     Pending p = exchange.getProperty(REPLAY_OF, Pending.class);
