@@ -102,6 +102,7 @@ class RunningCardRaceTest {
             null,
             new Patient(),
             List.of(),
+            List.of(),
             null);
     GatheredInputs gathered =
         new GatheredInputs(

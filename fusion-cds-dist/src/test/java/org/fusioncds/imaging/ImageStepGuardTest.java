@@ -103,6 +103,7 @@ class ImageStepGuardTest {
         reads::audited,
         new Patient(),
         List.of(study),
+        List.of(study),
         study);
   }
 }

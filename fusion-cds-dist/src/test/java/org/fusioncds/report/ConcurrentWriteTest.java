@@ -147,6 +147,7 @@ class ConcurrentWriteTest {
             java.util.function.Supplier::get,
             new Patient(),
             List.of(),
+            List.of(),
             null);
     GatheredInputs gathered =
         new GatheredInputs(

@@ -9,8 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -127,9 +125,9 @@ public final class PendingReports {
   PendingReports(Path folder, int compactEvery) {
     this.file = folder.resolve("pending-reports.jsonl");
     this.compactEvery = compactEvery;
+    this.lines = new LineFile(file, ErrorCode.PENDING_REPORT_NOT_STORED, "pending-report journal");
     this.unwritten = List.copyOf(readAndCompact());
     unwritten.forEach(p -> pending.put(p.id(), p.line()));
-    this.lines = new LineFile(file, ErrorCode.PENDING_REPORT_NOT_STORED, "pending-report journal");
   }
 
   /** The reports an earlier process named in a card and did not write, oldest first. */
@@ -455,14 +453,7 @@ public final class PendingReports {
               "pending-report journal " + file + ": line " + (i + 1) + " unreadable — " + e);
         }
       }
-      Path fresh = file.resolveSibling(file.getFileName() + ".compact");
-      List<String> keep = new ArrayList<>();
-      open.values().forEach(p -> keep.add(p.line()));
-      Files.write(fresh, keep, StandardCharsets.UTF_8);
-      try (var ch = java.nio.channels.FileChannel.open(fresh, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      Files.move(fresh, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      lines.rewrite(() -> open.values().stream().map(Pending::line).toList());
       if (!open.isEmpty()) {
         LOG.warn(
             "{} report(s) named in cards before the last stop were not written: evaluated again",

@@ -43,32 +43,6 @@ public record PatientContext(
     searchedStudies = List.copyOf(searchedStudies);
   }
 
-  /** A context whose studies were all within age when read (nothing else searched). */
-  public PatientContext(
-      EvaluationJob job,
-      HookRequest request,
-      Instant evaluationTime,
-      AuditContext audit,
-      String fhirBase,
-      IGenericClient fhir,
-      AuditedReads reads,
-      Patient patient,
-      List<ImagingStudy> studies,
-      ImagingStudy study) {
-    this(
-        job,
-        request,
-        evaluationTime,
-        audit,
-        fhirBase,
-        fhir,
-        reads,
-        patient,
-        studies,
-        studies,
-        study);
-  }
-
   @Override
   public String toString() {
     return "PatientContext[" + job + "]";

@@ -374,7 +374,6 @@ public final class ChangeFeed implements AutoCloseable {
     int[] status = {0};
     List<FhirGateway.BatchEntry> answers;
     Instant sent = Instant.now();
-    Instant answered;
     try {
       answers =
           gateway.batch(
@@ -390,7 +389,7 @@ public final class ChangeFeed implements AutoCloseable {
       }
       throw e;
     }
-    answered = Instant.now();
+    Instant answered = Instant.now();
     Instant serverTime = null;
     boolean overflow = false;
     // after an overflow one page tells whether the changes still overflow: reading more is wasted

@@ -109,6 +109,7 @@ final class FormCases implements AutoCloseable {
             java.util.function.Supplier::get,
             rec.patient(),
             rec.studies(),
+            rec.studies(),
             rec.studies().get(0));
     GatheredInputs gathered =
         new GatheredInputs(
