@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.fusioncds.app.FusionCdsApp;
 import org.fusioncds.fhir.GatherSteps;
+import org.fusioncds.flow.EvaluationJob;
 import org.fusioncds.model.ModelCard;
 import org.fusioncds.model.ModelCards;
 import org.fusioncds.sandbox.FreePorts;
@@ -67,32 +68,20 @@ class SubscriptionTriggerIT {
   private static FusionCdsApp app;
   private static IGenericClient fhir;
   private static String base;
+  private static Path work;
   private static List<CohortLoader.LoadedPatient> loaded;
 
   @BeforeAll
   static void start() throws Exception {
-    Path work = Files.createTempDirectory("subscriptions");
+    work = Files.createTempDirectory("subscriptions");
     Path cohort = work.resolve("cohort");
     CohortGenerator.generate(4, 20261204L, cohort, VisitFrame.dayBefore(Instant.now()));
     servers = SandboxServers.startWithSubscriptions(cohort.resolve("dicom"));
     fhir = FHIR.newRestfulGenericClient(servers.fhir().baseUrl());
     ehr = SandboxEhr.start();
-    int port = FreePorts.find();
-    Map<String, String> settings =
-        SandboxSettings.forApp(
-            port,
-            ehr,
-            work.resolve("service"),
-            servers.fhir().baseUrl(),
-            servers.dicomWeb().baseUrl());
-    settings.put("dicomweb.base-url", servers.dicomWeb().baseUrl());
-    settings.put("fhir.base-url", servers.fhir().baseUrl());
-    settings.put("cds.time-budget-ms", "20000");
-    settings.put("subscription.secret", SECRET);
-    settings.put("subscription.catch-up-overlap-ms", "1000");
-    settings.put("models.additional", "nodule-ct"); // a second model: a CT study is its job
+    Map<String, String> settings = settings("service");
     app = FusionCdsApp.start(settings);
-    base = "http://127.0.0.1:" + port;
+    base = "http://127.0.0.1:" + settings.get("camel.server.port");
     // the Subscriptions the card asks for, active on the FHIR server before any data arrives
     ModelCard card = ModelCards.load(Path.of("models/cap-fusion/model-card.yaml"));
     GatherSteps gather =
@@ -103,6 +92,23 @@ class SubscriptionTriggerIT {
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> servers.fhir().refreshSubscriptions() == 2);
     loaded = CohortLoader.load(fhir, cohort);
+  }
+
+  private static Map<String, String> settings(String name) {
+    Map<String, String> settings =
+        SandboxSettings.forApp(
+            FreePorts.find(),
+            ehr,
+            work.resolve(name),
+            servers.fhir().baseUrl(),
+            servers.dicomWeb().baseUrl());
+    settings.put("dicomweb.base-url", servers.dicomWeb().baseUrl());
+    settings.put("fhir.base-url", servers.fhir().baseUrl());
+    settings.put("cds.time-budget-ms", "20000");
+    settings.put("subscription.secret", SECRET);
+    settings.put("subscription.catch-up-overlap-ms", "1000");
+    settings.put("models.additional", "nodule-ct"); // a second model: a CT study is its job
+    return settings;
   }
 
   @AfterAll
@@ -228,6 +234,52 @@ class SubscriptionTriggerIT {
     assertEquals(true, third.path("caughtUp").asBoolean(), third.toString());
     assertTrue(third.path("jobs").asInt() >= 2, "patient a and the missed patient b: " + third);
     assertEquals(3, third.path("eventsSinceSubscriptionStart").asInt(), third.toString());
+  }
+
+  /**
+   * A gap caught up while the jobs queue refuses (full): the notification fails, and the server's
+   * delivery of it again still finds the gap, so the missed patient is queued then. The second
+   * application's jobs go to a queue nobody takes from, which the test fills, empties and reads.
+   */
+  @Test
+  void aGapWhoseJobsCouldNotBeQueuedIsCaughtUpWhenTheNotificationComesAgain() throws Exception {
+    Map<String, String> settings = settings("held");
+    String held = "seda:held-jobs?size=100";
+    settings.put("evaluation.seda.jobs-out", held);
+    try (FusionCdsApp other = FusionCdsApp.start(settings)) {
+      String otherBase = "http://127.0.0.1:" + settings.get("camel.server.port");
+      String a = loaded.get(0).id();
+      String b = loaded.get(3).id();
+      org.apache.camel.component.seda.SedaEndpoint queue =
+          other
+              .camelContext()
+              .getEndpoint(held, org.apache.camel.component.seda.SedaEndpoint.class);
+      notify(otherBase, status("Subscription/held", "handshake", 0), SECRET);
+      HttpResponse<String> one =
+          notify(otherBase, eventNotification("Subscription/held", 1, 1, study(a)), SECRET);
+      assertEquals(200, one.statusCode(), one.body());
+      // event 2 (a new lab of patient b) never reaches the module
+      fhir.create().resource(wbc(b, Instant.now().minus(Duration.ofHours(1)))).execute();
+      try (org.apache.camel.ProducerTemplate fill = other.camelContext().createProducerTemplate()) {
+        for (int free = queue.getQueue().remainingCapacity(); free > 0; free--) {
+          fill.sendBody(held, "filler");
+        }
+      }
+      String third = eventNotification("Subscription/held", 3, 3, study(a));
+
+      HttpResponse<String> refused = notify(otherBase, third, SECRET);
+      queue.getQueue().clear();
+      HttpResponse<String> again = notify(otherBase, third, SECRET);
+
+      assertTrue(refused.statusCode() >= 500, refused.statusCode() + " " + refused.body());
+      assertEquals(200, again.statusCode(), again.body());
+      assertTrue(JSON.readTree(again.body()).path("caughtUp").asBoolean(), again.body());
+      List<String> queued =
+          queue.getQueue().stream()
+              .map(e -> EvaluationJob.fromJson(e.getMessage().getBody(String.class)).patientId())
+              .toList();
+      assertTrue(queued.contains(a) && queued.contains(b), "patients a and b: " + queued);
+    }
   }
 
   @Test
@@ -444,8 +496,13 @@ class SubscriptionTriggerIT {
   }
 
   private static HttpResponse<String> notify(String body, String secret) throws Exception {
+    return notify(base, body, secret);
+  }
+
+  private static HttpResponse<String> notify(String appBase, String body, String secret)
+      throws Exception {
     HttpRequest.Builder r =
-        HttpRequest.newBuilder(URI.create(base + "/subscriptions/notify"))
+        HttpRequest.newBuilder(URI.create(appBase + "/subscriptions/notify"))
             .timeout(Duration.ofSeconds(60))
             .header("Content-Type", "application/fhir+json")
             .POST(HttpRequest.BodyPublishers.ofString(body));

@@ -43,9 +43,10 @@ import org.slf4j.LoggerFactory;
  * count {@code events-since-subscription-start} is remembered per subscription: a gap (an event
  * number beyond the last seen + 1, or a heartbeat counting more than seen) is caught up by a search
  * of each model's studies and labs changed since that subscription's last notification ({@code
- * _lastUpdated}, with {@code subscription.catch-up-overlap-ms} of overlap), so nothing is missed. A
- * notification with no content (the classic R4 rest-hook with an empty payload) is caught up the
- * same way. Reads and searches use the module's own token, audited. Logs name no patient.
+ * _lastUpdated}, with {@code subscription.catch-up-overlap-ms} of overlap), so nothing is missed;
+ * the count is remembered only once the notification's jobs are queued. A notification with no
+ * content (the classic R4 rest-hook with an empty payload) is caught up the same way. Reads and
+ * searches use the module's own token, audited. Logs name no patient.
  */
 public final class SubscriptionNotifications {
 
@@ -126,8 +127,10 @@ public final class SubscriptionNotifications {
       GatherStep.Connection c = connect(exchange);
       Instant since = since(seen.get(CONTENTLESS));
       catchUp(c, since, patients);
+      int jobs = queueAll(patients, now);
+      // remembered once its jobs are queued: a notification that failed is caught up again
       seen.merge(CONTENTLESS, new Seen(0, now, 1, List.of()), Seen::then);
-      return new Handled(CONTENTLESS, null, 0, queueAll(patients, now), true);
+      return new Handled(CONTENTLESS, null, 0, jobs, true);
     }
     BackportStatus status = BackportStatus.read(fhir, text);
     Bundle bundle = status.bundle();
@@ -159,8 +162,10 @@ public final class SubscriptionNotifications {
     if (gap && !"event-notification".equals(type) && !"query-event".equals(type)) {
       catchUp(connect(exchange), since(before), patients);
     }
-    seen.merge(subscription, new Seen(total, now, 1, status.foci()), Seen::then);
     int jobs = queueAll(patients, now);
+    // remembered once its jobs are queued: when the queue refuses one, the server's next delivery
+    // (the same notification again, or a later one) still finds the gap and catches it up
+    seen.merge(subscription, new Seen(total, now, 1, status.foci()), Seen::then);
     if (gap) {
       LOG.info(
           "subscription {}: events {} after {} seen — caught up, {} jobs",
