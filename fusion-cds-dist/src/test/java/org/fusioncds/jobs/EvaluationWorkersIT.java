@@ -179,6 +179,27 @@ class EvaluationWorkersIT {
   }
 
   @Test
+  void aReportMarkedEnteredInErrorIsNotShownByAHookOnAReplica() throws Exception {
+    String patient = take(1).get(0);
+    JsonNode first = hook(patient);
+    String url = first.path("cards").path(0).path("links").path(0).path("url").asText();
+    String id = url.replaceAll(".*/DiagnosticReport/([^/?#]+).*", "$1");
+    DiagnosticReport report = fhir.read().resource(DiagnosticReport.class).withId(id).execute();
+    report.setStatus(DiagnosticReport.DiagnosticReportStatus.ENTEREDINERROR);
+    fhir.update().resource(report).execute();
+
+    JsonNode again = hook(patient);
+
+    JsonNode card = again.path("cards").get(0);
+    assertEquals(1, again.path("cards").size(), again.toString());
+    assertEquals("info", card.path("indicator").asText(), again.toString());
+    assertTrue(card.path("summary").asText().contains("withdrawn"), again.toString());
+    assertFalse(card.toString().contains("probability"), "no result shown: " + card);
+    assertEquals(0, card.path("links").size(), "no link to the withdrawn result: " + card);
+    assertEquals(1, reports(patient), "the model is not run again for the same inputs");
+  }
+
+  @Test
   void aHookOfTheSecondModelsServiceIsAJobOfThatModel() throws Exception {
     String patient = take(1).get(0); // a chest radiograph, labs, no chest CT
 

@@ -2,6 +2,8 @@ package org.fusioncds.cdshooks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -94,7 +96,8 @@ public final class CardStep {
    */
   public HookAnswer cached(StoredReport s) {
     if (s.report().getStatus() == DiagnosticReport.DiagnosticReportStatus.ENTEREDINERROR) {
-      return withdrawn(s);
+      Date when = s.report().getMeta().getLastUpdated();
+      return withdrawn(s.job(), s.key(), s.reportUrl(), when == null ? null : when.toInstant());
     }
     String html = s.report().hasPresentedForm() ? ReportStep.htmlUrl(s.reportUrl(), s.key()) : null;
     return cachedAnswer(s.job(), s.key(), s.reportUrl(), html, reports.stored(s));
@@ -104,18 +107,17 @@ public final class CardStep {
    * The same inputs gave a report that someone has since marked entered in error: its result is not
    * shown again, and the model is not run again for inputs whose result was withdrawn.
    */
-  private HookAnswer withdrawn(StoredReport s) {
-    java.util.Date when = s.report().getMeta().getLastUpdated();
+  private HookAnswer withdrawn(EvaluationJob job, ResultKey key, String reportUrl, Instant when) {
     Card info =
         CardFactory.info(
             "AI result withdrawn: its report was marked entered in error",
             "The preliminary AI report for these same inputs was marked entered in error"
-                + (when == null ? "" : " (" + when.toInstant() + ")")
+                + (when == null ? "" : " (" + when + ")")
                 + ". Its result is not shown, and the model is not run again for the same inputs:"
                 + " a new or changed lab, study or problem-list entry gives a new evaluation.",
             reports.model(null),
             modelCardUrl);
-    return new HookAnswer(s.job(), List.of(info), Status.CACHED, s.key(), s.reportUrl());
+    return new HookAnswer(job, List.of(info), Status.CACHED, key, reportUrl);
   }
 
   /** The card of a recalled report: the same card as {@link #cached}, gathered nothing. */
@@ -145,12 +147,17 @@ public final class CardStep {
 
   /**
    * The card of a hook an evaluation worker answered: the result card of its report (with the
-   * cached note when the worker found the report already there), the info card worded as the worker
-   * worded it, or "analysis running" when no outcome came within the time budget. A job the worker
-   * failed is answered as the failure, with the worker's code.
+   * cached note when the worker found the report already there; the withdrawn card, as {@link
+   * #cached} gives it, when the report read back is marked entered in error), the info card worded
+   * as the worker worded it, or "analysis running" when no outcome came within the time budget. A
+   * job the worker failed is answered as the failure, with the worker's code.
    */
   public HookAnswer delegated(Delegated d) {
     EvaluationOutcome o = d.outcome();
+    if (d.withdrawn()) {
+      // the report the worker wrote or found was marked entered in error: as the cached path
+      return withdrawn(d.job(), d.key(), o.reportUrl(), d.updated());
+    }
     return switch (o.status()) {
       case REPORTED -> {
         String indicator = indicator(d.report().findings().get(0).probability());

@@ -2,6 +2,7 @@ package org.fusioncds.jobs;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -24,14 +25,15 @@ import org.fusioncds.flow.ResultKey;
 import org.fusioncds.model.ModelCard;
 import org.fusioncds.report.ReportStep;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DiagnosticReport;
 
 /**
  * The hook's side when workers evaluate ({@code evaluation.hook-mode=workers}): the hook queues the
  * patient's job and waits for its outcome, correlated by job id, at most the time budget; then
  * reads the report the outcome names with the hook's own FHIR token (the card shows what the EHR
- * user may read), or answers "analysis running" — a repeat finds the stored report. Every process
- * that queues jobs also reads the outcomes ({@link #arrived}); an outcome nobody waits for is
- * dropped.
+ * user may read, and no result of a report since marked entered in error), or answers "analysis
+ * running" — a repeat finds the stored report. Every process that queues jobs also reads the
+ * outcomes ({@link #arrived}); an outcome nobody waits for is dropped.
  */
 public final class HookJobs {
 
@@ -91,13 +93,20 @@ public final class HookJobs {
     if (outcome.reportUrl() == null
         || (outcome.status() != EvaluationOutcome.Status.REPORTED
             && outcome.status() != EvaluationOutcome.Status.CACHED)) {
-      return new Delegated(job, outcome, null);
+      return new Delegated(job, outcome);
     }
     GatherStep.Connection c = gather.connect(base, request, exchange);
     Bundle found = c.reads().audited(() -> reports.readBack(c.client(), outcome.reportUrl()));
     ResultKey key = new ResultKey(outcome.resultKey());
     ReportRequest report = reports.readBack(key, request.patientId(), found);
-    return new Delegated(job, outcome, report);
+    DiagnosticReport read = ReportStep.reportIn(found, key);
+    Date updated = read.getMeta().getLastUpdated();
+    return new Delegated(
+        job,
+        outcome,
+        report,
+        read.getStatus() == DiagnosticReport.DiagnosticReportStatus.ENTEREDINERROR,
+        updated == null ? null : updated.toInstant());
   }
 
   /** An outcome message: completes the hook waiting for that job, if any. */

@@ -232,16 +232,14 @@ public final class ReportStep {
 
   /**
    * What a report read back ({@link #readBack}) holds, as a card shows it: the inputs and those
-   * missing as its Provenance names them. FCDS-6006 when the answer holds no such report.
+   * missing as its Provenance names them. FCDS-1094 when the answer holds no such report.
    */
   public ReportRequest readBack(ResultKey key, String patientId, Bundle found) {
-    DiagnosticReport report = null;
+    DiagnosticReport report = reportIn(found, key);
     List<String> inputs = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     for (Bundle.BundleEntryComponent e : found.getEntry()) {
-      if (e.getResource() instanceof DiagnosticReport d) {
-        report = d;
-      } else if (e.getResource() instanceof Provenance p) {
+      if (e.getResource() instanceof Provenance p) {
         for (Provenance.ProvenanceEntityComponent en : p.getEntity()) {
           // a versioned FHIR reference, or a DICOM instance named by its UID (urn:oid:…)
           Reference what = en.getWhat();
@@ -255,13 +253,23 @@ public final class ReportStep {
             .forEach(x -> missing.add(x.getValue().primitiveValue()));
       }
     }
-    if (report == null) {
-      throw new FcdsException(
-          ErrorCode.JOB_REPORT_MISSING,
-          "the report an evaluation worker wrote is not on the FHIR server — result key "
-              + key.value());
-    }
     return stored(key, patientId, report, found, inputs, missing, null);
+  }
+
+  /**
+   * The DiagnosticReport of an answer read back ({@link #readBack}) for the result key {@code key};
+   * FCDS-1094 when it holds none.
+   */
+  public static DiagnosticReport reportIn(Bundle found, ResultKey key) {
+    for (Bundle.BundleEntryComponent e : found.getEntry()) {
+      if (e.getResource() instanceof DiagnosticReport d) {
+        return d;
+      }
+    }
+    throw new FcdsException(
+        ErrorCode.JOB_REPORT_MISSING,
+        "the report an evaluation worker wrote is not on the FHIR server — result key "
+            + key.value());
   }
 
   private ReportRequest stored(
