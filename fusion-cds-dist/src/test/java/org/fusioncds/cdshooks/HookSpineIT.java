@@ -42,6 +42,7 @@ import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.sandbox.SandboxFhirServer;
 import org.fusioncds.sandbox.SandboxSettings;
+import org.fusioncds.sandbox.TransactionAnswersLost;
 import org.fusioncds.sandbox.TransactionsRefused;
 import org.fusioncds.sandbox.cohort.CohortGenerator;
 import org.fusioncds.sandbox.cohort.CohortShift;
@@ -113,7 +114,7 @@ class HookSpineIT {
     loadCohort(unlike);
     outOfDistribution = withImageAndLabs.subList(before, withImageAndLabs.size());
     assertTrue(
-        before > 11, "twelve patients of the cohort for the tests that write, got " + before);
+        before > 12, "thirteen patients of the cohort for the tests that write, got " + before);
     loadChestCts(cohort.resolveSibling("nodule-ct"));
     Bundle beatrice =
         FHIR.newJsonParser()
@@ -896,6 +897,63 @@ class HookSpineIT {
       assertEquals(1, versions.getEntry().size(), "two cards, one write");
     } finally {
       refusal.end();
+    }
+  }
+
+  /**
+   * The background write's retry after an attempt that landed with its answer lost (the server
+   * committed the transaction and answered 504, as a gateway timing out in front of it would): a
+   * clinician finalised the report in between, and the retry finds the report by its result key and
+   * writes nothing over it; the journal is settled.
+   */
+  @Test
+  void aRetriedWriteWhoseFirstAttemptLandedLeavesTheReportAsAClinicianAmendedIt() throws Exception {
+    String patient = withImageAndLabs.get(12);
+    Path deadLetters = Files.createTempDirectory("dead-letters");
+    int port = FreePorts.find();
+    String url = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
+    try (FusionCdsApp eager =
+        startApp(
+            port,
+            20000,
+            orthanc.dicomWebUrl().toString(),
+            false,
+            Map.of(
+                "cds.card-timing", "before-report",
+                "cds.dead-letter-folder", deadLetters.toString(),
+                "cds.background-retry.max-redeliveries", "2",
+                "cds.background-retry.delay-ms", "4000"))) {
+      TransactionAnswersLost loss = fhirServer.loseTransactionAnswers(1, "DiagnosticReport");
+      String reportUrl =
+          onlyCard(hook(url, patient, null)).path("links").path(0).path("url").asText();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(50))
+          .until(loss::lost, n -> n == 1);
+      DiagnosticReport landed =
+          fhir.read().resource(DiagnosticReport.class).withUrl(reportUrl).execute();
+      landed.setStatus(DiagnosticReport.DiagnosticReportStatus.FINAL);
+      landed.setConclusion("Reviewed by a radiologist: consolidation right lower lobe.");
+      fhir.update().resource(landed).execute();
+      Path journal = deadLetters.resolve("pending-reports.jsonl");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> Files.readString(journal), j -> j.contains("\"written\""));
+
+      DiagnosticReport now =
+          fhir.read().resource(DiagnosticReport.class).withUrl(reportUrl).execute();
+      assertEquals(DiagnosticReport.DiagnosticReportStatus.FINAL, now.getStatus());
+      assertEquals(landed.getConclusion(), now.getConclusion());
+      Bundle versions =
+          fhir.history()
+              .onInstance(now.getIdElement().toUnqualifiedVersionless())
+              .returnBundle(Bundle.class)
+              .execute();
+      assertEquals(2, versions.getEntry().size(), "the write and the clinician's amendment");
+      assertFalse(
+          Files.exists(deadLetters.resolve("dead-letters.jsonl")),
+          "the retry settled the write: no dead letter");
     }
   }
 

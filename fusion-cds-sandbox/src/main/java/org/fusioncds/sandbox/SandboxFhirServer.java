@@ -150,6 +150,16 @@ public final class SandboxFhirServer implements AutoCloseable {
     return refusal;
   }
 
+  /**
+   * From now on the next {@code n} transactions that write a resource of {@code type} are committed
+   * and answered 504 (their answer lost); the later ones, and all others, are answered as usual.
+   */
+  public TransactionAnswersLost loseTransactionAnswers(int n, String type) {
+    TransactionAnswersLost loss = new TransactionAnswersLost(n, type);
+    restful.registerInterceptor(loss);
+    return loss;
+  }
+
   /** Starts a server on a free port with strict references. */
   public static SandboxFhirServer start() {
     return start(Settings.defaults());

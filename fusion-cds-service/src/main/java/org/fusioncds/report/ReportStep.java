@@ -142,6 +142,34 @@ public final class ReportStep {
   }
 
   /**
+   * The write of a transaction sent before whose outcome is unknown (the background write's retry
+   * after a failure): when a report already carries the result key, that report is the answer and
+   * nothing is written. An attempt can land with its answer lost (a gateway's 504 after the server
+   * committed, a connection cut), and the report may have been amended, finalised or withdrawn
+   * since; the transaction PUTs the report at the id the key gives, so sending it again would put
+   * the preliminary AI report back over a clinician's change. Otherwise as {@link #write}.
+   */
+  public Reported writeAgain(Inferred inferred) {
+    if (lookUpExisting(inferred.inputs()) instanceof StoredReport stored) {
+      String status = stored.report().getStatusElement().getValueAsString();
+      LOG.info(
+          "job {}: the report of result key {} is on the server already ({}): not written again",
+          inferred.job().jobId(),
+          inferred.key().value(),
+          status);
+      // a withdrawn report is named without its version: the index remembers no report it cannot
+      // prove by version (RecallStep.remember), so its result is never answered from there
+      boolean withdrawn = "entered-in-error".equals(status);
+      return new Reported(
+          inferred,
+          request(inferred),
+          stored.reportUrl(),
+          withdrawn ? null : stored.reportVersion());
+    }
+    return write(inferred);
+  }
+
+  /**
    * Writes the transaction: {@link Reported} with the report's URL. Two transactions that create
    * the same Device (or report) at once make the server answer 409 to one of them: that one is sent
    * again, and its conditional creates then find what the other wrote. When the conflicts outlast

@@ -1,5 +1,6 @@
 package org.fusioncds.report;
 
+import org.apache.camel.Exchange;
 import org.fusioncds.flow.EvaluationInputs;
 import org.fusioncds.flow.Inferred;
 import org.fusioncds.flow.PerModel;
@@ -25,8 +26,16 @@ public final class ReportSteps {
     return steps.of(inferred.job()).follows(inferred);
   }
 
-  /** {@link ReportStep#write} of the job's model. */
-  public Reported write(Inferred inferred) {
-    return steps.of(inferred.job()).write(inferred);
+  /**
+   * {@link ReportStep#write} of the job's model; {@link ReportStep#writeAgain} when the route's
+   * error handler delivers the exchange again (an earlier attempt may have landed).
+   */
+  public Reported write(Inferred inferred, Exchange exchange) {
+    ReportStep step = steps.of(inferred.job());
+    Integer redeliveries =
+        exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
+    return redeliveries != null && redeliveries > 0
+        ? step.writeAgain(inferred)
+        : step.write(inferred);
   }
 }

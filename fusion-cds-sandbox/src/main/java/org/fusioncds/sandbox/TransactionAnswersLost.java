@@ -1,0 +1,44 @@
+package org.fusioncds.sandbox;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hl7.fhir.r4.model.Bundle;
+
+/**
+ * Makes the sandbox server answer the next {@code n} transactions with 504 <em>after</em> it has
+ * committed them: what a client sees when a gateway in front of the FHIR server times out while the
+ * server writes, so that the write landed and its answer did not.
+ */
+public final class TransactionAnswersLost {
+
+  private final AtomicInteger left;
+  private final String type;
+  private final AtomicInteger lost = new AtomicInteger();
+
+  TransactionAnswersLost(int n, String type) {
+    this.left = new AtomicInteger(n);
+    this.type = type;
+  }
+
+  @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+  public void lose(RequestDetails request) {
+    if (request.getRestOperationType() == RestOperationTypeEnum.TRANSACTION
+        && request.getResource() instanceof Bundle b
+        && b.getEntry().stream()
+            .anyMatch(e -> e.hasResource() && type.equals(e.getResource().fhirType()))
+        && left.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      lost.incrementAndGet();
+      throw new UnclassifiedServerFailureException(
+          504, "the transaction was committed and its answer lost (a gateway time-out)");
+    }
+  }
+
+  /** Transactions committed whose answer was a 504 so far. */
+  public int lost() {
+    return lost.get();
+  }
+}
