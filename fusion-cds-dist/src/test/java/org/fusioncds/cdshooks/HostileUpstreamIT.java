@@ -292,6 +292,23 @@ class HostileUpstreamIT {
     expectUpstreamError("FHIR: next link loops", "FCDS-3010", 502);
   }
 
+  /**
+   * A next link naming a server off the FHIR allowlist is never followed: the token the hook gave
+   * for its FHIR server is not sent there, and nothing is.
+   */
+  @Test
+  void aNextLinkToAnotherServerIsNotFollowedAndIsA502() throws Exception {
+    int elsewhereBefore = elsewhere.requests();
+    hostileFhir.behave(
+        when(
+            "ImagingStudy",
+            answer(200, FHIR_JSON, page(elsewhere.base() + "/ImagingStudy?patient=p-1&page=2")),
+            answer(200, FHIR_JSON, PATIENT)));
+
+    expectUpstreamError("FHIR: next link to another server", "FCDS-3015", 502);
+    assertEquals(elsewhereBefore, elsewhere.requests(), "nothing sent to the other server");
+  }
+
   @Test
   void aNextLinkThatNeverEndsStopsAtTwentyPagesAndIsA502NotACardFromPartOfTheData()
       throws Exception {

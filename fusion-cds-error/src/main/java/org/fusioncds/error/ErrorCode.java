@@ -281,6 +281,11 @@ public enum ErrorCode {
       502,
       "the result keys of the patient's stored reports could not be read: the result key is looked"
           + " up instead"),
+  FHIR_LINK_ELSEWHERE(
+      3015,
+      502,
+      "the FHIR server's answer links to a server the module may not call (a next link): not"
+          + " followed, no token sent"),
   NO_PATIENT(4101, 500, "no Patient to assemble inputs for"),
   NO_ANCHOR_TIME(
       4102, 500, "no eligible ImagingStudy and no evaluation time to anchor the lab window"),

@@ -497,7 +497,8 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   private FhirGateway gateway() {
     if (gateway == null) {
-      gateway = new FhirGateway(fhirContext(), fhirConnectTimeoutMs, fhirSocketTimeoutMs);
+      gateway =
+          new FhirGateway(fhirContext(), fhirConnectTimeoutMs, fhirSocketTimeoutMs, fhirServers);
       FhirHttpClients.configure(
           fhirContext(),
           fhirConnectTimeoutMs,

@@ -28,6 +28,7 @@ import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.ResultKey;
 import org.fusioncds.flow.StoredKeys;
 import org.fusioncds.security.BoundedAnswers;
+import org.fusioncds.security.OutboundUrlPolicy;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Condition;
@@ -44,7 +45,8 @@ import org.hl7.fhir.r4.model.Resource;
  * {@code next} links up to a bound. Errors are coded: 3001 unreachable, 3002 token refused, 3003
  * patient not found, 3004 any other server error, 3005 a prefetched value of the wrong type, 3007
  * no answer in time, 3008 an answer that is not the resource asked for, 3009 an answer over the
- * size limit, 3010 paging that loops, 3013 more pages than {@value #MAX_PAGES}.
+ * size limit, 3010 paging that loops, 3013 more pages than {@value #MAX_PAGES}, 3015 a link to a
+ * server the module may not call ({@link ServerBound}).
  */
 public final class FhirGateway {
 
@@ -78,22 +80,37 @@ public final class FhirGateway {
       java.util.List.of("patient", "studies", "observations", "conditions");
 
   private final FhirContext fhir;
+  private final OutboundUrlPolicy servers;
 
+  /** Clients that send requests to their own server's origin only ({@link ServerBound}). */
   public FhirGateway(FhirContext fhir, int connectTimeoutMs, int socketTimeoutMs) {
+    this(fhir, connectTimeoutMs, socketTimeoutMs, null);
+  }
+
+  /**
+   * @param servers the FHIR allowlist ({@code security.fhir-servers}): a URL a server's answer
+   *     gives that lies on another origin is followed only when it passes (null: never)
+   */
+  public FhirGateway(
+      FhirContext fhir, int connectTimeoutMs, int socketTimeoutMs, OutboundUrlPolicy servers) {
     this.fhir = fhir;
+    this.servers = servers;
     fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     fhir.getRestfulClientFactory().setConnectTimeout(connectTimeoutMs);
     fhir.getRestfulClientFactory().setSocketTimeout(socketTimeoutMs);
   }
 
   /**
-   * A client for one server: the token source is asked before every request (a hook's token may
-   * expire before the background write-back; null: no Authorization header), and each interceptor
-   * (the audit trail's) sees every request.
+   * A client for one server: each request goes to that server's origin, or a URL its answer gave
+   * that passes the allowlist, else FCDS-3015 before anything connects ({@link ServerBound}); the
+   * token source is asked before every request (a hook's token may expire before the background
+   * write-back; null: no Authorization header), and each interceptor (the audit trail's) sees every
+   * request.
    */
   public IGenericClient client(
       String baseUrl, Supplier<String> bearerToken, IClientInterceptor... interceptors) {
     IGenericClient client = fhir.newRestfulGenericClient(baseUrl);
+    client.registerInterceptor(new ServerBound(baseUrl, servers)); // first: nothing else runs
     client.setEncoding(EncodingEnum.JSON); // ask for JSON, not XML at equal weight
     if (bearerToken != null) {
       client.registerInterceptor(new BearerTokens(bearerToken));

@@ -22,6 +22,8 @@
  *       inputs would be incomplete
  *   <li>FCDS-3014 (502) the result keys of the patient's stored reports could not be read: the
  *       result key is looked up instead
+ *   <li>FCDS-3015 (502) the FHIR server's answer links to a server the module may not call (a next
+ *       link): not followed, no token sent
  * </ul>
  */
 package org.fusioncds.fhir;
