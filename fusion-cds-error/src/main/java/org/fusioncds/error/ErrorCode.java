@@ -394,6 +394,8 @@ public enum ErrorCode {
   NO_TRUSTED_HOOK_ISSUER(7025, 500, "no trusted CDS Hooks issuer is configured"),
   ISSUER_WITHOUT_JWKS(7026, 500, "a trusted issuer has no jwks-url"),
   ALLOWLIST_EMPTY(7027, 500, "an outbound allowlist is empty"),
+  JWKS_NOT_HTTPS(
+      7028, 500, "a JWKS URL or an allowed jku is not https in security.mode=production"),
   SANDBOX_EHR(7029, 500, "the sandbox EHR cannot listen, sign or make a key"),
   ALLOWED_BASE_UNUSABLE(7030, 400, "an allowed base URL is unusable"),
   URL_NOT_ALLOWED(7031, 400, "a URL is not under any allowed base URL"),

@@ -293,7 +293,9 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
       if (!apiIssuer.isBlank()) {
         String jwks =
             apiJwksUrl.isBlank() ? apiIssuer + "/protocol/openid-connect/certs" : apiJwksUrl;
-        issuers.add(new TrustedIssuer(apiIssuer, URI.create(jwks), List.of(), Set.of()));
+        issuers.add(
+            new TrustedIssuer(
+                apiIssuer, httpsInProduction(jwks, "security.api.jwks-url"), List.of(), Set.of()));
       }
       apiVerifier = Verifiers.forApi(issuers, Clock.systemUTC());
     }
@@ -347,14 +349,37 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
         throw new FcdsException(
             ErrorCode.ISSUER_WITHOUT_JWKS, "trusted issuer has no jwks-url — " + name);
       }
+      String key = ISSUER_PREFIX + name;
       issuers.add(
           new TrustedIssuer(
               iss,
-              URI.create(jwks),
-              list(resolve(p, ISSUER_PREFIX + name + ".jku")).stream().map(URI::create).toList(),
-              Set.copyOf(list(resolve(p, ISSUER_PREFIX + name + ".tenants")))));
+              httpsInProduction(jwks, key + ".jwks-url"),
+              list(resolve(p, key + ".jku")).stream()
+                  .map(jku -> httpsInProduction(jku, key + ".jku"))
+                  .toList(),
+              Set.copyOf(list(resolve(p, key + ".tenants")))));
     }
     return issuers;
+  }
+
+  /**
+   * A key set's URL: in production mode only https (a key set fetched over http can be swapped on
+   * the way, and every token it then "verifies" is the attacker's); FCDS-7028 otherwise, naming the
+   * setting. Dev mode also takes http (the demo, the compose pilot).
+   */
+  private URI httpsInProduction(String url, String setting) {
+    URI uri = URI.create(url);
+    if (!dev() && !"https".equalsIgnoreCase(uri.getScheme())) {
+      throw new FcdsException(
+          ErrorCode.JWKS_NOT_HTTPS,
+          setting
+              + " must be https in security.mode=production — "
+              + uri.getScheme()
+              + "://"
+              + uri.getHost()
+              + (uri.getPort() == -1 ? "" : ":" + uri.getPort()));
+    }
+    return uri;
   }
 
   private String resolve(Properties p, String key) {

@@ -34,6 +34,7 @@
  *   <li>FCDS-7025 (500) no trusted CDS Hooks issuer is configured
  *   <li>FCDS-7026 (500) a trusted issuer has no jwks-url
  *   <li>FCDS-7027 (500) an outbound allowlist is empty
+ *   <li>FCDS-7028 (500) a JWKS URL or an allowed jku is not https in security.mode=production
  *   <li>FCDS-7029 (500) the sandbox EHR cannot listen, sign or make a key
  *   <li>FCDS-7030 (400) an allowed base URL is unusable
  *   <li>FCDS-7031 (400) a URL is not under any allowed base URL
