@@ -91,6 +91,33 @@ class AuditEventsTest {
   }
 
   @Test
+  void apiCallKeepsNoSecretOfTheQueryOnlyItsName() {
+    String callback = "/app/callback?code=SplxlOBeZQ&state=af0ifjsldkj&iss=https%3A%2F%2Fsso";
+    String launch = "/app/launch?iss=https%3A%2F%2Ffhir&LAUNCH=eyJhbGci.eyJ.sig&Code=x&codes=1";
+
+    String kept =
+        new String(
+            EVENTS.apiCall(CTX, callback, 400, "FCDS-1203").getEntity().stream()
+                .filter(x -> x.hasQuery())
+                .findFirst()
+                .orElseThrow()
+                .getQuery(),
+            StandardCharsets.UTF_8);
+    String keptLaunch =
+        new String(
+            EVENTS.apiCall(CTX, launch, 303, null).getEntity().stream()
+                .filter(x -> x.hasQuery())
+                .findFirst()
+                .orElseThrow()
+                .getQuery(),
+            StandardCharsets.UTF_8);
+
+    assertEquals("/app/callback?code=redacted&state=redacted&iss=https%3A%2F%2Fsso", kept);
+    assertEquals(
+        "/app/launch?iss=https%3A%2F%2Ffhir&LAUNCH=redacted&Code=redacted&codes=1", keptLaunch);
+  }
+
+  @Test
   void apiCallWithoutQueryIsAnOperationOnThePath() {
     AuditEvent e = EVENTS.apiCall(BARE, "/admin/models/reload", 403, "FCDS-7042");
 

@@ -179,8 +179,10 @@ class SmartAppIT {
   /** The report's PDF form, its first page as PNG for a reviewer (pdftoppm, 60 dpi). */
   private static void pdfFirstPage(IGenericClient fhir, JsonNode card) throws Exception {
     String reportUrl = card.path("links").path(0).path("url").asText();
+    // the card comes before its report (cds.card-timing=before-report): the first PDF of a cold
+    // JVM takes seconds to render
     DiagnosticReport report =
-        fhir.read().resource(DiagnosticReport.class).withUrl(reportUrl).execute();
+        org.fusioncds.testing.ReportsWritten.read(fhir, reportUrl, Duration.ofSeconds(30));
     String pdfUrl =
         report.getPresentedForm().stream()
             .filter(a -> "application/pdf".equals(a.getContentType()))
@@ -537,6 +539,57 @@ class SmartAppIT {
         get(base + "/app/callback?code=x&state=not-its-state", cookie.split(";")[0]));
     assertCoded(401, "FCDS-1206", get(base + "/app/report", null));
     assertCoded(401, "FCDS-1206", get(base + "/app/report", cookie.split(";")[0]));
+    keepsNoCodeOrLaunchInTheAuditTrail();
+  }
+
+  /**
+   * The authorization code, state and launch token of the app's calls are secrets: their
+   * AuditEvents keep the parameters' names, not their values.
+   */
+  private static void keepsNoCodeOrLaunchInTheAuditTrail() throws Exception {
+    String secret = "secret-" + java.util.UUID.randomUUID();
+    String requestId = "it-callback-" + java.util.UUID.randomUUID();
+    HTTP.send(
+        HttpRequest.newBuilder(
+                URI.create(base + "/app/callback?code=" + secret + "&state=" + secret))
+            .header("X-Request-Id", requestId)
+            .timeout(Duration.ofSeconds(30))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    IGenericClient fhir = FhirContext.forR4Cached().newRestfulGenericClient(fhirBase);
+    fhir.registerInterceptor(
+        new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(
+            keycloak.clientToken("fusion-cds", MODULE_SECRET)));
+    org.hl7.fhir.r4.model.AuditEvent event =
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(250))
+            .until(
+                () ->
+                    fhir
+                        .search()
+                        .byUrl("AuditEvent?_sort=-date&_count=200")
+                        .cacheControl(
+                            new ca.uhn.fhir.rest.api.CacheControlDirective().setNoCache(true))
+                        .returnBundle(org.hl7.fhir.r4.model.Bundle.class)
+                        .execute()
+                        .getEntry()
+                        .stream()
+                        .map(e -> (org.hl7.fhir.r4.model.AuditEvent) e.getResource())
+                        .filter(
+                            e -> requestId.equals(org.fusioncds.testing.TrailFixture.requestId(e)))
+                        .findFirst(),
+                java.util.Optional::isPresent)
+            .orElseThrow();
+    String kept = FhirContext.forR4Cached().newJsonParser().encodeResourceToString(event);
+    String query =
+        event.getEntity().stream()
+            .filter(x -> x.hasQuery())
+            .map(x -> new String(x.getQuery(), java.nio.charset.StandardCharsets.UTF_8))
+            .findFirst()
+            .orElseThrow();
+    assertEquals("/app/callback?code=redacted&state=redacted", query);
+    assertFalse(kept.contains(secret), kept);
   }
 
   private static void accessibility(WebDriver driver) throws Exception {

@@ -74,7 +74,9 @@ public final class AuditEvents {
   /**
    * An inbound call of the module's own API ({@code /admin/*}, the audit query): type rest, action
    * E. With a query string it follows BALP Query (subtype search, the raw path base64 in a query
-   * entity); without, subtype operation and the path as an entity description.
+   * entity, the values of secret parameters such as the SMART app's {@code code}, {@code state} and
+   * {@code launch} replaced by {@code redacted}); without, subtype operation and the path as an
+   * entity description.
    */
   public AuditEvent apiCall(AuditContext ctx, String path, int httpStatus, String outcomeCode) {
     AuditEvent e = base(BalpCodes.rest(), AuditEventAction.E, AuditParts.outcome(httpStatus));
@@ -84,7 +86,7 @@ public final class AuditEvents {
     inbound(e, ctx);
     e.addEntity(
         query
-            ? AuditParts.query(path)
+            ? AuditParts.query(AuditParts.withoutSecrets(path))
             : new AuditEventEntityComponent()
                 .setType(BalpCodes.entityType("2", "System Object"))
                 .setDescription(path));

@@ -124,6 +124,54 @@ final class AuditParts {
   }
 
   /** A query entity (BALP Query): the raw request, base64 in {@code query}. */
+  /**
+   * Query parameters whose values are secrets: the OAuth 2.0 authorization response ({@code code},
+   * {@code state}: RFC 6749 §4.1.2), the SMART EHR launch ({@code launch}), tokens. An AuditEvent
+   * lives for years and is read by many: these values are replaced, the names kept.
+   */
+  private static final java.util.Set<String> SECRET_PARAMETERS =
+      java.util.Set.of(
+          "code",
+          "state",
+          "launch",
+          "session_state",
+          "access_token",
+          "id_token",
+          "refresh_token",
+          "token",
+          "client_secret");
+
+  /** {@code path} with the value of each secret query parameter replaced by {@code redacted}. */
+  static String withoutSecrets(String path) {
+    int q = path.indexOf('?');
+    if (q < 0) {
+      return path;
+    }
+    StringBuilder out = new StringBuilder(path.length()).append(path, 0, q + 1);
+    String[] parameters = path.substring(q + 1).split("&", -1);
+    for (int i = 0; i < parameters.length; i++) {
+      String p = parameters[i];
+      int eq = p.indexOf('=');
+      String name = eq < 0 ? p : p.substring(0, eq);
+      out.append(i == 0 ? "" : "&");
+      if (eq >= 0 && SECRET_PARAMETERS.contains(decodedName(name))) {
+        out.append(name).append("=redacted");
+      } else {
+        out.append(p);
+      }
+    }
+    return out.toString();
+  }
+
+  private static String decodedName(String raw) {
+    try {
+      return java.net.URLDecoder.decode(raw, StandardCharsets.UTF_8)
+          .toLowerCase(java.util.Locale.ROOT);
+    } catch (IllegalArgumentException e) {
+      return raw.toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   static AuditEventEntityComponent query(String rawRequest) {
     return new AuditEventEntityComponent()
         .setType(BalpCodes.entityType("2", "System Object"))
