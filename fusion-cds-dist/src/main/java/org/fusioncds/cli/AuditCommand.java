@@ -1,10 +1,7 @@
 package org.fusioncds.cli;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
-import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -22,6 +19,7 @@ import org.fusioncds.audit.ComplianceQuery;
 import org.fusioncds.audit.ComplianceRecord;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.fhir.FhirGateway;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -119,17 +117,16 @@ public final class AuditCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The trail's client, as the service makes its own ({@link FhirGateway#client}): the token only
+   * ever goes to the named server (a next link elsewhere is FCDS-3015, never followed).
+   */
   private IGenericClient client() {
-    FhirContext ctx = FhirContext.forR4Cached();
-    ctx.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    ctx.getRestfulClientFactory().setSocketTimeout(timeoutSeconds * 1000);
-    IGenericClient client = ctx.newRestfulGenericClient(base(fhir));
-    client.setEncoding(EncodingEnum.JSON);
     String token = environment.apply(TOKEN_VARIABLE);
-    if (token != null && !token.isBlank()) {
-      client.registerInterceptor(new BearerTokenAuthInterceptor(token.strip()));
-    }
-    return client;
+    String bearer = token == null || token.isBlank() ? null : token.strip();
+    int timeout = timeoutSeconds * 1000;
+    return new FhirGateway(FhirContext.forR4Cached(), timeout, timeout)
+        .client(base(fhir), bearer == null ? null : () -> bearer);
   }
 
   private static String base(String url) {

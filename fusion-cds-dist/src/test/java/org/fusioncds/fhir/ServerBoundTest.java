@@ -28,6 +28,16 @@ class ServerBoundTest {
   }
 
   @Test
+  void aHostNameWithAnUnderscoreIsItsOwnOrigin() {
+    ServerBound bound = new ServerBound("http://audit_repo:8080/fhir", null);
+
+    assertDoesNotThrow(() -> bound.check("http://AUDIT_REPO:8080/fhir/AuditEvent?page=2"));
+    FcdsException e =
+        assertThrows(FcdsException.class, () -> bound.check("http://audit_repo:8081/fhir"));
+    assertTrue(e.getMessage().contains("http://audit_repo:8080 links to http://audit_repo:8081"));
+  }
+
+  @Test
   void anotherOriginIsRefusedWithItsOriginAndNoQuery() {
     ServerBound bound = new ServerBound("https://ehr.example.org/fhir", null);
 
@@ -54,5 +64,6 @@ class ServerBoundTest {
     assertEquals(ErrorCode.FHIR_LINK_ELSEWHERE, e.errorCode());
     assertTrue(e.getMessage().contains("http://127.0.0.1:7070"), e.getMessage());
     assertTrue(e.getMessage().contains("FCDS-7031"), "the allowlist's reason: " + e.getMessage());
+    assertEquals(null, e.getCause(), "the allowlist's refusal names the path: not kept");
   }
 }

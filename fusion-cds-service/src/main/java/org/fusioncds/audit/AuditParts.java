@@ -123,7 +123,6 @@ final class AuditParts {
     return out;
   }
 
-  /** A query entity (BALP Query): the raw request, base64 in {@code query}. */
   /**
    * Query parameters whose values are secrets: the OAuth 2.0 authorization response ({@code code},
    * {@code state}: RFC 6749 §4.1.2), the SMART EHR launch ({@code launch}), tokens. An AuditEvent
@@ -172,6 +171,7 @@ final class AuditParts {
     }
   }
 
+  /** A query entity (BALP Query): the raw request, base64 in {@code query}. */
   static AuditEventEntityComponent query(String rawRequest) {
     return new AuditEventEntityComponent()
         .setType(BalpCodes.entityType("2", "System Object"))

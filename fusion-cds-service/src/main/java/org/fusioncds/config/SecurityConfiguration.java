@@ -295,7 +295,14 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
             apiJwksUrl.isBlank() ? apiIssuer + "/protocol/openid-connect/certs" : apiJwksUrl;
         issuers.add(
             new TrustedIssuer(
-                apiIssuer, httpsInProduction(jwks, "security.api.jwks-url"), List.of(), Set.of()));
+                apiIssuer,
+                httpsInProduction(
+                    jwks,
+                    apiJwksUrl.isBlank()
+                        ? "security.api.issuer (its JWKS, security.api.jwks-url unset)"
+                        : "security.api.jwks-url"),
+                List.of(),
+                Set.of()));
       }
       apiVerifier = Verifiers.forApi(issuers, Clock.systemUTC());
     }

@@ -60,6 +60,7 @@ final class ServerBound implements IClientInterceptor {
   @Override
   public void interceptResponse(IHttpResponse response) {}
 
+  /** The refusal, origins only: the allowlist's own refusal (which names the path) is not kept. */
   private FcdsException refused(String to, OutboundUrlRefused why) {
     return new FcdsException(
         ErrorCode.FHIR_LINK_ELSEWHERE,
@@ -68,25 +69,37 @@ final class ServerBound implements IClientInterceptor {
             + " links to "
             + (to == null ? "something that is not a URL" : to)
             + ", a server the module may not call: not followed"
-            + (why == null ? "" : " (" + why.codeText() + ")"),
-        why);
+            + (why == null ? "" : " (" + why.codeText() + ")"));
   }
 
-  /** {@code scheme://host:port}, lower case, the port explicit; null when unreadable. */
+  /**
+   * {@code scheme://host:port}, lower case, the port explicit; null when unreadable. A host that
+   * {@link URI} does not take as a server name (an underscore: {@code audit_repo}, as container
+   * names go; the HTTP client connects to it) is read off the authority, less any userinfo.
+   */
   static String origin(String url) {
     try {
       URI u = URI.create(url);
       String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-      String host = u.getHost() == null ? "" : u.getHost().toLowerCase(Locale.ROOT);
-      int port =
-          u.getPort() != -1
-              ? u.getPort()
-              : "https".equals(scheme) ? 443 : "http".equals(scheme) ? 80 : -1;
-      if (scheme.isEmpty() || host.isEmpty()) {
+      String host = u.getHost();
+      int port = u.getPort();
+      if (host == null && u.getRawAuthority() != null) {
+        String authority = u.getRawAuthority().substring(u.getRawAuthority().lastIndexOf('@') + 1);
+        int colon = authority.lastIndexOf(':');
+        if (colon > authority.lastIndexOf(']')) {
+          port = Integer.parseInt(authority.substring(colon + 1));
+          authority = authority.substring(0, colon);
+        }
+        host = authority;
+      }
+      if (port == -1) {
+        port = "https".equals(scheme) ? 443 : "http".equals(scheme) ? 80 : -1;
+      }
+      if (scheme.isEmpty() || host == null || host.isEmpty()) {
         return null;
       }
-      return scheme + "://" + host + ":" + port;
-    } catch (IllegalArgumentException e) {
+      return scheme + "://" + host.toLowerCase(Locale.ROOT) + ":" + port;
+    } catch (IllegalArgumentException e) { // NumberFormatException included
       return null;
     }
   }

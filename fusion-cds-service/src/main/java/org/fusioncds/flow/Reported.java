@@ -6,7 +6,7 @@ package org.fusioncds.flow;
  * @param report what was written (findings, inputs, model), as the card shows it
  * @param reportUrl the DiagnosticReport's URL on the FHIR server
  * @param reportVersion its version id as the server answered it, or null when it named none (or the
- *     report a retried write found is withdrawn): the index does not remember it
+ *     write found the report already there): the index does not remember it
  */
 public record Reported(
     Inferred inferred, ReportRequest report, String reportUrl, String reportVersion)

@@ -98,15 +98,13 @@ public final class HookJobs {
     GatherStep.Connection c = gather.connect(base, request, exchange);
     Bundle found = c.reads().audited(() -> reports.readBack(c.client(), outcome.reportUrl()));
     ResultKey key = new ResultKey(outcome.resultKey());
-    ReportRequest report = reports.readBack(key, request.patientId(), found);
     DiagnosticReport read = ReportStep.reportIn(found, key);
     Date updated = read.getMeta().getLastUpdated();
+    boolean withdrawn = read.getStatus() == DiagnosticReport.DiagnosticReportStatus.ENTEREDINERROR;
+    // a withdrawn report's findings are neither shown nor read (it may lack what a result needs)
+    ReportRequest report = withdrawn ? null : reports.readBack(key, request.patientId(), found);
     return new Delegated(
-        job,
-        outcome,
-        report,
-        read.getStatus() == DiagnosticReport.DiagnosticReportStatus.ENTEREDINERROR,
-        updated == null ? null : updated.toInstant());
+        job, outcome, report, withdrawn, updated == null ? null : updated.toInstant());
   }
 
   /** An outcome message: completes the hook waiting for that job, if any. */

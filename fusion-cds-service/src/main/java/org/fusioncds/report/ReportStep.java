@@ -142,29 +142,25 @@ public final class ReportStep {
   }
 
   /**
-   * The write of a transaction sent before whose outcome is unknown (the background write's retry
+   * A write that does not follow its own lookup at once (a background write, or one sent again
    * after a failure): when a report already carries the result key, that report is the answer and
-   * nothing is written. An attempt can land with its answer lost (a gateway's 504 after the server
-   * committed, a connection cut), and the report may have been amended, finalised or withdrawn
-   * since; the transaction PUTs the report at the id the key gives, so sending it again would put
-   * the preliminary AI report back over a clinician's change. Otherwise as {@link #write}.
+   * nothing is written. An earlier attempt can land with its answer lost (a gateway's 504 after the
+   * server committed, a connection cut), another replica can write the same key, and the report may
+   * have been amended, finalised or withdrawn since; the transaction PUTs the report at the id the
+   * key gives, so writing it would put the preliminary AI report back over a clinician's change.
+   * Otherwise as {@link #write}. Left: a change between this lookup and the PUT (a
+   * version-conditional write would close it).
    */
   public Reported writeAgain(Inferred inferred) {
     if (lookUpExisting(inferred.inputs()) instanceof StoredReport stored) {
-      String status = stored.report().getStatusElement().getValueAsString();
       LOG.info(
           "job {}: the report of result key {} is on the server already ({}): not written again",
           inferred.job().jobId(),
           inferred.key().value(),
-          status);
-      // a withdrawn report is named without its version: the index remembers no report it cannot
-      // prove by version (RecallStep.remember), so its result is never answered from there
-      boolean withdrawn = "entered-in-error".equals(status);
-      return new Reported(
-          inferred,
-          request(inferred),
-          stored.reportUrl(),
-          withdrawn ? null : stored.reportVersion());
+          stored.report().getStatusElement().getValueAsString());
+      // named without its version: the index remembers no report it cannot prove by version
+      // (RecallStep.remember); what it holds may be a clinician's, not this computation's
+      return new Reported(inferred, request(inferred), stored.reportUrl(), null);
     }
     return write(inferred);
   }

@@ -27,14 +27,20 @@ public final class ReportSteps {
   }
 
   /**
-   * {@link ReportStep#write} of the job's model; {@link ReportStep#writeAgain} when the route's
-   * error handler delivers the exchange again (an earlier attempt may have landed).
+   * {@link ReportStep#write} of the job's model right after its own lookup (the hook's path, a
+   * job's); {@link ReportStep#writeAgain} for a write that came through a queue (the report after
+   * its card, "analysis running": seconds to minutes after the lookup, another replica may have
+   * written the report and a clinician amended it meanwhile) or that the route's error handler
+   * delivers again (an earlier attempt may have landed).
    */
   public Reported write(Inferred inferred, Exchange exchange) {
     ReportStep step = steps.of(inferred.job());
     Integer redeliveries =
         exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
-    return redeliveries != null && redeliveries > 0
+    boolean queued =
+        exchange.getFromEndpoint() != null
+            && exchange.getFromEndpoint().getEndpointUri().startsWith("seda:");
+    return queued || (redeliveries != null && redeliveries > 0)
         ? step.writeAgain(inferred)
         : step.write(inferred);
   }
