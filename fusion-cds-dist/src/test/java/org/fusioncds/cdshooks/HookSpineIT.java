@@ -238,6 +238,25 @@ class HookSpineIT {
     return FusionCdsApp.start(settings);
   }
 
+  /**
+   * An application with the card before its report ({@code cds.card-timing=before-report}), its
+   * dead letters in {@code deadLetters} and the background retries given.
+   */
+  private static FusionCdsApp startBeforeReport(
+      int port, Path deadLetters, int redeliveries, long delayMs, int multiplier) {
+    return startApp(
+        port,
+        20000,
+        orthanc.dicomWebUrl().toString(),
+        false,
+        Map.of(
+            "cds.card-timing", "before-report",
+            "cds.dead-letter-folder", deadLetters.toString(),
+            "cds.background-retry.max-redeliveries", String.valueOf(redeliveries),
+            "cds.background-retry.delay-ms", String.valueOf(delayMs),
+            "cds.background-retry.multiplier", String.valueOf(multiplier)));
+  }
+
   private static void loadCohort(Path cohort) throws Exception {
     loadCohort(cohort, withImageAndLabs, withImageNoLabs, true);
   }
@@ -854,18 +873,7 @@ class HookSpineIT {
     int port = FreePorts.find();
     String url = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
     TransactionsRefused refusal = fhirServer.refuseTransactions();
-    try (FusionCdsApp eager =
-        startApp(
-            port,
-            20000,
-            orthanc.dicomWebUrl().toString(),
-            false,
-            Map.of(
-                "cds.card-timing", "before-report",
-                "cds.dead-letter-folder", deadLetters.toString(),
-                "cds.background-retry.max-redeliveries", "20",
-                "cds.background-retry.delay-ms", "250",
-                "cds.background-retry.multiplier", "1"))) {
+    try (FusionCdsApp eager = startBeforeReport(port, deadLetters, 20, 250, 1)) {
       JsonNode first = onlyCard(hook(url, patient, null));
       JsonNode second = onlyCard(hook(url, patient, null));
       await()
@@ -912,17 +920,7 @@ class HookSpineIT {
     Path deadLetters = Files.createTempDirectory("dead-letters");
     int port = FreePorts.find();
     String url = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
-    try (FusionCdsApp eager =
-        startApp(
-            port,
-            20000,
-            orthanc.dicomWebUrl().toString(),
-            false,
-            Map.of(
-                "cds.card-timing", "before-report",
-                "cds.dead-letter-folder", deadLetters.toString(),
-                "cds.background-retry.max-redeliveries", "2",
-                "cds.background-retry.delay-ms", "4000"))) {
+    try (FusionCdsApp eager = startBeforeReport(port, deadLetters, 2, 4000, 2)) {
       TransactionAnswersLost loss = fhirServer.loseTransactionAnswers(1, "DiagnosticReport");
       String reportUrl =
           onlyCard(hook(url, patient, null)).path("links").path(0).path("url").asText();

@@ -441,15 +441,7 @@ class SmartAppIT {
    * AuditEvents of reads (BALP Read / Query) whose requestor is the user at Keycloak, via our app.
    */
   private static List<org.hl7.fhir.r4.model.AuditEvent> readsBy(IGenericClient fhir, String sub) {
-    return fhir
-        .search()
-        .byUrl("AuditEvent?action=R,E&_sort=-date&_count=500") // the newest first
-        .cacheControl(new ca.uhn.fhir.rest.api.CacheControlDirective().setNoCache(true))
-        .returnBundle(org.hl7.fhir.r4.model.Bundle.class)
-        .execute()
-        .getEntry()
-        .stream()
-        .map(e -> (org.hl7.fhir.r4.model.AuditEvent) e.getResource())
+    return newestAuditEvents(fhir, "action=R,E&_count=500").stream()
         .filter(
             e ->
                 e.getAgent().stream()
@@ -459,6 +451,21 @@ class SmartAppIT {
                                 && sub.equals(a.getWho().getIdentifier().getValue())
                                 && keycloak.issuer().equals(a.getWho().getIdentifier().getSystem())
                                 && "fusion-cds-app".equals(a.getAltId())))
+        .toList();
+  }
+
+  /** The repository's AuditEvents that match {@code params}, the newest first (one page). */
+  private static List<org.hl7.fhir.r4.model.AuditEvent> newestAuditEvents(
+      IGenericClient fhir, String params) {
+    return fhir
+        .search()
+        .byUrl("AuditEvent?_sort=-date&" + params)
+        .cacheControl(new ca.uhn.fhir.rest.api.CacheControlDirective().setNoCache(true))
+        .returnBundle(org.hl7.fhir.r4.model.Bundle.class)
+        .execute()
+        .getEntry()
+        .stream()
+        .map(e -> (org.hl7.fhir.r4.model.AuditEvent) e.getResource())
         .toList();
   }
 
@@ -566,16 +573,7 @@ class SmartAppIT {
             .pollInterval(Duration.ofMillis(250))
             .until(
                 () ->
-                    fhir
-                        .search()
-                        .byUrl("AuditEvent?_sort=-date&_count=200")
-                        .cacheControl(
-                            new ca.uhn.fhir.rest.api.CacheControlDirective().setNoCache(true))
-                        .returnBundle(org.hl7.fhir.r4.model.Bundle.class)
-                        .execute()
-                        .getEntry()
-                        .stream()
-                        .map(e -> (org.hl7.fhir.r4.model.AuditEvent) e.getResource())
+                    newestAuditEvents(fhir, "_count=200").stream()
                         .filter(
                             e -> requestId.equals(org.fusioncds.testing.TrailFixture.requestId(e)))
                         .findFirst(),
