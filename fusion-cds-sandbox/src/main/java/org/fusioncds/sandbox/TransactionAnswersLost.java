@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.Bundle;
 
 /**
- * Makes the sandbox server answer the next {@code n} transactions with 504 <em>after</em> it has
- * committed them: what a client sees when a gateway in front of the FHIR server times out while the
- * server writes, so that the write landed and its answer did not.
+ * Makes the sandbox server answer the next {@code n} transactions that hold a resource of one type
+ * with 504 <em>after</em> it has committed them: what a client sees when a gateway in front of the
+ * FHIR server times out while the server writes, so that the write landed and its answer did not.
  */
 public final class TransactionAnswersLost {
 
