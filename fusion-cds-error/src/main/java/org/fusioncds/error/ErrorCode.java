@@ -96,6 +96,10 @@ public enum ErrorCode {
   SMART_NOT_CONFIGURED(1211, 503, "the SMART app has no authorization server configured"),
   SMART_AUTHORIZATION_DENIED(
       1212, 401, "the authorization server answered the SMART authorization with an error"),
+  SMART_REPORT_WITHDRAWN(
+      1213,
+      410,
+      "the report the card names was withdrawn (marked entered in error): its result is not shown"),
   SMART_FAILED(1219, 500, "an unexpected error in the SMART app"),
   FILE_UNREADABLE(2001, 500, "a DICOM file cannot be opened"),
   READ_FAILED(2002, 500, "a read error in a DICOM stream"),

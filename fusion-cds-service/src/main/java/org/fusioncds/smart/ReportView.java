@@ -87,6 +87,15 @@ final class ReportView {
             ErrorCode.SMART_PATIENT_MISMATCH,
             "the report the card names is not about the launch's patient");
       }
+      if (report.getStatus() == DiagnosticReport.DiagnosticReportStatus.ENTEREDINERROR) {
+        // a card issued before the withdrawal still opens the app: nothing of the result is shown
+        java.util.Date when = report.getMeta().getLastUpdated();
+        throw new AppRefusal(
+            ErrorCode.SMART_REPORT_WITHDRAWN,
+            "this AI result was withdrawn: its report was marked entered in error"
+                + (when == null ? "" : " (" + when.toInstant() + ")")
+                + ", and nothing of it is shown");
+      }
       byte[] png = null;
       String type = null;
       if (report.hasMedia()) {

@@ -28,6 +28,8 @@
  *   <li>FCDS-1210 (502) the SMART app could not read the report with the user's token
  *   <li>FCDS-1211 (503) the SMART app has no authorization server configured
  *   <li>FCDS-1212 (401) the authorization server answered the SMART authorization with an error
+ *   <li>FCDS-1213 (410) the report the card names was withdrawn (marked entered in error): its
+ *       result is not shown
  *   <li>FCDS-1219 (500) an unexpected error in the SMART app
  * </ul>
  */
