@@ -48,17 +48,23 @@ class ProductionKeySetsIT {
   }
 
   @Test
-  void anHttpJkuOrKeycloakKeySetDoesNotStartInProductionMode() {
+  void anHttpJkuKeycloakOrSmartIssuerDoesNotStartInProductionMode() {
     Map<String, String> jku = settings("production");
     jku.put("security.hook-issuer.ehr.jku", "http://ehr.hospital.example/other-keys.json");
     Map<String, String> api = settings("production");
     api.put("security.api.issuer", "http://sso.hospital.example/realms/fusion-cds");
+    Map<String, String> smart = settings("production");
+    smart.put("smart.auth-issuer", "http://sso.hospital.example/realms/fusion-cds");
 
     String jkuChain = refused(jku);
     String apiChain = refused(api);
+    String smartChain = refused(smart);
 
     assertTrue(jkuChain.contains("FCDS-7028") && jkuChain.contains(".ehr.jku"), jkuChain);
-    assertTrue(apiChain.contains("FCDS-7028") && apiChain.contains("api.jwks-url"), apiChain);
+    assertTrue(
+        apiChain.contains("FCDS-7028") && apiChain.contains("security.api.issuer"), apiChain);
+    assertTrue(
+        smartChain.contains("FCDS-7028") && smartChain.contains("smart.auth-issuer"), smartChain);
   }
 
   @Test

@@ -290,6 +290,9 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "smart.auth-issuer", defaultValue = "")
   String smartIssuer;
 
+  @PropertyInject(value = "security.mode", defaultValue = "production")
+  String securityMode;
+
   @PropertyInject(value = "smart.client-id", defaultValue = "fusion-cds-app")
   String smartClientId;
 
@@ -914,6 +917,17 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   }
 
   private org.fusioncds.smart.SmartSettings smartSettings() {
+    if (!"dev".equals(securityMode)
+        && !smartIssuer.isBlank()
+        && !smartIssuer.regionMatches(true, 0, "https://", 0, 8)) {
+      // its discovery document names the key set that verifies every clinician's ID token
+      throw new org.fusioncds.error.FcdsException(
+          ErrorCode.JWKS_NOT_HTTPS,
+          "smart.auth-issuer must be https in security.mode=production — "
+              + java.net.URI.create(smartIssuer).getScheme()
+              + "://"
+              + java.net.URI.create(smartIssuer).getRawAuthority());
+    }
     return new org.fusioncds.smart.SmartSettings(
         smartIssuer,
         smartClientId,
