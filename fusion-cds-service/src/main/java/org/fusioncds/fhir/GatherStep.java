@@ -218,8 +218,29 @@ public final class GatherStep {
                     new SideBySide.Pair<>(
                         c.reads().audited(() -> gateway.conditions(c.fhir(), patientId, prefetch)),
                         storedKeys(c, patientId)));
+    List<Condition> conditions =
+        c.job().asOf() == null
+            ? read.second().first()
+            : recordedBy(read.second().first(), c.evaluationTime());
     return new ClinicalInputs(
-        c, withinLabWindow(read.first(), c.study()), read.second().first(), read.second().second());
+        c, withinLabWindow(read.first(), c.study()), conditions, read.second().second());
+  }
+
+  /**
+   * For a job evaluated as of a past time (a backfill's, a replay's): the Conditions the problem
+   * list held then, as far as the server tells: one recorded after that time ({@code recordedDate})
+   * was not known to anyone at it and is left out; one without a recorded date is kept. A live hook
+   * keeps all (a recorded date ahead of our clock is a clock, not the future). What cannot be told:
+   * a {@code clinicalStatus} changed since without an abatement date is read as it is now.
+   */
+  public static List<Condition> recordedBy(List<Condition> conditions, Instant asOf) {
+    return conditions.stream()
+        .filter(
+            x ->
+                !x.hasRecordedDateElement()
+                    || x.getRecordedDate() == null
+                    || !x.getRecordedDate().toInstant().isAfter(asOf))
+        .toList();
   }
 
   /**

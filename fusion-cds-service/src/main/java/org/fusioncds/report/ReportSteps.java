@@ -27,20 +27,24 @@ public final class ReportSteps {
   }
 
   /**
-   * {@link ReportStep#write} of the job's model right after its own lookup (the hook's path, a
-   * job's); {@link ReportStep#writeAgain} for a write that came through a queue (the report after
-   * its card, "analysis running": seconds to minutes after the lookup, another replica may have
-   * written the report and a clinician amended it meanwhile) or that the route's error handler
-   * delivers again (an earlier attempt may have landed).
+   * The exchange property of a write whose lookup lies long behind it ({@code finish-evaluation}:
+   * the model ran past the hook's time budget, for minutes at most): it looks the key up again.
+   */
+  public static final String LOOK_UP_FIRST = "fcdsLookUpFirst";
+
+  /**
+   * {@link ReportStep#write} of the job's model shortly after its own lookup (the hook's path, a
+   * job's, the report after its card); {@link ReportStep#writeAgain} for a write marked {@link
+   * #LOOK_UP_FIRST} (another replica may have written the report and a clinician amended it
+   * meanwhile) or one the route's error handler delivers again (an earlier attempt may have
+   * landed).
    */
   public Reported write(Inferred inferred, Exchange exchange) {
     ReportStep step = steps.of(inferred.job());
     Integer redeliveries =
         exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
-    boolean queued =
-        exchange.getFromEndpoint() != null
-            && exchange.getFromEndpoint().getEndpointUri().startsWith("seda:");
-    return queued || (redeliveries != null && redeliveries > 0)
+    boolean lookUpFirst = exchange.getProperty(LOOK_UP_FIRST, false, Boolean.class);
+    return lookUpFirst || (redeliveries != null && redeliveries > 0)
         ? step.writeAgain(inferred)
         : step.write(inferred);
   }
