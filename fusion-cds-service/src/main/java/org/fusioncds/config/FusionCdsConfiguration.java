@@ -917,16 +917,10 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   }
 
   private org.fusioncds.smart.SmartSettings smartSettings() {
-    if (!"dev".equals(securityMode)
-        && !smartIssuer.isBlank()
-        && !smartIssuer.regionMatches(true, 0, "https://", 0, 8)) {
+    if (!smartIssuer.isBlank()) {
       // its discovery document names the key set that verifies every clinician's ID token
-      throw new org.fusioncds.error.FcdsException(
-          ErrorCode.JWKS_NOT_HTTPS,
-          "smart.auth-issuer must be https in security.mode=production — "
-              + java.net.URI.create(smartIssuer).getScheme()
-              + "://"
-              + java.net.URI.create(smartIssuer).getRawAuthority());
+      SecurityConfiguration.httpsInProduction(
+          smartIssuer, "smart.auth-issuer", "dev".equals(securityMode));
     }
     return new org.fusioncds.smart.SmartSettings(
         smartIssuer,

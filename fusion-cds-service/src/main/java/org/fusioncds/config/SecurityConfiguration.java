@@ -375,8 +375,15 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
    * setting. Dev mode also takes http (the demo, the compose pilot).
    */
   private URI httpsInProduction(String url, String setting) {
+    return httpsInProduction(url, setting, dev());
+  }
+
+  /**
+   * {@link #httpsInProduction(String, String)} for a setting read elsewhere (smart.auth-issuer).
+   */
+  static URI httpsInProduction(String url, String setting, boolean dev) {
     URI uri = URI.create(url);
-    if (!dev() && !"https".equalsIgnoreCase(uri.getScheme())) {
+    if (!dev && !"https".equalsIgnoreCase(uri.getScheme())) {
       throw new FcdsException(
           ErrorCode.JWKS_NOT_HTTPS,
           setting
