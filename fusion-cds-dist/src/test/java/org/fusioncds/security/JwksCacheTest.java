@@ -4,7 +4,9 @@ import static org.fusioncds.security.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.jwk.JWK;
@@ -51,6 +53,22 @@ class JwksCacheTest {
     assertEquals(keyA.toPublicJWK(), first);
     assertEquals(first, second);
     assertEquals(1, server.requests());
+  }
+
+  @Test
+  void handsOutTheSameKeyObjectUntilTheSetIsFetchedAgain() {
+    // the signature check keeps a key's verifier by the key's identity: a new copy per call made
+    // every hook decode the key's modulus again
+    server.answer(200, publicSet(keyA));
+    JWK first = cache.key(server.url(), "key-a");
+
+    assertSame(first, cache.key(server.url(), "key-a"));
+    clock.advance(MAX_AGE.plusSeconds(1));
+    JWK refetched = cache.key(server.url(), "key-a");
+
+    assertEquals(2, server.requests());
+    assertEquals(first, refetched);
+    assertNotSame(first, refetched);
   }
 
   @Test

@@ -1,5 +1,7 @@
 package org.fusioncds.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -60,6 +62,13 @@ public final class JwksCache {
   private final Clock clock;
   private final Map<URI, Source> sources = new ConcurrentHashMap<>();
 
+  /**
+   * Each cached key's public part, by the identity of the key in the fetched set: the same object
+   * for every token until the set is fetched again, so that {@link SignatureCheck} keeps its
+   * verifier (a new public copy per call made it decode the modulus again on every hook).
+   */
+  private final Cache<JWK, JWK> publicParts = Caffeine.newBuilder().weakKeys().build();
+
   /** The chain of one URL, and its fetch counter. */
   private record Source(JWKSetSource<SecurityContext> cached, OncePerInterval limit) {}
 
@@ -77,8 +86,9 @@ public final class JwksCache {
   }
 
   /**
-   * The key with this id in the set at {@code jwksUrl} (its public part), or null when the set has
-   * none even after the one refetch the rate limit allows.
+   * The key with this id in the set at {@code jwksUrl} (its public part, the same object until the
+   * set is fetched again), or null when the set has none even after the one refetch the rate limit
+   * allows.
    *
    * @throws AuthenticationException 7014 when the set cannot be fetched or parsed and no cached
    *     copy answers
@@ -92,7 +102,7 @@ public final class JwksCache {
       if (key == null) {
         key = refreshed(source, now).getKeyByKeyId(kid);
       }
-      return key == null ? null : key.toPublicJWK();
+      return key == null ? null : publicParts.get(key, JWK::toPublicJWK);
     } catch (KeySourceException e) {
       LOG.warn("JWKS {} not fetched: {}", jwksUrl, e.getClass().getSimpleName());
       throw Refusal.KEYS_UNAVAILABLE.exception();
