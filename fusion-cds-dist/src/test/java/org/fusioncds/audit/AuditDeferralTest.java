@@ -29,6 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuditDeferralTest {
 
+  /** The module itself, as the change feed polls. */
+  private static final AuditContext FEED =
+      new AuditContext("change-feed", null, null, null, null, null);
+
   private static final AuditContext CALL =
       new AuditContext("req-1", "hook-1", null, null, "p-1", null);
 
@@ -127,6 +131,30 @@ class AuditDeferralTest {
           assertThrows(FcdsException.class, () -> trail.record(CALL, event(trail, CALL))).code());
       trail.settle(null); // nothing deferred: nothing to wait for
       trail.settle("never-opened");
+    }
+  }
+
+  @Test
+  void anEventAnotherThreadHandedOverIsWaitedForByTheSettleOfTheCallThatUsesIt() {
+    // the change feed's poll hands its event over and goes on; the hook that uses the poll waits
+    // for it at its settle (a refused force fails that hook's answer), or at once without a
+    // deferral (a job) or after its settle
+    try (AuditSpool spool = spool()) {
+      AuditTrail trail = new AuditTrail(spool, "test");
+      AuditContext hook = CALL.withDeferral(trail.defer());
+      diskFails.set(true);
+      java.util.concurrent.CompletableFuture<Void> poll = trail.recordLater(event(trail, FEED));
+
+      trail.await(hook, poll); // joins the deferral: no wait, no failure yet
+
+      assertEquals(
+          7071, assertThrows(FcdsException.class, () -> trail.settle(hook.deferral())).code());
+      assertEquals(7071, assertThrows(FcdsException.class, () -> trail.await(CALL, poll)).code());
+      assertEquals(7071, assertThrows(FcdsException.class, () -> trail.await(hook, poll)).code());
+      diskFails.set(false);
+      java.util.concurrent.CompletableFuture<Void> next = trail.recordLater(event(trail, FEED));
+      trail.await(null, next);
+      assertTrue(next.isDone() && !next.isCompletedExceptionally());
     }
   }
 

@@ -147,11 +147,14 @@ class ChangeFeedGatherIT {
     ChangeFeed.Audit audit =
         new ChangeFeed.Audit() {
           @Override
-          public void batch(List<String> urls, int status) {}
+          public CompletableFuture<Void> batch(List<String> urls, int status) {
+            return CompletableFuture.completedFuture(null);
+          }
 
           @Override
-          public void page(String url, int status) {
+          public CompletableFuture<Void> page(String url, int status) {
             nextPages.add(url);
+            return CompletableFuture.completedFuture(null);
           }
         };
     try (ChangeFeed feed =
@@ -203,10 +206,14 @@ class ChangeFeedGatherIT {
         client,
         new ChangeFeed.Audit() {
           @Override
-          public void batch(List<String> urls, int status) {}
+          public CompletableFuture<Void> batch(List<String> urls, int status) {
+            return CompletableFuture.completedFuture(null);
+          }
 
           @Override
-          public void page(String url, int status) {}
+          public CompletableFuture<Void> page(String url, int status) {
+            return CompletableFuture.completedFuture(null);
+          }
         },
         new ChangeFeed.Settings(Duration.ofSeconds(10), 100, gather.plusSeconds(30), gather),
         inFlight);

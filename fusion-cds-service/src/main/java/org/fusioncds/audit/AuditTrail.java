@@ -67,6 +67,30 @@ public final class AuditTrail {
     }
   }
 
+  /**
+   * Hands the event to the journal without waiting; the future completes once it is durable (or
+   * fails with FCDS-7071). Whoever acts on what the event records waits for it ({@link #await}).
+   *
+   * @throws org.fusioncds.error.FcdsException 7070 when it has no id, 7071 when the journal is
+   *     closed
+   */
+  public CompletableFuture<Void> recordLater(AuditEvent event) {
+    return spool.appendLater(event);
+  }
+
+  /**
+   * The call {@code ctx} goes on with what an event handed over by {@link #recordLater} records:
+   * while the call's deferral is open its settling waits for the event too, else this waits now.
+   *
+   * @throws FcdsException 7071 when it waits now and the event was not written
+   */
+  public void await(AuditContext ctx, CompletableFuture<Void> durable) {
+    Deferred d = ctx == null || ctx.deferral() == null ? null : deferred.get(ctx.deferral());
+    if (d == null || !d.join(durable)) {
+      AuditSpool.awaitDurable(durable);
+    }
+  }
+
   /** Opens a deferral; its key goes into the call's {@link AuditContext#withDeferral}. */
   public String defer() {
     String key = UUID.randomUUID().toString();
@@ -115,6 +139,15 @@ public final class AuditTrail {
         return false;
       }
       pending.add(spool.appendLater(event));
+      return true;
+    }
+
+    /** Settling waits for this one too; false once closed (the caller then waits itself). */
+    synchronized boolean join(CompletableFuture<Void> durable) {
+      if (closed) {
+        return false;
+      }
+      pending.add(durable);
       return true;
     }
 

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * time less {@code overlap} (Patient, ImagingStudy, Observation, Condition, DiagnosticReport;
  * {@code _elements} asks only for the patient and the codes), read with the service's own
  * credentials and audited as one BALP Query event. Each change is reported once (the versions seen
- * inside the overlap are kept) to the listeners, before the waiting hooks go on.
+ * inside the overlap are kept) to the listeners, before the waiting hooks go on. The poll does not
+ * wait for its audit records to be durable: a hook that uses the poll waits for them with its own
+ * ({@link Poll#audited}), so a lone hook's answer waits for one journal force, not two in turn.
  *
  * <p>Under load a poll gathers its hooks before it starts, as a database's group commit waits for
  * its siblings: while fewer hooks wait for it than calls are in flight, it waits for more, at most
@@ -68,15 +71,24 @@ public final class ChangeFeed implements AutoCloseable {
   static final List<String> TYPES =
       List.of("Patient", "ImagingStudy", "Observation", "Condition", "DiagnosticReport");
 
-  /** Where each poll's reads are audited. */
+  /**
+   * Where each poll's reads are audited: each record is handed over without waiting, its future
+   * completes once it is durable (or fails with FCDS-7071).
+   */
   public interface Audit {
 
     /** The poll's batch: its URLs and the HTTP status (0: no answer). */
-    void batch(List<String> urls, int status);
+    CompletableFuture<Void> batch(List<String> urls, int status);
 
     /** A next page of one history, relative to the base. */
-    void page(String url, int status);
+    CompletableFuture<Void> page(String url, int status);
   }
+
+  /**
+   * A poll a hook waited for: its number, and its audit records' durability, which whoever uses the
+   * poll's answer must wait for before its own answer goes out.
+   */
+  public record Poll(long seq, CompletableFuture<Void> audited) {}
 
   /** Statuses that say the server will not serve this feed (then it is not asked again). */
   private static final Set<Integer> REFUSED = Set.of(400, 404, 405, 415, 422, 501);
@@ -159,7 +171,7 @@ public final class ChangeFeed implements AutoCloseable {
 
   /** One poll and the hooks waiting for it (its counts guarded by the feed). */
   private static final class Round {
-    final CompletableFuture<Long> done = new CompletableFuture<>();
+    final CompletableFuture<Poll> done = new CompletableFuture<>();
     final long born = System.nanoTime();
     int waiters = 1;
     boolean started;
@@ -239,14 +251,28 @@ public final class ChangeFeed implements AutoCloseable {
   }
 
   /**
-   * Waits for a poll that starts after this call and gives its number, once its changes reached the
-   * listeners; empty when the feed is off, the poll failed or did not end within the wait.
+   * Waits for a poll that starts after this call and gives its number once its changes reached the
+   * listeners and its audit records are durable; empty when the feed is off, the poll failed or did
+   * not end within the wait.
+   *
+   * @throws org.fusioncds.error.FcdsException 7071 when the poll's audit records were not written
    */
   public OptionalLong awaitFresh() {
+    Optional<Poll> poll = awaitPoll();
+    poll.ifPresent(p -> org.fusioncds.audit.AuditSpool.awaitDurable(p.audited()));
+    return poll.map(p -> OptionalLong.of(p.seq())).orElse(OptionalLong.empty());
+  }
+
+  /**
+   * Waits for a poll that starts after this call, once its changes reached the listeners; its audit
+   * records may not be durable yet ({@link Poll#audited}). Empty when the feed is off, the poll
+   * failed or did not end within the wait.
+   */
+  public Optional<Poll> awaitPoll() {
     Round mine;
     synchronized (this) {
       if (off != null) {
-        return OptionalLong.empty();
+        return Optional.empty();
       }
       if (running == null) {
         running = new Round();
@@ -255,7 +281,7 @@ public final class ChangeFeed implements AutoCloseable {
           runner.execute(this::runRounds);
         } catch (RejectedExecutionException closed) {
           running = null;
-          return OptionalLong.empty();
+          return Optional.empty();
         }
       } else if (!running.started) {
         mine = running;
@@ -270,13 +296,13 @@ public final class ChangeFeed implements AutoCloseable {
       }
     }
     try {
-      return OptionalLong.of(
+      return Optional.of(
           mine.done.get(Math.max(1, settings.hookWait().toMillis()), TimeUnit.MILLISECONDS));
     } catch (TimeoutException | ExecutionException e) {
-      return OptionalLong.empty();
+      return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return OptionalLong.empty();
+      return Optional.empty();
     }
   }
 
@@ -358,7 +384,8 @@ public final class ChangeFeed implements AutoCloseable {
     return serverTime.isAfter(answered) ? Duration.between(answered, serverTime) : Duration.ZERO;
   }
 
-  private long poll() {
+  private Poll poll() {
+    List<CompletableFuture<Void>> audited = new ArrayList<>();
     List<String> urls = new ArrayList<>(TYPES.size());
     String from = URLEncoder.encode(since.toString(), StandardCharsets.UTF_8);
     for (String type : TYPES) {
@@ -381,7 +408,7 @@ public final class ChangeFeed implements AutoCloseable {
               urls,
               (asked, httpStatus) -> {
                 status[0] = httpStatus;
-                audit.batch(asked, httpStatus);
+                audited.add(audit.batch(asked, httpStatus));
               });
     } catch (FcdsException e) {
       if (REFUSED.contains(status[0])) {
@@ -434,7 +461,7 @@ public final class ChangeFeed implements AutoCloseable {
           overflow = true; // more than the feed reads in one poll: nothing remembered is trusted
           break;
         }
-        page = nextPage(page, next.getUrl());
+        page = nextPage(page, next.getUrl(), audited);
       }
     }
     Duration skew = clockSkew(sent, answered, serverTime);
@@ -484,13 +511,16 @@ public final class ChangeFeed implements AutoCloseable {
       }
     }
     completed = seq;
-    return seq;
+    return new Poll(seq, CompletableFuture.allOf(audited.toArray(CompletableFuture[]::new)));
   }
 
-  /** A next page of a history, audited as the read it is. */
-  private Bundle nextPage(Bundle page, String url) {
+  /** A next page of a history, audited as the read it is (its record's future into audited). */
+  private Bundle nextPage(Bundle page, String url, List<CompletableFuture<Void>> audited) {
     return gateway.nextPage(
-        client, page, "a change feed history", status -> audit.page(relative(url), status));
+        client,
+        page,
+        "a change feed history",
+        status -> audited.add(audit.page(relative(url), status)));
   }
 
   private String relative(String url) {

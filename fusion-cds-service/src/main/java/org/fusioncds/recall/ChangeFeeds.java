@@ -3,6 +3,7 @@ package org.fusioncds.recall;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
@@ -13,7 +14,8 @@ import org.fusioncds.flow.AuditContext;
 /**
  * The change feed of each FHIR server hooks name, made on first use and shared by every served
  * model; none when {@code cds.recall.feed.enabled} is false. Each poll is audited as one outbound
- * batch of the module itself (no caller, no patient: the feed reads every patient's changes).
+ * batch of the module itself (no caller, no patient: the feed reads every patient's changes),
+ * handed to the journal without waiting: the hooks that use the poll wait for it.
  */
 public final class ChangeFeeds implements AutoCloseable {
 
@@ -45,13 +47,15 @@ public final class ChangeFeeds implements AutoCloseable {
                     clients.apply(base),
                     new ChangeFeed.Audit() {
                       @Override
-                      public void batch(List<String> urls, int status) {
-                        audit.record(audit.events().fhirBatchRead(FEED, base, urls, status));
+                      public CompletableFuture<Void> batch(List<String> urls, int status) {
+                        return audit.recordLater(
+                            audit.events().fhirBatchRead(FEED, base, urls, status));
                       }
 
                       @Override
-                      public void page(String url, int status) {
-                        audit.record(audit.events().fhirRead(FEED, base, "GET", url, status));
+                      public CompletableFuture<Void> page(String url, int status) {
+                        return audit.recordLater(
+                            audit.events().fhirRead(FEED, base, "GET", url, status));
                       }
                     },
                     settings,

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,6 +15,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.fusioncds.audit.AuditTrail;
+import org.fusioncds.audit.CallAuditPolicy;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.fhir.FhirGateway;
@@ -274,11 +274,13 @@ public final class RecallStep {
       return Optional.of(request);
     }
     Instant now = Instant.now();
-    OptionalLong poll = feed.awaitFresh();
+    Optional<ChangeFeed.Poll> poll = feed.awaitPoll();
     if (poll.isEmpty()) {
       return Optional.empty();
     }
-    exchange.setProperty(GATHERED_AFTER, poll.getAsLong());
+    // the poll's audit record becomes durable while the hook goes on; it answers after it is
+    audit.await(CallAuditPolicy.context(exchange), poll.get().audited());
+    exchange.setProperty(GATHERED_AFTER, poll.get().seq());
     Optional<RecentResults.Entry> still = recent.provenByFeed(base, id);
     if (still.isEmpty()) {
       if (recent.get(base, id).isPresent()) {
