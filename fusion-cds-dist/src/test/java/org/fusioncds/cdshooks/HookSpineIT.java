@@ -921,7 +921,8 @@ class HookSpineIT {
     int port = FreePorts.find();
     String url = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
     try (FusionCdsApp eager = startBeforeReport(port, deadLetters, 2, 4000, 2)) {
-      TransactionAnswersLost loss = fhirServer.loseTransactionAnswers(1, "DiagnosticReport");
+      TransactionAnswersLost loss =
+          fhirServer.loseTransactionAnswers(1, "DiagnosticReport", "Patient/" + patient);
       String reportUrl =
           onlyCard(hook(url, patient, null)).path("links").path(0).path("url").asText();
       await()

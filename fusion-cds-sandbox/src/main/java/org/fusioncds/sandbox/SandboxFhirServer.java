@@ -151,11 +151,12 @@ public final class SandboxFhirServer implements AutoCloseable {
   }
 
   /**
-   * From now on the next {@code n} transactions that write a resource of {@code type} are committed
-   * and answered 504 (their answer lost); the later ones, and all others, are answered as usual.
+   * From now on the next {@code n} transactions that write a resource of {@code type} about {@code
+   * subject} ({@code Patient/x}, as the resource's {@code subject} names it) are committed and
+   * answered 504 (their answer lost); the later ones, and all others, are answered as usual.
    */
-  public TransactionAnswersLost loseTransactionAnswers(int n, String type) {
-    TransactionAnswersLost loss = new TransactionAnswersLost(n, type);
+  public TransactionAnswersLost loseTransactionAnswers(int n, String type, String subject) {
+    TransactionAnswersLost loss = new TransactionAnswersLost(n, type, subject);
     restful.registerInterceptor(loss);
     return loss;
   }

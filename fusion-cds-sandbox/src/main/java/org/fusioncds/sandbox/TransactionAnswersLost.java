@@ -6,35 +6,48 @@ import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Makes the sandbox server answer the next {@code n} transactions that hold a resource of one type
- * with 504 <em>after</em> it has committed them: what a client sees when a gateway in front of the
- * FHIR server times out while the server writes, so that the write landed and its answer did not.
+ * about one subject with 504 <em>after</em> it has committed them: what a client sees when a
+ * gateway in front of the FHIR server times out while the server writes, so that the write landed
+ * and its answer did not. Another patient's transactions (another writer's) are answered as usual.
  */
 public final class TransactionAnswersLost {
 
   private final AtomicInteger left;
   private final String type;
+  private final String subject;
   private final AtomicInteger lost = new AtomicInteger();
 
-  TransactionAnswersLost(int n, String type) {
+  TransactionAnswersLost(int n, String type, String subject) {
     this.left = new AtomicInteger(n);
     this.type = type;
+    this.subject = subject;
   }
 
   @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
   public void lose(RequestDetails request) {
     if (request.getRestOperationType() == RestOperationTypeEnum.TRANSACTION
         && request.getResource() instanceof Bundle b
-        && b.getEntry().stream()
-            .anyMatch(e -> e.hasResource() && type.equals(e.getResource().fhirType()))
+        && b.getEntry().stream().anyMatch(e -> e.hasResource() && matches(e.getResource()))
         && left.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       lost.incrementAndGet();
       throw new UnclassifiedServerFailureException(
           504, "the transaction was committed and its answer lost (a gateway time-out)");
     }
+  }
+
+  private boolean matches(Resource r) {
+    if (!type.equals(r.fhirType()) || !r.getNamedProperty("subject").hasValues()) {
+      return false;
+    }
+    Base named = r.getNamedProperty("subject").getValues().get(0);
+    return named instanceof Reference ref && subject.equals(ref.getReference());
   }
 
   /** Transactions committed whose answer was a 504 so far. */
