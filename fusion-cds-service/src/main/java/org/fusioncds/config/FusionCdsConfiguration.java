@@ -929,7 +929,8 @@ public class FusionCdsConfiguration implements CamelConfiguration {
         smartScope,
         publicBaseUrl,
         java.time.Duration.ofSeconds(smartSessionMaxAgeS),
-        smartMaxSessions);
+        smartMaxSessions,
+        !"dev".equals(securityMode));
   }
 
   /** The SMART app (section 9f): EHR launch, tokens kept server-side, the report page. */

@@ -154,8 +154,40 @@ final class AuthorizationServer {
           "the authorization server's discovery document was not read — " + settings.authIssuer(),
           e);
     }
+    if (settings.httpsEndpoints()) {
+      httpsEndpoints(m);
+    }
     metadata = m;
     return m;
+  }
+
+  /**
+   * In production the endpoints the discovery document names are https: the token endpoint gets the
+   * client secret and the code, the key set verifies every clinician's ID token, the browser
+   * carries the launch to the authorization endpoint. An https issuer can still name http ones (a
+   * proxy's misconfiguration); FCDS-1209 then, naming the endpoint's origin.
+   */
+  static void httpsEndpoints(OIDCProviderMetadata m) {
+    java.util.Map<String, URI> named = new java.util.LinkedHashMap<>();
+    named.put("authorization_endpoint", m.getAuthorizationEndpointURI());
+    named.put("token_endpoint", m.getTokenEndpointURI());
+    named.put("jwks_uri", m.getJWKSetURI());
+    named.forEach(
+        (name, uri) -> {
+          if (uri == null || !"https".equalsIgnoreCase(uri.getScheme())) {
+            throw new AppRefusal(
+                ErrorCode.SMART_AUTH_SERVER,
+                "the discovery document's "
+                    + name
+                    + " must be https in security.mode=production — "
+                    + (uri == null
+                        ? "none"
+                        : uri.getScheme()
+                            + "://"
+                            + uri.getHost()
+                            + (uri.getPort() == -1 ? "" : ":" + uri.getPort())));
+          }
+        });
   }
 
   private IDTokenValidator idTokens() {

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param publicBaseUrl the module's public URL: the launch's {@code aud}, the redirect URI's base
  * @param sessionMaxAge how long a session lives after its launch
  * @param maxSessions sessions kept at most (least recently used out first)
+ * @param httpsEndpoints the discovery document's authorization and token endpoints and key set must
+ *     be https ({@code security.mode=production}; the issuer itself is checked at start)
  */
 public record SmartSettings(
     String authIssuer,
@@ -21,7 +23,8 @@ public record SmartSettings(
     String scope,
     String publicBaseUrl,
     Duration sessionMaxAge,
-    long maxSessions) {
+    long maxSessions,
+    boolean httpsEndpoints) {
 
   /** Where the EHR launches the app (the card's {@code smart} link). */
   public String launchUrl() {
