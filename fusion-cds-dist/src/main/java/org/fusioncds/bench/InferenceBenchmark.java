@@ -4,6 +4,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,11 +27,14 @@ import org.fusioncds.model.ModelCard;
  * Part {@code inference} of {@code fusion-cds bench}: the card's default graph run by the service's
  * micro-batcher ({@code inference.batch.*} defaults, 2 intra-op threads as served) with N
  * concurrent callers of one sample each, beside raw ONNX Runtime on the same session: {@code
- * session.run} of batches of 1…64 samples (by default) made from pre-concatenated arrays, one
- * thread, the best batch size taken as the floor. Samples are seeded values of the card's input
- * shapes (the graph's cost does not depend on them).
+ * session.run} of batches of 1…64 samples (by default) fed the same tensors every run (made once,
+ * on direct buffers), one thread, the best batch size taken as the floor. Samples are seeded values
+ * of the card's input shapes (the graph's cost does not depend on them).
  */
 final class InferenceBenchmark {
+
+  /** The length of one round of a case, about. */
+  private static final double ROUND_S = 0.5;
 
   private final BenchSettings settings;
 
@@ -51,11 +56,18 @@ final class InferenceBenchmark {
       GraphSession graph = registry.model(settings.model()).graph(graphName);
       int most = settings.rawBatches().stream().mapToInt(Integer::intValue).max().orElse(1);
       List<ModelInputs> samples = samples(card, Math.max(most, settings.callers()));
-      int rounds = settings.seconds() >= 1 ? 3 : 1;
+      // many short rounds: a stretch of the machine slower than the rest (seconds long here, twice
+      // as slow at times) hits every case alike, where three rounds of seconds each let one case
+      // meet it and another not (raw batch 8 read 11,223, 3,121 and 5,782 samples/s in three runs)
+      int rounds =
+          settings.seconds() >= 1 ? Math.max(3, (int) Math.round(settings.seconds() / ROUND_S)) : 1;
+      double slice = settings.seconds() / rounds;
+      double warmUp = settings.seconds() / 3; // each case, before its first round
       Report.line(
-          "%n(3) inference, %s/%s on %s: samples/s, median of %d rounds of %.1f s per case (each"
-              + " round measures every case, so a noisy stretch of the machine hits all alike)",
-          card.id(), graphName, registry.device(), rounds, settings.seconds());
+          "%n(3) inference, %s/%s on %s: samples/s, median of %d rounds of %.2f s per case (%.1f s"
+              + " in all; each round measures every case, so a noisy stretch of the machine hits"
+              + " all alike)",
+          card.id(), graphName, registry.device(), rounds, slice, settings.seconds());
       List<Integer> sizes = settings.rawBatches();
       int[] callerCounts = {1, settings.callers()};
       Map<String, List<Double>> rates = new LinkedHashMap<>();
@@ -64,21 +76,23 @@ final class InferenceBenchmark {
         for (int b : sizes) {
           rates
               .computeIfAbsent("raw " + b, k -> new ArrayList<>())
-              .add(raw(graph, samples.subList(0, b)));
+              .add(raw(graph, samples.subList(0, b), slice, round == 0 ? warmUp : 0));
         }
         for (int callers : callerCounts) {
           long batches0 = stats(registry, graphName).batches();
           long samples0 = stats(registry, graphName).samples();
           rates
               .computeIfAbsent("callers " + callers, k -> new ArrayList<>())
-              .add(batched(registry, samples, callers));
+              .add(batched(registry, samples, callers, slice, round == 0 ? warmUp : 0));
           BatchStats s = stats(registry, graphName);
           meanBatch
               .computeIfAbsent(callers, k -> new ArrayList<>())
               .add((s.samples() - samples0) / (double) Math.max(1, s.batches() - batches0));
         }
       }
-      Report.line("  raw ONNX Runtime, one thread, session.run per batch (tensors made each run):");
+      Report.line(
+          "  raw ONNX Runtime, one thread, session.run per batch (the same tensors every run, made"
+              + " once on direct buffers):");
       double best = 0;
       int bestSize = 0;
       for (int b : sizes) {
@@ -148,48 +162,53 @@ final class InferenceBenchmark {
     return n;
   }
 
-  /** Raw session.run of one batch made of these samples, on one thread, for the case's time. */
-  private double raw(GraphSession graph, List<ModelInputs> batch) throws OrtException {
-    Map<String, float[]> data = new HashMap<>();
-    Map<String, long[]> shapes = new HashMap<>();
-    for (String name : graph.graph().inputs()) {
-      Tensor first = batch.get(0).tensor(name);
-      float[] all = new float[first.data().length * batch.size()];
-      for (int i = 0; i < batch.size(); i++) {
-        Tensor t = batch.get(i).tensor(name);
-        System.arraycopy(t.data(), 0, all, i * t.data().length, t.data().length);
-      }
-      long[] shape = first.shape().clone();
-      shape[0] = batch.size();
-      data.put(name, all);
-      shapes.put(name, shape);
-    }
-    runFor(graph, data, shapes, settings.seconds() / 3); // warm-up
-    return runFor(graph, data, shapes, settings.seconds()) * batch.size();
-  }
-
-  /** Runs per second. */
-  private static double runFor(
-      GraphSession graph, Map<String, float[]> data, Map<String, long[]> shapes, double seconds)
+  /**
+   * Raw session.run of one batch made of these samples, on one thread, for {@code seconds} after a
+   * warm-up of {@code warmUp} seconds (0: none). The tensors are made once, on direct buffers, and
+   * every run feeds the same ones: the floor is {@code session.run} alone. (Tensors made from heap
+   * arrays on every run had ONNX Runtime's Java binding copy each into a new direct buffer, up to
+   * 13 MB a run at batch 64, and the JVM's direct-memory limit then called for full collections:
+   * that floor read from 2,441 to 15,327 samples/s at the same batch size in two runs.)
+   */
+  private static double raw(
+      GraphSession graph, List<ModelInputs> batch, double seconds, double warmUp)
       throws OrtException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
+    Map<String, OnnxTensor> feed = new HashMap<>();
+    try {
+      for (String name : graph.graph().inputs()) {
+        Tensor first = batch.get(0).tensor(name);
+        FloatBuffer all =
+            ByteBuffer.allocateDirect(first.data().length * batch.size() * Float.BYTES)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
+        for (ModelInputs sample : batch) {
+          all.put(sample.tensor(name).data());
+        }
+        all.flip();
+        long[] shape = first.shape().clone();
+        shape[0] = batch.size();
+        feed.put(name, OnnxTensor.createTensor(env, all, shape));
+      }
+      if (warmUp > 0) {
+        runFor(graph, feed, warmUp);
+      }
+      return runFor(graph, feed, seconds) * batch.size();
+    } finally {
+      feed.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  /** Runs per second of {@code session.run} on the same feed. */
+  private static double runFor(GraphSession graph, Map<String, OnnxTensor> feed, double seconds)
+      throws OrtException {
     long t0 = System.nanoTime();
     long end = t0 + (long) (seconds * 1e9);
     long runs = 0;
     long now;
     do {
-      Map<String, OnnxTensor> feed = new HashMap<>();
-      try {
-        for (Map.Entry<String, float[]> e : data.entrySet()) {
-          feed.put(
-              e.getKey(),
-              OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue()), shapes.get(e.getKey())));
-        }
-        try (OrtSession.Result result = graph.session().run(feed)) {
-          runs++;
-        }
-      } finally {
-        feed.values().forEach(OnnxTensor::close);
+      try (OrtSession.Result result = graph.session().run(feed)) {
+        runs++;
       }
       now = System.nanoTime();
     } while (now < end);
@@ -197,10 +216,13 @@ final class InferenceBenchmark {
   }
 
   /** Samples per second of {@code callers} threads each running one sample at a time. */
-  private double batched(ModelRegistry registry, List<ModelInputs> samples, int callers)
+  private static double batched(
+      ModelRegistry registry, List<ModelInputs> samples, int callers, double seconds, double warmUp)
       throws Exception {
-    load(registry, samples, callers, settings.seconds() / 3); // warm-up
-    return load(registry, samples, callers, settings.seconds());
+    if (warmUp > 0) {
+      load(registry, samples, callers, warmUp);
+    }
+    return load(registry, samples, callers, seconds);
   }
 
   private static double load(

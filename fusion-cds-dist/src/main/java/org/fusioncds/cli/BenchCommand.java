@@ -77,7 +77,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--batch-max-size",
-      defaultValue = "8",
+      defaultValue = "32",
       description = "inference.batch.max-size in the inference part")
   int batchMaxSize;
 

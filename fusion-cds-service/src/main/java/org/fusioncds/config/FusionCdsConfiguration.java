@@ -212,7 +212,7 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "inference.allow-spinning", defaultValue = "false")
   boolean inferenceSpinning;
 
-  @PropertyInject(value = "inference.batch.max-size", defaultValue = "8")
+  @PropertyInject(value = "inference.batch.max-size", defaultValue = "32")
   int batchMaxSize;
 
   @PropertyInject(value = "inference.batch.max-delay-us", defaultValue = "0")
