@@ -49,23 +49,15 @@ class AuthorizationServerEndpointsTest {
   @Test
   void refusesAnHttpKeySetOrTokenEndpointNamingItAndItsOriginOnly() throws Exception {
     AppRefusal keys =
-        assertThrows(
-            AppRefusal.class,
-            () ->
-                AuthorizationServer.httpsEndpoints(
-                    discovery(
-                        "https://login.example.org/auth",
-                        "https://login.example.org/token",
-                        "http://login.example.org:8080/realms/h/certs?x=1")));
+        refused(
+            "https://login.example.org/auth",
+            "https://login.example.org/token",
+            "http://login.example.org:8080/realms/h/certs?x=1");
     AppRefusal token =
-        assertThrows(
-            AppRefusal.class,
-            () ->
-                AuthorizationServer.httpsEndpoints(
-                    discovery(
-                        "https://login.example.org/auth",
-                        "http://login.example.org/token",
-                        "https://login.example.org/certs")));
+        refused(
+            "https://login.example.org/auth",
+            "http://login.example.org/token",
+            "https://login.example.org/certs");
 
     assertEquals(1209, keys.code());
     assertTrue(keys.getMessage().contains("jwks_uri"), keys.getMessage());
@@ -132,6 +124,11 @@ class AuthorizationServerEndpointsTest {
     } finally {
       server.stop(0);
     }
+  }
+
+  private static AppRefusal refused(String authorize, String token, String jwks) throws Exception {
+    OIDCProviderMetadata m = discovery(authorize, token, jwks);
+    return assertThrows(AppRefusal.class, () -> AuthorizationServer.httpsEndpoints(m));
   }
 
   private static SmartSettings settings(String issuer, boolean httpsEndpoints) {
