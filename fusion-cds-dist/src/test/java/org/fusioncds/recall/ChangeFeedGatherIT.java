@@ -1,5 +1,6 @@
 package org.fusioncds.recall;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -196,6 +197,65 @@ class ChangeFeedGatherIT {
       }
       assertTrue(!polls.get(polls.size() - 1).overflow(), "behind the overlap: " + polls);
       assertEquals(polls.size() - 1, feed.overflows());
+    }
+  }
+
+  /**
+   * A poll whose audit record the journal did not write: its hooks are refused (FCDS-7071), the
+   * failure is counted, and the next poll reads that poll's window again (the same {@code _since}),
+   * so every read a later answer relies on is in the trail; the one after moves on.
+   */
+  @Test
+  void aPollWhoseAuditRecordWasNotWrittenHasItsWindowReadAgainByTheNext() {
+    List<String> sinces = new CopyOnWriteArrayList<>();
+    ChangeFeed.Audit audit =
+        new ChangeFeed.Audit() {
+          @Override
+          public CompletableFuture<Void> batch(List<String> urls, int status) {
+            String first = urls.get(0);
+            sinces.add(first.replaceAll(".*_since=([^&]*).*", "$1"));
+            return sinces.size() == 1
+                ? CompletableFuture.failedFuture(
+                    new FcdsException(ErrorCode.AUDIT_NOT_SPOOLED, "the disk is full (test)"))
+                : CompletableFuture.completedFuture(null);
+          }
+
+          @Override
+          public CompletableFuture<Void> page(String url, int status) {
+            return CompletableFuture.completedFuture(null);
+          }
+        };
+    try (ChangeFeed feed =
+        new ChangeFeed(
+            server.baseUrl(),
+            GATEWAY,
+            client,
+            audit,
+            new ChangeFeed.Settings(
+                Duration.ofSeconds(1), 100, Duration.ofSeconds(30), Duration.ZERO),
+            () -> 1)) {
+      FcdsException refused = assertThrows(FcdsException.class, feed::awaitFresh);
+      assertEquals(7071, refused.code());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(feed::failures, n -> n == 1); // counted (and logged) by the feed itself
+      sleepPastTheOverlap();
+
+      assertTrue(feed.awaitFresh().isPresent());
+      sleepPastTheOverlap();
+      assertTrue(feed.awaitFresh().isPresent());
+
+      assertEquals(3, sinces.size(), sinces.toString());
+      assertEquals(sinces.get(0), sinces.get(1), "the unaudited poll's window read again");
+      assertTrue(!sinces.get(2).equals(sinces.get(0)), "then the feed moves on: " + sinces);
+    }
+  }
+
+  private static void sleepPastTheOverlap() {
+    try {
+      Thread.sleep(1_200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

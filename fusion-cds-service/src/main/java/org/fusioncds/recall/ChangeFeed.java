@@ -196,6 +196,15 @@ public final class ChangeFeed implements AutoCloseable {
   /** The {@code _since} of the next poll (runner thread only). */
   private Instant since;
 
+  /**
+   * The last poll's audit records and its {@code _since} (runner thread only): a poll whose records
+   * were not written has its window read again by the next one, so that every read a later answer
+   * relies on is in the trail.
+   */
+  private CompletableFuture<Void> lastAudited = CompletableFuture.completedFuture(null);
+
+  private Instant lastSince;
+
   private volatile long completed;
   private volatile String off;
   private boolean failing;
@@ -385,6 +394,8 @@ public final class ChangeFeed implements AutoCloseable {
   }
 
   private Poll poll() {
+    readAgainIfUnaudited();
+    Instant polledSince = since;
     List<CompletableFuture<Void>> audited = new ArrayList<>();
     List<String> urls = new ArrayList<>(TYPES.size());
     String from = URLEncoder.encode(since.toString(), StandardCharsets.UTF_8);
@@ -511,7 +522,40 @@ public final class ChangeFeed implements AutoCloseable {
       }
     }
     completed = seq;
-    return new Poll(seq, CompletableFuture.allOf(audited.toArray(CompletableFuture[]::new)));
+    CompletableFuture<Void> durable =
+        CompletableFuture.allOf(audited.toArray(CompletableFuture[]::new));
+    durable.whenComplete(
+        (ok, lost) -> {
+          if (lost != null) { // the hooks of this poll answer FCDS-7071; say it once here too
+            failures.incrementAndGet();
+            LOG.error(
+                "the change feed of {}: a poll's audit record was not written, the next poll"
+                    + " reads its window again — {}",
+                base,
+                lost.getCause() == null ? lost.getMessage() : lost.getCause().getMessage());
+          }
+        });
+    lastAudited = durable;
+    lastSince = polledSince;
+    return new Poll(seq, durable);
+  }
+
+  /**
+   * Waits for the last poll's audit records (forced by now, as a rule: its hooks waited for them);
+   * when they were not written, the next poll starts at that poll's {@code _since}, so the window a
+   * later answer relies on is read again under records that are (its changes were reported then,
+   * the versions seen are not reported twice).
+   */
+  private void readAgainIfUnaudited() {
+    try {
+      lastAudited.join();
+    } catch (java.util.concurrent.CompletionException
+        | java.util.concurrent.CancellationException e) {
+      if (lastSince != null && lastSince.isBefore(since)) {
+        since = lastSince;
+      }
+    }
+    lastAudited = CompletableFuture.completedFuture(null);
   }
 
   /** A next page of a history, audited as the read it is (its record's future into audited). */
