@@ -917,10 +917,10 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   }
 
   private org.fusioncds.smart.SmartSettings smartSettings() {
+    boolean dev = SecurityConfiguration.dev(securityMode);
     if (!smartIssuer.isBlank()) {
       // its discovery document names the key set that verifies every clinician's ID token
-      SecurityConfiguration.httpsInProduction(
-          smartIssuer, "smart.auth-issuer", "dev".equals(securityMode));
+      SecurityConfiguration.httpsInProduction(smartIssuer, "smart.auth-issuer", dev);
     }
     return new org.fusioncds.smart.SmartSettings(
         smartIssuer,
@@ -930,7 +930,7 @@ public class FusionCdsConfiguration implements CamelConfiguration {
         publicBaseUrl,
         java.time.Duration.ofSeconds(smartSessionMaxAgeS),
         smartMaxSessions,
-        !"dev".equals(securityMode));
+        !dev);
   }
 
   /** The SMART app (section 9f): EHR launch, tokens kept server-side, the report page. */

@@ -137,6 +137,14 @@ public class SecurityConfiguration implements CamelConfiguration, CamelContextAw
   }
 
   private boolean dev() {
+    return dev(mode);
+  }
+
+  /**
+   * Whether {@code security.mode} is {@code dev} (else {@code production}); any other value is
+   * FCDS-7022 wherever the mode is read.
+   */
+  static boolean dev(String mode) {
     return switch (mode) {
       case "dev" -> true;
       case "production" -> false;
