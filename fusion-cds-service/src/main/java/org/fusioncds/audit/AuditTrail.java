@@ -61,7 +61,7 @@ public final class AuditTrail {
    *     written (or, deferred, the journal is closed)
    */
   public void record(AuditContext ctx, AuditEvent event) {
-    Deferred d = ctx == null || ctx.deferral() == null ? null : deferred.get(ctx.deferral());
+    Deferred d = openDeferral(ctx);
     if (d == null || !d.add(spool, event)) {
       spool.append(event);
     }
@@ -85,10 +85,15 @@ public final class AuditTrail {
    * @throws FcdsException 7071 when it waits now and the event was not written
    */
   public void await(AuditContext ctx, CompletableFuture<Void> durable) {
-    Deferred d = ctx == null || ctx.deferral() == null ? null : deferred.get(ctx.deferral());
+    Deferred d = openDeferral(ctx);
     if (d == null || !d.join(durable)) {
       AuditSpool.awaitDurable(durable);
     }
+  }
+
+  /** The call's deferral while it is open, else null. */
+  private Deferred openDeferral(AuditContext ctx) {
+    return ctx == null || ctx.deferral() == null ? null : deferred.get(ctx.deferral());
   }
 
   /** Opens a deferral; its key goes into the call's {@link AuditContext#withDeferral}. */

@@ -13,7 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -24,6 +26,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import org.fusioncds.audit.AuditSpool;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.fhir.FhirGateway;
@@ -268,7 +271,7 @@ public final class ChangeFeed implements AutoCloseable {
    */
   public OptionalLong awaitFresh() {
     Optional<Poll> poll = awaitPoll();
-    poll.ifPresent(p -> org.fusioncds.audit.AuditSpool.awaitDurable(p.audited()));
+    poll.ifPresent(p -> AuditSpool.awaitDurable(p.audited()));
     return poll.map(p -> OptionalLong.of(p.seq())).orElse(OptionalLong.empty());
   }
 
@@ -549,8 +552,7 @@ public final class ChangeFeed implements AutoCloseable {
   private void readAgainIfUnaudited() {
     try {
       lastAudited.join();
-    } catch (java.util.concurrent.CompletionException
-        | java.util.concurrent.CancellationException e) {
+    } catch (CompletionException | CancellationException e) {
       if (lastSince != null && lastSince.isBefore(since)) {
         since = lastSince;
       }
