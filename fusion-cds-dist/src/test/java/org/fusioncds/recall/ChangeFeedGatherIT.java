@@ -145,19 +145,7 @@ class ChangeFeedGatherIT {
   void aPollPastItsPagesOverflowsAndWhileItDoesEachPollReadsOnePageOfAType() throws Exception {
     List<ChangeFeed.Changes> polls = new CopyOnWriteArrayList<>();
     List<String> nextPages = new CopyOnWriteArrayList<>();
-    ChangeFeed.Audit audit =
-        new ChangeFeed.Audit() {
-          @Override
-          public CompletableFuture<Void> batch(List<String> urls, int status) {
-            return CompletableFuture.completedFuture(null);
-          }
-
-          @Override
-          public CompletableFuture<Void> page(String url, int status) {
-            nextPages.add(url);
-            return CompletableFuture.completedFuture(null);
-          }
-        };
+    ChangeFeed.Audit audit = audit(urls -> WRITTEN, nextPages::add);
     try (ChangeFeed feed =
         new ChangeFeed(
             server.baseUrl(),
@@ -209,22 +197,15 @@ class ChangeFeedGatherIT {
   void aPollWhoseAuditRecordWasNotWrittenHasItsWindowReadAgainByTheNext() {
     List<String> sinces = new CopyOnWriteArrayList<>();
     ChangeFeed.Audit audit =
-        new ChangeFeed.Audit() {
-          @Override
-          public CompletableFuture<Void> batch(List<String> urls, int status) {
-            String first = urls.get(0);
-            sinces.add(first.replaceAll(".*_since=([^&]*).*", "$1"));
-            return sinces.size() == 1
-                ? CompletableFuture.failedFuture(
-                    new FcdsException(ErrorCode.AUDIT_NOT_SPOOLED, "the disk is full (test)"))
-                : CompletableFuture.completedFuture(null);
-          }
-
-          @Override
-          public CompletableFuture<Void> page(String url, int status) {
-            return CompletableFuture.completedFuture(null);
-          }
-        };
+        audit(
+            urls -> {
+              sinces.add(urls.get(0).replaceAll(".*_since=([^&]*).*", "$1"));
+              return sinces.size() == 1
+                  ? CompletableFuture.failedFuture(
+                      new FcdsException(ErrorCode.AUDIT_NOT_SPOOLED, "the disk is full (test)"))
+                  : WRITTEN;
+            },
+            url -> {});
     try (ChangeFeed feed =
         new ChangeFeed(
             server.baseUrl(),
@@ -259,22 +240,33 @@ class ChangeFeedGatherIT {
     }
   }
 
+  /** An audit record the journal has written. */
+  private static final CompletableFuture<Void> WRITTEN = CompletableFuture.completedFuture(null);
+
+  /** The poll's batch answered as {@code batch} says; each next page told to {@code page}. */
+  private static ChangeFeed.Audit audit(
+      java.util.function.Function<List<String>, CompletableFuture<Void>> batch,
+      java.util.function.Consumer<String> page) {
+    return new ChangeFeed.Audit() {
+      @Override
+      public CompletableFuture<Void> batch(List<String> urls, int status) {
+        return batch.apply(urls);
+      }
+
+      @Override
+      public CompletableFuture<Void> page(String url, int status) {
+        page.accept(url);
+        return WRITTEN;
+      }
+    };
+  }
+
   private static ChangeFeed feed(Duration gather, java.util.function.IntSupplier inFlight) {
     return new ChangeFeed(
         server.baseUrl(),
         GATEWAY,
         client,
-        new ChangeFeed.Audit() {
-          @Override
-          public CompletableFuture<Void> batch(List<String> urls, int status) {
-            return CompletableFuture.completedFuture(null);
-          }
-
-          @Override
-          public CompletableFuture<Void> page(String url, int status) {
-            return CompletableFuture.completedFuture(null);
-          }
-        },
+        audit(urls -> WRITTEN, url -> {}),
         new ChangeFeed.Settings(Duration.ofSeconds(10), 100, gather.plusSeconds(30), gather),
         inFlight);
   }
