@@ -145,13 +145,9 @@ class ChangeFeedGatherIT {
   void aPollPastItsPagesOverflowsAndWhileItDoesEachPollReadsOnePageOfAType() throws Exception {
     List<ChangeFeed.Changes> polls = new CopyOnWriteArrayList<>();
     List<String> nextPages = new CopyOnWriteArrayList<>();
-    ChangeFeed.Audit audit = audit(urls -> WRITTEN, nextPages::add);
     try (ChangeFeed feed =
-        new ChangeFeed(
-            server.baseUrl(),
-            GATEWAY,
-            client,
-            audit,
+        feed(
+            audit(urls -> WRITTEN, nextPages::add),
             new ChangeFeed.Settings(
                 Duration.ofSeconds(2), 5, Duration.ofSeconds(30), Duration.ZERO, 2),
             () -> 1)) {
@@ -207,10 +203,7 @@ class ChangeFeedGatherIT {
             },
             url -> {});
     try (ChangeFeed feed =
-        new ChangeFeed(
-            server.baseUrl(),
-            GATEWAY,
-            client,
+        feed(
             audit,
             new ChangeFeed.Settings(
                 Duration.ofSeconds(1), 100, Duration.ofSeconds(30), Duration.ZERO),
@@ -262,12 +255,16 @@ class ChangeFeedGatherIT {
   }
 
   private static ChangeFeed feed(Duration gather, java.util.function.IntSupplier inFlight) {
-    return new ChangeFeed(
-        server.baseUrl(),
-        GATEWAY,
-        client,
+    return feed(
         audit(urls -> WRITTEN, url -> {}),
         new ChangeFeed.Settings(Duration.ofSeconds(10), 100, gather.plusSeconds(30), gather),
         inFlight);
+  }
+
+  private static ChangeFeed feed(
+      ChangeFeed.Audit audit,
+      ChangeFeed.Settings settings,
+      java.util.function.IntSupplier inFlight) {
+    return new ChangeFeed(server.baseUrl(), GATEWAY, client, audit, settings, inFlight);
   }
 }
