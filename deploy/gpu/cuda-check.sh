@@ -62,7 +62,7 @@ bench() { # name, then bench arguments
   local name="$1"; shift
   log "bench $*"
   java -jar "$jar" bench "$@" >"$out/$name.txt" 2>"$out/$name.log"
-  grep -E 'inference, |batch |callers |median\(a\)|^ +(1|10|50) ' "$out/$name.txt" | tee -a "$out/summary.txt" || true
+  grep -E 'inference, |batch|callers |median\(a\)|^ +[0-9]+ +[0-9]' "$out/$name.txt" | tee -a "$out/summary.txt" || true
   grep -m1 -i 'falling back to cpu' "$out/$name.log" | tee -a "$out/summary.txt" || true
 }
 

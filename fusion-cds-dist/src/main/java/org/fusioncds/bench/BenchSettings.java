@@ -18,6 +18,8 @@ import java.util.Set;
  * @param cohort the synthetic cohort's size; {@code seed} its seed
  * @param callers concurrent callers of the batched inference
  * @param batchMaxSize the micro-batcher's {@code inference.batch.max-size} in the inference part
+ * @param batchInstances its {@code inference.batch.instances}
+ * @param threads the served sessions' {@code inference.threads} (intra-op threads)
  * @param rawBatches the batch sizes raw ONNX Runtime is measured at
  * @param seconds how long each inference and audit case runs
  * @param work a folder for the cohort, the service's journals and the audit cases
@@ -36,6 +38,8 @@ public record BenchSettings(
     long seed,
     int callers,
     int batchMaxSize,
+    int batchInstances,
+    int threads,
     List<Integer> rawBatches,
     double seconds,
     Path work) {

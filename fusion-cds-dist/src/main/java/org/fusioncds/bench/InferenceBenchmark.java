@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.fusioncds.flow.ModelInputs;
@@ -25,16 +26,33 @@ import org.fusioncds.model.ModelCard;
 
 /**
  * Part {@code inference} of {@code fusion-cds bench}: the card's default graph run by the service's
- * micro-batcher ({@code inference.batch.*} defaults, 2 intra-op threads as served) with N
- * concurrent callers of one sample each, beside raw ONNX Runtime on the same session: {@code
- * session.run} of batches of 1…64 samples (by default) fed the same tensors every run (made once,
- * on direct buffers), one thread, the best batch size taken as the floor. Samples are seeded values
- * of the card's input shapes (the graph's cost does not depend on them).
+ * micro-batcher ({@code inference.batch.*} defaults or the bench's options, {@code
+ * inference.threads} intra-op threads as served) with N concurrent callers of one sample each,
+ * beside raw ONNX Runtime: {@code session.run} of batches of 1…64 samples (by default) fed the same
+ * tensors every run (made once, on direct buffers), in every way raw ONNX Runtime can use this
+ * machine's cores that the service's settings suggest — one thread on the served session, as many
+ * threads as the batcher has instances on it (each its own batch), and one thread on a session of
+ * as many intra-op threads as there are cores. The best of them all is the floor. Samples are
+ * seeded values of the card's input shapes (the graph's cost does not depend on them).
  */
 final class InferenceBenchmark {
 
   /** The length of one round of a case, about. */
   private static final double ROUND_S = 0.5;
+
+  /**
+   * A way of running raw ONNX Runtime: {@code threads} threads on one session, each its own batch.
+   */
+  private record Raw(String label, GraphSession graph, int threads) {
+
+    /** At most this many samples in flight with batches of {@code b}. */
+    int inFlight(int b) {
+      return threads * b;
+    }
+  }
+
+  /** One raw case's median rate. */
+  private record Cell(Raw raw, int batch, double rate) {}
 
   private final BenchSettings settings;
 
@@ -44,16 +62,29 @@ final class InferenceBenchmark {
 
   void run() throws Exception {
     Batching d = Batching.DEFAULT;
+    Batching batching =
+        new Batching(
+            settings.batchMaxSize(), d.maxDelayMicros(), d.maxQueue(), settings.batchInstances());
+    int cores = Runtime.getRuntime().availableProcessors();
     InferenceSettings served =
-        new InferenceSettings(
-            settings.device(),
-            2,
-            1,
-            new Batching(settings.batchMaxSize(), d.maxDelayMicros(), d.maxQueue()));
-    try (ModelRegistry registry = ModelRegistry.open(settings.models(), settings.model(), served)) {
+        new InferenceSettings(settings.device(), settings.threads(), 1, batching);
+    InferenceSettings wide = new InferenceSettings(settings.device(), cores, 1, Batching.OFF);
+    try (ModelRegistry registry = ModelRegistry.open(settings.models(), settings.model(), served);
+        ModelRegistry wideRegistry =
+            ModelRegistry.open(settings.models(), settings.model(), wide)) {
       ModelCard card = registry.model(settings.model()).card();
       String graphName = card.fusion().defaultGraph();
       GraphSession graph = registry.model(settings.model()).graph(graphName);
+      List<Raw> ways = new ArrayList<>();
+      ways.add(new Raw(label(1, settings.threads()), graph, 1));
+      if (batching.instances() > 1) {
+        ways.add(
+            new Raw(label(batching.instances(), settings.threads()), graph, batching.instances()));
+      }
+      if (cores != settings.threads()) {
+        ways.add(
+            new Raw(label(1, cores), wideRegistry.model(settings.model()).graph(graphName), 1));
+      }
       int most = settings.rawBatches().stream().mapToInt(Integer::intValue).max().orElse(1);
       List<ModelInputs> samples = samples(card, Math.max(most, settings.callers()));
       // many short rounds: a stretch of the machine slower than the rest (seconds long here, twice
@@ -73,57 +104,97 @@ final class InferenceBenchmark {
       Map<String, List<Double>> rates = new LinkedHashMap<>();
       Map<Integer, List<Double>> meanBatch = new HashMap<>();
       for (int round = 0; round < rounds; round++) {
-        for (int b : sizes) {
-          rates
-              .computeIfAbsent("raw " + b, k -> new ArrayList<>())
-              .add(raw(graph, samples.subList(0, b), slice, round == 0 ? warmUp : 0));
+        double w = round == 0 ? warmUp : 0;
+        for (Raw way : ways) {
+          for (int b : sizes) {
+            rates
+                .computeIfAbsent(way.label() + b, k -> new ArrayList<>())
+                .add(raw(way, samples.subList(0, b), slice, w));
+          }
         }
         for (int callers : callerCounts) {
           long batches0 = stats(registry, graphName).batches();
           long samples0 = stats(registry, graphName).samples();
           rates
               .computeIfAbsent("callers " + callers, k -> new ArrayList<>())
-              .add(batched(registry, samples, callers, slice, round == 0 ? warmUp : 0));
+              .add(batched(registry, samples, callers, slice, w));
           BatchStats s = stats(registry, graphName);
           meanBatch
               .computeIfAbsent(callers, k -> new ArrayList<>())
               .add((s.samples() - samples0) / (double) Math.max(1, s.batches() - batches0));
         }
       }
-      Report.line(
-          "  raw ONNX Runtime, one thread, session.run per batch (the same tensors every run, made"
-              + " once on direct buffers):");
-      double best = 0;
-      int bestSize = 0;
-      for (int b : sizes) {
-        double rate = new Stats(rates.get("raw " + b)).median();
-        Report.line("  %10s %5d %12.0f", "batch", b, rate);
-        if (rate > best) {
-          best = rate;
-          bestSize = b;
+      List<Cell> cells = new ArrayList<>();
+      for (Raw way : ways) {
+        for (int b : sizes) {
+          cells.add(new Cell(way, b, new Stats(rates.get(way.label() + b)).median()));
         }
       }
-      double rawOne = sizes.contains(1) ? new Stats(rates.get("raw 1")).median() : Double.NaN;
+      Report.line(
+          "  raw ONNX Runtime, session.run per batch, each thread its own batch (the same tensors"
+              + " every run, made once on direct buffers):");
+      StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "  %10s", "batch"));
+      ways.forEach(w -> head.append(String.format(Locale.ROOT, " %28s", w.label())));
+      Report.line("%s", head);
+      for (int b : sizes) {
+        StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %10d", b));
+        for (Raw way : ways) {
+          row.append(
+              String.format(
+                  Locale.ROOT, " %28.0f", new Stats(rates.get(way.label() + b)).median()));
+        }
+        Report.line("%s", row);
+      }
+      Cell best = bestWithin(cells, Integer.MAX_VALUE);
       Report.line(
           "  micro-batched through ModelRegistry.run (inference.batch.max-size %d, max-delay-us"
-              + " %d):",
-          settings.batchMaxSize(), d.maxDelayMicros());
+              + " %d, instances %d; inference.threads %d):",
+          batching.maxSize(), batching.maxDelayMicros(), batching.instances(), settings.threads());
       for (int callers : callerCounts) {
         double rate = new Stats(rates.get("callers " + callers)).median();
-        double floor = callers == 1 ? rawOne : best;
+        Cell fill = bestWithin(cells, callers);
+        String toFill =
+            fill == null
+                ? ""
+                : String.format(
+                    Locale.ROOT,
+                    "; to raw with at most %d in flight (%s):%s",
+                    callers,
+                    where(fill),
+                    Stats.ratio(rate / fill.rate()));
         Report.line(
-            "  %10s %5d %12.0f  mean batch %5.1f  ratio to raw %s %s",
+            "  %10s %5d %12.0f  mean batch %5.1f  ratio to raw best (%s):%s%s",
             "callers",
             callers,
             rate,
             new Stats(meanBatch.get(callers)).median(),
-            callers == 1 ? "batch 1:" : "best (batch " + bestSize + "):",
-            Stats.ratio(rate / floor));
+            where(best),
+            Stats.ratio(rate / best.rate()),
+            toFill);
       }
       Report.line(
-          "  target: %d callers >= 0.9 x raw ONNX Runtime at its best batch size",
-          settings.callers());
+          "  target: %d callers >= 0.9 x raw ONNX Runtime at its best batch size (%d callers keep"
+              + " at most %d samples in flight, so the last ratio is the most batching could reach"
+              + " over the first)",
+          settings.callers(), settings.callers(), settings.callers());
     }
+  }
+
+  private static String label(int threads, int intraOp) {
+    return String.format(
+        Locale.ROOT, "%d thread%s, %d intra-op", threads, threads == 1 ? "" : "s", intraOp);
+  }
+
+  private static String where(Cell c) {
+    return "batch " + c.batch() + ", " + c.raw().label();
+  }
+
+  /** The fastest raw case with at most {@code inFlight} samples in flight; null when none. */
+  private static Cell bestWithin(List<Cell> cells, int inFlight) {
+    return cells.stream()
+        .filter(c -> c.raw().inFlight(c.batch()) <= inFlight)
+        .max(java.util.Comparator.comparingDouble(Cell::rate))
+        .orElse(null);
   }
 
   private static BatchStats stats(ModelRegistry registry, String graph) {
@@ -163,15 +234,32 @@ final class InferenceBenchmark {
   }
 
   /**
-   * Raw session.run of one batch made of these samples, on one thread, for {@code seconds} after a
-   * warm-up of {@code warmUp} seconds (0: none). The tensors are made once, on direct buffers, and
-   * every run feeds the same ones: the floor is {@code session.run} alone. (Tensors made from heap
-   * arrays on every run had ONNX Runtime's Java binding copy each into a new direct buffer, up to
-   * 13 MB a run at batch 64, and the JVM's direct-memory limit then called for full collections:
-   * that floor read from 2,441 to 15,327 samples/s at the same batch size in two runs.)
+   * Raw session.run of batches made of these samples, {@code way.threads()} threads each running
+   * its own, for {@code seconds} after a warm-up of {@code warmUp} seconds (0: none): samples per
+   * second of all together. The tensors are made once, on direct buffers, and every run feeds the
+   * same ones: the floor is {@code session.run} alone. (Tensors made from heap arrays on every run
+   * had ONNX Runtime's Java binding copy each into a new direct buffer, up to 13 MB a run at batch
+   * 64, and the JVM's direct-memory limit then called for full collections: that floor read from
+   * 2,441 to 15,327 samples/s at the same batch size in two runs.)
    */
-  private static double raw(
-      GraphSession graph, List<ModelInputs> batch, double seconds, double warmUp)
+  private static double raw(Raw way, List<ModelInputs> batch, double seconds, double warmUp)
+      throws Exception {
+    List<Map<String, OnnxTensor>> feeds = new ArrayList<>();
+    try {
+      for (int t = 0; t < way.threads(); t++) {
+        feeds.add(feed(way.graph(), batch));
+      }
+      if (warmUp > 0) {
+        runFor(way.graph(), feeds, warmUp);
+      }
+      return runFor(way.graph(), feeds, seconds) * batch.size();
+    } finally {
+      feeds.forEach(f -> f.values().forEach(OnnxTensor::close));
+    }
+  }
+
+  /** One batch of the samples as tensors on direct buffers, by input name. */
+  private static Map<String, OnnxTensor> feed(GraphSession graph, List<ModelInputs> batch)
       throws OrtException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     Map<String, OnnxTensor> feed = new HashMap<>();
@@ -190,29 +278,24 @@ final class InferenceBenchmark {
         shape[0] = batch.size();
         feed.put(name, OnnxTensor.createTensor(env, all, shape));
       }
-      if (warmUp > 0) {
-        runFor(graph, feed, warmUp);
-      }
-      return runFor(graph, feed, seconds) * batch.size();
-    } finally {
+      return feed;
+    } catch (OrtException | RuntimeException e) {
       feed.values().forEach(OnnxTensor::close);
+      throw e;
     }
   }
 
-  /** Runs per second of {@code session.run} on the same feed. */
-  private static double runFor(GraphSession graph, Map<String, OnnxTensor> feed, double seconds)
-      throws OrtException {
-    long t0 = System.nanoTime();
-    long end = t0 + (long) (seconds * 1e9);
-    long runs = 0;
-    long now;
-    do {
-      try (OrtSession.Result result = graph.session().run(feed)) {
-        runs++;
-      }
-      now = System.nanoTime();
-    } while (now < end);
-    return runs / ((now - t0) / 1e9);
+  /** Runs per second of {@code session.run}, one thread per feed, each on its own feed. */
+  private static double runFor(
+      GraphSession graph, List<Map<String, OnnxTensor>> feeds, double seconds) throws Exception {
+    return TimedLoad.perSecond(
+        feeds.size(),
+        seconds,
+        (thread, i) -> {
+          try (OrtSession.Result result = graph.session().run(feeds.get(thread))) {
+            // the run alone: its outputs are not read
+          }
+        });
   }
 
   /** Samples per second of {@code callers} threads each running one sample at a time. */

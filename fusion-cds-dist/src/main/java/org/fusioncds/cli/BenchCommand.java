@@ -82,6 +82,18 @@ public final class BenchCommand implements Callable<Integer> {
   int batchMaxSize;
 
   @Option(
+      names = "--batch-instances",
+      defaultValue = "2",
+      description = "inference.batch.instances in the inference part")
+  int batchInstances;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "1",
+      description = "inference.threads (intra-op threads of each session) in the inference part")
+  int threads;
+
+  @Option(
       names = "--raw-batches",
       defaultValue = "1,2,4,8,16,32,64",
       split = ",",
@@ -128,6 +140,10 @@ public final class BenchCommand implements Callable<Integer> {
     positive("--calls-per-caller", callsPerCaller);
     positive("--cohort", cohort);
     positive("--callers", callers);
+    positive("--threads", threads);
+    if (batchInstances < 1 || batchInstances > 64) {
+      throw invalid("--batch-instances must be 1..64", Integer.toString(batchInstances));
+    }
     if (warmup < 0) {
       throw invalid("--warmup must be ≥ 0", Integer.toString(warmup));
     }
@@ -159,6 +175,8 @@ public final class BenchCommand implements Callable<Integer> {
         seed,
         callers,
         batchMaxSize,
+        batchInstances,
+        threads,
         List.copyOf(rawBatches),
         seconds,
         folder);

@@ -69,7 +69,13 @@ class BenchCommandIT {
     assertTrue(number(out, "callers\\s+1\\s+([0-9]+)\\s+mean batch") > 0, out);
     double mean = number(out, "callers\\s+8\\s+[0-9]+\\s+mean batch\\s+([0-9.]+)");
     assertTrue(mean >= 1 && mean <= 32, "8 callers, mean batch " + mean);
-    assertTrue(number(out, "ratio to raw best \\(batch \\d+\\):\\s+([0-9.]+)") > 0, out);
+    assertTrue(out.contains("2 threads, 1 intra-op"), "raw as the batcher's 2 instances: " + out);
+    double toBest =
+        number(out, "callers\\s+8 .*ratio to raw best \\(batch \\d+, [^)]+\\):\\s+([0-9.]+)");
+    double toFill =
+        number(
+            out, "callers\\s+8 .*with at most 8 in flight \\(batch \\d+, [^)]+\\):\\s+([0-9.]+)");
+    assertTrue(toBest > 0 && toFill >= toBest, "8 callers: " + toBest + ", " + toFill + "\n" + out);
     assertTrue(number(out, "\\n\\s+32 \\|\\s+[0-9]+ \\|\\s+([0-9]+) \\|") > 0, out);
     assertTrue(out.contains("bench: "), out);
   }
@@ -82,6 +88,14 @@ class BenchCommandIT {
     assertEquals("", r[1]);
     assertTrue(r[2].startsWith("FCDS-8001"), r[2]);
     assertTrue(r[2].contains("hook,gpu"), r[2]);
+  }
+
+  @Test
+  void refusesABatcherWithoutInstances() {
+    String[] r = run("bench", "--batch-instances", "0", "--parts", "inference");
+
+    assertEquals("2", r[0]);
+    assertTrue(r[2].startsWith("FCDS-8001") && r[2].contains("--batch-instances"), r[2]);
   }
 
   @Test

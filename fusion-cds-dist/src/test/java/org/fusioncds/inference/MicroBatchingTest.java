@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.InferenceResult;
 import org.fusioncds.flow.ModelInputs;
@@ -122,6 +123,45 @@ class MicroBatchingTest {
       assertEquals(0, s.waiting());
     } finally {
       callers.shutdownNow();
+    }
+  }
+
+  @Test
+  void whileOneInstanceIsHeldUpTheOtherStillAnswers() throws Exception {
+    double expected = alone(DEMO, List.of(inputs(12)), "fused").get(0);
+    // each batch waits 300 ms for more, so the first answer's callback is attached before it is
+    // answered and then runs on (and holds up) the instance that answered it
+    try (ModelRegistry r = open(DEMO, new Batching(32, 300_000, 64, 2))) {
+      CountDownLatch holding = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      CompletableFuture<String> first =
+          r.submit(inputs(11))
+              .thenApply(
+                  result -> {
+                    String thread = Thread.currentThread().getName();
+                    if (thread.startsWith("fcds-batch-")) {
+                      holding.countDown();
+                      awaitQuietly(release);
+                    }
+                    return thread;
+                  });
+      try {
+        assertTrue(holding.await(10, TimeUnit.SECONDS), "the first answer came on no instance");
+        InferenceResult second = r.submit(inputs(12)).get(10, TimeUnit.SECONDS);
+        assertEquals(expected, p(second), 1e-6);
+      } finally {
+        release.countDown();
+      }
+      assertTrue(first.get(10, TimeUnit.SECONDS).startsWith("fcds-batch-cap-fusion-fused-"));
+      assertEquals(2, stats(r, "fused").batches());
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -206,7 +206,7 @@ public class FusionCdsConfiguration implements CamelConfiguration {
   @PropertyInject(value = "inference.device", defaultValue = "cpu")
   String device;
 
-  @PropertyInject(value = "inference.threads", defaultValue = "2")
+  @PropertyInject(value = "inference.threads", defaultValue = "1")
   int inferenceThreads;
 
   @PropertyInject(value = "inference.allow-spinning", defaultValue = "false")
@@ -220,6 +220,9 @@ public class FusionCdsConfiguration implements CamelConfiguration {
 
   @PropertyInject(value = "inference.batch.max-queue", defaultValue = "1024")
   int batchMaxQueue;
+
+  @PropertyInject(value = "inference.batch.instances", defaultValue = "2")
+  int batchInstances;
 
   @PropertyInject(value = "inference.await-timeout-ms", defaultValue = "300000")
   long inferenceAwaitTimeoutMs;
@@ -413,7 +416,7 @@ public class FusionCdsConfiguration implements CamelConfiguration {
                   device,
                   inferenceThreads,
                   1,
-                  new Batching(batchMaxSize, batchMaxDelayMicros, batchMaxQueue),
+                  new Batching(batchMaxSize, batchMaxDelayMicros, batchMaxQueue, batchInstances),
                   inferenceSpinning));
     }
     return registry;

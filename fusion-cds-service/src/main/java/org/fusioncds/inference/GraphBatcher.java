@@ -1,5 +1,6 @@
 package org.fusioncds.inference;
 
+import ai.onnxruntime.OrtEnvironment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +18,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dynamic batcher of one graph on one device: requests wait in a bounded queue; one thread (the
- * only user of the graph's session) takes the first, everything else already waiting (up to {@link
+ * The dynamic batcher of one graph on one device: requests wait in a bounded queue; each of {@link
+ * Batching#instances()} threads, all running the graph's one session (ONNX Runtime's {@code run} is
+ * thread-safe), takes the first, everything else already waiting (up to {@link
  * Batching#maxSize()}), waits for more at most {@link Batching#maxDelayMicros()} after the first
- * arrived, and runs them as one {@code session.run}. A lone request therefore runs at once (batch
- * 1) and batches grow with the load. Closing refuses what still waits (FCDS-5302) and stops the
- * thread; the session itself belongs to {@link LoadedModel}.
+ * arrived, and runs them as one {@code session.run} with its own {@link GraphRunner}. A lone
+ * request therefore runs at once (batch 1) and batches grow with the load; with two instances one
+ * batch is copied and answered while the other runs. Closing refuses what still waits (FCDS-5302)
+ * and stops the threads; the session itself belongs to {@link LoadedModel}.
  */
 final class GraphBatcher implements AutoCloseable {
 
@@ -35,25 +38,28 @@ final class GraphBatcher implements AutoCloseable {
 
   private final ModelCard card;
   private final GraphSession graph;
-  private final GraphRunner runner;
   private final int maxSize;
   private final long maxDelayNanos;
   private final BlockingQueue<Request> queue;
-  private final Thread thread;
+  private final List<Thread> threads = new ArrayList<>();
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong samples = new AtomicLong();
   private volatile boolean closed;
 
-  GraphBatcher(GraphRunner runner, ModelCard card, GraphSession graph, Batching batching) {
+  GraphBatcher(OrtEnvironment env, ModelCard card, GraphSession graph, Batching batching) {
     this.card = card;
     this.graph = graph;
-    this.runner = runner;
-    this.maxSize = runner.batchable() ? batching.maxSize() : 1;
+    this.maxSize = GraphRunner.batchable(graph.session()) ? batching.maxSize() : 1;
     this.maxDelayNanos = TimeUnit.MICROSECONDS.toNanos(batching.maxDelayMicros());
     this.queue = new ArrayBlockingQueue<>(batching.maxQueue());
-    this.thread = new Thread(this::loop, "fcds-batch-" + card.id() + "-" + graph.name());
-    this.thread.setDaemon(true);
-    this.thread.start();
+    for (int i = 0; i < batching.instances(); i++) {
+      GraphRunner runner = new GraphRunner(env, card, graph);
+      Thread t =
+          new Thread(() -> loop(runner), "fcds-batch-" + card.id() + "-" + graph.name() + "-" + i);
+      t.setDaemon(true);
+      threads.add(t);
+    }
+    threads.forEach(Thread::start);
   }
 
   /**
@@ -88,13 +94,14 @@ final class GraphBatcher implements AutoCloseable {
     return new BatchStats(card.id(), graph.name(), batches.get(), samples.get(), queue.size());
   }
 
-  private void loop() {
+  /** One instance: takes a batch, runs it with its own runner (buffers), answers it; again. */
+  private void loop(GraphRunner runner) {
     List<Request> batch = new ArrayList<>(maxSize);
     while (!closed) {
       try {
         batch.add(queue.take());
         collect(batch);
-        run(batch);
+        run(runner, batch);
       } catch (InterruptedException e) {
         batch.forEach(r -> r.result().completeExceptionally(stopped()));
         break;
@@ -126,7 +133,7 @@ final class GraphBatcher implements AutoCloseable {
     }
   }
 
-  private void run(List<Request> batch) {
+  private void run(GraphRunner runner, List<Request> batch) {
     double[] times = new double[2];
     List<ModelInputs> inputs = batch.stream().map(Request::inputs).toList();
     List<GraphRunner.Sample> out = runner.run(inputs, times);
@@ -157,13 +164,15 @@ final class GraphBatcher implements AutoCloseable {
         "the model is being closed — " + card.id() + "/" + graph.name());
   }
 
-  /** Stops taking requests, refuses those waiting and waits for a running batch to finish. */
+  /** Stops taking requests, refuses those waiting and waits for the running batches to finish. */
   @Override
   public void close() {
     closed = true;
-    thread.interrupt();
+    threads.forEach(Thread::interrupt);
     try {
-      thread.join(TimeUnit.SECONDS.toMillis(30));
+      for (Thread t : threads) {
+        t.join(TimeUnit.SECONDS.toMillis(30));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -28,8 +28,8 @@ import org.fusioncds.model.ModelCard;
  * Runs one graph over a batch of samples: validates each sample against the card (names, dtype,
  * shape), copies the samples one after another into one direct buffer per input (reused from run to
  * run, so the tensors are made without a further copy), runs once, and hands each sample its own
- * outputs. Used by one thread at a time (its {@link GraphBatcher}); every OnnxTensor and the Result
- * are closed after the run.
+ * outputs. Used by one thread (one instance of its {@link GraphBatcher}: the buffers are its own);
+ * every OnnxTensor and the Result are closed after the run.
  */
 final class GraphRunner {
 
@@ -39,25 +39,19 @@ final class GraphRunner {
   private final OrtEnvironment env;
   private final ModelCard card;
   private final GraphSession graph;
-  private final boolean batchable;
   private final Map<String, FloatBuffer> buffers = new HashMap<>();
 
   GraphRunner(OrtEnvironment env, ModelCard card, GraphSession graph) {
     this.env = env;
     this.card = card;
     this.graph = graph;
-    this.batchable = batchAxis(graph.session());
   }
 
   /**
    * True when every input and output of the graph has a dynamic first dimension (exported with a
    * batch axis, as the training recipe does); otherwise the graph only ever runs one sample.
    */
-  boolean batchable() {
-    return batchable;
-  }
-
-  private static boolean batchAxis(OrtSession s) {
+  static boolean batchable(OrtSession s) {
     try {
       return dynamicFirst(s.getInputInfo()) && dynamicFirst(s.getOutputInfo());
     } catch (OrtException e) {
@@ -167,13 +161,29 @@ final class GraphRunner {
             ErrorCode.INPUT_DTYPE,
             "input " + name + " dtype: expected " + declared.dtype() + ", actual float32");
       }
-      List<Long> actual = Arrays.stream(t.shape()).boxed().toList();
-      if (!actual.equals(declared.shape())) {
+      if (!sameShape(t.shape(), declared.shape())) {
         throw new FcdsException(
             ErrorCode.INPUT_SHAPE,
-            "input " + name + " shape: expected " + declared.shape() + ", actual " + actual);
+            "input "
+                + name
+                + " shape: expected "
+                + declared.shape()
+                + ", actual "
+                + Arrays.toString(t.shape()));
       }
     }
+  }
+
+  private static boolean sameShape(long[] actual, List<Long> declared) {
+    if (actual.length != declared.size()) {
+      return false;
+    }
+    for (int i = 0; i < actual.length; i++) {
+      if (actual[i] != declared.get(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Each sample's value of each card output; a sample whose value is not finite fails alone. */

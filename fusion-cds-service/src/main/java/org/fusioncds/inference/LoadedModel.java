@@ -15,8 +15,8 @@ import org.fusioncds.model.ModelCard.Graph;
 /**
  * One model: its card, and one open ONNX Runtime session per graph of the card, each opened once
  * after its file's SHA-256 matched the card and fed by its own {@link GraphBatcher} (the session's
- * only user: ONNX Runtime allows concurrent {@code run} calls on one session, but one thread per
- * session is what lets concurrent requests become one batch). Closing stops every batcher, then
+ * only user: its {@code inference.batch.instances} threads each run their own batch on it, as ONNX
+ * Runtime allows concurrent {@code run} calls on one session). Closing stops every batcher, then
  * closes every session.
  */
 public final class LoadedModel implements AutoCloseable {
@@ -47,8 +47,7 @@ public final class LoadedModel implements AutoCloseable {
       for (Map.Entry<String, Graph> e : card.graphs().entrySet()) {
         GraphSession g = m.openGraph(e.getKey(), e.getValue(), sessions);
         m.graphs.put(e.getKey(), g);
-        GraphRunner runner = new GraphRunner(sessions.environment(), card, g);
-        m.batchers.put(e.getKey(), new GraphBatcher(runner, card, g, batching));
+        m.batchers.put(e.getKey(), new GraphBatcher(sessions.environment(), card, g, batching));
       }
       m.ood = OodCheck.open(card, folder);
       return m;

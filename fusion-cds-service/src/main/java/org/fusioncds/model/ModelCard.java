@@ -466,6 +466,11 @@ public record ModelCard(
 
   /** The declared input tensor of that name, or null. */
   public InputTensor input(String tensorName) {
-    return inputs.stream().filter(t -> t.name().equals(tensorName)).findFirst().orElse(null);
+    for (InputTensor t : inputs) { // a loop: called for every input of every sample the model runs
+      if (t.name().equals(tensorName)) {
+        return t;
+      }
+    }
+    return null;
   }
 }
