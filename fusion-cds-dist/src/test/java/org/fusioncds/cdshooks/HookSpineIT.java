@@ -38,6 +38,7 @@ import org.fusioncds.dicom.Tag;
 import org.fusioncds.dicom.web.DicomWebClient;
 import org.fusioncds.flow.Profiles;
 import org.fusioncds.flow.ResultKey;
+import org.fusioncds.sandbox.ChangeBeforeTransaction;
 import org.fusioncds.sandbox.FreePorts;
 import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.sandbox.SandboxFhirServer;
@@ -59,6 +60,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.Endpoint;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.ImagingStudy;
 import org.hl7.fhir.r4.model.Media;
 import org.hl7.fhir.r4.model.Observation;
@@ -114,7 +116,7 @@ class HookSpineIT {
     loadCohort(unlike);
     outOfDistribution = withImageAndLabs.subList(before, withImageAndLabs.size());
     assertTrue(
-        before > 12, "thirteen patients of the cohort for the tests that write, got " + before);
+        before > 13, "fourteen patients of the cohort for the tests that write, got " + before);
     loadChestCts(cohort.resolveSibling("nodule-ct"));
     Bundle beatrice =
         FHIR.newJsonParser()
@@ -953,6 +955,67 @@ class HookSpineIT {
       assertFalse(
           Files.exists(deadLetters.resolve("dead-letters.jsonl")),
           "the retry settled the write: no dead letter");
+    }
+  }
+
+  /**
+   * Between the write's lookup (no report with the key) and its transaction, another writer (a
+   * second replica) wrote the same transaction and a clinician finalised its report: the
+   * transaction replaces nothing but a preliminary report of its key, so the server refuses it
+   * (409), the retries change nothing, and the write settles on the clinician's report, found by
+   * its key: two versions, the last one final.
+   */
+  @Test
+  void aReportFinalisedBetweenTheLookupAndTheWriteIsNotPutBackToPreliminary() throws Exception {
+    String patient = withImageAndLabs.get(13);
+    Path deadLetters = Files.createTempDirectory("dead-letters");
+    int port = FreePorts.find();
+    String url = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
+    String conclusion = "Reviewed by a radiologist: no consolidation.";
+    ChangeBeforeTransaction finalised =
+        fhirServer.changeBeforeTransaction(
+            "DiagnosticReport",
+            "Patient/" + patient,
+            sameWrite -> {
+              Bundle written = fhir.transaction().withBundle(sameWrite).execute();
+              String location =
+                  written.getEntry().stream()
+                      .map(e -> e.getResponse().getLocation())
+                      .filter(l -> l != null && l.startsWith("DiagnosticReport/"))
+                      .findFirst()
+                      .orElseThrow();
+              DiagnosticReport report =
+                  fhir.read()
+                      .resource(DiagnosticReport.class)
+                      .withUrl(new IdType(location).toUnqualifiedVersionless())
+                      .execute();
+              report.setStatus(DiagnosticReport.DiagnosticReportStatus.FINAL);
+              report.setConclusion(conclusion);
+              fhir.update().resource(report).execute();
+            });
+    try (FusionCdsApp eager = startBeforeReport(port, deadLetters, 2, 4000, 2)) {
+      String reportUrl =
+          onlyCard(hook(url, patient, null)).path("links").path(0).path("url").asText();
+      Path journal = deadLetters.resolve("pending-reports.jsonl");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> Files.exists(journal) && Files.readString(journal).contains("\"written\""));
+
+      assertEquals(1, finalised.made());
+      DiagnosticReport now =
+          fhir.read().resource(DiagnosticReport.class).withUrl(reportUrl).execute();
+      assertEquals(DiagnosticReport.DiagnosticReportStatus.FINAL, now.getStatus());
+      assertEquals(conclusion, now.getConclusion());
+      Bundle versions =
+          fhir.history()
+              .onInstance(now.getIdElement().toUnqualifiedVersionless())
+              .returnBundle(Bundle.class)
+              .execute();
+      assertEquals(2, versions.getEntry().size(), "the other writer's and the clinician's");
+      assertFalse(
+          Files.exists(deadLetters.resolve("dead-letters.jsonl")),
+          "the write settled on the report found by its key: no dead letter");
     }
   }
 

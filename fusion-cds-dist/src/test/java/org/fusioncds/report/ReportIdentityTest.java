@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class ReportIdentityTest {
 
   @Test
-  void theReportIsPutAtTheIdItsResultKeyGives() {
+  void theReportIsPutAtTheIdItsResultKeyGivesOverNothingButItsOwnPreliminaryReport() {
     ReportRequest r = ReportRequests.capFusion();
     Bundle tx = ReportRequests.transaction();
 
@@ -27,8 +27,17 @@ class ReportIdentityTest {
             .findFirst()
             .orElseThrow();
     assertEquals(Bundle.HTTPVerb.PUT, entry.getRequest().getMethod());
+    String id = "fcds-report-" + r.key().value().substring(0, 52);
+    assertEquals(id, entry.getResource().getIdElement().getIdPart());
+    // only over a preliminary report of the same key: a report someone changed is never replaced
     assertEquals(
-        "DiagnosticReport/fcds-report-" + r.key().value().substring(0, 52),
+        "DiagnosticReport?_id="
+            + id
+            + "&identifier="
+            + ResultKey.SYSTEM
+            + "|"
+            + r.key().value()
+            + "&status=preliminary",
         entry.getRequest().getUrl());
     assertFalse(entry.getRequest().hasIfNoneExist());
     assertEquals(

@@ -22,6 +22,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -29,6 +30,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.fhir.VersionedReferences;
 import org.hl7.fhir.r4.model.Basic;
+import org.hl7.fhir.r4.model.Bundle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
@@ -159,6 +161,18 @@ public final class SandboxFhirServer implements AutoCloseable {
     TransactionAnswersLost loss = new TransactionAnswersLost(n, type, subject);
     restful.registerInterceptor(loss);
     return loss;
+  }
+
+  /**
+   * From now on the next transaction that writes a resource of {@code type} about {@code subject}
+   * ({@code Patient/x}) is preceded by {@code change}, given a copy of that transaction: someone
+   * else's write between the writer's last read and its transaction.
+   */
+  public ChangeBeforeTransaction changeBeforeTransaction(
+      String type, String subject, Consumer<Bundle> change) {
+    ChangeBeforeTransaction before = new ChangeBeforeTransaction(type, subject, change);
+    restful.registerInterceptor(before);
+    return before;
   }
 
   /** Starts a server on a free port with strict references. */

@@ -27,11 +27,11 @@ import org.hl7.fhir.r4.model.StringType;
 /**
  * Builds the write-back transaction (FHIR R4 Bundle type transaction): the model's Device (created
  * once, conditional on its identifier), a preliminary DiagnosticReport (written at an id derived
- * from the result key) and its Observations (conditional on the result key), and a Provenance (at
- * an id derived from the key as well) whose targets are the report, its Observations and its key
- * image Media, whose agents are the Device and the organisation, and whose entities are every input
- * version used. The report's presentedForm (HTML and PDF Binaries) and key image Media come from
- * {@link FormEntries}.
+ * from the result key, never over a report someone changed: {@link #reportUpdate}) and its
+ * Observations (conditional on the result key), and a Provenance (at an id derived from the key as
+ * well) whose targets are the report, its Observations and its key image Media, whose agents are
+ * the Device and the organisation, and whose entities are every input version used. The report's
+ * presentedForm (HTML and PDF Binaries) and key image Media come from {@link FormEntries}.
  */
 public final class ReportBundleBuilder {
 
@@ -92,7 +92,7 @@ public final class ReportBundleBuilder {
         .setResource(report)
         .getRequest()
         .setMethod(Bundle.HTTPVerb.PUT)
-        .setUrl("DiagnosticReport/" + report.getIdElement().getIdPart());
+        .setUrl(reportUpdate(report.getIdElement().getIdPart(), r.key()));
     if (forms != null) {
       String mediaUrl = FormEntries.add(bundle, r, forms, fhirBase, report, reportUrl);
       if (mediaUrl != null) {
@@ -350,6 +350,24 @@ public final class ReportBundleBuilder {
    */
   public static String reportId(ResultKey key) {
     return key.fhirId("fcds-report");
+  }
+
+  /**
+   * The report's PUT: a conditional update (FHIR R4 §3.1.0.4.3) that replaces only a preliminary
+   * report of the same result key at that id (the same write, made at the same moment by another
+   * hook or a redelivered job) and creates the report when there is none. A report there that
+   * someone changed since (finalised, amended, withdrawn: no longer preliminary) matches nothing,
+   * and a conditional update that matches nothing at an id that exists is refused with 409: the
+   * transaction writes nothing, and {@link ReportStep#write} finds that report by its key instead.
+   */
+  static String reportUpdate(String id, ResultKey key) {
+    return "DiagnosticReport?_id="
+        + id
+        + "&identifier="
+        + ResultKey.SYSTEM
+        + "|"
+        + key.value()
+        + "&status=preliminary";
   }
 
   /** The Provenance's id: derived from the result key (it is written with PUT). */

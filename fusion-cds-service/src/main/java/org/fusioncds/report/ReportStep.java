@@ -146,10 +146,10 @@ public final class ReportStep {
    * after a failure): when a report already carries the result key, that report is the answer and
    * nothing is written. An earlier attempt can land with its answer lost (a gateway's 504 after the
    * server committed, a connection cut), another replica can write the same key, and the report may
-   * have been amended, finalised or withdrawn since; the transaction PUTs the report at the id the
-   * key gives, so writing it would put the preliminary AI report back over a clinician's change.
-   * Otherwise as {@link #write}. Left: a change between this lookup and the PUT (a
-   * version-conditional write would close it).
+   * have been amended, finalised or withdrawn since: answering with that report spares a
+   * transaction the server would refuse (the report's PUT replaces only a preliminary report of the
+   * same key, {@link ReportBundleBuilder#reportUpdate}). Otherwise as {@link #write}, whose refusal
+   * (a change between this lookup and the transaction) also ends on the report found by its key.
    */
   public Reported writeAgain(Inferred inferred) {
     if (lookUpExisting(inferred.inputs()) instanceof StoredReport stored) {
@@ -168,8 +168,10 @@ public final class ReportStep {
   /**
    * Writes the transaction: {@link Reported} with the report's URL. Two transactions that create
    * the same Device (or report) at once make the server answer 409 to one of them: that one is sent
-   * again, and its conditional creates then find what the other wrote. When the conflicts outlast
-   * the retries, the report the concurrent write left for the same result key is the answer.
+   * again, and its conditional creates then find what the other wrote. A report someone changed
+   * since the lookup (finalised, withdrawn) is never replaced: the report's conditional PUT answers
+   * 409 on every attempt. When the conflicts outlast the retries, the report left for the same
+   * result key is the answer.
    */
   public Reported write(Inferred inferred) {
     PatientContext c = inferred.inputs().context();

@@ -1,0 +1,71 @@
+package org.fusioncds.sandbox;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * Runs a change just before the sandbox server processes the next transaction that writes a
+ * resource of one type about one subject: what a writer sees when someone else (another replica, a
+ * clinician) changed the server between its last read and its write. The change is given a copy of
+ * the transaction and makes its own requests (they are served before the transaction goes on; a
+ * transaction of its own passes untouched); another patient's transactions are left alone.
+ */
+public final class ChangeBeforeTransaction {
+
+  private final String type;
+  private final String subject;
+  private final Consumer<Bundle> change;
+  private final AtomicInteger left = new AtomicInteger(1);
+  private final AtomicInteger made = new AtomicInteger();
+
+  ChangeBeforeTransaction(String type, String subject, Consumer<Bundle> change) {
+    this.type = type;
+    this.subject = subject;
+    this.change = change;
+  }
+
+  @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+  public void before(RequestDetails request, RestOperationTypeEnum operation) {
+    if (operation != RestOperationTypeEnum.TRANSACTION) {
+      return;
+    }
+    Bundle bundle =
+        request.getResource() instanceof Bundle b
+            ? b
+            : request
+                .getFhirContext()
+                .newJsonParser()
+                .parseResource(
+                    Bundle.class,
+                    new String(request.loadRequestContents(), StandardCharsets.UTF_8));
+    for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+      if (e.hasResource() && matches(e.getResource()) && left.getAndDecrement() > 0) {
+        change.accept(bundle.copy());
+        made.incrementAndGet();
+        return;
+      }
+    }
+  }
+
+  private boolean matches(Resource r) {
+    if (!type.equals(r.fhirType()) || !r.getNamedProperty("subject").hasValues()) {
+      return false;
+    }
+    Base named = r.getNamedProperty("subject").getValues().get(0);
+    return named instanceof Reference ref && subject.equals(ref.getReference());
+  }
+
+  /** Changes made so far (0 or 1). */
+  public int made() {
+    return made.get();
+  }
+}
