@@ -68,10 +68,8 @@ final class InferenceBenchmark {
     int cores = Runtime.getRuntime().availableProcessors();
     InferenceSettings served =
         new InferenceSettings(settings.device(), settings.threads(), 1, batching);
-    InferenceSettings wide = new InferenceSettings(settings.device(), cores, 1, Batching.OFF);
     try (ModelRegistry registry = ModelRegistry.open(settings.models(), settings.model(), served);
-        ModelRegistry wideRegistry =
-            ModelRegistry.open(settings.models(), settings.model(), wide)) {
+        ModelRegistry wideRegistry = wide(registry, cores)) {
       ModelCard card = registry.model(settings.model()).card();
       String graphName = card.fusion().defaultGraph();
       GraphSession graph = registry.model(settings.model()).graph(graphName);
@@ -81,7 +79,7 @@ final class InferenceBenchmark {
         ways.add(
             new Raw(label(batching.instances(), settings.threads()), graph, batching.instances()));
       }
-      if (cores != settings.threads()) {
+      if (wideRegistry != null) {
         ways.add(
             new Raw(label(1, cores), wideRegistry.model(settings.model()).graph(graphName), 1));
       }
@@ -178,6 +176,20 @@ final class InferenceBenchmark {
               + " over the first)",
           settings.callers(), settings.callers(), settings.callers());
     }
+  }
+
+  /**
+   * A session on every core, one run at a time, when the served sessions use fewer (on cpu only: on
+   * a GPU intra-op threads do not spread a run); null otherwise.
+   */
+  private ModelRegistry wide(ModelRegistry served, int cores) {
+    if (!"cpu".equals(served.device()) || cores == settings.threads()) {
+      return null;
+    }
+    return ModelRegistry.open(
+        settings.models(),
+        settings.model(),
+        new InferenceSettings(settings.device(), cores, 1, Batching.OFF));
   }
 
   private static String label(int threads, int intraOp) {

@@ -19,8 +19,8 @@ import org.fusioncds.model.ModelCard;
 
 /**
  * The model without the service: the card's {@link InputAssembler} and the default graph's own ONNX
- * Runtime session, opened with the service's settings (2 intra-op threads, 1 inter-op), used here
- * directly (not through its batcher).
+ * Runtime session, opened with the service's default settings ({@code inference.threads} 1 intra-op
+ * thread, 1 inter-op), used here directly (not through its batcher).
  */
 final class RawModel implements AutoCloseable {
 
@@ -34,7 +34,7 @@ final class RawModel implements AutoCloseable {
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
 
   RawModel(Path models, String modelId, String device) {
-    registry = ModelRegistry.open(models, modelId, new InferenceSettings(device, 2, 1));
+    registry = ModelRegistry.open(models, modelId, new InferenceSettings(device, 1, 1));
     card = registry.model(modelId).card();
     fused = registry.model(modelId).graph(card.fusion().defaultGraph());
     assembler = new InputAssembler(card);

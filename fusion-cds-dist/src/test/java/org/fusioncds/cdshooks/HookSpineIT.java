@@ -960,19 +960,19 @@ class HookSpineIT {
 
   /**
    * Between the write's lookup (no report with the key) and its transaction, another writer (a
-   * second replica) wrote the same transaction and a clinician finalised its report: the
-   * transaction replaces nothing but a preliminary report of its key, so the server refuses it
-   * (409), the retries change nothing, and the write settles on the clinician's report, found by
-   * its key: two versions, the last one final.
+   * second replica) wrote the same transaction and a clinician withdrew its report (entered in
+   * error): the transaction replaces nothing but a preliminary report of its key, so the server
+   * refuses it (409), the retries change nothing, and the write settles on that report, found by
+   * its key and not remembered by the index: two versions, the last one withdrawn, and the next
+   * hook says the result was withdrawn.
    */
   @Test
-  void aReportFinalisedBetweenTheLookupAndTheWriteIsNotPutBackToPreliminary() throws Exception {
+  void aReportWithdrawnBetweenTheLookupAndTheWriteStaysWithdrawnAndIsAnsweredSo() throws Exception {
     String patient = withImageAndLabs.get(13);
     Path deadLetters = Files.createTempDirectory("dead-letters");
     int port = FreePorts.find();
     String url = "http://127.0.0.1:" + port + "/cds-services/imaging-fusion";
-    String conclusion = "Reviewed by a radiologist: no consolidation.";
-    ChangeBeforeTransaction finalised =
+    ChangeBeforeTransaction withdrawn =
         fhirServer.changeBeforeTransaction(
             "DiagnosticReport",
             "Patient/" + patient,
@@ -989,8 +989,7 @@ class HookSpineIT {
                       .resource(DiagnosticReport.class)
                       .withUrl(new IdType(location).toUnqualifiedVersionless())
                       .execute();
-              report.setStatus(DiagnosticReport.DiagnosticReportStatus.FINAL);
-              report.setConclusion(conclusion);
+              report.setStatus(DiagnosticReport.DiagnosticReportStatus.ENTEREDINERROR);
               fhir.update().resource(report).execute();
             });
     try (FusionCdsApp eager = startBeforeReport(port, deadLetters, 2, 4000, 2)) {
@@ -1002,20 +1001,22 @@ class HookSpineIT {
           .pollInterval(Duration.ofMillis(100))
           .until(() -> Files.exists(journal) && Files.readString(journal).contains("\"written\""));
 
-      assertEquals(1, finalised.made());
+      assertEquals(1, withdrawn.made());
       DiagnosticReport now =
           fhir.read().resource(DiagnosticReport.class).withUrl(reportUrl).execute();
-      assertEquals(DiagnosticReport.DiagnosticReportStatus.FINAL, now.getStatus());
-      assertEquals(conclusion, now.getConclusion());
+      assertEquals(DiagnosticReport.DiagnosticReportStatus.ENTEREDINERROR, now.getStatus());
       Bundle versions =
           fhir.history()
               .onInstance(now.getIdElement().toUnqualifiedVersionless())
               .returnBundle(Bundle.class)
               .execute();
-      assertEquals(2, versions.getEntry().size(), "the other writer's and the clinician's");
+      assertEquals(2, versions.getEntry().size(), "the other writer's and the withdrawal");
       assertFalse(
           Files.exists(deadLetters.resolve("dead-letters.jsonl")),
           "the write settled on the report found by its key: no dead letter");
+      JsonNode again = onlyCard(hook(url, patient, null));
+      assertTrue(again.path("summary").asText().contains("withdrawn"), again.toString());
+      assertEquals(0, again.path("links").size(), "no link to the withdrawn result: " + again);
     }
   }
 

@@ -157,6 +157,14 @@ class MicroBatchingTest {
     }
   }
 
+  private static void await(java.util.function.BooleanSupplier condition) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "not within 10 s");
+      Thread.sleep(5);
+    }
+  }
+
   private static void awaitQuietly(CountDownLatch latch) {
     try {
       latch.await(30, TimeUnit.SECONDS);
@@ -187,6 +195,26 @@ class MicroBatchingTest {
         assertTrue(s.batches() <= 2, graph + ": " + s.batches() + " batches for 20 requests");
       }
       assertEquals(0, stats(r, "fused").samples());
+    }
+  }
+
+  @Test
+  void withTwoInstancesRequestsArrivingWithinTheDelayStillRunAsOneBatch() throws Exception {
+    List<ModelInputs> in = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      in.add(inputs(60 + i));
+    }
+    List<Double> expected = alone(DEMO, in, "fused");
+    // the idle instance must not take the requests the forming batch waits for
+    try (ModelRegistry r = open(DEMO, new Batching(32, 1_000_000, 64, 2))) {
+      List<CompletableFuture<InferenceResult>> f = new ArrayList<>();
+      f.add(r.submit(in.get(0), "fused"));
+      await(() -> stats(r, "fused").waiting() == 0); // an instance took it and waits for more
+      in.subList(1, in.size()).forEach(i -> f.add(r.submit(i, "fused")));
+      for (int k = 0; k < f.size(); k++) {
+        assertEquals(expected.get(k), p(f.get(k).join()), 1e-6, "request " + k);
+      }
+      assertEquals(1, stats(r, "fused").batches());
     }
   }
 

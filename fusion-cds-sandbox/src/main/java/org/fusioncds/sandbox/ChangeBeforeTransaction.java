@@ -2,6 +2,7 @@ package org.fusioncds.sandbox;
 
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.nio.charset.StandardCharsets;
@@ -35,18 +36,10 @@ public final class ChangeBeforeTransaction {
 
   @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
   public void before(RequestDetails request, RestOperationTypeEnum operation) {
-    if (operation != RestOperationTypeEnum.TRANSACTION) {
-      return;
+    if (operation != RestOperationTypeEnum.TRANSACTION || left.get() <= 0) {
+      return; // spent: later transactions are not even read
     }
-    Bundle bundle =
-        request.getResource() instanceof Bundle b
-            ? b
-            : request
-                .getFhirContext()
-                .newJsonParser()
-                .parseResource(
-                    Bundle.class,
-                    new String(request.loadRequestContents(), StandardCharsets.UTF_8));
+    Bundle bundle = request.getResource() instanceof Bundle b ? b : parsed(request);
     for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
       if (e.hasResource() && matches(e.getResource()) && left.getAndDecrement() > 0) {
         change.accept(bundle.copy());
@@ -54,6 +47,13 @@ public final class ChangeBeforeTransaction {
         return;
       }
     }
+  }
+
+  /** The transaction as sent, JSON or XML (the request is not parsed yet at this point). */
+  private static Bundle parsed(RequestDetails request) {
+    String body = new String(request.loadRequestContents(), StandardCharsets.UTF_8);
+    return (Bundle)
+        EncodingEnum.detectEncoding(body).newParser(request.getFhirContext()).parseResource(body);
   }
 
   private boolean matches(Resource r) {

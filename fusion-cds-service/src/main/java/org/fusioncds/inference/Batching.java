@@ -16,10 +16,10 @@ public record Batching(int maxSize, long maxDelayMicros, int maxQueue, int insta
 
   /**
    * 32 samples, no added wait, 1,024 waiting, 2 instances: on 2 CPU cores two single-threaded runs
-   * side by side did as much as one run on two intra-op threads at batch 64, and at any batch
-   * (`fusion-cds bench`, raw ONNX Runtime fed the same tensors: 14,253–14,543 samples/s against
-   * 4,517 at batch 1 and 14,516 at 64); larger batches pay where a run is spread over threads or a
-   * GPU.
+   * side by side did as much as one run on two intra-op threads at its best batch, 64, and at any
+   * batch (`fusion-cds bench`, raw ONNX Runtime fed the same tensors: 14,253–14,543 samples/s
+   * against 4,517 at batch 1 and 14,516 at 64); larger batches pay where a run is spread over
+   * threads or a GPU.
    */
   public static final Batching DEFAULT = new Batching(32, 0, 1024, 2);
 

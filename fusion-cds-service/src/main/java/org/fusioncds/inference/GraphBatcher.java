@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.ModelInputs;
@@ -42,6 +43,7 @@ final class GraphBatcher implements AutoCloseable {
   private final long maxDelayNanos;
   private final BlockingQueue<Request> queue;
   private final List<Thread> threads = new ArrayList<>();
+  private final ReentrantLock forming = new ReentrantLock();
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong samples = new AtomicLong();
   private volatile boolean closed;
@@ -94,13 +96,22 @@ final class GraphBatcher implements AutoCloseable {
     return new BatchStats(card.id(), graph.name(), batches.get(), samples.get(), queue.size());
   }
 
-  /** One instance: takes a batch, runs it with its own runner (buffers), answers it; again. */
+  /**
+   * One instance: forms a batch (one instance at a time, so that a batch waiting out its delay is
+   * not robbed of its requests by an idle instance), runs it with its own runner (buffers) while
+   * the next instance forms the next, answers it; again.
+   */
   private void loop(GraphRunner runner) {
     List<Request> batch = new ArrayList<>(maxSize);
     while (!closed) {
       try {
-        batch.add(queue.take());
-        collect(batch);
+        forming.lockInterruptibly();
+        try {
+          batch.add(queue.take());
+          collect(batch);
+        } finally {
+          forming.unlock();
+        }
         run(runner, batch);
       } catch (InterruptedException e) {
         batch.forEach(r -> r.result().completeExceptionally(stopped()));
@@ -164,18 +175,27 @@ final class GraphBatcher implements AutoCloseable {
         "the model is being closed — " + card.id() + "/" + graph.name());
   }
 
-  /** Stops taking requests, refuses those waiting and waits for the running batches to finish. */
+  /**
+   * Stops taking requests, refuses those waiting and waits (30 s in all) for the running batches to
+   * finish; see {@link #ended()}.
+   */
   @Override
   public void close() {
     closed = true;
     threads.forEach(Thread::interrupt);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     try {
       for (Thread t : threads) {
-        t.join(TimeUnit.SECONDS.toMillis(30));
+        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     refuseWaiting();
+  }
+
+  /** True once every instance's thread has ended: no batch runs on the session any more. */
+  boolean ended() {
+    return threads.stream().noneMatch(Thread::isAlive);
   }
 }

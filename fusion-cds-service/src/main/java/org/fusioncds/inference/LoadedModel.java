@@ -11,6 +11,8 @@ import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.model.ModelCard;
 import org.fusioncds.model.ModelCard.Graph;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One model: its card, and one open ONNX Runtime session per graph of the card, each opened once
@@ -20,6 +22,8 @@ import org.fusioncds.model.ModelCard.Graph;
  * closes every session.
  */
 public final class LoadedModel implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LoadedModel.class);
 
   /** An open graph: its card entry, the file's SHA-256 and the session. */
   public record GraphSession(String name, Graph graph, String sha256, OrtSession session) {}
@@ -119,7 +123,20 @@ public final class LoadedModel implements AutoCloseable {
   @Override
   public void close() {
     batchers.values().forEach(GraphBatcher::close);
-    graphs.values().forEach(g -> closeQuietly(g.session()));
+    for (Map.Entry<String, GraphSession> g : graphs.entrySet()) {
+      GraphBatcher b = batchers.get(g.getKey());
+      if (b != null && !b.ended()) {
+        // a batch still runs on it after the batcher's 30 s: closing the native session under
+        // session.run could crash the JVM, so it is left open (its memory kept until the JVM ends)
+        LOG.warn(
+            "{}: the session of {}/{} is left open, a batch still runs on it",
+            ErrorCode.INFERENCE_INTERRUPTED.codeText(),
+            card.id(),
+            g.getKey());
+        continue;
+      }
+      closeQuietly(g.getValue().session());
+    }
     if (ood != null) {
       ood.close();
     }

@@ -355,10 +355,12 @@ public final class ReportBundleBuilder {
   /**
    * The report's PUT: a conditional update (FHIR R4 §3.1.0.4.3) that replaces only a preliminary
    * report of the same result key at that id (the same write, made at the same moment by another
-   * hook or a redelivered job) and creates the report when there is none. A report there that
-   * someone changed since (finalised, amended, withdrawn: no longer preliminary) matches nothing,
-   * and a conditional update that matches nothing at an id that exists is refused with 409: the
-   * transaction writes nothing, and {@link ReportStep#write} finds that report by its key instead.
+   * hook or a redelivered job) and creates the report when there is none. A report whose status
+   * someone changed since (final, amended, corrected, entered-in-error: no longer preliminary)
+   * matches nothing, and a conditional update that matches nothing at an id that exists is refused
+   * with 409: the transaction writes nothing, and {@link ReportStep#write} finds that report by its
+   * key instead. An edit that leaves the report preliminary is not seen (the version it made is not
+   * known to this write).
    */
   static String reportUpdate(String id, ResultKey key) {
     return "DiagnosticReport?_id="

@@ -190,11 +190,14 @@ public final class ReportStep {
       audit.record(
           c.audit(), audit.events().fhirWrite(c.audit(), c.fhirBase(), List.of(), 0, e.codeText()));
       if (e.errorCode() == ErrorCode.REPORT_RETRIES_EXHAUSTED) {
-        // the conflicts came from a concurrent write of the same inputs: when its report is there,
-        // it is this report (same result key); otherwise the failure stands
+        // the conflicts came from a concurrent write of the same inputs, or from a report someone
+        // changed since the lookup (the report's PUT replaces only a preliminary one of its key):
+        // the report there with the same result key is the answer, named without its version, so
+        // the index never remembers this computation's findings under a version that may be a
+        // clinician's (as writeAgain); otherwise the failure stands
         Object existing = lookUpExisting(inferred.inputs());
         if (existing instanceof StoredReport stored) {
-          return new Reported(inferred, report, stored.reportUrl(), stored.reportVersion());
+          return new Reported(inferred, report, stored.reportUrl(), null);
         }
       }
       throw e;
