@@ -8,10 +8,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Runs a change just before the sandbox server processes the next transaction that writes a
@@ -22,15 +19,13 @@ import org.hl7.fhir.r4.model.Resource;
  */
 public final class ChangeBeforeTransaction {
 
-  private final String type;
-  private final String subject;
+  private final ResourceAbout about;
   private final Consumer<Bundle> change;
   private final AtomicInteger left = new AtomicInteger(1);
   private final AtomicInteger made = new AtomicInteger();
 
   ChangeBeforeTransaction(String type, String subject, Consumer<Bundle> change) {
-    this.type = type;
-    this.subject = subject;
+    this.about = new ResourceAbout(type, subject);
     this.change = change;
   }
 
@@ -41,7 +36,7 @@ public final class ChangeBeforeTransaction {
     }
     Bundle bundle = request.getResource() instanceof Bundle b ? b : parsed(request);
     for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
-      if (e.hasResource() && matches(e.getResource()) && left.getAndDecrement() > 0) {
+      if (e.hasResource() && about.matches(e.getResource()) && left.getAndDecrement() > 0) {
         change.accept(bundle.copy());
         made.incrementAndGet();
         return;
@@ -54,14 +49,6 @@ public final class ChangeBeforeTransaction {
     String body = new String(request.loadRequestContents(), StandardCharsets.UTF_8);
     return (Bundle)
         EncodingEnum.detectEncoding(body).newParser(request.getFhirContext()).parseResource(body);
-  }
-
-  private boolean matches(Resource r) {
-    if (!type.equals(r.fhirType()) || !r.getNamedProperty("subject").hasValues()) {
-      return false;
-    }
-    Base named = r.getNamedProperty("subject").getValues().get(0);
-    return named instanceof Reference ref && subject.equals(ref.getReference());
   }
 
   /** Changes made so far (0 or 1). */

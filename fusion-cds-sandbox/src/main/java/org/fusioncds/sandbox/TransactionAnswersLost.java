@@ -6,10 +6,7 @@ import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Makes the sandbox server answer the next {@code n} transactions that hold a resource of one type
@@ -20,34 +17,24 @@ import org.hl7.fhir.r4.model.Resource;
 public final class TransactionAnswersLost {
 
   private final AtomicInteger left;
-  private final String type;
-  private final String subject;
+  private final ResourceAbout about;
   private final AtomicInteger lost = new AtomicInteger();
 
   TransactionAnswersLost(int n, String type, String subject) {
     this.left = new AtomicInteger(n);
-    this.type = type;
-    this.subject = subject;
+    this.about = new ResourceAbout(type, subject);
   }
 
   @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
   public void lose(RequestDetails request) {
     if (request.getRestOperationType() == RestOperationTypeEnum.TRANSACTION
         && request.getResource() instanceof Bundle b
-        && b.getEntry().stream().anyMatch(e -> e.hasResource() && matches(e.getResource()))
+        && b.getEntry().stream().anyMatch(e -> e.hasResource() && about.matches(e.getResource()))
         && left.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       lost.incrementAndGet();
       throw new UnclassifiedServerFailureException(
           504, "the transaction was committed and its answer lost (a gateway time-out)");
     }
-  }
-
-  private boolean matches(Resource r) {
-    if (!type.equals(r.fhirType()) || !r.getNamedProperty("subject").hasValues()) {
-      return false;
-    }
-    Base named = r.getNamedProperty("subject").getValues().get(0);
-    return named instanceof Reference ref && subject.equals(ref.getReference());
   }
 
   /** Transactions committed whose answer was a 504 so far. */
