@@ -9,6 +9,8 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,10 +124,11 @@ final class InferenceBenchmark {
               .add((s.samples() - samples0) / (double) Math.max(1, s.batches() - batches0));
         }
       }
-      List<Cell> cells = new ArrayList<>();
+      Map<String, Cell> cells = new LinkedHashMap<>(); // by way and batch size, as rates
       for (Raw way : ways) {
         for (int b : sizes) {
-          cells.add(new Cell(way, b, new Stats(rates.get(way.label() + b)).median()));
+          cells.put(
+              way.label() + b, new Cell(way, b, new Stats(rates.get(way.label() + b)).median()));
         }
       }
       Report.line(
@@ -137,20 +140,18 @@ final class InferenceBenchmark {
       for (int b : sizes) {
         StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %10d", b));
         for (Raw way : ways) {
-          row.append(
-              String.format(
-                  Locale.ROOT, " %28.0f", new Stats(rates.get(way.label() + b)).median()));
+          row.append(String.format(Locale.ROOT, " %28.0f", cells.get(way.label() + b).rate()));
         }
         Report.line("%s", row);
       }
-      Cell best = bestWithin(cells, Integer.MAX_VALUE);
+      Cell best = bestWithin(cells.values(), Integer.MAX_VALUE);
       Report.line(
           "  micro-batched through ModelRegistry.run (inference.batch.max-size %d, max-delay-us"
               + " %d, instances %d; inference.threads %d):",
           batching.maxSize(), batching.maxDelayMicros(), batching.instances(), settings.threads());
       for (int callers : callerCounts) {
         double rate = new Stats(rates.get("callers " + callers)).median();
-        Cell fill = bestWithin(cells, callers);
+        Cell fill = bestWithin(cells.values(), callers);
         String toFill =
             fill == null
                 ? ""
@@ -202,10 +203,10 @@ final class InferenceBenchmark {
   }
 
   /** The fastest raw case with at most {@code inFlight} samples in flight; null when none. */
-  private static Cell bestWithin(List<Cell> cells, int inFlight) {
+  private static Cell bestWithin(Collection<Cell> cells, int inFlight) {
     return cells.stream()
         .filter(c -> c.raw().inFlight(c.batch()) <= inFlight)
-        .max(java.util.Comparator.comparingDouble(Cell::rate))
+        .max(Comparator.comparingDouble(Cell::rate))
         .orElse(null);
   }
 

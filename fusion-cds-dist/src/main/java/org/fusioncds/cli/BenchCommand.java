@@ -12,6 +12,7 @@ import org.fusioncds.bench.Bench;
 import org.fusioncds.bench.BenchSettings;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.inference.Batching;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -141,8 +142,10 @@ public final class BenchCommand implements Callable<Integer> {
     positive("--cohort", cohort);
     positive("--callers", callers);
     positive("--threads", threads);
-    if (batchInstances < 1 || batchInstances > 64) {
-      throw invalid("--batch-instances must be 1..64", Integer.toString(batchInstances));
+    if (batchInstances < 1 || batchInstances > Batching.MAX_INSTANCES) {
+      throw invalid(
+          "--batch-instances must be 1.." + Batching.MAX_INSTANCES,
+          Integer.toString(batchInstances));
     }
     if (warmup < 0) {
       throw invalid("--warmup must be ≥ 0", Integer.toString(warmup));

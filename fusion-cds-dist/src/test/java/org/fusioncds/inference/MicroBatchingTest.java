@@ -64,6 +64,15 @@ class MicroBatchingTest {
     return new ModelInputs(ID, "0.1.0", t, List.of(), List.of(), Instant.EPOCH, 0);
   }
 
+  /** {@code count} distinct inputs, of seeds {@code firstSeed} on. */
+  static List<ModelInputs> inputs(int count, long firstSeed) {
+    List<ModelInputs> in = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      in.add(inputs(firstSeed + i));
+    }
+    return in;
+  }
+
   private static Tensor tensor(String name, Random r, long... shape) {
     int n = 1;
     for (long d : shape) {
@@ -93,10 +102,7 @@ class MicroBatchingTest {
 
   @Test
   void thirtyTwoConcurrentCallersEachGetTheirOwnAnswerFromFewerRuns() throws Exception {
-    List<ModelInputs> in = new ArrayList<>();
-    for (int i = 0; i < 32; i++) {
-      in.add(inputs(100 + i));
-    }
+    List<ModelInputs> in = inputs(32, 100);
     List<Double> expected = alone(DEMO, in, "fused");
 
     ExecutorService callers = Executors.newFixedThreadPool(32);
@@ -175,10 +181,7 @@ class MicroBatchingTest {
 
   @Test
   void requestsArrivingWithinTheDelayRunAsOneBatchAndAnswerAsIfAlone() {
-    List<ModelInputs> in = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      in.add(inputs(7 + i));
-    }
+    List<ModelInputs> in = inputs(20, 7);
     List<Double> expected = alone(DEMO, in, "late");
 
     try (ModelRegistry r = open(DEMO, new Batching(32, 2_000_000 / 2, 64))) {
@@ -200,10 +203,7 @@ class MicroBatchingTest {
 
   @Test
   void withTwoInstancesRequestsArrivingWithinTheDelayStillRunAsOneBatch() throws Exception {
-    List<ModelInputs> in = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      in.add(inputs(60 + i));
-    }
+    List<ModelInputs> in = inputs(20, 60);
     List<Double> expected = alone(DEMO, in, "fused");
     // the idle instance must not take the requests the forming batch waits for
     try (ModelRegistry r = open(DEMO, new Batching(32, 1_000_000, 64, 2))) {
@@ -242,10 +242,7 @@ class MicroBatchingTest {
 
   @Test
   void aGraphWithoutABatchAxisRunsEachRequestAlone() {
-    List<ModelInputs> in = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      in.add(inputs(40 + i));
-    }
+    List<ModelInputs> in = inputs(6, 40);
     List<Double> expected = alone(fixedBatchModels, in, "fused");
     try (ModelRegistry r = open(fixedBatchModels, new Batching(32, 200_000, 64))) {
       List<CompletableFuture<InferenceResult>> f =

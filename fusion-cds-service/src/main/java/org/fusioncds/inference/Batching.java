@@ -23,6 +23,9 @@ public record Batching(int maxSize, long maxDelayMicros, int maxQueue, int insta
    */
   public static final Batching DEFAULT = new Batching(32, 0, 1024, 2);
 
+  /** The most instances one graph may have. */
+  public static final int MAX_INSTANCES = 64;
+
   /** One sample per run (no batching), one run at a time. */
   public static final Batching OFF = new Batching(1, 0, 1024);
 
@@ -45,9 +48,10 @@ public record Batching(int maxSize, long maxDelayMicros, int maxQueue, int insta
       throw new FcdsException(
           ErrorCode.INFERENCE_SETTINGS, "inference.batch.max-queue must be ≥ 1 — " + maxQueue);
     }
-    if (instances < 1 || instances > 64) {
+    if (instances < 1 || instances > MAX_INSTANCES) {
       throw new FcdsException(
-          ErrorCode.INFERENCE_SETTINGS, "inference.batch.instances must be 1..64 — " + instances);
+          ErrorCode.INFERENCE_SETTINGS,
+          "inference.batch.instances must be 1.." + MAX_INSTANCES + " — " + instances);
     }
   }
 }

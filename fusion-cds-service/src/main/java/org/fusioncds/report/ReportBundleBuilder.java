@@ -92,7 +92,7 @@ public final class ReportBundleBuilder {
         .setResource(report)
         .getRequest()
         .setMethod(Bundle.HTTPVerb.PUT)
-        .setUrl(reportUpdate(report.getIdElement().getIdPart(), r.key()));
+        .setUrl(reportUpdate(r.key()));
     if (forms != null) {
       String mediaUrl = FormEntries.add(bundle, r, forms, fhirBase, report, reportUrl);
       if (mediaUrl != null) {
@@ -362,9 +362,9 @@ public final class ReportBundleBuilder {
    * key instead. An edit that leaves the report preliminary is not seen (the version it made is not
    * known to this write).
    */
-  static String reportUpdate(String id, ResultKey key) {
+  static String reportUpdate(ResultKey key) {
     return "DiagnosticReport?_id="
-        + id
+        + reportId(key)
         + "&identifier="
         + ResultKey.SYSTEM
         + "|"
