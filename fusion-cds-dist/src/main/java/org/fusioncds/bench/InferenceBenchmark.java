@@ -17,6 +17,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import org.fusioncds.flow.ModelInputs;
 import org.fusioncds.flow.Tensor;
 import org.fusioncds.inference.BatchStats;
@@ -34,8 +39,10 @@ import org.fusioncds.model.ModelCard;
  * tensors every run (made once, on direct buffers), in every way raw ONNX Runtime can use this
  * machine's cores that the service's settings suggest — one thread on the served session, as many
  * threads as the batcher has instances on it (each its own batch), and one thread on a session of
- * as many intra-op threads as there are cores. The best of them all is the floor. Samples are
- * seeded values of the card's input shapes (the graph's cost does not depend on them).
+ * as many intra-op threads as there are cores. The best of them all is the floor. Then the same
+ * number of requests kept in flight with no thread waiting on any, which shows what the callers'
+ * own threads cost. Samples are seeded values of the card's input shapes (the graph's cost does not
+ * depend on them).
  */
 final class InferenceBenchmark {
 
@@ -123,6 +130,12 @@ final class InferenceBenchmark {
               .computeIfAbsent(callers, k -> new ArrayList<>())
               .add((s.samples() - samples0) / (double) Math.max(1, s.batches() - batches0));
         }
+        if (w > 0) {
+          inFlight(registry, samples, settings.callers(), w);
+        }
+        rates
+            .computeIfAbsent("in flight", k -> new ArrayList<>())
+            .add(inFlight(registry, samples, settings.callers(), slice));
       }
       Map<String, Cell> cells = new LinkedHashMap<>(); // by way and batch size, as rates
       for (Raw way : ways) {
@@ -171,6 +184,10 @@ final class InferenceBenchmark {
             Stats.ratio(rate / best.rate()),
             toFill);
       }
+      double async = new Stats(rates.get("in flight")).median();
+      Report.line(
+          "  %10s %5d %12.0f  (no thread waits: each answer submits the next)  ratio to raw best:%s",
+          "in flight", settings.callers(), async, Stats.ratio(async / best.rate()));
       Report.line(
           "  target: %d callers >= 0.9 x raw ONNX Runtime at its best batch size (%d callers keep"
               + " at most %d samples in flight, so the last ratio is the most batching could reach"
@@ -319,6 +336,67 @@ final class InferenceBenchmark {
       load(registry, samples, callers, warmUp);
     }
     return load(registry, samples, callers, seconds);
+  }
+
+  /**
+   * Samples per second with {@code n} requests in flight and no thread waiting on any: each answer
+   * submits the next request from the thread that answered it. Beside {@link #batched} it shows
+   * what the callers' threads cost (each waits, is woken and runs again per sample).
+   */
+  private static double inFlight(
+      ModelRegistry registry, List<ModelInputs> samples, int n, double seconds) throws Exception {
+    LongAdder done = new LongAdder();
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch ended = new CountDownLatch(n);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    long t0 = System.nanoTime();
+    for (int c = 0; c < n; c++) {
+      next(registry, samples, c, done, stop, ended, failure);
+    }
+    Thread.sleep((long) (seconds * 1000)); // the measured interval itself, not a poll
+    stop.set(true);
+    double elapsed = (System.nanoTime() - t0) / 1e9;
+    double rate = done.sum() / elapsed;
+    if (!ended.await(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("requests still in flight 60 s after the bench stopped");
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("a request in flight failed", failure.get());
+    }
+    return rate;
+  }
+
+  private static void next(
+      ModelRegistry registry,
+      List<ModelInputs> samples,
+      int i,
+      LongAdder done,
+      AtomicBoolean stop,
+      CountDownLatch ended,
+      AtomicReference<Throwable> failure) {
+    if (stop.get()) {
+      ended.countDown();
+      return;
+    }
+    try {
+      registry
+          .submit(samples.get(i % samples.size()))
+          .whenComplete(
+              (result, e) -> {
+                if (e != null) {
+                  failure.compareAndSet(null, e);
+                  ended.countDown();
+                  return;
+                }
+                if (!stop.get()) {
+                  done.increment();
+                }
+                next(registry, samples, i + 1, done, stop, ended, failure);
+              });
+    } catch (RuntimeException e) {
+      failure.compareAndSet(null, e);
+      ended.countDown();
+    }
   }
 
   private static double load(

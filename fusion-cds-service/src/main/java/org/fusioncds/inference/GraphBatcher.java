@@ -3,7 +3,6 @@ package org.fusioncds.inference;
 import ai.onnxruntime.OrtEnvironment;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -32,8 +31,11 @@ final class GraphBatcher implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(GraphBatcher.class);
 
-  /** One sample's raw outputs with the time it spent: tensors, and queue + run. */
-  record Outcome(Map<String, Double> raw, double tensorMs, double runMs, int batchSize) {}
+  /**
+   * One sample's raw value of each card output (in the card's order) with the time it spent:
+   * tensors, and queue + run.
+   */
+  record Outcome(double[] raw, double tensorMs, double runMs, int batchSize) {}
 
   private record Request(ModelInputs inputs, CompletableFuture<Outcome> result, long arrived) {}
 
@@ -103,6 +105,7 @@ final class GraphBatcher implements AutoCloseable {
    */
   private void loop(GraphRunner runner) {
     List<Request> batch = new ArrayList<>(maxSize);
+    List<ModelInputs> inputs = new ArrayList<>(maxSize);
     while (!closed) {
       try {
         forming.lockInterruptibly();
@@ -112,7 +115,7 @@ final class GraphBatcher implements AutoCloseable {
         } finally {
           forming.unlock();
         }
-        run(runner, batch);
+        run(runner, batch, inputs);
       } catch (InterruptedException e) {
         batch.forEach(r -> r.result().completeExceptionally(stopped()));
         break;
@@ -121,6 +124,7 @@ final class GraphBatcher implements AutoCloseable {
         batch.forEach(r -> r.result().completeExceptionally(e));
       } finally {
         batch.clear();
+        inputs.clear();
       }
     }
     refuseWaiting();
@@ -144,9 +148,11 @@ final class GraphBatcher implements AutoCloseable {
     }
   }
 
-  private void run(GraphRunner runner, List<Request> batch) {
+  private void run(GraphRunner runner, List<Request> batch, List<ModelInputs> inputs) {
     double[] times = new double[2];
-    List<ModelInputs> inputs = batch.stream().map(Request::inputs).toList();
+    for (Request r : batch) {
+      inputs.add(r.inputs());
+    }
     List<GraphRunner.Sample> out = runner.run(inputs, times);
     long done = System.nanoTime();
     batches.incrementAndGet();

@@ -13,7 +13,6 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,8 +32,11 @@ import org.fusioncds.model.ModelCard;
  */
 final class GraphRunner {
 
-  /** One sample's outcome: its raw outputs by tensor name, or its coded failure. */
-  record Sample(Map<String, Double> raw, FcdsException error) {}
+  /**
+   * One sample's outcome: its raw value of each card output (in the card's order), or its coded
+   * failure.
+   */
+  record Sample(double[] raw, FcdsException error) {}
 
   private final OrtEnvironment env;
   private final ModelCard card;
@@ -188,12 +190,14 @@ final class GraphRunner {
 
   /** Each sample's value of each card output; a sample whose value is not finite fails alone. */
   private List<Sample> outputs(OrtSession.Result result, int n) {
-    Map<String, FloatBuffer> values = new LinkedHashMap<>();
-    for (ModelCard.Output o : card.outputs()) {
-      Optional<OnnxValue> v = result.get(o.tensor());
+    List<ModelCard.Output> declared = card.outputs();
+    FloatBuffer[] values = new FloatBuffer[declared.size()];
+    for (int k = 0; k < values.length; k++) {
+      String tensor = declared.get(k).tensor();
+      Optional<OnnxValue> v = result.get(tensor);
       if (v.isEmpty() || !(v.get() instanceof OnnxTensor t) || t.getFloatBuffer() == null) {
         throw new FcdsException(
-            ErrorCode.OUTPUT_INVALID, "graph output missing or not float — " + o.tensor());
+            ErrorCode.OUTPUT_INVALID, "graph output missing or not float — " + tensor);
       }
       FloatBuffer fb = t.getFloatBuffer();
       if (fb.remaining() != n) {
@@ -202,7 +206,7 @@ final class GraphRunner {
             "graph output not one value per sample — "
                 + graph.name()
                 + "/"
-                + o.tensor()
+                + tensor
                 + " "
                 + fb.remaining()
                 + " values for "
@@ -210,7 +214,7 @@ final class GraphRunner {
                 + " samples, first "
                 + (fb.remaining() > 0 ? fb.get(0) : "none"));
       }
-      values.put(o.tensor(), fb);
+      values[k] = fb;
     }
     List<Sample> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -219,10 +223,10 @@ final class GraphRunner {
     return out;
   }
 
-  private Sample sample(Map<String, FloatBuffer> values, int i) {
-    Map<String, Double> raw = new LinkedHashMap<>();
-    for (Map.Entry<String, FloatBuffer> e : values.entrySet()) {
-      double v = e.getValue().get(i);
+  private Sample sample(FloatBuffer[] values, int i) {
+    double[] raw = new double[values.length];
+    for (int k = 0; k < values.length; k++) {
+      double v = values[k].get(i);
       if (!Double.isFinite(v)) {
         return new Sample(
             null,
@@ -231,11 +235,11 @@ final class GraphRunner {
                 "graph output not one finite value — "
                     + graph.name()
                     + "/"
-                    + e.getKey()
+                    + card.outputs().get(k).tensor()
                     + " "
                     + v));
       }
-      raw.put(e.getKey(), v);
+      raw[k] = v;
     }
     return new Sample(raw, null);
   }

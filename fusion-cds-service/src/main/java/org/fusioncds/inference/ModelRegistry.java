@@ -5,11 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
@@ -35,6 +37,7 @@ public final class ModelRegistry implements AutoCloseable {
   private final Map<String, LoadedModel> models = new LinkedHashMap<>();
   private final SessionFactory sessions;
   private final Batching batching;
+  private final Map<String, Plan> plans = new ConcurrentHashMap<>(); // by model id + "/" + graph
 
   private ModelRegistry(InferenceSettings settings) {
     this.sessions = new SessionFactory(settings);
@@ -181,6 +184,36 @@ public final class ModelRegistry implements AutoCloseable {
    * here; a failed run completes the future exceptionally.
    */
   public CompletableFuture<InferenceResult> submit(ModelInputs inputs, String graph) {
+    Plan plan = plan(inputs, graph);
+    List<CompletableFuture<GraphBatcher.Outcome>> runs = queue(plan, inputs);
+    if (runs.size() == 1) {
+      return runs.get(0).thenApply(one -> combine(plan, inputs, one));
+    }
+    return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done ->
+                combine(
+                    plan,
+                    inputs,
+                    runs.stream()
+                        .map(CompletableFuture::join)
+                        .toArray(GraphBatcher.Outcome[]::new)));
+  }
+
+  /**
+   * What running {@code graph} of a model means, worked out once per model and graph: its card, the
+   * batchers it queues on with their weights, the graphs' hashes.
+   */
+  private record Plan(
+      ModelCard card,
+      String graph,
+      List<GraphBatcher> batchers,
+      double[] weights,
+      Map<String, String> hashes,
+      boolean stacked) {}
+
+  /** The plan of that model and graph, after the inputs' model version is checked (5205, 5204). */
+  private Plan plan(ModelInputs inputs, String graph) {
     LoadedModel m = model(inputs.modelId());
     ModelCard card = m.card();
     if (!card.version().equals(inputs.modelVersion())) {
@@ -193,64 +226,77 @@ public final class ModelRegistry implements AutoCloseable {
               + ", loaded "
               + card.version());
     }
+    Plan known = plans.get(card.id() + "/" + graph);
+    if (known != null) {
+      return known;
+    }
     Map<String, Double> weights = weights(card, graph);
+    List<GraphBatcher> batchers = new ArrayList<>();
     Map<String, String> hashes = new LinkedHashMap<>();
-    List<CompletableFuture<GraphBatcher.Outcome>> runs = new ArrayList<>();
     for (String name : weights.keySet()) {
       hashes.put(name, m.graph(name).sha256());
-      runs.add(m.batcher(name).submit(inputs));
+      batchers.add(m.batcher(name));
     }
-    return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new))
-        .thenApply(
-            done ->
-                combine(
-                    card,
-                    graph,
-                    inputs,
-                    weights,
-                    hashes,
-                    runs.stream().map(CompletableFuture::join).toList()));
+    Plan plan =
+        new Plan(
+            card,
+            graph,
+            List.copyOf(batchers),
+            weights.values().stream().mapToDouble(Double::doubleValue).toArray(),
+            Collections.unmodifiableMap(hashes),
+            ModelCard.STACKED.equals(graph));
+    plans.put(card.id() + "/" + graph, plan);
+    return plan;
   }
 
-  private InferenceResult combine(
-      ModelCard card,
-      String graph,
-      ModelInputs inputs,
-      Map<String, Double> weights,
-      Map<String, String> hashes,
-      List<GraphBatcher.Outcome> runs) {
+  private static List<CompletableFuture<GraphBatcher.Outcome>> queue(
+      Plan plan, ModelInputs inputs) {
+    List<CompletableFuture<GraphBatcher.Outcome>> runs = new ArrayList<>(plan.batchers().size());
+    for (GraphBatcher b : plan.batchers()) {
+      runs.add(b.submit(inputs));
+    }
+    return runs;
+  }
+
+  private InferenceResult combine(Plan plan, ModelInputs inputs, GraphBatcher.Outcome... runs) {
     long t0 = System.nanoTime();
-    Map<String, Double> probability = new LinkedHashMap<>();
+    ModelCard card = plan.card();
+    List<ModelCard.Output> declared = card.outputs();
+    double[] probability = new double[declared.size()];
     double tensorMs = 0;
     double runMs = 0;
-    List<Double> w = new ArrayList<>(weights.values());
-    boolean stacked = ModelCard.STACKED.equals(graph);
-    for (int i = 0; i < runs.size(); i++) {
-      GraphBatcher.Outcome run = runs.get(i);
+    for (int i = 0; i < runs.length; i++) {
+      GraphBatcher.Outcome run = runs[i];
       // the graphs run side by side: the slowest one's tensor and run times are the call's
       if (run.tensorMs() + run.runMs() > tensorMs + runMs) {
         tensorMs = run.tensorMs();
         runMs = run.runMs();
       }
-      for (ModelCard.Output o : card.outputs()) {
-        double p = PostProcessor.probability(run.raw().get(o.tensor()), o, card.calibration());
-        probability.merge(
-            o.tensor(), w.get(i) * (stacked ? PostProcessor.logit(p) : p), Double::sum);
+      for (int k = 0; k < probability.length; k++) {
+        double p = PostProcessor.probability(run.raw()[k], declared.get(k), card.calibration());
+        probability[k] += plan.weights()[i] * (plan.stacked() ? PostProcessor.logit(p) : p);
       }
     }
-    if (stacked) {
-      double intercept = card.fusion().stacking().intercept();
-      probability.replaceAll((tensor, z) -> PostProcessor.sigmoid(intercept + z));
+    List<OutputResult> outputs = new ArrayList<>(probability.length);
+    for (int k = 0; k < probability.length; k++) {
+      double p =
+          plan.stacked()
+              ? PostProcessor.sigmoid(card.fusion().stacking().intercept() + probability[k])
+              : probability[k];
+      outputs.add(PostProcessor.decide(declared.get(k), p));
     }
-    List<OutputResult> outputs =
-        card.outputs().stream()
-            .map(o -> PostProcessor.decide(o, probability.get(o.tensor())))
-            .toList();
     InferenceResult.Timings timings =
         new InferenceResult.Timings(
             inputs.assembleMillis() + tensorMs, runMs, (System.nanoTime() - t0) / 1e6);
     return new InferenceResult(
-        card.id(), card.version(), graph, hashes, device(), card.warning(), outputs, timings);
+        card.id(),
+        card.version(),
+        plan.graph(),
+        plan.hashes(),
+        device(),
+        card.warning(),
+        Collections.unmodifiableList(outputs),
+        timings);
   }
 
   /** What every graph's batcher has done so far (batches, samples, waiting), by model. */
