@@ -45,7 +45,9 @@ final class FirstCallProbe implements AutoCloseable {
   /**
    * The figures of one patient, in ms; {@code ready}: from the call until the report could be read
    * (the call itself when the card came after the report); {@code keyMatches}: our inputs gave the
-   * report's key.
+   * report's key; {@code assemble}: the model's inputs made from the raw replies (decode, window,
+   * resize, labs; not part of the floor); {@code routes}: ms the service spent in each of its Camel
+   * routes from the call until the report could be read.
    */
   record Sample(
       double hook,
@@ -55,7 +57,9 @@ final class FirstCallProbe implements AutoCloseable {
       double storedKeys,
       double transaction,
       boolean keyMatches,
-      String fhirContentType) {
+      String fhirContentType,
+      double assemble,
+      Map<String, Double> routes) {
 
     double fetchTotal() {
       return fetch.values().stream().mapToDouble(Double::doubleValue).sum();
@@ -65,13 +69,20 @@ final class FirstCallProbe implements AutoCloseable {
   private static final FhirContext FHIR = FhirContext.forR4Cached();
 
   private final HookClient hook;
+  private final RouteTimes routeTimes;
   private final ServiceRequests requests;
   private final RawModel model;
   private final DicomWebClient pacs;
   private final StudySelector selector;
 
-  FirstCallProbe(HookClient hook, ServiceRequests requests, RawModel model, String dicomBase) {
+  FirstCallProbe(
+      HookClient hook,
+      RouteTimes routeTimes,
+      ServiceRequests requests,
+      RawModel model,
+      String dicomBase) {
     this.hook = hook;
+    this.routeTimes = routeTimes;
     this.requests = requests;
     this.model = model;
     this.pacs =
@@ -86,6 +97,7 @@ final class FirstCallProbe implements AutoCloseable {
   }
 
   Sample measure(String patientId) throws Exception {
+    Map<String, Double> before = routeTimes.now();
     HookClient.Answer a = hook.call(patientId);
     if (a.status() != 200 || a.reportUrl() == null || a.cached()) {
       throw new IllegalStateException("first hook call: HTTP " + a.status() + " " + a.body());
@@ -93,6 +105,7 @@ final class FirstCallProbe implements AutoCloseable {
     // the floors are measured once the report is written: a write still running behind a card
     // would share the cores with them
     double ready = a.millis() + untilReadable(a.reportUrl());
+    Map<String, Double> routes = RouteTimes.spent(before, routeTimes.now());
     Map<String, String> v = new HashMap<>(Map.of("patient", patientId));
     Map<Kind, Reply> r = new java.util.EnumMap<>(Kind.class);
     r.put(Kind.PATIENT, ok(requests.send(Kind.PATIENT, v, null, false)));
@@ -116,6 +129,7 @@ final class FirstCallProbe implements AutoCloseable {
     DicomImage image = new DicomImage(metadata, new FrameFetcher(pacs).fetch(metadata, 0));
     Patient patient =
         (Patient) parser(r.get(Kind.PATIENT)).parseResource(text(r.get(Kind.PATIENT)));
+    long assembling = System.nanoTime();
     ModelInputs inputs =
         model.assemble(
             AssemblyInput.of(
@@ -125,6 +139,7 @@ final class FirstCallProbe implements AutoCloseable {
                 entries(r.get(Kind.CONDITIONS), Condition.class),
                 image,
                 now));
+    double assembled = (System.nanoTime() - assembling) / 1e6;
     RawModel.Run run = model.run(inputs);
     ResultKey key = ResultKey.of(inputs.modelId(), inputs.modelVersion(), references(inputs));
 
@@ -139,7 +154,9 @@ final class FirstCallProbe implements AutoCloseable {
         keys.millis(),
         tx.millis(),
         key.value().equals(reportKey(a.reportUrl())),
-        r.get(Kind.PATIENT).contentType());
+        r.get(Kind.PATIENT).contentType(),
+        assembled,
+        routes);
   }
 
   private static Reply ok(Reply r) {

@@ -83,7 +83,9 @@ final class HookBenchmark {
           cached =
               firstCalls(
                   hookClient(latePort, fhirBase),
+                  new RouteTimes(late),
                   eagerHook,
+                  new RouteTimes(eager),
                   requests,
                   model,
                   dicomBase,
@@ -108,7 +110,9 @@ final class HookBenchmark {
    */
   private List<String> firstCalls(
       HookClient late,
+      RouteTimes lateRoutes,
       HookClient eager,
+      RouteTimes eagerRoutes,
       ServiceRequests requests,
       RawModel model,
       String dicomBase,
@@ -117,8 +121,10 @@ final class HookBenchmark {
     List<FirstCallProbe.Sample> lateSamples = new ArrayList<>();
     List<FirstCallProbe.Sample> eagerSamples = new ArrayList<>();
     List<String> eagerMeasured = new ArrayList<>();
-    try (FirstCallProbe lateProbe = new FirstCallProbe(late, requests, model, dicomBase);
-        FirstCallProbe eagerProbe = new FirstCallProbe(eager, requests, model, dicomBase)) {
+    try (FirstCallProbe lateProbe =
+            new FirstCallProbe(late, lateRoutes, requests, model, dicomBase);
+        FirstCallProbe eagerProbe =
+            new FirstCallProbe(eager, eagerRoutes, requests, model, dicomBase)) {
       for (int i = 0; i < patients.size(); i += 2) {
         boolean measured = i >= 2 * settings.warmup();
         FirstCallProbe.Sample a = lateProbe.measure(patients.get(i));

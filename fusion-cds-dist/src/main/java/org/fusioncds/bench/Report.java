@@ -2,8 +2,10 @@ package org.fusioncds.bench;
 
 import ai.onnxruntime.OrtEnvironment;
 import java.io.PrintWriter;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 import org.fusioncds.bench.FirstCallProbe.Sample;
 import org.fusioncds.bench.ServiceRequests.Kind;
@@ -92,6 +94,7 @@ final class Report {
     row("(d) write-back transaction, raw, same shape (fresh key)", s, Sample::transaction);
     // a first call looks no key up: the stored reports' keys, read beside the labs, rule it out
     row("(e) stored reports' keys, raw (beside the labs, in (a))", s, Sample::storedKeys);
+    row("(g) inputs assembled from (b)'s replies, raw (not in the floor)", s, Sample::assemble);
     if (cardFirst) {
       row(
           "(a)-(b)-(c): the rest (Camel, parse, assemble, (e)...)",
@@ -102,6 +105,14 @@ final class Report {
           "(a)-(b)-(c)-(d): the rest (Camel, parse, assemble, (e)...)",
           s,
           x -> x.hook() - x.fetchTotal() - x.run() - x.transaction());
+    }
+    line(
+        "  the service's Camel routes, from the call until the report could be read (each"
+            + " route's time includes the routes it calls):");
+    Set<String> routes = new LinkedHashSet<>();
+    s.forEach(x -> routes.addAll(x.routes().keySet()));
+    for (String route : routes) {
+      row("    route " + route, s, x -> x.routes().getOrDefault(route, 0.0));
     }
     line("  ratios (per patient; median, p90):");
     row("(a)/((b)+(c))", s, x -> x.hook() / (x.fetchTotal() + x.run()), true);

@@ -52,6 +52,20 @@ class BenchCommandIT {
             "\\(a\\) hook call, first time \\(model run, card before the report\\)\\s+([0-9.]+)");
     double ready = number(out, "\\(f\\) from the call until the report can be read\\s+([0-9.]+)");
     assertTrue(card > 0 && ready >= card, "card " + card + " ms, report readable " + ready + " ms");
+    double call =
+        number(out, "\\(a\\) hook call, first time \\(model run, report written\\)\\s+([0-9.]+)");
+    double inRoute = number(out, "route cds-hook\\s+([0-9.]+)");
+    double gathering = number(out, "route gather\\s+([0-9.]+)");
+    assertTrue(
+        gathering > 0 && gathering < inRoute && inRoute <= call,
+        "the service's routes within the call: gather "
+            + gathering
+            + ", cds-hook "
+            + inRoute
+            + ", call "
+            + call
+            + " ms\n"
+            + out);
     assertTrue(number(out, "median\\(a\\)/median\\(\\(b\\)\\+\\(c\\)\\) = ([0-9.]+)") > 0, out);
     for (String level : new String[] {"1", "10"}) {
       Matcher m = Pattern.compile("\\n\\s+" + level + "\\s+40\\s+40\\s+.*none; none").matcher(out);
