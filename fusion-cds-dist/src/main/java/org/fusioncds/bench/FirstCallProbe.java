@@ -38,16 +38,17 @@ import org.hl7.fhir.r4.model.Resource;
  * One fresh patient: (a) the first hook call, then (b) the service's six gather requests replayed
  * raw, (c) {@code OrtSession.run} on inputs assembled from those bytes, and the search of the
  * patient's stored reports' keys and a write-back transaction of the same shape (fresh key), each
- * timed alone.
+ * timed alone; the model's inputs made from the parsed replies, timed; and the time each of the
+ * service's Camel routes took from the call until the report could be read ({@link RouteTimes}).
  */
 final class FirstCallProbe implements AutoCloseable {
 
   /**
    * The figures of one patient, in ms; {@code ready}: from the call until the report could be read
    * (the call itself when the card came after the report); {@code keyMatches}: our inputs gave the
-   * report's key; {@code assemble}: the model's inputs made from the raw replies (decode, window,
-   * resize, labs; not part of the floor); {@code routes}: ms the service spent in each of its Camel
-   * routes from the call until the report could be read.
+   * report's key; {@code assemble}: the model's inputs made from the parsed replies and the decoded
+   * frame (window, resize, labs; not part of the floor); {@code routes}: ms the service spent in
+   * each of its Camel routes from the call until the report could be read.
    */
   record Sample(
       double hook,
@@ -129,16 +130,11 @@ final class FirstCallProbe implements AutoCloseable {
     DicomImage image = new DicomImage(metadata, new FrameFetcher(pacs).fetch(metadata, 0));
     Patient patient =
         (Patient) parser(r.get(Kind.PATIENT)).parseResource(text(r.get(Kind.PATIENT)));
-    long assembling = System.nanoTime();
+    List<Observation> labs = entries(r.get(Kind.OBSERVATIONS), Observation.class);
+    List<Condition> conditions = entries(r.get(Kind.CONDITIONS), Condition.class);
+    long assembling = System.nanoTime(); // the replies parsed and the frame decoded before
     ModelInputs inputs =
-        model.assemble(
-            AssemblyInput.of(
-                patient,
-                study,
-                entries(r.get(Kind.OBSERVATIONS), Observation.class),
-                entries(r.get(Kind.CONDITIONS), Condition.class),
-                image,
-                now));
+        model.assemble(AssemblyInput.of(patient, study, labs, conditions, image, now));
     double assembled = (System.nanoTime() - assembling) / 1e6;
     RawModel.Run run = model.run(inputs);
     ResultKey key = ResultKey.of(inputs.modelId(), inputs.modelVersion(), references(inputs));

@@ -2,6 +2,8 @@ package org.fusioncds.bench;
 
 import ai.onnxruntime.OrtEnvironment;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -94,7 +96,7 @@ final class Report {
     row("(d) write-back transaction, raw, same shape (fresh key)", s, Sample::transaction);
     // a first call looks no key up: the stored reports' keys, read beside the labs, rule it out
     row("(e) stored reports' keys, raw (beside the labs, in (a))", s, Sample::storedKeys);
-    row("(g) inputs assembled from (b)'s replies, raw (not in the floor)", s, Sample::assemble);
+    row("(g) inputs made, raw: window, resize, labs (not in (b))", s, Sample::assemble);
     if (cardFirst) {
       row(
           "(a)-(b)-(c): the rest (Camel, parse, assemble, (e)...)",
@@ -109,8 +111,15 @@ final class Report {
     line(
         "  the service's Camel routes, from the call until the report could be read (each"
             + " route's time includes the routes it calls):");
-    Set<String> routes = new LinkedHashSet<>();
-    s.forEach(x -> routes.addAll(x.routes().keySet()));
+    Set<String> seen = new LinkedHashSet<>();
+    s.forEach(x -> seen.addAll(x.routes().keySet()));
+    List<String> routes = new ArrayList<>(seen); // the longest first: callers before the called
+    routes.sort(
+        Comparator.comparingDouble(
+                (String route) ->
+                    new Stats(s.stream().map(x -> x.routes().getOrDefault(route, 0.0)).toList())
+                        .median())
+            .reversed());
     for (String route : routes) {
       row("    route " + route, s, x -> x.routes().getOrDefault(route, 0.0));
     }

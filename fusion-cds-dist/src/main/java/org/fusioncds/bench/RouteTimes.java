@@ -18,26 +18,34 @@ final class RouteTimes {
 
   private final MeterRegistry registry;
   private final InflightRepository inflight;
+  private final String context;
 
   RouteTimes(FusionCdsApp app) {
     this.registry = app.camelContext().getRegistry().findSingleByType(MeterRegistry.class);
     this.inflight = app.camelContext().getInflightRepository();
+    this.context = app.camelContext().getName();
     if (registry == null) {
       throw new IllegalStateException("the service has no meter registry to read its routes from");
     }
   }
 
   /**
-   * Route id → total ms so far, in the order the registry lists them, once no exchange is in flight
-   * (a write behind a card may still be finishing when its report can be read), or after 5 s.
+   * Route id → total ms so far, once no exchange is in flight (a write behind a card may still be
+   * finishing when its report can be read); an exchange still in flight after 30 s fails the bench
+   * rather than have its time counted against the next call.
    */
   Map<String, Double> now() throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (inflight.size() > 0 && System.nanoTime() < deadline) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (inflight.size() > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the service still has " + inflight.size() + " exchanges in flight after 30 s");
+      }
       Thread.sleep(1); // a poll: Camel offers no wait for an empty inflight repository
     }
     Map<String, Double> total = new LinkedHashMap<>();
-    for (Timer t : registry.find(TIMER).tag("eventType", "route").timers()) {
+    for (Timer t :
+        registry.find(TIMER).tag("eventType", "route").tag("camelContext", context).timers()) {
       total.merge(
           t.getId().getTag("routeId"), t.totalTime(TimeUnit.NANOSECONDS) / 1e6, Double::sum);
     }

@@ -90,7 +90,9 @@ class BenchCommandIT {
         number(
             out, "callers\\s+8 .*with at most 8 in flight \\(batch \\d+, [^)]+\\):\\s+([0-9.]+)");
     assertTrue(toBest > 0 && toFill >= toBest, "8 callers: " + toBest + ", " + toFill + "\n" + out);
-    assertTrue(number(out, "in flight\\s+8\\s+([0-9]+)\\s+\\(no thread waits") > 0, out);
+    double inFlightBatch = number(out, "in flight\\s+8\\s+[0-9]+\\s+mean batch\\s+([0-9.]+)");
+    assertTrue(
+        inFlightBatch >= 1 && inFlightBatch <= 32, "8 in flight, mean batch " + inFlightBatch);
     assertTrue(number(out, "\\n\\s+32 \\|\\s+[0-9]+ \\|\\s+([0-9]+) \\|") > 0, out);
     assertTrue(out.contains("bench: "), out);
   }

@@ -248,7 +248,8 @@ class HttpEdgeIT {
       int stillOpen = stillOpen(idle);
       // p90, not p99: the p99 of a few hundred calls is their two or three slowest, which anything
       // else on the machine can make (38.7 ms against 2 × 18.4 once, with builds beside the CI);
-      // idle connections that cost the server something per call would move most calls
+      // idle connections that cost the server something per call would move most calls, and a
+      // looser bound on the p99 still catches a tail they alone would make
       double p90Unloaded = percentile(unloaded, 0.90);
       double p90Loaded = percentile(loaded, 0.90);
       System.out.printf(
@@ -269,6 +270,11 @@ class HttpEdgeIT {
       assertTrue(
           p90Loaded <= 2 * p90Unloaded,
           "p90 with idle connections " + p90Loaded + " ms > 2 × unloaded " + p90Unloaded + " ms");
+      double p99Unloaded = percentile(unloaded, 0.99);
+      double p99Loaded = percentile(loaded, 0.99);
+      assertTrue(
+          p99Loaded <= 5 * p99Unloaded,
+          "p99 with idle connections " + p99Loaded + " ms > 5 × unloaded " + p99Unloaded + " ms");
     } finally {
       for (Socket s : idle) {
         s.close();

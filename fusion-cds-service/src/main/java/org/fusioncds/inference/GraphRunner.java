@@ -195,11 +195,12 @@ final class GraphRunner {
     for (int k = 0; k < values.length; k++) {
       String tensor = declared.get(k).tensor();
       Optional<OnnxValue> v = result.get(tensor);
-      if (v.isEmpty() || !(v.get() instanceof OnnxTensor t) || t.getFloatBuffer() == null) {
+      FloatBuffer fb =
+          v.isPresent() && v.get() instanceof OnnxTensor t ? t.getFloatBuffer() : null; // a copy
+      if (fb == null) {
         throw new FcdsException(
             ErrorCode.OUTPUT_INVALID, "graph output missing or not float — " + tensor);
       }
-      FloatBuffer fb = t.getFloatBuffer();
       if (fb.remaining() != n) {
         throw new FcdsException(
             ErrorCode.OUTPUT_INVALID,

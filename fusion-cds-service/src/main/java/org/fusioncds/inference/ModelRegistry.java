@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +38,7 @@ public final class ModelRegistry implements AutoCloseable {
   private final Map<String, LoadedModel> models = new LinkedHashMap<>();
   private final SessionFactory sessions;
   private final Batching batching;
-  private final Map<String, Plan> plans = new ConcurrentHashMap<>(); // by model id + "/" + graph
+  private final Map<String, Map<String, Plan>> plans = new ConcurrentHashMap<>(); // id → graph →
 
   private ModelRegistry(InferenceSettings settings) {
     this.sessions = new SessionFactory(settings);
@@ -210,7 +211,13 @@ public final class ModelRegistry implements AutoCloseable {
       List<GraphBatcher> batchers,
       double[] weights,
       Map<String, String> hashes,
-      boolean stacked) {}
+      OptionalDouble stackedIntercept) {
+
+    /** Stacked: σ(intercept + Σ w·logit(p)); otherwise Σ w·p. */
+    boolean stacked() {
+      return stackedIntercept.isPresent();
+    }
+  }
 
   /** The plan of that model and graph, after the inputs' model version is checked (5205, 5204). */
   private Plan plan(ModelInputs inputs, String graph) {
@@ -226,7 +233,12 @@ public final class ModelRegistry implements AutoCloseable {
               + ", loaded "
               + card.version());
     }
-    Plan known = plans.get(card.id() + "/" + graph);
+    if (graph == null) {
+      throw new FcdsException(
+          ErrorCode.GRAPH_UNKNOWN, "no graph named for " + card.id() + " — null");
+    }
+    Map<String, Plan> ofModel = plans.computeIfAbsent(card.id(), id -> new ConcurrentHashMap<>());
+    Plan known = ofModel.get(graph);
     if (known != null) {
       return known;
     }
@@ -244,8 +256,10 @@ public final class ModelRegistry implements AutoCloseable {
             List.copyOf(batchers),
             weights.values().stream().mapToDouble(Double::doubleValue).toArray(),
             Collections.unmodifiableMap(hashes),
-            ModelCard.STACKED.equals(graph));
-    plans.put(card.id() + "/" + graph, plan);
+            ModelCard.STACKED.equals(graph)
+                ? OptionalDouble.of(card.fusion().stacking().intercept())
+                : OptionalDouble.empty());
+    ofModel.put(graph, plan);
     return plan;
   }
 
@@ -281,7 +295,7 @@ public final class ModelRegistry implements AutoCloseable {
     for (int k = 0; k < probability.length; k++) {
       double p =
           plan.stacked()
-              ? PostProcessor.sigmoid(card.fusion().stacking().intercept() + probability[k])
+              ? PostProcessor.sigmoid(plan.stackedIntercept().getAsDouble() + probability[k])
               : probability[k];
       outputs.add(PostProcessor.decide(declared.get(k), p));
     }
