@@ -120,28 +120,24 @@ final class InferenceBenchmark {
           }
         }
         for (int callers : callerCounts) {
-          long batches0 = stats(registry, graphName).batches();
-          long samples0 = stats(registry, graphName).samples();
+          BatchStats before = stats(registry, graphName);
           rates
               .computeIfAbsent("callers " + callers, k -> new ArrayList<>())
               .add(batched(registry, samples, callers, slice, w));
-          BatchStats s = stats(registry, graphName);
           meanBatch
               .computeIfAbsent("callers " + callers, k -> new ArrayList<>())
-              .add((s.samples() - samples0) / (double) Math.max(1, s.batches() - batches0));
+              .add(meanBatch(before, stats(registry, graphName)));
         }
         if (w > 0) {
           inFlight(registry, samples, settings.callers(), w);
         }
-        long batches0 = stats(registry, graphName).batches();
-        long samples0 = stats(registry, graphName).samples();
+        BatchStats before = stats(registry, graphName);
         rates
             .computeIfAbsent("in flight", k -> new ArrayList<>())
             .add(inFlight(registry, samples, settings.callers(), slice));
-        BatchStats s = stats(registry, graphName);
         meanBatch
             .computeIfAbsent("in flight", k -> new ArrayList<>())
-            .add((s.samples() - samples0) / (double) Math.max(1, s.batches() - batches0));
+            .add(meanBatch(before, stats(registry, graphName)));
       }
       Map<String, Cell> cells = new LinkedHashMap<>(); // by way and batch size, as rates
       for (Raw way : ways) {
@@ -236,6 +232,12 @@ final class InferenceBenchmark {
         .filter(c -> c.raw().inFlight(c.batch()) <= inFlight)
         .max(Comparator.comparingDouble(Cell::rate))
         .orElse(null);
+  }
+
+  /** Samples per batch between two readings of a batcher's counts. */
+  private static double meanBatch(BatchStats before, BatchStats after) {
+    return (after.samples() - before.samples())
+        / (double) Math.max(1, after.batches() - before.batches());
   }
 
   private static BatchStats stats(ModelRegistry registry, String graph) {
@@ -352,7 +354,7 @@ final class InferenceBenchmark {
   /**
    * Samples per second with {@code n} requests in flight and no thread waiting on any: each answer
    * submits the next request from the thread that answered it. Beside {@link #batched} it shows
-   * what the callers' threads cost (each waits, is woken and runs again per sample).
+   * mostly what the callers' threads cost (each waits, is woken and runs again per sample).
    */
   private static double inFlight(
       ModelRegistry registry, List<ModelInputs> samples, int n, double seconds) throws Exception {

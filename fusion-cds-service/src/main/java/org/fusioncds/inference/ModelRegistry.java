@@ -38,7 +38,7 @@ public final class ModelRegistry implements AutoCloseable {
   private final Map<String, LoadedModel> models = new LinkedHashMap<>();
   private final SessionFactory sessions;
   private final Batching batching;
-  private final Map<String, Map<String, Plan>> plans = new ConcurrentHashMap<>(); // id → graph →
+  private final Map<String, Map<String, Plan>> plans = new ConcurrentHashMap<>(); // id, graph
 
   private ModelRegistry(InferenceSettings settings) {
     this.sessions = new SessionFactory(settings);
@@ -203,7 +203,7 @@ public final class ModelRegistry implements AutoCloseable {
 
   /**
    * What running {@code graph} of a model means, worked out once per model and graph: its card, the
-   * batchers it queues on with their weights, the graphs' hashes.
+   * batchers it queues on with their weights, the graphs' hashes, the stacking intercept.
    */
   private record Plan(
       ModelCard card,
