@@ -237,11 +237,13 @@ public final class ModelRegistry implements AutoCloseable {
       throw new FcdsException(
           ErrorCode.GRAPH_UNKNOWN, "no graph named for " + card.id() + " — null");
     }
-    Map<String, Plan> ofModel = plans.computeIfAbsent(card.id(), id -> new ConcurrentHashMap<>());
-    Plan known = ofModel.get(graph);
-    if (known != null) {
-      return known;
-    }
+    return plans
+        .computeIfAbsent(card.id(), id -> new ConcurrentHashMap<>())
+        .computeIfAbsent(graph, g -> newPlan(m, g)); // a refused graph (5204) is not kept
+  }
+
+  private static Plan newPlan(LoadedModel m, String graph) {
+    ModelCard card = m.card();
     Map<String, Double> weights = weights(card, graph);
     List<GraphBatcher> batchers = new ArrayList<>();
     Map<String, String> hashes = new LinkedHashMap<>();
@@ -249,18 +251,15 @@ public final class ModelRegistry implements AutoCloseable {
       hashes.put(name, m.graph(name).sha256());
       batchers.add(m.batcher(name));
     }
-    Plan plan =
-        new Plan(
-            card,
-            graph,
-            List.copyOf(batchers),
-            weights.values().stream().mapToDouble(Double::doubleValue).toArray(),
-            Collections.unmodifiableMap(hashes),
-            ModelCard.STACKED.equals(graph)
-                ? OptionalDouble.of(card.fusion().stacking().intercept())
-                : OptionalDouble.empty());
-    ofModel.put(graph, plan);
-    return plan;
+    return new Plan(
+        card,
+        graph,
+        List.copyOf(batchers),
+        weights.values().stream().mapToDouble(Double::doubleValue).toArray(),
+        Collections.unmodifiableMap(hashes),
+        ModelCard.STACKED.equals(graph)
+            ? OptionalDouble.of(card.fusion().stacking().intercept())
+            : OptionalDouble.empty());
   }
 
   private static List<CompletableFuture<GraphBatcher.Outcome>> queue(
