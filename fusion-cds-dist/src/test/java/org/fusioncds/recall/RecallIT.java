@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ca.uhn.fhir.rest.api.CacheControlDirective;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,13 +36,53 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The cached path with the FHIR server's change feed (the default): a repeated hook waits for one
  * poll of what changed on the server, started after it came and shared with every hook waiting
- * then; nothing of the hook's own patient is asked, nothing on the PACS.
+ * then; nothing of the hook's own patient is asked, nothing on the PACS. Here a hook waits up to 10
+ * s for its poll rather than the default 1 s, so that a poll slowed by whatever else shares a CI
+ * machine's two cores is still waited for; {@link
+ * #aHookWhosePollIsLateProvesItsResultByItsOwnBatchAndIsCounted} takes the late path on purpose.
  */
 class RecallIT extends RecallChecks {
 
   @BeforeAll
   static void start() throws Exception {
-    start(Map.of());
+    start(Map.of("cds.recall.feed.wait-ms", "10000"));
+  }
+
+  /**
+   * A poll that does not end within the hook's wait (1 ms here: no poll of a real server is that
+   * quick) sends the hook to its own batch: still answered from the index, with one FHIR batch of
+   * its own patient, nothing on the PACS, and counted as late for the operator.
+   */
+  @Test
+  void aHookWhosePollIsLateProvesItsResultByItsOwnBatchAndIsCounted() throws Exception {
+    int port = FreePorts.find();
+    int managementPort = FreePorts.find();
+    Map<String, String> settings = settings(port, Files.createTempDirectory(work, "late"));
+    settings.put("camel.management.port", String.valueOf(managementPort));
+    settings.put("cds.recall.feed.wait-ms", "1");
+    settings.put("cds.recall.feed.gather-ms", "0");
+    try (FusionCdsApp late = FusionCdsApp.start(settings)) {
+      String url = hooksUrl(port);
+      String metrics = "http://127.0.0.1:" + managementPort + "/metrics";
+      hook(url, patient, null);
+      assertEquals(0, counter(get(metrics), "fcds_recall_feed_late_total"), "nothing remembered");
+      int fhirBefore = fhirTap.seen().size();
+      int pacsBefore = pacsTap.seen().size();
+
+      JsonNode again = hook(url, patient, null);
+
+      assertTrue(cached(again), again.toString());
+      List<RequestTap.Seen> own =
+          fhirTap.seen().subList(fhirBefore, fhirTap.seen().size()).stream()
+              .filter(c -> !isPoll(c))
+              .toList();
+      assertEquals(1, own.size(), "one batch of the hook's own: " + own);
+      assertTrue(own.get(0).body().contains("Patient/" + patient), own.get(0).body());
+      assertEquals(pacsBefore, pacsTap.seen().size(), "no image, no metadata");
+      assertTrue(
+          counter(get(metrics), "fcds_recall_feed_late_total") >= 1,
+          "the late poll counted: " + get(metrics).body());
+    }
   }
 
   @Test
@@ -143,6 +184,8 @@ class RecallIT extends RecallChecks {
       callers.shutdownNow();
     }
     List<RequestTap.Seen> fhirCalls = fhirTap.seen().subList(fhirBefore, fhirTap.seen().size());
+    double late = metric("fcds_recall_feed_late_total");
+    fhirCalls.forEach(c -> assertTrue(isPoll(c), "late polls: " + late + ", not a poll: " + c));
     fhirCalls.forEach(RecallIT::poll);
     assertTrue(
         fhirCalls.size() <= calls / 2,

@@ -773,6 +773,7 @@ public class FusionCdsConfiguration implements CamelConfiguration {
             all.stream().mapToLong(ChangeFeed::failures).sum(),
             all.stream().mapToLong(ChangeFeed::reported).sum(),
             all.stream().mapToLong(ChangeFeed::overflows).sum(),
+            all.stream().mapToLong(ChangeFeed::late).sum(),
             (int) all.stream().filter(f -> !f.usable()).count());
       }
 

@@ -43,7 +43,7 @@ public final class ServiceMetrics implements StartupListener {
 
     /** The FHIR servers' change feeds, summed over the servers. */
     default Feeds feeds() {
-      return new Feeds(0, 0, 0, 0, 0);
+      return new Feeds(0, 0, 0, 0, 0, 0);
     }
 
     /** Reports a card named that are not written yet ({@code cds.card-timing=before-report}). */
@@ -71,9 +71,11 @@ public final class ServiceMetrics implements StartupListener {
 
   /**
    * The change feeds of the cached path: polls done, polls failed, changes reported, polls that
-   * overflowed, feeds turned off (their servers' hooks are checked one batch each).
+   * overflowed, hooks whose poll was late, feeds turned off (their servers' hooks are checked one
+   * batch each).
    */
-  public record Feeds(long polls, long failures, long changes, long overflows, int off) {}
+  public record Feeds(
+      long polls, long failures, long changes, long overflows, long late, int off) {}
 
   /** One graph's batcher: batches and samples run so far, samples waiting now. */
   public record Batcher(String model, String graph, long batches, long samples, int waiting) {}
@@ -113,6 +115,11 @@ public final class ServiceMetrics implements StartupListener {
         .description(
             "polls that could not read every change (a bulk load): remembered results were"
                 + " proved by the hooks' own batches")
+        .register(registry);
+    FunctionCounter.builder("fcds.recall.feed.late", source, s -> s.feeds().late())
+        .description(
+            "hooks whose poll did not end within cds.recall.feed.wait-ms: each took the per-hook"
+                + " batch")
         .register(registry);
     Gauge.builder("fcds.recall.feed.off", source, s -> s.feeds().off())
         .description("FHIR servers whose change feed is off (FCDS-3011/3012 in the log)")

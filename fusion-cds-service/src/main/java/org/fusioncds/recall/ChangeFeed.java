@@ -192,6 +192,7 @@ public final class ChangeFeed implements AutoCloseable {
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong reported = new AtomicLong();
   private final AtomicLong overflows = new AtomicLong();
+  private final AtomicLong late = new AtomicLong();
 
   /** Versions reported, with the server time they were first seen (runner thread only). */
   private final Map<String, Instant> seen = new HashMap<>();
@@ -310,7 +311,10 @@ public final class ChangeFeed implements AutoCloseable {
     try {
       return Optional.of(
           mine.done.get(Math.max(1, settings.hookWait().toMillis()), TimeUnit.MILLISECONDS));
-    } catch (TimeoutException | ExecutionException e) {
+    } catch (TimeoutException e) {
+      late.incrementAndGet();
+      return Optional.empty();
+    } catch (ExecutionException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -334,6 +338,11 @@ public final class ChangeFeed implements AutoCloseable {
   /** Polls that could not read every change (more than {@code maxPages} pages of a type's). */
   public long overflows() {
     return overflows.get();
+  }
+
+  /** Waits for a poll that ended past {@code hookWait} (each such hook took its own batch). */
+  public long late() {
+    return late.get();
   }
 
   /** Runs the round asked for, then the one queued behind it, until none is waiting. */
