@@ -16,11 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.concurrent.Callable;
 import org.fusioncds.app.FusionCdsApp;
 import org.fusioncds.audit.AuditShipper;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
+import org.fusioncds.inference.ModelRegistry;
 import org.fusioncds.sandbox.SandboxEhr;
 import org.fusioncds.sandbox.SandboxHookCalls;
 import org.fusioncds.sandbox.SandboxServers;
@@ -50,6 +52,12 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The model the demo's imaging-fusion service runs (the service's default). */
+  private static final String DEMO_MODEL = "cap-fusion";
+
+  /** The model of the chest CT patients' service. */
+  private static final String CT_MODEL = "nodule-ct";
 
   @Option(names = "--stay", description = "keep everything running and print the endpoints")
   boolean stay;
@@ -131,6 +139,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    requireModels();
     if (kafka) {
       if (workers < 1 || patients < 1 || concurrency < 1 || studyAgeDays < 0) {
         throw new picocli.CommandLine.ParameterException(
@@ -260,6 +269,29 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The models the demo serves are under {@code --models} before anything starts (a demo run from
+   * outside the repository's root used to generate its cohort and start every server for 50 s
+   * before it found no models): FCDS-5105 with the folder otherwise.
+   */
+  private void requireModels() {
+    String hint = " (run the demo from the repository's root, or name the folder with --models)";
+    if (!Files.isDirectory(models)) {
+      throw new FcdsException(
+          ErrorCode.MODELS_FOLDER, "models folder not found — " + models.toAbsolutePath() + hint);
+    }
+    SortedSet<String> found = ModelRegistry.cardIds(models);
+    List<String> needed =
+        kafka || ctPatients == 0 ? List.of(DEMO_MODEL) : List.of(DEMO_MODEL, CT_MODEL);
+    for (String id : needed) {
+      if (!found.contains(id)) {
+        throw new FcdsException(
+            ErrorCode.MODELS_FOLDER,
+            "no model card " + id + " under " + models.toAbsolutePath() + hint + " — " + found);
+      }
+    }
+  }
+
   /** The sandbox settings (dev mode, the sandbox EHR trusted) and the demo's own. */
   private Map<String, String> settings(
       int port, SandboxServers servers, SandboxEhr ehr, Path work, String management) {
@@ -269,7 +301,7 @@ public final class DemoCommand implements Callable<Integer> {
     s.put("camel.management.port", management.substring(management.lastIndexOf(':') + 1));
     s.put("models.folder", models.toString());
     if (ctPatients > 0) {
-      s.put("models.additional", "nodule-ct");
+      s.put("models.additional", CT_MODEL);
     }
     s.put("dicomweb.base-url", servers.dicomWeb().baseUrl());
     s.put("report.organization", "Organization/fusion-cds-demo");

@@ -128,6 +128,22 @@ class ModelRegistryTest {
   }
 
   @Test
+  void cardIdsAreReadWithoutOpeningAGraphAndAMissingFolderIsNamedInFull(@TempDir Path other)
+      throws Exception {
+    TestModels.create(other);
+    Files.write(other.resolve("cap-fusion").resolve("fused.onnx"), new byte[] {1});
+
+    assertTrue(ModelRegistry.cardIds(other).contains("cap-fusion"), "a broken graph is not read");
+
+    Path missing = Path.of("no-such-models-folder");
+    FcdsException e = assertThrows(FcdsException.class, () -> ModelRegistry.cardIds(missing));
+    assertEquals(org.fusioncds.error.ErrorCode.MODELS_FOLDER, e.errorCode());
+    assertTrue(
+        e.getMessage().contains(missing.toAbsolutePath().toString()),
+        "the folder as the process saw it: " + e.getMessage());
+  }
+
+  @Test
   void refusesGraphWhoseHashDiffers(@TempDir Path other) throws Exception {
     TestModels.create(other);
     Path graph = other.resolve("cap-fusion").resolve("tabular_only.onnx");

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -114,9 +116,25 @@ public final class ModelRegistry implements AutoCloseable {
         String.format("%.1f", (System.nanoTime() - t0) / 1e6));
   }
 
+  /**
+   * The ids of the model cards under {@code modelsFolder}, read without opening any graph: what a
+   * command checks before it starts anything else (5105 when the folder is not there).
+   */
+  public static SortedSet<String> cardIds(Path modelsFolder) {
+    SortedSet<String> ids = new TreeSet<>();
+    for (Path folder : modelFolders(modelsFolder)) {
+      ids.add(ModelCards.load(folder.resolve(ModelCards.FILE_NAME)).id());
+    }
+    return ids;
+  }
+
   private static List<Path> modelFolders(Path modelsFolder) {
     if (!Files.isDirectory(modelsFolder)) {
-      throw new FcdsException(ErrorCode.MODELS_FOLDER, "models folder not found — " + modelsFolder);
+      throw new FcdsException(
+          ErrorCode.MODELS_FOLDER,
+          "models folder not found — "
+              + modelsFolder
+              + (modelsFolder.isAbsolute() ? "" : " (" + modelsFolder.toAbsolutePath() + ")"));
     }
     try (Stream<Path> s = Files.list(modelsFolder)) {
       return s.filter(p -> Files.isRegularFile(p.resolve(ModelCards.FILE_NAME))).sorted().toList();
