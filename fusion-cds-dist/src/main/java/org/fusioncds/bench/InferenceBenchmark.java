@@ -26,6 +26,7 @@ import org.fusioncds.flow.ModelInputs;
 import org.fusioncds.flow.Tensor;
 import org.fusioncds.inference.BatchStats;
 import org.fusioncds.inference.Batching;
+import org.fusioncds.inference.HandOffProbe;
 import org.fusioncds.inference.InferenceSettings;
 import org.fusioncds.inference.LoadedModel.GraphSession;
 import org.fusioncds.inference.ModelRegistry;
@@ -41,8 +42,10 @@ import org.fusioncds.model.ModelCard;
  * threads as the batcher has instances on it (each its own batch), and one thread on a session of
  * as many intra-op threads as there are cores. The best of them all is the floor. Then the same
  * number of requests kept in flight with no thread waiting on any, and its mean batch: the
- * difference is mostly what the callers' own threads cost. Samples are seeded values of the card's
- * input shapes (the graph's cost does not depend on them).
+ * difference is mostly what the callers' own threads cost. And the hand-off ceiling ({@link
+ * StandIn}): the same batcher with the model replaced by CPU time, against that CPU time with no
+ * batcher. Samples are seeded values of the card's input shapes (the graph's cost does not depend
+ * on them).
  */
 final class InferenceBenchmark {
 
@@ -78,7 +81,8 @@ final class InferenceBenchmark {
     InferenceSettings served =
         new InferenceSettings(settings.device(), settings.threads(), 1, batching);
     try (ModelRegistry registry = ModelRegistry.open(settings.models(), settings.model(), served);
-        ModelRegistry wideRegistry = wide(registry, cores)) {
+        ModelRegistry wideRegistry = wide(registry, cores);
+        StandIn standIn = new StandIn(batching)) {
       ModelCard card = registry.model(settings.model()).card();
       String graphName = card.fusion().defaultGraph();
       GraphSession graph = registry.model(settings.model()).graph(graphName);
@@ -138,6 +142,11 @@ final class InferenceBenchmark {
         meanBatch
             .computeIfAbsent("in flight", k -> new ArrayList<>())
             .add(meanBatch(before, stats(registry, graphName)));
+        if (round == 0) {
+          // the stand-in's pace: each instance's share of the fastest raw case of this round
+          standIn.pace(sizes, ways, rates, batching.instances());
+        }
+        standIn.measure(settings.callers(), slice, w, rates, meanBatch);
       }
       Map<String, Cell> cells = new LinkedHashMap<>(); // by way and batch size, as rates
       for (Raw way : ways) {
@@ -200,6 +209,90 @@ final class InferenceBenchmark {
           async,
           new Stats(meanBatch.get("in flight")).median(),
           Stats.ratio(async / best.rate()));
+      standIn.report(settings.callers(), rates, meanBatch);
+    }
+  }
+
+  /**
+   * The hand-off ceiling: the service's batcher with the model replaced by CPU time at the raw
+   * best's pace ({@link HandOffProbe}), beside as many threads spending that time with no batcher,
+   * in the same rounds. What the waiting callers reach of it is what their threads cost on this
+   * machine before any model work: a bound on the target's ratio for any batcher whose callers
+   * wait.
+   */
+  private static final class StandIn implements AutoCloseable {
+
+    private final Batching batching;
+    private HandOffProbe probe;
+    private long nanosPerSample;
+
+    StandIn(Batching batching) {
+      this.batching = batching;
+    }
+
+    /** Sets the stand-in's CPU time per sample: instances ÷ the best raw rate measured so far. */
+    void pace(List<Integer> sizes, List<Raw> ways, Map<String, List<Double>> rates, int instances) {
+      double best = 0;
+      for (Raw way : ways) {
+        for (int b : sizes) {
+          best = Math.max(best, rates.get(way.label() + b).get(0));
+        }
+      }
+      nanosPerSample = Math.round(instances * 1e9 / best);
+      probe = new HandOffProbe(batching, java.time.Duration.ofNanos(nanosPerSample));
+    }
+
+    void measure(
+        int callers,
+        double seconds,
+        double warmUp,
+        Map<String, List<Double>> rates,
+        Map<String, List<Double>> meanBatch)
+        throws Exception {
+      int perRun = 16; // samples of CPU time per loop of the batcher-less threads
+      if (warmUp > 0) {
+        TimedLoad.perSecond(callers, warmUp, (c, i) -> probe.run());
+      }
+      rates
+          .computeIfAbsent("stand-in raw", k -> new ArrayList<>())
+          .add(
+              TimedLoad.perSecond(
+                      batching.instances(),
+                      seconds,
+                      (t, i) -> HandOffProbe.work(nanosPerSample * perRun))
+                  * perRun);
+      BatchStats before = probe.stats();
+      rates
+          .computeIfAbsent("stand-in callers", k -> new ArrayList<>())
+          .add(TimedLoad.perSecond(callers, seconds, (c, i) -> probe.run()));
+      meanBatch
+          .computeIfAbsent("stand-in callers", k -> new ArrayList<>())
+          .add(meanBatch(before, probe.stats()));
+    }
+
+    void report(int callers, Map<String, List<Double>> rates, Map<String, List<Double>> meanBatch) {
+      double raw = new Stats(rates.get("stand-in raw")).median();
+      double waited = new Stats(rates.get("stand-in callers")).median();
+      Report.line(
+          "  %10s %5d %12.0f  mean batch %5.1f  ratio to its own raw (%d threads, %.0f us of CPU"
+              + " per sample, %.0f/s):%s  (the hand-off ceiling: the same batcher, its model"
+              + " replaced by CPU time at raw best's pace, no tensor made or read; what waiting"
+              + " callers' threads cost on this machine before any model work)",
+          "stand-in",
+          callers,
+          waited,
+          new Stats(meanBatch.get("stand-in callers")).median(),
+          batching.instances(),
+          nanosPerSample / 1e3,
+          raw,
+          Stats.ratio(waited / raw));
+    }
+
+    @Override
+    public void close() {
+      if (probe != null) {
+        probe.close();
+      }
     }
   }
 

@@ -93,6 +93,26 @@ class BenchCommandIT {
     double inFlightBatch = number(out, "in flight\\s+8\\s+[0-9]+\\s+mean batch\\s+([0-9.]+)");
     assertTrue(
         inFlightBatch >= 1 && inFlightBatch <= 32, "8 in flight, mean batch " + inFlightBatch);
+    // the hand-off ceiling: the batcher around a stand-in of CPU time, beside its own raw
+    Matcher standIn =
+        Pattern.compile(
+                "stand-in\\s+8\\s+([0-9]+)\\s+mean batch\\s+([0-9.]+)\\s+ratio to its own raw"
+                    + " \\(2 threads, ([0-9]+) us of CPU per sample, ([0-9]+)/s\\):\\s+([0-9.]+)")
+            .matcher(out);
+    assertTrue(standIn.find(), "the stand-in's row\n" + out);
+    double standInRate = Double.parseDouble(standIn.group(1));
+    double standInRaw = Double.parseDouble(standIn.group(4));
+    assertTrue(
+        standInRate > 0
+            && standInRaw > 0
+            && Double.parseDouble(standIn.group(2)) >= 1
+            && Integer.parseInt(standIn.group(3)) > 0,
+        standIn.group());
+    assertEquals(
+        standInRate / standInRaw,
+        Double.parseDouble(standIn.group(5)),
+        0.006,
+        "the ratio printed is the two rates': " + standIn.group());
     assertTrue(number(out, "\\n\\s+32 \\|\\s+[0-9]+ \\|\\s+([0-9]+) \\|") > 0, out);
     assertTrue(out.contains("bench: "), out);
   }

@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.fusioncds.error.ErrorCode;
 import org.fusioncds.error.FcdsException;
 import org.fusioncds.flow.ModelInputs;
@@ -37,10 +39,25 @@ final class GraphBatcher implements AutoCloseable {
    */
   record Outcome(double[] raw, double tensorMs, double runMs, int batchSize) {}
 
+  /**
+   * What one instance runs a batch with: the graph's {@link GraphRunner} when serving, a stand-in
+   * when the bench measures the batcher alone ({@link HandOffProbe}).
+   */
+  interface Runner {
+
+    /**
+     * Each sample's outcome, in order.
+     *
+     * @param times wall time added to {@code [0]} (tensors) and {@code [1]} (the run)
+     */
+    List<GraphRunner.Sample> run(List<ModelInputs> samples, double[] times);
+  }
+
   private record Request(ModelInputs inputs, CompletableFuture<Outcome> result, long arrived) {}
 
-  private final ModelCard card;
-  private final GraphSession graph;
+  private final String model;
+  private final String graph;
+  private final Consumer<ModelInputs> validate;
   private final int maxSize;
   private final long maxDelayNanos;
   private final BlockingQueue<Request> queue;
@@ -51,15 +68,35 @@ final class GraphBatcher implements AutoCloseable {
   private volatile boolean closed;
 
   GraphBatcher(OrtEnvironment env, ModelCard card, GraphSession graph, Batching batching) {
-    this.card = card;
+    this(
+        card.id(),
+        graph.name(),
+        GraphRunner.batchable(graph.session()) ? batching.maxSize() : 1,
+        batching,
+        inputs -> GraphRunner.validate(card, graph, inputs),
+        () -> new GraphRunner(env, card, graph));
+  }
+
+  /**
+   * A batcher of {@code model}/{@code graph} whose instances each run with their own runner; {@code
+   * validate} throws for inputs that cannot be queued.
+   */
+  GraphBatcher(
+      String model,
+      String graph,
+      int maxSize,
+      Batching batching,
+      Consumer<ModelInputs> validate,
+      Supplier<? extends Runner> runners) {
+    this.model = model;
     this.graph = graph;
-    this.maxSize = GraphRunner.batchable(graph.session()) ? batching.maxSize() : 1;
+    this.validate = validate;
+    this.maxSize = maxSize;
     this.maxDelayNanos = TimeUnit.MICROSECONDS.toNanos(batching.maxDelayMicros());
     this.queue = new ArrayBlockingQueue<>(batching.maxQueue());
     for (int i = 0; i < batching.instances(); i++) {
-      GraphRunner runner = new GraphRunner(env, card, graph);
-      Thread t =
-          new Thread(() -> loop(runner), "fcds-batch-" + card.id() + "-" + graph.name() + "-" + i);
+      Runner runner = runners.get();
+      Thread t = new Thread(() -> loop(runner), "fcds-batch-" + model + "-" + graph + "-" + i);
       t.setDaemon(true);
       threads.add(t);
     }
@@ -71,7 +108,7 @@ final class GraphBatcher implements AutoCloseable {
    * with FCDS-5304 (503).
    */
   CompletableFuture<Outcome> submit(ModelInputs inputs) {
-    GraphRunner.validate(card, graph, inputs);
+    validate.accept(inputs);
     CompletableFuture<Outcome> f = new CompletableFuture<>();
     if (closed) {
       throw stopped();
@@ -84,9 +121,9 @@ final class GraphBatcher implements AutoCloseable {
       throw new FcdsException(
           ErrorCode.INFERENCE_QUEUE_FULL,
           "too many evaluations wait for "
-              + card.id()
+              + model
               + "/"
-              + graph.name()
+              + graph
               + " — "
               + queue.size()
               + " waiting");
@@ -95,7 +132,7 @@ final class GraphBatcher implements AutoCloseable {
   }
 
   BatchStats stats() {
-    return new BatchStats(card.id(), graph.name(), batches.get(), samples.get(), queue.size());
+    return new BatchStats(model, graph, batches.get(), samples.get(), queue.size());
   }
 
   /**
@@ -103,7 +140,7 @@ final class GraphBatcher implements AutoCloseable {
    * not robbed of its requests by an idle instance), runs it with its own runner (buffers) while
    * the next instance forms the next, answers it; again.
    */
-  private void loop(GraphRunner runner) {
+  private void loop(Runner runner) {
     List<Request> batch = new ArrayList<>(maxSize);
     List<ModelInputs> inputs = new ArrayList<>(maxSize);
     while (!closed) {
@@ -120,7 +157,7 @@ final class GraphBatcher implements AutoCloseable {
         batch.forEach(r -> r.result().completeExceptionally(stopped()));
         break;
       } catch (RuntimeException | Error e) {
-        LOG.error("batch of {}/{} failed: {}", card.id(), graph.name(), e.toString());
+        LOG.error("batch of {}/{} failed: {}", model, graph, e.toString());
         batch.forEach(r -> r.result().completeExceptionally(e));
       } finally {
         batch.clear();
@@ -148,7 +185,7 @@ final class GraphBatcher implements AutoCloseable {
     }
   }
 
-  private void run(GraphRunner runner, List<Request> batch, List<ModelInputs> inputs) {
+  private void run(Runner runner, List<Request> batch, List<ModelInputs> inputs) {
     double[] times = new double[2];
     for (Request r : batch) {
       inputs.add(r.inputs());
@@ -177,8 +214,7 @@ final class GraphBatcher implements AutoCloseable {
 
   private FcdsException stopped() {
     return new FcdsException(
-        ErrorCode.INFERENCE_INTERRUPTED,
-        "the model is being closed — " + card.id() + "/" + graph.name());
+        ErrorCode.INFERENCE_INTERRUPTED, "the model is being closed — " + model + "/" + graph);
   }
 
   /**

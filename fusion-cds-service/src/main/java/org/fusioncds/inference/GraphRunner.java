@@ -30,7 +30,7 @@ import org.fusioncds.model.ModelCard;
  * outputs. Used by one thread (one instance of its {@link GraphBatcher}: the buffers are its own);
  * every OnnxTensor and the Result are closed after the run.
  */
-final class GraphRunner {
+final class GraphRunner implements GraphBatcher.Runner {
 
   /**
    * One sample's outcome: its raw value of each card output (in the card's order), or its coded
@@ -77,7 +77,8 @@ final class GraphRunner {
    *
    * @param times wall time added to {@code [0]} (tensors) and {@code [1]} (session.run)
    */
-  List<Sample> run(List<ModelInputs> samples, double[] times) {
+  @Override
+  public List<Sample> run(List<ModelInputs> samples, double[] times) {
     try {
       return runOnce(samples, times);
     } catch (FcdsException e) {
