@@ -43,9 +43,9 @@ import org.fusioncds.model.ModelCard;
  * as many intra-op threads as there are cores. The best of them all is the floor. Then the same
  * number of requests kept in flight with no thread waiting on any, and its mean batch: the
  * difference is mostly what the callers' own threads cost. And the hand-off ceiling ({@link
- * StandIn}): the same batcher with the model replaced by CPU time, against that CPU time with no
- * batcher. Samples are seeded values of the card's input shapes (the graph's cost does not depend
- * on them).
+ * StandIn}): the same batcher with the model replaced by a fixed computation, against that
+ * computation with no batcher. Samples are seeded values of the card's input shapes (the graph's
+ * cost does not depend on them).
  */
 final class InferenceBenchmark {
 
@@ -214,23 +214,26 @@ final class InferenceBenchmark {
   }
 
   /**
-   * The hand-off ceiling: the service's batcher with the model replaced by CPU time at the raw
-   * best's pace ({@link HandOffProbe}), beside as many threads spending that time with no batcher,
-   * in the same rounds. What the waiting callers reach of it is what their threads cost on this
-   * machine before any model work: a bound on the target's ratio for any batcher whose callers
-   * wait.
+   * The hand-off ceiling: the service's batcher with the model replaced by computation at the raw
+   * best's pace ({@link HandOffProbe}), beside as many threads doing it with no batcher, in the
+   * same rounds. What the waiting callers reach of it is what their threads cost on this machine
+   * before any model work: a bound on the target's ratio for any batcher whose callers wait.
    */
   private static final class StandIn implements AutoCloseable {
 
     private final Batching batching;
     private HandOffProbe probe;
     private long nanosPerSample;
+    private long steps;
 
     StandIn(Batching batching) {
       this.batching = batching;
     }
 
-    /** Sets the stand-in's CPU time per sample: instances ÷ the best raw rate measured so far. */
+    /**
+     * Sets the stand-in's computation per sample to take, on an idle core, instances ÷ the best raw
+     * rate measured so far.
+     */
     void pace(List<Integer> sizes, List<Raw> ways, Map<String, List<Double>> rates, int instances) {
       double best = 0;
       for (Raw way : ways) {
@@ -240,6 +243,7 @@ final class InferenceBenchmark {
       }
       nanosPerSample = Math.round(instances * 1e9 / best);
       probe = new HandOffProbe(batching, java.time.Duration.ofNanos(nanosPerSample));
+      steps = probe.stepsPerSample();
     }
 
     void measure(
@@ -249,7 +253,7 @@ final class InferenceBenchmark {
         Map<String, List<Double>> rates,
         Map<String, List<Double>> meanBatch)
         throws Exception {
-      int perRun = 16; // samples of CPU time per loop of the batcher-less threads
+      int perRun = 16; // samples' computation per loop of the batcher-less threads
       if (warmUp > 0) {
         TimedLoad.perSecond(callers, warmUp, (c, i) -> probe.run());
       }
@@ -257,9 +261,7 @@ final class InferenceBenchmark {
           .computeIfAbsent("stand-in raw", k -> new ArrayList<>())
           .add(
               TimedLoad.perSecond(
-                      batching.instances(),
-                      seconds,
-                      (t, i) -> HandOffProbe.work(nanosPerSample * perRun))
+                      batching.instances(), seconds, (t, i) -> HandOffProbe.work(steps * perRun))
                   * perRun);
       BatchStats before = probe.stats();
       rates
@@ -274,9 +276,9 @@ final class InferenceBenchmark {
       double raw = new Stats(rates.get("stand-in raw")).median();
       double waited = new Stats(rates.get("stand-in callers")).median();
       Report.line(
-          "  %10s %5d %12.0f  mean batch %5.1f  ratio to its own raw (%d threads, %.0f us of CPU"
+          "  %10s %5d %12.0f  mean batch %5.1f  ratio to its own raw (%d threads, %.1f us of CPU"
               + " per sample, %.0f/s):%s  (the hand-off ceiling: the same batcher, its model"
-              + " replaced by CPU time at raw best's pace, no tensor made or read; what waiting"
+              + " replaced by computation at raw best's pace, no tensor made or read; what waiting"
               + " callers' threads cost on this machine before any model work)",
           "stand-in",
           callers,

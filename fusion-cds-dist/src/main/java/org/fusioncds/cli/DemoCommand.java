@@ -139,7 +139,6 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    requireModels();
     if (kafka) {
       if (workers < 1 || patients < 1 || concurrency < 1 || studyAgeDays < 0) {
         throw new picocli.CommandLine.ParameterException(
@@ -155,6 +154,7 @@ public final class DemoCommand implements Callable<Integer> {
                 + ", "
                 + studyAgeDays);
       }
+      requireModels();
       return new ScaleDemo(
               new ScaleDemo.Options(
                   workers,
@@ -172,6 +172,7 @@ public final class DemoCommand implements Callable<Integer> {
               spec.commandLine().getErr())
           .run();
     }
+    requireModels();
     Path work = Files.createTempDirectory("fusion-cds-demo");
     Path cohort = work.resolve("cohort");
     out.printf("fusion-cds demo — synthetic data, not for clinical use%n");
@@ -282,7 +283,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     SortedSet<String> found = ModelRegistry.cardIds(models);
     List<String> needed =
-        kafka || ctPatients == 0 ? List.of(DEMO_MODEL) : List.of(DEMO_MODEL, CT_MODEL);
+        kafka || ctPatients <= 0 ? List.of(DEMO_MODEL) : List.of(DEMO_MODEL, CT_MODEL);
     for (String id : needed) {
       if (!found.contains(id)) {
         throw new FcdsException(
