@@ -144,7 +144,7 @@ final class InferenceBenchmark {
             .add(meanBatch(before, stats(registry, graphName)));
         if (round == 0) {
           // the stand-in's pace: each instance's share of the fastest raw case of this round
-          standIn.pace(sizes, ways, rates, batching.instances());
+          standIn.pace(sizes, ways, rates);
         }
         standIn.measure(settings.callers(), slice, w, rates, meanBatch);
       }
@@ -224,7 +224,6 @@ final class InferenceBenchmark {
     private final Batching batching;
     private HandOffProbe probe;
     private long nanosPerSample;
-    private long steps;
 
     StandIn(Batching batching) {
       this.batching = batching;
@@ -234,16 +233,15 @@ final class InferenceBenchmark {
      * Sets the stand-in's computation per sample to take, on an idle core, instances ÷ the best raw
      * rate measured so far.
      */
-    void pace(List<Integer> sizes, List<Raw> ways, Map<String, List<Double>> rates, int instances) {
+    void pace(List<Integer> sizes, List<Raw> ways, Map<String, List<Double>> rates) {
       double best = 0;
       for (Raw way : ways) {
         for (int b : sizes) {
           best = Math.max(best, rates.get(way.label() + b).get(0));
         }
       }
-      nanosPerSample = Math.round(instances * 1e9 / best);
+      nanosPerSample = Math.round(batching.instances() * 1e9 / best);
       probe = new HandOffProbe(batching, java.time.Duration.ofNanos(nanosPerSample));
-      steps = probe.stepsPerSample();
     }
 
     void measure(
@@ -261,7 +259,9 @@ final class InferenceBenchmark {
           .computeIfAbsent("stand-in raw", k -> new ArrayList<>())
           .add(
               TimedLoad.perSecond(
-                      batching.instances(), seconds, (t, i) -> HandOffProbe.work(steps * perRun))
+                      batching.instances(),
+                      seconds,
+                      (t, i) -> HandOffProbe.work(probe.stepsPerSample() * perRun))
                   * perRun);
       BatchStats before = probe.stats();
       rates
